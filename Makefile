@@ -1,0 +1,86 @@
+# stepup: `make` builds everything, `make test` runs every test.
+# See README.md; the artifact names are fixed by ../shared/DESIGN.md.
+
+CARGO   ?= cargo
+CC      ?= cc
+PREFIX  ?= /opt/stepup
+DESTDIR ?=
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+
+RELEASE := target/release
+COMPAT  := build/compat
+SOVERSION := 0
+VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
+GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p' src/gnutls/version.rs)
+
+.PHONY: all lib compat test test-rust test-c test-shell lint check-headers headers \
+        bench demo install uninstall clean
+
+all: lib compat
+
+# cargo decides what is stale; the link name the dynamic tests need follows.
+lib:
+	$(CARGO) build --release
+	ln -sf libstepup.so $(RELEASE)/libstepup.so.$(SOVERSION)
+
+compat: lib
+	CC=$(CC) scripts/build-compat.sh
+
+test: all check-headers lint test-rust test-shell test-c
+
+test-rust:
+	$(CARGO) test --release
+
+test-c: all
+	CC=$(CC) bash c-tests/run.sh
+
+test-shell:
+	bash tests/shell/check_headers_test.sh
+	bash tests/shell/install_test.sh
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --all-targets -- -D warnings
+
+check-headers:
+	scripts/check-headers.sh
+
+# Rewrites the checked-in headers from the Rust sources.
+headers:
+	STEPUP_HEADER_DIR=include $(CARGO) check --lib
+
+bench:
+	@echo "make bench: there are no benchmarks yet; they arrive with the UIA engine and the TLS engine." >&2
+	@exit 1
+
+demo:
+	@echo "make demo: the step-up demo server does not exist yet; it arrives with the bridge issue." >&2
+	@exit 1
+
+install: all
+	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/stepup \
+	           $(DESTDIR)$(INCDIR)/gnutls $(DESTDIR)$(INCDIR)/stepup
+	install -m 644 $(RELEASE)/libstepup.a $(DESTDIR)$(LIBDIR)/libstepup.a
+	install -m 755 $(RELEASE)/libstepup.so $(DESTDIR)$(LIBDIR)/libstepup.so.$(VERSION)
+	ln -sf libstepup.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstepup.so.$(SOVERSION)
+	ln -sf libstepup.so.$(SOVERSION) $(DESTDIR)$(LIBDIR)/libstepup.so
+	# The drop-in stays out of the linker's default path: it is chosen per program.
+	install -m 755 $(COMPAT)/libgnutls.so.30 $(DESTDIR)$(LIBDIR)/stepup/libgnutls.so.30
+	ln -sf libgnutls.so.30 $(DESTDIR)$(LIBDIR)/stepup/libgnutls.so
+	install -m 644 include/gnutls/*.h $(DESTDIR)$(INCDIR)/gnutls/
+	install -m 644 include/stepup/*.h $(DESTDIR)$(INCDIR)/stepup/
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
+	    pkgconfig/stepup.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/stepup.pc
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(GNUTLS_API)|' \
+	    pkgconfig/gnutls.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/gnutls.pc
+
+uninstall:
+	rm -f $(DESTDIR)$(LIBDIR)/libstepup.a $(DESTDIR)$(LIBDIR)/libstepup.so*
+	rm -rf $(DESTDIR)$(LIBDIR)/stepup
+	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/stepup.pc $(DESTDIR)$(LIBDIR)/pkgconfig/gnutls.pc
+	rm -rf $(DESTDIR)$(INCDIR)/gnutls $(DESTDIR)$(INCDIR)/stepup
+
+clean:
+	$(CARGO) clean
+	rm -rf build

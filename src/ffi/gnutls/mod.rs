@@ -1,0 +1,7 @@
+//! The GnuTLS-compatible C API. `include/gnutls/gnutls.h` is generated from
+//! these files and from `src/gnutls/error_codes.rs` (see `build.rs`).
+
+pub mod errors;
+pub mod global;
+pub mod memory;
+pub mod random;

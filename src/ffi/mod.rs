@@ -1,0 +1,11 @@
+//! The C boundary: the only home of `unsafe` and `extern "C"`.
+//!
+//! Every exported function has the same shape: a call into [`boundary`]
+//! (which catches panics and maps errors to the API's negative codes), pointer
+//! and length checks through [`args`], then a call into safe Rust.
+
+pub mod args;
+pub mod boundary;
+pub mod errors;
+pub mod gnutls;
+pub mod native;

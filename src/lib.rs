@@ -8,12 +8,15 @@
 //! Layers, top to bottom (data never flows back up):
 //! - [`ffi`]: the only `unsafe` code and the only `extern "C"` functions;
 //! - [`gnutls`]: GnuTLS semantics in safe Rust;
-//! - [`crypto`]: primitives from `ring` behind one small interface.
+//! - [`crypto`]: primitives from `ring` behind one small interface;
+//! - `uia`: the Matrix User-Interactive Authentication engine.
 
 pub mod crypto;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod gnutls;
+#[cfg(feature = "uia")]
+pub mod uia;
 
 /// The version of stepup itself (not the GnuTLS API level it provides).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,122 @@
+//! Engine configuration, read from a JSON object; every key is optional.
+//!
+//! ```json
+//! {"store": "sqlite:uia.db", "server_name": "example.org",
+//!  "session_lifetime_ms": 900000, "max_failures": 5, "failure_window_ms": 300000,
+//!  "max_body_bytes": 65536}
+//! ```
+
+use serde_json::Value;
+
+use super::UiaError;
+
+/// The largest request body the engine reads; larger ones get 413.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// Engine settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    /// `memory`, `sqlite:PATH` (the default) or `postgres://...`.
+    pub store: String,
+    /// The homeserver's name, completing bare localparts into user ids.
+    pub server_name: String,
+    /// Idle lifetime of a session.
+    pub session_lifetime_ms: u64,
+    /// Failed password or token attempts allowed per user and per session...
+    pub max_failures: u32,
+    /// ...within this window.
+    pub failure_window_ms: u64,
+    /// Request bodies above this size are refused (at most [`MAX_BODY_BYTES`]).
+    pub max_body_bytes: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            store: "sqlite:stepup-uia.db".to_owned(),
+            server_name: "localhost".to_owned(),
+            session_lifetime_ms: 15 * 60 * 1000,
+            max_failures: 5,
+            failure_window_ms: 5 * 60 * 1000,
+            max_body_bytes: MAX_BODY_BYTES,
+        }
+    }
+}
+
+impl Config {
+    /// Parses a configuration object; unknown keys and wrong types are errors.
+    pub fn from_json(text: &str) -> Result<Self, UiaError> {
+        let bad = |why: String| UiaError::Config(why);
+        let value: Value = serde_json::from_str(text).map_err(|e| bad(format!("not JSON: {e}")))?;
+        let object = value
+            .as_object()
+            .ok_or_else(|| bad("not a JSON object".into()))?;
+        let mut config = Self::default();
+        for (key, value) in object {
+            let number = || {
+                value
+                    .as_u64()
+                    .ok_or_else(|| bad(format!("`{key}` must be a non-negative integer")))
+            };
+            let string = || {
+                value
+                    .as_str()
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .ok_or_else(|| bad(format!("`{key}` must be a non-empty string")))
+            };
+            match key.as_str() {
+                "store" => config.store = string()?,
+                "server_name" => config.server_name = string()?,
+                "session_lifetime_ms" => config.session_lifetime_ms = number()?,
+                "max_failures" => {
+                    config.max_failures = u32::try_from(number()?)
+                        .map_err(|_| bad("`max_failures` is too large".into()))?;
+                }
+                "failure_window_ms" => config.failure_window_ms = number()?,
+                "max_body_bytes" => {
+                    let n = usize::try_from(number()?).unwrap_or(usize::MAX);
+                    if n == 0 || n > MAX_BODY_BYTES {
+                        return Err(bad(format!(
+                            "`max_body_bytes` must be 1 to {MAX_BODY_BYTES}"
+                        )));
+                    }
+                    config.max_body_bytes = n;
+                }
+                other => return Err(bad(format!("unknown key `{other}`"))),
+            }
+        }
+        if config.session_lifetime_ms == 0 {
+            return Err(bad("`session_lifetime_ms` must be positive".into()));
+        }
+        Ok(config)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_to_sqlite_and_spec_limits() {
+        let config = Config::from_json("{}").unwrap();
+        assert!(config.store.starts_with("sqlite:"));
+        assert_eq!(config.max_failures, 5);
+        assert_eq!(config.session_lifetime_ms, 900_000);
+        assert_eq!(config.max_body_bytes, 65_536);
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_bad_values() {
+        for text in [
+            "[]",
+            r#"{"stor":"memory"}"#,
+            r#"{"store":""}"#,
+            r#"{"max_failures":-1}"#,
+            r#"{"max_body_bytes":70000}"#,
+            r#"{"session_lifetime_ms":0}"#,
+        ] {
+            assert!(Config::from_json(text).is_err(), "{text}");
+        }
+    }
+}

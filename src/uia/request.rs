@@ -1,0 +1,194 @@
+//! One HTTP request as the engine sees it, and its validation. Everything
+//! wrong with the client's input becomes a [`Failure`] (a 4xx response),
+//! checked before anything is stored.
+
+use serde_json::{Map, Value};
+
+use super::outcome::Failure;
+use super::registry::StageKind;
+
+/// A request to an endpoint protected by UIA.
+#[derive(Debug, Clone, Copy)]
+pub struct Request<'a> {
+    /// HTTP method (`POST`, `DELETE`, ...).
+    pub method: &'a str,
+    /// Request path, without the query string.
+    pub path: &'a str,
+    /// The raw request body.
+    pub body: &'a [u8],
+    /// The user of the access token the request carried, if any.
+    pub user: Option<&'a str>,
+}
+
+/// The `auth` object of a request.
+#[derive(Debug, Clone)]
+pub struct Auth {
+    /// The stage being attempted (`type`), if given.
+    pub kind: Option<StageKind>,
+    /// The session id, if given.
+    pub session: Option<String>,
+    /// The whole `auth` object.
+    pub fields: Map<String, Value>,
+}
+
+/// A validated request body.
+#[derive(Debug, Clone)]
+pub struct Parsed {
+    /// The `auth` object, if present.
+    pub auth: Option<Auth>,
+    /// The body without `auth`, as JSON text (kept with a new session).
+    pub body_without_auth: String,
+}
+
+/// Validates and parses a request body.
+pub fn parse(request: &Request<'_>, max_body: usize) -> Result<Parsed, Failure> {
+    if request.body.len() > max_body {
+        return Err(Failure::new(
+            413,
+            "M_TOO_LARGE",
+            format!("request body over {max_body} bytes"),
+        ));
+    }
+    if request.method.is_empty() || request.path.is_empty() {
+        return Err(Failure::new(
+            400,
+            "M_UNRECOGNIZED",
+            "request has no method or path",
+        ));
+    }
+    // An empty body counts as `{}`: clients send none on the first request.
+    let text = std::str::from_utf8(request.body)
+        .map_err(|_| Failure::new(400, "M_NOT_JSON", "body is not UTF-8"))?;
+    let text = if text.trim().is_empty() { "{}" } else { text };
+    let value: Value = serde_json::from_str(text)
+        .map_err(|_| Failure::new(400, "M_NOT_JSON", "body is not valid JSON"))?;
+    let Value::Object(mut body) = value else {
+        return Err(Failure::new(400, "M_BAD_JSON", "body is not a JSON object"));
+    };
+    let auth = match body.remove("auth") {
+        None | Some(Value::Null) => None,
+        Some(Value::Object(fields)) => Some(parse_auth(fields)?),
+        Some(_) => return Err(Failure::new(400, "M_BAD_JSON", "`auth` is not an object")),
+    };
+    Ok(Parsed {
+        auth,
+        body_without_auth: Value::Object(body).to_string(),
+    })
+}
+
+fn parse_auth(fields: Map<String, Value>) -> Result<Auth, Failure> {
+    let kind =
+        match fields.get("type") {
+            None | Some(Value::Null) => None,
+            Some(Value::String(name)) => Some(StageKind::from_wire(name).ok_or_else(|| {
+                Failure::new(400, "M_BAD_JSON", "`auth.type` is not a stage type")
+            })?),
+            Some(_) => {
+                return Err(Failure::new(
+                    400,
+                    "M_BAD_JSON",
+                    "`auth.type` is not a string",
+                ));
+            }
+        };
+    let session = match fields.get("session") {
+        None | Some(Value::Null) => None,
+        Some(Value::String(id)) if is_session_id_shaped(id) => Some(id.clone()),
+        Some(Value::String(_)) => {
+            return Err(Failure::new(
+                400,
+                "M_BAD_JSON",
+                "`auth.session` is malformed",
+            ));
+        }
+        Some(_) => {
+            return Err(Failure::new(
+                400,
+                "M_BAD_JSON",
+                "`auth.session` is not a string",
+            ));
+        }
+    };
+    Ok(Auth {
+        kind,
+        session,
+        fields,
+    })
+}
+
+/// Session ids are URL-safe and short; anything else cannot name a session.
+fn is_session_id_shaped(id: &str) -> bool {
+    (1..=128).contains(&id.len())
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request(body: &[u8]) -> Request<'_> {
+        Request {
+            method: "POST",
+            path: "/p",
+            body,
+            user: None,
+        }
+    }
+
+    fn errcode(body: &[u8]) -> (u16, String) {
+        let failure = parse(&request(body), 64 * 1024).unwrap_err();
+        (failure.status, failure.errcode)
+    }
+
+    #[test]
+    fn maps_malformed_bodies_to_matrix_errcodes() {
+        assert_eq!(errcode(b"{"), (400, "M_NOT_JSON".into()));
+        assert_eq!(errcode(b"\xff\xfe"), (400, "M_NOT_JSON".into()));
+        assert_eq!(errcode(b"[1]"), (400, "M_BAD_JSON".into()));
+        assert_eq!(errcode(br#"{"auth": 3}"#), (400, "M_BAD_JSON".into()));
+        assert_eq!(
+            errcode(br#"{"auth": {"type": 7}}"#),
+            (400, "M_BAD_JSON".into())
+        );
+        assert_eq!(
+            errcode(br#"{"auth": {"session": 7}}"#),
+            (400, "M_BAD_JSON".into())
+        );
+        assert_eq!(
+            errcode(br#"{"auth": {"session": "../x"}}"#),
+            (400, "M_BAD_JSON".into())
+        );
+    }
+
+    #[test]
+    fn refuses_oversized_bodies() {
+        let big = vec![b' '; 64 * 1024 + 1];
+        let failure = parse(&request(&big), 64 * 1024).unwrap_err();
+        assert_eq!(
+            (failure.status, failure.errcode.as_str()),
+            (413, "M_TOO_LARGE")
+        );
+    }
+
+    #[test]
+    fn separates_auth_from_the_body() {
+        let parsed = parse(
+            &request(br#"{"username":"a","auth":{"type":"m.login.dummy","session":"abc"}}"#),
+            1024,
+        )
+        .unwrap();
+        let auth = parsed.auth.unwrap();
+        assert_eq!(auth.kind, Some(StageKind::Dummy));
+        assert_eq!(auth.session.as_deref(), Some("abc"));
+        assert_eq!(parsed.body_without_auth, r#"{"username":"a"}"#);
+    }
+
+    #[test]
+    fn treats_an_empty_body_as_an_empty_object() {
+        let parsed = parse(&request(b""), 1024).unwrap();
+        assert!(parsed.auth.is_none());
+        assert_eq!(parsed.body_without_auth, "{}");
+    }
+}

@@ -1,0 +1,212 @@
+//! A UIA session: what the client has completed, and what it is bound to.
+//! Stores keep sessions as JSON documents (`to_json` / `from_json`).
+
+use serde_json::{Map, Value, json};
+
+use super::StoreError;
+use super::registry::StageKind;
+
+/// Where a session stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SessionState {
+    /// Stages remain.
+    InProgress,
+    /// A flow was completed by the request with this fingerprint; the session
+    /// authorises that one operation and nothing else.
+    Completed {
+        /// SHA-256 over the method, path and body of the completing request.
+        fingerprint: [u8; 32],
+    },
+}
+
+/// One UIA session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Session {
+    /// The session id the client echoes back.
+    pub id: String,
+    /// HTTP method of the request that created the session.
+    pub method: String,
+    /// Request path of the request that created the session.
+    pub path: String,
+    /// The user who made the creating request with an access token, if any.
+    pub bound_user: Option<String>,
+    /// The user the stages authenticated, if any stage did.
+    pub auth_user: Option<String>,
+    /// Stages completed, in order.
+    pub completed: Vec<StageKind>,
+    /// The creating request's body without its `auth` object.
+    pub created_body: String,
+    /// A registration token this session holds a pending use of.
+    pub token: Option<String>,
+    /// Where the session stands.
+    pub state: SessionState,
+    /// Creation and last access, in milliseconds since the Unix epoch.
+    pub created_ms: u64,
+    /// Last access, in milliseconds since the Unix epoch.
+    pub last_access_ms: u64,
+    /// Incremented by every stored change; stores update only the version
+    /// they read (optimistic concurrency).
+    pub version: u64,
+}
+
+impl Session {
+    /// Whether the session has been idle longer than `lifetime_ms` at `now_ms`.
+    pub fn is_expired(&self, now_ms: u64, lifetime_ms: u64) -> bool {
+        now_ms.saturating_sub(self.last_access_ms) > lifetime_ms
+    }
+
+    /// The JSON document stores keep (without `id` and `version`, which are columns or keys).
+    pub fn to_json(&self) -> String {
+        let completed: Vec<&str> = self.completed.iter().map(StageKind::wire).collect();
+        let state = match &self.state {
+            SessionState::InProgress => json!({"state": "in_progress"}),
+            SessionState::Completed { fingerprint } => {
+                json!({"state": "completed", "fingerprint": hex(fingerprint)})
+            }
+        };
+        json!({
+            "method": self.method,
+            "path": self.path,
+            "bound_user": self.bound_user,
+            "auth_user": self.auth_user,
+            "completed": completed,
+            "created_body": self.created_body,
+            "token": self.token,
+            "state": state,
+            "created_ms": self.created_ms,
+            "last_access_ms": self.last_access_ms,
+        })
+        .to_string()
+    }
+
+    /// Rebuilds a session from its stored document.
+    pub fn from_json(id: &str, version: u64, text: &str) -> Result<Self, StoreError> {
+        let corrupt = |what: &str| StoreError::Corrupt(format!("session {id}: {what}"));
+        let value: Value = serde_json::from_str(text).map_err(|_| corrupt("not JSON"))?;
+        let doc = value.as_object().ok_or_else(|| corrupt("not an object"))?;
+        let string = |key: &str| {
+            doc.get(key)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+                .ok_or_else(|| corrupt(key))
+        };
+        let optional = |key: &str| -> Result<Option<String>, StoreError> {
+            match doc.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(_) => Err(corrupt(key)),
+            }
+        };
+        let number = |key: &str| {
+            doc.get(key)
+                .and_then(Value::as_u64)
+                .ok_or_else(|| corrupt(key))
+        };
+        let completed = doc
+            .get("completed")
+            .and_then(Value::as_array)
+            .ok_or_else(|| corrupt("completed"))?
+            .iter()
+            .map(|s| {
+                s.as_str()
+                    .and_then(StageKind::from_wire)
+                    .ok_or_else(|| corrupt("stage"))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self {
+            id: id.to_owned(),
+            method: string("method")?,
+            path: string("path")?,
+            bound_user: optional("bound_user")?,
+            auth_user: optional("auth_user")?,
+            completed,
+            created_body: string("created_body")?,
+            token: optional("token")?,
+            state: parse_state(doc.get("state")).ok_or_else(|| corrupt("state"))?,
+            created_ms: number("created_ms")?,
+            last_access_ms: number("last_access_ms")?,
+            version,
+        })
+    }
+}
+
+fn parse_state(value: Option<&Value>) -> Option<SessionState> {
+    let state: &Map<String, Value> = value?.as_object()?;
+    match state.get("state")?.as_str()? {
+        "in_progress" => Some(SessionState::InProgress),
+        "completed" => {
+            let text = state.get("fingerprint")?.as_str()?;
+            let mut fingerprint = [0u8; 32];
+            if text.len() != 64 {
+                return None;
+            }
+            for (i, byte) in fingerprint.iter_mut().enumerate() {
+                *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+            }
+            Some(SessionState::Completed { fingerprint })
+        }
+        _ => None,
+    }
+}
+
+/// Lower-case hexadecimal.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for &b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
+    }
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    pub(crate) fn sample(id: &str) -> Session {
+        Session {
+            id: id.to_owned(),
+            method: "POST".into(),
+            path: "/_matrix/client/v3/register".into(),
+            bound_user: None,
+            auth_user: Some("@a:example.org".into()),
+            completed: vec![
+                StageKind::RegistrationToken,
+                StageKind::Custom("x.y".into()),
+            ],
+            created_body: r#"{"username":"a"}"#.into(),
+            token: Some("tok".into()),
+            state: SessionState::Completed {
+                fingerprint: [7u8; 32],
+            },
+            created_ms: 5,
+            last_access_ms: 9,
+            version: 3,
+        }
+    }
+
+    #[test]
+    fn survives_a_store_round_trip() {
+        let session = sample("abc");
+        let back = Session::from_json("abc", 3, &session.to_json()).unwrap();
+        assert_eq!(back, session);
+    }
+
+    #[test]
+    fn rejects_corrupt_documents() {
+        for text in ["", "[]", "{}", r#"{"method":"POST"}"#] {
+            assert!(Session::from_json("x", 0, text).is_err(), "{text}");
+        }
+        let mut doc: Value = serde_json::from_str(&sample("a").to_json()).unwrap();
+        doc["state"]["fingerprint"] = json!("zz");
+        assert!(Session::from_json("a", 0, &doc.to_string()).is_err());
+    }
+
+    #[test]
+    fn expires_after_idle_lifetime() {
+        let session = sample("a");
+        assert!(!session.is_expired(9 + 100, 100));
+        assert!(session.is_expired(9 + 101, 100));
+    }
+}

@@ -1,0 +1,71 @@
+//! Where sessions and registration tokens live. Every back end implements
+//! [`Store`]; the engine only ever changes state inside one transaction, so
+//! each completion is all-or-nothing, and session updates are conditional on
+//! the version read (two completions of one session cannot both win).
+
+mod memory;
+#[cfg(feature = "sqlite")]
+mod sqlite;
+
+pub use memory::MemoryStore;
+#[cfg(feature = "sqlite")]
+pub use sqlite::SqliteStore;
+
+use super::StoreError;
+use super::session::Session;
+use super::token::TokenRecord;
+
+/// Operations inside one transaction.
+pub trait Tx {
+    /// The session with `id`, if stored.
+    fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError>;
+    /// Stores a new session (its version is stored as given).
+    fn insert_session(&mut self, session: &Session) -> Result<(), StoreError>;
+    /// Replaces the session if its stored version is still `session.version`,
+    /// storing it with version + 1. Returns false (and changes nothing) when
+    /// the stored version differs or the session is gone.
+    fn update_session(&mut self, session: &Session) -> Result<bool, StoreError>;
+    /// Deletes a session; deleting a missing one is not an error.
+    fn delete_session(&mut self, id: &str) -> Result<(), StoreError>;
+    /// Up to `limit` sessions idle since before `cutoff_ms`.
+    fn idle_sessions(&mut self, cutoff_ms: u64, limit: usize) -> Result<Vec<Session>, StoreError>;
+    /// A registration token's counters, by key.
+    fn token(&mut self, key: &str) -> Result<Option<TokenRecord>, StoreError>;
+    /// Inserts or replaces a token's counters.
+    fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
+    /// Deletes a token; returns whether it existed.
+    fn delete_token(&mut self, key: &str) -> Result<bool, StoreError>;
+}
+
+/// The body of a transaction: commits when it returns `Ok`, rolls back on `Err`.
+pub type TxBody<'a> = dyn FnMut(&mut dyn Tx) -> Result<(), StoreError> + 'a;
+
+/// A session store.
+pub trait Store: Send + Sync {
+    /// Runs `body` in one transaction.
+    fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError>;
+}
+
+/// Opens the store a configuration names: `memory`, `sqlite:PATH`.
+pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
+    if spec == "memory" {
+        return Ok(Box::new(MemoryStore::new()));
+    }
+    if let Some(path) = spec.strip_prefix("sqlite:") {
+        #[cfg(feature = "sqlite")]
+        return Ok(Box::new(SqliteStore::open(path)?));
+        #[cfg(not(feature = "sqlite"))]
+        return Err(StoreError::Open(format!(
+            "sqlite store `{path}`: built without the `sqlite` feature"
+        )));
+    }
+    if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        return Err(StoreError::Open(
+            "the PostgreSQL store is not available in this build".to_owned(),
+        ));
+    }
+    Err(StoreError::Open(format!("unknown store `{spec}`")))
+}
+
+#[cfg(test)]
+pub(crate) mod shared_tests;

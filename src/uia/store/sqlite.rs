@@ -1,0 +1,348 @@
+//! The embedded default store: SQLite (bundled) in WAL mode. Each engine
+//! transaction is one `BEGIN IMMEDIATE` transaction, so a crash leaves every
+//! session either before or after a step. `synchronous=NORMAL` keeps commits
+//! durable across a killed process (the WAL is written before commit
+//! returns); only a power loss may drop the newest commits, never consistency.
+
+use std::path::Path;
+
+use parking_lot::Mutex;
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+
+use super::{Store, StoreError, Tx, TxBody};
+use crate::uia::session::Session;
+use crate::uia::token::TokenRecord;
+
+/// Schema migrations: entry N brings `user_version` from N to N + 1.
+const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
+         id TEXT PRIMARY KEY,
+         version INTEGER NOT NULL,
+         last_access_ms INTEGER NOT NULL,
+         doc TEXT NOT NULL
+     );
+     CREATE INDEX sessions_by_last_access ON sessions (last_access_ms);
+     CREATE TABLE tokens (
+         key TEXT PRIMARY KEY,
+         uses_allowed INTEGER,
+         pending INTEGER NOT NULL CHECK (pending >= 0),
+         completed INTEGER NOT NULL CHECK (completed >= 0),
+         expiry_ms INTEGER
+     );"];
+
+/// The SQLite store.
+pub struct SqliteStore {
+    // One connection: SQLite serialises writers anyway, and one connection
+    // avoids SQLITE_BUSY between threads of this process.
+    conn: Mutex<Connection>,
+}
+
+fn backend(e: rusqlite::Error) -> StoreError {
+    StoreError::Backend(e.to_string())
+}
+
+fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value)
+        .map_err(|_| StoreError::Backend(format!("{value} does not fit the database")))
+}
+
+fn to_u64(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative value {value}")))
+}
+
+impl SqliteStore {
+    /// Opens (creating if needed) the database at `path` and brings its
+    /// schema up to date.
+    pub fn open(path: &str) -> Result<Self, StoreError> {
+        if path.is_empty() {
+            return Err(StoreError::Open("empty SQLite path".into()));
+        }
+        let conn = Connection::open(Path::new(path))
+            .map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .map_err(backend)?;
+        conn.pragma_update(None, "journal_mode", "WAL")
+            .map_err(backend)?;
+        conn.pragma_update(None, "synchronous", "NORMAL")
+            .map_err(backend)?;
+        migrate(&conn)?;
+        Ok(Self {
+            conn: Mutex::new(conn),
+        })
+    }
+
+    /// Checks the database's own integrity and the store's invariants (every
+    /// session document decodes; token counters within their limits).
+    pub fn check_consistency(&self) -> Result<(), StoreError> {
+        let conn = self.conn.lock();
+        let verdict: String = conn
+            .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+            .map_err(backend)?;
+        if verdict != "ok" {
+            return Err(StoreError::Corrupt(format!("integrity_check: {verdict}")));
+        }
+        let mut stmt = conn
+            .prepare("SELECT id, version, doc FROM sessions")
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(backend)?;
+        for row in rows {
+            let (id, version, doc) = row.map_err(backend)?;
+            Session::from_json(&id, to_u64(version)?, &doc)?;
+        }
+        let over: i64 = conn
+            .query_row(
+                "SELECT count(*) FROM tokens WHERE uses_allowed IS NOT NULL AND pending + completed > uses_allowed",
+                [],
+                |r| r.get(0),
+            )
+            .map_err(backend)?;
+        if over != 0 {
+            return Err(StoreError::Corrupt(format!(
+                "{over} tokens over their use limit"
+            )));
+        }
+        Ok(())
+    }
+}
+
+fn migrate(conn: &Connection) -> Result<(), StoreError> {
+    let current: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(backend)?;
+    let current = usize::try_from(current)
+        .map_err(|_| StoreError::Corrupt("negative schema version".into()))?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Open(format!(
+            "schema version {current} is newer than this stepup"
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        let next = version + 1;
+        let batch = format!("BEGIN IMMEDIATE; {sql} PRAGMA user_version = {next}; COMMIT;");
+        conn.execute_batch(&batch).map_err(|e| {
+            let _ = conn.execute_batch("ROLLBACK");
+            StoreError::Open(format!("migration to schema {next}: {e}"))
+        })?;
+    }
+    Ok(())
+}
+
+struct SqliteTx<'a> {
+    tx: &'a rusqlite::Transaction<'a>,
+}
+
+impl SqliteTx<'_> {
+    fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT version, doc FROM sessions WHERE id = ?1",
+                params![id],
+                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
+            )
+            .optional()
+            .map_err(backend)?;
+        row.map(|(version, doc)| Session::from_json(id, to_u64(version)?, &doc))
+            .transpose()
+    }
+}
+
+impl Tx for SqliteTx<'_> {
+    fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError> {
+        self.read_session(id)
+    }
+
+    fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO sessions (id, version, last_access_ms, doc) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    session.id,
+                    to_i64(session.version)?,
+                    to_i64(session.last_access_ms)?,
+                    session.to_json()
+                ],
+            )
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn update_session(&mut self, session: &Session) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE sessions SET version = version + 1, last_access_ms = ?3, doc = ?4
+                 WHERE id = ?1 AND version = ?2",
+                params![
+                    session.id,
+                    to_i64(session.version)?,
+                    to_i64(session.last_access_ms)?,
+                    session.to_json()
+                ],
+            )
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn delete_session(&mut self, id: &str) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM sessions WHERE id = ?1", params![id])
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn idle_sessions(&mut self, cutoff_ms: u64, limit: usize) -> Result<Vec<Session>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let mut stmt = self
+            .tx
+            .prepare_cached("SELECT id, version, doc FROM sessions WHERE last_access_ms < ?1 ORDER BY id LIMIT ?2")
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(params![to_i64(cutoff_ms)?, limit], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(backend)?;
+        rows.map(|row| {
+            let (id, version, doc) = row.map_err(backend)?;
+            Session::from_json(&id, to_u64(version)?, &doc)
+        })
+        .collect()
+    }
+
+    fn token(&mut self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
+        let row = self
+            .tx
+            .query_row(
+                "SELECT uses_allowed, pending, completed, expiry_ms FROM tokens WHERE key = ?1",
+                params![key],
+                |r| {
+                    Ok((
+                        r.get::<_, Option<i64>>(0)?,
+                        r.get::<_, i64>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Option<i64>>(3)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(backend)?;
+        row.map(|(uses, pending, completed, expiry)| {
+            Ok(TokenRecord {
+                key: key.to_owned(),
+                uses_allowed: uses.map(to_u64).transpose()?,
+                pending: to_u64(pending)?,
+                completed: to_u64(completed)?,
+                expiry_ms: expiry.map(to_u64).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO tokens (key, uses_allowed, pending, completed, expiry_ms) VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (key) DO UPDATE SET uses_allowed = ?2, pending = ?3, completed = ?4, expiry_ms = ?5",
+                params![
+                    token.key,
+                    token.uses_allowed.map(to_i64).transpose()?,
+                    to_i64(token.pending)?,
+                    to_i64(token.completed)?,
+                    token.expiry_ms.map(to_i64).transpose()?
+                ],
+            )
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn delete_token(&mut self, key: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute("DELETE FROM tokens WHERE key = ?1", params![key])
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+}
+
+impl Store for SqliteStore {
+    fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {
+        let mut conn = self.conn.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(backend)?;
+        body(&mut SqliteTx { tx: &tx })?;
+        tx.commit().map_err(backend)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passes_the_shared_store_suite() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let counter = std::sync::atomic::AtomicUsize::new(0);
+        crate::uia::store::shared_tests::run_all(&|| {
+            let n = counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let path = dir.join(format!("store-{n}.db"));
+            let _ = std::fs::remove_file(&path);
+            Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap())
+        });
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn reopens_with_schema_and_data_and_stays_consistent() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-reopen-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.db");
+        let path = path.to_str().unwrap();
+        {
+            let store = SqliteStore::open(path).unwrap();
+            store
+                .transaction(&mut |tx| {
+                    tx.insert_session(&crate::uia::session::tests::sample("kept"))
+                })
+                .unwrap();
+        }
+        let store = SqliteStore::open(path).unwrap();
+        let mut read = None;
+        store
+            .transaction(&mut |tx| {
+                read = tx.session("kept")?;
+                Ok(())
+            })
+            .unwrap();
+        assert!(read.is_some());
+        store.check_consistency().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn refuses_a_newer_schema() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-newer-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.db");
+        let conn = Connection::open(&path).unwrap();
+        conn.pragma_update(None, "user_version", 99).unwrap();
+        drop(conn);
+        assert!(matches!(
+            SqliteStore::open(path.to_str().unwrap()),
+            Err(StoreError::Open(_))
+        ));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

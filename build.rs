@@ -38,10 +38,14 @@ const HEADERS: &[Header] = &[
     Header {
         path: "stepup/uia.h",
         guard: "STEPUP_UIA_H",
-        sys_includes: &["stddef.h"],
+        sys_includes: &["stddef.h", "stdint.h"],
         includes: &[],
         string_constants: &[],
-        sources: &["src/ffi/errors.rs", "src/ffi/native.rs"],
+        sources: &[
+            "src/ffi/errors.rs",
+            "src/ffi/native.rs",
+            "src/ffi/uia/mod.rs",
+        ],
     },
 ];
 

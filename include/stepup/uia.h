@@ -5,6 +5,7 @@
  * change the Rust source and run `make headers`. */
 
 #include <stddef.h>
+#include <stdint.h>
 
 /**
  * Success.
@@ -27,6 +28,133 @@
  */
 #define STEPUP_E_INVALID_LENGTH -3
 
+/**
+ * A string argument was not valid UTF-8.
+ */
+#define STEPUP_E_INVALID_UTF8 -4
+
+/**
+ * Memory could not be allocated.
+ */
+#define STEPUP_E_NO_MEMORY -5
+
+/**
+ * An argument had a value outside its documented range.
+ */
+#define STEPUP_E_INVALID_ARGUMENT -6
+
+/**
+ * The configuration JSON was invalid (unknown key, wrong type, bad store).
+ */
+#define STEPUP_E_CONFIG -10
+
+/**
+ * The flows were invalid (no flow, empty flow, bad stage type or params).
+ */
+#define STEPUP_E_FLOWS -11
+
+/**
+ * The session store failed (I/O, corruption, lost connection).
+ */
+#define STEPUP_E_STORE -12
+
+/**
+ * A flow uses a stage whose host hook (password checker, stage validator)
+ * was never set; the stage fails closed.
+ */
+#define STEPUP_E_MISSING_HOOK -13
+
+/**
+ * A host hook returned an internal error.
+ */
+#define STEPUP_E_HOOK -14
+
+/**
+ * The operating system's random generator failed.
+ */
+#define STEPUP_E_RANDOM -15
+
+/**
+ * Concurrent requests kept changing the session; try again.
+ */
+#define STEPUP_E_CONTENTION -16
+
+/**
+ * A UIA engine: configuration, session store, host hooks and rate limits.
+ */
+typedef struct stepup_uia stepup_uia;
+
+/**
+ * The flows an endpoint offers, with their stage parameters. Build it, then
+ * share it read-only between threads.
+ */
+typedef struct stepup_uia_flows stepup_uia_flows;
+
+/**
+ * The result of `stepup_uia_complete`; read it with the
+ * `stepup_uia_result_*` functions, free it with `stepup_uia_result_free`.
+ */
+typedef struct stepup_uia_result stepup_uia_result;
+
+/**
+ * What a stage validator reports besides pass or fail.
+ */
+typedef struct stepup_uia_verdict stepup_uia_verdict;
+
+/**
+ * One HTTP request to an endpoint protected by UIA. The strings and the body
+ * are only read during `stepup_uia_complete`.
+ */
+typedef struct {
+    /**
+     * HTTP method ("POST", "DELETE", ...). Required.
+     */
+    const char *method;
+    /**
+     * Request path without the query string. Required.
+     */
+    const char *path;
+    /**
+     * The request body (JSON text, not necessarily NUL-terminated); NULL
+     * with `body_len` 0 for an empty body.
+     */
+    const char *body;
+    /**
+     * Length of `body` in bytes.
+     */
+    size_t body_len;
+    /**
+     * The full user id of the request's access token, or NULL when the
+     * request carried none.
+     */
+    const char *user;
+} stepup_uia_request;
+
+/**
+ * Checks a password: returns 1 when `password` is `user_id`'s, 0 when it is
+ * not (or the user does not exist), <0 on an internal error. `user_id` is a
+ * full Matrix user id ("@alice:example.org"); both strings are valid only
+ * during the call. Compare in constant time. Called from any thread that
+ * calls `stepup_uia_complete`, with no engine lock held.
+ */
+typedef int (*stepup_uia_password_fn)(void *ctx, const char *user_id, const char *password);
+
+/**
+ * Validates an attempt at a custom stage: returns 1 when it passed, 0 when it
+ * failed (set the errcode and message with `stepup_uia_verdict_set_error`),
+ * <0 on an internal error. On a pass, `stepup_uia_verdict_set_user` may name
+ * the user the stage proved. `auth_json` is the client's `auth` object;
+ * `requesting_user` is NULL without an access token. All strings and
+ * `verdict` are valid only during the call. Called from any thread that calls
+ * `stepup_uia_complete`, with no engine lock held.
+ */
+typedef int (*stepup_uia_stage_fn)(void *ctx,
+                                   const char *stage_type,
+                                   const char *auth_json,
+                                   const char *session,
+                                   const char *requesting_user,
+                                   stepup_uia_verdict *verdict);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -46,6 +174,375 @@ const char *stepup_version(void);
  * The returned string is static: never free or modify it.
  */
 const char *stepup_strerror(int code);
+
+/**
+ * Frees memory the native API handed to the caller (strings such as the
+ * page from `stepup_uia_fallback_page`). NULL is ignored.
+ *
+ * # Safety
+ * `ptr` is NULL or memory from this library documented as freed with
+ * `stepup_free`, not freed before.
+ */
+void stepup_free(void *ptr);
+
+/**
+ * Runs user-interactive authentication for one request to an endpoint
+ * protected by `flows`. Thread-safe: many threads may complete requests on
+ * one engine at once; a session completes exactly once.
+ *
+ * Returns:
+ * - `1`: the client completed a flow; perform the operation. `*result` holds
+ *   the session id, the completed flow, the authenticated user, the consumed
+ *   registration token and the body of the request that created the session;
+ *   `stepup_uia_result_replayed` tells a repeat of the completing request
+ *   (answer it as before, do not perform the operation twice).
+ * - `0`: send the response in `*result` (`stepup_uia_result_status`,
+ *   `stepup_uia_result_body`) to the client as it is, and stop: 401 with the
+ *   flows and session when stages remain, 400/403/413/429 with an errcode
+ *   when the request is refused.
+ * - `<0`: an internal error (`STEPUP_E_*`); `*result` is left untouched.
+ *   `STEPUP_E_MISSING_HOOK` when a stage has no checker (it never passes).
+ *
+ * On 0 and 1 the caller owns `*result` and frees it with
+ * `stepup_uia_result_free`.
+ *
+ * # Safety
+ * `engine` and `flows` are live objects; `request` points to a request whose
+ * strings are NUL-terminated and whose body holds `body_len` bytes; `result`
+ * is valid for a pointer write.
+ */
+int stepup_uia_complete(const stepup_uia *engine,
+                        const stepup_uia_flows *flows,
+                        const stepup_uia_request *request,
+                        stepup_uia_result **result);
+
+/**
+ * The HTTP status to answer with: 200 when UIA is complete, otherwise the
+ * response's status (401, 400, 403, 413, 429). Returns
+ * `STEPUP_E_NULL_POINTER` for a NULL result.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+int stepup_uia_result_status(const stepup_uia_result *result);
+
+/**
+ * The JSON body to send when `stepup_uia_complete` returned 0; NULL when it
+ * returned 1. Owned by the result: valid until `stepup_uia_result_free`.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *stepup_uia_result_body(const stepup_uia_result *result);
+
+/**
+ * The completed session's id (after a return of 1), else NULL. Owned by the
+ * result.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *stepup_uia_result_session(const stepup_uia_result *result);
+
+/**
+ * The completed flow as a JSON array of stage types (after a return of 1),
+ * else NULL. Owned by the result.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *stepup_uia_result_flow(const stepup_uia_result *result);
+
+/**
+ * The full user id the stages authenticated (after a return of 1), or NULL
+ * when no stage proved a user. Owned by the result.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *stepup_uia_result_user(const stepup_uia_result *result);
+
+/**
+ * The registration token the completed session consumed, or NULL. Owned by
+ * the result.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *stepup_uia_result_token(const stepup_uia_result *result);
+
+/**
+ * The body (JSON, without `auth`) of the request that created the completed
+ * session, or NULL before completion. Owned by the result.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+const char *stepup_uia_result_request_body(const stepup_uia_result *result);
+
+/**
+ * 1 when the result repeats an earlier completion (the identical request
+ * was sent again), 0 otherwise; `STEPUP_E_NULL_POINTER` for NULL.
+ *
+ * # Safety
+ * `result` is NULL or a live result.
+ */
+int stepup_uia_result_replayed(const stepup_uia_result *result);
+
+/**
+ * Frees a result and every string it owns. NULL is ignored.
+ *
+ * # Safety
+ * `result` is NULL or a result from `stepup_uia_complete`, not used again.
+ */
+void stepup_uia_result_free(stepup_uia_result *result);
+
+/**
+ * Creates a UIA engine.
+ *
+ * `config_json` is a JSON object (NULL or "{}" for the defaults) with the
+ * optional keys `store` ("memory", "sqlite:PATH" — the default, PATH
+ * "stepup-uia.db" — or "postgres://..."), `server_name` (default
+ * "localhost"), `session_lifetime_ms` (idle lifetime, default 900000),
+ * `max_failures` and `failure_window_ms` (failed password/token attempts
+ * per user and per session, default 5 per 300000), `max_body_bytes`
+ * (default and maximum 65536). It is only read during the call.
+ *
+ * On success writes the new engine to `*out` (free it with
+ * `stepup_uia_free`) and returns 0. Returns `STEPUP_E_NULL_POINTER` for a NULL
+ * `out`, `STEPUP_E_INVALID_UTF8`, `STEPUP_E_CONFIG` for an invalid
+ * configuration, `STEPUP_E_STORE` when the store cannot be opened; `*out` is
+ * then left untouched.
+ *
+ * # Safety
+ * `config_json` is NULL or a NUL-terminated string; `out` is NULL or valid
+ * for a pointer write.
+ */
+int stepup_uia_new(const char *config_json, stepup_uia **out);
+
+/**
+ * Frees an engine and closes its store. NULL is ignored. No other call may
+ * use the engine during or after this one.
+ *
+ * # Safety
+ * `engine` is NULL or came from `stepup_uia_new` and was not freed.
+ */
+void stepup_uia_free(stepup_uia *engine);
+
+/**
+ * Purges sessions idle longer than the session lifetime and releases the
+ * registration-token uses they held. Meant to be called periodically (a
+ * timer or cron job); safe to call from any thread at any time.
+ *
+ * Returns the number of sessions purged (0 or more), or
+ * `STEPUP_E_NULL_POINTER`, `STEPUP_E_STORE`.
+ *
+ * # Safety
+ * `engine` is NULL or a live engine.
+ */
+int stepup_uia_cleanup(const stepup_uia *engine);
+
+/**
+ * Builds the HTML page for `GET /_matrix/client/v3/auth/{stage_type}/fallback/web`.
+ * With `done` 0 it shows a form that posts back to the same URL (with a
+ * password field for `m.login.password`) and `error`, if not NULL; with
+ * `done` non-zero it tells the client the stage is complete
+ * (`window.onAuthDone()` or an `authDone` message to its opener). Every
+ * string echoed into the page is HTML-escaped.
+ *
+ * On success writes a NUL-terminated page to `*html` (free it with
+ * `stepup_free`) and returns 0; otherwise returns `STEPUP_E_NULL_POINTER`,
+ * `STEPUP_E_INVALID_UTF8`, `STEPUP_E_NO_MEMORY` and leaves `*html` untouched.
+ *
+ * # Safety
+ * The strings are NUL-terminated (`error` may be NULL); `html` is valid for a
+ * pointer write.
+ */
+int stepup_uia_fallback_page(const char *stage_type,
+                             const char *session,
+                             int done,
+                             const char *error,
+                             char **html);
+
+/**
+ * Creates an empty flow set; add flows with `stepup_uia_flows_add`.
+ *
+ * Writes the set to `*out` (free with `stepup_uia_flows_free`) and returns 0,
+ * or returns `STEPUP_E_NULL_POINTER`.
+ *
+ * # Safety
+ * `out` is NULL or valid for a pointer write.
+ */
+int stepup_uia_flows_new(stepup_uia_flows **out);
+
+/**
+ * Creates the flow set of a single `m.login.dummy` stage, for endpoints
+ * that must use UIA but need nothing from the user.
+ *
+ * Writes the set to `*out` (free with `stepup_uia_flows_free`) and returns 0,
+ * or returns `STEPUP_E_NULL_POINTER`.
+ *
+ * # Safety
+ * `out` is NULL or valid for a pointer write.
+ */
+int stepup_uia_flows_dummy(stepup_uia_flows **out);
+
+/**
+ * Creates a flow set from JSON: `{"flows": [{"stages": ["m.login.password"]},
+ * ...], "params": {"m.login.terms": {...}}}` (`params` optional).
+ *
+ * `json` is only read during the call. Writes the set to `*out` (free with
+ * `stepup_uia_flows_free`) and returns 0, or returns `STEPUP_E_NULL_POINTER`,
+ * `STEPUP_E_INVALID_UTF8`, `STEPUP_E_FLOWS` (not JSON, no flows, an empty
+ * flow, an invalid stage type).
+ *
+ * # Safety
+ * `json` is NULL or NUL-terminated; `out` is NULL or valid for a pointer write.
+ */
+int stepup_uia_flows_from_json(const char *json, stepup_uia_flows **out);
+
+/**
+ * Adds a flow of `count` stage types (`stages[0]` first). The strings are
+ * only read during the call.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_FLOWS` (no stages, more than 64, an invalid stage type, more than
+ * 64 flows); the set is unchanged on error.
+ *
+ * # Safety
+ * `flows` is a live flow set not used by another thread during the call;
+ * `stages` points to `count` NUL-terminated strings.
+ */
+int stepup_uia_flows_add(stepup_uia_flows *flows, const char *const *stages, size_t count);
+
+/**
+ * Merges parameters (a JSON object) into those of `stage_type`, shown to
+ * clients in every 401 response's `params`.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_FLOWS` (not a JSON object, invalid stage type).
+ *
+ * # Safety
+ * `flows` is a live flow set not used by another thread during the call;
+ * the strings are NUL-terminated.
+ */
+int stepup_uia_flows_set_params(stepup_uia_flows *flows,
+                                const char *stage_type,
+                                const char *params_json);
+
+/**
+ * Frees a flow set. NULL is ignored.
+ *
+ * # Safety
+ * `flows` is NULL or a flow set from this library, not used again.
+ */
+void stepup_uia_flows_free(stepup_uia_flows *flows);
+
+/**
+ * Sets the checker for `m.login.password`; replaces any earlier one. Without
+ * a checker, a flow with a password stage fails closed
+ * (`STEPUP_E_MISSING_HOOK`). `ctx` is passed to `check` unchanged and must
+ * stay valid while the engine lives.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER` for a NULL `engine` or `check`.
+ *
+ * # Safety
+ * `engine` is a live engine; `check` is safe to call from any thread with `ctx`.
+ */
+int stepup_uia_set_password_checker(const stepup_uia *engine,
+                                    stepup_uia_password_fn check,
+                                    void *ctx);
+
+/**
+ * Registers the validator for a custom (non-`m.`) stage type; replaces any
+ * earlier one for that type. Without a validator, a flow using the type
+ * fails closed (`STEPUP_E_MISSING_HOOK`). `ctx` is passed to `validate`
+ * unchanged and must stay valid while the engine lives.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_CONFIG` (a built-in or invalid stage type).
+ *
+ * # Safety
+ * `engine` is a live engine; `stage_type` is NUL-terminated; `validate` is
+ * safe to call from any thread with `ctx`.
+ */
+int stepup_uia_register_stage(const stepup_uia *engine,
+                              const char *stage_type,
+                              stepup_uia_stage_fn validate,
+                              void *ctx);
+
+/**
+ * From a stage validator that passes: names the full user id the stage
+ * proved (checked against the session's user by the engine). The string is
+ * copied.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`.
+ *
+ * # Safety
+ * `verdict` is the one passed to the running validator; `user_id` is NUL-terminated.
+ */
+int stepup_uia_verdict_set_user(stepup_uia_verdict *verdict, const char *user_id);
+
+/**
+ * From a stage validator that fails: the Matrix `errcode` (1 to 128
+ * printable ASCII characters, for example "M_FORBIDDEN") and the message the
+ * client sees. The strings are copied.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_INVALID_ARGUMENT` (a malformed errcode).
+ *
+ * # Safety
+ * `verdict` is the one passed to the running validator; the strings are NUL-terminated.
+ */
+int stepup_uia_verdict_set_error(stepup_uia_verdict *verdict,
+                                 const char *errcode,
+                                 const char *error);
+
+/**
+ * Adds a registration token, or changes an existing one's limits (its use
+ * counters are kept). `uses_allowed` < 0 means unlimited; `expiry_ms` is a
+ * time in milliseconds since the Unix epoch, 0 for never. Tokens are 1 to 64
+ * characters of `[A-Za-z0-9._~-]`; the store keeps only a digest.
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_CONFIG` (a malformed token), `STEPUP_E_STORE`.
+ *
+ * # Safety
+ * `engine` is a live engine; `token` is NUL-terminated.
+ */
+int stepup_uia_token_put(const stepup_uia *engine,
+                         const char *token,
+                         int64_t uses_allowed,
+                         uint64_t expiry_ms);
+
+/**
+ * Reads a registration token's counters: uses allowed (-1 for unlimited),
+ * uses held by sessions in progress, and uses by completed registrations.
+ * Any of the out-pointers may be NULL; they are written only when the token
+ * exists.
+ *
+ * Returns 1 when the token exists, 0 when it does not, or
+ * `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`, `STEPUP_E_STORE`.
+ *
+ * # Safety
+ * `engine` is a live engine; `token` is NUL-terminated; each out-pointer is
+ * NULL or valid for a write.
+ */
+int stepup_uia_token_get(const stepup_uia *engine,
+                         const char *token,
+                         int64_t *uses_allowed,
+                         uint64_t *pending,
+                         uint64_t *completed);
+
+/**
+ * Deletes a registration token. Sessions holding a use of it can no longer
+ * complete. Returns 1 when it existed, 0 when not, or
+ * `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`, `STEPUP_E_STORE`.
+ *
+ * # Safety
+ * `engine` is a live engine; `token` is NUL-terminated.
+ */
+int stepup_uia_token_delete(const stepup_uia *engine, const char *token);
 
 #ifdef __cplusplus
 }  // extern "C"

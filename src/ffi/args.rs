@@ -50,6 +50,121 @@ pub unsafe fn bytes_mut<'a>(
     Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast::<u8>(), len) })
 }
 
+/// A shared reference to a library object handed out earlier.
+///
+/// # Safety
+/// `ptr` is NULL or points to a live object of type `T` from this library,
+/// not freed during `'a`.
+pub unsafe fn object<'a, T>(ptr: *const T, name: &'static str) -> Result<&'a T, CallError> {
+    // SAFETY: NULL is rejected by `as_ref`; liveness is the caller's promise.
+    unsafe { ptr.as_ref() }.ok_or(CallError::Null(name))
+}
+
+/// An exclusive reference to a library object handed out earlier.
+///
+/// # Safety
+/// As for [`object`], and nothing else uses the object during `'a`.
+pub unsafe fn object_mut<'a, T>(ptr: *mut T, name: &'static str) -> Result<&'a mut T, CallError> {
+    // SAFETY: NULL is rejected by `as_mut`; exclusivity is the caller's promise.
+    unsafe { ptr.as_mut() }.ok_or(CallError::Null(name))
+}
+
+/// A required string argument that must be UTF-8.
+///
+/// # Safety
+/// As for [`cstr`].
+pub unsafe fn utf8<'a>(ptr: *const c_char, name: &'static str) -> Result<&'a str, CallError> {
+    // SAFETY: forwarded caller promise.
+    let text = unsafe { cstr(ptr, name) }?;
+    text.to_str().map_err(|_| CallError::Utf8(name))
+}
+
+/// An optional string argument that must be UTF-8 when present.
+///
+/// # Safety
+/// As for [`cstr`].
+pub unsafe fn optional_utf8<'a>(
+    ptr: *const c_char,
+    name: &'static str,
+) -> Result<Option<&'a str>, CallError> {
+    // SAFETY: forwarded caller promise.
+    match unsafe { optional_cstr(ptr) } {
+        None => Ok(None),
+        Some(text) => text.to_str().map(Some).map_err(|_| CallError::Utf8(name)),
+    }
+}
+
+/// A read-only byte buffer of `len` bytes (NULL allowed with length 0).
+///
+/// # Safety
+/// `ptr` is NULL or valid for reads of `len` bytes during `'a`.
+pub unsafe fn bytes<'a>(
+    ptr: *const c_void,
+    len: usize,
+    name: &'static str,
+) -> Result<&'a [u8], CallError> {
+    if len == 0 {
+        return Ok(&[]);
+    }
+    if ptr.is_null() {
+        return Err(CallError::Null(name));
+    }
+    if isize::try_from(len).is_err() {
+        return Err(CallError::Length(name));
+    }
+    // SAFETY: non-NULL, length within isize::MAX, validity is the caller's promise.
+    Ok(unsafe { std::slice::from_raw_parts(ptr.cast::<u8>(), len) })
+}
+
+/// Checks an out-parameter is writable, before any work is done.
+pub fn out_param<T>(ptr: *mut T, name: &'static str) -> Result<(), CallError> {
+    if ptr.is_null() {
+        Err(CallError::Null(name))
+    } else {
+        Ok(())
+    }
+}
+
+/// Moves `value` to the heap and stores the pointer in `*out`.
+///
+/// # Safety
+/// `out` is non-NULL (checked with [`out_param`]) and valid for a write.
+pub unsafe fn give<T>(out: *mut *mut T, value: T) {
+    // SAFETY: the caller checked `out` and it is valid for a write.
+    unsafe { out.write(Box::into_raw(Box::new(value))) };
+}
+
+/// Frees an object handed out by [`give`]; NULL is ignored.
+///
+/// # Safety
+/// `ptr` is NULL or came from [`give`] with the same `T` and is not used again.
+pub unsafe fn take<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        // SAFETY: it came from Box::into_raw and ownership returns here once.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// Copies `text` into memory from the C allocator, NUL-terminated, for a
+/// caller that frees it with `free` (`stepup_free`, `gnutls_free`).
+pub fn malloc_string(text: &str) -> Result<*mut c_char, CallError> {
+    if text.as_bytes().contains(&0) {
+        return Err(CallError::Length("string with an interior NUL"));
+    }
+    let len = text.len();
+    // SAFETY: malloc with a non-zero size; the result is checked for NULL.
+    let ptr = unsafe { libc::malloc(len + 1) }.cast::<u8>();
+    if ptr.is_null() {
+        return Err(CallError::NoMemory);
+    }
+    // SAFETY: `ptr` holds len + 1 bytes; the source is `len` readable bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(text.as_ptr(), ptr, len);
+        ptr.add(len).write(0);
+    }
+    Ok(ptr.cast::<c_char>())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

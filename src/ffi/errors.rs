@@ -6,6 +6,8 @@
 use std::ffi::{CStr, c_int};
 
 use crate::gnutls::{self, error_codes as gn};
+#[cfg(feature = "uia")]
+use crate::uia::UiaError;
 
 /// Success.
 pub const STEPUP_E_SUCCESS: i32 = 0;
@@ -16,6 +18,28 @@ pub const STEPUP_E_INTERNAL: i32 = -1;
 pub const STEPUP_E_NULL_POINTER: i32 = -2;
 /// A length argument was out of range for its buffer.
 pub const STEPUP_E_INVALID_LENGTH: i32 = -3;
+
+/// A string argument was not valid UTF-8.
+pub const STEPUP_E_INVALID_UTF8: i32 = -4;
+/// Memory could not be allocated.
+pub const STEPUP_E_NO_MEMORY: i32 = -5;
+/// An argument had a value outside its documented range.
+pub const STEPUP_E_INVALID_ARGUMENT: i32 = -6;
+/// The configuration JSON was invalid (unknown key, wrong type, bad store).
+pub const STEPUP_E_CONFIG: i32 = -10;
+/// The flows were invalid (no flow, empty flow, bad stage type or params).
+pub const STEPUP_E_FLOWS: i32 = -11;
+/// The session store failed (I/O, corruption, lost connection).
+pub const STEPUP_E_STORE: i32 = -12;
+/// A flow uses a stage whose host hook (password checker, stage validator)
+/// was never set; the stage fails closed.
+pub const STEPUP_E_MISSING_HOOK: i32 = -13;
+/// A host hook returned an internal error.
+pub const STEPUP_E_HOOK: i32 = -14;
+/// The operating system's random generator failed.
+pub const STEPUP_E_RANDOM: i32 = -15;
+/// Concurrent requests kept changing the session; try again.
+pub const STEPUP_E_CONTENTION: i32 = -16;
 
 /// Which API a call belongs to, which decides its error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,12 +59,25 @@ pub enum CallError {
     /// A length argument does not fit its buffer.
     #[error("argument `{0}` has an invalid length")]
     Length(&'static str),
+    /// A string argument was not UTF-8.
+    #[error("argument `{0}` is not valid UTF-8")]
+    Utf8(&'static str),
+    /// An argument had a value outside its range.
+    #[error("argument `{0}` is out of range")]
+    Invalid(&'static str),
+    /// The C allocator failed.
+    #[error("out of memory")]
+    NoMemory,
     /// The call panicked; the panic was caught at the boundary.
     #[error("internal error (panic caught at the C boundary)")]
     Panic,
     /// A GnuTLS-level failure.
     #[error(transparent)]
     Gnutls(#[from] gnutls::Error),
+    /// A UIA engine failure.
+    #[cfg(feature = "uia")]
+    #[error(transparent)]
+    Uia(#[from] UiaError),
 }
 
 /// The C return code for `error` in `family`.
@@ -53,10 +90,16 @@ pub fn code(family: Family, error: &CallError) -> c_int {
 
 fn gnutls_code(error: &CallError) -> c_int {
     match error {
-        CallError::Null(_) | CallError::Length(_) => gn::GNUTLS_E_INVALID_REQUEST,
+        CallError::Null(_) | CallError::Length(_) | CallError::Utf8(_) | CallError::Invalid(_) => {
+            gn::GNUTLS_E_INVALID_REQUEST
+        }
+        CallError::NoMemory => gn::GNUTLS_E_MEMORY_ERROR,
         CallError::Panic => gn::GNUTLS_E_INTERNAL_ERROR,
         CallError::Gnutls(gnutls::Error::InvalidRequest) => gn::GNUTLS_E_INVALID_REQUEST,
         CallError::Gnutls(gnutls::Error::RandomFailed) => gn::GNUTLS_E_RANDOM_FAILED,
+        // A UIA failure reaching a GnuTLS call is a bug in stepup.
+        #[cfg(feature = "uia")]
+        CallError::Uia(_) => gn::GNUTLS_E_INTERNAL_ERROR,
     }
 }
 
@@ -64,8 +107,26 @@ fn stepup_code(error: &CallError) -> c_int {
     match error {
         CallError::Null(_) => STEPUP_E_NULL_POINTER,
         CallError::Length(_) => STEPUP_E_INVALID_LENGTH,
+        CallError::Utf8(_) => STEPUP_E_INVALID_UTF8,
+        CallError::Invalid(_) => STEPUP_E_INVALID_ARGUMENT,
+        CallError::NoMemory => STEPUP_E_NO_MEMORY,
         // A GnuTLS failure reaching a native call is a bug in stepup.
         CallError::Panic | CallError::Gnutls(_) => STEPUP_E_INTERNAL,
+        #[cfg(feature = "uia")]
+        CallError::Uia(error) => uia_code(error),
+    }
+}
+
+#[cfg(feature = "uia")]
+fn uia_code(error: &UiaError) -> c_int {
+    match error {
+        UiaError::Store(_) => STEPUP_E_STORE,
+        UiaError::Config(_) => STEPUP_E_CONFIG,
+        UiaError::Flows(_) => STEPUP_E_FLOWS,
+        UiaError::MissingHook(_) => STEPUP_E_MISSING_HOOK,
+        UiaError::Hook(_) => STEPUP_E_HOOK,
+        UiaError::Random => STEPUP_E_RANDOM,
+        UiaError::Contention => STEPUP_E_CONTENTION,
     }
 }
 
@@ -76,6 +137,16 @@ pub fn stepup_message(code: c_int) -> &'static CStr {
         STEPUP_E_INTERNAL => c"Internal error in stepup.",
         STEPUP_E_NULL_POINTER => c"A required pointer argument was NULL.",
         STEPUP_E_INVALID_LENGTH => c"A length argument was out of range.",
+        STEPUP_E_INVALID_UTF8 => c"A string argument was not valid UTF-8.",
+        STEPUP_E_NO_MEMORY => c"Memory could not be allocated.",
+        STEPUP_E_INVALID_ARGUMENT => c"An argument was out of its documented range.",
+        STEPUP_E_CONFIG => c"The configuration is invalid.",
+        STEPUP_E_FLOWS => c"The UIA flows are invalid.",
+        STEPUP_E_STORE => c"The UIA session store failed.",
+        STEPUP_E_MISSING_HOOK => c"A UIA stage has no host hook (password checker or validator).",
+        STEPUP_E_HOOK => c"A host hook reported an internal error.",
+        STEPUP_E_RANDOM => c"The system random number generator failed.",
+        STEPUP_E_CONTENTION => c"The UIA session was too busy; try again.",
         _ => c"Unknown stepup error code.",
     }
 }

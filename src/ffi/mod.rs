@@ -9,3 +9,5 @@ pub mod boundary;
 pub mod errors;
 pub mod gnutls;
 pub mod native;
+#[cfg(feature = "uia")]
+pub mod uia;

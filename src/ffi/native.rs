@@ -1,6 +1,6 @@
 //! The native stepup API shared by all of its parts: version and errors.
 
-use std::ffi::{CStr, c_char, c_int};
+use std::ffi::{CStr, c_char, c_int, c_void};
 
 use super::{boundary, errors};
 
@@ -23,6 +23,21 @@ pub extern "C" fn stepup_version() -> *const c_char {
 #[unsafe(no_mangle)]
 pub extern "C" fn stepup_strerror(code: c_int) -> *const c_char {
     boundary::stepup(|| Ok(errors::stepup_message(code).as_ptr()))
+}
+
+/// Frees memory the native API handed to the caller (strings such as the
+/// page from `stepup_uia_fallback_page`). NULL is ignored.
+///
+/// # Safety
+/// `ptr` is NULL or memory from this library documented as freed with
+/// `stepup_free`, not freed before.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn stepup_free(ptr: *mut c_void) {
+    boundary::stepup(|| {
+        // SAFETY: the library allocated it with the C allocator; the caller frees it once.
+        unsafe { libc::free(ptr) };
+        Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -6,12 +6,14 @@
 
 use std::path::Path;
 
+use std::collections::HashMap;
+
 use parking_lot::Mutex;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError, Tx, TxBody};
-use crate::uia::session::Session;
-use crate::uia::token::TokenRecord;
+use crate::uia::session::{Session, SessionState};
+use crate::uia::token::{self, TokenRecord};
 
 /// Schema migrations: entry N brings `user_version` from N to N + 1.
 const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
@@ -70,8 +72,11 @@ impl SqliteStore {
         })
     }
 
-    /// Checks the database's own integrity and the store's invariants (every
-    /// session document decodes; token counters within their limits).
+    /// Checks the database's own integrity and the store's invariants: every
+    /// session document decodes, and each token's counters equal what the
+    /// sessions hold (pending: sessions in progress past the token stage;
+    /// completed: completed sessions that used it) and stay within the limit.
+    /// A step half-applied by a crash would break one of these.
     pub fn check_consistency(&self) -> Result<(), StoreError> {
         let conn = self.conn.lock();
         let verdict: String = conn
@@ -80,6 +85,7 @@ impl SqliteStore {
         if verdict != "ok" {
             return Err(StoreError::Corrupt(format!("integrity_check: {verdict}")));
         }
+        let mut held: HashMap<String, (u64, u64)> = HashMap::new();
         let mut stmt = conn
             .prepare("SELECT id, version, doc FROM sessions")
             .map_err(backend)?;
@@ -94,19 +100,47 @@ impl SqliteStore {
             .map_err(backend)?;
         for row in rows {
             let (id, version, doc) = row.map_err(backend)?;
-            Session::from_json(&id, to_u64(version)?, &doc)?;
+            let session = Session::from_json(&id, to_u64(version)?, &doc)?;
+            let Some(token) = session.token.as_deref() else {
+                continue;
+            };
+            let counts = held.entry(token::key_of(token)).or_default();
+            match session.state {
+                SessionState::InProgress => counts.0 += 1,
+                SessionState::Completed { .. } => counts.1 += 1,
+            }
         }
-        let over: i64 = conn
-            .query_row(
-                "SELECT count(*) FROM tokens WHERE uses_allowed IS NOT NULL AND pending + completed > uses_allowed",
-                [],
-                |r| r.get(0),
-            )
+        let mut stmt = conn
+            .prepare("SELECT key, uses_allowed, pending, completed FROM tokens")
             .map_err(backend)?;
-        if over != 0 {
-            return Err(StoreError::Corrupt(format!(
-                "{over} tokens over their use limit"
-            )));
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, Option<i64>>(1)?,
+                    r.get::<_, i64>(2)?,
+                    r.get::<_, i64>(3)?,
+                ))
+            })
+            .map_err(backend)?;
+        for row in rows {
+            let (key, allowed, pending, completed) = row.map_err(backend)?;
+            let (pending, completed) = (to_u64(pending)?, to_u64(completed)?);
+            let (held_pending, held_completed) = held.remove(&key).unwrap_or_default();
+            if (pending, completed) != (held_pending, held_completed) {
+                return Err(StoreError::Corrupt(format!(
+                    "token {key}: counters {pending}/{completed}, sessions hold {held_pending}/{held_completed}"
+                )));
+            }
+            if allowed
+                .map(to_u64)
+                .transpose()?
+                .is_some_and(|a| pending + completed > a)
+            {
+                return Err(StoreError::Corrupt(format!(
+                    "token {key} over its use limit"
+                )));
+            }
         }
         Ok(())
     }
@@ -328,6 +362,36 @@ mod tests {
             .unwrap();
         assert!(read.is_some());
         store.check_consistency().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn consistency_check_catches_counters_that_disagree_with_sessions() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-audit-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("s.db");
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        let mut session = crate::uia::session::tests::sample("holder");
+        session.state = SessionState::InProgress;
+        let mut record = TokenRecord::new("tok", Some(5), None);
+        record.pending = 1;
+        store
+            .transaction(&mut |tx| {
+                tx.insert_session(&session)?;
+                tx.put_token(&record)
+            })
+            .unwrap();
+        store.check_consistency().unwrap();
+        // A step applied to the token but not to the session (what a torn write would leave).
+        store
+            .conn
+            .lock()
+            .execute("UPDATE tokens SET pending = 2", [])
+            .unwrap();
+        assert!(matches!(
+            store.check_consistency(),
+            Err(StoreError::Corrupt(_))
+        ));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -29,8 +29,11 @@ compat: lib
 
 test: all check-headers lint test-rust test-shell test-c
 
+# The PostgreSQL store's tests need a server: with-postgres.sh starts a
+# private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
+# into a failure instead of a skip.
 test-rust:
-	$(CARGO) test --release
+	STEPUP_REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(CARGO) test --release --features postgres
 
 test-c: all
 	CC=$(CC) bash c-tests/run.sh
@@ -41,7 +44,7 @@ test-shell:
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --features postgres -- -D warnings
 
 check-headers:
 	scripts/check-headers.sh
@@ -53,7 +56,7 @@ headers:
 # Benchmarks print their tables and write target/bench/report.md. The TLS
 # benchmarks (ratios against the system GnuTLS) arrive with the TLS engine.
 bench:
-	$(CARGO) bench --bench uia
+	scripts/with-postgres.sh $(CARGO) bench --features postgres --bench uia
 	mkdir -p target/bench
 	{ echo "# stepup benchmarks"; echo; cat target/bench/uia.md; echo; \
 	  echo "## TLS (against the system GnuTLS)"; echo; \

@@ -104,6 +104,14 @@ fn measure(store: &'static str, spec: &str, threads: usize) -> Measurement {
     }
 }
 
+/// The PostgreSQL server of scripts/with-postgres.sh, when built with the store.
+fn postgres_url() -> Option<String> {
+    if !cfg!(feature = "postgres") {
+        return None;
+    }
+    std::env::var("STEPUP_TEST_POSTGRES").ok()
+}
+
 fn per_second(n: usize, elapsed: Duration) -> f64 {
     f64::from(u32::try_from(n).unwrap_or(u32::MAX)) / elapsed.as_secs_f64()
 }
@@ -113,12 +121,16 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("stepup-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let sqlite = |name: &str| format!("sqlite:{}", dir.join(name).display());
-    let runs = [
+    let mut runs = vec![
         measure("memory", "memory", 1),
         measure("memory", "memory", 4),
         measure("sqlite", &sqlite("one.db"), 1),
         measure("sqlite", &sqlite("four.db"), 4),
     ];
+    let postgres = postgres_url();
+    if let Some(url) = &postgres {
+        runs.push(measure("postgres", url, 4));
+    }
     std::fs::remove_dir_all(&dir).ok();
 
     let mut report = String::from(
@@ -137,7 +149,11 @@ fn main() {
             m.p99.as_secs_f64() * 1e6,
         ));
     }
-    report.push_str("\nPostgreSQL: not measured (the PostgreSQL store is not built yet).\n");
+    if postgres.is_none() {
+        report.push_str(
+            "\nPostgreSQL: not measured (build with `--features postgres` under scripts/with-postgres.sh; `make bench` does).\n",
+        );
+    }
     print!("{report}");
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&out).expect("target/bench");

@@ -570,3 +570,19 @@ fn sixty_four_threads_complete_one_session_once_on_sqlite() {
     race_to_complete(Arc::new(Engine::new(config).unwrap()));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[cfg(feature = "postgres")]
+#[test]
+fn sixty_four_threads_complete_one_session_once_on_postgres() {
+    let Some(server) = super::store::postgres::tests::server_url() else {
+        return;
+    };
+    let url = super::store::postgres::tests::fresh_database(&server);
+    race_to_complete(Arc::new(
+        Engine::new(Config {
+            store: url,
+            ..Config::default()
+        })
+        .unwrap(),
+    ));
+}

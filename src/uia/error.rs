@@ -35,6 +35,10 @@ pub enum StoreError {
     /// The back end reported an error.
     #[error("{0}")]
     Backend(String),
+    /// The back end aborted the transaction for a deadlock or a serialization
+    /// failure; running it again may succeed.
+    #[error("transaction conflict: {0}")]
+    Conflict(String),
     /// A stored record could not be decoded.
     #[error("corrupt record: {0}")]
     Corrupt(String),

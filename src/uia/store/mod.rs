@@ -4,10 +4,14 @@
 //! the version read (two completions of one session cannot both win).
 
 mod memory;
+#[cfg(feature = "postgres")]
+pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
 
 pub use memory::MemoryStore;
+#[cfg(feature = "postgres")]
+pub use postgres::PostgresStore;
 #[cfg(feature = "sqlite")]
 pub use sqlite::SqliteStore;
 
@@ -46,7 +50,8 @@ pub trait Store: Send + Sync {
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError>;
 }
 
-/// Opens the store a configuration names: `memory`, `sqlite:PATH`.
+/// Opens the store a configuration names: `memory`, `sqlite:PATH`,
+/// `postgres://...`.
 pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
     if spec == "memory" {
         return Ok(Box::new(MemoryStore::new()));
@@ -60,8 +65,11 @@ pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
         )));
     }
     if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+        #[cfg(feature = "postgres")]
+        return Ok(Box::new(PostgresStore::open(spec)?));
+        #[cfg(not(feature = "postgres"))]
         return Err(StoreError::Open(
-            "the PostgreSQL store is not available in this build".to_owned(),
+            "built without the `postgres` feature".to_owned(),
         ));
     }
     Err(StoreError::Open(format!("unknown store `{spec}`")))

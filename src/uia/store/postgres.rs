@@ -1,0 +1,335 @@
+//! The PostgreSQL store, shared by many server processes. Sessions are
+//! updated only at the version read (`UPDATE ... WHERE version = $n`: under
+//! READ COMMITTED the second of two racing updates finds the row changed and
+//! matches nothing), and token rows are read `FOR UPDATE`, so a session
+//! completes exactly once and token counters stay exact across processes.
+
+use parking_lot::Mutex;
+use postgres::error::SqlState;
+use postgres::{Client, NoTls, Transaction};
+
+use super::{Store, StoreError, Tx, TxBody};
+use crate::uia::session::Session;
+use crate::uia::token::TokenRecord;
+
+/// Connections kept open for reuse.
+const POOL_SIZE: usize = 16;
+/// Attempts at a transaction that PostgreSQL aborted for a deadlock or a
+/// serialization failure (the body is run again from the start).
+const TX_ATTEMPTS: usize = 5;
+/// Key of the advisory lock that serialises schema migrations between processes.
+const MIGRATION_LOCK: i64 = 0x5354_4550_5550; // "STEPUP"
+
+/// Schema migrations: entry N brings the schema from version N to N + 1.
+const MIGRATIONS: &[&str] = &["CREATE TABLE stepup_uia_sessions (
+         id TEXT PRIMARY KEY,
+         version BIGINT NOT NULL,
+         last_access_ms BIGINT NOT NULL,
+         doc TEXT NOT NULL
+     );
+     CREATE INDEX stepup_uia_sessions_by_last_access ON stepup_uia_sessions (last_access_ms);
+     CREATE TABLE stepup_uia_tokens (
+         key TEXT PRIMARY KEY,
+         uses_allowed BIGINT,
+         pending BIGINT NOT NULL CHECK (pending >= 0),
+         completed BIGINT NOT NULL CHECK (completed >= 0),
+         expiry_ms BIGINT
+     );"];
+
+/// The PostgreSQL store.
+pub struct PostgresStore {
+    url: String,
+    idle: Mutex<Vec<Client>>,
+}
+
+fn backend(e: postgres::Error) -> StoreError {
+    let conflict = e.code().is_some_and(|c| {
+        *c == SqlState::T_R_DEADLOCK_DETECTED || *c == SqlState::T_R_SERIALIZATION_FAILURE
+    });
+    if conflict {
+        StoreError::Conflict(e.to_string())
+    } else {
+        StoreError::Backend(e.to_string())
+    }
+}
+
+fn to_i64(value: u64) -> Result<i64, StoreError> {
+    i64::try_from(value)
+        .map_err(|_| StoreError::Backend(format!("{value} does not fit the database")))
+}
+
+fn to_u64(value: i64) -> Result<u64, StoreError> {
+    u64::try_from(value).map_err(|_| StoreError::Corrupt(format!("negative value {value}")))
+}
+
+impl PostgresStore {
+    /// Connects to `url` (`postgres://user@host:port/db`) and brings the
+    /// schema up to date (safe when several processes start at once).
+    pub fn open(url: &str) -> Result<Self, StoreError> {
+        let mut client =
+            Client::connect(url, NoTls).map_err(|e| StoreError::Open(e.to_string()))?;
+        migrate(&mut client)?;
+        Ok(Self {
+            url: url.to_owned(),
+            idle: Mutex::new(vec![client]),
+        })
+    }
+
+    fn checkout(&self) -> Result<Client, StoreError> {
+        if let Some(client) = self.idle.lock().pop() {
+            if !client.is_closed() {
+                return Ok(client);
+            }
+        }
+        Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open(e.to_string()))
+    }
+
+    fn checkin(&self, client: Client) {
+        let mut idle = self.idle.lock();
+        if !client.is_closed() && idle.len() < POOL_SIZE {
+            idle.push(client);
+        }
+    }
+}
+
+fn migrate(client: &mut Client) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(backend)?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
+        .map_err(backend)?;
+    tx.batch_execute("CREATE TABLE IF NOT EXISTS stepup_uia_schema (version INTEGER NOT NULL)")
+        .map_err(backend)?;
+    let current: i32 = match tx
+        .query_opt("SELECT version FROM stepup_uia_schema", &[])
+        .map_err(backend)?
+    {
+        Some(row) => row.get(0),
+        None => {
+            tx.execute("INSERT INTO stepup_uia_schema (version) VALUES (0)", &[])
+                .map_err(backend)?;
+            0
+        }
+    };
+    let current = usize::try_from(current)
+        .map_err(|_| StoreError::Corrupt("negative schema version".into()))?;
+    if current > MIGRATIONS.len() {
+        return Err(StoreError::Open(format!(
+            "schema version {current} is newer than this stepup"
+        )));
+    }
+    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
+        tx.batch_execute(sql).map_err(backend)?;
+        let next = i32::try_from(version + 1)
+            .map_err(|_| StoreError::Open("too many migrations".into()))?;
+        tx.execute("UPDATE stepup_uia_schema SET version = $1", &[&next])
+            .map_err(backend)?;
+    }
+    tx.commit().map_err(backend)
+}
+
+struct PgTx<'a, 'b> {
+    tx: &'a mut Transaction<'b>,
+}
+
+fn session_from_row(id: &str, version: i64, doc: &str) -> Result<Session, StoreError> {
+    Session::from_json(id, to_u64(version)?, doc)
+}
+
+impl Tx for PgTx<'_, '_> {
+    fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT version, doc FROM stepup_uia_sessions WHERE id = $1",
+                &[&id],
+            )
+            .map_err(backend)?;
+        row.map(|r| session_from_row(id, r.get(0), r.get(1)))
+            .transpose()
+    }
+
+    fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO stepup_uia_sessions (id, version, last_access_ms, doc) VALUES ($1, $2, $3, $4)",
+                &[&session.id, &to_i64(session.version)?, &to_i64(session.last_access_ms)?, &session.to_json()],
+            )
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn update_session(&mut self, session: &Session) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "UPDATE stepup_uia_sessions SET version = version + 1, last_access_ms = $3, doc = $4
+                 WHERE id = $1 AND version = $2",
+                &[&session.id, &to_i64(session.version)?, &to_i64(session.last_access_ms)?, &session.to_json()],
+            )
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn delete_session(&mut self, id: &str) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM stepup_uia_sessions WHERE id = $1", &[&id])
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn idle_sessions(&mut self, cutoff_ms: u64, limit: usize) -> Result<Vec<Session>, StoreError> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        // SKIP LOCKED: a session another process is updating is not idle.
+        let rows = self
+            .tx
+            .query(
+                "SELECT id, version, doc FROM stepup_uia_sessions WHERE last_access_ms < $1
+                 ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
+                &[&to_i64(cutoff_ms)?, &limit],
+            )
+            .map_err(backend)?;
+        rows.iter()
+            .map(|r| session_from_row(r.get(0), r.get(1), r.get(2)))
+            .collect()
+    }
+
+    fn token(&mut self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
+        // FOR UPDATE: the caller may change the counters; a concurrent
+        // transaction must wait and then read the new values.
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT uses_allowed, pending, completed, expiry_ms FROM stepup_uia_tokens WHERE key = $1 FOR UPDATE",
+                &[&key],
+            )
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(TokenRecord {
+                key: key.to_owned(),
+                uses_allowed: r.get::<_, Option<i64>>(0).map(to_u64).transpose()?,
+                pending: to_u64(r.get(1))?,
+                completed: to_u64(r.get(2))?,
+                expiry_ms: r.get::<_, Option<i64>>(3).map(to_u64).transpose()?,
+            })
+        })
+        .transpose()
+    }
+
+    fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO stepup_uia_tokens (key, uses_allowed, pending, completed, expiry_ms)
+                 VALUES ($1, $2, $3, $4, $5)
+                 ON CONFLICT (key) DO UPDATE SET uses_allowed = $2, pending = $3, completed = $4, expiry_ms = $5",
+                &[
+                    &token.key,
+                    &token.uses_allowed.map(to_i64).transpose()?,
+                    &to_i64(token.pending)?,
+                    &to_i64(token.completed)?,
+                    &token.expiry_ms.map(to_i64).transpose()?,
+                ],
+            )
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn delete_token(&mut self, key: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute("DELETE FROM stepup_uia_tokens WHERE key = $1", &[&key])
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+}
+
+fn attempt(client: &mut Client, body: &mut TxBody<'_>) -> Result<(), StoreError> {
+    let mut tx = client.transaction().map_err(backend)?;
+    body(&mut PgTx { tx: &mut tx })?;
+    tx.commit().map_err(backend)
+}
+
+impl Store for PostgresStore {
+    fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {
+        let mut client = self.checkout()?;
+        // A transaction PostgreSQL aborted for a conflict is run again from the start.
+        let mut result = attempt(&mut client, body);
+        for _ in 1..TX_ATTEMPTS {
+            if !matches!(result, Err(StoreError::Conflict(_))) {
+                break;
+            }
+            result = attempt(&mut client, body);
+        }
+        self.checkin(client);
+        result
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use super::*;
+
+    /// The server scripts/with-postgres.sh started, or `None` (then the
+    /// caller skips, loudly), unless STEPUP_REQUIRE_POSTGRES=1 demands one.
+    pub(crate) fn server_url() -> Option<String> {
+        match std::env::var("STEPUP_TEST_POSTGRES") {
+            Ok(url) => Some(url),
+            Err(_) if std::env::var("STEPUP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+                panic!(
+                    "STEPUP_REQUIRE_POSTGRES=1 but STEPUP_TEST_POSTGRES is not set; run under scripts/with-postgres.sh"
+                )
+            }
+            Err(_) => {
+                eprintln!(
+                    "!!! SKIPPED: PostgreSQL store test: no server (run under scripts/with-postgres.sh)"
+                );
+                None
+            }
+        }
+    }
+
+    /// A fresh database on the test server, as a store URL.
+    pub(crate) fn fresh_database(server: &str) -> String {
+        static COUNTER: AtomicUsize = AtomicUsize::new(0);
+        let name = format!(
+            "stepup_t{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = Client::connect(server, NoTls).unwrap();
+        admin
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .unwrap();
+        let base = server.rsplit_once('/').map_or(server, |(base, _)| base);
+        format!("{base}/{name}")
+    }
+
+    #[test]
+    fn passes_the_shared_store_suite() {
+        let Some(server) = server_url() else { return };
+        crate::uia::store::shared_tests::run_all(&|| {
+            Box::new(PostgresStore::open(&fresh_database(&server)).unwrap())
+        });
+    }
+
+    #[test]
+    fn migrates_once_when_opened_concurrently() {
+        let Some(server) = server_url() else { return };
+        let url = fresh_database(&server);
+        let opens: Vec<_> = (0..4)
+            .map(|_| {
+                let url = url.clone();
+                std::thread::spawn(move || PostgresStore::open(&url).map(|_| ()))
+            })
+            .collect();
+        for open in opens {
+            open.join().unwrap().unwrap();
+        }
+        let mut client = Client::connect(&url, NoTls).unwrap();
+        let version: i32 = client
+            .query_one("SELECT version FROM stepup_uia_schema", &[])
+            .unwrap()
+            .get(0);
+        assert_eq!(usize::try_from(version).unwrap(), MIGRATIONS.len());
+    }
+}

@@ -1,0 +1,146 @@
+//! Two server processes sharing one PostgreSQL database race to finish the
+//! same UIA session (32 threads each, each with a different request body):
+//! exactly one request in one process completes it, and the registration
+//! token's counters are exact.
+#![cfg(feature = "postgres")]
+
+use std::process::{Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use stepup::uia::{Config, Engine, FlowSet, Outcome, Request};
+
+const CHILD_URL: &str = "STEPUP_RACE_CHILD_URL";
+const CHILD_SESSION: &str = "STEPUP_RACE_CHILD_SESSION";
+const CHILD_INDEX: &str = "STEPUP_RACE_CHILD_INDEX";
+
+fn flows() -> FlowSet {
+    FlowSet::from_json(r#"{"flows":[{"stages":["m.login.registration_token","m.login.dummy"]}]}"#)
+        .unwrap()
+}
+
+fn complete(engine: &Engine, flows: &FlowSet, body: &str) -> Outcome {
+    engine
+        .complete(
+            flows,
+            &Request {
+                method: "POST",
+                path: "/register",
+                body: body.as_bytes(),
+                user: None,
+            },
+        )
+        .unwrap()
+}
+
+/// A child process: 32 threads each try to finish the session; prints its wins.
+#[test]
+fn race_child() {
+    let (Ok(url), Ok(session), Ok(index)) = (
+        std::env::var(CHILD_URL),
+        std::env::var(CHILD_SESSION),
+        std::env::var(CHILD_INDEX),
+    ) else {
+        return;
+    };
+    let engine = Arc::new(
+        Engine::new(Config {
+            store: url,
+            ..Config::default()
+        })
+        .unwrap(),
+    );
+    let flows = Arc::new(flows());
+    let wins = Arc::new(AtomicUsize::new(0));
+    let threads: Vec<_> = (0..32)
+        .map(|t| {
+            let (engine, flows, wins, session, index) =
+                (engine.clone(), flows.clone(), wins.clone(), session.clone(), index.clone());
+            std::thread::spawn(move || {
+                let body = format!(
+                    r#"{{"username":"p{index}t{t}","auth":{{"type":"m.login.dummy","session":"{session}"}}}}"#
+                );
+                if let Outcome::Done(done) = complete(&engine, &flows, &body) {
+                    assert!(!done.replayed);
+                    wins.fetch_add(1, Ordering::SeqCst);
+                }
+            })
+        })
+        .collect();
+    for t in threads {
+        t.join().unwrap();
+    }
+    println!("\nRACE-WINS={}", wins.load(Ordering::SeqCst));
+}
+
+fn server_url() -> Option<String> {
+    match std::env::var("STEPUP_TEST_POSTGRES") {
+        Ok(url) => Some(url),
+        Err(_) if std::env::var("STEPUP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
+            panic!("STEPUP_REQUIRE_POSTGRES=1 but no server; run under scripts/with-postgres.sh")
+        }
+        Err(_) => {
+            eprintln!(
+                "!!! SKIPPED: two-process PostgreSQL race: no server (run under scripts/with-postgres.sh)"
+            );
+            None
+        }
+    }
+}
+
+#[test]
+fn two_processes_complete_one_session_exactly_once() {
+    let Some(server) = server_url() else { return };
+    let name = format!("stepup_race_{}", std::process::id());
+    let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .unwrap();
+    let url = format!("{}/{name}", server.rsplit_once('/').unwrap().0);
+
+    let engine = Engine::new(Config {
+        store: url.clone(),
+        ..Config::default()
+    })
+    .unwrap();
+    engine.put_token("race", Some(1), None).unwrap();
+    let flows = flows();
+    let Outcome::Respond(first) = complete(&engine, &flows, "{}") else {
+        panic!("no session")
+    };
+    let session = first.body["session"].as_str().unwrap().to_owned();
+    let token = format!(
+        r#"{{"auth":{{"type":"m.login.registration_token","token":"race","session":"{session}"}}}}"#
+    );
+    complete(&engine, &flows, &token);
+
+    let children: Vec<_> = (0..2)
+        .map(|i| {
+            Command::new(std::env::current_exe().unwrap())
+                .args(["--exact", "race_child", "--nocapture", "--test-threads=1"])
+                .env(CHILD_URL, &url)
+                .env(CHILD_SESSION, &session)
+                .env(CHILD_INDEX, i.to_string())
+                .stdout(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let mut wins = 0;
+    for child in children {
+        let output = child.wait_with_output().unwrap();
+        assert!(output.status.success(), "a racing process failed");
+        let text = String::from_utf8(output.stdout).unwrap();
+        let line = text
+            .lines()
+            .find_map(|l| l.strip_prefix("RACE-WINS="))
+            .expect("child reported its wins");
+        wins += line.trim().parse::<usize>().unwrap();
+    }
+    assert_eq!(
+        wins, 1,
+        "exactly one request across both processes completes the session"
+    );
+    let record = engine.token("race").unwrap().unwrap();
+    assert_eq!((record.pending, record.completed), (0, 1));
+}

@@ -9,12 +9,15 @@
 //! - [`ffi`]: the only `unsafe` code and the only `extern "C"` functions;
 //! - [`gnutls`]: GnuTLS semantics in safe Rust;
 //! - [`crypto`]: primitives from `ring` behind one small interface;
+//! - `tls`: the sans-I/O TLS 1.3 engine;
 //! - `uia`: the Matrix User-Interactive Authentication engine.
 
 pub mod crypto;
 #[allow(unsafe_code)]
 pub mod ffi;
 pub mod gnutls;
+#[cfg(feature = "tls")]
+pub mod tls;
 #[cfg(feature = "uia")]
 pub mod uia;
 

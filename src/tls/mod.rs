@@ -2,4 +2,7 @@
 //! sockets, no globals, no C types. Built in layers: the key schedule first,
 //! then the record layer, codecs and the handshake state machines.
 
+pub mod alert;
+pub mod error;
 pub mod key_schedule;
+pub mod record;

@@ -1,0 +1,121 @@
+//! The engine's errors. Each maps to the alert the RFC calls for in one
+//! place (`Error::alert`); call sites never pick alerts.
+
+use super::alert::AlertDescription;
+
+/// A message could not be decoded.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidMessage {
+    /// Ran out of input, or a length pointed past the end.
+    #[error("truncated {0}")]
+    Truncated(&'static str),
+    /// Bytes were left over after a complete structure.
+    #[error("trailing data after {0}")]
+    TrailingData(&'static str),
+    /// A field held a value its syntax forbids (an empty list that must not be, ...).
+    #[error("invalid {0}")]
+    InvalidValue(&'static str),
+}
+
+/// The peer broke the protocol.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PeerMisbehaved {
+    /// A message that is not allowed in the current state.
+    #[error("unexpected {0}")]
+    UnexpectedMessage(&'static str),
+    /// A field value the RFC makes illegal here.
+    #[error("illegal parameter: {0}")]
+    IllegalParameter(&'static str),
+    /// An extension required here is missing.
+    #[error("missing extension: {0}")]
+    MissingExtension(&'static str),
+    /// An extension not allowed in this message (or not offered).
+    #[error("unsupported extension: {0}")]
+    UnsupportedExtension(&'static str),
+    /// Nothing in common to negotiate.
+    #[error("handshake failure: {0}")]
+    HandshakeFailure(&'static str),
+    /// A signature or Finished did not verify.
+    #[error("decrypt error: {0}")]
+    DecryptError(&'static str),
+    /// The peer sent no certificate where one is required.
+    #[error("certificate required")]
+    CertificateRequired,
+    /// The protocol version is not TLS 1.3.
+    #[error("protocol version: {0}")]
+    ProtocolVersion(&'static str),
+}
+
+/// A certificate was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CertificateError {
+    /// It could not be parsed, or is unsuitable.
+    #[error("bad certificate: {0}")]
+    Bad(String),
+    /// It does not chain to a trust anchor.
+    #[error("unknown issuer")]
+    UnknownIssuer,
+    /// It is outside its validity period.
+    #[error("expired or not yet valid")]
+    Expired,
+    /// The host's own check refused it.
+    #[error("rejected by the application")]
+    Rejected,
+}
+
+/// A TLS failure. Once a connection has one, it is closed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// Undecodable input.
+    #[error(transparent)]
+    InvalidMessage(#[from] InvalidMessage),
+    /// Input that decodes but breaks the protocol.
+    #[error(transparent)]
+    PeerMisbehaved(#[from] PeerMisbehaved),
+    /// A certificate was rejected.
+    #[error(transparent)]
+    Certificate(#[from] CertificateError),
+    /// A record failed authentication.
+    #[error("record authentication failed")]
+    BadRecordMac,
+    /// A record exceeded the size limits.
+    #[error("record too large")]
+    RecordOverflow,
+    /// The peer sent a fatal alert.
+    #[error("peer sent alert {0:?}")]
+    AlertReceived(AlertDescription),
+    /// A local failure (RNG, a key that cannot sign, ...).
+    #[error("internal error: {0}")]
+    Internal(&'static str),
+}
+
+impl Error {
+    /// The alert to send for this error, or `None` when nothing should be
+    /// sent (the peer's own alert).
+    pub fn alert(&self) -> Option<AlertDescription> {
+        Some(match self {
+            Self::InvalidMessage(_) => AlertDescription::DecodeError,
+            Self::PeerMisbehaved(p) => match p {
+                PeerMisbehaved::UnexpectedMessage(_) => AlertDescription::UnexpectedMessage,
+                PeerMisbehaved::IllegalParameter(_) => AlertDescription::IllegalParameter,
+                PeerMisbehaved::MissingExtension(_) => AlertDescription::MissingExtension,
+                PeerMisbehaved::UnsupportedExtension(_) => AlertDescription::UnsupportedExtension,
+                PeerMisbehaved::HandshakeFailure(_) => AlertDescription::HandshakeFailure,
+                PeerMisbehaved::DecryptError(_) => AlertDescription::DecryptError,
+                PeerMisbehaved::CertificateRequired => AlertDescription::CertificateRequired,
+                PeerMisbehaved::ProtocolVersion(_) => AlertDescription::ProtocolVersion,
+            },
+            Self::Certificate(c) => match c {
+                CertificateError::Bad(_) | CertificateError::Rejected => {
+                    AlertDescription::BadCertificate
+                }
+                CertificateError::UnknownIssuer => AlertDescription::UnknownCa,
+                CertificateError::Expired => AlertDescription::CertificateExpired,
+            },
+            Self::BadRecordMac => AlertDescription::BadRecordMac,
+            Self::RecordOverflow => AlertDescription::RecordOverflow,
+            Self::AlertReceived(_) => return None,
+            Self::Internal(_) => AlertDescription::InternalError,
+        })
+    }
+}

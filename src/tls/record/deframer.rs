@@ -1,0 +1,122 @@
+//! Splits received bytes into records without copying them out: the caller
+//! appends what the transport delivered, takes complete records (to decrypt
+//! in place), and discards what it consumed.
+
+use super::{ContentType, HEADER_LEN, MAX_CIPHERTEXT};
+use crate::tls::error::{Error, PeerMisbehaved};
+
+/// Buffered input: bytes the transport delivered but the engine has not consumed.
+#[derive(Default)]
+pub struct Deframer {
+    buf: Vec<u8>,
+    /// Bytes at the front already handed out and consumed.
+    consumed: usize,
+}
+
+/// Where a complete record lies in the buffer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RecordSpan {
+    /// The record's content type (outer type for protected records).
+    pub content_type: ContentType,
+    /// Offset of the header in the buffer.
+    pub start: usize,
+    /// Length of the body.
+    pub len: usize,
+}
+
+impl Deframer {
+    /// An empty deframer.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Appends bytes from the transport. Space consumed earlier is reclaimed
+    /// first, so the buffer stays about one record large.
+    pub fn push(&mut self, data: &[u8]) {
+        if self.consumed > 0 {
+            self.buf.drain(..self.consumed);
+            self.consumed = 0;
+        }
+        self.buf.extend_from_slice(data);
+    }
+
+    /// Bytes buffered and not yet consumed.
+    pub fn pending(&self) -> usize {
+        self.buf.len() - self.consumed
+    }
+
+    /// The next complete record, if one is buffered. Checks the header:
+    /// legacy version 0x03xx and a body no larger than 2^14 + 256.
+    pub fn next_record(&self) -> Result<Option<RecordSpan>, Error> {
+        let rest = &self.buf[self.consumed..];
+        let Some(header) = rest.get(..HEADER_LEN) else {
+            return Ok(None);
+        };
+        let content_type = ContentType::from_u8(header[0]);
+        if header[1] != 0x03 {
+            return Err(PeerMisbehaved::ProtocolVersion("record version").into());
+        }
+        let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+        if len > MAX_CIPHERTEXT {
+            return Err(Error::RecordOverflow);
+        }
+        if rest.len() < HEADER_LEN + len {
+            return Ok(None);
+        }
+        Ok(Some(RecordSpan {
+            content_type,
+            start: self.consumed,
+            len,
+        }))
+    }
+
+    /// The header and (mutable) body of a record returned by `next_record`.
+    pub fn record_mut(&mut self, span: RecordSpan) -> ([u8; HEADER_LEN], &mut [u8]) {
+        let mut header = [0u8; HEADER_LEN];
+        header.copy_from_slice(&self.buf[span.start..span.start + HEADER_LEN]);
+        let body_start = span.start + HEADER_LEN;
+        (header, &mut self.buf[body_start..body_start + span.len])
+    }
+
+    /// Marks a record as consumed.
+    pub fn consume(&mut self, span: RecordSpan) {
+        self.consumed = span.start + HEADER_LEN + span.len;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn yields_records_only_when_complete_and_in_order() {
+        let mut d = Deframer::new();
+        d.push(&[22, 3, 3, 0, 3, 1]);
+        assert_eq!(d.next_record().unwrap(), None);
+        d.push(&[2, 3, 23, 3, 3, 0, 1]);
+        let first = d.next_record().unwrap().unwrap();
+        assert_eq!((first.content_type, first.len), (ContentType::Handshake, 3));
+        assert_eq!(d.record_mut(first).1, &[1, 2, 3]);
+        d.consume(first);
+        assert_eq!(d.next_record().unwrap(), None, "second record not complete");
+        d.push(&[9]);
+        let second = d.next_record().unwrap().unwrap();
+        assert_eq!(d.record_mut(second).1, &[9]);
+        d.consume(second);
+        assert_eq!(d.pending(), 0);
+    }
+
+    #[test]
+    fn rejects_oversized_records_and_bad_versions() {
+        let mut d = Deframer::new();
+        let too_long = u16::try_from(MAX_CIPHERTEXT + 1).unwrap().to_be_bytes();
+        d.push(&[23, 3, 3, too_long[0], too_long[1]]);
+        assert_eq!(d.next_record(), Err(Error::RecordOverflow));
+        let mut d = Deframer::new();
+        d.push(&[22, 2, 0, 0, 1, 0]);
+        assert!(matches!(
+            d.next_record(),
+            Err(Error::PeerMisbehaved(PeerMisbehaved::ProtocolVersion(_)))
+        ));
+    }
+}

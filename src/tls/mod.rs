@@ -3,6 +3,7 @@
 //! then the record layer, codecs and the handshake state machines.
 
 pub mod alert;
+pub mod codec;
 pub mod error;
 pub mod key_schedule;
 pub mod record;

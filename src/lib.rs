@@ -20,6 +20,8 @@ pub mod gnutls;
 pub mod tls;
 #[cfg(feature = "uia")]
 pub mod uia;
+#[cfg(feature = "tls")]
+pub mod x509;
 
 /// The version of stepup itself (not the GnuTLS API level it provides).
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

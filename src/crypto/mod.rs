@@ -6,5 +6,6 @@ pub mod hash;
 pub mod hkdf;
 pub mod kx;
 mod rng;
+pub mod sign;
 
 pub use rng::{RngError, fill_random};

@@ -2,6 +2,7 @@
 //! place (`Error::alert`); call sites never pick alerts.
 
 use super::alert::AlertDescription;
+pub use crate::x509::CertificateError;
 
 /// A message could not be decoded.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -44,23 +45,6 @@ pub enum PeerMisbehaved {
     /// The protocol version is not TLS 1.3.
     #[error("protocol version: {0}")]
     ProtocolVersion(&'static str),
-}
-
-/// A certificate was rejected.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CertificateError {
-    /// It could not be parsed, or is unsuitable.
-    #[error("bad certificate: {0}")]
-    Bad(String),
-    /// It does not chain to a trust anchor.
-    #[error("unknown issuer")]
-    UnknownIssuer,
-    /// It is outside its validity period.
-    #[error("expired or not yet valid")]
-    Expired,
-    /// The host's own check refused it.
-    #[error("rejected by the application")]
-    Rejected,
 }
 
 /// A TLS failure. Once a connection has one, it is closed.

@@ -1,0 +1,173 @@
+//! Signing with our own private keys (ring), and the TLS 1.3 signature
+//! schemes. Verifying a peer's signature goes through the peer's
+//! certificate (`crate::x509`), so the key comes from a parsed certificate.
+
+use ring::rand::SystemRandom;
+use ring::signature::{self, EcdsaKeyPair, Ed25519KeyPair, KeyPair, RsaKeyPair};
+
+/// TLS SignatureScheme values (RFC 8446 §4.2.3).
+pub mod scheme {
+    /// rsa_pkcs1_sha256: certificates only in TLS 1.3.
+    pub const RSA_PKCS1_SHA256: u16 = 0x0401;
+    /// rsa_pkcs1_sha384: certificates only.
+    pub const RSA_PKCS1_SHA384: u16 = 0x0501;
+    /// rsa_pkcs1_sha512: certificates only.
+    pub const RSA_PKCS1_SHA512: u16 = 0x0601;
+    /// ecdsa_secp256r1_sha256.
+    pub const ECDSA_SECP256R1_SHA256: u16 = 0x0403;
+    /// ecdsa_secp384r1_sha384.
+    pub const ECDSA_SECP384R1_SHA384: u16 = 0x0503;
+    /// rsa_pss_rsae_sha256.
+    pub const RSA_PSS_RSAE_SHA256: u16 = 0x0804;
+    /// rsa_pss_rsae_sha384.
+    pub const RSA_PSS_RSAE_SHA384: u16 = 0x0805;
+    /// rsa_pss_rsae_sha512.
+    pub const RSA_PSS_RSAE_SHA512: u16 = 0x0806;
+    /// ed25519.
+    pub const ED25519: u16 = 0x0807;
+    /// rsa_pss_pss_sha256.
+    pub const RSA_PSS_PSS_SHA256: u16 = 0x0809;
+    /// rsa_pss_pss_sha384.
+    pub const RSA_PSS_PSS_SHA384: u16 = 0x080a;
+    /// rsa_pss_pss_sha512.
+    pub const RSA_PSS_PSS_SHA512: u16 = 0x080b;
+}
+
+/// The schemes a TLS 1.3 CertificateVerify may use that stepup verifies, in
+/// preference order (PKCS#1 v1.5 is excluded: RFC 8446 §4.2.3).
+pub const HANDSHAKE_SCHEMES: &[u16] = &[
+    scheme::ECDSA_SECP256R1_SHA256,
+    scheme::ECDSA_SECP384R1_SHA384,
+    scheme::ED25519,
+    scheme::RSA_PSS_RSAE_SHA256,
+    scheme::RSA_PSS_RSAE_SHA384,
+    scheme::RSA_PSS_RSAE_SHA512,
+];
+
+/// The schemes accepted in certificate signatures (signature_algorithms_cert).
+pub const CERTIFICATE_SCHEMES: &[u16] = &[
+    scheme::ECDSA_SECP256R1_SHA256,
+    scheme::ECDSA_SECP384R1_SHA384,
+    scheme::ED25519,
+    scheme::RSA_PSS_RSAE_SHA256,
+    scheme::RSA_PSS_RSAE_SHA384,
+    scheme::RSA_PSS_RSAE_SHA512,
+    scheme::RSA_PKCS1_SHA256,
+    scheme::RSA_PKCS1_SHA384,
+    scheme::RSA_PKCS1_SHA512,
+];
+
+/// A private key could not be used.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum KeyError {
+    /// The key is in a format or algorithm stepup does not support.
+    #[error("unsupported private key: {0}")]
+    Unsupported(&'static str),
+    /// Signing failed.
+    #[error("signing failed")]
+    Sign,
+}
+
+/// The algorithm of a private key.
+enum Key {
+    EcdsaP256(EcdsaKeyPair),
+    EcdsaP384(EcdsaKeyPair),
+    Ed25519(Ed25519KeyPair),
+    Rsa(RsaKeyPair),
+}
+
+/// A private key that signs CertificateVerify messages.
+pub struct SigningKey {
+    key: Key,
+}
+
+impl SigningKey {
+    /// A key from PKCS#8 DER (`-----BEGIN PRIVATE KEY-----`): ECDSA P-256 or
+    /// P-384, Ed25519, or RSA.
+    pub fn from_pkcs8(der: &[u8]) -> Result<Self, KeyError> {
+        let rng = SystemRandom::new();
+        let key = if let Ok(k) =
+            EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P256_SHA256_ASN1_SIGNING, der, &rng)
+        {
+            Key::EcdsaP256(k)
+        } else if let Ok(k) =
+            EcdsaKeyPair::from_pkcs8(&signature::ECDSA_P384_SHA384_ASN1_SIGNING, der, &rng)
+        {
+            Key::EcdsaP384(k)
+        } else if let Ok(k) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
+            Key::Ed25519(k)
+        } else if let Ok(k) = RsaKeyPair::from_pkcs8(der) {
+            Key::Rsa(k)
+        } else {
+            return Err(KeyError::Unsupported(
+                "PKCS#8 key of an unsupported algorithm",
+            ));
+        };
+        Ok(Self { key })
+    }
+
+    /// An RSA key from PKCS#1 DER (`-----BEGIN RSA PRIVATE KEY-----`).
+    pub fn from_pkcs1_rsa(der: &[u8]) -> Result<Self, KeyError> {
+        RsaKeyPair::from_der(der)
+            .map(|k| Self { key: Key::Rsa(k) })
+            .map_err(|_| KeyError::Unsupported("invalid PKCS#1 RSA key"))
+    }
+
+    /// The schemes this key can sign with, in our preference order.
+    pub fn schemes(&self) -> &'static [u16] {
+        match self.key {
+            Key::EcdsaP256(_) => &[scheme::ECDSA_SECP256R1_SHA256],
+            Key::EcdsaP384(_) => &[scheme::ECDSA_SECP384R1_SHA384],
+            Key::Ed25519(_) => &[scheme::ED25519],
+            Key::Rsa(_) => &[
+                scheme::RSA_PSS_RSAE_SHA256,
+                scheme::RSA_PSS_RSAE_SHA384,
+                scheme::RSA_PSS_RSAE_SHA512,
+            ],
+        }
+    }
+
+    /// The first of our schemes the peer accepts.
+    pub fn choose_scheme(&self, peer_accepts: &[u16]) -> Option<u16> {
+        self.schemes()
+            .iter()
+            .copied()
+            .find(|s| peer_accepts.contains(s))
+    }
+
+    /// The public key (the raw bytes ring exports; compared with a
+    /// certificate's key to catch a mismatched pair).
+    pub fn public_key(&self) -> &[u8] {
+        match &self.key {
+            Key::EcdsaP256(k) | Key::EcdsaP384(k) => k.public_key().as_ref(),
+            Key::Ed25519(k) => k.public_key().as_ref(),
+            Key::Rsa(k) => k.public_key().as_ref(),
+        }
+    }
+
+    /// Signs `message` with `scheme` (one of `schemes()`).
+    pub fn sign(&self, scheme_id: u16, message: &[u8]) -> Result<Vec<u8>, KeyError> {
+        let rng = SystemRandom::new();
+        match (&self.key, scheme_id) {
+            (Key::EcdsaP256(k), scheme::ECDSA_SECP256R1_SHA256)
+            | (Key::EcdsaP384(k), scheme::ECDSA_SECP384R1_SHA384) => k
+                .sign(&rng, message)
+                .map(|s| s.as_ref().to_vec())
+                .map_err(|_| KeyError::Sign),
+            (Key::Ed25519(k), scheme::ED25519) => Ok(k.sign(message).as_ref().to_vec()),
+            (Key::Rsa(k), s) => {
+                let padding: &'static dyn signature::RsaEncoding = match s {
+                    scheme::RSA_PSS_RSAE_SHA256 => &signature::RSA_PSS_SHA256,
+                    scheme::RSA_PSS_RSAE_SHA384 => &signature::RSA_PSS_SHA384,
+                    scheme::RSA_PSS_RSAE_SHA512 => &signature::RSA_PSS_SHA512,
+                    _ => return Err(KeyError::Unsupported("scheme not available for an RSA key")),
+                };
+                let mut sig = vec![0u8; k.public().modulus_len()];
+                k.sign(padding, &rng, message, &mut sig)
+                    .map_err(|_| KeyError::Sign)?;
+                Ok(sig)
+            }
+            _ => Err(KeyError::Unsupported("scheme does not match the key")),
+        }
+    }
+}

@@ -1,0 +1,254 @@
+//! Verifying a peer's certificate chain, name, and handshake signature.
+
+use std::time::Duration;
+
+use rustls_pki_types::{
+    CertificateDer, ServerName, SignatureVerificationAlgorithm, TrustAnchor, UnixTime,
+};
+use webpki::{EndEntityCert, KeyUsage};
+
+use super::CertificateError;
+use crate::crypto::sign::scheme;
+
+/// Signature algorithms accepted in certificate chains.
+static CHAIN_ALGORITHMS: &[&dyn SignatureVerificationAlgorithm] = &[
+    webpki::ring::ECDSA_P256_SHA256,
+    webpki::ring::ECDSA_P256_SHA384,
+    webpki::ring::ECDSA_P384_SHA256,
+    webpki::ring::ECDSA_P384_SHA384,
+    webpki::ring::ED25519,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA256,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA384,
+    webpki::ring::RSA_PKCS1_2048_8192_SHA512,
+    webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+    webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+];
+
+/// The verification algorithm of a TLS 1.3 handshake signature scheme.
+fn handshake_algorithm(scheme_id: u16) -> Option<&'static dyn SignatureVerificationAlgorithm> {
+    Some(match scheme_id {
+        scheme::ECDSA_SECP256R1_SHA256 => webpki::ring::ECDSA_P256_SHA256,
+        scheme::ECDSA_SECP384R1_SHA384 => webpki::ring::ECDSA_P384_SHA384,
+        scheme::ED25519 => webpki::ring::ED25519,
+        scheme::RSA_PSS_RSAE_SHA256 => webpki::ring::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+        scheme::RSA_PSS_RSAE_SHA384 => webpki::ring::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+        scheme::RSA_PSS_RSAE_SHA512 => webpki::ring::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+        _ => return None,
+    })
+}
+
+/// Which end of the connection a certificate authenticates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A server certificate (extended key usage serverAuth).
+    Server,
+    /// A client certificate (extended key usage clientAuth).
+    Client,
+}
+
+/// Trust anchors, owned.
+pub struct TrustStore {
+    anchors: Vec<TrustAnchor<'static>>,
+}
+
+impl TrustStore {
+    /// Anchors from DER CA certificates; certificates that are not usable as
+    /// anchors are reported.
+    pub fn from_certificates(certs: &[Vec<u8>]) -> Result<Self, CertificateError> {
+        let anchors = certs
+            .iter()
+            .map(|der| {
+                webpki::anchor_from_trusted_cert(&CertificateDer::from(der.as_slice()))
+                    .map(|a| a.to_owned())
+                    .map_err(|e| CertificateError::Bad(format!("trust anchor: {e:?}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Self { anchors })
+    }
+
+    /// How many anchors.
+    pub fn len(&self) -> usize {
+        self.anchors.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.anchors.is_empty()
+    }
+
+    /// Verifies `chain` (end-entity first) for `role` at `now_secs` (Unix
+    /// time), and for a server the `name` (DNS name or IP address).
+    pub fn verify(
+        &self,
+        chain: &[Vec<u8>],
+        role: Role,
+        name: Option<&str>,
+        now_secs: u64,
+    ) -> Result<(), CertificateError> {
+        let (leaf, intermediates) = chain
+            .split_first()
+            .ok_or_else(|| CertificateError::Bad("empty chain".into()))?;
+        let leaf_der = CertificateDer::from(leaf.as_slice());
+        let ee = EndEntityCert::try_from(&leaf_der)
+            .map_err(|e| CertificateError::Bad(format!("{e:?}")))?;
+        let intermediates: Vec<CertificateDer<'_>> = intermediates
+            .iter()
+            .map(|c| CertificateDer::from(c.as_slice()))
+            .collect();
+        let usage = match role {
+            Role::Server => KeyUsage::server_auth(),
+            Role::Client => KeyUsage::client_auth(),
+        };
+        let now = UnixTime::since_unix_epoch(Duration::from_secs(now_secs));
+        ee.verify_for_usage(
+            CHAIN_ALGORITHMS,
+            &self.anchors,
+            &intermediates,
+            now,
+            usage,
+            None,
+            None,
+        )
+        .map_err(map_webpki)?;
+        if let Some(name) = name {
+            let server_name = ServerName::try_from(name)
+                .map_err(|_| CertificateError::Bad("invalid name".into()))?;
+            ee.verify_is_valid_for_subject_name(&server_name)
+                .map_err(map_webpki)?;
+        }
+        Ok(())
+    }
+}
+
+fn map_webpki(e: webpki::Error) -> CertificateError {
+    match e {
+        webpki::Error::UnknownIssuer => CertificateError::UnknownIssuer,
+        webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. } => {
+            CertificateError::Expired
+        }
+        other => CertificateError::Bad(format!("{other:?}")),
+    }
+}
+
+/// Verifies a handshake signature (`message` signed with `scheme_id`) with
+/// the public key of the DER certificate `leaf`. Returns false for a bad
+/// signature, a scheme not allowed in TLS 1.3 handshakes, or a scheme that
+/// does not fit the key.
+pub fn verify_signature(leaf: &[u8], scheme_id: u16, message: &[u8], signature: &[u8]) -> bool {
+    let Some(algorithm) = handshake_algorithm(scheme_id) else {
+        return false;
+    };
+    let der = CertificateDer::from(leaf);
+    let Ok(ee) = EndEntityCert::try_from(&der) else {
+        return false;
+    };
+    ee.verify_signature(algorithm, message, signature).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::x509::pem;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    fn store() -> TrustStore {
+        TrustStore::from_certificates(&pem::certificates(&fixture("ca.pem")).unwrap()).unwrap()
+    }
+
+    const NOW: u64 = 1_800_000_000; // 2027
+
+    #[test]
+    fn verifies_server_and_client_chains_of_every_key_type() {
+        let store = store();
+        for kind in ["rsa", "ecdsa", "ed25519"] {
+            let server = pem::certificates(&fixture(&format!("server-{kind}.pem"))).unwrap();
+            store
+                .verify(&server, Role::Server, Some("localhost"), NOW)
+                .unwrap();
+            store
+                .verify(&server, Role::Server, Some("127.0.0.1"), NOW)
+                .unwrap();
+            let client = pem::certificates(&fixture(&format!("client-{kind}.pem"))).unwrap();
+            store.verify(&client, Role::Client, None, NOW).unwrap();
+        }
+    }
+
+    #[test]
+    fn rejects_wrong_name_wrong_usage_unknown_issuer_and_expiry() {
+        let store = store();
+        let server = pem::certificates(&fixture("server-ecdsa.pem")).unwrap();
+        assert!(matches!(
+            store.verify(&server, Role::Server, Some("example.org"), NOW),
+            Err(CertificateError::Bad(_))
+        ));
+        let client = pem::certificates(&fixture("client-ecdsa.pem")).unwrap();
+        assert!(
+            store.verify(&client, Role::Server, None, NOW).is_err(),
+            "a client cert is no server cert"
+        );
+        let stranger = pem::certificates(&fixture("stranger.pem")).unwrap();
+        assert_eq!(
+            store.verify(&stranger, Role::Client, None, NOW),
+            Err(CertificateError::UnknownIssuer)
+        );
+        assert_eq!(
+            store.verify(&client, Role::Client, None, 5_000_000_000),
+            Err(CertificateError::Expired)
+        );
+        assert!(store.verify(&[], Role::Client, None, NOW).is_err());
+    }
+
+    #[test]
+    fn signatures_from_our_keys_verify_against_their_certificates() {
+        for kind in ["rsa", "ecdsa", "ed25519"] {
+            let key = pem::private_key(&fixture(&format!("client-{kind}.key"))).unwrap();
+            let cert = pem::certificates(&fixture(&format!("client-{kind}.pem")))
+                .unwrap()
+                .remove(0);
+            for &scheme_id in key.schemes() {
+                let sig = key.sign(scheme_id, b"transcript").unwrap();
+                assert!(
+                    verify_signature(&cert, scheme_id, b"transcript", &sig),
+                    "{kind} {scheme_id:#x}"
+                );
+                assert!(!verify_signature(&cert, scheme_id, b"other", &sig));
+            }
+            // PKCS#1 v1.5 is never accepted in a handshake signature.
+            assert!(!verify_signature(
+                &cert,
+                scheme::RSA_PKCS1_SHA256,
+                b"transcript",
+                &[0; 256]
+            ));
+        }
+    }
+
+    #[test]
+    fn a_key_signs_only_with_its_own_schemes() {
+        let key = pem::private_key(&fixture("server-ecdsa.key")).unwrap();
+        assert!(key.sign(scheme::ED25519, b"x").is_err());
+        assert_eq!(
+            key.choose_scheme(&[scheme::RSA_PSS_RSAE_SHA256, scheme::ECDSA_SECP256R1_SHA256]),
+            Some(scheme::ECDSA_SECP256R1_SHA256)
+        );
+        assert_eq!(key.choose_scheme(&[scheme::ED25519]), None);
+    }
+
+    #[test]
+    fn loading_rejects_garbage() {
+        assert!(pem::certificates(b"not a pem").is_err());
+        assert!(
+            pem::private_key(b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+                .is_err()
+        );
+        assert!(pem::private_key(b"").is_err());
+    }
+}

@@ -302,6 +302,37 @@ static int bad_input_gets_codes_not_crashes(void)
     return 0;
 }
 
+static int fallback_step_then_endpoint_completes(void)
+{
+    stepup_uia *engine = new_engine("{\"store\":\"memory\",\"server_name\":\"example.org\"}");
+    CHECK(engine != NULL);
+    stepup_uia_flows *flows = NULL;
+    CHECK_INT(stepup_uia_flows_from_json("{\"flows\":[{\"stages\":[\"m.login.terms\"]}]}", &flows), 0);
+    stepup_uia_result *r;
+    char session[128], body[256];
+    CHECK_INT(complete(engine, flows, REGISTER, "{\"username\":\"dana\"}", NULL, &r), 0);
+    CHECK(session_of(stepup_uia_result_body(r), session, sizeof session));
+    stepup_uia_result_free(r);
+
+    /* The page posts the stage; the session advances but is not completed. */
+    snprintf(body, sizeof body, "{\"auth\":{\"session\":\"%s\"}}", session);
+    stepup_uia_request page = {"POST", "/_matrix/client/v3/auth/m.login.terms/fallback/web", body, strlen(body), NULL};
+    CHECK_INT(stepup_uia_complete_fallback(engine, "m.login.terms", &page, &r), 0);
+    CHECK_INT(stepup_uia_result_status(r), 401);
+    CHECK(strstr(stepup_uia_result_body(r), "\"completed\":[\"m.login.terms\"]") != NULL);
+    stepup_uia_result_free(r);
+    CHECK_INT(stepup_uia_complete_fallback(engine, "not a type", &page, &r), STEPUP_E_INVALID_ARGUMENT);
+
+    /* The client repeats its request with the session: done. */
+    snprintf(body, sizeof body, "{\"username\":\"dana\",\"auth\":{\"session\":\"%s\"}}", session);
+    CHECK_INT(complete(engine, flows, REGISTER, body, NULL, &r), 1);
+    CHECK_STR(stepup_uia_result_flow(r), "[\"m.login.terms\"]");
+    stepup_uia_result_free(r);
+    stepup_uia_flows_free(flows);
+    stepup_uia_free(engine);
+    return 0;
+}
+
 static int fallback_page_is_escaped_and_freed(void)
 {
     char *html = NULL;
@@ -327,6 +358,7 @@ int main(void)
         TEST_CASE(registration_on_sqlite_store),
         TEST_CASE(password_protected_device_deletion),
         TEST_CASE(bad_input_gets_codes_not_crashes),
+        TEST_CASE(fallback_step_then_endpoint_completes),
         TEST_CASE(fallback_page_is_escaped_and_freed),
     };
     return run_tests("uia", tests, sizeof tests / sizeof tests[0]);

@@ -217,6 +217,27 @@ int stepup_uia_complete(const stepup_uia *engine,
                         stepup_uia_result **result);
 
 /**
+ * Handles the POST of the fallback page of `stage_type`
+ * (`/_matrix/client/v3/auth/{stage_type}/fallback/web`): checks the stage
+ * against the flows and user of the session named in `auth.session` and
+ * records it, without completing the session (the client then repeats its
+ * original request, which completes it). `request->user` may be NULL: the
+ * page runs in a browser without an access token.
+ *
+ * Returns 0 with `*result` holding the response to send (401 with the stage
+ * in `completed` once it passed, or 400/403/429 with an errcode), or <0 (a
+ * `STEPUP_E_*` code, `*result` untouched). The caller frees `*result` with
+ * `stepup_uia_result_free`.
+ *
+ * # Safety
+ * As for `stepup_uia_complete`; `stage_type` is NUL-terminated.
+ */
+int stepup_uia_complete_fallback(const stepup_uia *engine,
+                                 const char *stage_type,
+                                 const stepup_uia_request *request,
+                                 stepup_uia_result **result);
+
+/**
  * The HTTP status to answer with: 200 when UIA is complete, otherwise the
  * response's status (401, 400, 403, 413, 429). Returns
  * `STEPUP_E_NULL_POINTER` for a NULL result.

@@ -586,3 +586,114 @@ fn sixty_four_threads_complete_one_session_once_on_postgres() {
         .unwrap(),
     ));
 }
+
+fn fallback(h: &Harness, stage: StageKind, body: &Value) -> Outcome {
+    let path = format!("/_matrix/client/v3/auth/{stage}/fallback/web");
+    let text = body.to_string();
+    h.engine
+        .complete_fallback(
+            &stage,
+            &Request {
+                method: "POST",
+                path: &path,
+                body: text.as_bytes(),
+                user: None,
+            },
+        )
+        .unwrap()
+}
+
+// Fallback: the stage is checked against the session's own flows; the
+// endpoint then finishes the session, with the next stage or a bare poll.
+#[test]
+fn fallback_advances_a_stage_and_the_endpoint_finishes_the_session() {
+    let h = harness();
+    h.engine.put_token("fb", Some(1), None).unwrap();
+    let flows = registration_flows();
+    let session = start(&h, &flows, REGISTER, None);
+    let token =
+        json!({"auth": {"type": "m.login.registration_token", "token": "fb", "session": session}});
+    let (status, state) = respond(fallback(&h, StageKind::RegistrationToken, &token));
+    assert_eq!(status, 401);
+    assert_eq!(state["completed"], json!(["m.login.registration_token"]));
+    let dummy = json!({"username": "carol", "auth": {"type": "m.login.dummy", "session": session}});
+    let result = done(call(&h, &flows, "POST", REGISTER, &dummy, None));
+    assert_eq!(result.token.as_deref(), Some("fb"));
+    assert_eq!(h.engine.token("fb").unwrap().unwrap().completed, 1);
+}
+
+#[test]
+fn a_flow_finished_through_the_fallback_completes_on_the_next_endpoint_request() {
+    let h = harness();
+    let flows = FlowSet::from_json(r#"{"flows":[{"stages":["m.login.terms"]}]}"#).unwrap();
+    let session = start(&h, &flows, REGISTER, None);
+    let (_, state) = respond(fallback(
+        &h,
+        StageKind::Terms,
+        &json!({"auth": {"session": session}}),
+    ));
+    assert_eq!(state["completed"], json!(["m.login.terms"]));
+    // The fallback itself never completes the session.
+    let (status, _) = respond(fallback(
+        &h,
+        StageKind::Terms,
+        &json!({"auth": {"session": session}}),
+    ));
+    assert_eq!(status, 401, "the stage is no longer next");
+    let poll = json!({"username": "carol", "auth": {"session": session}});
+    let result = done(call(&h, &flows, "POST", REGISTER, &poll, None));
+    assert_eq!(result.flow, ["m.login.terms"]);
+    assert!(!result.replayed);
+    let (status, _) = respond(fallback(
+        &h,
+        StageKind::Terms,
+        &json!({"auth": {"session": session}}),
+    ));
+    assert_eq!(
+        status, 403,
+        "a completed session takes no more fallback steps"
+    );
+}
+
+#[test]
+fn fallback_refuses_stages_outside_the_sessions_flows_and_other_users() {
+    let h = harness();
+    let alice = Some("@alice:example.org");
+    let flows = password_flows();
+    let session = start(&h, &flows, DELETE, alice);
+    // Dummy is not in the session's flows, whatever the fallback URL says.
+    let (status, state) = respond(fallback(
+        &h,
+        StageKind::Dummy,
+        &json!({"auth": {"session": session}}),
+    ));
+    assert_eq!(
+        (status, state["errcode"].as_str()),
+        (401, Some("M_FORBIDDEN"))
+    );
+    assert!(state.get("completed").is_none());
+    // Bob's password cannot advance alice's session.
+    let bob = json!({"auth": {"session": session, "user": "bob", "password": "bob's password"}});
+    let (status, _) = respond(fallback(&h, StageKind::Password, &bob));
+    assert_eq!(status, 403);
+    // A type that disagrees with the fallback's stage is refused outright.
+    let mismatch = json!({"auth": {"session": session, "type": "m.login.dummy"}});
+    let (status, body) = respond(fallback(&h, StageKind::Password, &mismatch));
+    assert_eq!(
+        (status, body["errcode"].as_str()),
+        (400, Some("M_INVALID_PARAM"))
+    );
+    // Alice's password works, and the endpoint (with alice's token) finishes it.
+    let right = json!({"auth": {"session": session, "user": "alice", "password": "correct horse"}});
+    let (_, state) = respond(fallback(&h, StageKind::Password, &right));
+    assert_eq!(state["completed"], json!(["m.login.password"]));
+    let result = done(call(
+        &h,
+        &flows,
+        "POST",
+        DELETE,
+        &json!({"auth": {"session": session}}),
+        alice,
+    ));
+    assert_eq!(result.user.as_deref(), Some("@alice:example.org"));
+}

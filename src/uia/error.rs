@@ -39,6 +39,10 @@ pub enum StoreError {
     /// failure; running it again may succeed.
     #[error("transaction conflict: {0}")]
     Conflict(String),
+    /// The transaction body chose to roll back (a decision, not a failure of
+    /// the store; stores never retry it).
+    #[error("transaction rolled back")]
+    Aborted,
     /// A stored record could not be decoded.
     #[error("corrupt record: {0}")]
     Corrupt(String),

@@ -116,6 +116,21 @@ impl FlowSet {
         Ok(set)
     }
 
+    /// A set of the given stage lists (no params): a session's stored flows.
+    pub fn from_stage_lists(lists: &[Vec<StageKind>]) -> Result<Self, UiaError> {
+        let mut set = Self::new();
+        for stages in lists {
+            set.add_flow(stages.clone())?;
+        }
+        set.validate()?;
+        Ok(set)
+    }
+
+    /// The flows as stage lists.
+    pub fn stage_lists(&self) -> Vec<Vec<StageKind>> {
+        self.flows.iter().map(|f| f.stages.clone()).collect()
+    }
+
     /// Checks the set can be offered: at least one flow.
     pub fn validate(&self) -> Result<(), UiaError> {
         if self.flows.is_empty() {

@@ -3,6 +3,7 @@
 //! `UiaComplete` contract. No C types here; `src/ffi/uia/` exports it.
 
 pub mod clock;
+mod complete;
 pub mod config;
 pub mod engine;
 mod error;

@@ -32,6 +32,9 @@ pub struct Session {
     pub bound_user: Option<String>,
     /// The user the stages authenticated, if any stage did.
     pub auth_user: Option<String>,
+    /// The flows offered when the session was created (the fallback page
+    /// checks its stage against them).
+    pub flows: Vec<Vec<StageKind>>,
     /// Stages completed, in order.
     pub completed: Vec<StageKind>,
     /// The creating request's body without its `auth` object.
@@ -58,6 +61,11 @@ impl Session {
     /// The JSON document stores keep (without `id` and `version`, which are columns or keys).
     pub fn to_json(&self) -> String {
         let completed: Vec<&str> = self.completed.iter().map(StageKind::wire).collect();
+        let flows: Vec<Vec<&str>> = self
+            .flows
+            .iter()
+            .map(|f| f.iter().map(StageKind::wire).collect())
+            .collect();
         let state = match &self.state {
             SessionState::InProgress => json!({"state": "in_progress"}),
             SessionState::Completed { fingerprint } => {
@@ -69,6 +77,7 @@ impl Session {
             "path": self.path,
             "bound_user": self.bound_user,
             "auth_user": self.auth_user,
+            "flows": flows,
             "completed": completed,
             "created_body": self.created_body,
             "token": self.token,
@@ -113,8 +122,29 @@ impl Session {
                     .ok_or_else(|| corrupt("stage"))
             })
             .collect::<Result<Vec<_>, _>>()?;
+        // Sessions stored before flows were kept have none: the fallback page
+        // then cannot advance them, nothing else changes.
+        let flows = match doc.get("flows") {
+            None | Some(Value::Null) => Vec::new(),
+            Some(Value::Array(flows)) => flows
+                .iter()
+                .map(|flow| {
+                    flow.as_array()
+                        .ok_or_else(|| corrupt("flow"))?
+                        .iter()
+                        .map(|s| {
+                            s.as_str()
+                                .and_then(StageKind::from_wire)
+                                .ok_or_else(|| corrupt("stage"))
+                        })
+                        .collect::<Result<Vec<_>, _>>()
+                })
+                .collect::<Result<Vec<_>, _>>()?,
+            Some(_) => return Err(corrupt("flows")),
+        };
         Ok(Self {
             id: id.to_owned(),
+            flows,
             method: string("method")?,
             path: string("path")?,
             bound_user: optional("bound_user")?,
@@ -171,6 +201,10 @@ pub(crate) mod tests {
             path: "/_matrix/client/v3/register".into(),
             bound_user: None,
             auth_user: Some("@a:example.org".into()),
+            flows: vec![vec![
+                StageKind::RegistrationToken,
+                StageKind::Custom("x.y".into()),
+            ]],
             completed: vec![
                 StageKind::RegistrationToken,
                 StageKind::Custom("x.y".into()),

@@ -4,7 +4,7 @@ use std::ffi::{CString, c_char, c_int};
 
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
-use crate::uia::{Outcome, Request};
+use crate::uia::{Outcome, Request, StageKind};
 
 use super::engine::stepup_uia;
 use super::flows::stepup_uia_flows;
@@ -121,20 +121,72 @@ pub unsafe extern "C" fn stepup_uia_complete(
             )
         };
         // SAFETY: the request's fields follow its documented contract.
-        let request = unsafe {
-            Request {
-                method: args::utf8(request.method, "request.method")?,
-                path: args::utf8(request.path, "request.path")?,
-                body: args::bytes(request.body.cast(), request.body_len, "request.body")?,
-                user: args::optional_utf8(request.user, "request.user")?,
-            }
-        };
+        let request = unsafe { request_from_c(request) }?;
         let outcome = engine.engine.complete(&flows.flows, &request)?;
         let (code, value) = stepup_uia_result::from_outcome(outcome)?;
         // SAFETY: checked non-NULL and writable by the caller's promise.
         unsafe { args::give(result, value) };
         Ok(code)
     })
+}
+
+/// Handles the POST of the fallback page of `stage_type`
+/// (`/_matrix/client/v3/auth/{stage_type}/fallback/web`): checks the stage
+/// against the flows and user of the session named in `auth.session` and
+/// records it, without completing the session (the client then repeats its
+/// original request, which completes it). `request->user` may be NULL: the
+/// page runs in a browser without an access token.
+///
+/// Returns 0 with `*result` holding the response to send (401 with the stage
+/// in `completed` once it passed, or 400/403/429 with an errcode), or <0 (a
+/// `STEPUP_E_*` code, `*result` untouched). The caller frees `*result` with
+/// `stepup_uia_result_free`.
+///
+/// # Safety
+/// As for `stepup_uia_complete`; `stage_type` is NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn stepup_uia_complete_fallback(
+    engine: *const stepup_uia,
+    stage_type: *const c_char,
+    request: *const stepup_uia_request,
+    result: *mut *mut stepup_uia_result,
+) -> c_int {
+    boundary::stepup(|| {
+        args::out_param(result, "result")?;
+        // SAFETY: live objects and a NUL-terminated string by the caller's promise.
+        let (engine, stage, request) = unsafe {
+            (
+                args::object(engine, "engine")?,
+                args::utf8(stage_type, "stage_type")?,
+                args::object(request, "request")?,
+            )
+        };
+        let kind = StageKind::from_wire(stage).ok_or(CallError::Invalid("stage_type"))?;
+        // SAFETY: the request's fields follow its documented contract.
+        let request = unsafe { request_from_c(request) }?;
+        let outcome = engine.engine.complete_fallback(&kind, &request)?;
+        let (code, value) = stepup_uia_result::from_outcome(outcome)?;
+        // SAFETY: checked non-NULL and writable by the caller's promise.
+        unsafe { args::give(result, value) };
+        Ok(code)
+    })
+}
+
+/// The engine's view of a C request.
+///
+/// # Safety
+/// The request's strings are NUL-terminated (or NULL where allowed) and its
+/// body holds `body_len` bytes, for the lifetime `'a`.
+unsafe fn request_from_c<'a>(request: &'a stepup_uia_request) -> Result<Request<'a>, CallError> {
+    // SAFETY: forwarded caller promise.
+    unsafe {
+        Ok(Request {
+            method: args::utf8(request.method, "request.method")?,
+            path: args::utf8(request.path, "request.path")?,
+            body: args::bytes(request.body.cast(), request.body_len, "request.body")?,
+            user: args::optional_utf8(request.user, "request.user")?,
+        })
+    }
 }
 
 fn field(

@@ -17,7 +17,7 @@ pub use sqlite::SqliteStore;
 
 use super::StoreError;
 use super::session::Session;
-use super::token::TokenRecord;
+use super::token::{self, TokenRecord};
 
 /// Operations inside one transaction.
 pub trait Tx {
@@ -33,12 +33,49 @@ pub trait Tx {
     fn delete_session(&mut self, id: &str) -> Result<(), StoreError>;
     /// Up to `limit` sessions idle since before `cutoff_ms`.
     fn idle_sessions(&mut self, cutoff_ms: u64, limit: usize) -> Result<Vec<Session>, StoreError>;
-    /// A registration token's counters, by key.
+    /// A registration token's counters, by key (`token::key_of`). Stores
+    /// that take tokens from elsewhere override the `*_token` operations
+    /// below instead and may refuse these.
     fn token(&mut self, key: &str) -> Result<Option<TokenRecord>, StoreError>;
     /// Inserts or replaces a token's counters.
     fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError>;
     /// Deletes a token; returns whether it existed.
     fn delete_token(&mut self, key: &str) -> Result<bool, StoreError>;
+
+    /// Reserves one use of registration token `token` for a session in
+    /// progress, if the token exists, is unexpired and has a use left
+    /// (pending uses count). Returns whether it did.
+    fn reserve_token(&mut self, token: &str, now_ms: u64) -> Result<bool, StoreError> {
+        match self.token(&token::key_of(token))? {
+            Some(mut record) if record.can_reserve(now_ms) => {
+                record.pending = record.pending.saturating_add(1);
+                self.put_token(&record)?;
+                Ok(true)
+            }
+            _ => Ok(false),
+        }
+    }
+
+    /// Turns a reserved use into a completed one. Returns false when the
+    /// token no longer exists (the session cannot complete).
+    fn consume_token(&mut self, token: &str) -> Result<bool, StoreError> {
+        let Some(mut record) = self.token(&token::key_of(token))? else {
+            return Ok(false);
+        };
+        record.pending = record.pending.saturating_sub(1);
+        record.completed = record.completed.saturating_add(1);
+        self.put_token(&record)?;
+        Ok(true)
+    }
+
+    /// Gives back a reserved use (the session expired before completing).
+    fn release_token(&mut self, token: &str) -> Result<(), StoreError> {
+        if let Some(mut record) = self.token(&token::key_of(token))? {
+            record.pending = record.pending.saturating_sub(1);
+            self.put_token(&record)?;
+        }
+        Ok(())
+    }
 }
 
 /// The body of a transaction: commits when it returns `Ok`, rolls back on `Err`.

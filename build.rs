@@ -19,6 +19,10 @@ struct Header {
     string_constants: &'static [(&'static str, &'static str, &'static str)],
     /// Source files; cbindgen follows the `mod` declarations in them.
     sources: &'static [&'static str],
+    /// Items the sources define that the header must not (another project's types).
+    exclude: &'static [&'static str],
+    /// Text after the includes (declarations cbindgen cannot write).
+    preamble: &'static str,
 }
 
 const HEADERS: &[Header] = &[
@@ -34,6 +38,8 @@ const HEADERS: &[Header] = &[
             "src/gnutls/random.rs",
             "src/ffi/gnutls/mod.rs",
         ],
+        exclude: &[],
+        preamble: "",
     },
     Header {
         path: "stepup/uia.h",
@@ -46,8 +52,57 @@ const HEADERS: &[Header] = &[
             "src/ffi/native.rs",
             "src/ffi/uia/mod.rs",
         ],
+        exclude: &[],
+        preamble: "",
+    },
+    Header {
+        path: "telodendria/Uia.h",
+        // Telodendria's own guard: whichever Uia.h comes first wins.
+        guard: "TELODENDRIA_UIA_H",
+        sys_includes: &["stddef.h", "stdint.h", "stdbool.h"],
+        includes: &[],
+        string_constants: &[],
+        sources: &["src/ffi/telodendria/uia.rs"],
+        exclude: &[
+            "Config",
+            "ConfigRunAs",
+            "ConfigLogConfig",
+            "MatrixHttpHandlerArgs",
+        ],
+        preamble: TELODENDRIA_PREAMBLE,
     },
 ];
+
+/// Telodendria's and Cytoplasm's types, opaque here. Each is declared only
+/// if the project's own header has not been included (its guard), so this
+/// header can follow Telodendria's headers under -std=c99.
+const TELODENDRIA_PREAMBLE: &str = "
+/*
+ * stepup's drop-in for Telodendria's Uia.h (cargo feature `telodendria`).
+ * Include it after Telodendria's and Cytoplasm's own headers, or alone; the
+ * types below are theirs, declared opaque here. Config is passed by value:
+ * the definition from Telodendria's generated Schema/Config.h must be in
+ * scope to call UiaComplete.
+ */
+#ifndef CYTOPLASM_HASHMAP_H
+typedef struct HashMap HashMap;
+#endif
+#ifndef CYTOPLASM_ARRAY_H
+typedef struct Array Array;
+#endif
+#ifndef CYTOPLASM_DB_H
+typedef struct Db Db;
+#endif
+#ifndef CYTOPLASM_HTTPSERVER_H
+typedef struct HttpServerContext HttpServerContext;
+#endif
+#ifndef TELODENDRIA_MATRIX_H
+typedef struct MatrixHttpHandlerArgs MatrixHttpHandlerArgs;
+#endif
+#ifndef TELODENDRIA_CONFIG_H
+typedef struct Config Config;
+#endif
+";
 
 /// Headers GnuTLS programs include that hold nothing stepup declares apart:
 /// each forwards to gnutls.h, which declares the whole surface.
@@ -90,8 +145,12 @@ fn main() {
             let value = string_constant(&root.join(file), constant);
             defines.push_str(&format!("\n#define {name} \"{value}\"\n"));
         }
+        defines.push_str(header.preamble);
         if !defines.is_empty() {
             builder = builder.with_after_include(defines);
+        }
+        for item in header.exclude {
+            builder = builder.exclude_item(item);
         }
         for source in source_files(&root, header.sources) {
             builder = builder.with_src(source);

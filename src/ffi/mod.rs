@@ -9,5 +9,7 @@ pub mod boundary;
 pub mod errors;
 pub mod gnutls;
 pub mod native;
+#[cfg(feature = "telodendria")]
+pub mod telodendria;
 #[cfg(feature = "uia")]
 pub mod uia;

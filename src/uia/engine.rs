@@ -28,7 +28,7 @@ pub struct Engine {
     pub(super) store: Box<dyn Store>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) hooks: RwLock<Hooks>,
-    pub(super) limiter: RateLimiter,
+    pub(super) limiter: Arc<RateLimiter>,
 }
 
 impl Engine {
@@ -40,7 +40,21 @@ impl Engine {
 
     /// An engine over a given store and clock (tests, embedding).
     pub fn with_store(config: Config, store: Box<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        let limiter = RateLimiter::new(config.max_failures, config.failure_window_ms);
+        let limiter = Arc::new(RateLimiter::new(
+            config.max_failures,
+            config.failure_window_ms,
+        ));
+        Self::with_limiter(config, store, clock, limiter)
+    }
+
+    /// An engine sharing failure counters with others (an embedding that
+    /// builds an engine per request keeps its limits across them).
+    pub fn with_limiter(
+        config: Config,
+        store: Box<dyn Store>,
+        clock: Arc<dyn Clock>,
+        limiter: Arc<RateLimiter>,
+    ) -> Self {
         Self {
             config,
             store,

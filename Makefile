@@ -14,7 +14,9 @@ SOVERSION := 0
 VERSION := $(shell sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p' src/gnutls/version.rs)
 
-.PHONY: all lib compat test test-rust test-c test-shell lint check-headers headers \
+TELODENDRIA_RELEASE := target/telodendria/release
+
+.PHONY: all lib compat telodendria-lib test test-rust test-c test-shell lint check-headers headers \
         bench demo install uninstall clean
 
 all: lib compat
@@ -35,7 +37,12 @@ test: all check-headers lint test-rust test-shell test-c
 test-rust:
 	STEPUP_REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(CARGO) test --release --features postgres
 
-test-c: all
+# The Telodendria drop-in calls Cytoplasm, so it is built apart (its own
+# target directory) and linked only into the drop-in's C test.
+telodendria-lib:
+	CARGO_TARGET_DIR=target/telodendria $(CARGO) build --release --features telodendria
+
+test-c: all telodendria-lib
 	CC=$(CC) bash c-tests/run.sh
 
 test-shell:
@@ -44,7 +51,7 @@ test-shell:
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --features postgres -- -D warnings
+	$(CARGO) clippy --all-targets --features postgres,telodendria -- -D warnings
 
 check-headers:
 	scripts/check-headers.sh

@@ -183,5 +183,20 @@ versioned_ok() {
 }
 check "compat puts each gnutls_* symbol in GnuTLS's node" versioned_ok
 
+# 5. The Telodendria drop-in, over the fake Cytoplasm: static link only (the
+# library with the `telodendria` feature leaves Cytoplasm's symbols to the host).
+drop_in=$root/target/telodendria/release/libstepup.a
+if [ -e "$drop_in" ]; then
+  if "$cc" "${cflags[@]}" -Iinclude c-tests/telodendria/uia_drop_in_test.c c-tests/telodendria/fake_cytoplasm.c \
+       c-tests/harness.c -o "$out/uia_drop_in-static" "$drop_in" "${native_libs[@]}"; then
+    run uia_drop_in-static -- "$out/uia_drop_in-static"
+    harness_result uia_drop_in-static $?
+  else
+    fail "uia_drop_in builds"
+  fi
+else
+  fail "uia_drop_in: $drop_in is missing; run 'make telodendria-lib'"
+fi
+
 echo "c-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

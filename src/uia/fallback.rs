@@ -4,6 +4,17 @@
 //! client (`window.onAuthDone()`, or a `authDone` message to its opener).
 //! Everything echoed into the page is escaped.
 
+use super::registry::StageKind;
+
+/// The stage of a fallback-page path
+/// (`/_matrix/client/{v3,r0}/auth/{type}/fallback/web`), if `path` is one.
+pub fn stage_of_path(path: &str) -> Option<StageKind> {
+    let rest = path
+        .strip_prefix("/_matrix/client/v3/auth/")
+        .or_else(|| path.strip_prefix("/_matrix/client/r0/auth/"))?;
+    StageKind::from_wire(rest.strip_suffix("/fallback/web")?)
+}
+
 /// What the page shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FallbackState<'a> {
@@ -67,6 +78,20 @@ pub fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn recognises_fallback_paths() {
+        assert_eq!(
+            stage_of_path("/_matrix/client/v3/auth/m.login.password/fallback/web"),
+            Some(StageKind::Password)
+        );
+        assert_eq!(
+            stage_of_path("/_matrix/client/r0/auth/m.login.terms/fallback/web"),
+            Some(StageKind::Terms)
+        );
+        assert_eq!(stage_of_path("/_matrix/client/v3/register"), None);
+        assert_eq!(stage_of_path("/_matrix/client/v3/auth//fallback/web"), None);
+    }
 
     #[test]
     fn escapes_everything_it_echoes() {

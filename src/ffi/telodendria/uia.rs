@@ -218,14 +218,6 @@ unsafe fn requesting_user(
     }
 }
 
-/// The stage of a fallback-page path (`/_matrix/client/{v3,r0}/auth/{type}/fallback/web`).
-fn fallback_stage(path: &str) -> Option<StageKind> {
-    let rest = path
-        .strip_prefix("/_matrix/client/v3/auth/")
-        .or_else(|| path.strip_prefix("/_matrix/client/r0/auth/"))?;
-    StageKind::from_wire(rest.strip_suffix("/fallback/web")?)
-}
-
 /// Makes `request.auth.session` name the session (the engine may have
 /// created it in this request); Telodendria's routes read it after a 1.
 ///
@@ -367,7 +359,7 @@ pub unsafe extern "C" fn UiaComplete(
                 body: body.as_bytes(),
                 user: user.as_deref(),
             };
-            let outcome = match fallback_stage(&path) {
+            let outcome = match crate::uia::fallback::stage_of_path(&path) {
                 Some(stage) => engine.complete_fallback(&stage, &req)?,
                 None => engine.complete(&flows, &req)?,
             };
@@ -432,26 +424,4 @@ pub unsafe extern "C" fn UiaFlowsFree(flows: *mut Array) {
         }
         Ok(())
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn recognises_fallback_paths() {
-        assert_eq!(
-            fallback_stage("/_matrix/client/v3/auth/m.login.password/fallback/web"),
-            Some(StageKind::Password)
-        );
-        assert_eq!(
-            fallback_stage("/_matrix/client/r0/auth/m.login.terms/fallback/web"),
-            Some(StageKind::Terms)
-        );
-        assert_eq!(fallback_stage("/_matrix/client/v3/register"), None);
-        assert_eq!(
-            fallback_stage("/_matrix/client/v3/auth//fallback/web"),
-            None
-        );
-    }
 }

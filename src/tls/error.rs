@@ -45,6 +45,9 @@ pub enum PeerMisbehaved {
     /// The protocol version is not TLS 1.3.
     #[error("protocol version: {0}")]
     ProtocolVersion(&'static str),
+    /// No ALPN protocol in common.
+    #[error("no application protocol in common")]
+    NoApplicationProtocol,
 }
 
 /// A TLS failure. Once a connection has one, it is closed.
@@ -71,6 +74,10 @@ pub enum Error {
     /// A local failure (RNG, a key that cannot sign, ...).
     #[error("internal error: {0}")]
     Internal(&'static str),
+    /// The application asked for something the connection cannot do now
+    /// (nothing is sent and the connection stays usable).
+    #[error("invalid request: {0}")]
+    ApiMisuse(&'static str),
 }
 
 impl Error {
@@ -88,6 +95,7 @@ impl Error {
                 PeerMisbehaved::DecryptError(_) => AlertDescription::DecryptError,
                 PeerMisbehaved::CertificateRequired => AlertDescription::CertificateRequired,
                 PeerMisbehaved::ProtocolVersion(_) => AlertDescription::ProtocolVersion,
+                PeerMisbehaved::NoApplicationProtocol => AlertDescription::NoApplicationProtocol,
             },
             Self::Certificate(c) => match c {
                 CertificateError::Bad(_) | CertificateError::Rejected => {
@@ -98,7 +106,7 @@ impl Error {
             },
             Self::BadRecordMac => AlertDescription::BadRecordMac,
             Self::RecordOverflow => AlertDescription::RecordOverflow,
-            Self::AlertReceived(_) => return None,
+            Self::AlertReceived(_) | Self::ApiMisuse(_) => return None,
             Self::Internal(_) => AlertDescription::InternalError,
         })
     }

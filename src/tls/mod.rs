@@ -3,7 +3,20 @@
 //! then the record layer, codecs and the handshake state machines.
 
 pub mod alert;
+mod client;
 pub mod codec;
+pub mod common;
+pub mod config;
+pub mod connection;
 pub mod error;
 pub mod key_schedule;
 pub mod record;
+mod server;
+pub mod suites;
+#[cfg(test)]
+mod tests;
+
+pub use common::{Event, Negotiated, PeerIdentity, Verification};
+pub use config::{CertifiedKey, ClientAuth, ClientConfig, ServerConfig, VerifyPolicy};
+pub use connection::Connection;
+pub use error::Error;

@@ -1,0 +1,615 @@
+//! The client's handshake and post-handshake state machine (RFC 8446 §4).
+
+use std::collections::VecDeque;
+use std::sync::Arc;
+
+use super::codec::Reader;
+use super::codec::certificate::{
+    Certificate, CertificateEntry, CertificateRequest, CertificateVerify, signed_content,
+};
+use super::codec::extensions::{self, Extensions, KeyShareEntry, ext};
+use super::codec::handshake::{HandshakeType, RawMessage, frame};
+use super::codec::hello::{ClientHello, ServerHello};
+use super::codec::ticket::NewSessionTicket;
+use super::common::{Common, Event, PeerIdentity, Verification};
+use super::config::{CertifiedKey, ClientConfig, VerifyPolicy};
+use super::error::{Error, InvalidMessage, PeerMisbehaved};
+use super::key_schedule::{Handshake, KeySchedule, Secret, finished_verify_data, verify_finished};
+use super::suites::{CipherSuite, group};
+use crate::crypto::hash::Transcript;
+use crate::crypto::kx::KeyShare;
+use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
+use crate::x509::verify::{Role, verify_signature};
+
+/// TLS 1.3's version number.
+pub(crate) const TLS13: u16 = 0x0304;
+/// The last 8 bytes of a TLS 1.3 server's random when it negotiates TLS 1.2
+/// or below (RFC 8446 §4.1.3): a client that sees them was downgraded.
+const DOWNGRADE_SENTINELS: [[u8; 8]; 2] = [*b"DOWNGRD\x01", *b"DOWNGRD\x00"];
+
+/// The client's states.
+pub(crate) enum ClientState {
+    ExpectServerHello(Box<ExpectServerHello>),
+    ExpectEncryptedExtensions(Box<ClientHandshake>),
+    ExpectCertificateOrRequest(Box<ClientHandshake>),
+    ExpectCertificate(Box<ClientHandshake>),
+    ExpectCertificateVerify(Box<ClientHandshake>),
+    ExpectFinished(Box<ClientHandshake>),
+    Traffic(Box<ClientTraffic>),
+}
+
+pub(crate) struct ExpectServerHello {
+    config: Arc<ClientConfig>,
+    server_name: Option<String>,
+    hello: ClientHello,
+    shares: Vec<KeyShare>,
+    /// The ClientHello message sent last.
+    hello_bytes: Vec<u8>,
+    /// After a HelloRetryRequest: its suite and the transcript so far.
+    retry: Option<(CipherSuite, Transcript)>,
+}
+
+pub(crate) struct ClientHandshake {
+    config: Arc<ClientConfig>,
+    server_name: Option<String>,
+    suite: CipherSuite,
+    transcript: Transcript,
+    schedule: KeySchedule<Handshake>,
+    client_secret: Secret,
+    server_secret: Secret,
+    offered_alpn: bool,
+    cert_request: Option<CertificateRequest>,
+    peer_chain: Vec<Vec<u8>>,
+}
+
+pub(crate) struct ClientTraffic {
+    config: Arc<ClientConfig>,
+    suite: CipherSuite,
+    /// The transcript through our Finished: the base of every
+    /// post-handshake authentication (RFC 8446 §4.4.1).
+    base: Transcript,
+    /// Post-handshake CertificateRequests not yet answered, in order.
+    requests: VecDeque<(Vec<u8>, CertificateRequest)>,
+    /// Tickets received (resumption uses them; PSK support comes later).
+    tickets: Vec<NewSessionTicket>,
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
+    let mut out = [0u8; N];
+    crate::crypto::fill_random(&mut out).map_err(|_| Error::Internal("random generator failed"))?;
+    Ok(out)
+}
+
+fn share_entry(share: &KeyShare) -> KeyShareEntry {
+    KeyShareEntry {
+        group: group::to_u16(share.group()),
+        key: share.public().to_vec(),
+    }
+}
+
+fn key_share_body(shares: &[KeyShare]) -> Vec<u8> {
+    let mut body = Vec::new();
+    super::codec::with_len(&mut body, super::codec::LenPrefix::U16, |o| {
+        shares.iter().for_each(|s| share_entry(s).encode(o))
+    });
+    body
+}
+
+/// Whether `name` is a DNS name, which SNI carries (IP addresses are not sent).
+fn is_dns_name(name: &str) -> bool {
+    name.parse::<std::net::IpAddr>().is_err() && !name.is_empty()
+}
+
+impl ClientState {
+    /// Builds and sends the ClientHello.
+    pub fn start(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        common: &mut Common,
+    ) -> Result<Self, Error> {
+        let first_group = *config
+            .groups
+            .first()
+            .ok_or(Error::Internal("no groups configured"))?;
+        let share = KeyShare::generate(first_group)
+            .map_err(|_| Error::Internal("key generation failed"))?;
+        let mut extensions = Extensions::new();
+        extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x04]);
+        let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
+        extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
+        extensions.push(
+            ext::SIGNATURE_ALGORITHMS,
+            extensions::u16_list(HANDSHAKE_SCHEMES),
+        );
+        extensions.push(
+            ext::SIGNATURE_ALGORITHMS_CERT,
+            extensions::u16_list(CERTIFICATE_SCHEMES),
+        );
+        extensions.push(ext::KEY_SHARE, key_share_body(std::slice::from_ref(&share)));
+        if let Some(name) = server_name.filter(|n| is_dns_name(n)) {
+            extensions.push(ext::SERVER_NAME, extensions::server_name(name));
+        }
+        if config.post_handshake_auth {
+            extensions.push(ext::POST_HANDSHAKE_AUTH, Vec::new());
+        }
+        if !config.alpn.is_empty() {
+            extensions.push(ext::ALPN, extensions::alpn(&config.alpn));
+        }
+        let hello = ClientHello {
+            legacy_version: 0x0303,
+            random: random_bytes()?,
+            // A non-empty session id turns on middlebox-compatibility mode.
+            session_id: random_bytes::<32>()?.to_vec(),
+            cipher_suites: config.suites.iter().map(|s| s.to_u16()).collect(),
+            compression: vec![0],
+            extensions,
+        };
+        let hello_bytes = common.send_message(HandshakeType::ClientHello, &hello.encode())?;
+        Ok(Self::ExpectServerHello(Box::new(ExpectServerHello {
+            config,
+            server_name: server_name.map(str::to_owned),
+            hello,
+            shares: vec![share],
+            hello_bytes,
+            retry: None,
+        })))
+    }
+
+    /// Handles one handshake message.
+    pub fn handle(self, common: &mut Common, message: RawMessage) -> Result<Self, Error> {
+        use HandshakeType as T;
+        match (self, message.ty) {
+            (Self::ExpectServerHello(s), T::ServerHello) => s.handle(common, &message),
+            (Self::ExpectEncryptedExtensions(s), T::EncryptedExtensions) => {
+                s.encrypted_extensions(&message)
+            }
+            (Self::ExpectCertificateOrRequest(s), T::CertificateRequest) => {
+                s.certificate_request(&message)
+            }
+            (Self::ExpectCertificateOrRequest(s) | Self::ExpectCertificate(s), T::Certificate) => {
+                s.certificate(common, &message)
+            }
+            (Self::ExpectCertificateVerify(s), T::CertificateVerify) => {
+                s.certificate_verify(&message)
+            }
+            (Self::ExpectFinished(s), T::Finished) => s.finished(common, &message),
+            (Self::Traffic(s), T::NewSessionTicket) => s.ticket(common, &message),
+            (Self::Traffic(s), T::KeyUpdate) => {
+                common.receive_key_update(&message)?;
+                Ok(Self::Traffic(s))
+            }
+            (Self::Traffic(s), T::CertificateRequest) => s.post_handshake_request(common, message),
+            _ => Err(PeerMisbehaved::UnexpectedMessage("handshake message in this state").into()),
+        }
+    }
+}
+
+impl ExpectServerHello {
+    fn handle(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        let sh = ServerHello::decode(message.body())?;
+        let Some(versions) = sh.extensions.get(ext::SUPPORTED_VERSIONS) else {
+            // TLS 1.2 or older: refuse; a downgrade sentinel is an attack (RFC 8446 §4.1.3).
+            if DOWNGRADE_SENTINELS.iter().any(|s| sh.random.ends_with(s)) {
+                return Err(PeerMisbehaved::IllegalParameter(
+                    "downgrade sentinel in ServerHello.random",
+                )
+                .into());
+            }
+            return Err(PeerMisbehaved::ProtocolVersion("server does not speak TLS 1.3").into());
+        };
+        if versions != TLS13.to_be_bytes() {
+            return Err(PeerMisbehaved::IllegalParameter("supported_versions").into());
+        }
+        if sh.legacy_version != 0x0303
+            || sh.compression != 0
+            || sh.session_id != self.hello.session_id
+        {
+            return Err(PeerMisbehaved::IllegalParameter("ServerHello legacy fields").into());
+        }
+        let suite = CipherSuite::from_u16(sh.cipher_suite)
+            .filter(|s| self.config.suites.contains(s))
+            .ok_or(PeerMisbehaved::IllegalParameter("cipher suite not offered"))?;
+        if self
+            .retry
+            .as_ref()
+            .is_some_and(|(retry_suite, _)| *retry_suite != suite)
+        {
+            return Err(
+                PeerMisbehaved::IllegalParameter("suite changed after HelloRetryRequest").into(),
+            );
+        }
+        if sh.is_retry_request() {
+            return self.retry_request(common, &sh, suite, message);
+        }
+        sh.extensions
+            .check_allowed(&[ext::SUPPORTED_VERSIONS, ext::KEY_SHARE], true)?;
+        let entry = extensions::read_server_key_share(
+            sh.extensions
+                .get(ext::KEY_SHARE)
+                .ok_or(PeerMisbehaved::MissingExtension("key_share"))?,
+        )?;
+        let position = self
+            .shares
+            .iter()
+            .position(|s| group::to_u16(s.group()) == entry.group)
+            .ok_or(PeerMisbehaved::IllegalParameter(
+                "key share for a group we did not offer",
+            ))?;
+        let share = self.shares.swap_remove(position);
+        let group = share.group();
+        let shared = share
+            .agree(&entry.key)
+            .map_err(|_| PeerMisbehaved::IllegalParameter("invalid key share"))?;
+        let mut transcript = match self.retry.take() {
+            Some((_, transcript)) => transcript,
+            None => {
+                let mut t = Transcript::new(suite.hash());
+                t.update(&self.hello_bytes);
+                t
+            }
+        };
+        transcript.update(&message.bytes);
+        let schedule = KeySchedule::new(suite.hash(), None).into_handshake(Some(&shared));
+        let (client_secret, server_secret) = schedule.traffic_secrets(&transcript.current());
+        common.suite = Some(suite);
+        common.negotiated.suite = Some(suite);
+        common.negotiated.group = Some(group);
+        common.set_read_key(suite, &server_secret)?;
+        common.send_ccs()?;
+        common.set_write_key(suite, &client_secret);
+        Ok(ClientState::ExpectEncryptedExtensions(Box::new(
+            ClientHandshake {
+                offered_alpn: !self.config.alpn.is_empty(),
+                config: self.config,
+                server_name: self.server_name,
+                suite,
+                transcript,
+                schedule,
+                client_secret,
+                server_secret,
+                cert_request: None,
+                peer_chain: Vec::new(),
+            },
+        )))
+    }
+
+    /// A HelloRetryRequest: a new key share for the group the server picked
+    /// (RFC 8446 §4.1.4).
+    fn retry_request(
+        mut self: Box<Self>,
+        common: &mut Common,
+        hrr: &ServerHello,
+        suite: CipherSuite,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        if self.retry.is_some() {
+            return Err(PeerMisbehaved::UnexpectedMessage("second HelloRetryRequest").into());
+        }
+        hrr.extensions.check_allowed(
+            &[ext::SUPPORTED_VERSIONS, ext::KEY_SHARE, ext::COOKIE],
+            true,
+        )?;
+        let selected = hrr
+            .extensions
+            .get(ext::KEY_SHARE)
+            .ok_or(PeerMisbehaved::MissingExtension("key_share"))?;
+        let mut r = Reader::new(selected);
+        let selected = r.u16("selected_group")?;
+        r.expect_end("key_share")?;
+        let new_group = group::from_u16(selected)
+            .filter(|g| self.config.groups.contains(g))
+            .ok_or(PeerMisbehaved::IllegalParameter(
+                "HelloRetryRequest group not offered",
+            ))?;
+        if self.shares.iter().any(|s| s.group() == new_group) {
+            return Err(
+                PeerMisbehaved::IllegalParameter("HelloRetryRequest for a group we sent").into(),
+            );
+        }
+        // The transcript starts over: Hash(ClientHello1) as message_hash, then the HRR.
+        let mut transcript = Transcript::new(suite.hash());
+        transcript.update(&frame(
+            HandshakeType::MessageHash,
+            &suite.hash().hash(&self.hello_bytes),
+        ));
+        transcript.update(&message.bytes);
+        let share =
+            KeyShare::generate(new_group).map_err(|_| Error::Internal("key generation failed"))?;
+        self.hello
+            .extensions
+            .push(ext::KEY_SHARE, key_share_body(std::slice::from_ref(&share)));
+        if let Some(cookie) = hrr.extensions.get(ext::COOKIE) {
+            self.hello.extensions.push(ext::COOKIE, cookie.to_vec());
+        }
+        common.send_ccs()?;
+        let hello_bytes = common.send_message(HandshakeType::ClientHello, &self.hello.encode())?;
+        transcript.update(&hello_bytes);
+        common.negotiated.retried = true;
+        self.shares = vec![share];
+        self.hello_bytes = hello_bytes;
+        self.retry = Some((suite, transcript));
+        Ok(ClientState::ExpectServerHello(self))
+    }
+}
+
+impl ClientHandshake {
+    fn encrypted_extensions(
+        mut self: Box<Self>,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        let mut r = Reader::new(message.body());
+        let extensions = Extensions::read(&mut r)?;
+        r.expect_end("EncryptedExtensions")?;
+        let mut allowed = vec![ext::SUPPORTED_GROUPS, ext::RECORD_SIZE_LIMIT];
+        if self.server_name.as_deref().is_some_and(is_dns_name) {
+            allowed.push(ext::SERVER_NAME);
+        }
+        if self.offered_alpn {
+            allowed.push(ext::ALPN);
+        }
+        extensions.check_allowed(&allowed, true)?;
+        if let Some(body) = extensions.get(ext::ALPN) {
+            let chosen = extensions::read_alpn(body)?;
+            let [protocol] = chosen.as_slice() else {
+                return Err(
+                    PeerMisbehaved::IllegalParameter("ALPN must select one protocol").into(),
+                );
+            };
+            if !self.config.alpn.contains(protocol) {
+                return Err(PeerMisbehaved::IllegalParameter("ALPN protocol not offered").into());
+            }
+        }
+        self.transcript.update(&message.bytes);
+        Ok(ClientState::ExpectCertificateOrRequest(self))
+    }
+
+    fn certificate_request(
+        mut self: Box<Self>,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        let request = CertificateRequest::decode(message.body())?;
+        if !request.context.is_empty() {
+            return Err(PeerMisbehaved::IllegalParameter(
+                "handshake CertificateRequest with a context",
+            )
+            .into());
+        }
+        if !request.extensions.has(ext::SIGNATURE_ALGORITHMS) {
+            return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+        }
+        self.transcript.update(&message.bytes);
+        self.cert_request = Some(request);
+        Ok(ClientState::ExpectCertificate(self))
+    }
+
+    fn certificate(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        let cert = Certificate::decode(message.body())?;
+        if !cert.context.is_empty() {
+            return Err(
+                PeerMisbehaved::IllegalParameter("server Certificate with a context").into(),
+            );
+        }
+        if cert.entries.is_empty() {
+            // RFC 8446 §4.4.2.4: a server must send a certificate.
+            return Err(InvalidMessage::InvalidValue("empty server Certificate").into());
+        }
+        let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
+        let verification = match &self.config.trust {
+            None => Verification::NotChecked,
+            Some(trust) => match trust.verify(
+                &chain,
+                Role::Server,
+                self.server_name.as_deref(),
+                now_secs(),
+            ) {
+                Ok(()) => Verification::Verified,
+                Err(e) if self.config.verify == VerifyPolicy::Enforce => return Err(e.into()),
+                Err(e) => Verification::Failed(e),
+            },
+        };
+        common.negotiated.peer = Some(PeerIdentity {
+            chain: chain.clone(),
+            verification,
+        });
+        self.peer_chain = chain;
+        self.transcript.update(&message.bytes);
+        Ok(ClientState::ExpectCertificateVerify(self))
+    }
+
+    fn certificate_verify(mut self: Box<Self>, message: &RawMessage) -> Result<ClientState, Error> {
+        let cv = CertificateVerify::decode(message.body())?;
+        if !HANDSHAKE_SCHEMES.contains(&cv.scheme) {
+            return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
+        }
+        let content = signed_content(true, &self.transcript.current());
+        let leaf = self
+            .peer_chain
+            .first()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        if !verify_signature(leaf, cv.scheme, &content, &cv.signature) {
+            return Err(PeerMisbehaved::DecryptError("server CertificateVerify").into());
+        }
+        self.transcript.update(&message.bytes);
+        Ok(ClientState::ExpectFinished(self))
+    }
+
+    fn finished(
+        self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        let ClientHandshake {
+            config,
+            suite,
+            mut transcript,
+            schedule,
+            client_secret,
+            server_secret,
+            cert_request,
+            ..
+        } = *self;
+        let hash = suite.hash();
+        if !verify_finished(hash, &server_secret, &transcript.current(), message.body()) {
+            return Err(PeerMisbehaved::DecryptError("server Finished").into());
+        }
+        transcript.update(&message.bytes);
+        let master = schedule.into_master();
+        let (client_app, server_app) = master.traffic_secrets(&transcript.current());
+        // Our second flight, still under the handshake key.
+        if let Some(request) = cert_request {
+            send_certificate(
+                common,
+                &mut transcript,
+                config.certificate.as_deref(),
+                &request,
+            )?;
+        }
+        let verify_data = finished_verify_data(hash, &client_secret, &transcript.current());
+        let finished = common.send_message(HandshakeType::Finished, &verify_data)?;
+        transcript.update(&finished);
+        common.enter_traffic_keys(suite, server_app, client_app)?;
+        common.traffic = true;
+        common.ccs_window = false;
+        common.events.push_back(Event::HandshakeComplete);
+        Ok(ClientState::Traffic(Box::new(ClientTraffic {
+            config,
+            suite,
+            base: transcript,
+            requests: VecDeque::new(),
+            tickets: Vec::new(),
+        })))
+    }
+}
+
+/// Sends Certificate (ours, or empty) and, with a certificate,
+/// CertificateVerify, adding both to `transcript`.
+fn send_certificate(
+    common: &mut Common,
+    transcript: &mut Transcript,
+    ours: Option<&CertifiedKey>,
+    request: &CertificateRequest,
+) -> Result<(), Error> {
+    let accepted = request
+        .extensions
+        .get(ext::SIGNATURE_ALGORITHMS)
+        .map(|b| extensions::read_u16_list(b, "signature_algorithms"))
+        .transpose()?
+        .unwrap_or_default();
+    // A certificate whose key cannot sign in a scheme the server accepts is not sent.
+    let usable = ours.and_then(|c| c.key.choose_scheme(&accepted).map(|scheme| (c, scheme)));
+    let entries = usable
+        .map(|(c, _)| {
+            c.chain
+                .iter()
+                .map(|der| CertificateEntry {
+                    cert: der.clone(),
+                    extensions: Extensions::new(),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let certificate = Certificate {
+        context: request.context.clone(),
+        entries,
+    };
+    let sent = common.send_message(HandshakeType::Certificate, &certificate.encode())?;
+    transcript.update(&sent);
+    if let Some((cert, scheme)) = usable {
+        let content = signed_content(false, &transcript.current());
+        let signature = cert
+            .key
+            .sign(scheme, &content)
+            .map_err(|_| Error::Internal("signing failed"))?;
+        let sent = common.send_message(
+            HandshakeType::CertificateVerify,
+            &CertificateVerify { scheme, signature }.encode(),
+        )?;
+        transcript.update(&sent);
+    }
+    Ok(())
+}
+
+/// Seconds since the Unix epoch.
+pub(crate) fn now_secs() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+impl ClientTraffic {
+    fn ticket(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
+        let ticket = NewSessionTicket::decode(message.body())?;
+        // Bounded: a server cannot make us hoard tickets.
+        if self.tickets.len() >= 8 {
+            self.tickets.remove(0);
+        }
+        self.tickets.push(ticket);
+        common.events.push_back(Event::TicketReceived);
+        Ok(ClientState::Traffic(self))
+    }
+
+    fn post_handshake_request(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: RawMessage,
+    ) -> Result<ClientState, Error> {
+        // RFC 8446 §4.6.2: without our post_handshake_auth extension this is unexpected.
+        if !self.config.post_handshake_auth {
+            return Err(PeerMisbehaved::UnexpectedMessage(
+                "CertificateRequest without post_handshake_auth",
+            )
+            .into());
+        }
+        let request = CertificateRequest::decode(message.body())?;
+        if !request.extensions.has(ext::SIGNATURE_ALGORITHMS) {
+            return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+        }
+        self.requests.push_back((message.bytes, request));
+        common.events.push_back(Event::CertificateRequested);
+        Ok(ClientState::Traffic(self))
+    }
+
+    /// Whether a post-handshake CertificateRequest waits for an answer.
+    pub fn has_request(&self) -> bool {
+        !self.requests.is_empty()
+    }
+
+    /// Answers the oldest post-handshake CertificateRequest with `cert` (or
+    /// the configured certificate, or none): Certificate, CertificateVerify
+    /// and Finished over the handshake transcript plus this exchange, the
+    /// Finished keyed by our current application traffic secret.
+    pub fn answer_request(
+        &mut self,
+        common: &mut Common,
+        cert: Option<&CertifiedKey>,
+    ) -> Result<(), Error> {
+        let (request_bytes, request) = self
+            .requests
+            .pop_front()
+            .ok_or(Error::Internal("no certificate request to answer"))?;
+        let mut transcript = self.base.clone();
+        transcript.update(&request_bytes);
+        let cert = cert.or(self.config.certificate.as_deref());
+        send_certificate(common, &mut transcript, cert, &request)?;
+        let secret = common
+            .write_secret
+            .as_ref()
+            .ok_or(Error::Internal("no traffic secret"))?;
+        let verify_data = finished_verify_data(self.suite.hash(), secret, &transcript.current());
+        common.send_message(HandshakeType::Finished, &verify_data)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,431 @@
+//! What both sides share: the record layer in both directions, handshake
+//! message sending and reassembly, alerts, key changes, KeyUpdate,
+//! application data, events and the negotiated facts.
+
+use std::collections::VecDeque;
+
+use super::alert::{AlertDescription, level_for};
+use super::codec::handshake::{HandshakeType, Joiner, RawMessage, frame};
+use super::codec::ticket::KeyUpdateRequest;
+use super::error::{Error, InvalidMessage, PeerMisbehaved};
+use super::key_schedule::{Secret, next_traffic_secret};
+use super::record::deframer::Deframer;
+use super::record::protection::RecordKey;
+use super::record::{ContentType, MAX_PLAINTEXT};
+use super::suites::CipherSuite;
+use crate::crypto::kx::KxGroup;
+use crate::x509::CertificateError;
+
+/// Which end of the connection we are.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// The client.
+    Client,
+    /// The server.
+    Server,
+}
+
+/// The outcome of checking a peer's certificate chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verification {
+    /// It chains to a trust anchor (and names the server, for a server).
+    Verified,
+    /// It was checked and failed.
+    Failed(CertificateError),
+    /// No trust anchors were configured, so nothing was checked.
+    NotChecked,
+}
+
+/// A peer's certificate chain and what checking it found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PeerIdentity {
+    /// End-entity first, DER; empty when the peer sent none.
+    pub chain: Vec<Vec<u8>>,
+    /// The verification result.
+    pub verification: Verification,
+}
+
+/// Something that happened, for the application.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Event {
+    /// The handshake completed; application data may flow.
+    HandshakeComplete,
+    /// (Client) The server asked for a certificate after the handshake;
+    /// answer with `answer_certificate_request`.
+    CertificateRequested,
+    /// (Server) The client answered a post-handshake certificate request.
+    ClientAuthenticated(PeerIdentity),
+    /// (Client) A session ticket arrived.
+    TicketReceived,
+    /// The peer updated its sending keys.
+    PeerKeyUpdated,
+    /// The peer sent close_notify: it sends no more data.
+    PeerClosed,
+    /// A handshake message was sent (`sent`) or received, with its bytes
+    /// (header included). Reported only when message tracing is on.
+    HandshakeMessage {
+        /// True for a message we sent.
+        sent: bool,
+        /// Its type.
+        ty: HandshakeType,
+        /// Header and body.
+        bytes: Vec<u8>,
+    },
+}
+
+/// What the handshake settled.
+#[derive(Debug, Clone, Default)]
+pub struct Negotiated {
+    /// The cipher suite.
+    pub suite: Option<CipherSuite>,
+    /// The key-exchange group.
+    pub group: Option<KxGroup>,
+    /// The ALPN protocol.
+    pub alpn: Option<Vec<u8>>,
+    /// The server name the client asked for (SNI).
+    pub server_name: Option<String>,
+    /// The peer's certificate chain and its verification.
+    pub peer: Option<PeerIdentity>,
+    /// (Server) Whether the client offered post-handshake authentication.
+    pub peer_offered_post_handshake_auth: bool,
+    /// Whether a HelloRetryRequest was needed.
+    pub retried: bool,
+}
+
+/// A record read from the peer, after decryption.
+pub(crate) enum Inbound {
+    /// Handshake bytes, now in the joiner.
+    Handshake,
+    /// Application data, now in the plaintext buffer.
+    ApplicationData,
+    /// An alert that ends nothing (close_notify is reported as an event).
+    Handled,
+}
+
+/// The record and handshake plumbing of one connection.
+pub(crate) struct Common {
+    pub side: Side,
+    deframer: Deframer,
+    pub joiner: Joiner,
+    read_key: Option<RecordKey>,
+    write_key: Option<RecordKey>,
+    /// Current application traffic secrets (KeyUpdate, post-handshake Finished).
+    pub read_secret: Option<Secret>,
+    pub write_secret: Option<Secret>,
+    pub suite: Option<CipherSuite>,
+    outgoing: Vec<u8>,
+    plaintext: VecDeque<u8>,
+    pub events: VecDeque<Event>,
+    /// Whether application data may be received.
+    pub traffic: bool,
+    /// Whether a lone change_cipher_spec may still be received and dropped.
+    pub ccs_window: bool,
+    sent_ccs: bool,
+    pub peer_closed: bool,
+    pub closed: bool,
+    pub negotiated: Negotiated,
+    /// Whether to report every handshake message as an event.
+    pub trace_messages: bool,
+    /// Bytes of undecryptable early data still allowed to be skipped
+    /// (RFC 8446 §4.2.10: a server that rejects 0-RTT skips it).
+    pub skip_early_data: usize,
+}
+
+impl Common {
+    pub fn new(side: Side) -> Self {
+        Self {
+            side,
+            deframer: Deframer::new(),
+            joiner: Joiner::new(),
+            read_key: None,
+            write_key: None,
+            read_secret: None,
+            write_secret: None,
+            suite: None,
+            outgoing: Vec::new(),
+            plaintext: VecDeque::new(),
+            events: VecDeque::new(),
+            traffic: false,
+            ccs_window: true,
+            sent_ccs: false,
+            peer_closed: false,
+            closed: false,
+            negotiated: Negotiated::default(),
+            trace_messages: false,
+            skip_early_data: 0,
+        }
+    }
+
+    /// Appends bytes received from the transport.
+    pub fn push_tls(&mut self, data: &[u8]) {
+        self.deframer.push(data);
+    }
+
+    /// Takes the bytes to send to the transport.
+    pub fn take_outgoing(&mut self) -> Vec<u8> {
+        std::mem::take(&mut self.outgoing)
+    }
+
+    /// Whether bytes wait to be sent.
+    pub fn has_outgoing(&self) -> bool {
+        !self.outgoing.is_empty()
+    }
+
+    /// Copies received application data into `buf`.
+    pub fn read_plaintext(&mut self, buf: &mut [u8]) -> usize {
+        let n = buf.len().min(self.plaintext.len());
+        for (dst, src) in buf.iter_mut().zip(self.plaintext.drain(..n)) {
+            *dst = src;
+        }
+        n
+    }
+
+    /// Bytes of received application data not yet read.
+    pub fn pending_plaintext(&self) -> usize {
+        self.plaintext.len()
+    }
+
+    fn write_record(
+        &mut self,
+        ty: ContentType,
+        payload: &[u8],
+        legacy_version: u16,
+    ) -> Result<(), Error> {
+        match self.write_key.as_mut() {
+            Some(key) => key.seal(ty, payload, &mut self.outgoing),
+            None => {
+                let len = u16::try_from(payload.len())
+                    .map_err(|_| Error::Internal("record too large"))?;
+                self.outgoing.push(ty.to_u8());
+                self.outgoing
+                    .extend_from_slice(&legacy_version.to_be_bytes());
+                self.outgoing.extend_from_slice(&len.to_be_bytes());
+                self.outgoing.extend_from_slice(payload);
+                Ok(())
+            }
+        }
+    }
+
+    /// Sends a framed handshake message, fragmented into records.
+    pub fn send_handshake(&mut self, message: &[u8]) -> Result<(), Error> {
+        self.trace(true, message);
+        // The first ClientHello goes in records versioned 0x0301 for old middleboxes.
+        let version = if self.write_key.is_none() && self.side == Side::Client && !self.sent_ccs {
+            0x0301
+        } else {
+            0x0303
+        };
+        for chunk in message.chunks(MAX_PLAINTEXT) {
+            self.write_record(ContentType::Handshake, chunk, version)?;
+        }
+        Ok(())
+    }
+
+    /// Frames and sends a handshake message body.
+    pub fn send_message(&mut self, ty: HandshakeType, body: &[u8]) -> Result<Vec<u8>, Error> {
+        let message = frame(ty, body);
+        self.send_handshake(&message)?;
+        Ok(message)
+    }
+
+    fn trace(&mut self, sent: bool, message: &[u8]) {
+        if self.trace_messages {
+            let ty = HandshakeType::from_u8(message.first().copied().unwrap_or(0));
+            self.events.push_back(Event::HandshakeMessage {
+                sent,
+                ty,
+                bytes: message.to_vec(),
+            });
+        }
+    }
+
+    /// Reports a received handshake message to the tracer.
+    pub fn trace_received(&mut self, message: &RawMessage) {
+        self.trace(false, &message.bytes);
+    }
+
+    /// Sends the middlebox-compatibility change_cipher_spec, once.
+    pub fn send_ccs(&mut self) -> Result<(), Error> {
+        if !self.sent_ccs {
+            self.sent_ccs = true;
+            self.outgoing.extend_from_slice(&[20, 3, 3, 0, 1, 1]);
+        }
+        Ok(())
+    }
+
+    /// Sends an alert (fatal ones end the connection; the caller poisons it).
+    pub fn send_alert(&mut self, description: AlertDescription) {
+        let payload = [level_for(description), description.to_u8()];
+        // Nothing more can be done if even the alert cannot be sealed.
+        let _ = self.write_record(ContentType::Alert, &payload, 0x0303);
+    }
+
+    /// Sends close_notify.
+    pub fn send_close_notify(&mut self) {
+        if !self.closed {
+            self.closed = true;
+            self.send_alert(AlertDescription::CloseNotify);
+        }
+    }
+
+    /// Switches the key records are read with (RFC 8446 §5.1: a handshake
+    /// message may not span the change).
+    pub fn set_read_key(&mut self, suite: CipherSuite, secret: &Secret) -> Result<(), Error> {
+        if self.joiner.is_partial() {
+            return Err(
+                PeerMisbehaved::UnexpectedMessage("handshake message spans a key change").into(),
+            );
+        }
+        self.read_key = Some(RecordKey::new(suite.aead(), suite.hash(), secret));
+        Ok(())
+    }
+
+    /// Switches the key records are written with.
+    pub fn set_write_key(&mut self, suite: CipherSuite, secret: &Secret) {
+        self.write_key = Some(RecordKey::new(suite.aead(), suite.hash(), secret));
+    }
+
+    /// Installs the application traffic secrets and keys.
+    pub fn enter_traffic_keys(
+        &mut self,
+        suite: CipherSuite,
+        read: Secret,
+        write: Secret,
+    ) -> Result<(), Error> {
+        self.set_read_key(suite, &read)?;
+        self.set_write_key(suite, &write);
+        self.read_secret = Some(read);
+        self.write_secret = Some(write);
+        Ok(())
+    }
+
+    /// Sends application data (at most 2^14 bytes per record), updating our
+    /// keys first when they near their usage limit.
+    pub fn send_app_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        for chunk in data.chunks(MAX_PLAINTEXT) {
+            if self.write_key.as_ref().is_some_and(RecordKey::needs_update) {
+                self.send_key_update(false)?;
+            }
+            self.write_record(ContentType::ApplicationData, chunk, 0x0303)?;
+        }
+        Ok(())
+    }
+
+    /// Sends a KeyUpdate and moves to the next sending secret.
+    pub fn send_key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        let (Some(suite), Some(secret)) = (self.suite, self.write_secret.as_ref()) else {
+            return Err(Error::Internal("key update before the handshake completed"));
+        };
+        let next = next_traffic_secret(suite.hash(), secret);
+        let request = if request_peer {
+            KeyUpdateRequest::Requested
+        } else {
+            KeyUpdateRequest::NotRequested
+        };
+        self.send_message(HandshakeType::KeyUpdate, &request.encode())?;
+        self.set_write_key(suite, &next);
+        self.write_secret = Some(next);
+        Ok(())
+    }
+
+    /// Handles a KeyUpdate from the peer (RFC 8446 §4.6.3).
+    pub fn receive_key_update(&mut self, message: &RawMessage) -> Result<(), Error> {
+        let request = KeyUpdateRequest::decode(message.body())?;
+        let (Some(suite), Some(secret)) = (self.suite, self.read_secret.as_ref()) else {
+            return Err(PeerMisbehaved::UnexpectedMessage(
+                "KeyUpdate before the handshake completed",
+            )
+            .into());
+        };
+        let next = next_traffic_secret(suite.hash(), secret);
+        self.set_read_key(suite, &next)?;
+        self.read_secret = Some(next);
+        self.events.push_back(Event::PeerKeyUpdated);
+        if request == KeyUpdateRequest::Requested && !self.closed {
+            self.send_key_update(false)?;
+        }
+        Ok(())
+    }
+
+    /// Reads and decrypts the next record, if a whole one is buffered.
+    pub fn next_inbound(&mut self) -> Result<Option<Inbound>, Error> {
+        loop {
+            let Some(span) = self.deframer.next_record()? else {
+                return Ok(None);
+            };
+            let (header, body) = self.deframer.record_mut(span);
+            let (ty, len) = if header[0] == ContentType::ChangeCipherSpec.to_u8() {
+                // RFC 8446 §5: a lone 0x01 may arrive during the handshake and is dropped.
+                if !self.ccs_window || body != [1] {
+                    return Err(PeerMisbehaved::UnexpectedMessage("change_cipher_spec").into());
+                }
+                self.deframer.consume(span);
+                continue;
+            } else if let Some(key) = self.read_key.as_mut() {
+                match key.open(&header, body) {
+                    Ok(opened) => opened,
+                    Err(Error::BadRecordMac) if self.skip_early_data >= span.len => {
+                        // Rejected 0-RTT data: skip it (bounded).
+                        self.skip_early_data -= span.len;
+                        self.deframer.consume(span);
+                        continue;
+                    }
+                    Err(e) => return Err(e),
+                }
+            } else {
+                let ty = ContentType::from_u8(header[0]);
+                if !matches!(ty, ContentType::Handshake | ContentType::Alert) {
+                    return Err(PeerMisbehaved::UnexpectedMessage("unprotected record").into());
+                }
+                if span.len > MAX_PLAINTEXT {
+                    return Err(Error::RecordOverflow);
+                }
+                (ty, span.len)
+            };
+            self.skip_early_data = 0;
+            let (_, body) = self.deframer.record_mut(span);
+            let content = &body[..len];
+            let inbound = match ty {
+                ContentType::Handshake => {
+                    self.joiner.push(content)?;
+                    Inbound::Handshake
+                }
+                ContentType::ApplicationData => {
+                    if !self.traffic || self.joiner.is_partial() {
+                        return Err(PeerMisbehaved::UnexpectedMessage(
+                            "application data during the handshake",
+                        )
+                        .into());
+                    }
+                    if !self.peer_closed {
+                        self.plaintext.extend(content.iter().copied());
+                    }
+                    Inbound::ApplicationData
+                }
+                ContentType::Alert => {
+                    let [level, description] = content else {
+                        return Err(InvalidMessage::InvalidValue("alert").into());
+                    };
+                    let description = AlertDescription::from_u8(*description);
+                    match description {
+                        AlertDescription::CloseNotify => {
+                            if !self.peer_closed {
+                                self.peer_closed = true;
+                                self.events.push_back(Event::PeerClosed);
+                            }
+                        }
+                        // TLS 1.3: every alert but these two is fatal, whatever its level.
+                        AlertDescription::UserCanceled if *level == 1 => {}
+                        other => return Err(Error::AlertReceived(other)),
+                    }
+                    Inbound::Handled
+                }
+                ContentType::ChangeCipherSpec | ContentType::Unknown(_) => {
+                    return Err(PeerMisbehaved::UnexpectedMessage("record content type").into());
+                }
+            };
+            self.deframer.consume(span);
+            return Ok(Some(inbound));
+        }
+    }
+}

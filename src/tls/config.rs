@@ -1,0 +1,105 @@
+//! What a connection is configured with: suites, groups, certificates,
+//! trust and client-authentication policy.
+
+use std::sync::Arc;
+
+use crate::crypto::kx::KxGroup;
+use crate::crypto::sign::SigningKey;
+use crate::x509::verify::TrustStore;
+
+use super::suites::CipherSuite;
+
+/// A certificate chain (end-entity first, DER) and its private key.
+pub struct CertifiedKey {
+    /// The chain.
+    pub chain: Vec<Vec<u8>>,
+    /// The private key of the end-entity certificate.
+    pub key: SigningKey,
+}
+
+/// What to do when the peer's certificate does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum VerifyPolicy {
+    /// End the handshake with the matching alert.
+    Enforce,
+    /// Continue; the result is reported for the application to decide (GnuTLS's
+    /// default: verification is the application's call).
+    Report,
+}
+
+/// Whether a server asks for client certificates during the handshake.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// Never.
+    None,
+    /// Ask; a client without one may continue.
+    Request,
+    /// Ask; a client without one fails with certificate_required.
+    Require,
+}
+
+/// Client configuration.
+pub struct ClientConfig {
+    /// Cipher suites, in preference order.
+    pub suites: Vec<CipherSuite>,
+    /// Groups, in preference order; a key share is sent for the first.
+    pub groups: Vec<KxGroup>,
+    /// Trust anchors for the server's certificate; `None` skips verification.
+    pub trust: Option<Arc<TrustStore>>,
+    /// What a failed verification does.
+    pub verify: VerifyPolicy,
+    /// Our certificate, for servers that ask (during or after the handshake).
+    pub certificate: Option<Arc<CertifiedKey>>,
+    /// Offer post-handshake authentication (the post_handshake_auth extension).
+    pub post_handshake_auth: bool,
+    /// ALPN protocols to offer.
+    pub alpn: Vec<Vec<u8>>,
+}
+
+impl Default for ClientConfig {
+    fn default() -> Self {
+        Self {
+            suites: CipherSuite::ALL.to_vec(),
+            groups: vec![KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1],
+            trust: None,
+            verify: VerifyPolicy::Enforce,
+            certificate: None,
+            post_handshake_auth: false,
+            alpn: Vec::new(),
+        }
+    }
+}
+
+/// Server configuration.
+pub struct ServerConfig {
+    /// Cipher suites, in preference order (the server's order wins).
+    pub suites: Vec<CipherSuite>,
+    /// Groups, in preference order.
+    pub groups: Vec<KxGroup>,
+    /// Our certificate.
+    pub certificate: Arc<CertifiedKey>,
+    /// Client authentication during the handshake.
+    pub client_auth: ClientAuth,
+    /// Trust anchors for client certificates; `None` accepts any chain
+    /// (verification then reports "not verified").
+    pub client_trust: Option<Arc<TrustStore>>,
+    /// What a failed client-certificate verification does.
+    pub verify: VerifyPolicy,
+    /// ALPN protocols we speak, in preference order.
+    pub alpn: Vec<Vec<u8>>,
+}
+
+impl ServerConfig {
+    /// A server with `certificate` and defaults for the rest.
+    pub fn new(certificate: Arc<CertifiedKey>) -> Self {
+        Self {
+            suites: CipherSuite::ALL.to_vec(),
+            groups: vec![KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1],
+            certificate,
+            client_auth: ClientAuth::None,
+            client_trust: None,
+            verify: VerifyPolicy::Enforce,
+            alpn: Vec::new(),
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! A TLS 1.3 connection, sans I/O: feed it the bytes the transport
+//! delivered, send the bytes it produces, and read events and data. Once a
+//! fatal error happened, every call returns that error (the alert for it was
+//! queued for sending).
+
+use std::sync::Arc;
+
+use super::client::ClientState;
+use super::common::{Common, Event, Inbound, Negotiated, Side};
+use super::config::{CertifiedKey, ClientConfig, ServerConfig};
+use super::error::Error;
+use super::server::ServerState;
+
+enum State {
+    Client(ClientState),
+    Server(ServerState),
+}
+
+/// A TLS 1.3 connection.
+pub struct Connection {
+    common: Common,
+    /// `None` only while a transition is in progress or after a fatal error.
+    state: Option<State>,
+    error: Option<Error>,
+}
+
+impl Connection {
+    /// A client; its ClientHello is ready to send at once. `server_name` is
+    /// sent as SNI (when it is a DNS name) and checked against the server's
+    /// certificate.
+    pub fn client(config: Arc<ClientConfig>, server_name: Option<&str>) -> Result<Self, Error> {
+        let mut common = Common::new(Side::Client);
+        let state = ClientState::start(config, server_name, &mut common)?;
+        Ok(Self {
+            common,
+            state: Some(State::Client(state)),
+            error: None,
+        })
+    }
+
+    /// A server waiting for a ClientHello.
+    pub fn server(config: Arc<ServerConfig>) -> Self {
+        Self {
+            common: Common::new(Side::Server),
+            state: Some(State::Server(ServerState::start(config))),
+            error: None,
+        }
+    }
+
+    /// Reports every handshake message (sent and received) as an event.
+    pub fn trace_handshake_messages(&mut self, on: bool) {
+        self.common.trace_messages = on;
+    }
+
+    fn check(&self) -> Result<(), Error> {
+        self.error.clone().map_or(Ok(()), Err)
+    }
+
+    /// Ends the connection with `error`: its alert is queued, and the error
+    /// sticks.
+    fn fail(&mut self, error: Error) -> Error {
+        if matches!(error, Error::ApiMisuse(_)) {
+            return error;
+        }
+        if let Some(alert) = error.alert() {
+            self.common.send_alert(alert);
+        }
+        self.state = None;
+        self.error = Some(error.clone());
+        error
+    }
+
+    /// Takes in bytes from the transport and processes every complete record.
+    pub fn read_tls(&mut self, data: &[u8]) -> Result<(), Error> {
+        self.check()?;
+        self.common.push_tls(data);
+        self.process().map_err(|e| self.fail(e))
+    }
+
+    fn process(&mut self) -> Result<(), Error> {
+        while let Some(inbound) = self.common.next_inbound()? {
+            if let Inbound::Handshake = inbound {
+                while let Some(message) = self.common.joiner.next_message()? {
+                    self.common.trace_received(&message);
+                    let state = self.state.take().ok_or(Error::Internal("no state"))?;
+                    self.state = Some(match state {
+                        State::Client(s) => State::Client(s.handle(&mut self.common, message)?),
+                        State::Server(s) => State::Server(s.handle(&mut self.common, message)?),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The bytes to send to the transport (and forgets them).
+    pub fn take_tls(&mut self) -> Vec<u8> {
+        self.common.take_outgoing()
+    }
+
+    /// Whether bytes wait to be sent.
+    pub fn wants_write(&self) -> bool {
+        self.common.has_outgoing()
+    }
+
+    /// Sends application data.
+    pub fn write(&mut self, data: &[u8]) -> Result<(), Error> {
+        self.check()?;
+        if !self.common.traffic {
+            return Err(Error::ApiMisuse("the handshake is not complete"));
+        }
+        if self.common.closed {
+            return Err(Error::ApiMisuse("the connection was closed for sending"));
+        }
+        self.common.send_app_data(data).map_err(|e| self.fail(e))
+    }
+
+    /// Reads received application data; 0 when none is buffered.
+    pub fn read(&mut self, buf: &mut [u8]) -> usize {
+        self.common.read_plaintext(buf)
+    }
+
+    /// Bytes of application data received and not yet read.
+    pub fn pending_plaintext(&self) -> usize {
+        self.common.pending_plaintext()
+    }
+
+    /// The next event, if any.
+    pub fn next_event(&mut self) -> Option<Event> {
+        self.common.events.pop_front()
+    }
+
+    /// Whether the handshake is still in progress.
+    pub fn is_handshaking(&self) -> bool {
+        !self.common.traffic && self.error.is_none()
+    }
+
+    /// The fatal error the connection ended with, if any.
+    pub fn error(&self) -> Option<&Error> {
+        self.error.as_ref()
+    }
+
+    /// Whether the peer sent close_notify.
+    pub fn peer_closed(&self) -> bool {
+        self.common.peer_closed
+    }
+
+    /// What the handshake negotiated.
+    pub fn negotiated(&self) -> &Negotiated {
+        &self.common.negotiated
+    }
+
+    /// Sends close_notify; nothing more can be written.
+    pub fn close(&mut self) {
+        if self.error.is_none() {
+            self.common.send_close_notify();
+        }
+    }
+
+    /// Updates our sending keys (RFC 8446 §4.6.3), asking the peer to update
+    /// theirs when `request_peer`.
+    pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
+        self.check()?;
+        if !self.common.traffic {
+            return Err(Error::ApiMisuse("the handshake is not complete"));
+        }
+        self.common
+            .send_key_update(request_peer)
+            .map_err(|e| self.fail(e))
+    }
+
+    /// (Server) Asks the client for a certificate after the handshake.
+    pub fn request_client_auth(&mut self, require: bool) -> Result<(), Error> {
+        self.check()?;
+        match self.state.as_mut() {
+            Some(State::Server(ServerState::Traffic(t))) => {
+                t.request_client_auth(&mut self.common, require)
+            }
+            _ => Err(Error::ApiMisuse(
+                "post-handshake authentication needs a server after its handshake",
+            )),
+        }
+        .map_err(|e| self.fail(e))
+    }
+
+    /// (Server) Whether a post-handshake authentication is under way, and
+    /// whether its Certificate has arrived.
+    pub fn client_auth_status(&self) -> (bool, bool) {
+        match self.state.as_ref() {
+            Some(State::Server(ServerState::Traffic(t))) => {
+                (t.pha_in_progress(), t.pha_certificate_received())
+            }
+            _ => (false, false),
+        }
+    }
+
+    /// (Client) Whether a post-handshake CertificateRequest waits for an answer.
+    pub fn has_certificate_request(&self) -> bool {
+        matches!(self.state.as_ref(), Some(State::Client(ClientState::Traffic(t))) if t.has_request())
+    }
+
+    /// (Client) Answers the oldest post-handshake CertificateRequest with
+    /// `certificate`, or the configured one, or an empty Certificate.
+    pub fn answer_certificate_request(
+        &mut self,
+        certificate: Option<&CertifiedKey>,
+    ) -> Result<(), Error> {
+        self.check()?;
+        match self.state.as_mut() {
+            Some(State::Client(ClientState::Traffic(t))) => {
+                t.answer_request(&mut self.common, certificate)
+            }
+            _ => Err(Error::ApiMisuse("no certificate request to answer")),
+        }
+        .map_err(|e| self.fail(e))
+    }
+}

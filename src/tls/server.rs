@@ -1,0 +1,705 @@
+//! The server's handshake and post-handshake state machine (RFC 8446 §4),
+//! with post-handshake client authentication (§4.6.2) as its own states.
+
+use std::sync::Arc;
+
+use super::client::{TLS13, now_secs};
+use super::codec::certificate::{
+    Certificate, CertificateEntry, CertificateRequest, CertificateVerify, signed_content,
+};
+use super::codec::extensions::{self, Extensions, KeyShareEntry, ext};
+use super::codec::handshake::{HandshakeType, RawMessage, frame};
+use super::codec::hello::{ClientHello, HRR_RANDOM, ServerHello};
+use super::common::{Common, Event, PeerIdentity, Verification};
+use super::config::{ClientAuth, ServerConfig, VerifyPolicy};
+use super::error::{Error, InvalidMessage, PeerMisbehaved};
+use super::key_schedule::{KeySchedule, Secret, finished_verify_data, verify_finished};
+use super::suites::{CipherSuite, group};
+use crate::crypto::hash::Transcript;
+use crate::crypto::kx::{KeyShare, KxGroup};
+use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
+use crate::x509::verify::{Role, verify_signature};
+
+/// How much rejected 0-RTT data a server skips before giving up.
+const MAX_SKIPPED_EARLY_DATA: usize = 1 << 16;
+
+/// The server's states.
+pub(crate) enum ServerState {
+    ExpectClientHello(Box<ExpectClientHello>),
+    ExpectCertificate(Box<ServerHandshake>),
+    ExpectCertificateVerify(Box<ServerHandshake>),
+    ExpectFinished(Box<ServerHandshake>),
+    Traffic(Box<ServerTraffic>),
+}
+
+pub(crate) struct ExpectClientHello {
+    config: Arc<ServerConfig>,
+    retry: Option<Retry>,
+}
+
+/// What a HelloRetryRequest fixed for the second ClientHello.
+struct Retry {
+    suite: CipherSuite,
+    group: KxGroup,
+    transcript: Transcript,
+    session_id: Vec<u8>,
+}
+
+pub(crate) struct ServerHandshake {
+    config: Arc<ServerConfig>,
+    suite: CipherSuite,
+    transcript: Transcript,
+    client_secret: Secret,
+    client_app: Secret,
+    server_app: Secret,
+    peer_chain: Vec<Vec<u8>>,
+}
+
+/// Where a post-handshake authentication stands.
+enum Pha {
+    Idle,
+    ExpectCertificate {
+        context: Vec<u8>,
+        transcript: Transcript,
+        require: bool,
+    },
+    ExpectCertificateVerify {
+        transcript: Transcript,
+        identity: PeerIdentity,
+    },
+    ExpectFinished {
+        transcript: Transcript,
+        identity: PeerIdentity,
+    },
+}
+
+pub(crate) struct ServerTraffic {
+    config: Arc<ServerConfig>,
+    suite: CipherSuite,
+    /// The transcript through the client's Finished: the base of every
+    /// post-handshake authentication.
+    base: Transcript,
+    pha: Pha,
+}
+
+/// What the ClientHello settled.
+struct Choice {
+    suite: CipherSuite,
+    scheme: u16,
+    share: Option<KeyShareEntry>,
+    group: KxGroup,
+    alpn: Option<Vec<u8>>,
+}
+
+fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
+    let mut out = [0u8; N];
+    crate::crypto::fill_random(&mut out).map_err(|_| Error::Internal("random generator failed"))?;
+    Ok(out)
+}
+
+impl ServerState {
+    /// A server waiting for a ClientHello.
+    pub fn start(config: Arc<ServerConfig>) -> Self {
+        Self::ExpectClientHello(Box::new(ExpectClientHello {
+            config,
+            retry: None,
+        }))
+    }
+
+    /// Handles one handshake message.
+    pub fn handle(self, common: &mut Common, message: RawMessage) -> Result<Self, Error> {
+        use HandshakeType as T;
+        match (self, message.ty) {
+            (Self::ExpectClientHello(s), T::ClientHello) => s.handle(common, &message),
+            (Self::ExpectCertificate(s), T::Certificate) => s.certificate(common, &message),
+            (Self::ExpectCertificateVerify(s), T::CertificateVerify) => {
+                s.certificate_verify(&message)
+            }
+            (Self::ExpectFinished(s), T::Finished) => s.finished(common, &message),
+            (Self::Traffic(s), T::KeyUpdate) => {
+                common.receive_key_update(&message)?;
+                Ok(Self::Traffic(s))
+            }
+            (Self::Traffic(s), T::Certificate | T::CertificateVerify | T::Finished) => {
+                s.post_handshake(common, &message)
+            }
+            _ => Err(PeerMisbehaved::UnexpectedMessage("handshake message in this state").into()),
+        }
+    }
+}
+
+impl ExpectClientHello {
+    fn choose(&self, hello: &ClientHello) -> Result<Choice, Error> {
+        let config = &self.config;
+        let versions = extensions::read_client_versions(
+            hello
+                .extensions
+                .get(ext::SUPPORTED_VERSIONS)
+                .ok_or(PeerMisbehaved::ProtocolVersion("no supported_versions"))?,
+        )?;
+        if !versions.contains(&TLS13) {
+            return Err(PeerMisbehaved::ProtocolVersion("client does not offer TLS 1.3").into());
+        }
+        if hello.compression != [0] {
+            return Err(PeerMisbehaved::IllegalParameter("compression").into());
+        }
+        if hello.extensions.has(ext::PRE_SHARED_KEY)
+            && hello.extensions.last_type() != Some(ext::PRE_SHARED_KEY)
+        {
+            return Err(PeerMisbehaved::IllegalParameter("pre_shared_key must be last").into());
+        }
+        let suite = config
+            .suites
+            .iter()
+            .copied()
+            .find(|s| hello.cipher_suites.contains(&s.to_u16()))
+            .ok_or(PeerMisbehaved::HandshakeFailure(
+                "no cipher suite in common",
+            ))?;
+        let schemes = extensions::read_u16_list(
+            hello
+                .extensions
+                .get(ext::SIGNATURE_ALGORITHMS)
+                .ok_or(PeerMisbehaved::MissingExtension("signature_algorithms"))?,
+            "signature_algorithms",
+        )?;
+        let scheme = config.certificate.key.choose_scheme(&schemes).ok_or(
+            PeerMisbehaved::HandshakeFailure("no signature scheme in common"),
+        )?;
+        let offered_groups = extensions::read_u16_list(
+            hello
+                .extensions
+                .get(ext::SUPPORTED_GROUPS)
+                .ok_or(PeerMisbehaved::MissingExtension("supported_groups"))?,
+            "supported_groups",
+        )?;
+        let shares = extensions::read_client_key_shares(
+            hello
+                .extensions
+                .get(ext::KEY_SHARE)
+                .ok_or(PeerMisbehaved::MissingExtension("key_share"))?,
+        )?;
+        if shares.iter().any(|s| !offered_groups.contains(&s.group)) {
+            return Err(PeerMisbehaved::IllegalParameter(
+                "key share for a group not in supported_groups",
+            )
+            .into());
+        }
+        let with_share = config.groups.iter().find_map(|g| {
+            shares
+                .iter()
+                .find(|s| s.group == group::to_u16(*g))
+                .map(|s| (*g, s.clone()))
+        });
+        let (group, share) = match with_share {
+            Some((g, s)) => (g, Some(s)),
+            None => {
+                let g = config
+                    .groups
+                    .iter()
+                    .copied()
+                    .find(|g| offered_groups.contains(&group::to_u16(*g)))
+                    .ok_or(PeerMisbehaved::HandshakeFailure("no group in common"))?;
+                (g, None)
+            }
+        };
+        let alpn = match hello.extensions.get(ext::ALPN) {
+            Some(body) if !config.alpn.is_empty() => {
+                let offered = extensions::read_alpn(body)?;
+                Some(
+                    config
+                        .alpn
+                        .iter()
+                        .find(|p| offered.contains(p))
+                        .cloned()
+                        .ok_or(PeerMisbehaved::NoApplicationProtocol)?,
+                )
+            }
+            _ => None,
+        };
+        Ok(Choice {
+            suite,
+            scheme,
+            share,
+            group,
+            alpn,
+        })
+    }
+
+    fn handle(
+        self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ServerState, Error> {
+        let hello = ClientHello::decode(message.body())?;
+        let choice = self.choose(&hello)?;
+        if let Some(retry) = &self.retry {
+            // RFC 8446 §4.1.2: the second ClientHello answers the HelloRetryRequest.
+            if choice.suite != retry.suite
+                || choice.group != retry.group
+                || hello.session_id != retry.session_id
+            {
+                return Err(PeerMisbehaved::IllegalParameter(
+                    "second ClientHello does not follow the retry",
+                )
+                .into());
+            }
+            if choice.share.is_none() {
+                return Err(PeerMisbehaved::IllegalParameter(
+                    "no key share for the requested group",
+                )
+                .into());
+            }
+        }
+        if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
+            common.negotiated.server_name = extensions::read_server_name(name)?;
+        }
+        if let Some(body) = hello.extensions.get(ext::POST_HANDSHAKE_AUTH) {
+            if !body.is_empty() {
+                return Err(InvalidMessage::InvalidValue("post_handshake_auth").into());
+            }
+            common.negotiated.peer_offered_post_handshake_auth = true;
+        }
+        if hello.extensions.has(ext::EARLY_DATA) {
+            // 0-RTT is refused (no PSK is accepted): skip what the client sends early.
+            common.skip_early_data = MAX_SKIPPED_EARLY_DATA;
+        }
+        match choice.share.clone() {
+            None => self.retry_request(common, &hello, message, &choice),
+            Some(share) => self.accept(common, &hello, message, choice, &share),
+        }
+    }
+
+    /// Asks for a key share in `choice.group` (RFC 8446 §4.1.4).
+    fn retry_request(
+        self: Box<Self>,
+        common: &mut Common,
+        hello: &ClientHello,
+        message: &RawMessage,
+        choice: &Choice,
+    ) -> Result<ServerState, Error> {
+        if self.retry.is_some() {
+            return Err(PeerMisbehaved::IllegalParameter(
+                "second ClientHello without a usable key share",
+            )
+            .into());
+        }
+        let mut extensions = Extensions::new();
+        extensions.push(ext::SUPPORTED_VERSIONS, TLS13.to_be_bytes().to_vec());
+        extensions.push(
+            ext::KEY_SHARE,
+            group::to_u16(choice.group).to_be_bytes().to_vec(),
+        );
+        let hrr = ServerHello {
+            legacy_version: 0x0303,
+            random: HRR_RANDOM,
+            session_id: hello.session_id.clone(),
+            cipher_suite: choice.suite.to_u16(),
+            compression: 0,
+            extensions,
+        };
+        let mut transcript = Transcript::new(choice.suite.hash());
+        transcript.update(&frame(
+            HandshakeType::MessageHash,
+            &choice.suite.hash().hash(&message.bytes),
+        ));
+        let sent = common.send_message(HandshakeType::ServerHello, &hrr.encode())?;
+        transcript.update(&sent);
+        if !hello.session_id.is_empty() {
+            common.send_ccs()?;
+        }
+        common.negotiated.retried = true;
+        Ok(ServerState::ExpectClientHello(Box::new(
+            ExpectClientHello {
+                config: self.config,
+                retry: Some(Retry {
+                    suite: choice.suite,
+                    group: choice.group,
+                    transcript,
+                    session_id: hello.session_id.clone(),
+                }),
+            },
+        )))
+    }
+
+    /// The full server flight: ServerHello, then EncryptedExtensions,
+    /// CertificateRequest, Certificate, CertificateVerify and Finished.
+    fn accept(
+        self: Box<Self>,
+        common: &mut Common,
+        hello: &ClientHello,
+        message: &RawMessage,
+        choice: Choice,
+        share: &KeyShareEntry,
+    ) -> Result<ServerState, Error> {
+        let config = self.config;
+        let suite = choice.suite;
+        let ours = KeyShare::generate(choice.group)
+            .map_err(|_| Error::Internal("key generation failed"))?;
+        let our_entry = KeyShareEntry {
+            group: share.group,
+            key: ours.public().to_vec(),
+        };
+        let shared = ours
+            .agree(&share.key)
+            .map_err(|_| PeerMisbehaved::IllegalParameter("invalid key share"))?;
+        let mut transcript = match self.retry {
+            Some(retry) => retry.transcript,
+            None => Transcript::new(suite.hash()),
+        };
+        transcript.update(&message.bytes);
+        let mut extensions = Extensions::new();
+        extensions.push(ext::SUPPORTED_VERSIONS, TLS13.to_be_bytes().to_vec());
+        let mut entry = Vec::new();
+        our_entry.encode(&mut entry);
+        extensions.push(ext::KEY_SHARE, entry);
+        let sh = ServerHello {
+            legacy_version: 0x0303,
+            random: random_bytes()?,
+            session_id: hello.session_id.clone(),
+            cipher_suite: suite.to_u16(),
+            compression: 0,
+            extensions,
+        };
+        let sent = common.send_message(HandshakeType::ServerHello, &sh.encode())?;
+        transcript.update(&sent);
+        if !hello.session_id.is_empty() {
+            common.send_ccs()?;
+        }
+        let schedule = KeySchedule::new(suite.hash(), None).into_handshake(Some(&shared));
+        let (client_secret, server_secret) = schedule.traffic_secrets(&transcript.current());
+        common.suite = Some(suite);
+        common.negotiated.suite = Some(suite);
+        common.negotiated.group = Some(choice.group);
+        common.negotiated.alpn = choice.alpn.clone();
+        common.set_write_key(suite, &server_secret);
+        common.set_read_key(suite, &client_secret)?;
+
+        let mut ee = Extensions::new();
+        if let Some(protocol) = &choice.alpn {
+            ee.push(ext::ALPN, extensions::alpn(std::slice::from_ref(protocol)));
+        }
+        let mut body = Vec::new();
+        ee.encode(&mut body);
+        transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);
+        if config.client_auth != ClientAuth::None {
+            let request = certificate_request(Vec::new());
+            transcript.update(
+                &common.send_message(HandshakeType::CertificateRequest, &request.encode())?,
+            );
+        }
+        let entries = config
+            .certificate
+            .chain
+            .iter()
+            .map(|der| CertificateEntry {
+                cert: der.clone(),
+                extensions: Extensions::new(),
+            })
+            .collect();
+        let certificate = Certificate {
+            context: Vec::new(),
+            entries,
+        };
+        transcript.update(&common.send_message(HandshakeType::Certificate, &certificate.encode())?);
+        let content = signed_content(true, &transcript.current());
+        let signature = config
+            .certificate
+            .key
+            .sign(choice.scheme, &content)
+            .map_err(|_| Error::Internal("signing failed"))?;
+        let cv = CertificateVerify {
+            scheme: choice.scheme,
+            signature,
+        };
+        transcript.update(&common.send_message(HandshakeType::CertificateVerify, &cv.encode())?);
+        let verify_data = finished_verify_data(suite.hash(), &server_secret, &transcript.current());
+        transcript.update(&common.send_message(HandshakeType::Finished, &verify_data)?);
+        let master = schedule.into_master();
+        let (client_app, server_app) = master.traffic_secrets(&transcript.current());
+        common.set_write_key(suite, &server_app);
+        let expect_certificate = config.client_auth != ClientAuth::None;
+        let next = Box::new(ServerHandshake {
+            config,
+            suite,
+            transcript,
+            client_secret,
+            client_app,
+            server_app,
+            peer_chain: Vec::new(),
+        });
+        Ok(if expect_certificate {
+            ServerState::ExpectCertificate(next)
+        } else {
+            ServerState::ExpectFinished(next)
+        })
+    }
+}
+
+/// A CertificateRequest with `context` asking for our handshake schemes.
+fn certificate_request(context: Vec<u8>) -> CertificateRequest {
+    let mut extensions = Extensions::new();
+    extensions.push(
+        ext::SIGNATURE_ALGORITHMS,
+        extensions::u16_list(HANDSHAKE_SCHEMES),
+    );
+    extensions.push(
+        ext::SIGNATURE_ALGORITHMS_CERT,
+        extensions::u16_list(CERTIFICATE_SCHEMES),
+    );
+    CertificateRequest {
+        context,
+        extensions,
+    }
+}
+
+/// Verifies a client chain as `config` asks.
+fn check_client_chain(config: &ServerConfig, chain: &[Vec<u8>]) -> Result<Verification, Error> {
+    Ok(match &config.client_trust {
+        None => Verification::NotChecked,
+        Some(trust) => match trust.verify(chain, Role::Client, None, now_secs()) {
+            Ok(()) => Verification::Verified,
+            Err(e) if config.verify == VerifyPolicy::Enforce => return Err(e.into()),
+            Err(e) => Verification::Failed(e),
+        },
+    })
+}
+
+/// Checks a client CertificateVerify over `transcript`.
+fn check_client_signature(
+    leaf: &[u8],
+    transcript: &Transcript,
+    message: &RawMessage,
+) -> Result<(), Error> {
+    let cv = CertificateVerify::decode(message.body())?;
+    if !HANDSHAKE_SCHEMES.contains(&cv.scheme) {
+        return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
+    }
+    let content = signed_content(false, &transcript.current());
+    if !verify_signature(leaf, cv.scheme, &content, &cv.signature) {
+        return Err(PeerMisbehaved::DecryptError("client CertificateVerify").into());
+    }
+    Ok(())
+}
+
+impl ServerHandshake {
+    fn certificate(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ServerState, Error> {
+        let cert = Certificate::decode(message.body())?;
+        if !cert.context.is_empty() {
+            return Err(
+                PeerMisbehaved::IllegalParameter("handshake Certificate with a context").into(),
+            );
+        }
+        self.transcript.update(&message.bytes);
+        if cert.entries.is_empty() {
+            if self.config.client_auth == ClientAuth::Require {
+                return Err(PeerMisbehaved::CertificateRequired.into());
+            }
+            return Ok(ServerState::ExpectFinished(self));
+        }
+        let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
+        let verification = check_client_chain(&self.config, &chain)?;
+        common.negotiated.peer = Some(PeerIdentity {
+            chain: chain.clone(),
+            verification,
+        });
+        self.peer_chain = chain;
+        Ok(ServerState::ExpectCertificateVerify(self))
+    }
+
+    fn certificate_verify(mut self: Box<Self>, message: &RawMessage) -> Result<ServerState, Error> {
+        let leaf = self
+            .peer_chain
+            .first()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        check_client_signature(leaf, &self.transcript, message)?;
+        self.transcript.update(&message.bytes);
+        Ok(ServerState::ExpectFinished(self))
+    }
+
+    fn finished(
+        self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ServerState, Error> {
+        let ServerHandshake {
+            config,
+            suite,
+            mut transcript,
+            client_secret,
+            client_app,
+            server_app,
+            ..
+        } = *self;
+        if !verify_finished(
+            suite.hash(),
+            &client_secret,
+            &transcript.current(),
+            message.body(),
+        ) {
+            return Err(PeerMisbehaved::DecryptError("client Finished").into());
+        }
+        transcript.update(&message.bytes);
+        common.enter_traffic_keys(suite, client_app, server_app)?;
+        common.traffic = true;
+        common.ccs_window = false;
+        common.skip_early_data = 0;
+        common.events.push_back(Event::HandshakeComplete);
+        Ok(ServerState::Traffic(Box::new(ServerTraffic {
+            config,
+            suite,
+            base: transcript,
+            pha: Pha::Idle,
+        })))
+    }
+}
+
+impl ServerTraffic {
+    /// Whether a post-handshake authentication is under way.
+    pub fn pha_in_progress(&self) -> bool {
+        !matches!(self.pha, Pha::Idle)
+    }
+
+    /// Whether the client's Certificate for the pending request has arrived.
+    pub fn pha_certificate_received(&self) -> bool {
+        matches!(
+            self.pha,
+            Pha::ExpectCertificateVerify { .. } | Pha::ExpectFinished { .. }
+        )
+    }
+
+    /// Sends a post-handshake CertificateRequest with a fresh, unpredictable
+    /// context (RFC 8446 §4.6.2). `require`: an empty answer is fatal
+    /// (certificate_required).
+    pub fn request_client_auth(&mut self, common: &mut Common, require: bool) -> Result<(), Error> {
+        if !common.negotiated.peer_offered_post_handshake_auth {
+            return Err(Error::ApiMisuse(
+                "the client did not offer post-handshake authentication",
+            ));
+        }
+        if self.pha_in_progress() {
+            return Err(Error::ApiMisuse(
+                "a post-handshake authentication is already under way",
+            ));
+        }
+        let context = random_bytes::<32>()?.to_vec();
+        let request = certificate_request(context.clone());
+        let sent = common.send_message(HandshakeType::CertificateRequest, &request.encode())?;
+        let mut transcript = self.base.clone();
+        transcript.update(&sent);
+        self.pha = Pha::ExpectCertificate {
+            context,
+            transcript,
+            require,
+        };
+        Ok(())
+    }
+
+    fn post_handshake(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ServerState, Error> {
+        self.pha = match (std::mem::replace(&mut self.pha, Pha::Idle), message.ty) {
+            (
+                Pha::ExpectCertificate {
+                    context,
+                    mut transcript,
+                    require,
+                },
+                HandshakeType::Certificate,
+            ) => {
+                let cert = Certificate::decode(message.body())?;
+                if cert.context != context {
+                    return Err(PeerMisbehaved::IllegalParameter(
+                        "certificate_request_context does not match",
+                    )
+                    .into());
+                }
+                transcript.update(&message.bytes);
+                let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
+                if chain.is_empty() {
+                    if require {
+                        return Err(PeerMisbehaved::CertificateRequired.into());
+                    }
+                    Pha::ExpectFinished {
+                        transcript,
+                        identity: PeerIdentity {
+                            chain,
+                            verification: Verification::NotChecked,
+                        },
+                    }
+                } else {
+                    let verification = check_client_chain(&self.config, &chain)?;
+                    Pha::ExpectCertificateVerify {
+                        transcript,
+                        identity: PeerIdentity {
+                            chain,
+                            verification,
+                        },
+                    }
+                }
+            }
+            (
+                Pha::ExpectCertificateVerify {
+                    mut transcript,
+                    identity,
+                },
+                HandshakeType::CertificateVerify,
+            ) => {
+                let leaf = identity
+                    .chain
+                    .first()
+                    .map(Vec::as_slice)
+                    .unwrap_or_default();
+                check_client_signature(leaf, &transcript, message)?;
+                transcript.update(&message.bytes);
+                Pha::ExpectFinished {
+                    transcript,
+                    identity,
+                }
+            }
+            (
+                Pha::ExpectFinished {
+                    transcript,
+                    identity,
+                },
+                HandshakeType::Finished,
+            ) => {
+                // The Finished of post-handshake authentication is keyed by the
+                // client's current application traffic secret (RFC 8446 §4.4).
+                let secret = common
+                    .read_secret
+                    .as_ref()
+                    .ok_or(Error::Internal("no traffic secret"))?;
+                if !verify_finished(
+                    self.suite.hash(),
+                    secret,
+                    &transcript.current(),
+                    message.body(),
+                ) {
+                    return Err(PeerMisbehaved::DecryptError("post-handshake Finished").into());
+                }
+                if !identity.chain.is_empty() {
+                    common.negotiated.peer = Some(identity.clone());
+                }
+                common
+                    .events
+                    .push_back(Event::ClientAuthenticated(identity));
+                Pha::Idle
+            }
+            _ => {
+                return Err(PeerMisbehaved::UnexpectedMessage(
+                    "post-handshake authentication message",
+                )
+                .into());
+            }
+        };
+        Ok(ServerState::Traffic(self))
+    }
+}

@@ -1,0 +1,329 @@
+//! The engine against itself, in memory: every suite, group and key type,
+//! client certificates, HelloRetryRequest, post-handshake authentication,
+//! KeyUpdate, and the failures that must end a handshake.
+
+use std::sync::Arc;
+
+use super::alert::AlertDescription;
+use super::config::{CertifiedKey, ClientAuth, ClientConfig, ServerConfig, VerifyPolicy};
+use super::connection::Connection;
+use super::error::{Error, PeerMisbehaved};
+use super::suites::CipherSuite;
+use super::{Event, Verification};
+use crate::crypto::kx::KxGroup;
+use crate::x509::verify::TrustStore;
+use crate::x509::{CertificateError, pem};
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn certified(role: &str, kind: &str) -> Arc<CertifiedKey> {
+    Arc::new(CertifiedKey {
+        chain: pem::certificates(&fixture(&format!("{role}-{kind}.pem"))).unwrap(),
+        key: pem::private_key(&fixture(&format!("{role}-{kind}.key"))).unwrap(),
+    })
+}
+
+fn trust(ca: &str) -> Arc<TrustStore> {
+    Arc::new(TrustStore::from_certificates(&pem::certificates(&fixture(ca)).unwrap()).unwrap())
+}
+
+fn client_config() -> ClientConfig {
+    ClientConfig {
+        trust: Some(trust("ca.pem")),
+        ..ClientConfig::default()
+    }
+}
+
+fn server_config(kind: &str) -> ServerConfig {
+    ServerConfig {
+        client_trust: Some(trust("ca.pem")),
+        ..ServerConfig::new(certified("server", kind))
+    }
+}
+
+/// Moves bytes both ways until neither side has anything to send. Returns
+/// the first error either side hit.
+fn pump(client: &mut Connection, server: &mut Connection) -> Result<(), Error> {
+    for _ in 0..32 {
+        let to_server = client.take_tls();
+        let to_client = server.take_tls();
+        if to_server.is_empty() && to_client.is_empty() {
+            return Ok(());
+        }
+        if !to_server.is_empty() {
+            server.read_tls(&to_server)?;
+        }
+        if !to_client.is_empty() {
+            client.read_tls(&to_client)?;
+        }
+    }
+    panic!("connections did not settle");
+}
+
+fn connect(client: ClientConfig, server: ServerConfig) -> (Connection, Connection) {
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    pump(&mut c, &mut s).unwrap();
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+    (c, s)
+}
+
+fn events(conn: &mut Connection) -> Vec<Event> {
+    std::iter::from_fn(|| conn.next_event()).collect()
+}
+
+fn exchange(c: &mut Connection, s: &mut Connection, data: &[u8]) {
+    c.write(data).unwrap();
+    pump(c, s).unwrap();
+    let mut buf = vec![0u8; data.len() + 1];
+    assert_eq!(s.read(&mut buf), data.len());
+    assert_eq!(&buf[..data.len()], data);
+    s.write(data).unwrap();
+    pump(c, s).unwrap();
+    assert_eq!(c.read(&mut buf), data.len());
+}
+
+#[test]
+fn handshakes_with_every_suite_group_and_key_type() {
+    for suite in CipherSuite::ALL {
+        for group in [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1] {
+            for kind in ["rsa", "ecdsa", "ed25519"] {
+                let client = ClientConfig {
+                    suites: vec![suite],
+                    groups: vec![group],
+                    ..client_config()
+                };
+                let (mut c, mut s) = connect(client, server_config(kind));
+                assert_eq!(c.negotiated().suite, Some(suite));
+                assert_eq!(s.negotiated().group, Some(group));
+                assert_eq!(
+                    c.negotiated().peer.as_ref().unwrap().verification,
+                    Verification::Verified
+                );
+                assert_eq!(s.negotiated().server_name.as_deref(), Some("localhost"));
+                assert!(events(&mut c).contains(&Event::HandshakeComplete));
+                exchange(&mut c, &mut s, b"ping over TLS 1.3");
+            }
+        }
+    }
+}
+
+#[test]
+fn retries_the_hello_when_the_server_wants_another_group() {
+    let client = ClientConfig {
+        groups: vec![KxGroup::X25519, KxGroup::Secp384r1],
+        ..client_config()
+    };
+    let server = ServerConfig {
+        groups: vec![KxGroup::Secp384r1],
+        ..server_config("ecdsa")
+    };
+    let (mut c, mut s) = connect(client, server);
+    assert!(c.negotiated().retried && s.negotiated().retried);
+    assert_eq!(c.negotiated().group, Some(KxGroup::Secp384r1));
+    exchange(&mut c, &mut s, b"after a retry");
+}
+
+#[test]
+fn authenticates_the_client_during_the_handshake() {
+    for kind in ["rsa", "ecdsa", "ed25519"] {
+        let client = ClientConfig {
+            certificate: Some(certified("client", kind)),
+            ..client_config()
+        };
+        let server = ServerConfig {
+            client_auth: ClientAuth::Require,
+            ..server_config("ecdsa")
+        };
+        let (_, s) = connect(client, server);
+        let peer = s.negotiated().peer.clone().unwrap();
+        assert_eq!(peer.verification, Verification::Verified);
+        assert_eq!(peer.chain.len(), 1);
+    }
+}
+
+#[test]
+fn a_required_client_certificate_that_is_missing_ends_the_handshake() {
+    let server = ServerConfig {
+        client_auth: ClientAuth::Require,
+        ..server_config("ecdsa")
+    };
+    let mut c = Connection::client(Arc::new(client_config()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert_eq!(
+        err,
+        Error::PeerMisbehaved(PeerMisbehaved::CertificateRequired)
+    );
+    // The alert reaches the client.
+    let alert = s.take_tls();
+    assert_eq!(
+        c.read_tls(&alert),
+        Err(Error::AlertReceived(AlertDescription::CertificateRequired))
+    );
+}
+
+#[test]
+fn a_requested_client_certificate_may_be_absent() {
+    let server = ServerConfig {
+        client_auth: ClientAuth::Request,
+        ..server_config("rsa")
+    };
+    let (_, s) = connect(client_config(), server);
+    assert!(s.negotiated().peer.is_none());
+}
+
+#[test]
+fn rejects_a_server_certificate_for_another_name_or_from_another_ca() {
+    let mut c = Connection::client(Arc::new(client_config()), Some("example.org")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+    assert!(matches!(
+        pump(&mut c, &mut s),
+        Err(Error::Certificate(CertificateError::Bad(_)))
+    ));
+    let other = ClientConfig {
+        trust: Some(trust("other-ca.pem")),
+        ..ClientConfig::default()
+    };
+    let mut c = Connection::client(Arc::new(other), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+    assert_eq!(
+        pump(&mut c, &mut s),
+        Err(Error::Certificate(CertificateError::UnknownIssuer))
+    );
+    // Report mode: the handshake completes and the failure is reported.
+    let report = ClientConfig {
+        trust: Some(trust("other-ca.pem")),
+        verify: VerifyPolicy::Report,
+        ..ClientConfig::default()
+    };
+    let (c, _) = connect(report, server_config("ecdsa"));
+    assert_eq!(
+        c.negotiated().peer.as_ref().unwrap().verification,
+        Verification::Failed(CertificateError::UnknownIssuer)
+    );
+}
+
+#[test]
+fn post_handshake_authentication_repeats_with_data_and_key_updates_in_flight() {
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ed25519")),
+        ..client_config()
+    };
+    let (mut c, mut s) = connect(client, server_config("rsa"));
+    events(&mut c);
+    events(&mut s);
+    assert!(s.negotiated().peer_offered_post_handshake_auth);
+    assert!(s.negotiated().peer.is_none());
+    for round in 0..3u8 {
+        s.request_client_auth(true).unwrap();
+        assert_eq!(s.client_auth_status(), (true, false));
+        // Data crosses the request in both directions.
+        s.write(&[round; 100]).unwrap();
+        c.write(b"in flight").unwrap();
+        pump(&mut c, &mut s).unwrap();
+        assert!(events(&mut c).contains(&Event::CertificateRequested));
+        assert!(c.has_certificate_request());
+        if round == 1 {
+            c.key_update(true).unwrap();
+            pump(&mut c, &mut s).unwrap();
+        }
+        c.answer_certificate_request(None).unwrap();
+        pump(&mut c, &mut s).unwrap();
+        let authenticated = events(&mut s).into_iter().find_map(|e| match e {
+            Event::ClientAuthenticated(identity) => Some(identity),
+            _ => None,
+        });
+        let identity = authenticated.expect("the server reports the client's certificate");
+        assert_eq!(identity.verification, Verification::Verified);
+        assert_eq!(s.client_auth_status(), (false, false));
+        let mut buf = [0u8; 200];
+        assert_eq!(c.read(&mut buf), 100);
+        assert_eq!(s.read(&mut buf), 9);
+    }
+    exchange(&mut c, &mut s, b"still talking");
+}
+
+#[test]
+fn post_handshake_authentication_with_an_empty_answer() {
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        ..client_config()
+    };
+    let (mut c, mut s) = connect(client, server_config("ecdsa"));
+    // REQUEST: an empty Certificate is an answer.
+    s.request_client_auth(false).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    c.answer_certificate_request(None).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(
+        events(&mut s)
+            .iter()
+            .any(|e| matches!(e, Event::ClientAuthenticated(id) if id.chain.is_empty()))
+    );
+    // REQUIRE: it ends the connection with certificate_required.
+    s.request_client_auth(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    c.answer_certificate_request(None).unwrap();
+    assert_eq!(
+        pump(&mut c, &mut s),
+        Err(Error::PeerMisbehaved(PeerMisbehaved::CertificateRequired))
+    );
+}
+
+#[test]
+fn post_handshake_authentication_needs_the_clients_offer() {
+    let (_, mut s) = connect(client_config(), server_config("ecdsa"));
+    assert!(matches!(
+        s.request_client_auth(false),
+        Err(Error::ApiMisuse(_))
+    ));
+    // Misuse does not end the connection.
+    assert!(s.error().is_none());
+}
+
+#[test]
+fn key_updates_both_ways() {
+    let (mut c, mut s) = connect(client_config(), server_config("ecdsa"));
+    for _ in 0..3 {
+        c.key_update(true).unwrap();
+        pump(&mut c, &mut s).unwrap();
+        exchange(&mut c, &mut s, b"after update");
+        s.key_update(false).unwrap();
+        exchange(&mut c, &mut s, b"after update 2");
+    }
+    assert!(events(&mut s).contains(&Event::PeerKeyUpdated));
+}
+
+#[test]
+fn close_notify_is_reported() {
+    let (mut c, mut s) = connect(client_config(), server_config("ecdsa"));
+    c.close();
+    pump(&mut c, &mut s).unwrap();
+    assert!(s.peer_closed());
+    assert!(matches!(c.write(b"x"), Err(Error::ApiMisuse(_))));
+}
+
+#[test]
+fn a_tampered_flight_fails_and_poisons_the_connection() {
+    let mut c = Connection::client(Arc::new(client_config()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+    s.read_tls(&c.take_tls()).unwrap();
+    let mut flight = s.take_tls();
+    let last = flight.len() - 20;
+    flight[last] ^= 0x40;
+    assert_eq!(c.read_tls(&flight), Err(Error::BadRecordMac));
+    assert_eq!(
+        c.read_tls(&[]),
+        Err(Error::BadRecordMac),
+        "the error sticks"
+    );
+    assert!(c.wants_write(), "a bad_record_mac alert is queued");
+}

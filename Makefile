@@ -35,7 +35,7 @@ test: all check-headers lint test-rust test-shell test-c
 # private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
 # into a failure instead of a skip.
 test-rust:
-	STEPUP_REQUIRE_POSTGRES=1 scripts/with-postgres.sh $(CARGO) test --release --features postgres
+	STEPUP_REQUIRE_POSTGRES=1 STEPUP_REQUIRE_INTEROP=1 scripts/with-postgres.sh $(CARGO) test --release --features postgres
 
 # The Telodendria drop-in calls Cytoplasm, so it is built apart (its own
 # target directory) and linked only into the drop-in's C test.

@@ -1,0 +1,435 @@
+//! The TLS 1.3 engine against real peers over loopback TCP: OpenSSL's
+//! s_server and s_client and Python's ssl module, for handshakes across
+//! suites, groups and certificate types, and post-handshake authentication
+//! in both directions. Each peer is a child process on 127.0.0.1, killed when
+//! the test ends. A missing peer program skips loudly, unless
+//! STEPUP_REQUIRE_INTEROP=1 (as `make test` sets) turns that into a failure.
+#![cfg(feature = "tls")]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::mpsc::{Receiver, channel};
+use std::time::{Duration, Instant};
+
+use stepup::crypto::kx::KxGroup;
+use stepup::tls::suites::CipherSuite;
+use stepup::tls::{CertifiedKey, ClientConfig, Connection, Event, ServerConfig, Verification};
+use stepup::x509::pem;
+use stepup::x509::verify::TrustStore;
+
+const TIMEOUT: Duration = Duration::from_secs(15);
+
+fn fixture_path(name: &str) -> String {
+    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixture_path(name)).unwrap()
+}
+
+fn certified(role: &str, kind: &str) -> Arc<CertifiedKey> {
+    Arc::new(CertifiedKey {
+        chain: pem::certificates(&fixture(&format!("{role}-{kind}.pem"))).unwrap(),
+        key: pem::private_key(&fixture(&format!("{role}-{kind}.key"))).unwrap(),
+    })
+}
+
+fn trust() -> Arc<TrustStore> {
+    Arc::new(
+        TrustStore::from_certificates(&pem::certificates(&fixture("ca.pem")).unwrap()).unwrap(),
+    )
+}
+
+/// Whether `program` can run; a missing one skips (loudly) or fails.
+fn available(program: &str, version_arg: &str) -> bool {
+    let ok = Command::new(program)
+        .arg(version_arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok {
+        if std::env::var("STEPUP_REQUIRE_INTEROP").is_ok_and(|v| v == "1") {
+            panic!("{program} is required for the interop tests (.ci/run installs it)");
+        }
+        eprintln!("!!! SKIPPED: interop with {program}: not installed");
+    }
+    ok
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A child process killed (by PID) when dropped.
+struct Peer {
+    child: Child,
+    lines: Receiver<String>,
+}
+
+impl Peer {
+    fn spawn(cmd: &mut Command) -> Self {
+        let mut child = cmd
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, lines) = channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        Self { child, lines }
+    }
+
+    /// Waits for a stdout line containing `text`.
+    fn expect_line(&self, text: &str) -> String {
+        let deadline = Instant::now() + TIMEOUT;
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match self.lines.recv_timeout(left) {
+                Ok(line) if line.contains(text) => return line,
+                Ok(_) => {}
+                Err(_) => break,
+            }
+        }
+        panic!("peer never printed {text:?}");
+    }
+
+    fn send_stdin(&mut self, text: &str) {
+        let stdin = self.child.stdin.as_mut().unwrap();
+        stdin.write_all(text.as_bytes()).unwrap();
+        stdin.flush().unwrap();
+    }
+}
+
+impl Drop for Peer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The engine driven over a blocking socket.
+struct Tls {
+    conn: Connection,
+    sock: TcpStream,
+}
+
+impl Tls {
+    fn new(conn: Connection, sock: TcpStream) -> Self {
+        sock.set_read_timeout(Some(TIMEOUT)).unwrap();
+        sock.set_nodelay(true).unwrap();
+        Self { conn, sock }
+    }
+
+    fn flush(&mut self) {
+        let out = self.conn.take_tls();
+        if !out.is_empty() {
+            self.sock.write_all(&out).unwrap();
+        }
+    }
+
+    /// One read from the socket, processed.
+    fn read_once(&mut self) {
+        self.flush();
+        let mut buf = [0u8; 16384];
+        let n = self.sock.read(&mut buf).expect("peer answered in time");
+        assert!(n > 0, "peer closed the connection: {:?}", self.conn.error());
+        self.conn.read_tls(&buf[..n]).expect("records accepted");
+        self.flush();
+    }
+
+    fn handshake(&mut self) {
+        let deadline = Instant::now() + TIMEOUT;
+        while self.conn.is_handshaking() {
+            assert!(Instant::now() < deadline, "handshake timed out");
+            self.read_once();
+        }
+        self.flush();
+    }
+
+    fn send(&mut self, data: &[u8]) {
+        self.conn.write(data).unwrap();
+        self.flush();
+    }
+
+    /// Reads application data until it ends with `suffix`.
+    fn receive_until(&mut self, suffix: &[u8]) -> Vec<u8> {
+        let mut got = Vec::new();
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            let mut buf = [0u8; 4096];
+            let n = self.conn.read(&mut buf);
+            got.extend_from_slice(&buf[..n]);
+            if got.ends_with(suffix) {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {suffix:?} from the peer; got {got:?}"
+            );
+            self.read_once();
+        }
+    }
+
+    fn wait_event(&mut self, matches: impl Fn(&Event) -> bool) -> Event {
+        let deadline = Instant::now() + TIMEOUT;
+        loop {
+            while let Some(event) = self.conn.next_event() {
+                if matches(&event) {
+                    return event;
+                }
+            }
+            assert!(Instant::now() < deadline, "event did not arrive");
+            self.read_once();
+        }
+    }
+}
+
+fn connect_client(port: u16, config: ClientConfig) -> Tls {
+    let deadline = Instant::now() + TIMEOUT;
+    let sock = loop {
+        match TcpStream::connect(("127.0.0.1", port)) {
+            Ok(s) => break s,
+            Err(_) if Instant::now() < deadline => std::thread::sleep(Duration::from_millis(50)),
+            Err(e) => panic!("connect: {e}"),
+        }
+    };
+    let conn = Connection::client(Arc::new(config), Some("localhost")).unwrap();
+    let mut tls = Tls::new(conn, sock);
+    tls.handshake();
+    tls
+}
+
+fn accept_server(listener: &TcpListener, config: ServerConfig) -> Tls {
+    listener.set_nonblocking(false).unwrap();
+    let (sock, _) = listener.accept().unwrap();
+    let mut tls = Tls::new(Connection::server(Arc::new(config)), sock);
+    tls.handshake();
+    tls
+}
+
+/// Our client against `openssl s_server -rev` for one suite, group and key type.
+fn client_against_s_server(suite: CipherSuite, group: KxGroup, kind: &str) {
+    let port = free_port();
+    let group_name = match group {
+        KxGroup::X25519 => "X25519",
+        KxGroup::Secp256r1 => "P-256",
+        KxGroup::Secp384r1 => "P-384",
+    };
+    let server = Peer::spawn(Command::new("openssl").args([
+        "s_server",
+        "-tls1_3",
+        "-accept",
+        &format!("127.0.0.1:{port}"),
+        "-naccept",
+        "1",
+        "-rev",
+        "-cert",
+        &fixture_path(&format!("server-{kind}.pem")),
+        "-key",
+        &fixture_path(&format!("server-{kind}.key")),
+        "-ciphersuites",
+        suite.name(),
+        "-groups",
+        group_name,
+    ]));
+    server.expect_line("ACCEPT");
+    let config = ClientConfig {
+        suites: vec![suite],
+        groups: vec![group],
+        trust: Some(trust()),
+        ..ClientConfig::default()
+    };
+    let mut tls = connect_client(port, config);
+    assert_eq!(tls.conn.negotiated().suite, Some(suite));
+    assert_eq!(tls.conn.negotiated().group, Some(group));
+    assert_eq!(
+        tls.conn.negotiated().peer.as_ref().unwrap().verification,
+        Verification::Verified
+    );
+    tls.send(b"stepup\n");
+    assert_eq!(tls.receive_until(b"\n"), b"pupets\n");
+}
+
+#[test]
+fn our_client_against_openssl_s_server() {
+    if !available("openssl", "version") {
+        return;
+    }
+    for suite in CipherSuite::ALL {
+        for group in [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1] {
+            for kind in ["rsa", "ecdsa", "ed25519"] {
+                client_against_s_server(suite, group, kind);
+            }
+        }
+    }
+}
+
+#[test]
+fn our_server_against_openssl_s_client_with_post_handshake_auth() {
+    if !available("openssl", "version") {
+        return;
+    }
+    for kind in ["rsa", "ecdsa", "ed25519"] {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut client = Peer::spawn(Command::new("openssl").args([
+            "s_client",
+            "-tls1_3",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            "localhost",
+            "-CAfile",
+            &fixture_path("ca.pem"),
+            "-verify_return_error",
+            "-quiet",
+            "-enable_pha",
+            "-cert",
+            &fixture_path(&format!("client-{kind}.pem")),
+            "-key",
+            &fixture_path(&format!("client-{kind}.key")),
+        ]));
+        let config = ServerConfig {
+            client_trust: Some(trust()),
+            ..ServerConfig::new(certified("server", kind))
+        };
+        let mut tls = accept_server(&listener, config);
+        assert!(tls.conn.negotiated().peer_offered_post_handshake_auth);
+        client.send_stdin("hello from s_client\n");
+        assert_eq!(tls.receive_until(b"\n"), b"hello from s_client\n");
+        // Several post-handshake authentications, with data going both ways in between.
+        for round in 0..3 {
+            tls.conn.request_client_auth(true).unwrap();
+            tls.send(format!("round {round}\n").as_bytes());
+            let event = tls.wait_event(|e| matches!(e, Event::ClientAuthenticated(_)));
+            let Event::ClientAuthenticated(identity) = event else {
+                unreachable!()
+            };
+            assert_eq!(
+                identity.verification,
+                Verification::Verified,
+                "{kind} round {round}"
+            );
+            client.expect_line(&format!("round {round}"));
+        }
+        client.send_stdin("after reauth\n");
+        assert_eq!(tls.receive_until(b"\n"), b"after reauth\n");
+    }
+}
+
+#[test]
+fn our_client_answers_python_servers_post_handshake_auth() {
+    if !available("python3", "--version") {
+        return;
+    }
+    let port = free_port();
+    let script = format!(
+        r#"
+import socket, ssl, sys
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.load_cert_chain("{cert}", "{key}")
+ctx.load_verify_locations("{ca}")
+ctx.verify_mode = ssl.CERT_OPTIONAL
+ctx.post_handshake_auth = True
+with socket.create_server(("127.0.0.1", {port})) as srv:
+    print("LISTENING", flush=True)
+    conn, _ = srv.accept()
+    with ctx.wrap_socket(conn, server_side=True) as tls:
+        tls.recv(100)
+        for i in range(2):
+            tls.verify_client_post_handshake()
+            tls.sendall(b"auth please\n")
+            data = tls.recv(100)
+            cert = tls.getpeercert()
+            print("PEER", i, dict(x[0] for x in cert["subject"])["commonName"] if cert else None, data, flush=True)
+        tls.sendall(b"bye\n")
+"#,
+        cert = fixture_path("server-ecdsa.pem"),
+        key = fixture_path("server-ecdsa.key"),
+        ca = fixture_path("ca.pem"),
+    );
+    let server = Peer::spawn(Command::new("python3").args(["-c", &script]));
+    server.expect_line("LISTENING");
+    let config = ClientConfig {
+        trust: Some(trust()),
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "rsa")),
+        ..ClientConfig::default()
+    };
+    let mut tls = connect_client(port, config);
+    tls.send(b"hi\n");
+    for i in 0..2 {
+        tls.wait_event(|e| *e == Event::CertificateRequested);
+        tls.conn.answer_certificate_request(None).unwrap();
+        tls.send(format!("answered {i}\n").as_bytes());
+        let line = server.expect_line(&format!("PEER {i}"));
+        assert!(line.contains("alice"), "python saw our certificate: {line}");
+    }
+    tls.receive_until(b"bye\n");
+}
+
+#[test]
+fn our_server_against_python_client_with_post_handshake_auth() {
+    if !available("python3", "--version") {
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let script = format!(
+        r#"
+import socket, ssl
+ctx = ssl.create_default_context(cafile="{ca}")
+ctx.minimum_version = ssl.TLSVersion.TLSv1_3
+ctx.post_handshake_auth = True
+ctx.load_cert_chain("{cert}", "{key}")
+with socket.create_connection(("127.0.0.1", {port})) as raw:
+    with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+        print("VERSION", tls.version(), tls.cipher()[0], flush=True)
+        tls.sendall(b"python here\n")
+        buf = b""
+        while not buf.endswith(b"done\n"):
+            chunk = tls.recv(100)
+            if not chunk:
+                break
+            buf += chunk
+        print("GOT", buf, flush=True)
+"#,
+        ca = fixture_path("ca.pem"),
+        cert = fixture_path("client-ed25519.pem"),
+        key = fixture_path("client-ed25519.key"),
+    );
+    let client = Peer::spawn(Command::new("python3").args(["-c", &script]));
+    let config = ServerConfig {
+        client_trust: Some(trust()),
+        ..ServerConfig::new(certified("server", "rsa"))
+    };
+    let mut tls = accept_server(&listener, config);
+    client.expect_line("VERSION TLSv1.3");
+    assert_eq!(tls.receive_until(b"\n"), b"python here\n");
+    for _ in 0..2 {
+        tls.conn.request_client_auth(true).unwrap();
+        tls.send(b"please authenticate\n");
+        let Event::ClientAuthenticated(identity) =
+            tls.wait_event(|e| matches!(e, Event::ClientAuthenticated(_)))
+        else {
+            unreachable!()
+        };
+        assert_eq!(identity.verification, Verification::Verified);
+    }
+    tls.send(b"done\n");
+    client.expect_line("GOT");
+}

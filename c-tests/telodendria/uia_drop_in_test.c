@@ -123,6 +123,11 @@ static int registration_with_a_token(void)
     CHECK_STR(r.session, session);
     snprintf(path, sizeof path, "user_interactive/%s", session);
     CHECK_STR(doc_string(path, "registration_token"), "invite"); /* what RouteRegister reads */
+    /* The password in the request body is never stored with the session. */
+    char *doc = FakeJsonEncode(FakeDbPeek(db, path));
+    int has_password = strstr(doc, "pw") != NULL || strstr(doc, "password") != NULL;
+    free(doc);
+    CHECK(!has_password);
     CHECK_INT(token_used("invite"), 1);
     CHECK_INT(token_pending("invite"), 0);
     result_free(&r);
@@ -289,9 +294,18 @@ static int cleanup_purges_idle_sessions_and_releases_uses(void)
     CHECK(doc != NULL);
     /* Age it past the 15-minute idle lifetime. */
     JsonValueFree(HashMapSet(doc, "last_access_ms", JsonValueInteger(1)));
+    /* Documents from Telodendria's own Uia.c: the idle one goes, a fresh one stays. */
+    DbRef *old = DbCreate(db, 2, "user_interactive", "legacyold");
+    HashMapSet(DbJson(old), "last_access", JsonValueInteger(1));
+    DbUnlock(db, old);
+    DbRef *fresh = DbCreate(db, 2, "user_interactive", "legacyfresh");
+    HashMapSet(DbJson(fresh), "last_access", JsonValueInteger(UINT64_MAX / 2));
+    DbUnlock(db, fresh);
     MatrixHttpHandlerArgs args = {db, NULL};
     UiaCleanup(&args);
     CHECK(FakeDbPeek(db, path) == NULL);
+    CHECK(FakeDbPeek(db, "user_interactive/legacyold") == NULL);
+    CHECK(FakeDbPeek(db, "user_interactive/legacyfresh") != NULL);
     CHECK_INT(token_pending("idle"), 0);
     result_free(&r);
     UiaFlowsFree(flows);

@@ -35,7 +35,9 @@ pub struct Completion {
     pub user: Option<String>,
     /// The registration token this session consumed, if any.
     pub token: Option<String>,
-    /// The body of the request that created the session, without `auth`.
+    /// The body of the request that created the session, without `auth` and
+    /// without secret fields (`password`, `new_password`): secrets are
+    /// never stored.
     pub created_body: String,
     /// True when this is a repeat of the request that completed the session
     /// (the client lost the first answer): the host should answer as it did,
@@ -74,7 +76,7 @@ impl Failure {
 }
 
 /// The 401 body describing the session: flows, params, session, completed
-/// (once any stage is done), and the failure of the last attempt if any.
+/// (empty until a stage is done), and the failure of the last attempt if any.
 pub fn state(
     flows: &FlowSet,
     session: &str,
@@ -85,13 +87,13 @@ pub fn state(
     body.insert("flows".into(), flows.flows_json());
     body.insert("params".into(), flows.params_json());
     body.insert("session".into(), Value::String(session.to_owned()));
-    if !completed.is_empty() {
-        let done = completed
-            .iter()
-            .map(|s| Value::String(s.wire().to_owned()))
-            .collect();
-        body.insert("completed".into(), Value::Array(done));
-    }
+    // Always present, empty at first: some clients (Telodendria's fallback
+    // page among them) read it unconditionally.
+    let done = completed
+        .iter()
+        .map(|s| Value::String(s.wire().to_owned()))
+        .collect();
+    body.insert("completed".into(), Value::Array(done));
     if let Some(failure) = failure {
         body.insert("errcode".into(), Value::String(failure.errcode.clone()));
         body.insert("error".into(), Value::String(failure.error.clone()));

@@ -31,12 +31,16 @@ pub struct Auth {
     pub fields: Map<String, Value>,
 }
 
+/// Top-level body fields that hold secrets: never kept with a session.
+const SECRET_FIELDS: &[&str] = &["password", "new_password", "old_password"];
+
 /// A validated request body.
 #[derive(Debug, Clone)]
 pub struct Parsed {
     /// The `auth` object, if present.
     pub auth: Option<Auth>,
-    /// The body without `auth`, as JSON text (kept with a new session).
+    /// The body without `auth` and without secret fields, as JSON text
+    /// (kept with a new session).
     pub body_without_auth: String,
 }
 
@@ -70,6 +74,9 @@ pub fn parse(request: &Request<'_>, max_body: usize) -> Result<Parsed, Failure> 
         Some(Value::Object(fields)) => Some(parse_auth(fields)?),
         Some(_) => return Err(Failure::new(400, "M_BAD_JSON", "`auth` is not an object")),
     };
+    for field in SECRET_FIELDS {
+        body.remove(*field);
+    }
     Ok(Parsed {
         auth,
         body_without_auth: Value::Object(body).to_string(),
@@ -183,6 +190,16 @@ mod tests {
         assert_eq!(auth.kind, Some(StageKind::Dummy));
         assert_eq!(auth.session.as_deref(), Some("abc"));
         assert_eq!(parsed.body_without_auth, r#"{"username":"a"}"#);
+    }
+
+    #[test]
+    fn drops_secret_fields_from_the_kept_body() {
+        let body = br#"{"username":"a","password":"p","new_password":"q","logout_devices":true}"#;
+        let parsed = parse(&request(body), 1024).unwrap();
+        assert_eq!(
+            parsed.body_without_auth,
+            r#"{"logout_devices":true,"username":"a"}"#
+        );
     }
 
     #[test]

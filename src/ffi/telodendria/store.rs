@@ -259,9 +259,17 @@ impl Tx for DbTx {
             if idle.len() >= limit {
                 break;
             }
-            if let Some(session) = self.session(&name)? {
-                if session.last_access_ms < cutoff_ms {
-                    idle.push(session);
+            match self.session(&name)? {
+                Some(session) if session.last_access_ms < cutoff_ms => idle.push(session),
+                Some(_) => {}
+                // A document written by Telodendria's own Uia.c (before the
+                // drop-in): purged here once idle, by its `last_access`.
+                None => {
+                    let doc = read_doc(self.db, &[SESSIONS, &c_id(&name)?])?.unwrap_or_default();
+                    let last_access = doc.get("last_access").and_then(Value::as_u64).unwrap_or(0);
+                    if last_access < cutoff_ms {
+                        self.sessions.insert(name, Staged::Delete);
+                    }
                 }
             }
         }

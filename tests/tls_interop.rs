@@ -433,3 +433,274 @@ with socket.create_connection(("127.0.0.1", {port})) as raw:
     tls.send(b"done\n");
     client.expect_line("GOT");
 }
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// A key log collecting NSS-format lines.
+fn key_log() -> (
+    stepup::tls::config::KeyLog,
+    Arc<std::sync::Mutex<Vec<String>>>,
+) {
+    let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let sink = lines.clone();
+    let log: stepup::tls::config::KeyLog =
+        Arc::new(move |label: &str, random: &[u8], secret: &[u8]| {
+            sink.lock()
+                .unwrap()
+                .push(format!("{label} {} {}", hex(random), hex(secret)));
+        });
+    (log, lines)
+}
+
+/// Every secret we logged appears, identically, in the peer's key log file.
+fn assert_same_secrets(ours: &[String], file: &str) {
+    let deadline = Instant::now() + TIMEOUT;
+    loop {
+        let theirs = std::fs::read_to_string(file).unwrap_or_default();
+        let missing: Vec<&String> = ours
+            .iter()
+            .filter(|l| !theirs.lines().any(|t| t.eq_ignore_ascii_case(l)))
+            .collect();
+        if missing.is_empty() {
+            assert!(ours.len() >= 4, "too few secrets logged: {ours:?}");
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "secrets differ from the peer's key log: {missing:?}\n{theirs}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn secrets_match_openssls_key_log_for_every_suite() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stepup-keylog-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for suite in CipherSuite::ALL {
+        let file = dir.join(format!("{}.log", suite.name()));
+        let port = free_port();
+        let server = Peer::spawn(Command::new("openssl").args([
+            "s_server",
+            "-tls1_3",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-naccept",
+            "1",
+            "-rev",
+            "-cert",
+            &fixture_path("server-ecdsa.pem"),
+            "-key",
+            &fixture_path("server-ecdsa.key"),
+            "-ciphersuites",
+            suite.name(),
+            "-keylogfile",
+            file.to_str().unwrap(),
+        ]));
+        server.expect_line("ACCEPT");
+        let (log, lines) = key_log();
+        let config = ClientConfig {
+            suites: vec![suite],
+            trust: Some(trust()),
+            key_log: Some(log),
+            ..ClientConfig::default()
+        };
+        let mut tls = connect_client(port, config);
+        tls.send(b"keys\n");
+        tls.receive_until(b"\n");
+        assert_same_secrets(&lines.lock().unwrap(), file.to_str().unwrap());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// GnuTLS priority-string names.
+fn gnutls_cipher(suite: CipherSuite) -> &'static str {
+    match suite {
+        CipherSuite::Aes128GcmSha256 => "AES-128-GCM",
+        CipherSuite::Aes256GcmSha384 => "AES-256-GCM",
+        CipherSuite::Chacha20Poly1305Sha256 => "CHACHA20-POLY1305",
+    }
+}
+
+fn gnutls_group(group: KxGroup) -> &'static str {
+    match group {
+        KxGroup::X25519 => "GROUP-X25519",
+        KxGroup::Secp256r1 => "GROUP-SECP256R1",
+        KxGroup::Secp384r1 => "GROUP-SECP384R1",
+    }
+}
+
+fn gnutls_priority(suite: CipherSuite, group: KxGroup) -> String {
+    format!(
+        "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+{}:-GROUP-ALL:+{}",
+        gnutls_cipher(suite),
+        gnutls_group(group)
+    )
+}
+
+#[test]
+fn our_server_against_gnutls_cli_with_key_logs_and_post_handshake_auth() {
+    if !available("gnutls-cli", "--version") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stepup-gnutls-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let cases = [
+        (CipherSuite::Aes128GcmSha256, KxGroup::X25519, "rsa"),
+        (CipherSuite::Aes256GcmSha384, KxGroup::Secp256r1, "ecdsa"),
+        (
+            CipherSuite::Chacha20Poly1305Sha256,
+            KxGroup::Secp384r1,
+            "ed25519",
+        ),
+        (CipherSuite::Aes256GcmSha384, KxGroup::X25519, "rsa"),
+        (CipherSuite::Aes128GcmSha256, KxGroup::Secp384r1, "ecdsa"),
+    ];
+    for (i, (suite, group, kind)) in cases.into_iter().enumerate() {
+        let file = dir.join(format!("{i}.log"));
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut client = Peer::spawn(
+            Command::new("gnutls-cli")
+                .args([
+                    "127.0.0.1",
+                    "-p",
+                    &port.to_string(),
+                    "--x509cafile",
+                    &fixture_path("ca.pem"),
+                    "--priority",
+                    &gnutls_priority(suite, group),
+                    "--post-handshake-auth",
+                    "--x509certfile",
+                    &fixture_path(&format!("client-{kind}.pem")),
+                    "--x509keyfile",
+                    &fixture_path(&format!("client-{kind}.key")),
+                ])
+                .env("SSLKEYLOGFILE", &file),
+        );
+        let (log, lines) = key_log();
+        let config = ServerConfig {
+            client_trust: Some(trust()),
+            key_log: Some(log),
+            ..ServerConfig::new(certified("server", kind))
+        };
+        let mut tls = accept_server(&listener, config);
+        assert_eq!(tls.conn.negotiated().suite, Some(suite));
+        assert_eq!(tls.conn.negotiated().group, Some(group));
+        assert!(tls.conn.negotiated().peer_offered_post_handshake_auth);
+        client.send_stdin("from gnutls-cli\n");
+        assert_eq!(tls.receive_until(b"\n"), b"from gnutls-cli\n");
+        for round in 0..2 {
+            tls.conn.request_client_auth(true).unwrap();
+            tls.send(format!("reauth {round}\n").as_bytes());
+            let Event::ClientAuthenticated(identity) =
+                tls.wait_event(|e| matches!(e, Event::ClientAuthenticated(_)))
+            else {
+                unreachable!()
+            };
+            assert_eq!(
+                identity.verification,
+                Verification::Verified,
+                "{suite:?} {group:?} {kind}"
+            );
+            client.expect_line(&format!("reauth {round}"));
+        }
+        assert_same_secrets(&lines.lock().unwrap(), file.to_str().unwrap());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// gnutls-serv binds every interface, so this test runs itself again inside
+/// a new network namespace with only loopback up (`unshare -n`, as root).
+#[test]
+fn our_client_against_gnutls_serv_with_reauth() {
+    if std::env::var("STEPUP_IN_NETNS").is_err() {
+        if !available("gnutls-serv", "--version") || !available("unshare", "--version") {
+            return;
+        }
+        let exe = std::env::current_exe().unwrap();
+        let output = Command::new("unshare")
+            .args(["-n", "sh", "-c", "ip link set lo up && STEPUP_IN_NETNS=1 exec \"$0\" --exact our_client_against_gnutls_serv_with_reauth --nocapture --test-threads=1"])
+            .arg(&exe)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&output.stdout);
+        if !output.status.success()
+            && String::from_utf8_lossy(&output.stderr).contains("Operation not permitted")
+        {
+            if std::env::var("STEPUP_REQUIRE_INTEROP").is_ok_and(|v| v == "1") {
+                panic!("unshare -n is not permitted here");
+            }
+            eprintln!("!!! SKIPPED: gnutls-serv interop: unshare -n is not permitted");
+            return;
+        }
+        assert!(
+            output.status.success() && text.contains("1 passed"),
+            "{text}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stepup-gnutls-serv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (i, (suite, group, kind)) in [
+        (CipherSuite::Aes128GcmSha256, KxGroup::Secp256r1, "ecdsa"),
+        (CipherSuite::Aes256GcmSha384, KxGroup::X25519, "rsa"),
+        (
+            CipherSuite::Chacha20Poly1305Sha256,
+            KxGroup::Secp384r1,
+            "ed25519",
+        ),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let port = free_port();
+        let file = dir.join(format!("{i}.log"));
+        let _server = Peer::spawn(
+            Command::new("gnutls-serv")
+                .args([
+                    "--echo",
+                    "-p",
+                    &port.to_string(),
+                    "--priority",
+                    &gnutls_priority(suite, group),
+                    "--x509certfile",
+                    &fixture_path(&format!("server-{kind}.pem")),
+                    "--x509keyfile",
+                    &fixture_path(&format!("server-{kind}.key")),
+                    "--x509cafile",
+                    &fixture_path("ca.pem"),
+                    "--require-client-cert",
+                ])
+                .env("SSLKEYLOGFILE", &file),
+        );
+        let (log, lines) = key_log();
+        let config = ClientConfig {
+            suites: vec![suite],
+            groups: vec![group],
+            trust: Some(trust()),
+            post_handshake_auth: true,
+            certificate: Some(certified("client", kind)),
+            key_log: Some(log),
+            ..ClientConfig::default()
+        };
+        let mut tls = connect_client(port, config);
+        tls.send(b"echo me\n");
+        assert_eq!(tls.receive_until(b"echo me\n"), b"echo me\n");
+        // gnutls-serv runs gnutls_reauth() when it reads this line.
+        tls.send(b"**REAUTH**\n");
+        tls.wait_event(|e| *e == Event::CertificateRequested);
+        tls.conn.answer_certificate_request(None).unwrap();
+        tls.send(b"after reauth\n");
+        let echoed = tls.receive_until(b"after reauth\n");
+        assert!(echoed.ends_with(b"after reauth\n"));
+        assert_same_secrets(&lines.lock().unwrap(), file.to_str().unwrap());
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

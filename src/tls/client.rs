@@ -144,6 +144,8 @@ impl ClientState {
             compression: vec![0],
             extensions,
         };
+        common.client_random = hello.random;
+        common.key_log = config.key_log.clone();
         let hello_bytes = common.send_message(HandshakeType::ClientHello, &hello.encode())?;
         Ok(Self::ExpectServerHello(Box::new(ExpectServerHello {
             config,
@@ -255,6 +257,8 @@ impl ExpectServerHello {
         transcript.update(&message.bytes);
         let schedule = KeySchedule::new(suite.hash(), None).into_handshake(Some(&shared));
         let (client_secret, server_secret) = schedule.traffic_secrets(&transcript.current());
+        common.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &client_secret);
+        common.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", &server_secret);
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
         common.negotiated.group = Some(group);
@@ -464,6 +468,11 @@ impl ClientHandshake {
         transcript.update(&message.bytes);
         let master = schedule.into_master();
         let (client_app, server_app) = master.traffic_secrets(&transcript.current());
+        let exporter = master.exporter_master(&transcript.current());
+        common.log_secret("CLIENT_TRAFFIC_SECRET_0", &client_app);
+        common.log_secret("SERVER_TRAFFIC_SECRET_0", &server_app);
+        common.log_secret("EXPORTER_SECRET", &exporter);
+        common.exporter_master = Some(exporter);
         // Our second flight, still under the handshake key.
         if let Some(request) = cert_request {
             send_certificate(

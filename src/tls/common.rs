@@ -129,6 +129,12 @@ pub(crate) struct Common {
     /// Bytes of undecryptable early data still allowed to be skipped
     /// (RFC 8446 §4.2.10: a server that rejects 0-RTT skips it).
     pub skip_early_data: usize,
+    /// The ClientHello random (names secrets in key logs).
+    pub client_random: [u8; 32],
+    /// Where secrets go, if anywhere.
+    pub key_log: Option<super::config::KeyLog>,
+    /// The exporter master secret, once the handshake derived it.
+    pub exporter_master: Option<Secret>,
 }
 
 impl Common {
@@ -153,6 +159,16 @@ impl Common {
             negotiated: Negotiated::default(),
             trace_messages: false,
             skip_early_data: 0,
+            client_random: [0; 32],
+            key_log: None,
+            exporter_master: None,
+        }
+    }
+
+    /// Logs a secret under an NSS key-log label, if a key log is set.
+    pub fn log_secret(&self, label: &str, secret: &Secret) {
+        if let Some(log) = &self.key_log {
+            log(label, &self.client_random, secret.expose());
         }
     }
 

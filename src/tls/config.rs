@@ -17,6 +17,12 @@ pub struct CertifiedKey {
     pub key: SigningKey,
 }
 
+/// Receives secrets in the NSS key log format's terms: a label such as
+/// `CLIENT_HANDSHAKE_TRAFFIC_SECRET`, the ClientHello random, and the secret.
+/// For debugging with packet analysers only: whoever holds these can decrypt
+/// the connection.
+pub type KeyLog = Arc<dyn Fn(&str, &[u8], &[u8]) + Send + Sync>;
+
 /// What to do when the peer's certificate does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerifyPolicy {
@@ -54,6 +60,8 @@ pub struct ClientConfig {
     pub post_handshake_auth: bool,
     /// ALPN protocols to offer.
     pub alpn: Vec<Vec<u8>>,
+    /// Where secrets are logged, if anywhere.
+    pub key_log: Option<KeyLog>,
 }
 
 impl Default for ClientConfig {
@@ -66,6 +74,7 @@ impl Default for ClientConfig {
             certificate: None,
             post_handshake_auth: false,
             alpn: Vec::new(),
+            key_log: None,
         }
     }
 }
@@ -87,6 +96,8 @@ pub struct ServerConfig {
     pub verify: VerifyPolicy,
     /// ALPN protocols we speak, in preference order.
     pub alpn: Vec<Vec<u8>>,
+    /// Where secrets are logged, if anywhere.
+    pub key_log: Option<KeyLog>,
 }
 
 impl ServerConfig {
@@ -100,6 +111,7 @@ impl ServerConfig {
             client_trust: None,
             verify: VerifyPolicy::Enforce,
             alpn: Vec::new(),
+            key_log: None,
         }
     }
 }

@@ -150,6 +150,27 @@ impl Connection {
         &self.common.negotiated
     }
 
+    /// TLS-Exporter(label, context, length) (RFC 8446 §7.5), once the
+    /// handshake has derived the exporter secret.
+    pub fn export_keying_material(
+        &self,
+        label: &[u8],
+        context: &[u8],
+        length: usize,
+    ) -> Result<Vec<u8>, Error> {
+        self.check()?;
+        let (Some(suite), Some(secret)) = (self.common.suite, self.common.exporter_master.as_ref())
+        else {
+            return Err(Error::ApiMisuse(
+                "keying material before the handshake completed",
+            ));
+        };
+        if length > 255 * suite.hash().output_len() {
+            return Err(Error::ApiMisuse("exporter output too long"));
+        }
+        Ok(super::key_schedule::export(suite.hash(), secret, label, context, length).to_vec())
+    }
+
     /// Sends close_notify; nothing more can be written.
     pub fn close(&mut self) {
         if self.error.is_none() {

@@ -232,6 +232,8 @@ impl ExpectClientHello {
         message: &RawMessage,
     ) -> Result<ServerState, Error> {
         let hello = ClientHello::decode(message.body())?;
+        common.client_random = hello.random;
+        common.key_log = self.config.key_log.clone();
         let choice = self.choose(&hello)?;
         if let Some(retry) = &self.retry {
             // RFC 8446 §4.1.2: the second ClientHello answers the HelloRetryRequest.
@@ -368,6 +370,8 @@ impl ExpectClientHello {
         }
         let schedule = KeySchedule::new(suite.hash(), None).into_handshake(Some(&shared));
         let (client_secret, server_secret) = schedule.traffic_secrets(&transcript.current());
+        common.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &client_secret);
+        common.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", &server_secret);
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
         common.negotiated.group = Some(choice.group);
@@ -417,6 +421,11 @@ impl ExpectClientHello {
         transcript.update(&common.send_message(HandshakeType::Finished, &verify_data)?);
         let master = schedule.into_master();
         let (client_app, server_app) = master.traffic_secrets(&transcript.current());
+        let exporter = master.exporter_master(&transcript.current());
+        common.log_secret("CLIENT_TRAFFIC_SECRET_0", &client_app);
+        common.log_secret("SERVER_TRAFFIC_SECRET_0", &server_app);
+        common.log_secret("EXPORTER_SECRET", &exporter);
+        common.exporter_master = Some(exporter);
         common.set_write_key(suite, &server_app);
         let expect_certificate = config.client_auth != ClientAuth::None;
         let next = Box::new(ServerHandshake {

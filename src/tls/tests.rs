@@ -303,6 +303,57 @@ fn key_updates_both_ways() {
 }
 
 #[test]
+fn both_sides_log_the_same_secrets_and_export_the_same_keys() {
+    use std::sync::Mutex;
+    let logger = |lines: Arc<Mutex<Vec<String>>>| -> crate::tls::config::KeyLog {
+        Arc::new(move |label: &str, random: &[u8], secret: &[u8]| {
+            lines
+                .lock()
+                .unwrap()
+                .push(format!("{label} {} {}", hex(random), hex(secret)));
+        })
+    };
+    let (client_lines, server_lines) = (
+        Arc::new(Mutex::new(Vec::new())),
+        Arc::new(Mutex::new(Vec::new())),
+    );
+    let client = ClientConfig {
+        key_log: Some(logger(client_lines.clone())),
+        ..client_config()
+    };
+    let server = ServerConfig {
+        key_log: Some(logger(server_lines.clone())),
+        ..server_config("ecdsa")
+    };
+    let (c, s) = connect(client, server);
+    let (mut a, mut b) = (
+        client_lines.lock().unwrap().clone(),
+        server_lines.lock().unwrap().clone(),
+    );
+    a.sort();
+    b.sort();
+    assert_eq!(a.len(), 5);
+    assert_eq!(a, b);
+    let ours = c
+        .export_keying_material(b"EXPERIMENTAL test", b"ctx", 32)
+        .unwrap();
+    assert_eq!(
+        ours,
+        s.export_keying_material(b"EXPERIMENTAL test", b"ctx", 32)
+            .unwrap()
+    );
+    assert_ne!(
+        ours,
+        c.export_keying_material(b"EXPERIMENTAL other", b"ctx", 32)
+            .unwrap()
+    );
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
 fn close_notify_is_reported() {
     let (mut c, mut s) = connect(client_config(), server_config("ecdsa"));
     c.close();

@@ -92,6 +92,10 @@ pub struct Negotiated {
     pub retried: bool,
 }
 
+/// A test's rewriting of outgoing handshake messages.
+#[cfg(test)]
+pub(crate) type Rewrite = Box<dyn FnMut(&mut Vec<u8>)>;
+
 /// A record read from the peer, after decryption.
 pub(crate) enum Inbound {
     /// Handshake bytes, now in the joiner.
@@ -135,6 +139,9 @@ pub(crate) struct Common {
     pub key_log: Option<super::config::KeyLog>,
     /// The exporter master secret, once the handshake derived it.
     pub exporter_master: Option<Secret>,
+    /// Tests rewrite outgoing handshake messages here (to send bad ones).
+    #[cfg(test)]
+    pub rewrite_outgoing: Option<Rewrite>,
 }
 
 impl Common {
@@ -162,6 +169,8 @@ impl Common {
             client_random: [0; 32],
             key_log: None,
             exporter_master: None,
+            #[cfg(test)]
+            rewrite_outgoing: None,
         }
     }
 
@@ -224,6 +233,14 @@ impl Common {
 
     /// Sends a framed handshake message, fragmented into records.
     pub fn send_handshake(&mut self, message: &[u8]) -> Result<(), Error> {
+        #[cfg(test)]
+        let rewritten = self.rewrite_outgoing.as_mut().map(|rewrite| {
+            let mut copy = message.to_vec();
+            rewrite(&mut copy);
+            copy
+        });
+        #[cfg(test)]
+        let message = rewritten.as_deref().unwrap_or(message);
         self.trace(true, message);
         // The first ClientHello goes in records versioned 0x0301 for old middleboxes.
         let version = if self.write_key.is_none() && self.side == Side::Client && !self.sent_ccs {
@@ -377,6 +394,14 @@ impl Common {
                 }
                 self.deframer.consume(span);
                 continue;
+            } else if self.read_key.is_some()
+                && !self.traffic
+                && header[0] == ContentType::Alert.to_u8()
+                && body.len() == 2
+            {
+                // A peer that failed before it had keys (a client rejecting our
+                // ServerHello) can only send its alert in the clear.
+                (ContentType::Alert, 2)
             } else if let Some(key) = self.read_key.as_mut() {
                 match key.open(&header, body) {
                     Ok(opened) => opened,

@@ -215,6 +215,12 @@ impl Connection {
         }
     }
 
+    /// The shared state, for tests that tamper with a connection.
+    #[cfg(test)]
+    pub(crate) fn common_mut(&mut self) -> &mut Common {
+        &mut self.common
+    }
+
     /// (Client) Whether a post-handshake CertificateRequest waits for an answer.
     pub fn has_certificate_request(&self) -> bool {
         matches!(self.state.as_ref(), Some(State::Client(ClientState::Traffic(t))) if t.has_request())

@@ -10,6 +10,8 @@ pub mod config;
 pub mod connection;
 pub mod error;
 pub mod key_schedule;
+#[cfg(test)]
+mod negative_tests;
 pub mod record;
 mod server;
 pub mod suites;

@@ -1,0 +1,355 @@
+//! Malformed and unexpected input, each with the alert RFC 8446 calls for.
+//! One side is made to send something bad (its outgoing handshake messages
+//! rewritten before framing and encryption); the other must fail with the
+//! right error, and the alert must reach the sender.
+
+use std::sync::Arc;
+
+use super::alert::AlertDescription as A;
+use super::codec::Reader;
+use super::codec::extensions::{Extensions, ext};
+use super::codec::handshake::{HandshakeType, frame};
+use super::codec::hello::{ClientHello, ServerHello};
+use super::config::{CertifiedKey, ClientConfig, ServerConfig};
+use super::connection::Connection;
+use super::error::Error;
+use crate::x509::pem;
+use crate::x509::verify::TrustStore;
+
+fn fixture(name: &str) -> Vec<u8> {
+    std::fs::read(format!(
+        "{}/tests/fixtures/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    ))
+    .unwrap()
+}
+
+fn certified(role: &str, kind: &str) -> Arc<CertifiedKey> {
+    Arc::new(CertifiedKey {
+        chain: pem::certificates(&fixture(&format!("{role}-{kind}.pem"))).unwrap(),
+        key: pem::private_key(&fixture(&format!("{role}-{kind}.key"))).unwrap(),
+    })
+}
+
+fn trust() -> Arc<TrustStore> {
+    Arc::new(
+        TrustStore::from_certificates(&pem::certificates(&fixture("ca.pem")).unwrap()).unwrap(),
+    )
+}
+
+fn pair(post_handshake_auth: bool) -> (Connection, Connection) {
+    let client = ClientConfig {
+        trust: Some(trust()),
+        post_handshake_auth,
+        ..ClientConfig::default()
+    };
+    let server = ServerConfig::new(certified("server", "ecdsa"));
+    (
+        Connection::client(Arc::new(client), Some("localhost")).unwrap(),
+        Connection::server(Arc::new(server)),
+    )
+}
+
+/// Runs the connections until one fails; returns which one (true: the client)
+/// and the error, after checking its alert reached the other side.
+fn first_failure(client: &mut Connection, server: &mut Connection) -> (bool, Error) {
+    for _ in 0..16 {
+        let to_server = client.take_tls();
+        if !to_server.is_empty() {
+            if let Err(e) = server.read_tls(&to_server) {
+                expect_alert_delivered(server, client, &e);
+                return (false, e);
+            }
+        }
+        let to_client = server.take_tls();
+        if !to_client.is_empty() {
+            if let Err(e) = client.read_tls(&to_client) {
+                expect_alert_delivered(client, server, &e);
+                return (true, e);
+            }
+        }
+        if to_server.is_empty() && to_client.is_empty() {
+            panic!("no failure: both sides settled");
+        }
+    }
+    panic!("no failure");
+}
+
+fn expect_alert_delivered(failed: &mut Connection, peer: &mut Connection, error: &Error) {
+    if let Some(alert) = error.alert() {
+        assert_eq!(
+            peer.read_tls(&failed.take_tls()),
+            Err(Error::AlertReceived(alert)),
+            "alert for {error}"
+        );
+    }
+}
+
+fn rewrite_client_hello(
+    conn: &mut Connection,
+    edit: impl Fn(&mut ClientHello) + 'static,
+) -> Vec<u8> {
+    // The hello is already queued: rebuild it from the wire bytes.
+    let queued = conn.take_tls();
+    let body = &queued[9..];
+    let mut hello = ClientHello::decode(body).unwrap();
+    edit(&mut hello);
+    let message = frame(HandshakeType::ClientHello, &hello.encode());
+    let mut record = vec![22, 3, 1];
+    record.extend_from_slice(&u16::try_from(message.len()).unwrap().to_be_bytes());
+    record.extend_from_slice(&message);
+    record
+}
+
+/// Rewrites the body of the first outgoing handshake message of type `ty`.
+fn rewrite(conn: &mut Connection, ty: HandshakeType, edit: impl Fn(&mut Vec<u8>) + 'static) {
+    let mut done = false;
+    conn.common_mut().rewrite_outgoing = Some(Box::new(move |message: &mut Vec<u8>| {
+        if !done && message.first() == Some(&ty.to_u8()) {
+            done = true;
+            let mut body = message[4..].to_vec();
+            edit(&mut body);
+            *message = frame(ty, &body);
+        }
+    }));
+}
+
+fn client_hello_case(edit: impl Fn(&mut ClientHello) + 'static, alert: A) {
+    let (mut c, mut s) = pair(false);
+    let bad = rewrite_client_hello(&mut c, edit);
+    let err = s.read_tls(&bad).unwrap_err();
+    assert_eq!(err.alert(), Some(alert), "{err}");
+}
+
+#[test]
+fn client_hello_errors_get_their_alerts() {
+    // Truncated: the extensions block cut short.
+    let (mut c, mut s) = pair(false);
+    let mut hello = c.take_tls();
+    let cut = hello.len() - 7;
+    hello.truncate(cut);
+    let len = u16::try_from(hello.len() - 5).unwrap().to_be_bytes();
+    hello[3..5].copy_from_slice(&len);
+    let inner = u32::try_from(hello.len() - 9).unwrap().to_be_bytes();
+    hello[6..9].copy_from_slice(&inner[1..]);
+    assert_eq!(
+        s.read_tls(&hello).unwrap_err().alert(),
+        Some(A::DecodeError)
+    );
+
+    client_hello_case(
+        |h| h.extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 3, 3]),
+        A::ProtocolVersion,
+    );
+    client_hello_case(|h| h.compression = vec![1], A::IllegalParameter);
+    client_hello_case(|h| h.cipher_suites = vec![0x009c], A::HandshakeFailure);
+    client_hello_case(
+        |h| {
+            let mut e = Extensions::new();
+            for ty in h
+                .extensions
+                .types()
+                .filter(|t| *t != ext::SIGNATURE_ALGORITHMS)
+                .collect::<Vec<_>>()
+            {
+                e.push(ty, h.extensions.get(ty).unwrap().to_vec());
+            }
+            h.extensions = e;
+        },
+        A::MissingExtension,
+    );
+    client_hello_case(
+        |h| {
+            h.extensions
+                .push(ext::SUPPORTED_GROUPS, vec![0, 2, 0x01, 0x00])
+        },
+        A::IllegalParameter,
+    );
+    client_hello_case(
+        |h| h.extensions.push(ext::POST_HANDSHAKE_AUTH, vec![1]),
+        A::DecodeError,
+    );
+    client_hello_case(
+        |h| {
+            // pre_shared_key, but not last.
+            let rest: Vec<(u16, Vec<u8>)> = h
+                .extensions
+                .types()
+                .map(|t| (t, h.extensions.get(t).unwrap().to_vec()))
+                .collect();
+            let mut e = Extensions::new();
+            e.push(ext::PRE_SHARED_KEY, vec![0, 0]);
+            for (t, b) in rest {
+                e.push(t, b);
+            }
+            h.extensions = e;
+        },
+        A::IllegalParameter,
+    );
+}
+
+#[test]
+fn duplicated_extensions_are_refused() {
+    let (mut c, mut s) = pair(false);
+    let mut hello = c.take_tls();
+    // Rename the first extension after supported_versions into a second supported_versions.
+    let body = &hello[9..];
+    let parsed = ClientHello::decode(body).unwrap();
+    let mut r = Reader::new(body);
+    r.take(2 + 32, "fixed").unwrap();
+    r.vec_u8("session").unwrap();
+    r.vec_u16("suites").unwrap();
+    r.vec_u8("compression").unwrap();
+    let ext_start = 9 + body.len() - r.rest().len() + 2;
+    assert_eq!(
+        u16::from_be_bytes([hello[ext_start], hello[ext_start + 1]]),
+        ext::SUPPORTED_VERSIONS
+    );
+    let second = ext_start
+        + 4
+        + parsed
+            .extensions
+            .get(ext::SUPPORTED_VERSIONS)
+            .unwrap()
+            .len();
+    hello[second..second + 2].copy_from_slice(&ext::SUPPORTED_VERSIONS.to_be_bytes());
+    assert_eq!(
+        s.read_tls(&hello).unwrap_err().alert(),
+        Some(A::DecodeError)
+    );
+}
+
+#[test]
+fn server_flight_errors_get_their_alerts() {
+    type Edit = fn(&mut Vec<u8>);
+    let cases: [(HandshakeType, Edit, A); 6] = [
+        // A bad signature in CertificateVerify.
+        (
+            HandshakeType::CertificateVerify,
+            |b| *b.last_mut().unwrap() ^= 1,
+            A::DecryptError,
+        ),
+        // A scheme we did not offer (rsa_pkcs1_sha256).
+        (
+            HandshakeType::CertificateVerify,
+            |b| b[..2].copy_from_slice(&[4, 1]),
+            A::IllegalParameter,
+        ),
+        // A wrong Finished.
+        (HandshakeType::Finished, |b| b[0] ^= 0x80, A::DecryptError),
+        // An empty server Certificate.
+        (
+            HandshakeType::Certificate,
+            |b| *b = vec![0, 0, 0, 0],
+            A::DecodeError,
+        ),
+        // A certificate that is not an X.509 certificate.
+        (
+            HandshakeType::Certificate,
+            |b| *b = vec![0, 0, 0, 8, 0, 0, 3, 1, 2, 3, 0, 0],
+            A::BadCertificate,
+        ),
+        // Extensions the client never asked for.
+        (
+            HandshakeType::EncryptedExtensions,
+            |b| *b = vec![0, 4, 0, 16, 0, 0],
+            A::UnsupportedExtension,
+        ),
+    ];
+    for (ty, edit, alert) in cases {
+        let (mut c, mut s) = pair(false);
+        rewrite(&mut s, ty, edit);
+        let (client_failed, err) = first_failure(&mut c, &mut s);
+        assert!(client_failed, "{ty:?}");
+        assert_eq!(err.alert(), Some(alert), "{ty:?}: {err}");
+    }
+}
+
+#[test]
+fn messages_out_of_order_are_unexpected() {
+    // The server's Certificate arrives where CertificateVerify is expected.
+    let (mut c, mut s) = pair(false);
+    s.common_mut().rewrite_outgoing = Some(Box::new(|m: &mut Vec<u8>| {
+        if m.first() == Some(&HandshakeType::CertificateVerify.to_u8()) {
+            m[0] = HandshakeType::Certificate.to_u8();
+        }
+    }));
+    let (client_failed, err) = first_failure(&mut c, &mut s);
+    assert!(client_failed);
+    assert_eq!(err.alert(), Some(A::UnexpectedMessage), "{err}");
+    // A ServerHello for a suite the client never offered.
+    let client = ClientConfig {
+        suites: vec![super::suites::CipherSuite::Aes128GcmSha256],
+        trust: Some(trust()),
+        ..ClientConfig::default()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(ServerConfig::new(certified("server", "ecdsa"))));
+    s.common_mut().rewrite_outgoing = Some(Box::new(|m: &mut Vec<u8>| {
+        if m.first() == Some(&HandshakeType::ServerHello.to_u8()) {
+            let mut sh = ServerHello::decode(&m[4..]).unwrap();
+            sh.cipher_suite = 0x1302;
+            *m = frame(HandshakeType::ServerHello, &sh.encode());
+        }
+    }));
+    let (client_failed, err) = first_failure(&mut c, &mut s);
+    assert!(client_failed);
+    assert_eq!(err.alert(), Some(A::IllegalParameter));
+}
+
+#[test]
+fn record_layer_errors_get_their_alerts() {
+    // A tampered protected record: bad_record_mac.
+    let (mut c, mut s) = pair(false);
+    s.read_tls(&c.take_tls()).unwrap();
+    let mut flight = s.take_tls();
+    let at = flight.len() - 3;
+    flight[at] ^= 1;
+    assert_eq!(
+        c.read_tls(&flight).unwrap_err().alert(),
+        Some(A::BadRecordMac)
+    );
+    // An oversized record: record_overflow.
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&[22, 3, 3, 0x48, 0x01]).unwrap_err().alert(),
+        Some(A::RecordOverflow)
+    );
+    // Application data before the handshake: unexpected_message.
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&[23, 3, 3, 0, 1, 0]).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    // A change_cipher_spec that is not the single byte 1.
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&[20, 3, 3, 0, 1, 2]).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    // An unknown content type.
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&[99, 3, 3, 0, 1, 0]).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+}
+
+#[test]
+fn post_handshake_request_without_advertisement_is_unexpected() {
+    let (mut c, mut s) = pair(false);
+    for _ in 0..4 {
+        s.read_tls(&c.take_tls()).unwrap();
+        c.read_tls(&s.take_tls()).unwrap();
+    }
+    assert!(!c.is_handshaking());
+    // Make the server believe the client offered it.
+    s.common_mut().negotiated.peer_offered_post_handshake_auth = true;
+    s.request_client_auth(false).unwrap();
+    let err = c.read_tls(&s.take_tls()).unwrap_err();
+    assert_eq!(err.alert(), Some(A::UnexpectedMessage));
+    assert_eq!(
+        s.read_tls(&c.take_tls()),
+        Err(Error::AlertReceived(A::UnexpectedMessage))
+    );
+}

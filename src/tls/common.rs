@@ -191,6 +191,16 @@ impl Common {
         std::mem::take(&mut self.outgoing)
     }
 
+    /// The bytes waiting to be sent, without taking them.
+    pub fn outgoing(&self) -> &[u8] {
+        &self.outgoing
+    }
+
+    /// Forgets the first `n` bytes waiting to be sent (the transport took them).
+    pub fn consume_outgoing(&mut self, n: usize) {
+        self.outgoing.drain(..n.min(self.outgoing.len()));
+    }
+
     /// Whether bytes wait to be sent.
     pub fn has_outgoing(&self) -> bool {
         !self.outgoing.is_empty()

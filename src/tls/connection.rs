@@ -98,6 +98,18 @@ impl Connection {
         self.common.take_outgoing()
     }
 
+    /// The bytes to send, left in place: send what the transport takes, then
+    /// `consume_tls` that many. Unlike `take_tls`, this reuses one buffer, so
+    /// the bulk data path allocates nothing per record.
+    pub fn pending_tls(&self) -> &[u8] {
+        self.common.outgoing()
+    }
+
+    /// Forgets `n` bytes of `pending_tls` that the transport accepted.
+    pub fn consume_tls(&mut self, n: usize) {
+        self.common.consume_outgoing(n);
+    }
+
     /// Whether bytes wait to be sent.
     pub fn wants_write(&self) -> bool {
         self.common.has_outgoing()

@@ -223,11 +223,7 @@ fn accept_server(listener: &TcpListener, config: ServerConfig) -> Tls {
 /// Our client against `openssl s_server -rev` for one suite, group and key type.
 fn client_against_s_server(suite: CipherSuite, group: KxGroup, kind: &str) {
     let port = free_port();
-    let group_name = match group {
-        KxGroup::X25519 => "X25519",
-        KxGroup::Secp256r1 => "P-256",
-        KxGroup::Secp384r1 => "P-384",
-    };
+    let group_name = openssl_group(group);
     let server = Peer::spawn(Command::new("openssl").args([
         "s_server",
         "-tls1_3",
@@ -335,6 +331,12 @@ fn our_client_answers_python_servers_post_handshake_auth() {
     if !available("python3", "--version") {
         return;
     }
+    for kind in ["rsa", "ecdsa", "ed25519"] {
+        client_answers_python_server(kind);
+    }
+}
+
+fn client_answers_python_server(kind: &str) {
     let port = free_port();
     let script = format!(
         r#"
@@ -358,8 +360,8 @@ with socket.create_server(("127.0.0.1", {port})) as srv:
             print("PEER", i, dict(x[0] for x in cert["subject"])["commonName"] if cert else None, data, flush=True)
         tls.sendall(b"bye\n")
 "#,
-        cert = fixture_path("server-ecdsa.pem"),
-        key = fixture_path("server-ecdsa.key"),
+        cert = fixture_path(&format!("server-{kind}.pem")),
+        key = fixture_path(&format!("server-{kind}.key")),
         ca = fixture_path("ca.pem"),
     );
     let server = Peer::spawn(Command::new("python3").args(["-c", &script]));
@@ -367,7 +369,7 @@ with socket.create_server(("127.0.0.1", {port})) as srv:
     let config = ClientConfig {
         trust: Some(trust()),
         post_handshake_auth: true,
-        certificate: Some(certified("client", "rsa")),
+        certificate: Some(certified("client", kind)),
         ..ClientConfig::default()
     };
     let mut tls = connect_client(port, config);
@@ -387,6 +389,12 @@ fn our_server_against_python_client_with_post_handshake_auth() {
     if !available("python3", "--version") {
         return;
     }
+    for kind in ["rsa", "ecdsa", "ed25519"] {
+        server_against_python_client(kind);
+    }
+}
+
+fn server_against_python_client(kind: &str) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let script = format!(
@@ -409,13 +417,13 @@ with socket.create_connection(("127.0.0.1", {port})) as raw:
         print("GOT", buf, flush=True)
 "#,
         ca = fixture_path("ca.pem"),
-        cert = fixture_path("client-ed25519.pem"),
-        key = fixture_path("client-ed25519.key"),
+        cert = fixture_path(&format!("client-{kind}.pem")),
+        key = fixture_path(&format!("client-{kind}.key")),
     );
     let client = Peer::spawn(Command::new("python3").args(["-c", &script]));
     let config = ServerConfig {
         client_trust: Some(trust()),
-        ..ServerConfig::new(certified("server", "rsa"))
+        ..ServerConfig::new(certified("server", kind))
     };
     let mut tls = accept_server(&listener, config);
     client.expect_line("VERSION TLSv1.3");
@@ -432,6 +440,63 @@ with socket.create_connection(("127.0.0.1", {port})) as raw:
     }
     tls.send(b"done\n");
     client.expect_line("GOT");
+}
+
+/// Every suite x group x server/client key type.
+fn matrix() -> Vec<(CipherSuite, KxGroup, &'static str)> {
+    let mut cases = Vec::new();
+    for suite in CipherSuite::ALL {
+        for group in [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1] {
+            for kind in ["rsa", "ecdsa", "ed25519"] {
+                cases.push((suite, group, kind));
+            }
+        }
+    }
+    cases
+}
+
+fn openssl_group(group: KxGroup) -> &'static str {
+    match group {
+        KxGroup::X25519 => "X25519",
+        KxGroup::Secp256r1 => "P-256",
+        KxGroup::Secp384r1 => "P-384",
+    }
+}
+
+#[test]
+fn our_server_against_openssl_s_client_for_every_suite_group_and_key() {
+    if !available("openssl", "version") {
+        return;
+    }
+    for (suite, group, kind) in matrix() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut client = Peer::spawn(Command::new("openssl").args([
+            "s_client",
+            "-tls1_3",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            "localhost",
+            "-CAfile",
+            &fixture_path("ca.pem"),
+            "-verify_return_error",
+            "-quiet",
+            "-ciphersuites",
+            suite.name(),
+            "-groups",
+            openssl_group(group),
+        ]));
+        let mut tls = accept_server(&listener, ServerConfig::new(certified("server", kind)));
+        assert_eq!(
+            (tls.conn.negotiated().suite, tls.conn.negotiated().group),
+            (Some(suite), Some(group))
+        );
+        client.send_stdin("matrix\n");
+        assert_eq!(tls.receive_until(b"\n"), b"matrix\n");
+        tls.send(b"ok\n");
+        client.expect_line("ok");
+    }
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -550,17 +615,7 @@ fn our_server_against_gnutls_cli_with_key_logs_and_post_handshake_auth() {
     }
     let dir = std::env::temp_dir().join(format!("stepup-gnutls-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    let cases = [
-        (CipherSuite::Aes128GcmSha256, KxGroup::X25519, "rsa"),
-        (CipherSuite::Aes256GcmSha384, KxGroup::Secp256r1, "ecdsa"),
-        (
-            CipherSuite::Chacha20Poly1305Sha256,
-            KxGroup::Secp384r1,
-            "ed25519",
-        ),
-        (CipherSuite::Aes256GcmSha384, KxGroup::X25519, "rsa"),
-        (CipherSuite::Aes128GcmSha256, KxGroup::Secp384r1, "ecdsa"),
-    ];
+    let cases = matrix();
     for (i, (suite, group, kind)) in cases.into_iter().enumerate() {
         let file = dir.join(format!("{i}.log"));
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
@@ -648,18 +703,7 @@ fn our_client_against_gnutls_serv_with_reauth() {
     }
     let dir = std::env::temp_dir().join(format!("stepup-gnutls-serv-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
-    for (i, (suite, group, kind)) in [
-        (CipherSuite::Aes128GcmSha256, KxGroup::Secp256r1, "ecdsa"),
-        (CipherSuite::Aes256GcmSha384, KxGroup::X25519, "rsa"),
-        (
-            CipherSuite::Chacha20Poly1305Sha256,
-            KxGroup::Secp384r1,
-            "ed25519",
-        ),
-    ]
-    .into_iter()
-    .enumerate()
-    {
+    for (i, (suite, group, kind)) in matrix().into_iter().enumerate() {
         let port = free_port();
         let file = dir.join(format!("{i}.log"));
         let _server = Peer::spawn(
@@ -703,4 +747,46 @@ fn our_client_against_gnutls_serv_with_reauth() {
         assert_same_secrets(&lines.lock().unwrap(), file.to_str().unwrap());
     }
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn our_client_answers_openssl_s_server_post_handshake_auth() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let port = free_port();
+    let mut server = Peer::spawn(Command::new("openssl").args([
+        "s_server",
+        "-tls1_3",
+        "-accept",
+        &format!("127.0.0.1:{port}"),
+        "-naccept",
+        "1",
+        "-cert",
+        &fixture_path("server-rsa.pem"),
+        "-key",
+        &fixture_path("server-rsa.key"),
+        "-verifyCAfile",
+        &fixture_path("ca.pem"),
+        "-verify_return_error",
+    ]));
+    server.expect_line("ACCEPT");
+    let config = ClientConfig {
+        trust: Some(trust()),
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ecdsa")),
+        ..ClientConfig::default()
+    };
+    let mut tls = connect_client(port, config);
+    tls.send(b"before\n");
+    server.expect_line("before");
+    // s_server's "c" command starts post-handshake authentication.
+    server.send_stdin("c\n");
+    tls.wait_event(|e| *e == Event::CertificateRequested);
+    tls.conn.answer_certificate_request(None).unwrap();
+    tls.send(b"after\n");
+    server.expect_line("after");
+    // s_server reports the verified client certificate on its next command.
+    server.send_stdin("hello client\n");
+    tls.receive_until(b"hello client\n");
 }

@@ -135,6 +135,10 @@ impl ClientState {
         if !config.alpn.is_empty() {
             extensions.push(ext::ALPN, extensions::alpn(&config.alpn));
         }
+        extensions.push(
+            ext::RECORD_SIZE_LIMIT,
+            config.record_size_limit.to_be_bytes().to_vec(),
+        );
         let hello = ClientHello {
             legacy_version: 0x0303,
             random: random_bytes()?,
@@ -163,7 +167,7 @@ impl ClientState {
         match (self, message.ty) {
             (Self::ExpectServerHello(s), T::ServerHello) => s.handle(common, &message),
             (Self::ExpectEncryptedExtensions(s), T::EncryptedExtensions) => {
-                s.encrypted_extensions(&message)
+                s.encrypted_extensions(common, &message)
             }
             (Self::ExpectCertificateOrRequest(s), T::CertificateRequest) => {
                 s.certificate_request(&message)
@@ -343,6 +347,7 @@ impl ExpectServerHello {
 impl ClientHandshake {
     fn encrypted_extensions(
         mut self: Box<Self>,
+        common: &mut Common,
         message: &RawMessage,
     ) -> Result<ClientState, Error> {
         let mut r = Reader::new(message.body());
@@ -356,6 +361,9 @@ impl ClientHandshake {
             allowed.push(ext::ALPN);
         }
         extensions.check_allowed(&allowed, true)?;
+        if let Some(body) = extensions.get(ext::RECORD_SIZE_LIMIT) {
+            common.apply_record_size_limit(body)?;
+        }
         if let Some(body) = extensions.get(ext::ALPN) {
             let chosen = extensions::read_alpn(body)?;
             let [protocol] = chosen.as_slice() else {

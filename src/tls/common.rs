@@ -139,6 +139,9 @@ pub(crate) struct Common {
     pub key_log: Option<super::config::KeyLog>,
     /// The exporter master secret, once the handshake derived it.
     pub exporter_master: Option<Secret>,
+    /// The most plaintext we put in one protected record (the peer's
+    /// record_size_limit less the content type byte, at most 2^14).
+    pub send_limit: usize,
     /// Tests rewrite outgoing handshake messages here (to send bad ones).
     #[cfg(test)]
     pub rewrite_outgoing: Option<Rewrite>,
@@ -169,6 +172,7 @@ impl Common {
             client_random: [0; 32],
             key_log: None,
             exporter_master: None,
+            send_limit: MAX_PLAINTEXT,
             #[cfg(test)]
             rewrite_outgoing: None,
         }
@@ -258,7 +262,12 @@ impl Common {
         } else {
             0x0303
         };
-        for chunk in message.chunks(MAX_PLAINTEXT) {
+        let limit = if self.write_key.is_some() {
+            self.send_limit
+        } else {
+            MAX_PLAINTEXT
+        };
+        for chunk in message.chunks(limit) {
             self.write_record(ContentType::Handshake, chunk, version)?;
         }
         Ok(())
@@ -285,6 +294,20 @@ impl Common {
     /// Reports a received handshake message to the tracer.
     pub fn trace_received(&mut self, message: &RawMessage) {
         self.trace(false, &message.bytes);
+    }
+
+    /// Applies the peer's record_size_limit (RFC 8449 §4: at least 64).
+    pub fn apply_record_size_limit(&mut self, body: &[u8]) -> Result<(), Error> {
+        let [hi, lo] = body else {
+            return Err(InvalidMessage::InvalidValue("record_size_limit").into());
+        };
+        let limit = usize::from(u16::from_be_bytes([*hi, *lo]));
+        if limit < 64 {
+            return Err(PeerMisbehaved::IllegalParameter("record_size_limit below 64").into());
+        }
+        // The limit counts the inner content type byte in TLS 1.3.
+        self.send_limit = (limit - 1).min(MAX_PLAINTEXT);
+        Ok(())
     }
 
     /// Sends the middlebox-compatibility change_cipher_spec, once.
@@ -345,7 +368,7 @@ impl Common {
     /// Sends application data (at most 2^14 bytes per record), updating our
     /// keys first when they near their usage limit.
     pub fn send_app_data(&mut self, data: &[u8]) -> Result<(), Error> {
-        for chunk in data.chunks(MAX_PLAINTEXT) {
+        for chunk in data.chunks(self.send_limit) {
             if self.write_key.as_ref().is_some_and(RecordKey::needs_update) {
                 self.send_key_update(false)?;
             }

@@ -62,6 +62,9 @@ pub struct ClientConfig {
     pub alpn: Vec<Vec<u8>>,
     /// Where secrets are logged, if anywhere.
     pub key_log: Option<KeyLog>,
+    /// The largest protected record we accept, advertised with
+    /// record_size_limit (RFC 8449): 64 to 16385.
+    pub record_size_limit: u16,
 }
 
 impl Default for ClientConfig {
@@ -75,9 +78,13 @@ impl Default for ClientConfig {
             post_handshake_auth: false,
             alpn: Vec::new(),
             key_log: None,
+            record_size_limit: MAX_RECORD_SIZE_LIMIT,
         }
     }
 }
+
+/// The largest record_size_limit in TLS 1.3: 2^14 plus the content type byte.
+pub const MAX_RECORD_SIZE_LIMIT: u16 = 16385;
 
 /// Server configuration.
 pub struct ServerConfig {
@@ -98,6 +105,9 @@ pub struct ServerConfig {
     pub alpn: Vec<Vec<u8>>,
     /// Where secrets are logged, if anywhere.
     pub key_log: Option<KeyLog>,
+    /// The largest protected record we accept, announced to clients that
+    /// send record_size_limit: 64 to 16385.
+    pub record_size_limit: u16,
 }
 
 impl ServerConfig {
@@ -112,6 +122,7 @@ impl ServerConfig {
             verify: VerifyPolicy::Enforce,
             alpn: Vec::new(),
             key_log: None,
+            record_size_limit: MAX_RECORD_SIZE_LIMIT,
         }
     }
 }

@@ -383,6 +383,14 @@ impl ExpectClientHello {
         if let Some(protocol) = &choice.alpn {
             ee.push(ext::ALPN, extensions::alpn(std::slice::from_ref(protocol)));
         }
+        if let Some(limit) = hello.extensions.get(ext::RECORD_SIZE_LIMIT) {
+            // RFC 8449: announce ours only to a client that announced one.
+            common.apply_record_size_limit(limit)?;
+            ee.push(
+                ext::RECORD_SIZE_LIMIT,
+                config.record_size_limit.to_be_bytes().to_vec(),
+            );
+        }
         let mut body = Vec::new();
         ee.encode(&mut body);
         transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);

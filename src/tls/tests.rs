@@ -354,6 +354,42 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[test]
+fn records_respect_the_peers_record_size_limit() {
+    let client = ClientConfig {
+        record_size_limit: 256,
+        ..client_config()
+    };
+    let server = ServerConfig {
+        record_size_limit: 1000,
+        ..server_config("ecdsa")
+    };
+    let (mut c, mut s) = connect(client, server);
+    s.write(&[7u8; 2000]).unwrap();
+    let wire = s.take_tls();
+    // Every protected record: 5-byte header, at most 255 bytes of data, the type byte, a 16-byte tag.
+    let mut at = 0;
+    let mut records = 0;
+    while at < wire.len() {
+        let len = usize::from(u16::from_be_bytes([wire[at + 3], wire[at + 4]]));
+        assert!(len <= 255 + 1 + 16, "record of {len} bytes");
+        at += 5 + len;
+        records += 1;
+    }
+    assert!(records >= 8);
+    c.read_tls(&wire).unwrap();
+    let mut buf = [0u8; 4000];
+    assert_eq!(c.read(&mut buf), 2000);
+    // And the client honours the server's 1000.
+    c.write(&[1u8; 3000]).unwrap();
+    let wire = c.take_tls();
+    assert!(
+        wire.len() > 3000 + 3 * (5 + 17),
+        "split into at least four records"
+    );
+    s.read_tls(&wire).unwrap();
+}
+
+#[test]
 fn close_notify_is_reported() {
     let (mut c, mut s) = connect(client_config(), server_config("ecdsa"));
     c.close();

@@ -122,7 +122,17 @@ impl Engine {
         // The flows come from the session itself; these stand in until it is loaded.
         let mut flows = FlowSet::new();
         flows.add_flow(vec![stage.clone()])?;
-        self.settle(&flows, request, &session_id, &auth, Mode::Fallback)
+        let mut outcome = self.settle(&flows, request, &session_id, &auth, Mode::Fallback)?;
+        // Fallback pages read `completed` from every answer (Telodendria's does).
+        if let Outcome::Respond(Response {
+            body: serde_json::Value::Object(body),
+            ..
+        }) = &mut outcome
+        {
+            body.entry("completed")
+                .or_insert_with(|| serde_json::Value::Array(Vec::new()));
+        }
+        Ok(outcome)
     }
 
     /// Decides and stores one attempt, again while other requests race it.

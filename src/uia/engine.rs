@@ -231,13 +231,18 @@ pub(super) fn completion(session: &Session, flow: &[StageKind], replayed: bool) 
     }
 }
 
-/// SHA-256 over the method, path and body, each length-prefixed.
+/// SHA-256 over the method, path and body, each length-prefixed; the body
+/// without its secret fields, so that a stored fingerprint cannot confirm a
+/// guessed password. A repeat that differs only in secrets counts as the
+/// same request: it is reported as a replay, which never performs the
+/// operation again.
 pub(super) fn request_fingerprint(request: &Request<'_>) -> [u8; 32] {
+    let body = super::request::without_secrets(request.body);
     let mut ctx = digest::Context::new(&digest::SHA256);
     for part in [
         request.method.as_bytes(),
         request.path.as_bytes(),
-        request.body,
+        body.as_slice(),
     ] {
         ctx.update(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
         ctx.update(part);

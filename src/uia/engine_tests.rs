@@ -656,6 +656,29 @@ fn a_flow_finished_through_the_fallback_completes_on_the_next_endpoint_request()
 }
 
 #[test]
+fn fallback_answers_always_carry_completed() {
+    let h = harness();
+    let unknown = json!({"auth": {"session": "no-such-session"}});
+    let (status, body) = respond(fallback(&h, StageKind::Terms, &unknown));
+    assert_eq!((status, body["completed"].clone()), (400, json!([])));
+}
+
+#[test]
+fn a_repeat_differing_only_in_secrets_is_a_replay_not_a_new_operation() {
+    let h = harness();
+    let flows = password_flows();
+    let alice = Some("@alice:example.org");
+    let session = start(&h, &flows, DELETE, alice);
+    let right = json!({"devices": ["A"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "correct horse"}});
+    assert!(!done(call(&h, &flows, "POST", DELETE, &right, alice)).replayed);
+    let other_secret = json!({"devices": ["A"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "guess"}});
+    assert!(done(call(&h, &flows, "POST", DELETE, &other_secret, alice)).replayed);
+    let other_devices = json!({"devices": ["B"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "correct horse"}});
+    let (status, _) = respond(call(&h, &flows, "POST", DELETE, &other_devices, alice));
+    assert_eq!(status, 403);
+}
+
+#[test]
 fn fallback_refuses_stages_outside_the_sessions_flows_and_other_users() {
     let h = harness();
     let alice = Some("@alice:example.org");

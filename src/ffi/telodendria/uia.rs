@@ -365,6 +365,12 @@ pub unsafe extern "C" fn UiaComplete(
             };
             match outcome {
                 Outcome::Respond(r) => respond(context, response, c_int::from(r.status), &r.body),
+                // Telodendria cannot tell a replay from a first completion and
+                // would perform the operation again: refuse it.
+                Outcome::Done(done) if done.replayed => {
+                    let refusal = serde_json::json!({"errcode": "M_FORBIDDEN", "error": "The UIA session has already been used"});
+                    respond(context, response, 403, &refusal)
+                }
                 Outcome::Done(done) => {
                     name_session(request, &done.session)?;
                     cy::HttpResponseStatus(context, HTTP_OK);

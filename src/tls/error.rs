@@ -102,7 +102,12 @@ impl Error {
                     AlertDescription::BadCertificate
                 }
                 CertificateError::UnknownIssuer => AlertDescription::UnknownCa,
-                CertificateError::Expired => AlertDescription::CertificateExpired,
+                CertificateError::Expired | CertificateError::NotYetValid => {
+                    AlertDescription::CertificateExpired
+                }
+                CertificateError::NameMismatch | CertificateError::BadSignature => {
+                    AlertDescription::BadCertificate
+                }
             },
             Self::BadRecordMac => AlertDescription::BadRecordMac,
             Self::RecordOverflow => AlertDescription::RecordOverflow,

@@ -14,9 +14,18 @@ pub enum CertificateError {
     /// It does not chain to a trust anchor.
     #[error("unknown issuer")]
     UnknownIssuer,
-    /// It is outside its validity period.
-    #[error("expired or not yet valid")]
+    /// Its validity period has ended.
+    #[error("expired")]
     Expired,
+    /// Its validity period has not begun.
+    #[error("not yet valid")]
+    NotYetValid,
+    /// It does not name the server that was asked for.
+    #[error("does not match the expected name")]
+    NameMismatch,
+    /// A signature in the chain does not verify.
+    #[error("bad signature in the chain")]
+    BadSignature,
     /// The host's own check refused it.
     #[error("rejected by the application")]
     Rejected,

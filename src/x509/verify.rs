@@ -168,7 +168,7 @@ mod tests {
     #[test]
     fn verifies_server_and_client_chains_of_every_key_type() {
         let store = store();
-        for kind in ["rsa", "ecdsa", "ed25519"] {
+        for kind in ["rsa", "ecdsa", "ed25519", "p384"] {
             let server = pem::certificates(&fixture(&format!("server-{kind}.pem"))).unwrap();
             store
                 .verify(&server, Role::Server, Some("localhost"), NOW)
@@ -178,6 +178,10 @@ mod tests {
                 .unwrap();
             let client = pem::certificates(&fixture(&format!("client-{kind}.pem"))).unwrap();
             store.verify(&client, Role::Client, None, NOW).unwrap();
+            let key = pem::private_key(&fixture(&format!("client-{kind}.key"))).unwrap();
+            let scheme = key.schemes()[0];
+            let sig = key.sign(scheme, b"t").unwrap();
+            assert!(verify_signature(&client[0], scheme, b"t", &sig), "{kind}");
         }
     }
 

@@ -39,7 +39,7 @@ const HEADERS: &[Header] = &[
             "src/ffi/gnutls/mod.rs",
         ],
         exclude: &[],
-        preamble: "",
+        preamble: GNUTLS_PREAMBLE,
     },
     Header {
         path: "stepup/uia.h",
@@ -72,6 +72,12 @@ const HEADERS: &[Header] = &[
         preamble: TELODENDRIA_PREAMBLE,
     },
 ];
+
+/// GnuTLS's function-like macros (cbindgen writes no macros with arguments).
+const GNUTLS_PREAMBLE: &str = "
+/* GnuTLS's convenience macros. */
+#define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
+";
 
 /// Telodendria's and Cytoplasm's types, opaque here. Each is declared only
 /// if the project's own header has not been included (its guard), so this

@@ -32,13 +32,13 @@ fi
 valgrind_cmd=()
 if command -v valgrind >/dev/null; then
   valgrind_cmd=(valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite
-                --show-leak-kinds=definite)
+                --show-leak-kinds=definite --suppressions=c-tests/valgrind.supp)
 else
   echo "!!! SKIPPED: memory checking. valgrind is not installed, so the C tests run without it."
   echo "!!! .ci/run installs valgrind; install it to get invalid-access and leak checks."
 fi
 
-cflags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1)
+cflags=(-std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1 -DFIXTURES="\"$root/tests/fixtures\"")
 native_libs=(-lgcc_s -lutil -lrt -lpthread -lm -ldl -lc)
 
 # Functions (from the compiler's own listing of the declarations) and
@@ -140,7 +140,7 @@ vg_clean() {
   echo "     exit status $status"; sed 's/^/     /' "$out/logs/$log.vg" "$out/logs/$log.err" 2>/dev/null | head -30
   return 1
 }
-for t in diff_errors; do
+for t in diff_errors diff_reauth; do
   if ! build system "$t"; then fail "$t-system builds"; continue; fi
   run "$t-system" -- "$out/$t-system"; check "$t-system runs" vg_clean $? "$t-system"
   [ -s "$out/logs/$t-system.out" ] || fail "$t-system printed nothing"

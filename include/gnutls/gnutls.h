@@ -10,6 +10,9 @@
 
 #define GNUTLS_VERSION "3.7.9"
 
+/* GnuTLS's convenience macros. */
+#define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
+
 
 /**
  * Major number of `GNUTLS_VERSION`.
@@ -1087,10 +1090,186 @@
 #define GNUTLS_RND_KEY 2
 
 /**
+ * `gnutls_init` flag: a server.
+ */
+#define GNUTLS_SERVER 1
+
+/**
+ * `gnutls_init` flag: a client.
+ */
+#define GNUTLS_CLIENT (1 << 1)
+
+/**
+ * `gnutls_init` flag: the transport is non-blocking.
+ */
+#define GNUTLS_NONBLOCK (1 << 3)
+
+/**
+ * `gnutls_init` flag: send a certificate even if it does not fit the request.
+ */
+#define GNUTLS_FORCE_CLIENT_CERT (1 << 9)
+
+/**
+ * `gnutls_init` flag: no session tickets.
+ */
+#define GNUTLS_NO_TICKETS (1 << 10)
+
+/**
+ * `gnutls_init` flag: send the top key share.
+ */
+#define GNUTLS_KEY_SHARE_TOP (1 << 11)
+
+/**
+ * `gnutls_init` flag: send the top two key shares.
+ */
+#define GNUTLS_KEY_SHARE_TOP2 (1 << 12)
+
+/**
+ * `gnutls_init` flag: send the top three key shares.
+ */
+#define GNUTLS_KEY_SHARE_TOP3 (1 << 13)
+
+/**
+ * `gnutls_init` flag: offer post-handshake authentication (client).
+ */
+#define GNUTLS_POST_HANDSHAKE_AUTH (1 << 14)
+
+/**
+ * `gnutls_init` flag: early start.
+ */
+#define GNUTLS_ENABLE_EARLY_START (1 << 17)
+
+/**
+ * `gnutls_init` flag: answer re-authentication inside `gnutls_record_recv` (client).
+ */
+#define GNUTLS_AUTO_REAUTH (1 << 19)
+
+/**
+ * `gnutls_init` flag: do not send tickets automatically.
+ */
+#define GNUTLS_NO_AUTO_SEND_TICKET (1 << 21)
+
+/**
+ * Session flag: the peer offered post-handshake authentication.
+ */
+#define GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH (1 << 8)
+
+/**
+ * Session flag: early start.
+ */
+#define GNUTLS_SFLAGS_EARLY_START (1 << 9)
+
+/**
+ * Session flag: the client requested OCSP.
+ */
+#define GNUTLS_SFLAGS_CLI_REQUESTED_OCSP (1 << 11)
+
+/**
+ * `gnutls_certificate_verify_peers2` status: not trusted.
+ */
+#define GNUTLS_CERT_INVALID (1 << 1)
+
+/**
+ * Status: an algorithm in the chain is insecure.
+ */
+#define GNUTLS_CERT_INSECURE_ALGORITHM (1 << 8)
+
+/**
+ * Certificate credentials (opaque).
+ */
+typedef struct gnutls_certificate_credentials_st gnutls_certificate_credentials_st;
+
+/**
+ * A TLS session (opaque).
+ */
+typedef struct gnutls_session_int gnutls_session_int;
+
+/**
+ * A certificate credentials handle.
+ */
+typedef gnutls_certificate_credentials_st *gnutls_certificate_credentials_t;
+
+/**
+ * The encoding of certificates and keys.
+ */
+typedef int gnutls_x509_crt_fmt_t;
+
+/**
+ * A block of bytes: `data` holds `size` bytes.
+ */
+typedef struct {
+    /**
+     * The bytes.
+     */
+    unsigned char *data;
+    /**
+     * How many.
+     */
+    unsigned int size;
+} gnutls_datum_t;
+
+/**
+ * A session handle.
+ */
+typedef gnutls_session_int *gnutls_session_t;
+
+/**
+ * Which credentials `gnutls_credentials_set` installs.
+ */
+typedef int gnutls_credentials_type_t;
+
+/**
  * The strength of random data asked of `gnutls_rnd`: one of the
  * `GNUTLS_RND_*` values.
  */
 typedef int gnutls_rnd_level_t;
+
+/**
+ * A transport pointer: handed unchanged to the push/pull callbacks.
+ */
+typedef void *gnutls_transport_ptr_t;
+
+/**
+ * Sends `size` bytes from `data`; returns how many were sent, or -1 with
+ * the error set by `gnutls_transport_set_errno` (EAGAIN, EINTR) or errno.
+ */
+typedef ssize_t (*gnutls_push_func)(gnutls_transport_ptr_t ptr, const void *data, size_t size);
+
+/**
+ * Receives up to `size` bytes into `data`; returns how many, 0 at end of
+ * stream, or -1 with the error as for the push function.
+ */
+typedef ssize_t (*gnutls_pull_func)(gnutls_transport_ptr_t ptr, void *data, size_t size);
+
+/**
+ * Waits up to `ms` milliseconds for data; returns >0 when data is ready.
+ */
+typedef int (*gnutls_pull_timeout_func)(gnutls_transport_ptr_t ptr, unsigned int ms);
+
+/**
+ * How `gnutls_bye` closes.
+ */
+typedef int gnutls_close_request_t;
+
+/**
+ * What a server asks of a client's certificate.
+ */
+typedef int gnutls_certificate_request_t;
+
+/**
+ * The type of a server name.
+ */
+typedef int gnutls_server_name_type_t;
+
+/**
+ * A protocol version.
+ */
+typedef int gnutls_protocol_t;
+
+/**
+ * A cipher.
+ */
+typedef int gnutls_cipher_algorithm_t;
 
 /**
  * The type of `gnutls_malloc`.
@@ -1101,6 +1280,96 @@ typedef void *(*gnutls_alloc_function)(size_t size);
  * The type of `gnutls_free`.
  */
 typedef void (*gnutls_free_function)(void *ptr);
+
+/**
+ * Certificate credentials.
+ */
+#define GNUTLS_CRD_CERTIFICATE 1
+
+/**
+ * Anonymous credentials (not supported by stepup).
+ */
+#define GNUTLS_CRD_ANON 2
+
+/**
+ * SRP credentials (not supported by stepup).
+ */
+#define GNUTLS_CRD_SRP 3
+
+/**
+ * PSK credentials (not supported yet).
+ */
+#define GNUTLS_CRD_PSK 4
+
+/**
+ * DER.
+ */
+#define GNUTLS_X509_FMT_DER 0
+
+/**
+ * PEM.
+ */
+#define GNUTLS_X509_FMT_PEM 1
+
+/**
+ * Do not ask.
+ */
+#define GNUTLS_CERT_IGNORE 0
+
+/**
+ * Ask; a client without one may continue.
+ */
+#define GNUTLS_CERT_REQUEST 1
+
+/**
+ * Ask; a client without one fails.
+ */
+#define GNUTLS_CERT_REQUIRE 2
+
+/**
+ * Send close_notify and wait for the peer's.
+ */
+#define GNUTLS_SHUT_RDWR 0
+
+/**
+ * Send close_notify only.
+ */
+#define GNUTLS_SHUT_WR 1
+
+/**
+ * A DNS host name.
+ */
+#define GNUTLS_NAME_DNS 1
+
+/**
+ * TLS 1.2.
+ */
+#define GNUTLS_TLS1_2 4
+
+/**
+ * TLS 1.3.
+ */
+#define GNUTLS_TLS1_3 5
+
+/**
+ * The highest TLS version.
+ */
+#define GNUTLS_TLS_VERSION_MAX 5
+
+/**
+ * AES-128-GCM.
+ */
+#define GNUTLS_CIPHER_AES_128_GCM 10
+
+/**
+ * AES-256-GCM.
+ */
+#define GNUTLS_CIPHER_AES_256_GCM 11
+
+/**
+ * ChaCha20-Poly1305.
+ */
+#define GNUTLS_CIPHER_CHACHA20_POLY1305 23
 
 #ifdef __cplusplus
 extern "C" {
@@ -1120,6 +1389,108 @@ extern gnutls_free_function gnutls_free;
  * Duplicates a string into memory to be released with `gnutls_free`.
  */
 extern char *(*gnutls_strdup)(const char *s);
+
+/**
+ * Allocates empty certificate credentials. Writes them to `*res` (free
+ * with `gnutls_certificate_free_credentials` after the sessions using them)
+ * and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `res`.
+ *
+ * # Safety
+ * `res` is NULL or valid for a pointer write.
+ */
+int gnutls_certificate_allocate_credentials(gnutls_certificate_credentials_t *res);
+
+/**
+ * Frees credentials. Sessions that still use them keep working (they hold
+ * their own reference). NULL is ignored.
+ *
+ * # Safety
+ * `sc` is NULL or credentials from this library, not used again.
+ */
+void gnutls_certificate_free_credentials(gnutls_certificate_credentials_t sc);
+
+/**
+ * Adds a certificate chain and its private key from files (`type`
+ * `GNUTLS_X509_FMT_PEM` or `GNUTLS_X509_FMT_DER`). Encrypted keys
+ * (`pass`) are not supported. Returns 0, `GNUTLS_E_FILE_ERROR`,
+ * `GNUTLS_E_BASE64_DECODING_ERROR`, or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `res` is live; the file names are NUL-terminated.
+ */
+int gnutls_certificate_set_x509_key_file2(gnutls_certificate_credentials_t res,
+                                          const char *certfile,
+                                          const char *keyfile,
+                                          gnutls_x509_crt_fmt_t type,
+                                          const char *pass,
+                                          unsigned int flags);
+
+/**
+ * Adds a certificate chain and its private key from memory. Returns as
+ * `gnutls_certificate_set_x509_key_file2`.
+ *
+ * # Safety
+ * `res` is live; the datums hold their sizes.
+ */
+int gnutls_certificate_set_x509_key_mem2(gnutls_certificate_credentials_t res,
+                                         const gnutls_datum_t *cert,
+                                         const gnutls_datum_t *key,
+                                         gnutls_x509_crt_fmt_t type,
+                                         const char *pass,
+                                         unsigned int flags);
+
+/**
+ * Adds trust anchors (CA certificates) from memory. Returns the number of
+ * certificates added, or a negative code.
+ *
+ * # Safety
+ * `res` is live; `ca` holds its size.
+ */
+int gnutls_certificate_set_x509_trust_mem(gnutls_certificate_credentials_t res,
+                                          const gnutls_datum_t *ca,
+                                          gnutls_x509_crt_fmt_t type);
+
+/**
+ * Adds trust anchors from a file. Returns the number of certificates
+ * added, or a negative code (`GNUTLS_E_FILE_ERROR`, ...).
+ *
+ * # Safety
+ * `cred` is live; `cafile` is NUL-terminated.
+ */
+int gnutls_certificate_set_x509_trust_file(gnutls_certificate_credentials_t cred,
+                                           const char *cafile,
+                                           gnutls_x509_crt_fmt_t type);
+
+/**
+ * Sets credentials on a session. Only `GNUTLS_CRD_CERTIFICATE` is
+ * supported; other types return `GNUTLS_E_INVALID_REQUEST`. The session
+ * keeps its own reference. Returns 0 or a negative code.
+ *
+ * # Safety
+ * `session` is live; `cred` is credentials of `type`.
+ */
+int gnutls_credentials_set(gnutls_session_t session, gnutls_credentials_type_t type, void *cred);
+
+/**
+ * Sets the default priority ("NORMAL"). Returns 0.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_set_default_priority(gnutls_session_t session);
+
+/**
+ * Sets the priority from a GnuTLS priority string (NULL: the default).
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` with `*err_pos` (if not NULL)
+ * pointing at the element that was refused.
+ *
+ * # Safety
+ * `session` is live; `priorities` is NULL or NUL-terminated; `err_pos` is
+ * NULL or writable.
+ */
+int gnutls_priority_set_direct(gnutls_session_t session,
+                               const char *priorities,
+                               const char **err_pos);
 
 /**
  * Returns a description of the GnuTLS error code `error`, or
@@ -1191,6 +1562,276 @@ void gnutls_global_deinit(void);
  * `data` is NULL or valid for writes of `len` bytes.
  */
 int gnutls_rnd(gnutls_rnd_level_t level, void *data, size_t len);
+
+/**
+ * Creates a session. `flags` holds `GNUTLS_SERVER` or `GNUTLS_CLIENT`, and
+ * optionally `GNUTLS_POST_HANDSHAKE_AUTH` (client: offer post-handshake
+ * authentication), `GNUTLS_AUTO_REAUTH` (client: answer it inside
+ * `gnutls_record_recv`) and others GnuTLS defines.
+ *
+ * On success writes the session to `*session` (free it with
+ * `gnutls_deinit`) and returns 0; returns `GNUTLS_E_INVALID_REQUEST` for a
+ * NULL `session` or neither/both of server and client.
+ *
+ * # Safety
+ * `session` is NULL or valid for a pointer write.
+ */
+int gnutls_init(gnutls_session_t *session, unsigned int flags);
+
+/**
+ * Frees a session and everything it owns (not its credentials, which
+ * the caller frees after every session using them). NULL is ignored.
+ *
+ * # Safety
+ * `session` is NULL or a session from `gnutls_init`, not used again.
+ */
+void gnutls_deinit(gnutls_session_t session);
+
+/**
+ * Sets the file descriptors the session reads from (`r`) and writes to
+ * (`s`), replacing any push/pull functions.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_int2(gnutls_session_t session, int r, int s);
+
+/**
+ * The file descriptor set with `gnutls_transport_set_int2` (the receiving
+ * one), or -1.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_transport_get_int(gnutls_session_t session);
+
+/**
+ * Sets the pointer handed to the push and pull functions.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_ptr(gnutls_session_t session, gnutls_transport_ptr_t ptr);
+
+/**
+ * Sets the function that sends data (instead of a file descriptor).
+ *
+ * # Safety
+ * `session` is NULL or a live session; `push` is safe to call with the
+ * transport pointer.
+ */
+void gnutls_transport_set_push_function(gnutls_session_t session, gnutls_push_func push);
+
+/**
+ * Sets the function that receives data (instead of a file descriptor).
+ *
+ * # Safety
+ * As for `gnutls_transport_set_push_function`.
+ */
+void gnutls_transport_set_pull_function(gnutls_session_t session, gnutls_pull_func pull);
+
+/**
+ * Sets the function that waits for data. stepup reads only when asked and
+ * never waits, so the function is accepted and not called.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_pull_timeout_function(gnutls_session_t session,
+                                                gnutls_pull_timeout_func func);
+
+/**
+ * From inside a push or pull function: the error of its -1 return
+ * (EAGAIN, EINTR, or another errno).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_errno(gnutls_session_t session, int err);
+
+/**
+ * Runs the handshake. Returns 0 when it is complete; `GNUTLS_E_AGAIN` or
+ * `GNUTLS_E_INTERRUPTED` when the transport would block or was
+ * interrupted (call again; `gnutls_record_get_direction` tells which way);
+ * otherwise a fatal negative code (the session must be closed).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_handshake(gnutls_session_t session);
+
+/**
+ * Sends `data_size` bytes of `data` (at most 16384 per call). Returns the
+ * number of bytes sent; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED`: call again
+ * with the same arguments (or NULL and 0); another negative code is fatal.
+ *
+ * # Safety
+ * `session` is NULL or live; `data` is valid for `data_size` bytes.
+ */
+ssize_t gnutls_record_send(gnutls_session_t session, const void *data, size_t data_size);
+
+/**
+ * Receives up to `data_size` bytes into `data`. Returns the number of
+ * bytes received, 0 when the peer closed the session (close_notify),
+ * `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again),
+ * `GNUTLS_E_REAUTH_REQUEST` (client: the server asks for a certificate;
+ * call `gnutls_reauth`), or another, fatal, negative code.
+ *
+ * # Safety
+ * `session` is NULL or live; `data` is valid for writes of `data_size` bytes.
+ */
+ssize_t gnutls_record_recv(gnutls_session_t session, void *data, size_t data_size);
+
+/**
+ * 0 if the last `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` happened while
+ * reading, 1 while writing.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_record_get_direction(gnutls_session_t session);
+
+/**
+ * The number of received bytes waiting to be read with `gnutls_record_recv`
+ * (0 for a NULL session).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+size_t gnutls_record_check_pending(gnutls_session_t session);
+
+/**
+ * Ends the session: sends close_notify, and with `GNUTLS_SHUT_RDWR` waits
+ * for the peer's. Returns 0, `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call
+ * again), or a negative code.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_bye(gnutls_session_t session, gnutls_close_request_t how);
+
+/**
+ * Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
+ *
+ * On a server it asks the client for a certificate (as set with
+ * `gnutls_certificate_server_set_request`: REQUEST or REQUIRE) and waits for
+ * the answer. Returns 0 when the client authenticated (or, with REQUEST,
+ * declined); `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again to resume);
+ * `GNUTLS_E_GOT_APPLICATION_DATA` when data arrived before the client's
+ * certificate (read it with `gnutls_record_recv`, then call again);
+ * `GNUTLS_E_CERTIFICATE_REQUIRED` when REQUIRE got no certificate; and
+ * `GNUTLS_E_INVALID_REQUEST` when `flags` is not 0, the client did not offer
+ * post-handshake authentication, no request mode or no certificate
+ * credentials were set, or the handshake is not complete (nothing is sent).
+ *
+ * On a client, after `gnutls_record_recv` returned `GNUTLS_E_REAUTH_REQUEST`,
+ * it answers with the credentials' certificate (or an empty one). Returns 0,
+ * `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED`, or a negative code.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_reauth(gnutls_session_t session, unsigned int flags);
+
+/**
+ * (Server) Whether to ask clients for certificates, in the handshake and
+ * for `gnutls_reauth`: `GNUTLS_CERT_IGNORE`, `GNUTLS_CERT_REQUEST` or
+ * `GNUTLS_CERT_REQUIRE`. Other values are ignored.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_certificate_server_set_request(gnutls_session_t session,
+                                           gnutls_certificate_request_t req);
+
+/**
+ * The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
+ * post-handshake authentication is possible (the client offered it).
+ * Returns 0 for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+unsigned int gnutls_session_get_flags(gnutls_session_t session);
+
+/**
+ * Stores a pointer for the application (`gnutls_session_get_ptr`).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_session_set_ptr(gnutls_session_t session, void *ptr);
+
+/**
+ * The pointer stored with `gnutls_session_set_ptr` (NULL if none).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void *gnutls_session_get_ptr(gnutls_session_t session);
+
+/**
+ * (Client) Sets the server name to send (SNI) and to verify against.
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` for another type or a bad name.
+ *
+ * # Safety
+ * `session` is NULL or live; `name` holds `name_length` bytes.
+ */
+int gnutls_server_name_set(gnutls_session_t session,
+                           gnutls_server_name_type_t type,
+                           const void *name,
+                           size_t name_length);
+
+/**
+ * Makes the handshake verify the peer's certificate against the
+ * credentials' trust anchors (and `hostname`, if not NULL), failing with
+ * `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR` otherwise.
+ *
+ * # Safety
+ * `session` is NULL or live; `hostname` is NULL or NUL-terminated.
+ */
+void gnutls_session_set_verify_cert(gnutls_session_t session,
+                                    const char *hostname,
+                                    unsigned int flags);
+
+/**
+ * Verifies the peer's certificate against the credentials' trust anchors
+ * and writes the status bits to `*status` (0 when trusted). Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments. Without a peer certificate
+ * the status is `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`.
+ *
+ * # Safety
+ * `session` is NULL or live; `status` is NULL or writable.
+ */
+int gnutls_certificate_verify_peers2(gnutls_session_t session, unsigned int *status);
+
+/**
+ * The peer's certificates (DER, end-entity first) and their count in
+ * `*list_size`; NULL when the peer sent none. The array belongs to the
+ * session: valid until the next call of this function, a re-authentication,
+ * or `gnutls_deinit`.
+ *
+ * # Safety
+ * `session` is NULL or live; `list_size` is NULL or writable.
+ */
+const gnutls_datum_t *gnutls_certificate_get_peers(gnutls_session_t session,
+                                                   unsigned int *list_size);
+
+/**
+ * The negotiated protocol: `GNUTLS_TLS1_3` after a handshake, 0 before.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_protocol_t gnutls_protocol_get_version(gnutls_session_t session);
+
+/**
+ * The negotiated cipher (`GNUTLS_CIPHER_AES_128_GCM`, ...), 0 before the handshake.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_cipher_algorithm_t gnutls_cipher_get(gnutls_session_t session);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -95,11 +95,59 @@ fn gnutls_code(error: &CallError) -> c_int {
         }
         CallError::NoMemory => gn::GNUTLS_E_MEMORY_ERROR,
         CallError::Panic => gn::GNUTLS_E_INTERNAL_ERROR,
-        CallError::Gnutls(gnutls::Error::InvalidRequest) => gn::GNUTLS_E_INVALID_REQUEST,
-        CallError::Gnutls(gnutls::Error::RandomFailed) => gn::GNUTLS_E_RANDOM_FAILED,
+        CallError::Gnutls(e) => gnutls_error_code(e),
         // A UIA failure reaching a GnuTLS call is a bug in stepup.
         #[cfg(feature = "uia")]
         CallError::Uia(_) => gn::GNUTLS_E_INTERNAL_ERROR,
+    }
+}
+
+fn gnutls_error_code(error: &gnutls::Error) -> c_int {
+    use gnutls::Error as E;
+    match error {
+        E::InvalidRequest => gn::GNUTLS_E_INVALID_REQUEST,
+        E::RandomFailed => gn::GNUTLS_E_RANDOM_FAILED,
+        E::Again => gn::GNUTLS_E_AGAIN,
+        E::Interrupted => gn::GNUTLS_E_INTERRUPTED,
+        E::PrematureTermination => gn::GNUTLS_E_PREMATURE_TERMINATION,
+        E::Push => gn::GNUTLS_E_PUSH_ERROR,
+        E::Pull => gn::GNUTLS_E_PULL_ERROR,
+        E::GotApplicationData => gn::GNUTLS_E_GOT_APPLICATION_DATA,
+        E::ReauthRequest => gn::GNUTLS_E_REAUTH_REQUEST,
+        E::InsufficientCredentials => gn::GNUTLS_E_INSUFFICIENT_CREDENTIALS,
+        E::FileError => gn::GNUTLS_E_FILE_ERROR,
+        E::Base64Decoding => gn::GNUTLS_E_BASE64_DECODING_ERROR,
+        E::CertificateError => gn::GNUTLS_E_CERTIFICATE_ERROR,
+        E::CertificateVerification => gn::GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR,
+        E::NoPriorities => gn::GNUTLS_E_NO_PRIORITIES_WERE_SET,
+        #[cfg(feature = "tls")]
+        E::Tls(e) => tls_code(e),
+    }
+}
+
+/// The GnuTLS code for a TLS engine failure.
+#[cfg(feature = "tls")]
+fn tls_code(error: &crate::tls::Error) -> c_int {
+    use crate::tls::error::{Error as T, PeerMisbehaved as P};
+    match error {
+        T::InvalidMessage(_) => gn::GNUTLS_E_UNEXPECTED_PACKET_LENGTH,
+        T::PeerMisbehaved(p) => match p {
+            P::UnexpectedMessage(_) => gn::GNUTLS_E_UNEXPECTED_PACKET,
+            P::IllegalParameter(_) => gn::GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,
+            P::MissingExtension(_) => gn::GNUTLS_E_MISSING_EXTENSION,
+            P::UnsupportedExtension(_) => gn::GNUTLS_E_RECEIVED_ILLEGAL_EXTENSION,
+            P::HandshakeFailure(_) => gn::GNUTLS_E_NO_CIPHER_SUITES,
+            P::DecryptError(_) => gn::GNUTLS_E_PK_SIG_VERIFY_FAILED,
+            P::CertificateRequired => gn::GNUTLS_E_CERTIFICATE_REQUIRED,
+            P::ProtocolVersion(_) => gn::GNUTLS_E_UNSUPPORTED_VERSION_PACKET,
+            P::NoApplicationProtocol => gn::GNUTLS_E_NO_APPLICATION_PROTOCOL,
+        },
+        T::Certificate(_) => gn::GNUTLS_E_CERTIFICATE_ERROR,
+        T::BadRecordMac => gn::GNUTLS_E_DECRYPTION_FAILED,
+        T::RecordOverflow => gn::GNUTLS_E_RECORD_OVERFLOW,
+        T::AlertReceived(_) => gn::GNUTLS_E_FATAL_ALERT_RECEIVED,
+        T::Internal(_) => gn::GNUTLS_E_INTERNAL_ERROR,
+        T::ApiMisuse(_) => gn::GNUTLS_E_INVALID_REQUEST,
     }
 }
 

@@ -1,15 +1,60 @@
 //! The failures of GnuTLS calls, named for what went wrong. Each maps to one
 //! `GNUTLS_E_*` code in `src/ffi/errors.rs`, and nowhere else.
 
-/// A GnuTLS call failed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg(feature = "tls")]
+use crate::tls;
+
+/// A GnuTLS call failed (or, for AGAIN and the like, did not finish yet).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// The caller asked for something the call does not do in this state or
     /// with these arguments (`GNUTLS_E_INVALID_REQUEST`).
     #[error("the request is invalid")]
     InvalidRequest,
-    /// The random generator failed, or was asked for an unknown level
-    /// (`GNUTLS_E_RANDOM_FAILED`, as GnuTLS reports both).
+    /// The random generator failed, or was asked for an unknown level.
     #[error("the random number generator failed")]
     RandomFailed,
+    /// The transport would block: call again (`GNUTLS_E_AGAIN`).
+    #[error("try again")]
+    Again,
+    /// A signal interrupted the transport: call again (`GNUTLS_E_INTERRUPTED`).
+    #[error("interrupted")]
+    Interrupted,
+    /// The peer closed the transport without close_notify.
+    #[error("the TLS connection was non-properly terminated")]
+    PrematureTermination,
+    /// Sending on the transport failed.
+    #[error("push error")]
+    Push,
+    /// Receiving from the transport failed.
+    #[error("pull error")]
+    Pull,
+    /// (Server, reauth) application data arrived first: read it, call again.
+    #[error("application data arrived during re-authentication")]
+    GotApplicationData,
+    /// (Client) the server asked for a certificate: call `gnutls_reauth`.
+    #[error("re-authentication requested")]
+    ReauthRequest,
+    /// The credentials cannot do what the session needs (no key, none set).
+    #[error("insufficient credentials")]
+    InsufficientCredentials,
+    /// A file could not be read.
+    #[error("file error")]
+    FileError,
+    /// PEM/base64 data could not be decoded.
+    #[error("base64 decoding error")]
+    Base64Decoding,
+    /// A certificate could not be used.
+    #[error("certificate error")]
+    CertificateError,
+    /// The peer's certificate did not verify (with `gnutls_session_set_verify_cert`).
+    #[error("certificate verification failed")]
+    CertificateVerification,
+    /// The priority enables nothing stepup can negotiate.
+    #[error("no priorities were set")]
+    NoPriorities,
+    /// The TLS engine ended the connection.
+    #[cfg(feature = "tls")]
+    #[error(transparent)]
+    Tls(#[from] tls::Error),
 }

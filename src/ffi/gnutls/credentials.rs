@@ -1,0 +1,261 @@
+//! Certificate credentials and priorities.
+
+use std::ffi::{CStr, c_char, c_int, c_uint, c_void};
+use std::sync::Arc;
+
+use super::session::gnutls_session_t;
+use super::types::*;
+use crate::ffi::errors::CallError;
+use crate::ffi::{args, boundary};
+use crate::gnutls::Error;
+use crate::gnutls::credentials::CertificateCredentials;
+use crate::gnutls::priority::Priority;
+
+/// Certificate credentials (opaque).
+#[allow(non_camel_case_types)]
+pub struct gnutls_certificate_credentials_st {
+    credentials: Arc<CertificateCredentials>,
+}
+
+/// A certificate credentials handle.
+#[allow(non_camel_case_types)]
+pub type gnutls_certificate_credentials_t = *mut gnutls_certificate_credentials_st;
+
+/// Allocates empty certificate credentials. Writes them to `*res` (free
+/// with `gnutls_certificate_free_credentials` after the sessions using them)
+/// and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `res`.
+///
+/// # Safety
+/// `res` is NULL or valid for a pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_allocate_credentials(
+    res: *mut gnutls_certificate_credentials_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(res, "res")?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe {
+            args::give(
+                res,
+                gnutls_certificate_credentials_st {
+                    credentials: Arc::new(CertificateCredentials::new()),
+                },
+            )
+        };
+        Ok(0)
+    })
+}
+
+/// Frees credentials. Sessions that still use them keep working (they hold
+/// their own reference). NULL is ignored.
+///
+/// # Safety
+/// `sc` is NULL or credentials from this library, not used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_free_credentials(sc: gnutls_certificate_credentials_t) {
+    boundary::gnutls(|| {
+        // SAFETY: handed back once by the caller.
+        unsafe { args::take(sc) };
+        Ok(())
+    })
+}
+
+/// # Safety
+/// `cred` is NULL or live.
+unsafe fn creds<'a>(
+    cred: gnutls_certificate_credentials_t,
+) -> Result<&'a CertificateCredentials, CallError> {
+    // SAFETY: forwarded promise.
+    Ok(&unsafe { args::object(cred, "credentials") }?.credentials)
+}
+
+/// # Safety
+/// `datum` is NULL or points to a datum whose data holds `size` bytes.
+unsafe fn datum<'a>(
+    datum: *const gnutls_datum_t,
+    name: &'static str,
+) -> Result<&'a [u8], CallError> {
+    // SAFETY: forwarded promise.
+    let d = unsafe { args::object(datum, name) }?;
+    let size = usize::try_from(d.size).map_err(|_| CallError::Length(name))?;
+    // SAFETY: as above.
+    unsafe { args::bytes(d.data.cast::<c_void>().cast_const(), size, name) }
+}
+
+/// Adds a certificate chain and its private key from files (`type`
+/// `GNUTLS_X509_FMT_PEM` or `GNUTLS_X509_FMT_DER`). Encrypted keys
+/// (`pass`) are not supported. Returns 0, `GNUTLS_E_FILE_ERROR`,
+/// `GNUTLS_E_BASE64_DECODING_ERROR`, or `GNUTLS_E_INVALID_REQUEST`.
+///
+/// # Safety
+/// `res` is live; the file names are NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_key_file2(
+    res: gnutls_certificate_credentials_t,
+    certfile: *const c_char,
+    keyfile: *const c_char,
+    r#type: gnutls_x509_crt_fmt_t,
+    pass: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        if !pass.is_null() {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: the caller's promises.
+        let (creds, cert, key) = unsafe {
+            (
+                creds(res)?,
+                args::utf8(certfile, "certfile")?,
+                args::utf8(keyfile, "keyfile")?,
+            )
+        };
+        creds.add_key_files(cert, key, r#type)?;
+        Ok(0)
+    })
+}
+
+/// Adds a certificate chain and its private key from memory. Returns as
+/// `gnutls_certificate_set_x509_key_file2`.
+///
+/// # Safety
+/// `res` is live; the datums hold their sizes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_key_mem2(
+    res: gnutls_certificate_credentials_t,
+    cert: *const gnutls_datum_t,
+    key: *const gnutls_datum_t,
+    r#type: gnutls_x509_crt_fmt_t,
+    pass: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        if !pass.is_null() {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: the caller's promises.
+        let (creds, cert, key) = unsafe { (creds(res)?, datum(cert, "cert")?, datum(key, "key")?) };
+        creds.add_key(cert, key, r#type)?;
+        Ok(0)
+    })
+}
+
+/// Adds trust anchors (CA certificates) from memory. Returns the number of
+/// certificates added, or a negative code.
+///
+/// # Safety
+/// `res` is live; `ca` holds its size.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_trust_mem(
+    res: gnutls_certificate_credentials_t,
+    ca: *const gnutls_datum_t,
+    r#type: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (creds, ca) = unsafe { (creds(res)?, datum(ca, "ca")?) };
+        Ok(c_int::try_from(creds.add_trust(ca, r#type)?).unwrap_or(c_int::MAX))
+    })
+}
+
+/// Adds trust anchors from a file. Returns the number of certificates
+/// added, or a negative code (`GNUTLS_E_FILE_ERROR`, ...).
+///
+/// # Safety
+/// `cred` is live; `cafile` is NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_trust_file(
+    cred: gnutls_certificate_credentials_t,
+    cafile: *const c_char,
+    r#type: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (creds, path) = unsafe { (creds(cred)?, args::utf8(cafile, "cafile")?) };
+        Ok(c_int::try_from(creds.add_trust_file(path, r#type)?).unwrap_or(c_int::MAX))
+    })
+}
+
+/// Sets credentials on a session. Only `GNUTLS_CRD_CERTIFICATE` is
+/// supported; other types return `GNUTLS_E_INVALID_REQUEST`. The session
+/// keeps its own reference. Returns 0 or a negative code.
+///
+/// # Safety
+/// `session` is live; `cred` is credentials of `type`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_credentials_set(
+    session: gnutls_session_t,
+    r#type: gnutls_credentials_type_t,
+    cred: *mut c_void,
+) -> c_int {
+    boundary::gnutls(|| {
+        if r#type != GNUTLS_CRD_CERTIFICATE {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: the caller's promises.
+        let credentials = unsafe {
+            args::object(
+                cred.cast::<gnutls_certificate_credentials_st>()
+                    .cast_const(),
+                "cred",
+            )
+        }?
+        .credentials
+        .clone();
+        // SAFETY: NULL or live.
+        unsafe { super::session::with_session(session, |s| s.set_credentials(credentials)) }?;
+        Ok(0)
+    })
+}
+
+/// Sets the default priority ("NORMAL"). Returns 0.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_set_default_priority(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { super::session::with_session(session, |s| s.set_priority(Priority::default())) }?;
+        Ok(0)
+    })
+}
+
+/// Sets the priority from a GnuTLS priority string (NULL: the default).
+/// Returns 0, or `GNUTLS_E_INVALID_REQUEST` with `*err_pos` (if not NULL)
+/// pointing at the element that was refused.
+///
+/// # Safety
+/// `session` is live; `priorities` is NULL or NUL-terminated; `err_pos` is
+/// NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_priority_set_direct(
+    session: gnutls_session_t,
+    priorities: *const c_char,
+    err_pos: *mut *const c_char,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or NUL-terminated.
+        let text = unsafe { args::optional_cstr(priorities) };
+        let priority = match text.map(CStr::to_str) {
+            None => Priority::default(),
+            Some(Ok(text)) => match Priority::parse(text) {
+                Ok(p) => p,
+                Err(at) => {
+                    // SAFETY: `err_pos` is NULL or writable, as documented.
+                    if let Some(out) = unsafe { err_pos.as_mut() } {
+                        // SAFETY: `at` is an offset within the parsed string.
+                        *out = unsafe { priorities.add(at) };
+                    }
+                    return Err(Error::InvalidRequest.into());
+                }
+            },
+            Some(Err(_)) => return Err(CallError::Utf8("priorities")),
+        };
+        // SAFETY: NULL or live.
+        unsafe { super::session::with_session(session, |s| s.set_priority(priority)) }?;
+        Ok(0)
+    })
+}

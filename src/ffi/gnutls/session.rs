@@ -1,0 +1,581 @@
+//! Sessions: creation, transport, handshake, records, close, and the
+//! post-handshake re-authentication of `gnutls_reauth()`.
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use super::transport::{
+    CTransport, TransportSettings, gnutls_pull_func, gnutls_pull_timeout_func, gnutls_push_func,
+    gnutls_transport_ptr_t,
+};
+use super::types::*;
+use crate::ffi::errors::CallError;
+use crate::ffi::{args, boundary};
+use crate::gnutls::Error;
+use crate::gnutls::session::{CertRequest, Session};
+
+/// A TLS session (opaque).
+#[allow(non_camel_case_types)]
+pub struct gnutls_session_int {
+    session: Session,
+    transport: TransportSettings,
+    user_ptr: *mut c_void,
+    /// The peer's certificates as handed out by `gnutls_certificate_get_peers`.
+    peers: Vec<Vec<u8>>,
+    peer_datums: Vec<gnutls_datum_t>,
+}
+
+/// A session handle.
+#[allow(non_camel_case_types)]
+pub type gnutls_session_t = *mut gnutls_session_int;
+
+/// The session of a handle, for calls that may run the application's
+/// transport callbacks: only the `session` field is borrowed, so a callback
+/// that calls `gnutls_transport_set_errno` touches another field.
+///
+/// # Safety
+/// `ptr` is NULL or a live session used by no other thread.
+unsafe fn session_mut<'a>(ptr: gnutls_session_t) -> Result<&'a mut Session, CallError> {
+    if ptr.is_null() {
+        return Err(CallError::Null("session"));
+    }
+    // SAFETY: non-NULL and live by the caller's promise; a field-only borrow.
+    Ok(unsafe { &mut *std::ptr::addr_of_mut!((*ptr).session) })
+}
+
+/// Runs `f` on the session of a live handle.
+///
+/// # Safety
+/// As for `session_mut`.
+pub(super) unsafe fn with_session<R>(
+    ptr: gnutls_session_t,
+    f: impl FnOnce(&mut Session) -> R,
+) -> Result<R, CallError> {
+    // SAFETY: forwarded promise.
+    Ok(f(unsafe { session_mut(ptr) }?))
+}
+
+fn install_transport(handle: &mut gnutls_session_int) {
+    handle
+        .session
+        .set_transport(Box::new(CTransport::new(handle.transport.clone())));
+}
+
+/// Creates a session. `flags` holds `GNUTLS_SERVER` or `GNUTLS_CLIENT`, and
+/// optionally `GNUTLS_POST_HANDSHAKE_AUTH` (client: offer post-handshake
+/// authentication), `GNUTLS_AUTO_REAUTH` (client: answer it inside
+/// `gnutls_record_recv`) and others GnuTLS defines.
+///
+/// On success writes the session to `*session` (free it with
+/// `gnutls_deinit`) and returns 0; returns `GNUTLS_E_INVALID_REQUEST` for a
+/// NULL `session` or neither/both of server and client.
+///
+/// # Safety
+/// `session` is NULL or valid for a pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_uint) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(session, "session")?;
+        let inner = Session::new(flags)?;
+        let handle = gnutls_session_int {
+            session: inner,
+            transport: TransportSettings::default(),
+            user_ptr: std::ptr::null_mut(),
+            peers: Vec::new(),
+            peer_datums: Vec::new(),
+        };
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { args::give(session, handle) };
+        Ok(0)
+    })
+}
+
+/// Frees a session and everything it owns (not its credentials, which
+/// the caller frees after every session using them). NULL is ignored.
+///
+/// # Safety
+/// `session` is NULL or a session from `gnutls_init`, not used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_deinit(session: gnutls_session_t) {
+    boundary::gnutls(|| {
+        // SAFETY: handed back once by the caller.
+        unsafe { args::take(session) };
+        Ok(())
+    })
+}
+
+/// Sets the file descriptors the session reads from (`r`) and writes to
+/// (`s`), replacing any push/pull functions.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_int2(session: gnutls_session_t, r: c_int, s: c_int) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object_mut(session, "session") }?;
+        handle.transport.recv_fd = r;
+        handle.transport.send_fd = s;
+        handle.transport.push = None;
+        handle.transport.pull = None;
+        install_transport(handle);
+        Ok(())
+    })
+}
+
+/// The file descriptor set with `gnutls_transport_set_int2` (the receiving
+/// one), or -1.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_get_int(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(unsafe { args::object(session, "session") }?
+            .transport
+            .recv_fd)
+    })
+}
+
+/// Sets the pointer handed to the push and pull functions.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_ptr(
+    session: gnutls_session_t,
+    ptr: gnutls_transport_ptr_t,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object_mut(session, "session") }?;
+        handle.transport.ptr = ptr;
+        install_transport(handle);
+        Ok(())
+    })
+}
+
+/// Sets the function that sends data (instead of a file descriptor).
+///
+/// # Safety
+/// `session` is NULL or a live session; `push` is safe to call with the
+/// transport pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_push_function(
+    session: gnutls_session_t,
+    push: gnutls_push_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object_mut(session, "session") }?;
+        handle.transport.push = push;
+        install_transport(handle);
+        Ok(())
+    })
+}
+
+/// Sets the function that receives data (instead of a file descriptor).
+///
+/// # Safety
+/// As for `gnutls_transport_set_push_function`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_pull_function(
+    session: gnutls_session_t,
+    pull: gnutls_pull_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object_mut(session, "session") }?;
+        handle.transport.pull = pull;
+        install_transport(handle);
+        Ok(())
+    })
+}
+
+/// Sets the function that waits for data. stepup reads only when asked and
+/// never waits, so the function is accepted and not called.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_pull_timeout_function(
+    session: gnutls_session_t,
+    func: gnutls_pull_timeout_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object(session, "session") }?;
+        let _ = func;
+        Ok(())
+    })
+}
+
+/// From inside a push or pull function: the error of its -1 return
+/// (EAGAIN, EINTR, or another errno).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_errno(session: gnutls_session_t, err: c_int) {
+    boundary::gnutls(|| {
+        if session.is_null() {
+            return Err(CallError::Null("session"));
+        }
+        // SAFETY: live; only the errno cell is touched (the session may be borrowed by the caller's call).
+        let errno = unsafe { &*std::ptr::addr_of!((*session).transport.errno) };
+        errno.store(err, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    })
+}
+
+/// Runs the handshake. Returns 0 when it is complete; `GNUTLS_E_AGAIN` or
+/// `GNUTLS_E_INTERRUPTED` when the transport would block or was
+/// interrupted (call again; `gnutls_record_get_direction` tells which way);
+/// otherwise a fatal negative code (the session must be closed).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_handshake(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.handshake()?;
+        Ok(0)
+    })
+}
+
+/// Sends `data_size` bytes of `data` (at most 16384 per call). Returns the
+/// number of bytes sent; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED`: call again
+/// with the same arguments (or NULL and 0); another negative code is fatal.
+///
+/// # Safety
+/// `session` is NULL or live; `data` is valid for `data_size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_record_send(
+    session: gnutls_session_t,
+    data: *const c_void,
+    data_size: usize,
+) -> libc::ssize_t {
+    let code = boundary::gnutls(|| {
+        // SAFETY: the caller's promises about the session and the buffer.
+        let (session, data) =
+            unsafe { (session_mut(session)?, args::bytes(data, data_size, "data")?) };
+        Ok(c_int::try_from(session.send(data)?).unwrap_or(c_int::MAX))
+    });
+    isize::try_from(code).unwrap_or(-1)
+}
+
+/// Receives up to `data_size` bytes into `data`. Returns the number of
+/// bytes received, 0 when the peer closed the session (close_notify),
+/// `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again),
+/// `GNUTLS_E_REAUTH_REQUEST` (client: the server asks for a certificate;
+/// call `gnutls_reauth`), or another, fatal, negative code.
+///
+/// # Safety
+/// `session` is NULL or live; `data` is valid for writes of `data_size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_record_recv(
+    session: gnutls_session_t,
+    data: *mut c_void,
+    data_size: usize,
+) -> libc::ssize_t {
+    let code = boundary::gnutls(|| {
+        // SAFETY: the caller's promises about the session and the buffer.
+        let (session, buf) = unsafe {
+            (
+                session_mut(session)?,
+                args::bytes_mut(data, data_size, "data")?,
+            )
+        };
+        Ok(c_int::try_from(session.recv(buf)?).unwrap_or(c_int::MAX))
+    });
+    isize::try_from(code).unwrap_or(-1)
+}
+
+/// 0 if the last `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` happened while
+/// reading, 1 while writing.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_record_get_direction(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(unsafe { session_mut(session) }?.direction())
+    })
+}
+
+/// The number of received bytes waiting to be read with `gnutls_record_recv`
+/// (0 for a NULL session).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_record_check_pending(session: gnutls_session_t) -> usize {
+    if session.is_null() {
+        return 0;
+    }
+    // SAFETY: live by the caller's promise.
+    unsafe { session_mut(session) }.map_or(0, |s| s.pending())
+}
+
+/// Ends the session: sends close_notify, and with `GNUTLS_SHUT_RDWR` waits
+/// for the peer's. Returns 0, `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call
+/// again), or a negative code.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_bye(
+    session: gnutls_session_t,
+    how: gnutls_close_request_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.bye(how == GNUTLS_SHUT_RDWR)?;
+        Ok(0)
+    })
+}
+
+/// Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
+///
+/// On a server it asks the client for a certificate (as set with
+/// `gnutls_certificate_server_set_request`: REQUEST or REQUIRE) and waits for
+/// the answer. Returns 0 when the client authenticated (or, with REQUEST,
+/// declined); `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again to resume);
+/// `GNUTLS_E_GOT_APPLICATION_DATA` when data arrived before the client's
+/// certificate (read it with `gnutls_record_recv`, then call again);
+/// `GNUTLS_E_CERTIFICATE_REQUIRED` when REQUIRE got no certificate; and
+/// `GNUTLS_E_INVALID_REQUEST` when `flags` is not 0, the client did not offer
+/// post-handshake authentication, no request mode or no certificate
+/// credentials were set, or the handshake is not complete (nothing is sent).
+///
+/// On a client, after `gnutls_record_recv` returned `GNUTLS_E_REAUTH_REQUEST`,
+/// it answers with the credentials' certificate (or an empty one). Returns 0,
+/// `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED`, or a negative code.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_reauth(session: gnutls_session_t, flags: c_uint) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.reauth(flags)?;
+        Ok(0)
+    })
+}
+
+/// (Server) Whether to ask clients for certificates, in the handshake and
+/// for `gnutls_reauth`: `GNUTLS_CERT_IGNORE`, `GNUTLS_CERT_REQUEST` or
+/// `GNUTLS_CERT_REQUIRE`. Other values are ignored.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_server_set_request(
+    session: gnutls_session_t,
+    req: gnutls_certificate_request_t,
+) {
+    boundary::gnutls(|| {
+        let mode = match req {
+            GNUTLS_CERT_IGNORE => CertRequest::Ignore,
+            GNUTLS_CERT_REQUEST => CertRequest::Request,
+            GNUTLS_CERT_REQUIRE => CertRequest::Require,
+            _ => return Ok(()),
+        };
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.set_cert_request(mode);
+        Ok(())
+    })
+}
+
+/// The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
+/// post-handshake authentication is possible (the client offered it).
+/// Returns 0 for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_get_flags(session: gnutls_session_t) -> c_uint {
+    if session.is_null() {
+        return 0;
+    }
+    // SAFETY: live by the caller's promise.
+    unsafe { session_mut(session) }.map_or(0, |s| s.flags())
+}
+
+/// Stores a pointer for the application (`gnutls_session_get_ptr`).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_set_ptr(session: gnutls_session_t, ptr: *mut c_void) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object_mut(session, "session") }?.user_ptr = ptr;
+        Ok(())
+    })
+}
+
+/// The pointer stored with `gnutls_session_set_ptr` (NULL if none).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_get_ptr(session: gnutls_session_t) -> *mut c_void {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(unsafe { args::object(session, "session") }?.user_ptr)
+    })
+}
+
+/// (Client) Sets the server name to send (SNI) and to verify against.
+/// Returns 0, or `GNUTLS_E_INVALID_REQUEST` for another type or a bad name.
+///
+/// # Safety
+/// `session` is NULL or live; `name` holds `name_length` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_server_name_set(
+    session: gnutls_session_t,
+    r#type: gnutls_server_name_type_t,
+    name: *const c_void,
+    name_length: usize,
+) -> c_int {
+    boundary::gnutls(|| {
+        if r#type != GNUTLS_NAME_DNS {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: the caller's promises.
+        let (session, name) = unsafe {
+            (
+                session_mut(session)?,
+                args::bytes(name, name_length, "name")?,
+            )
+        };
+        let name = std::str::from_utf8(name).map_err(|_| CallError::Utf8("name"))?;
+        session.set_server_name(name);
+        Ok(0)
+    })
+}
+
+/// Makes the handshake verify the peer's certificate against the
+/// credentials' trust anchors (and `hostname`, if not NULL), failing with
+/// `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR` otherwise.
+///
+/// # Safety
+/// `session` is NULL or live; `hostname` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_set_verify_cert(
+    session: gnutls_session_t,
+    hostname: *const c_char,
+    flags: c_uint,
+) {
+    boundary::gnutls(|| {
+        let _ = flags;
+        // SAFETY: the caller's promises.
+        let (session, hostname) = unsafe {
+            (
+                session_mut(session)?,
+                args::optional_utf8(hostname, "hostname")?,
+            )
+        };
+        session.set_verify_cert(hostname);
+        Ok(())
+    })
+}
+
+/// Verifies the peer's certificate against the credentials' trust anchors
+/// and writes the status bits to `*status` (0 when trusted). Returns 0, or
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments. Without a peer certificate
+/// the status is `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`.
+///
+/// # Safety
+/// `session` is NULL or live; `status` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_verify_peers2(
+    session: gnutls_session_t,
+    status: *mut c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(status, "status")?;
+        // SAFETY: NULL or live.
+        let bits = unsafe { session_mut(session) }?.verify_status(None);
+        // SAFETY: checked non-NULL.
+        unsafe { status.write(bits) };
+        Ok(0)
+    })
+}
+
+/// The peer's certificates (DER, end-entity first) and their count in
+/// `*list_size`; NULL when the peer sent none. The array belongs to the
+/// session: valid until the next call of this function, a re-authentication,
+/// or `gnutls_deinit`.
+///
+/// # Safety
+/// `session` is NULL or live; `list_size` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_get_peers(
+    session: gnutls_session_t,
+    list_size: *mut c_uint,
+) -> *const gnutls_datum_t {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object_mut(session, "session") }?;
+        handle.peers = handle.session.peer_certificates();
+        handle.peer_datums = handle
+            .peers
+            .iter_mut()
+            .map(|der| gnutls_datum_t {
+                data: der.as_mut_ptr(),
+                size: c_uint::try_from(der.len()).unwrap_or(0),
+            })
+            .collect();
+        // SAFETY: NULL or writable by the caller's promise.
+        if let Some(out) = unsafe { list_size.as_mut() } {
+            *out = c_uint::try_from(handle.peer_datums.len()).unwrap_or(0);
+        }
+        Ok(if handle.peer_datums.is_empty() {
+            std::ptr::null()
+        } else {
+            handle.peer_datums.as_ptr()
+        })
+    })
+}
+
+/// The negotiated protocol: `GNUTLS_TLS1_3` after a handshake, 0 before.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_protocol_get_version(
+    session: gnutls_session_t,
+) -> gnutls_protocol_t {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let session = unsafe { session_mut(session) }?;
+        Ok(if session.negotiated().is_some_and(|n| n.suite.is_some()) {
+            GNUTLS_TLS1_3
+        } else {
+            0
+        })
+    })
+}
+
+/// The negotiated cipher (`GNUTLS_CIPHER_AES_128_GCM`, ...), 0 before the handshake.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_cipher_get(session: gnutls_session_t) -> gnutls_cipher_algorithm_t {
+    use crate::tls::suites::CipherSuite as S;
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let session = unsafe { session_mut(session) }?;
+        Ok(match session.negotiated().and_then(|n| n.suite) {
+            Some(S::Aes128GcmSha256) => GNUTLS_CIPHER_AES_128_GCM,
+            Some(S::Aes256GcmSha384) => GNUTLS_CIPHER_AES_256_GCM,
+            Some(S::Chacha20Poly1305Sha256) => GNUTLS_CIPHER_CHACHA20_POLY1305,
+            None => 0,
+        })
+    })
+}

@@ -1,0 +1,223 @@
+//! Priority strings (`gnutls_priority_set_direct`), for what stepup
+//! negotiates: TLS 1.3, its three cipher suites and three groups. Keywords
+//! and `+`/`-`/`!` elements follow GnuTLS's syntax; an unknown element is
+//! refused at its position, as GnuTLS refuses it.
+
+use crate::crypto::kx::KxGroup;
+use crate::tls::suites::CipherSuite;
+
+/// What a priority string selects.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Priority {
+    /// Cipher suites, in order.
+    pub suites: Vec<CipherSuite>,
+    /// Groups, in order.
+    pub groups: Vec<KxGroup>,
+    /// Whether TLS 1.3 is enabled (stepup speaks nothing else).
+    pub tls13: bool,
+}
+
+impl Default for Priority {
+    fn default() -> Self {
+        Self {
+            suites: vec![
+                CipherSuite::Aes256GcmSha384,
+                CipherSuite::Chacha20Poly1305Sha256,
+                CipherSuite::Aes128GcmSha256,
+            ],
+            groups: vec![KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1],
+            tls13: true,
+        }
+    }
+}
+
+fn suite_of(name: &str) -> Option<CipherSuite> {
+    Some(match name {
+        "AES-128-GCM" => CipherSuite::Aes128GcmSha256,
+        "AES-256-GCM" => CipherSuite::Aes256GcmSha384,
+        "CHACHA20-POLY1305" => CipherSuite::Chacha20Poly1305Sha256,
+        _ => return None,
+    })
+}
+
+fn group_of(name: &str) -> Option<KxGroup> {
+    Some(match name {
+        "GROUP-X25519" | "CURVE-X25519" => KxGroup::X25519,
+        "GROUP-SECP256R1" | "CURVE-SECP256R1" => KxGroup::Secp256r1,
+        "GROUP-SECP384R1" | "CURVE-SECP384R1" => KxGroup::Secp384r1,
+        _ => return None,
+    })
+}
+
+/// Elements GnuTLS knows that do not change what stepup negotiates (TLS
+/// 1.2-only algorithms, MACs, key exchanges, signature and group names
+/// stepup does not implement, and `%` flags).
+fn is_known_without_effect(name: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "SIGN-",
+        "KX-",
+        "MAC-",
+        "COMP-",
+        "CTYPE-",
+        "VERS-DTLS",
+        "GROUP-",
+        "CURVE-",
+    ];
+    const NAMES: &[&str] = &[
+        "VERS-TLS1.0",
+        "VERS-TLS1.1",
+        "VERS-TLS1.2",
+        "VERS-SSL3.0",
+        "AES-128-CBC",
+        "AES-256-CBC",
+        "AES-128-CCM",
+        "AES-256-CCM",
+        "AES-128-CCM-8",
+        "AES-256-CCM-8",
+        "CAMELLIA-128-GCM",
+        "CAMELLIA-256-GCM",
+        "3DES-CBC",
+        "ARCFOUR-128",
+        "NULL",
+        "AEAD",
+        "SHA1",
+        "SHA256",
+        "SHA384",
+        "SHA512",
+        "MD5",
+        "RSA",
+        "DHE-RSA",
+        "DHE-DSS",
+        "ECDHE-RSA",
+        "ECDHE-ECDSA",
+        "PSK",
+        "DHE-PSK",
+        "ECDHE-PSK",
+        "RSA-PSK",
+        "ANON-DH",
+        "ANON-ECDH",
+        "SRP",
+        "SRP-RSA",
+        "SRP-DSS",
+        "GOST28147-TC26Z-CNT",
+    ];
+    name.starts_with('%') || NAMES.contains(&name) || PREFIXES.iter().any(|p| name.starts_with(p))
+}
+
+impl Priority {
+    /// Parses a priority string; on error returns the byte offset of the
+    /// element that was refused.
+    pub fn parse(text: &str) -> Result<Self, usize> {
+        let mut elements = text.split(':');
+        let mut offset = 0;
+        let first = elements.next().unwrap_or_default();
+        let mut priority = match first.split_once('@').map_or(first, |(k, _)| k) {
+            "NORMAL" | "SECURE128" | "SECURE192" | "SECURE256" | "PFS" | "PERFORMANCE"
+            | "SYSTEM" | "@SYSTEM" => Priority::default(),
+            "NONE" => Priority {
+                suites: Vec::new(),
+                groups: Vec::new(),
+                tls13: false,
+            },
+            _ => return Err(0),
+        };
+        if first == "SECURE256" || first == "SECURE192" {
+            priority
+                .suites
+                .retain(|s| *s == CipherSuite::Aes256GcmSha384);
+        }
+        offset += first.len() + 1;
+        for element in elements {
+            let at = offset;
+            offset += element.len() + 1;
+            if element.is_empty() {
+                continue;
+            }
+            let (op, name) = match element.split_at(1) {
+                ("+", name) => ('+', name),
+                ("-" | "!", name) => ('-', name),
+                _ if element.starts_with('%') => ('%', element),
+                _ => return Err(at),
+            };
+            match (op, name) {
+                ('%', _) => {}
+                ('+', "VERS-TLS1.3") => priority.tls13 = true,
+                ('-', "VERS-TLS1.3" | "VERS-ALL" | "VERS-TLS-ALL") => priority.tls13 = false,
+                ('+', "VERS-ALL" | "VERS-TLS-ALL") => priority.tls13 = true,
+                ('+', "CIPHER-ALL") => {
+                    for suite in Priority::default().suites {
+                        if !priority.suites.contains(&suite) {
+                            priority.suites.push(suite);
+                        }
+                    }
+                }
+                ('-', "CIPHER-ALL") => priority.suites.clear(),
+                ('+', "GROUP-ALL" | "CURVE-ALL") => {
+                    for group in Priority::default().groups {
+                        if !priority.groups.contains(&group) {
+                            priority.groups.push(group);
+                        }
+                    }
+                }
+                ('-', "GROUP-ALL" | "CURVE-ALL") => priority.groups.clear(),
+                (op, name) => {
+                    if let Some(suite) = suite_of(name) {
+                        priority.suites.retain(|s| *s != suite);
+                        if op == '+' {
+                            priority.suites.push(suite);
+                        }
+                    } else if let Some(group) = group_of(name) {
+                        priority.groups.retain(|g| *g != group);
+                        if op == '+' {
+                            priority.groups.push(group);
+                        }
+                    } else if !is_known_without_effect(name) {
+                        return Err(at);
+                    }
+                }
+            }
+        }
+        Ok(priority)
+    }
+
+    /// Whether a TLS 1.3 handshake is possible with this priority.
+    pub fn usable(&self) -> bool {
+        self.tls13 && !self.suites.is_empty() && !self.groups.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_the_usual_strings() {
+        assert!(Priority::parse("NORMAL").unwrap().usable());
+        let p = Priority::parse(
+            "NORMAL:-VERS-ALL:+VERS-TLS1.3:-CIPHER-ALL:+AES-128-GCM:-GROUP-ALL:+GROUP-X25519",
+        )
+        .unwrap();
+        assert_eq!(p.suites, [CipherSuite::Aes128GcmSha256]);
+        assert_eq!(p.groups, [KxGroup::X25519]);
+        assert!(p.tls13);
+        assert!(
+            !Priority::parse("NORMAL:-VERS-ALL:+VERS-TLS1.2")
+                .unwrap()
+                .usable()
+        );
+        assert!(
+            Priority::parse("NONE:+VERS-TLS1.3:+AES-256-GCM:+GROUP-SECP384R1:+SIGN-ALL:+KX-ALL")
+                .unwrap()
+                .usable()
+        );
+        assert!(Priority::parse("NORMAL:%SERVER_PRECEDENCE:%COMPAT").is_ok());
+    }
+
+    #[test]
+    fn reports_the_position_of_an_unknown_element() {
+        assert_eq!(Priority::parse("NORMAL:+BOGUS"), Err(7));
+        assert_eq!(Priority::parse("NORMAL:-VERS-ALL:+NOPE-1"), Err(17));
+        assert_eq!(Priority::parse("WHATEVER"), Err(0));
+        assert_eq!(Priority::parse("NORMAL:BARE"), Err(7));
+    }
+}

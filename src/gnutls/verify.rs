@@ -1,0 +1,68 @@
+//! GnuTLS's certificate verification status bits for a peer's chain.
+
+use crate::tls::{PeerIdentity, Verification};
+use crate::x509::CertificateError;
+use crate::x509::verify::{Role, TrustStore};
+
+/// `GNUTLS_CERT_INVALID`.
+pub const GNUTLS_CERT_INVALID: u32 = 1 << 1;
+/// `GNUTLS_CERT_SIGNER_NOT_FOUND`.
+pub const GNUTLS_CERT_SIGNER_NOT_FOUND: u32 = 1 << 6;
+/// `GNUTLS_CERT_NOT_ACTIVATED`.
+pub const GNUTLS_CERT_NOT_ACTIVATED: u32 = 1 << 9;
+/// `GNUTLS_CERT_EXPIRED`.
+pub const GNUTLS_CERT_EXPIRED: u32 = 1 << 10;
+/// `GNUTLS_CERT_SIGNATURE_FAILURE`.
+pub const GNUTLS_CERT_SIGNATURE_FAILURE: u32 = 1 << 11;
+/// `GNUTLS_CERT_UNEXPECTED_OWNER`.
+pub const GNUTLS_CERT_UNEXPECTED_OWNER: u32 = 1 << 14;
+
+fn bits(error: &CertificateError) -> u32 {
+    GNUTLS_CERT_INVALID
+        | match error {
+            CertificateError::UnknownIssuer => GNUTLS_CERT_SIGNER_NOT_FOUND,
+            CertificateError::Expired => GNUTLS_CERT_EXPIRED,
+            CertificateError::NotYetValid => GNUTLS_CERT_NOT_ACTIVATED,
+            CertificateError::NameMismatch => GNUTLS_CERT_UNEXPECTED_OWNER,
+            CertificateError::BadSignature => GNUTLS_CERT_SIGNATURE_FAILURE,
+            CertificateError::Bad(_) | CertificateError::Rejected => 0,
+        }
+}
+
+/// The status of `peer`'s chain: checked against `trust` (and `hostname`
+/// for a server's chain); `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`
+/// without trust anchors or without a chain, as GnuTLS reports.
+pub fn status(
+    peer: Option<&PeerIdentity>,
+    trust: Option<&TrustStore>,
+    we_are_server: bool,
+    hostname: Option<&str>,
+) -> u32 {
+    let Some(peer) = peer.filter(|p| !p.chain.is_empty()) else {
+        return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+    };
+    let Some(trust) = trust else {
+        return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
+    };
+    let role = if we_are_server {
+        Role::Client
+    } else {
+        Role::Server
+    };
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    match trust.verify(&peer.chain, role, hostname, now) {
+        Ok(()) => 0,
+        Err(e) => bits(&e),
+    }
+}
+
+/// The status recorded during the handshake, for callers without a hostname.
+pub fn recorded(peer: &PeerIdentity) -> u32 {
+    match &peer.verification {
+        Verification::Verified => 0,
+        Verification::Failed(e) => bits(e),
+        Verification::NotChecked => GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND,
+    }
+}

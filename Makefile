@@ -16,10 +16,10 @@ GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p
 
 TELODENDRIA_RELEASE := target/telodendria/release
 
-.PHONY: all lib compat telodendria-lib test test-rust test-c test-shell lint check-headers headers \
+.PHONY: all lib compat programs examples-system telodendria-lib test test-rust test-programs test-c test-shell lint check-headers headers \
         bench demo install uninstall clean
 
-all: lib compat
+all: lib compat programs
 
 # cargo decides what is stale; the link name the dynamic tests need follows.
 lib:
@@ -29,7 +29,27 @@ lib:
 compat: lib
 	CC=$(CC) scripts/build-compat.sh
 
-test: all check-headers lint test-rust test-shell test-c
+# The C example programs, written only against include/gnutls/gnutls.h:
+# linked statically with stepup (build/bin), or with the system GnuTLS
+# (build/bin-system) so that their behaviour can be compared.
+PROGRAMS     := stepup-serv stepup-cli
+PROG_CFLAGS  := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -g -O1
+NATIVE_LIBS  := -lgcc_s -lutil -lrt -lpthread -lm -ldl -lc
+PROG_SOURCES := programs/common.c programs/common.h
+
+programs: lib $(PROGRAMS:%=build/bin/%)
+
+build/bin/%: programs/%.c $(PROG_SOURCES) $(RELEASE)/libstepup.a include/gnutls/gnutls.h
+	@mkdir -p build/bin
+	$(CC) $(PROG_CFLAGS) -Iinclude -o $@ $< programs/common.c $(RELEASE)/libstepup.a $(NATIVE_LIBS)
+
+examples-system: $(PROGRAMS:%=build/bin-system/%)
+
+build/bin-system/%: programs/%.c $(PROG_SOURCES)
+	@mkdir -p build/bin-system
+	$(CC) $(PROG_CFLAGS) -o $@ $< programs/common.c $$(pkg-config --cflags --libs gnutls)
+
+test: all check-headers lint test-rust test-shell test-c test-programs
 
 # The PostgreSQL store's tests need a server: with-postgres.sh starts a
 # private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
@@ -44,6 +64,10 @@ telodendria-lib:
 
 test-c: all telodendria-lib
 	CC=$(CC) bash c-tests/run.sh
+
+# stepup-serv / stepup-cli against real peers, each built three ways.
+test-programs: all examples-system
+	STEPUP_REQUIRE_INTEROP=1 bash tests/programs/interop.sh
 
 test-shell:
 	bash tests/shell/check_headers_test.sh

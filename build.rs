@@ -77,6 +77,12 @@ const HEADERS: &[Header] = &[
 const GNUTLS_PREAMBLE: &str = "
 /* GnuTLS's convenience macros. */
 #define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
+#define gnutls_sign_algorithm_get_name gnutls_sign_get_name
+
+/* The type of gnutls_certificate_set_verify_function's callback: a function
+ * type, as in GnuTLS (cbindgen writes only pointer typedefs). */
+struct gnutls_session_int;
+typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
 ";
 
 /// Telodendria's and Cytoplasm's types, opaque here. Each is declared only
@@ -112,7 +118,7 @@ typedef struct Config Config;
 
 /// Headers GnuTLS programs include that hold nothing stepup declares apart:
 /// each forwards to gnutls.h, which declares the whole surface.
-const FORWARDING_HEADERS: &[&str] = &["gnutls/crypto.h"];
+const FORWARDING_HEADERS: &[&str] = &["gnutls/crypto.h", "gnutls/x509.h"];
 
 fn main() {
     let root =

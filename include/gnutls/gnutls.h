@@ -12,6 +12,12 @@
 
 /* GnuTLS's convenience macros. */
 #define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
+#define gnutls_sign_algorithm_get_name gnutls_sign_get_name
+
+/* The type of gnutls_certificate_set_verify_function's callback: a function
+ * type, as in GnuTLS (cbindgen writes only pointer typedefs). */
+struct gnutls_session_int;
+typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
 
 
 /**
@@ -1090,6 +1096,36 @@
 #define GNUTLS_RND_KEY 2
 
 /**
+ * `htype` that hooks every handshake message (`(unsigned int)-1`).
+ */
+#define GNUTLS_HANDSHAKE_ANY 4294967295
+
+/**
+ * Call the hook before the message is sent or handled.
+ */
+#define GNUTLS_HOOK_PRE 0
+
+/**
+ * Call the hook after the message is sent or handled.
+ */
+#define GNUTLS_HOOK_POST 1
+
+/**
+ * Call the hook both before and after.
+ */
+#define GNUTLS_HOOK_BOTH -1
+
+/**
+ * `gnutls_priority_init2` flag: the string is appended to the default
+ * priority ("NORMAL").
+ */
+#define GNUTLS_PRIORITY_INIT_DEF_APPEND 1
+
+
+
+
+
+/**
  * `gnutls_init` flag: a server.
  */
 #define GNUTLS_SERVER 1
@@ -1175,14 +1211,48 @@
 #define GNUTLS_CERT_INSECURE_ALGORITHM (1 << 8)
 
 /**
+ * `gnutls_x509_crt_get_dn3` flag: the DN in encoding order (GnuTLS's
+ * older order) instead of RFC 4514's.
+ */
+#define GNUTLS_X509_DN_FLAG_COMPAT 1
+
+/**
+ * `gnutls_x509_crt_list_import2` flag: fail if there are more
+ * certificates than fit (no effect: the list is allocated to fit).
+ */
+#define GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED 1
+
+/**
+ * `gnutls_x509_crt_list_import2` flag: fail unless each certificate is
+ * issued by the next one.
+ */
+#define GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED (1 << 1)
+
+/**
+ * `gnutls_x509_crt_list_import2` flag: sort the chain (not supported:
+ * ignored).
+ */
+#define GNUTLS_X509_CRT_LIST_SORT (1 << 2)
+
+/**
  * Certificate credentials (opaque).
  */
 typedef struct gnutls_certificate_credentials_st gnutls_certificate_credentials_st;
 
 /**
+ * A parsed priority string (opaque).
+ */
+typedef struct gnutls_priority_st gnutls_priority_st;
+
+/**
  * A TLS session (opaque).
  */
 typedef struct gnutls_session_int gnutls_session_int;
+
+/**
+ * An X.509 certificate object (opaque); empty until imported.
+ */
+typedef struct gnutls_x509_crt_int gnutls_x509_crt_int;
 
 /**
  * A certificate credentials handle.
@@ -1217,6 +1287,80 @@ typedef gnutls_session_int *gnutls_session_t;
  * Which credentials `gnutls_credentials_set` installs.
  */
 typedef int gnutls_credentials_type_t;
+
+/**
+ * A hook on handshake messages: called with the session, the message type
+ * (`gnutls_handshake_description_t`), `GNUTLS_HOOK_PRE` or
+ * `GNUTLS_HOOK_POST`, whether the message is incoming, and the message
+ * body without its four-byte header (valid during the call only). Returns
+ * 0, or a negative GnuTLS code that aborts the operation.
+ */
+typedef int (*gnutls_handshake_hook_func)(gnutls_session_t,
+                                          unsigned int,
+                                          unsigned int,
+                                          unsigned int,
+                                          const gnutls_datum_t*);
+
+/**
+ * A handshake message type (GnuTLS's enumeration, as an integer).
+ */
+typedef unsigned int gnutls_handshake_description_t;
+
+/**
+ * The type of a log function: the message's level and its text (a
+ * NUL-terminated line, valid only during the call).
+ */
+typedef void (*gnutls_log_func)(int level, const char *text);
+
+/**
+ * A protocol version.
+ */
+typedef int gnutls_protocol_t;
+
+/**
+ * A cipher.
+ */
+typedef int gnutls_cipher_algorithm_t;
+
+/**
+ * A MAC algorithm.
+ */
+typedef int gnutls_mac_algorithm_t;
+
+/**
+ * A hash algorithm (the same numbers as the MACs).
+ */
+typedef int gnutls_digest_algorithm_t;
+
+/**
+ * A signature algorithm.
+ */
+typedef int gnutls_sign_algorithm_t;
+
+/**
+ * A key-exchange group.
+ */
+typedef int gnutls_group_t;
+
+/**
+ * A key exchange algorithm.
+ */
+typedef int gnutls_kx_algorithm_t;
+
+/**
+ * A TLS alert description (the wire value).
+ */
+typedef int gnutls_alert_description_t;
+
+/**
+ * A certificate type.
+ */
+typedef int gnutls_certificate_type_t;
+
+/**
+ * A priority handle.
+ */
+typedef gnutls_priority_st *gnutls_priority_t;
 
 /**
  * The strength of random data asked of `gnutls_rnd`: one of the
@@ -1262,14 +1406,9 @@ typedef int gnutls_certificate_request_t;
 typedef int gnutls_server_name_type_t;
 
 /**
- * A protocol version.
+ * A certificate handle.
  */
-typedef int gnutls_protocol_t;
-
-/**
- * A cipher.
- */
-typedef int gnutls_cipher_algorithm_t;
+typedef gnutls_x509_crt_int *gnutls_x509_crt_t;
 
 /**
  * The type of `gnutls_malloc`.
@@ -1280,6 +1419,1361 @@ typedef void *(*gnutls_alloc_function)(size_t size);
  * The type of `gnutls_free`.
  */
 typedef void (*gnutls_free_function)(void *ptr);
+
+/**
+ * Certificate verification status bits (`gnutls_certificate_verify_peers3`).
+ */
+typedef unsigned int gnutls_certificate_status_t;
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_UNKNOWN`.
+ */
+#define GNUTLS_CIPHER_UNKNOWN 0
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_NULL`.
+ */
+#define GNUTLS_CIPHER_NULL 1
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_ARCFOUR_128`.
+ */
+#define GNUTLS_CIPHER_ARCFOUR_128 2
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_3DES_CBC`.
+ */
+#define GNUTLS_CIPHER_3DES_CBC 3
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_128_CBC`.
+ */
+#define GNUTLS_CIPHER_AES_128_CBC 4
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_256_CBC`.
+ */
+#define GNUTLS_CIPHER_AES_256_CBC 5
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_ARCFOUR_40`.
+ */
+#define GNUTLS_CIPHER_ARCFOUR_40 6
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CAMELLIA_128_CBC`.
+ */
+#define GNUTLS_CIPHER_CAMELLIA_128_CBC 7
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CAMELLIA_256_CBC`.
+ */
+#define GNUTLS_CIPHER_CAMELLIA_256_CBC 8
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_192_CBC`.
+ */
+#define GNUTLS_CIPHER_AES_192_CBC 9
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CAMELLIA_192_CBC`.
+ */
+#define GNUTLS_CIPHER_CAMELLIA_192_CBC 12
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_SALSA20_256`.
+ */
+#define GNUTLS_CIPHER_SALSA20_256 13
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_ESTREAM_SALSA20_256`.
+ */
+#define GNUTLS_CIPHER_ESTREAM_SALSA20_256 14
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CAMELLIA_128_GCM`.
+ */
+#define GNUTLS_CIPHER_CAMELLIA_128_GCM 15
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CAMELLIA_256_GCM`.
+ */
+#define GNUTLS_CIPHER_CAMELLIA_256_GCM 16
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_RC2_40_CBC`.
+ */
+#define GNUTLS_CIPHER_RC2_40_CBC 17
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_DES_CBC`.
+ */
+#define GNUTLS_CIPHER_DES_CBC 18
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_128_CCM`.
+ */
+#define GNUTLS_CIPHER_AES_128_CCM 19
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_256_CCM`.
+ */
+#define GNUTLS_CIPHER_AES_256_CCM 20
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_128_CCM_8`.
+ */
+#define GNUTLS_CIPHER_AES_128_CCM_8 21
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_256_CCM_8`.
+ */
+#define GNUTLS_CIPHER_AES_256_CCM_8 22
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_GOST28147_TC26Z_CFB`.
+ */
+#define GNUTLS_CIPHER_GOST28147_TC26Z_CFB 24
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_GOST28147_CPA_CFB`.
+ */
+#define GNUTLS_CIPHER_GOST28147_CPA_CFB 25
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_GOST28147_CPB_CFB`.
+ */
+#define GNUTLS_CIPHER_GOST28147_CPB_CFB 26
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_GOST28147_CPC_CFB`.
+ */
+#define GNUTLS_CIPHER_GOST28147_CPC_CFB 27
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_GOST28147_CPD_CFB`.
+ */
+#define GNUTLS_CIPHER_GOST28147_CPD_CFB 28
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_128_CFB8`.
+ */
+#define GNUTLS_CIPHER_AES_128_CFB8 29
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_192_CFB8`.
+ */
+#define GNUTLS_CIPHER_AES_192_CFB8 30
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_256_CFB8`.
+ */
+#define GNUTLS_CIPHER_AES_256_CFB8 31
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_128_XTS`.
+ */
+#define GNUTLS_CIPHER_AES_128_XTS 32
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_256_XTS`.
+ */
+#define GNUTLS_CIPHER_AES_256_XTS 33
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_GOST28147_TC26Z_CNT`.
+ */
+#define GNUTLS_CIPHER_GOST28147_TC26Z_CNT 34
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CHACHA20_64`.
+ */
+#define GNUTLS_CIPHER_CHACHA20_64 35
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CHACHA20_32`.
+ */
+#define GNUTLS_CIPHER_CHACHA20_32 36
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_128_SIV`.
+ */
+#define GNUTLS_CIPHER_AES_128_SIV 37
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_256_SIV`.
+ */
+#define GNUTLS_CIPHER_AES_256_SIV 38
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES_192_GCM`.
+ */
+#define GNUTLS_CIPHER_AES_192_GCM 39
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_MAGMA_CTR_ACPKM`.
+ */
+#define GNUTLS_CIPHER_MAGMA_CTR_ACPKM 40
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_KUZNYECHIK_CTR_ACPKM`.
+ */
+#define GNUTLS_CIPHER_KUZNYECHIK_CTR_ACPKM 41
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_IDEA_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_IDEA_PGP_CFB 200
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_3DES_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_3DES_PGP_CFB 201
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_CAST5_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_CAST5_PGP_CFB 202
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_BLOWFISH_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_BLOWFISH_PGP_CFB 203
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_SAFER_SK128_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_SAFER_SK128_PGP_CFB 204
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES128_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_AES128_PGP_CFB 205
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES192_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_AES192_PGP_CFB 206
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_AES256_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_AES256_PGP_CFB 207
+
+/**
+ * GnuTLS's cipher `GNUTLS_CIPHER_TWOFISH_PGP_CFB`.
+ */
+#define GNUTLS_CIPHER_TWOFISH_PGP_CFB 208
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_UNKNOWN`.
+ */
+#define GNUTLS_KX_UNKNOWN 0
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_RSA`.
+ */
+#define GNUTLS_KX_RSA 1
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_DHE_DSS`.
+ */
+#define GNUTLS_KX_DHE_DSS 2
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_DHE_RSA`.
+ */
+#define GNUTLS_KX_DHE_RSA 3
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_ANON_DH`.
+ */
+#define GNUTLS_KX_ANON_DH 4
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_SRP`.
+ */
+#define GNUTLS_KX_SRP 5
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_RSA_EXPORT`.
+ */
+#define GNUTLS_KX_RSA_EXPORT 6
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_SRP_RSA`.
+ */
+#define GNUTLS_KX_SRP_RSA 7
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_SRP_DSS`.
+ */
+#define GNUTLS_KX_SRP_DSS 8
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_PSK`.
+ */
+#define GNUTLS_KX_PSK 9
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_DHE_PSK`.
+ */
+#define GNUTLS_KX_DHE_PSK 10
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_ANON_ECDH`.
+ */
+#define GNUTLS_KX_ANON_ECDH 11
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_ECDHE_RSA`.
+ */
+#define GNUTLS_KX_ECDHE_RSA 12
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_ECDHE_ECDSA`.
+ */
+#define GNUTLS_KX_ECDHE_ECDSA 13
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_ECDHE_PSK`.
+ */
+#define GNUTLS_KX_ECDHE_PSK 14
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_RSA_PSK`.
+ */
+#define GNUTLS_KX_RSA_PSK 15
+
+/**
+ * GnuTLS's key exchange `GNUTLS_KX_VKO_GOST_12`.
+ */
+#define GNUTLS_KX_VKO_GOST_12 16
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_UNKNOWN`.
+ */
+#define GNUTLS_MAC_UNKNOWN 0
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_NULL`.
+ */
+#define GNUTLS_MAC_NULL 1
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_MD5`.
+ */
+#define GNUTLS_MAC_MD5 2
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA1`.
+ */
+#define GNUTLS_MAC_SHA1 3
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_RMD160`.
+ */
+#define GNUTLS_MAC_RMD160 4
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_MD2`.
+ */
+#define GNUTLS_MAC_MD2 5
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA256`.
+ */
+#define GNUTLS_MAC_SHA256 6
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA384`.
+ */
+#define GNUTLS_MAC_SHA384 7
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA512`.
+ */
+#define GNUTLS_MAC_SHA512 8
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA224`.
+ */
+#define GNUTLS_MAC_SHA224 9
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA3_224`.
+ */
+#define GNUTLS_MAC_SHA3_224 10
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA3_256`.
+ */
+#define GNUTLS_MAC_SHA3_256 11
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA3_384`.
+ */
+#define GNUTLS_MAC_SHA3_384 12
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHA3_512`.
+ */
+#define GNUTLS_MAC_SHA3_512 13
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_MD5_SHA1`.
+ */
+#define GNUTLS_MAC_MD5_SHA1 14
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_GOSTR_94`.
+ */
+#define GNUTLS_MAC_GOSTR_94 15
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_STREEBOG_256`.
+ */
+#define GNUTLS_MAC_STREEBOG_256 16
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_STREEBOG_512`.
+ */
+#define GNUTLS_MAC_STREEBOG_512 17
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_AEAD`.
+ */
+#define GNUTLS_MAC_AEAD 200
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_UMAC_96`.
+ */
+#define GNUTLS_MAC_UMAC_96 201
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_UMAC_128`.
+ */
+#define GNUTLS_MAC_UMAC_128 202
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_AES_CMAC_128`.
+ */
+#define GNUTLS_MAC_AES_CMAC_128 203
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_AES_CMAC_256`.
+ */
+#define GNUTLS_MAC_AES_CMAC_256 204
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_AES_GMAC_128`.
+ */
+#define GNUTLS_MAC_AES_GMAC_128 205
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_AES_GMAC_192`.
+ */
+#define GNUTLS_MAC_AES_GMAC_192 206
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_AES_GMAC_256`.
+ */
+#define GNUTLS_MAC_AES_GMAC_256 207
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_GOST28147_TC26Z_IMIT`.
+ */
+#define GNUTLS_MAC_GOST28147_TC26Z_IMIT 208
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHAKE_128`.
+ */
+#define GNUTLS_MAC_SHAKE_128 209
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_SHAKE_256`.
+ */
+#define GNUTLS_MAC_SHAKE_256 210
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_MAGMA_OMAC`.
+ */
+#define GNUTLS_MAC_MAGMA_OMAC 211
+
+/**
+ * GnuTLS's MAC `GNUTLS_MAC_KUZNYECHIK_OMAC`.
+ */
+#define GNUTLS_MAC_KUZNYECHIK_OMAC 212
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_UNKNOWN`.
+ */
+#define GNUTLS_DIG_UNKNOWN 0
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_NULL`.
+ */
+#define GNUTLS_DIG_NULL 1
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_MD5`.
+ */
+#define GNUTLS_DIG_MD5 2
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA1`.
+ */
+#define GNUTLS_DIG_SHA1 3
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_RMD160`.
+ */
+#define GNUTLS_DIG_RMD160 4
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_MD2`.
+ */
+#define GNUTLS_DIG_MD2 5
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA256`.
+ */
+#define GNUTLS_DIG_SHA256 6
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA384`.
+ */
+#define GNUTLS_DIG_SHA384 7
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA512`.
+ */
+#define GNUTLS_DIG_SHA512 8
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA224`.
+ */
+#define GNUTLS_DIG_SHA224 9
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA3_224`.
+ */
+#define GNUTLS_DIG_SHA3_224 10
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA3_256`.
+ */
+#define GNUTLS_DIG_SHA3_256 11
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA3_384`.
+ */
+#define GNUTLS_DIG_SHA3_384 12
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHA3_512`.
+ */
+#define GNUTLS_DIG_SHA3_512 13
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_MD5_SHA1`.
+ */
+#define GNUTLS_DIG_MD5_SHA1 14
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_GOSTR_94`.
+ */
+#define GNUTLS_DIG_GOSTR_94 15
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_STREEBOG_256`.
+ */
+#define GNUTLS_DIG_STREEBOG_256 16
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_STREEBOG_512`.
+ */
+#define GNUTLS_DIG_STREEBOG_512 17
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHAKE_128`.
+ */
+#define GNUTLS_DIG_SHAKE_128 209
+
+/**
+ * GnuTLS's hash `GNUTLS_DIG_SHAKE_256`.
+ */
+#define GNUTLS_DIG_SHAKE_256 210
+
+/**
+ * GnuTLS's alert `GNUTLS_A_CLOSE_NOTIFY`.
+ */
+#define GNUTLS_A_CLOSE_NOTIFY 0
+
+/**
+ * GnuTLS's alert `GNUTLS_A_UNEXPECTED_MESSAGE`.
+ */
+#define GNUTLS_A_UNEXPECTED_MESSAGE 10
+
+/**
+ * GnuTLS's alert `GNUTLS_A_BAD_RECORD_MAC`.
+ */
+#define GNUTLS_A_BAD_RECORD_MAC 20
+
+/**
+ * GnuTLS's alert `GNUTLS_A_DECRYPTION_FAILED`.
+ */
+#define GNUTLS_A_DECRYPTION_FAILED 21
+
+/**
+ * GnuTLS's alert `GNUTLS_A_RECORD_OVERFLOW`.
+ */
+#define GNUTLS_A_RECORD_OVERFLOW 22
+
+/**
+ * GnuTLS's alert `GNUTLS_A_DECOMPRESSION_FAILURE`.
+ */
+#define GNUTLS_A_DECOMPRESSION_FAILURE 30
+
+/**
+ * GnuTLS's alert `GNUTLS_A_HANDSHAKE_FAILURE`.
+ */
+#define GNUTLS_A_HANDSHAKE_FAILURE 40
+
+/**
+ * GnuTLS's alert `GNUTLS_A_SSL3_NO_CERTIFICATE`.
+ */
+#define GNUTLS_A_SSL3_NO_CERTIFICATE 41
+
+/**
+ * GnuTLS's alert `GNUTLS_A_BAD_CERTIFICATE`.
+ */
+#define GNUTLS_A_BAD_CERTIFICATE 42
+
+/**
+ * GnuTLS's alert `GNUTLS_A_UNSUPPORTED_CERTIFICATE`.
+ */
+#define GNUTLS_A_UNSUPPORTED_CERTIFICATE 43
+
+/**
+ * GnuTLS's alert `GNUTLS_A_CERTIFICATE_REVOKED`.
+ */
+#define GNUTLS_A_CERTIFICATE_REVOKED 44
+
+/**
+ * GnuTLS's alert `GNUTLS_A_CERTIFICATE_EXPIRED`.
+ */
+#define GNUTLS_A_CERTIFICATE_EXPIRED 45
+
+/**
+ * GnuTLS's alert `GNUTLS_A_CERTIFICATE_UNKNOWN`.
+ */
+#define GNUTLS_A_CERTIFICATE_UNKNOWN 46
+
+/**
+ * GnuTLS's alert `GNUTLS_A_ILLEGAL_PARAMETER`.
+ */
+#define GNUTLS_A_ILLEGAL_PARAMETER 47
+
+/**
+ * GnuTLS's alert `GNUTLS_A_UNKNOWN_CA`.
+ */
+#define GNUTLS_A_UNKNOWN_CA 48
+
+/**
+ * GnuTLS's alert `GNUTLS_A_ACCESS_DENIED`.
+ */
+#define GNUTLS_A_ACCESS_DENIED 49
+
+/**
+ * GnuTLS's alert `GNUTLS_A_DECODE_ERROR`.
+ */
+#define GNUTLS_A_DECODE_ERROR 50
+
+/**
+ * GnuTLS's alert `GNUTLS_A_DECRYPT_ERROR`.
+ */
+#define GNUTLS_A_DECRYPT_ERROR 51
+
+/**
+ * GnuTLS's alert `GNUTLS_A_EXPORT_RESTRICTION`.
+ */
+#define GNUTLS_A_EXPORT_RESTRICTION 60
+
+/**
+ * GnuTLS's alert `GNUTLS_A_PROTOCOL_VERSION`.
+ */
+#define GNUTLS_A_PROTOCOL_VERSION 70
+
+/**
+ * GnuTLS's alert `GNUTLS_A_INSUFFICIENT_SECURITY`.
+ */
+#define GNUTLS_A_INSUFFICIENT_SECURITY 71
+
+/**
+ * GnuTLS's alert `GNUTLS_A_INTERNAL_ERROR`.
+ */
+#define GNUTLS_A_INTERNAL_ERROR 80
+
+/**
+ * GnuTLS's alert `GNUTLS_A_INAPPROPRIATE_FALLBACK`.
+ */
+#define GNUTLS_A_INAPPROPRIATE_FALLBACK 86
+
+/**
+ * GnuTLS's alert `GNUTLS_A_USER_CANCELED`.
+ */
+#define GNUTLS_A_USER_CANCELED 90
+
+/**
+ * GnuTLS's alert `GNUTLS_A_NO_RENEGOTIATION`.
+ */
+#define GNUTLS_A_NO_RENEGOTIATION 100
+
+/**
+ * GnuTLS's alert `GNUTLS_A_MISSING_EXTENSION`.
+ */
+#define GNUTLS_A_MISSING_EXTENSION 109
+
+/**
+ * GnuTLS's alert `GNUTLS_A_UNSUPPORTED_EXTENSION`.
+ */
+#define GNUTLS_A_UNSUPPORTED_EXTENSION 110
+
+/**
+ * GnuTLS's alert `GNUTLS_A_CERTIFICATE_UNOBTAINABLE`.
+ */
+#define GNUTLS_A_CERTIFICATE_UNOBTAINABLE 111
+
+/**
+ * GnuTLS's alert `GNUTLS_A_UNRECOGNIZED_NAME`.
+ */
+#define GNUTLS_A_UNRECOGNIZED_NAME 112
+
+/**
+ * GnuTLS's alert `GNUTLS_A_UNKNOWN_PSK_IDENTITY`.
+ */
+#define GNUTLS_A_UNKNOWN_PSK_IDENTITY 115
+
+/**
+ * GnuTLS's alert `GNUTLS_A_CERTIFICATE_REQUIRED`.
+ */
+#define GNUTLS_A_CERTIFICATE_REQUIRED 116
+
+/**
+ * GnuTLS's alert `GNUTLS_A_NO_APPLICATION_PROTOCOL`.
+ */
+#define GNUTLS_A_NO_APPLICATION_PROTOCOL 120
+
+/**
+ * GnuTLS's alert `GNUTLS_A_MAX`.
+ */
+#define GNUTLS_A_MAX 120
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_REVOKED`.
+ */
+#define GNUTLS_CERT_REVOKED (1 << 5)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_SIGNER_NOT_FOUND`.
+ */
+#define GNUTLS_CERT_SIGNER_NOT_FOUND (1 << 6)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_SIGNER_NOT_CA`.
+ */
+#define GNUTLS_CERT_SIGNER_NOT_CA (1 << 7)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_NOT_ACTIVATED`.
+ */
+#define GNUTLS_CERT_NOT_ACTIVATED (1 << 9)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_EXPIRED`.
+ */
+#define GNUTLS_CERT_EXPIRED (1 << 10)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_SIGNATURE_FAILURE`.
+ */
+#define GNUTLS_CERT_SIGNATURE_FAILURE (1 << 11)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED`.
+ */
+#define GNUTLS_CERT_REVOCATION_DATA_SUPERSEDED (1 << 12)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_UNEXPECTED_OWNER`.
+ */
+#define GNUTLS_CERT_UNEXPECTED_OWNER (1 << 14)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE`.
+ */
+#define GNUTLS_CERT_REVOCATION_DATA_ISSUED_IN_FUTURE (1 << 15)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE`.
+ */
+#define GNUTLS_CERT_SIGNER_CONSTRAINTS_FAILURE (1 << 16)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_MISMATCH`.
+ */
+#define GNUTLS_CERT_MISMATCH (1 << 17)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_PURPOSE_MISMATCH`.
+ */
+#define GNUTLS_CERT_PURPOSE_MISMATCH (1 << 18)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_MISSING_OCSP_STATUS`.
+ */
+#define GNUTLS_CERT_MISSING_OCSP_STATUS (1 << 19)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_INVALID_OCSP_STATUS`.
+ */
+#define GNUTLS_CERT_INVALID_OCSP_STATUS (1 << 20)
+
+/**
+ * GnuTLS's verification status bit `GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS`.
+ */
+#define GNUTLS_CERT_UNKNOWN_CRIT_EXTENSIONS (1 << 21)
+
+/**
+ * GnuTLS's protocol version `GNUTLS_SSL3`.
+ */
+#define GNUTLS_SSL3 1
+
+/**
+ * GnuTLS's protocol version `GNUTLS_TLS1_0`.
+ */
+#define GNUTLS_TLS1_0 2
+
+/**
+ * GnuTLS's protocol version `GNUTLS_TLS1`.
+ */
+#define GNUTLS_TLS1 2
+
+/**
+ * GnuTLS's protocol version `GNUTLS_TLS1_1`.
+ */
+#define GNUTLS_TLS1_1 3
+
+/**
+ * GnuTLS's protocol version `GNUTLS_DTLS0_9`.
+ */
+#define GNUTLS_DTLS0_9 200
+
+/**
+ * GnuTLS's protocol version `GNUTLS_DTLS1_0`.
+ */
+#define GNUTLS_DTLS1_0 201
+
+/**
+ * GnuTLS's protocol version `GNUTLS_DTLS1_2`.
+ */
+#define GNUTLS_DTLS1_2 202
+
+/**
+ * GnuTLS's protocol version `GNUTLS_DTLS_VERSION_MIN`.
+ */
+#define GNUTLS_DTLS_VERSION_MIN 200
+
+/**
+ * GnuTLS's protocol version `GNUTLS_DTLS_VERSION_MAX`.
+ */
+#define GNUTLS_DTLS_VERSION_MAX 202
+
+/**
+ * GnuTLS's protocol version `GNUTLS_VERSION_UNKNOWN`.
+ */
+#define GNUTLS_VERSION_UNKNOWN 255
+
+/**
+ * GnuTLS's certificate type `GNUTLS_CRT_UNKNOWN`.
+ */
+#define GNUTLS_CRT_UNKNOWN 0
+
+/**
+ * GnuTLS's certificate type `GNUTLS_CRT_X509`.
+ */
+#define GNUTLS_CRT_X509 1
+
+/**
+ * GnuTLS's certificate type `GNUTLS_CRT_OPENPGP`.
+ */
+#define GNUTLS_CRT_OPENPGP 2
+
+/**
+ * GnuTLS's certificate type `GNUTLS_CRT_RAWPK`.
+ */
+#define GNUTLS_CRT_RAWPK 3
+
+/**
+ * GnuTLS's certificate type `GNUTLS_CRT_MAX`.
+ */
+#define GNUTLS_CRT_MAX 3
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_UNKNOWN`.
+ */
+#define GNUTLS_SIGN_UNKNOWN 0
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA1`.
+ */
+#define GNUTLS_SIGN_RSA_SHA1 1
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA`.
+ */
+#define GNUTLS_SIGN_RSA_SHA 1
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA1`.
+ */
+#define GNUTLS_SIGN_DSA_SHA1 2
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA`.
+ */
+#define GNUTLS_SIGN_DSA_SHA 2
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_MD5`.
+ */
+#define GNUTLS_SIGN_RSA_MD5 3
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_MD2`.
+ */
+#define GNUTLS_SIGN_RSA_MD2 4
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_RMD160`.
+ */
+#define GNUTLS_SIGN_RSA_RMD160 5
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA256`.
+ */
+#define GNUTLS_SIGN_RSA_SHA256 6
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA384`.
+ */
+#define GNUTLS_SIGN_RSA_SHA384 7
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA512`.
+ */
+#define GNUTLS_SIGN_RSA_SHA512 8
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA224`.
+ */
+#define GNUTLS_SIGN_RSA_SHA224 9
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA224`.
+ */
+#define GNUTLS_SIGN_DSA_SHA224 10
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA256`.
+ */
+#define GNUTLS_SIGN_DSA_SHA256 11
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA1`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA1 12
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA224`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA224 13
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA256`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA256 14
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA384`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA384 15
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA512`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA512 16
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA384`.
+ */
+#define GNUTLS_SIGN_DSA_SHA384 17
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA512`.
+ */
+#define GNUTLS_SIGN_DSA_SHA512 18
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA3_224`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA3_224 20
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA3_256`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA3_256 21
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA3_384`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA3_384 22
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SHA3_512`.
+ */
+#define GNUTLS_SIGN_ECDSA_SHA3_512 23
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA3_224`.
+ */
+#define GNUTLS_SIGN_DSA_SHA3_224 24
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA3_256`.
+ */
+#define GNUTLS_SIGN_DSA_SHA3_256 25
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA3_384`.
+ */
+#define GNUTLS_SIGN_DSA_SHA3_384 26
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_DSA_SHA3_512`.
+ */
+#define GNUTLS_SIGN_DSA_SHA3_512 27
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA3_224`.
+ */
+#define GNUTLS_SIGN_RSA_SHA3_224 28
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA3_256`.
+ */
+#define GNUTLS_SIGN_RSA_SHA3_256 29
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA3_384`.
+ */
+#define GNUTLS_SIGN_RSA_SHA3_384 30
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_SHA3_512`.
+ */
+#define GNUTLS_SIGN_RSA_SHA3_512 31
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_PSS_SHA256`.
+ */
+#define GNUTLS_SIGN_RSA_PSS_SHA256 32
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_PSS_SHA384`.
+ */
+#define GNUTLS_SIGN_RSA_PSS_SHA384 33
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_PSS_SHA512`.
+ */
+#define GNUTLS_SIGN_RSA_PSS_SHA512 34
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_EDDSA_ED25519`.
+ */
+#define GNUTLS_SIGN_EDDSA_ED25519 35
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_RAW`.
+ */
+#define GNUTLS_SIGN_RSA_RAW 36
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SECP256R1_SHA256`.
+ */
+#define GNUTLS_SIGN_ECDSA_SECP256R1_SHA256 37
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SECP384R1_SHA384`.
+ */
+#define GNUTLS_SIGN_ECDSA_SECP384R1_SHA384 38
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_ECDSA_SECP521R1_SHA512`.
+ */
+#define GNUTLS_SIGN_ECDSA_SECP521R1_SHA512 39
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_PSS_RSAE_SHA256`.
+ */
+#define GNUTLS_SIGN_RSA_PSS_RSAE_SHA256 40
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_PSS_RSAE_SHA384`.
+ */
+#define GNUTLS_SIGN_RSA_PSS_RSAE_SHA384 41
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_RSA_PSS_RSAE_SHA512`.
+ */
+#define GNUTLS_SIGN_RSA_PSS_RSAE_SHA512 42
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_GOST_94`.
+ */
+#define GNUTLS_SIGN_GOST_94 43
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_GOST_256`.
+ */
+#define GNUTLS_SIGN_GOST_256 44
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_GOST_512`.
+ */
+#define GNUTLS_SIGN_GOST_512 45
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_EDDSA_ED448`.
+ */
+#define GNUTLS_SIGN_EDDSA_ED448 46
+
+/**
+ * GnuTLS's signature algorithm `GNUTLS_SIGN_MAX`.
+ */
+#define GNUTLS_SIGN_MAX 46
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_INVALID`.
+ */
+#define GNUTLS_GROUP_INVALID 0
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_SECP192R1`.
+ */
+#define GNUTLS_GROUP_SECP192R1 5
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_SECP224R1`.
+ */
+#define GNUTLS_GROUP_SECP224R1 1
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_SECP256R1`.
+ */
+#define GNUTLS_GROUP_SECP256R1 2
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_SECP384R1`.
+ */
+#define GNUTLS_GROUP_SECP384R1 3
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_SECP521R1`.
+ */
+#define GNUTLS_GROUP_SECP521R1 4
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_X25519`.
+ */
+#define GNUTLS_GROUP_X25519 6
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_X448`.
+ */
+#define GNUTLS_GROUP_X448 20
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC256A`.
+ */
+#define GNUTLS_GROUP_GC256A 16
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC256B`.
+ */
+#define GNUTLS_GROUP_GC256B 17
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC256C`.
+ */
+#define GNUTLS_GROUP_GC256C 18
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC256D`.
+ */
+#define GNUTLS_GROUP_GC256D 19
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC512A`.
+ */
+#define GNUTLS_GROUP_GC512A 13
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC512B`.
+ */
+#define GNUTLS_GROUP_GC512B 14
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_GC512C`.
+ */
+#define GNUTLS_GROUP_GC512C 15
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_FFDHE2048`.
+ */
+#define GNUTLS_GROUP_FFDHE2048 256
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_FFDHE3072`.
+ */
+#define GNUTLS_GROUP_FFDHE3072 257
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_FFDHE4096`.
+ */
+#define GNUTLS_GROUP_FFDHE4096 258
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_FFDHE8192`.
+ */
+#define GNUTLS_GROUP_FFDHE8192 259
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_FFDHE6144`.
+ */
+#define GNUTLS_GROUP_FFDHE6144 260
+
+/**
+ * GnuTLS's group `GNUTLS_GROUP_MAX`.
+ */
+#define GNUTLS_GROUP_MAX 260
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_HELLO_REQUEST`.
+ */
+#define GNUTLS_HANDSHAKE_HELLO_REQUEST 0
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CLIENT_HELLO`.
+ */
+#define GNUTLS_HANDSHAKE_CLIENT_HELLO 1
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_SERVER_HELLO`.
+ */
+#define GNUTLS_HANDSHAKE_SERVER_HELLO 2
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_HELLO_VERIFY_REQUEST`.
+ */
+#define GNUTLS_HANDSHAKE_HELLO_VERIFY_REQUEST 3
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_NEW_SESSION_TICKET`.
+ */
+#define GNUTLS_HANDSHAKE_NEW_SESSION_TICKET 4
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_END_OF_EARLY_DATA`.
+ */
+#define GNUTLS_HANDSHAKE_END_OF_EARLY_DATA 5
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_ENCRYPTED_EXTENSIONS`.
+ */
+#define GNUTLS_HANDSHAKE_ENCRYPTED_EXTENSIONS 8
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CERTIFICATE_PKT`.
+ */
+#define GNUTLS_HANDSHAKE_CERTIFICATE_PKT 11
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE`.
+ */
+#define GNUTLS_HANDSHAKE_SERVER_KEY_EXCHANGE 12
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST`.
+ */
+#define GNUTLS_HANDSHAKE_CERTIFICATE_REQUEST 13
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_SERVER_HELLO_DONE`.
+ */
+#define GNUTLS_HANDSHAKE_SERVER_HELLO_DONE 14
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY`.
+ */
+#define GNUTLS_HANDSHAKE_CERTIFICATE_VERIFY 15
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE`.
+ */
+#define GNUTLS_HANDSHAKE_CLIENT_KEY_EXCHANGE 16
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_FINISHED`.
+ */
+#define GNUTLS_HANDSHAKE_FINISHED 20
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CERTIFICATE_STATUS`.
+ */
+#define GNUTLS_HANDSHAKE_CERTIFICATE_STATUS 22
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_SUPPLEMENTAL`.
+ */
+#define GNUTLS_HANDSHAKE_SUPPLEMENTAL 23
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_KEY_UPDATE`.
+ */
+#define GNUTLS_HANDSHAKE_KEY_UPDATE 24
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_COMPRESSED_CERTIFICATE_PKT`.
+ */
+#define GNUTLS_HANDSHAKE_COMPRESSED_CERTIFICATE_PKT 25
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC`.
+ */
+#define GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC 254
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_CLIENT_HELLO_V2`.
+ */
+#define GNUTLS_HANDSHAKE_CLIENT_HELLO_V2 1024
+
+/**
+ * Handshake message type `GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST`.
+ */
+#define GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST 1025
 
 /**
  * Certificate credentials.
@@ -1550,6 +3044,224 @@ int gnutls_global_init(void);
 void gnutls_global_deinit(void);
 
 /**
+ * Sets the function called before and/or after each handshake message of
+ * type `htype` (or every type, with `GNUTLS_HANDSHAKE_ANY`) is sent or
+ * handled, post-handshake messages included (a client's hook sees a
+ * post-handshake CertificateRequest before it is handled only, as in GnuTLS
+ * 3.7). `when` is `GNUTLS_HOOK_PRE`, `GNUTLS_HOOK_POST` or
+ * `GNUTLS_HOOK_BOTH`. A negative return from the hook aborts the operation
+ * (handshake, record receive, reauth), which returns that code; no alert is
+ * sent. From inside the hook only `gnutls_session_get_ptr` may be called on
+ * the session; other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL
+ * `func` removes the hook. Nothing is owned by the session but the pointer
+ * value.
+ *
+ * # Safety
+ * `session` is NULL or live; `func`, if not NULL, stays callable while
+ * the session lives.
+ */
+void gnutls_handshake_set_hook_function(gnutls_session_t session,
+                                        unsigned int htype,
+                                        int when,
+                                        gnutls_handshake_hook_func func);
+
+/**
+ * The name of a handshake message type, such as "CLIENT HELLO", as GnuTLS
+ * 3.7 prints it; "Unknown Handshake packet" for others. The string is
+ * static: do not free it.
+ */
+const char *gnutls_handshake_description_get_name(gnutls_handshake_description_t htype);
+
+/**
+ * Sets the function that receives the library's debug messages (NULL: none).
+ * Messages of level 1 to the level set with `gnutls_global_set_log_level`
+ * are passed; stepup logs handshake progress at level 2 and never logs
+ * secrets. The function may be called from any thread that uses the
+ * library, and must not call back into the library with a session that is
+ * in a call.
+ */
+void gnutls_global_set_log_function(gnutls_log_func log_func);
+
+/**
+ * Sets the debug log level: 0 (the default) logs nothing; higher levels
+ * log more (stepup's messages are at level 2).
+ */
+void gnutls_global_set_log_level(int level);
+
+/**
+ * The name of protocol `version` ("TLS1.3", "TLS1.2", ...), or NULL for an
+ * unknown value. The string is static: never free it.
+ */
+const char *gnutls_protocol_get_name(gnutls_protocol_t version);
+
+/**
+ * The name of cipher `algorithm` ("AES-256-GCM", ...), or NULL for an
+ * unknown value. The string is static: never free it.
+ */
+const char *gnutls_cipher_get_name(gnutls_cipher_algorithm_t algorithm);
+
+/**
+ * The name of MAC `algorithm` ("AEAD", "SHA256", ...), or NULL for an
+ * unknown value. The string is static: never free it.
+ */
+const char *gnutls_mac_get_name(gnutls_mac_algorithm_t algorithm);
+
+/**
+ * The name of hash `algorithm` ("SHA256", "SHA384", ...), or NULL for an
+ * unknown value. The string is static: never free it.
+ */
+const char *gnutls_digest_get_name(gnutls_digest_algorithm_t algorithm);
+
+/**
+ * The name of signature `algorithm` ("ECDSA-SECP256R1-SHA256",
+ * "RSA-PSS-RSAE-SHA256", "EdDSA-Ed25519", ...), or NULL for an unknown
+ * value. The string is static: never free it.
+ */
+const char *gnutls_sign_get_name(gnutls_sign_algorithm_t algorithm);
+
+/**
+ * The name of `group` ("X25519", "SECP256R1", ...), or NULL for an unknown
+ * value. The string is static: never free it.
+ */
+const char *gnutls_group_get_name(gnutls_group_t group);
+
+/**
+ * The name of key exchange `algorithm` ("ECDHE-RSA", ...), or NULL for an
+ * unknown value. The string is static: never free it.
+ */
+const char *gnutls_kx_get_name(gnutls_kx_algorithm_t algorithm);
+
+/**
+ * GnuTLS's description of `alert` ("Close notify", "Certificate is
+ * required", ...), or NULL for an unknown value. The string is static:
+ * never free it.
+ */
+const char *gnutls_alert_get_name(gnutls_alert_description_t alert);
+
+/**
+ * The group of the session's key exchange (`GNUTLS_GROUP_X25519`, ...), or
+ * 0 (`GNUTLS_GROUP_INVALID`) before one was chosen;
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_group_t gnutls_group_get(gnutls_session_t session);
+
+/**
+ * The session's key exchange: `GNUTLS_KX_ECDHE_RSA` for a TLS 1.3
+ * certificate handshake, as GnuTLS reports it whatever the key type; 0
+ * before the key exchange; `GNUTLS_E_INVALID_REQUEST` for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_kx_algorithm_t gnutls_kx_get(gnutls_session_t session);
+
+/**
+ * The session's MAC: `GNUTLS_MAC_AEAD` (every TLS 1.3 cipher is an AEAD);
+ * 0 before the handshake chose a cipher; `GNUTLS_E_INVALID_REQUEST` for a
+ * NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_mac_algorithm_t gnutls_mac_get(gnutls_session_t session);
+
+/**
+ * The signature algorithm of the server's handshake signature
+ * (`GNUTLS_SIGN_ECDSA_SECP256R1_SHA256`, ...), `GNUTLS_SIGN_UNKNOWN` (0)
+ * before it is known. Returns `GNUTLS_E_INVALID_REQUEST` for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_sign_algorithm_get(gnutls_session_t session);
+
+/**
+ * The certificate type in use: always `GNUTLS_CRT_X509` (stepup speaks
+ * X.509 only); 0 for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_certificate_type_t gnutls_certificate_type_get(gnutls_session_t session);
+
+/**
+ * The last alert the peer sent (after a `GNUTLS_E_WARNING_ALERT_RECEIVED`
+ * or `GNUTLS_E_FATAL_ALERT_RECEIVED`, or a closed session); 0
+ * (`GNUTLS_A_CLOSE_NOTIFY`) when none was received, as in GnuTLS, and for a
+ * NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_alert_description_t gnutls_alert_get(gnutls_session_t session);
+
+/**
+ * A description of the session's parameters, as GnuTLS 3.7 formats it:
+ * "(TLS1.3)-(ECDHE-SECP256R1)-(ECDSA-SECP256R1-SHA256)-(AES-256-GCM)".
+ *
+ * Returns a new string the caller frees with `gnutls_free`, or NULL before
+ * the handshake completed, for a NULL session, or when memory runs out.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+char *gnutls_session_get_desc(gnutls_session_t session);
+
+/**
+ * Parses the priority string `priorities` (NULL: the default, "NORMAL")
+ * into a new priority object written to `*priority_cache`; free it with
+ * `gnutls_priority_deinit` (sessions keep their own copy).
+ *
+ * Returns 0; `GNUTLS_E_INVALID_REQUEST` for a NULL `priority_cache`, a
+ * string that is not UTF-8, or an element GnuTLS does not know;
+ * `GNUTLS_E_NO_PRIORITIES_WERE_SET` when the string forms no cipher suite.
+ * When `err_pos` is not NULL, `*err_pos` is set to point into `priorities`:
+ * at the refused element after `GNUTLS_E_INVALID_REQUEST`, at its start
+ * otherwise. `*priority_cache` is written only on success.
+ *
+ * # Safety
+ * `priority_cache` is NULL or writable; `priorities` is NULL or
+ * NUL-terminated; `err_pos` is NULL or writable.
+ */
+int gnutls_priority_init(gnutls_priority_t *priority_cache,
+                         const char *priorities,
+                         const char **err_pos);
+
+/**
+ * As `gnutls_priority_init`, with `flags`: `GNUTLS_PRIORITY_INIT_DEF_APPEND`
+ * appends `priorities` to the default priority (`*err_pos` still points
+ * into `priorities`); other flags are ignored.
+ *
+ * # Safety
+ * As for `gnutls_priority_init`.
+ */
+int gnutls_priority_init2(gnutls_priority_t *priority_cache,
+                          const char *priorities,
+                          const char **err_pos,
+                          unsigned int flags);
+
+/**
+ * Sets a copy of `priority` on `session`; `priority` may be freed or used
+ * for other sessions afterwards. Returns 0, or `GNUTLS_E_INVALID_REQUEST`
+ * for a NULL argument.
+ *
+ * # Safety
+ * `session` is NULL or live; `priority` is NULL or from `gnutls_priority_init`.
+ */
+int gnutls_priority_set(gnutls_session_t session, gnutls_priority_t priority);
+
+/**
+ * Frees a priority object. NULL is ignored.
+ *
+ * # Safety
+ * `priority_cache` is NULL or from `gnutls_priority_init`, not used again.
+ */
+void gnutls_priority_deinit(gnutls_priority_t priority_cache);
+
+/**
  * Fills `data` with `len` random bytes of strength `level`, from the
  * operating system's CSPRNG.
  *
@@ -1562,6 +3274,29 @@ void gnutls_global_deinit(void);
  * `data` is NULL or valid for writes of `len` bytes.
  */
 int gnutls_rnd(gnutls_rnd_level_t level, void *data, size_t len);
+
+/**
+ * (Server) The server name at index `indx` (only index 0 exists): the DNS
+ * name the client sent.
+ *
+ * `*data_length` holds the size of `data` on entry. When the name and its
+ * terminating NUL fit, copies them to `data`, writes the name's length
+ * (without the NUL) to `*data_length` and `GNUTLS_NAME_DNS` to `*type`, and
+ * returns 0. Otherwise returns `GNUTLS_E_SHORT_MEMORY_BUFFER` with the size
+ * needed (NUL included) in `*data_length`. Returns
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` when there is no such name, and
+ * `GNUTLS_E_INVALID_REQUEST` on a client session (as GnuTLS 3.7) or for
+ * NULL `session`, `data_length` or `type`.
+ *
+ * # Safety
+ * `session` is NULL or live; `data_length` and `type` are NULL or valid
+ * for reads and writes; `data` is NULL or writable for `*data_length` bytes.
+ */
+int gnutls_server_name_get(gnutls_session_t session,
+                           void *data,
+                           size_t *data_length,
+                           unsigned int *type,
+                           unsigned int indx);
 
 /**
  * Creates a session. `flags` holds `GNUTLS_SERVER` or `GNUTLS_CLIENT`, and
@@ -1832,6 +3567,179 @@ gnutls_protocol_t gnutls_protocol_get_version(gnutls_session_t session);
  * `session` is NULL or a live session.
  */
 gnutls_cipher_algorithm_t gnutls_cipher_get(gnutls_session_t session);
+
+/**
+ * Sets the handshake timeout in milliseconds (0: none;
+ * `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`: GnuTLS's default). Stored on the
+ * session; see the module notes. NULL is ignored.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_handshake_set_timeout(gnutls_session_t session, unsigned int ms);
+
+/**
+ * Sets the timeout of `gnutls_record_recv` in milliseconds (0: none;
+ * `GNUTLS_INDEFINITE_TIMEOUT`). Stored on the session; see the module
+ * notes. NULL is ignored.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_record_set_timeout(gnutls_session_t session, unsigned int ms);
+
+/**
+ * Sets the function called during the handshake once the peer's
+ * certificate and its CertificateVerify signature checked out, before the
+ * handshake completes (on a server, only when the client sent a
+ * certificate), and again on a server when a client answers
+ * `gnutls_reauth`. The function gets the session (it may call
+ * `gnutls_certificate_verify_peers2/3`, `gnutls_certificate_get_peers`,
+ * `gnutls_session_get_ptr`, ...); returning 0 lets the handshake go on,
+ * non-zero fails it with `GNUTLS_E_CERTIFICATE_ERROR` and no alert is sent.
+ * NULL removes the function. It applies to every session using `cred`,
+ * including ones it was set on before this call; sessions whose handshake
+ * already started keep the behaviour they started with.
+ *
+ * # Safety
+ * `cred` is NULL or live; `func` is NULL or safe to call with a session
+ * during the calls named above.
+ */
+void gnutls_certificate_set_verify_function(gnutls_certificate_credentials_t cred,
+                                            int (*func)(gnutls_session_t session));
+
+/**
+ * Stores verification flags (`GNUTLS_VERIFY_*`) on the credentials.
+ * stepup's verifier (rustls-webpki) applies its own fixed policy, so the
+ * flags are kept but change nothing. NULL `res` is ignored.
+ *
+ * # Safety
+ * `res` is NULL or live.
+ */
+void gnutls_certificate_set_verify_flags(gnutls_certificate_credentials_t res, unsigned int flags);
+
+/**
+ * Verifies the peer's certificate chain against the credentials' trust
+ * anchors and, when `hostname` is not NULL, that it names `hostname`,
+ * writing the `GNUTLS_CERT_*` status bits to `*status` (0: trusted).
+ *
+ * Returns 0 (the status says whether the peer is trusted);
+ * `GNUTLS_E_NO_CERTIFICATE_FOUND` when the peer sent no certificate
+ * (`*status` is not written); `GNUTLS_E_INVALID_REQUEST` for a NULL
+ * `session` or `status`.
+ *
+ * # Safety
+ * `session` is NULL or live; `hostname` is NULL or NUL-terminated;
+ * `status` is NULL or writable.
+ */
+int gnutls_certificate_verify_peers3(gnutls_session_t session,
+                                     const char *hostname,
+                                     unsigned int *status);
+
+/**
+ * Describes the verification `status` bits in English, as GnuTLS does
+ * ("The certificate is NOT trusted. The certificate issuer is unknown. ").
+ * `type` is the certificate type (the text is that of X.509) and `flags`
+ * must be 0.
+ *
+ * On success writes to `*out` a NUL-terminated string (its length, without
+ * the NUL, in `out->size`) that the caller frees with `gnutls_free`, and
+ * returns 0; returns `GNUTLS_E_INVALID_REQUEST` for a NULL `out`, or
+ * `GNUTLS_E_MEMORY_ERROR`. Nothing is written on failure.
+ *
+ * # Safety
+ * `out` is NULL or writable.
+ */
+int gnutls_certificate_verification_status_print(unsigned int status,
+                                                 gnutls_certificate_type_t type,
+                                                 gnutls_datum_t *out,
+                                                 unsigned int flags);
+
+/**
+ * The verification status found during the handshake by the check that
+ * `gnutls_session_set_verify_cert` asked for (0: trusted), or `UINT_MAX`
+ * when no such check ran (or for a NULL session), as GnuTLS reports.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+unsigned int gnutls_session_get_verify_cert_status(gnutls_session_t session);
+
+/**
+ * Creates an empty certificate object and writes it to `*cert`; free it
+ * with `gnutls_x509_crt_deinit`. Returns 0, or `GNUTLS_E_INVALID_REQUEST`
+ * for a NULL `cert`.
+ *
+ * # Safety
+ * `cert` is NULL or valid for a pointer write.
+ */
+int gnutls_x509_crt_init(gnutls_x509_crt_t *cert);
+
+/**
+ * Frees a certificate object. NULL is ignored.
+ *
+ * # Safety
+ * `cert` is NULL or from this library, not used again.
+ */
+void gnutls_x509_crt_deinit(gnutls_x509_crt_t cert);
+
+/**
+ * Imports the certificate in `data` (`GNUTLS_X509_FMT_DER`, or
+ * `GNUTLS_X509_FMT_PEM`: the first CERTIFICATE block) into `cert`,
+ * replacing what it held. `data` is copied. Returns 0;
+ * `GNUTLS_E_BASE64_DECODING_ERROR` for PEM without a certificate;
+ * `GNUTLS_E_ASN1_DER_ERROR` for DER that is not a certificate;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments or another format. On
+ * failure `cert` is left as it was.
+ *
+ * # Safety
+ * `cert` is NULL or live; `data` is NULL or a datum holding `size` bytes.
+ */
+int gnutls_x509_crt_import(gnutls_x509_crt_t cert,
+                           const gnutls_datum_t *data,
+                           gnutls_x509_crt_fmt_t format);
+
+/**
+ * Imports every certificate in `data` (PEM: each CERTIFICATE block; DER:
+ * one). On success writes a new array of `*size` new certificate objects
+ * to `*certs` and returns 0: free each with `gnutls_x509_crt_deinit` and
+ * the array with `gnutls_free`. With `GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED`
+ * in `flags`, returns `GNUTLS_E_CERTIFICATE_LIST_UNSORTED` unless each
+ * certificate's issuer is the next one's subject; other flags are ignored.
+ * Returns the codes of `gnutls_x509_crt_import`, or `GNUTLS_E_MEMORY_ERROR`;
+ * nothing is written on failure.
+ *
+ * # Safety
+ * `certs` and `size` are NULL or writable; `data` is NULL or a datum
+ * holding `size` bytes.
+ */
+int gnutls_x509_crt_list_import2(gnutls_x509_crt_t **certs,
+                                 unsigned int *size,
+                                 const gnutls_datum_t *data,
+                                 gnutls_x509_crt_fmt_t format,
+                                 unsigned int flags);
+
+/**
+ * Writes the certificate's subject DN to `*dn` as an RFC 4514 string
+ * ("CN=localhost,O=Example"), or in encoding order with
+ * `GNUTLS_X509_DN_FLAG_COMPAT` in `flags`, with GnuTLS's attribute names.
+ * `dn->data` is NUL-terminated (not counted in `dn->size`) and the caller
+ * frees it with `gnutls_free`. Returns 0; `GNUTLS_E_INVALID_REQUEST` for
+ * NULL arguments or an empty object; `GNUTLS_E_MEMORY_ERROR`. Nothing is
+ * written on failure.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned int flags);
+
+/**
+ * As `gnutls_x509_crt_get_dn3`, for the issuer's DN.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_issuer_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned int flags);
 
 #ifdef __cplusplus
 }  // extern "C"

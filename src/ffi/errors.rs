@@ -120,6 +120,13 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::CertificateError => gn::GNUTLS_E_CERTIFICATE_ERROR,
         E::CertificateVerification => gn::GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR,
         E::NoPriorities => gn::GNUTLS_E_NO_PRIORITIES_WERE_SET,
+        E::NoCertificateFound => gn::GNUTLS_E_NO_CERTIFICATE_FOUND,
+        E::DerDecoding => gn::GNUTLS_E_ASN1_DER_ERROR,
+        E::CertificateListUnsorted => gn::GNUTLS_E_CERTIFICATE_LIST_UNSORTED,
+        E::RequestedDataNotAvailable => gn::GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE,
+        E::ShortMemoryBuffer => gn::GNUTLS_E_SHORT_MEMORY_BUFFER,
+        // The C boundary resumes this itself; reaching C is a bug.
+        E::PeerCheckPending => gn::GNUTLS_E_INTERNAL_ERROR,
         #[cfg(feature = "tls")]
         E::Tls(e) => tls_code(e),
     }
@@ -148,6 +155,8 @@ fn tls_code(error: &crate::tls::Error) -> c_int {
         T::AlertReceived(_) => gn::GNUTLS_E_FATAL_ALERT_RECEIVED,
         T::Internal(_) => gn::GNUTLS_E_INTERNAL_ERROR,
         T::ApiMisuse(_) => gn::GNUTLS_E_INVALID_REQUEST,
+        // The hook's own (negative) GnuTLS code, as GnuTLS returns it.
+        T::HookAborted(code) => *code,
     }
 }
 

@@ -2,6 +2,7 @@
 //! certificate chains and keys, the trust anchors, and how to verify.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 
 use parking_lot::RwLock;
 
@@ -26,6 +27,11 @@ struct Inner {
 #[derive(Default)]
 pub struct CertificateCredentials {
     inner: RwLock<Inner>,
+    /// Whether the application checks peers itself during the handshake
+    /// (`gnutls_certificate_set_verify_function`).
+    peer_check: AtomicBool,
+    /// `gnutls_certificate_set_verify_flags` (stored; see there).
+    verify_flags: AtomicU32,
 }
 
 fn read_file(path: &str) -> Result<Vec<u8>, Error> {
@@ -86,5 +92,26 @@ impl CertificateCredentials {
     /// The trust anchors, if any were set.
     pub fn trust(&self) -> Option<Arc<TrustStore>> {
         self.inner.read().trust.clone()
+    }
+
+    /// Makes handshakes with these credentials stop after the peer's
+    /// CertificateVerify for the application's own check (or not).
+    pub fn set_peer_check(&self, on: bool) {
+        self.peer_check.store(on, Ordering::Release);
+    }
+
+    /// Whether the application checks peers itself.
+    pub fn peer_check(&self) -> bool {
+        self.peer_check.load(Ordering::Acquire)
+    }
+
+    /// Stores GnuTLS verification flags (`GNUTLS_VERIFY_*`).
+    pub fn set_verify_flags(&self, flags: u32) {
+        self.verify_flags.store(flags, Ordering::Release);
+    }
+
+    /// The stored verification flags.
+    pub fn verify_flags(&self) -> u32 {
+        self.verify_flags.load(Ordering::Acquire)
     }
 }

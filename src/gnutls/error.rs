@@ -53,6 +53,26 @@ pub enum Error {
     /// The priority enables nothing stepup can negotiate.
     #[error("no priorities were set")]
     NoPriorities,
+    /// The peer sent no certificate (`gnutls_certificate_verify_peers3`).
+    #[error("no certificate was found")]
+    NoCertificateFound,
+    /// The session has no such data (`gnutls_server_name_get`).
+    #[error("the requested data is not available")]
+    RequestedDataNotAvailable,
+    /// The caller's buffer is too small; the size needed was reported.
+    #[error("the buffer is too short")]
+    ShortMemoryBuffer,
+    /// A certificate list is not in issuing order.
+    #[error("the certificate list is not sorted")]
+    CertificateListUnsorted,
+    /// DER data could not be decoded (a certificate import).
+    #[error("DER decoding error")]
+    DerDecoding,
+    /// The handshake (or post-handshake authentication) stopped after the
+    /// peer's CertificateVerify so the application's verify function can
+    /// run; the C boundary runs it and resumes. Never returned to C.
+    #[error("the peer's certificate awaits the application's check")]
+    PeerCheckPending,
     /// The TLS engine ended the connection.
     #[cfg(feature = "tls")]
     #[error(transparent)]

@@ -8,6 +8,10 @@ pub mod error_codes;
 mod error_table;
 pub mod errors;
 pub mod global;
+pub mod handshake_type;
+pub mod log;
+#[cfg(feature = "tls")]
+pub mod names;
 #[cfg(feature = "tls")]
 pub mod priority;
 pub mod random;
@@ -17,5 +21,7 @@ pub mod transport;
 #[cfg(feature = "tls")]
 pub mod verify;
 pub mod version;
+#[cfg(feature = "tls")]
+pub mod x509;
 
 pub use error::Error;

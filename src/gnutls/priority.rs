@@ -15,6 +15,9 @@ pub struct Priority {
     pub groups: Vec<KxGroup>,
     /// Whether TLS 1.3 is enabled (stepup speaks nothing else).
     pub tls13: bool,
+    /// Whether the AEAD "MAC" is enabled: without it GnuTLS forms no
+    /// TLS 1.3 suite (a "NONE:..." string must name `+AEAD` or `+MAC-ALL`).
+    pub mac_aead: bool,
 }
 
 impl Default for Priority {
@@ -27,6 +30,7 @@ impl Default for Priority {
             ],
             groups: vec![KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1],
             tls13: true,
+            mac_aead: true,
         }
     }
 }
@@ -118,6 +122,7 @@ impl Priority {
                 suites: Vec::new(),
                 groups: Vec::new(),
                 tls13: false,
+                mac_aead: false,
             },
             _ => return Err(0),
         };
@@ -141,6 +146,8 @@ impl Priority {
             };
             match (op, name) {
                 ('%', _) => {}
+                ('+', "AEAD" | "MAC-ALL") => priority.mac_aead = true,
+                ('-', "AEAD" | "MAC-ALL") => priority.mac_aead = false,
                 ('+', "VERS-TLS1.3") => priority.tls13 = true,
                 ('-', "VERS-TLS1.3" | "VERS-ALL" | "VERS-TLS-ALL") => priority.tls13 = false,
                 ('+', "VERS-ALL" | "VERS-TLS-ALL") => priority.tls13 = true,
@@ -180,6 +187,13 @@ impl Priority {
         Ok(priority)
     }
 
+    /// Whether the priority forms any cipher suite at all, as GnuTLS's
+    /// `gnutls_priority_init` requires (it fails with
+    /// `GNUTLS_E_NO_PRIORITIES_WERE_SET` otherwise).
+    pub fn has_suites(&self) -> bool {
+        self.mac_aead && !self.suites.is_empty()
+    }
+
     /// Whether a TLS 1.3 handshake is possible with this priority.
     pub fn usable(&self) -> bool {
         self.tls13 && !self.suites.is_empty() && !self.groups.is_empty()
@@ -211,6 +225,19 @@ mod tests {
                 .usable()
         );
         assert!(Priority::parse("NORMAL:%SERVER_PRECEDENCE:%COMPAT").is_ok());
+    }
+
+    #[test]
+    fn forms_no_suite_without_the_aead_mac() {
+        assert!(Priority::parse("NORMAL").unwrap().has_suites());
+        let none = "NONE:+VERS-TLS1.3:+AES-256-GCM:+GROUP-SECP384R1:+SIGN-ALL:+KX-ALL";
+        assert!(!Priority::parse(none).unwrap().has_suites());
+        assert!(
+            Priority::parse(&format!("{none}:+AEAD"))
+                .unwrap()
+                .has_suites()
+        );
+        assert!(!Priority::parse("NORMAL:-CIPHER-ALL").unwrap().has_suites());
     }
 
     #[test]

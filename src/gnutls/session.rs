@@ -7,8 +7,10 @@ use std::sync::Arc;
 
 use super::Error;
 use super::credentials::CertificateCredentials;
+use super::names;
 use super::priority::Priority;
 use super::transport::{Transport, TransportError};
+use crate::tls::hook::HandshakeHook;
 use crate::tls::{
     self, ClientAuth, ClientConfig, Connection, Event, PeerIdentity, ServerConfig, VerifyPolicy,
 };
@@ -67,6 +69,15 @@ pub struct Session {
     /// The peer's latest certificate chain and its verification.
     peer: Option<PeerIdentity>,
     read_buf: Vec<u8>,
+    /// `gnutls_handshake_set_timeout`, in milliseconds (0: none).
+    handshake_timeout_ms: u32,
+    /// `gnutls_record_set_timeout`, in milliseconds (0: none).
+    record_timeout_ms: u32,
+    /// The status found by `gnutls_session_set_verify_cert`'s check.
+    verify_cert_status: Option<u32>,
+    /// `gnutls_handshake_set_hook_function`'s hook, until the connection
+    /// exists (then the connection holds it).
+    hook: Option<HandshakeHook>,
 }
 
 fn transport_error(e: TransportError, reading: bool) -> Error {
@@ -101,7 +112,20 @@ impl Session {
             request_reported: false,
             peer: None,
             read_buf: vec![0; READ_CHUNK],
+            handshake_timeout_ms: 0,
+            record_timeout_ms: 0,
+            verify_cert_status: None,
+            hook: None,
         })
+    }
+
+    /// `gnutls_handshake_set_hook_function`: the hook for handshake
+    /// messages, post-handshake ones included (`None` removes it).
+    pub fn set_handshake_hook(&mut self, hook: Option<HandshakeHook>) {
+        match self.conn.as_mut() {
+            Some(conn) => conn.set_hook(hook),
+            None => self.hook = hook,
+        }
     }
 
     /// Whether this is a server session.
@@ -151,6 +175,7 @@ impl Session {
         }
         let credentials = self.credentials.clone();
         let trust = credentials.as_ref().and_then(|c| c.trust());
+        let peer_check = credentials.as_ref().is_some_and(|c| c.peer_check());
         if self.server {
             let key = credentials
                 .as_ref()
@@ -167,6 +192,7 @@ impl Session {
                 client_auth,
                 client_trust: trust,
                 verify: VerifyPolicy::Report,
+                pause_after_peer_signature: peer_check,
                 ..ServerConfig::new(key)
             };
             Ok(Connection::server(Arc::new(config)))
@@ -182,9 +208,14 @@ impl Session {
                 verify: VerifyPolicy::Report,
                 certificate: credentials.as_ref().and_then(|c| c.key()),
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,
+                pause_after_peer_signature: peer_check,
                 ..ClientConfig::default()
             };
-            Ok(Connection::client(Arc::new(config), hostname.as_deref())?)
+            Ok(Connection::client_with_hook(
+                Arc::new(config),
+                hostname.as_deref(),
+                self.hook.take(),
+            )?)
         }
     }
 
@@ -214,7 +245,14 @@ impl Session {
         let Some(transport) = self.transport.as_mut() else {
             return Err(Error::Pull);
         };
-        let n = match transport.recv(&mut self.read_buf) {
+        // Record by record, like GnuTLS: a header, then its body. Bytes of
+        // later records stay in the socket, so a caller's poll() sees them.
+        let want = self
+            .conn
+            .as_ref()
+            .map_or(READ_CHUNK, Connection::tls_bytes_wanted)
+            .clamp(1, READ_CHUNK);
+        let n = match transport.recv(&mut self.read_buf[..want]) {
             Ok(n) => n,
             Err(e) => {
                 self.writing = false;
@@ -245,14 +283,22 @@ impl Session {
         }
     }
 
-    /// `gnutls_handshake`.
+    /// `gnutls_handshake`. With a peer check on the credentials it returns
+    /// `PeerCheckPending` after the peer's CertificateVerify; the caller
+    /// runs the check and calls `peer_checked`, then this again.
     pub fn handshake(&mut self) -> Result<(), Error> {
         if self.conn.is_none() {
-            let conn = self.build()?;
+            let mut conn = self.build()?;
+            if self.hook.is_some() {
+                conn.set_hook(self.hook.take());
+            }
             self.conn = Some(conn);
+            let side = if self.server { "server" } else { "client" };
+            super::log::log(2, || format!("HSK: {side} handshake started"));
         }
         loop {
             self.flush()?;
+            self.check_pause()?;
             if !self.conn()?.is_handshaking() {
                 break;
             }
@@ -261,14 +307,47 @@ impl Session {
         self.drain_events();
         self.peer = self.conn()?.negotiated().peer.clone();
         if let Some(hostname) = self.verify_cert.clone() {
-            if self.verify_status(hostname.as_deref()) != 0 {
+            let status = self.verify_status(hostname.as_deref());
+            self.verify_cert_status = Some(status);
+            if status != 0 {
                 let conn = self.conn()?;
                 conn.close();
                 let _ = self.flush();
                 return Err(Error::CertificateVerification);
             }
         }
+        super::log::log(2, || {
+            let desc = self.description().unwrap_or_default();
+            format!("HSK: handshake completed: {desc}")
+        });
         Ok(())
+    }
+
+    /// Returns `PeerCheckPending` while the engine waits for the
+    /// application's check of the peer, with the peer's chain made current.
+    fn check_pause(&mut self) -> Result<(), Error> {
+        let conn = self.conn()?;
+        if !conn.awaiting_peer_check() {
+            return Ok(());
+        }
+        self.peer = conn.negotiated().peer.clone();
+        Err(Error::PeerCheckPending)
+    }
+
+    /// The application's check of the peer (after `PeerCheckPending`):
+    /// `accepted` goes on; otherwise the session fails with
+    /// `CertificateError` and sends no alert, as GnuTLS does.
+    pub fn peer_checked(&mut self, accepted: bool) -> Result<(), Error> {
+        super::log::log(2, || format!("HSK: peer check: accepted={accepted}"));
+        match self.conn()?.resume_after_peer_check(accepted) {
+            Ok(()) => Ok(()),
+            Err(tls::Error::Certificate(_)) => Err(Error::CertificateError),
+            Err(tls::Error::ApiMisuse(_)) => Err(Error::InvalidRequest),
+            Err(e) => {
+                let _ = self.flush();
+                Err(e.into())
+            }
+        }
     }
 
     /// The peer's certificate chain (DER), empty if none.
@@ -341,6 +420,7 @@ impl Session {
         }
         let auto = self.flags & GNUTLS_AUTO_REAUTH != 0;
         loop {
+            self.check_pause()?;
             let conn = self.conn()?;
             if conn.pending_plaintext() > 0 {
                 return Ok(conn.read(buf));
@@ -413,6 +493,7 @@ impl Session {
             if !self.reauth_waiting {
                 return Ok(());
             }
+            self.check_pause()?;
             let (_, certificate_in) = self.conn()?.client_auth_status();
             if self.conn()?.pending_plaintext() > 0 && !certificate_in {
                 return Err(Error::GotApplicationData);
@@ -439,5 +520,127 @@ impl Session {
     /// The negotiated facts, once the handshake has started.
     pub fn negotiated(&self) -> Option<&tls::Negotiated> {
         self.conn.as_ref().map(Connection::negotiated)
+    }
+
+    /// The negotiated facts once the handshake has completed.
+    fn completed(&self) -> Option<&tls::Negotiated> {
+        self.conn
+            .as_ref()
+            .filter(|c| !c.is_handshaking() && c.error().is_none())
+            .map(Connection::negotiated)
+    }
+
+    /// `gnutls_protocol_get_version`: `GNUTLS_TLS1_3` once a suite is chosen, else 0.
+    pub fn protocol(&self) -> i32 {
+        match self.negotiated().and_then(|n| n.suite) {
+            Some(_) => names::GNUTLS_TLS1_3,
+            None => 0,
+        }
+    }
+
+    /// `gnutls_cipher_get`: the `gnutls_cipher_algorithm_t`, 0 before a suite is chosen.
+    pub fn cipher(&self) -> i32 {
+        self.negotiated()
+            .and_then(|n| n.suite)
+            .map_or(0, names::cipher_of)
+    }
+
+    /// `gnutls_mac_get`: `GNUTLS_MAC_AEAD` once a suite is chosen (every
+    /// TLS 1.3 suite is an AEAD), else 0.
+    pub fn mac(&self) -> i32 {
+        match self.negotiated().and_then(|n| n.suite) {
+            Some(_) => names::GNUTLS_MAC_AEAD,
+            None => 0,
+        }
+    }
+
+    /// `gnutls_group_get`: the `gnutls_group_t`, 0 before one is chosen.
+    pub fn group(&self) -> i32 {
+        self.negotiated()
+            .and_then(|n| n.group)
+            .map_or(0, names::group_of)
+    }
+
+    /// `gnutls_kx_get`: what GnuTLS reports for a TLS 1.3 certificate
+    /// handshake over an elliptic-curve group (`GNUTLS_KX_ECDHE_RSA`), 0
+    /// before a group is chosen.
+    pub fn kx(&self) -> i32 {
+        match self.negotiated().and_then(|n| n.group) {
+            Some(_) => names::GNUTLS_KX_ECDHE_RSA,
+            None => 0,
+        }
+    }
+
+    /// `gnutls_sign_algorithm_get`: the server's handshake signature
+    /// algorithm, `GNUTLS_SIGN_UNKNOWN` (0) before it is known.
+    pub fn sign(&self) -> i32 {
+        self.negotiated()
+            .and_then(|n| n.server_signature_scheme)
+            .map_or(0, names::sign_of)
+    }
+
+    /// `gnutls_session_get_desc`: `None` before the handshake completed.
+    pub fn description(&self) -> Option<String> {
+        let n = self.completed()?;
+        Some(names::session_description(
+            n.suite?,
+            n.group?,
+            n.server_signature_scheme,
+        ))
+    }
+
+    /// `gnutls_alert_get`: the last alert the peer sent (0, close_notify,
+    /// when none was received, as GnuTLS reports).
+    pub fn last_alert(&self) -> u8 {
+        self.conn
+            .as_ref()
+            .and_then(Connection::last_alert_received)
+            .map_or(0, |a| a.to_u8())
+    }
+
+    /// `gnutls_session_get_verify_cert_status`: the status of the check
+    /// `gnutls_session_set_verify_cert` asked for, `u32::MAX` when none ran.
+    pub fn verify_cert_status(&self) -> u32 {
+        self.verify_cert_status.unwrap_or(u32::MAX)
+    }
+
+    /// `gnutls_certificate_verify_peers3`: the peer's status bits, checked
+    /// against `hostname` when given; `NoCertificateFound` without one.
+    pub fn verify_peer(&self, hostname: Option<&str>) -> Result<u32, Error> {
+        if self.peer.as_ref().is_none_or(|p| p.chain.is_empty()) {
+            return Err(Error::NoCertificateFound);
+        }
+        Ok(self.verify_status(hostname))
+    }
+
+    /// `gnutls_server_name_get`: on a server, the name the client sent
+    /// (`None` if it sent none); a client may not ask (`InvalidRequest`),
+    /// as in GnuTLS.
+    pub fn received_server_name(&self) -> Result<Option<&str>, Error> {
+        if !self.server {
+            return Err(Error::InvalidRequest);
+        }
+        Ok(self.negotiated().and_then(|n| n.server_name.as_deref()))
+    }
+
+    /// `gnutls_handshake_set_timeout` (stored: stepup never waits on the
+    /// transport, so the application's own I/O decides how long it waits).
+    pub fn set_handshake_timeout(&mut self, ms: u32) {
+        self.handshake_timeout_ms = ms;
+    }
+
+    /// The stored handshake timeout in milliseconds.
+    pub fn handshake_timeout(&self) -> u32 {
+        self.handshake_timeout_ms
+    }
+
+    /// `gnutls_record_set_timeout` (stored, as the handshake timeout).
+    pub fn set_record_timeout(&mut self, ms: u32) {
+        self.record_timeout_ms = ms;
+    }
+
+    /// The stored record timeout in milliseconds.
+    pub fn record_timeout(&self) -> u32 {
+        self.record_timeout_ms
     }
 }

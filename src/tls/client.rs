@@ -176,7 +176,7 @@ impl ClientState {
                 s.certificate(common, &message)
             }
             (Self::ExpectCertificateVerify(s), T::CertificateVerify) => {
-                s.certificate_verify(&message)
+                s.certificate_verify(common, &message)
             }
             (Self::ExpectFinished(s), T::Finished) => s.finished(common, &message),
             (Self::Traffic(s), T::NewSessionTicket) => s.ticket(common, &message),
@@ -436,7 +436,11 @@ impl ClientHandshake {
         Ok(ClientState::ExpectCertificateVerify(self))
     }
 
-    fn certificate_verify(mut self: Box<Self>, message: &RawMessage) -> Result<ClientState, Error> {
+    fn certificate_verify(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ClientState, Error> {
         let cv = CertificateVerify::decode(message.body())?;
         if !HANDSHAKE_SCHEMES.contains(&cv.scheme) {
             return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
@@ -450,6 +454,8 @@ impl ClientHandshake {
         if !verify_signature(leaf, cv.scheme, &content, &cv.signature) {
             return Err(PeerMisbehaved::DecryptError("server CertificateVerify").into());
         }
+        common.negotiated.server_signature_scheme = Some(cv.scheme);
+        common.peer_signature_checked();
         self.transcript.update(&message.bytes);
         Ok(ClientState::ExpectFinished(self))
     }

@@ -8,6 +8,7 @@ use super::alert::{AlertDescription, level_for};
 use super::codec::handshake::{HandshakeType, Joiner, RawMessage, frame};
 use super::codec::ticket::KeyUpdateRequest;
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
+use super::hook::{HandshakeHook, HookCall, HookTiming};
 use super::key_schedule::{Secret, next_traffic_secret};
 use super::record::deframer::Deframer;
 use super::record::protection::RecordKey;
@@ -90,6 +91,8 @@ pub struct Negotiated {
     pub peer_offered_post_handshake_auth: bool,
     /// Whether a HelloRetryRequest was needed.
     pub retried: bool,
+    /// The SignatureScheme of the server's handshake CertificateVerify.
+    pub server_signature_scheme: Option<u16>,
 }
 
 /// A test's rewriting of outgoing handshake messages.
@@ -130,6 +133,11 @@ pub(crate) struct Common {
     pub negotiated: Negotiated,
     /// Whether to report every handshake message as an event.
     pub trace_messages: bool,
+    /// The application's handshake hook, if any.
+    pub hook: Option<HandshakeHook>,
+    /// A received message whose POST hook is still due: it runs before the
+    /// first message sent in answer, or when handling ends.
+    pub pending_post_hook: Option<Vec<u8>>,
     /// Bytes of undecryptable early data still allowed to be skipped
     /// (RFC 8446 §4.2.10: a server that rejects 0-RTT skips it).
     pub skip_early_data: usize,
@@ -142,6 +150,12 @@ pub(crate) struct Common {
     /// The most plaintext we put in one protected record (the peer's
     /// record_size_limit less the content type byte, at most 2^14).
     pub send_limit: usize,
+    /// Whether to stop after the peer's CertificateVerify (see the configs).
+    pub pause_after_peer_signature: bool,
+    /// Set when the peer's CertificateVerify checked out and a pause is due.
+    pub pause_requested: bool,
+    /// The last alert the peer sent.
+    pub last_alert: Option<AlertDescription>,
     /// Tests rewrite outgoing handshake messages here (to send bad ones).
     #[cfg(test)]
     pub rewrite_outgoing: Option<Rewrite>,
@@ -168,11 +182,16 @@ impl Common {
             closed: false,
             negotiated: Negotiated::default(),
             trace_messages: false,
+            hook: None,
+            pending_post_hook: None,
             skip_early_data: 0,
             client_random: [0; 32],
             key_log: None,
             exporter_master: None,
             send_limit: MAX_PLAINTEXT,
+            pause_after_peer_signature: false,
+            pause_requested: false,
+            last_alert: None,
             #[cfg(test)]
             rewrite_outgoing: None,
         }
@@ -188,6 +207,11 @@ impl Common {
     /// Appends bytes received from the transport.
     pub fn push_tls(&mut self, data: &[u8]) {
         self.deframer.push(data);
+    }
+
+    /// Bytes still missing from the next record (see `Deframer`).
+    pub fn tls_bytes_wanted(&self) -> usize {
+        self.deframer.bytes_to_next_record()
     }
 
     /// Takes the bytes to send to the transport.
@@ -255,6 +279,9 @@ impl Common {
         });
         #[cfg(test)]
         let message = rewritten.as_deref().unwrap_or(message);
+        // The message being handled is done with before we answer it.
+        self.run_pending_post_hook()?;
+        self.run_hook(false, HookTiming::Pre, message)?;
         self.trace(true, message);
         // The first ClientHello goes in records versioned 0x0301 for old middleboxes.
         let version = if self.write_key.is_none() && self.side == Side::Client && !self.sent_ccs {
@@ -270,7 +297,7 @@ impl Common {
         for chunk in message.chunks(limit) {
             self.write_record(ContentType::Handshake, chunk, version)?;
         }
-        Ok(())
+        self.run_hook(false, HookTiming::Post, message)
     }
 
     /// Frames and sends a handshake message body.
@@ -288,6 +315,34 @@ impl Common {
                 ty,
                 bytes: message.to_vec(),
             });
+        }
+    }
+
+    /// Runs the application's hook on a framed handshake message.
+    pub fn run_hook(
+        &mut self,
+        incoming: bool,
+        timing: HookTiming,
+        message: &[u8],
+    ) -> Result<(), Error> {
+        let (Some(hook), Some((&message_type, rest))) = (self.hook.as_mut(), message.split_first())
+        else {
+            return Ok(());
+        };
+        let call = HookCall {
+            message_type,
+            incoming,
+            timing,
+            body: rest.get(3..).unwrap_or_default(),
+        };
+        hook(&call).map_err(Error::HookAborted)
+    }
+
+    /// Runs the POST hook of the received message being handled, if due.
+    pub fn run_pending_post_hook(&mut self) -> Result<(), Error> {
+        match self.pending_post_hook.take() {
+            Some(message) => self.run_hook(true, HookTiming::Post, &message),
+            None => Ok(()),
         }
     }
 
@@ -317,6 +372,13 @@ impl Common {
             self.outgoing.extend_from_slice(&[20, 3, 3, 0, 1, 1]);
         }
         Ok(())
+    }
+
+    /// The peer's CertificateVerify checked out: pause if configured to.
+    pub fn peer_signature_checked(&mut self) {
+        if self.pause_after_peer_signature {
+            self.pause_requested = true;
+        }
     }
 
     /// Sends an alert (fatal ones end the connection; the caller poisons it).
@@ -481,6 +543,7 @@ impl Common {
                         return Err(InvalidMessage::InvalidValue("alert").into());
                     };
                     let description = AlertDescription::from_u8(*description);
+                    self.last_alert = Some(description);
                     match description {
                         AlertDescription::CloseNotify => {
                             if !self.peer_closed {

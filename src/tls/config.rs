@@ -65,6 +65,12 @@ pub struct ClientConfig {
     /// The largest protected record we accept, advertised with
     /// record_size_limit (RFC 8449): 64 to 16385.
     pub record_size_limit: u16,
+    /// Stop after the server's CertificateVerify checked out, before our
+    /// Finished, until [`Connection::resume_after_peer_check`]: the
+    /// application's own check of the server (GnuTLS's verify callback).
+    ///
+    /// [`Connection::resume_after_peer_check`]: super::Connection::resume_after_peer_check
+    pub pause_after_peer_signature: bool,
 }
 
 impl Default for ClientConfig {
@@ -79,6 +85,7 @@ impl Default for ClientConfig {
             alpn: Vec::new(),
             key_log: None,
             record_size_limit: MAX_RECORD_SIZE_LIMIT,
+            pause_after_peer_signature: false,
         }
     }
 }
@@ -108,6 +115,12 @@ pub struct ServerConfig {
     /// The largest protected record we accept, announced to clients that
     /// send record_size_limit: 64 to 16385.
     pub record_size_limit: u16,
+    /// Stop after a client's CertificateVerify checked out (in the handshake
+    /// or in post-handshake authentication), before its Finished is
+    /// processed, until [`Connection::resume_after_peer_check`].
+    ///
+    /// [`Connection::resume_after_peer_check`]: super::Connection::resume_after_peer_check
+    pub pause_after_peer_signature: bool,
 }
 
 impl ServerConfig {
@@ -123,6 +136,7 @@ impl ServerConfig {
             alpn: Vec::new(),
             key_log: None,
             record_size_limit: MAX_RECORD_SIZE_LIMIT,
+            pause_after_peer_signature: false,
         }
     }
 }

@@ -6,9 +6,11 @@
 use std::sync::Arc;
 
 use super::client::ClientState;
-use super::common::{Common, Event, Inbound, Negotiated, Side};
+use super::codec::handshake::HandshakeType;
+use super::common::{Common, Event, Negotiated, Side};
 use super::config::{CertifiedKey, ClientConfig, ServerConfig};
 use super::error::Error;
+use super::hook::{HandshakeHook, HookTiming};
 use super::server::ServerState;
 
 enum State {
@@ -22,6 +24,8 @@ pub struct Connection {
     /// `None` only while a transition is in progress or after a fatal error.
     state: Option<State>,
     error: Option<Error>,
+    /// Stopped after the peer's CertificateVerify (see `resume_after_peer_check`).
+    paused: bool,
 }
 
 impl Connection {
@@ -29,22 +33,42 @@ impl Connection {
     /// sent as SNI (when it is a DNS name) and checked against the server's
     /// certificate.
     pub fn client(config: Arc<ClientConfig>, server_name: Option<&str>) -> Result<Self, Error> {
+        Self::client_with_hook(config, server_name, None)
+    }
+
+    /// A client, with a handshake hook that sees its first ClientHello too.
+    pub fn client_with_hook(
+        config: Arc<ClientConfig>,
+        server_name: Option<&str>,
+        hook: Option<HandshakeHook>,
+    ) -> Result<Self, Error> {
         let mut common = Common::new(Side::Client);
+        common.hook = hook;
+        common.pause_after_peer_signature = config.pause_after_peer_signature;
         let state = ClientState::start(config, server_name, &mut common)?;
         Ok(Self {
             common,
             state: Some(State::Client(state)),
             error: None,
+            paused: false,
         })
     }
 
     /// A server waiting for a ClientHello.
     pub fn server(config: Arc<ServerConfig>) -> Self {
+        let mut common = Common::new(Side::Server);
+        common.pause_after_peer_signature = config.pause_after_peer_signature;
         Self {
-            common: Common::new(Side::Server),
+            common,
             state: Some(State::Server(ServerState::start(config))),
             error: None,
+            paused: false,
         }
+    }
+
+    /// Installs (or, with `None`, removes) the application's handshake hook.
+    pub fn set_hook(&mut self, hook: Option<HandshakeHook>) {
+        self.common.hook = hook;
     }
 
     /// Reports every handshake message (sent and received) as an event.
@@ -70,6 +94,12 @@ impl Connection {
         error
     }
 
+    /// How many bytes complete the next incoming record; reading exactly
+    /// that much never takes a later record off the transport.
+    pub fn tls_bytes_wanted(&self) -> usize {
+        self.common.tls_bytes_wanted()
+    }
+
     /// Takes in bytes from the transport and processes every complete record.
     pub fn read_tls(&mut self, data: &[u8]) -> Result<(), Error> {
         self.check()?;
@@ -77,20 +107,67 @@ impl Connection {
         self.process().map_err(|e| self.fail(e))
     }
 
+    /// Handles the complete handshake messages, then the next records, until
+    /// the input runs out or a pause after the peer's CertificateVerify
+    /// (records after it stay undecrypted until `resume_after_peer_check`).
     fn process(&mut self) -> Result<(), Error> {
-        while let Some(inbound) = self.common.next_inbound()? {
-            if let Inbound::Handshake = inbound {
-                while let Some(message) = self.common.joiner.next_message()? {
-                    self.common.trace_received(&message);
-                    let state = self.state.take().ok_or(Error::Internal("no state"))?;
-                    self.state = Some(match state {
-                        State::Client(s) => State::Client(s.handle(&mut self.common, message)?),
-                        State::Server(s) => State::Server(s.handle(&mut self.common, message)?),
-                    });
-                }
+        while !self.paused {
+            if let Some(message) = self.common.joiner.next_message()? {
+                self.common.trace_received(&message);
+                self.common
+                    .run_hook(true, HookTiming::Pre, &message.bytes)?;
+                // GnuTLS 3.7 reports a post-handshake CertificateRequest to a
+                // client's hook only before handling: the answer comes later,
+                // from gnutls_reauth().
+                let post_hook = !(self.common.side == Side::Client
+                    && self.common.traffic
+                    && message.bytes.first() == Some(&HandshakeType::CertificateRequest.to_u8()));
+                self.common.pending_post_hook =
+                    (post_hook && self.common.hook.is_some()).then(|| message.bytes.clone());
+                let state = self.state.take().ok_or(Error::Internal("no state"))?;
+                self.state = Some(match state {
+                    State::Client(s) => State::Client(s.handle(&mut self.common, message)?),
+                    State::Server(s) => State::Server(s.handle(&mut self.common, message)?),
+                });
+                self.common.run_pending_post_hook()?;
+                self.paused = std::mem::take(&mut self.common.pause_requested);
+                continue;
+            }
+            if self.common.next_inbound()?.is_none() {
+                break;
             }
         }
         Ok(())
+    }
+
+    /// Whether the connection stopped after the peer's CertificateVerify
+    /// (`pause_after_peer_signature`) and waits for `resume_after_peer_check`.
+    pub fn awaiting_peer_check(&self) -> bool {
+        self.paused
+    }
+
+    /// Ends a pause after the peer's CertificateVerify: with `accepted`, goes
+    /// on with the input already received; otherwise the connection ends
+    /// with `CertificateError::Rejected`, sending no alert (GnuTLS leaves the
+    /// alert to the application).
+    pub fn resume_after_peer_check(&mut self, accepted: bool) -> Result<(), Error> {
+        self.check()?;
+        if !self.paused {
+            return Err(Error::ApiMisuse("not waiting for a peer check"));
+        }
+        self.paused = false;
+        if accepted {
+            return self.process().map_err(|e| self.fail(e));
+        }
+        let error = Error::Certificate(crate::x509::CertificateError::Rejected);
+        self.state = None;
+        self.error = Some(error.clone());
+        Err(error)
+    }
+
+    /// The last alert the peer sent, if any.
+    pub fn last_alert_received(&self) -> Option<super::alert::AlertDescription> {
+        self.common.last_alert
     }
 
     /// The bytes to send to the transport (and forgets them).

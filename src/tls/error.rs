@@ -78,6 +78,9 @@ pub enum Error {
     /// (nothing is sent and the connection stays usable).
     #[error("invalid request: {0}")]
     ApiMisuse(&'static str),
+    /// The application's handshake hook refused a message with this code.
+    #[error("handshake hook returned {0}")]
+    HookAborted(i32),
 }
 
 impl Error {
@@ -111,7 +114,9 @@ impl Error {
             },
             Self::BadRecordMac => AlertDescription::BadRecordMac,
             Self::RecordOverflow => AlertDescription::RecordOverflow,
-            Self::AlertReceived(_) | Self::ApiMisuse(_) => return None,
+            // A hook's refusal is the application's, not the protocol's:
+            // GnuTLS sends nothing for it either.
+            Self::AlertReceived(_) | Self::ApiMisuse(_) | Self::HookAborted(_) => return None,
             Self::Internal(_) => AlertDescription::InternalError,
         })
     }

@@ -9,6 +9,7 @@ pub mod common;
 pub mod config;
 pub mod connection;
 pub mod error;
+pub mod hook;
 pub mod key_schedule;
 #[cfg(test)]
 mod negative_tests;

@@ -113,7 +113,7 @@ impl ServerState {
             (Self::ExpectClientHello(s), T::ClientHello) => s.handle(common, &message),
             (Self::ExpectCertificate(s), T::Certificate) => s.certificate(common, &message),
             (Self::ExpectCertificateVerify(s), T::CertificateVerify) => {
-                s.certificate_verify(&message)
+                s.certificate_verify(common, &message)
             }
             (Self::ExpectFinished(s), T::Finished) => s.finished(common, &message),
             (Self::Traffic(s), T::KeyUpdate) => {
@@ -424,6 +424,7 @@ impl ExpectClientHello {
             scheme: choice.scheme,
             signature,
         };
+        common.negotiated.server_signature_scheme = Some(choice.scheme);
         transcript.update(&common.send_message(HandshakeType::CertificateVerify, &cv.encode())?);
         let verify_data = finished_verify_data(suite.hash(), &server_secret, &transcript.current());
         transcript.update(&common.send_message(HandshakeType::Finished, &verify_data)?);
@@ -528,13 +529,18 @@ impl ServerHandshake {
         Ok(ServerState::ExpectCertificateVerify(self))
     }
 
-    fn certificate_verify(mut self: Box<Self>, message: &RawMessage) -> Result<ServerState, Error> {
+    fn certificate_verify(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<ServerState, Error> {
         let leaf = self
             .peer_chain
             .first()
             .map(Vec::as_slice)
             .unwrap_or_default();
         check_client_signature(leaf, &self.transcript, message)?;
+        common.peer_signature_checked();
         self.transcript.update(&message.bytes);
         Ok(ServerState::ExpectFinished(self))
     }
@@ -675,6 +681,10 @@ impl ServerTraffic {
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 check_client_signature(leaf, &transcript, message)?;
+                // The chain under check is the current peer from here on (a
+                // pause lets the application inspect it).
+                common.negotiated.peer = Some(identity.clone());
+                common.peer_signature_checked();
                 transcript.update(&message.bytes);
                 Pha::ExpectFinished {
                     transcript,

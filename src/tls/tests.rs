@@ -185,7 +185,7 @@ fn rejects_a_server_certificate_for_another_name_or_from_another_ca() {
     let mut s = Connection::server(Arc::new(server_config("ecdsa")));
     assert!(matches!(
         pump(&mut c, &mut s),
-        Err(Error::Certificate(CertificateError::Bad(_)))
+        Err(Error::Certificate(CertificateError::NameMismatch))
     ));
     let other = ClientConfig {
         trust: Some(trust("other-ca.pem")),
@@ -413,4 +413,66 @@ fn a_tampered_flight_fails_and_poisons_the_connection() {
         "the error sticks"
     );
     assert!(c.wants_write(), "a bad_record_mac alert is queued");
+}
+
+#[test]
+fn pauses_after_the_servers_signature_until_the_application_decides() {
+    let client = ClientConfig {
+        pause_after_peer_signature: true,
+        ..client_config()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+    pump(&mut c, &mut s).unwrap();
+    assert!(c.awaiting_peer_check() && c.is_handshaking() && s.is_handshaking());
+    assert!(c.negotiated().peer.is_some());
+    assert_eq!(
+        c.negotiated().server_signature_scheme,
+        Some(crate::crypto::sign::scheme::ECDSA_SECP256R1_SHA256)
+    );
+    c.resume_after_peer_check(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(!c.is_handshaking() && !s.is_handshaking());
+    exchange(&mut c, &mut s, b"after the check");
+}
+
+#[test]
+fn a_refused_peer_check_fails_without_an_alert() {
+    let client = ClientConfig {
+        pause_after_peer_signature: true,
+        ..client_config()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+    pump(&mut c, &mut s).unwrap();
+    assert!(matches!(
+        c.resume_after_peer_check(false),
+        Err(Error::Certificate(CertificateError::Rejected))
+    ));
+    assert!(c.take_tls().is_empty());
+    assert!(c.resume_after_peer_check(true).is_err());
+}
+
+#[test]
+fn pauses_after_a_client_signature_and_remembers_the_last_alert() {
+    let server = ServerConfig {
+        client_auth: ClientAuth::Require,
+        pause_after_peer_signature: true,
+        ..server_config("ecdsa")
+    };
+    let client = ClientConfig {
+        certificate: Some(certified("client", "ecdsa")),
+        ..client_config()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    pump(&mut c, &mut s).unwrap();
+    assert!(s.awaiting_peer_check() && !c.awaiting_peer_check());
+    s.resume_after_peer_check(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(!s.is_handshaking());
+    assert_eq!(s.last_alert_received(), None);
+    c.close();
+    pump(&mut c, &mut s).unwrap();
+    assert_eq!(s.last_alert_received(), Some(AlertDescription::CloseNotify));
 }

@@ -2,6 +2,7 @@
 //! verification and signature checks (rustls-webpki). No ASN.1 validation of
 //! our own.
 
+pub mod dn;
 pub mod pem;
 pub mod verify;
 

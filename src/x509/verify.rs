@@ -127,6 +127,7 @@ fn map_webpki(e: webpki::Error) -> CertificateError {
         webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. } => {
             CertificateError::Expired
         }
+        webpki::Error::CertNotValidForName(_) => CertificateError::NameMismatch,
         other => CertificateError::Bad(format!("{other:?}")),
     }
 }
@@ -191,7 +192,7 @@ mod tests {
         let server = pem::certificates(&fixture("server-ecdsa.pem")).unwrap();
         assert!(matches!(
             store.verify(&server, Role::Server, Some("example.org"), NOW),
-            Err(CertificateError::Bad(_))
+            Err(CertificateError::NameMismatch)
         ));
         let client = pem::certificates(&fixture("client-ecdsa.pem")).unwrap();
         assert!(

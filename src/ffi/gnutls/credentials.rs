@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use super::session::gnutls_session_t;
 use super::types::*;
+use super::verify::VerifyCell;
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
@@ -14,7 +15,10 @@ use crate::gnutls::priority::Priority;
 /// Certificate credentials (opaque).
 #[allow(non_camel_case_types)]
 pub struct gnutls_certificate_credentials_st {
-    credentials: Arc<CertificateCredentials>,
+    pub(super) credentials: Arc<CertificateCredentials>,
+    /// `gnutls_certificate_set_verify_function`, shared with the sessions
+    /// the credentials are set on.
+    pub(super) verify_function: VerifyCell,
 }
 
 /// A certificate credentials handle.
@@ -39,6 +43,7 @@ pub unsafe extern "C" fn gnutls_certificate_allocate_credentials(
                 res,
                 gnutls_certificate_credentials_st {
                     credentials: Arc::new(CertificateCredentials::new()),
+                    verify_function: VerifyCell::default(),
                 },
             )
         };
@@ -69,9 +74,11 @@ unsafe fn creds<'a>(
     Ok(&unsafe { args::object(cred, "credentials") }?.credentials)
 }
 
+/// The bytes of a datum argument.
+///
 /// # Safety
 /// `datum` is NULL or points to a datum whose data holds `size` bytes.
-unsafe fn datum<'a>(
+pub(super) unsafe fn datum<'a>(
     datum: *const gnutls_datum_t,
     name: &'static str,
 ) -> Result<&'a [u8], CallError> {
@@ -195,17 +202,18 @@ pub unsafe extern "C" fn gnutls_credentials_set(
             return Err(Error::InvalidRequest.into());
         }
         // SAFETY: the caller's promises.
-        let credentials = unsafe {
+        let handle = unsafe {
             args::object(
                 cred.cast::<gnutls_certificate_credentials_st>()
                     .cast_const(),
                 "cred",
             )
-        }?
-        .credentials
-        .clone();
+        }?;
+        let (credentials, verify) = (handle.credentials.clone(), handle.verify_function.clone());
         // SAFETY: NULL or live.
         unsafe { super::session::with_session(session, |s| s.set_credentials(credentials)) }?;
+        // SAFETY: live (it was just used).
+        unsafe { super::session::set_verify_cell(session, verify) }?;
         Ok(0)
     })
 }

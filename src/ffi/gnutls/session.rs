@@ -8,6 +8,7 @@ use super::transport::{
     gnutls_transport_ptr_t,
 };
 use super::types::*;
+use super::verify::VerifyCell;
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
@@ -22,6 +23,11 @@ pub struct gnutls_session_int {
     /// The peer's certificates as handed out by `gnutls_certificate_get_peers`.
     peers: Vec<Vec<u8>>,
     peer_datums: Vec<gnutls_datum_t>,
+    /// Set while the application's handshake hook runs: the session is
+    /// borrowed then, so calls on it are refused instead of aliasing it.
+    pub(super) in_hook: std::cell::Cell<bool>,
+    /// The verify function of the credentials set on the session.
+    verify_function: Option<VerifyCell>,
 }
 
 /// A session handle.
@@ -38,6 +44,11 @@ unsafe fn session_mut<'a>(ptr: gnutls_session_t) -> Result<&'a mut Session, Call
     if ptr.is_null() {
         return Err(CallError::Null("session"));
     }
+    // SAFETY: non-NULL and live; `in_hook` is a field apart from `session`,
+    // and a Cell, so reading it while `session` is borrowed is sound.
+    if unsafe { (*std::ptr::addr_of!((*ptr).in_hook)).get() } {
+        return Err(Error::InvalidRequest.into());
+    }
     // SAFETY: non-NULL and live by the caller's promise; a field-only borrow.
     Ok(unsafe { &mut *std::ptr::addr_of_mut!((*ptr).session) })
 }
@@ -52,6 +63,51 @@ pub(super) unsafe fn with_session<R>(
 ) -> Result<R, CallError> {
     // SAFETY: forwarded promise.
     Ok(f(unsafe { session_mut(ptr) }?))
+}
+
+/// Remembers the verify function cell of the credentials set on a session.
+///
+/// # Safety
+/// `ptr` is NULL or a live session used by no other thread.
+pub(super) unsafe fn set_verify_cell(
+    ptr: gnutls_session_t,
+    cell: VerifyCell,
+) -> Result<(), CallError> {
+    // SAFETY: forwarded promise.
+    unsafe { args::object_mut(ptr, "session") }?.verify_function = Some(cell);
+    Ok(())
+}
+
+/// Runs `op` on the session; when it stops for the application's check of
+/// the peer (`Error::PeerCheckPending`), calls the credentials' verify
+/// function with no borrow of the session held (it may call back into the
+/// library with `session`), hands its verdict to the session (non-zero
+/// fails with `GNUTLS_E_CERTIFICATE_ERROR`), and runs `op` again.
+///
+/// # Safety
+/// `ptr` is NULL or a live session used by no other thread.
+pub(super) unsafe fn run_with_peer_check<R>(
+    ptr: gnutls_session_t,
+    mut op: impl FnMut(&mut Session) -> Result<R, Error>,
+) -> Result<R, CallError> {
+    loop {
+        // SAFETY: forwarded promise; the borrow ends with the call.
+        match op(unsafe { session_mut(ptr) }?) {
+            Err(Error::PeerCheckPending) => {}
+            other => return Ok(other?),
+        }
+        // SAFETY: live (checked above); only the verify function field is read.
+        let cell = unsafe { (*std::ptr::addr_of!((*ptr).verify_function)).clone() };
+        let function = cell.and_then(|c| *c.lock());
+        let accepted = match function {
+            // SAFETY: the application's verify function, called with the
+            // session as GnuTLS calls it; no Rust borrow of the session is live.
+            Some(f) => (unsafe { f(ptr) }) == 0,
+            None => true,
+        };
+        // SAFETY: forwarded promise.
+        unsafe { session_mut(ptr) }?.peer_checked(accepted)?;
+    }
 }
 
 fn install_transport(handle: &mut gnutls_session_int) {
@@ -82,6 +138,8 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             user_ptr: std::ptr::null_mut(),
             peers: Vec::new(),
             peer_datums: Vec::new(),
+            in_hook: std::cell::Cell::new(false),
+            verify_function: None,
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(session, handle) };
@@ -239,7 +297,7 @@ pub unsafe extern "C" fn gnutls_transport_set_errno(session: gnutls_session_t, e
 pub unsafe extern "C" fn gnutls_handshake(session: gnutls_session_t) -> c_int {
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
-        unsafe { session_mut(session) }?.handshake()?;
+        unsafe { run_with_peer_check(session, Session::handshake) }?;
         Ok(0)
     })
 }
@@ -280,14 +338,11 @@ pub unsafe extern "C" fn gnutls_record_recv(
     data_size: usize,
 ) -> libc::ssize_t {
     let code = boundary::gnutls(|| {
-        // SAFETY: the caller's promises about the session and the buffer.
-        let (session, buf) = unsafe {
-            (
-                session_mut(session)?,
-                args::bytes_mut(data, data_size, "data")?,
-            )
-        };
-        Ok(c_int::try_from(session.recv(buf)?).unwrap_or(c_int::MAX))
+        // SAFETY: the caller's promises about the buffer.
+        let buf = unsafe { args::bytes_mut(data, data_size, "data")? };
+        // SAFETY: the caller's promise about the session.
+        let n = unsafe { run_with_peer_check(session, |s| s.recv(buf)) }?;
+        Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
     });
     isize::try_from(code).unwrap_or(-1)
 }
@@ -360,7 +415,7 @@ pub unsafe extern "C" fn gnutls_bye(
 pub unsafe extern "C" fn gnutls_reauth(session: gnutls_session_t, flags: c_uint) -> c_int {
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
-        unsafe { session_mut(session) }?.reauth(flags)?;
+        unsafe { run_with_peer_check(session, |s| s.reauth(flags)) }?;
         Ok(0)
     })
 }
@@ -425,7 +480,12 @@ pub unsafe extern "C" fn gnutls_session_set_ptr(session: gnutls_session_t, ptr: 
 pub unsafe extern "C" fn gnutls_session_get_ptr(session: gnutls_session_t) -> *mut c_void {
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
-        Ok(unsafe { args::object(session, "session") }?.user_ptr)
+        if session.is_null() {
+            return Err(CallError::Null("session"));
+        }
+        // SAFETY: non-NULL and live; a read of this one field only, so a
+        // handshake hook may call it while the session is borrowed.
+        Ok(unsafe { *std::ptr::addr_of!((*session).user_ptr) })
     })
 }
 
@@ -552,12 +612,7 @@ pub unsafe extern "C" fn gnutls_protocol_get_version(
 ) -> gnutls_protocol_t {
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
-        let session = unsafe { session_mut(session) }?;
-        Ok(if session.negotiated().is_some_and(|n| n.suite.is_some()) {
-            GNUTLS_TLS1_3
-        } else {
-            0
-        })
+        Ok(unsafe { session_mut(session) }?.protocol())
     })
 }
 
@@ -567,15 +622,8 @@ pub unsafe extern "C" fn gnutls_protocol_get_version(
 /// `session` is NULL or a live session.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_cipher_get(session: gnutls_session_t) -> gnutls_cipher_algorithm_t {
-    use crate::tls::suites::CipherSuite as S;
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
-        let session = unsafe { session_mut(session) }?;
-        Ok(match session.negotiated().and_then(|n| n.suite) {
-            Some(S::Aes128GcmSha256) => GNUTLS_CIPHER_AES_128_GCM,
-            Some(S::Aes256GcmSha384) => GNUTLS_CIPHER_AES_256_GCM,
-            Some(S::Chacha20Poly1305Sha256) => GNUTLS_CIPHER_CHACHA20_POLY1305,
-            None => 0,
-        })
+        Ok(unsafe { session_mut(session) }?.cipher())
     })
 }

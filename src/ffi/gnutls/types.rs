@@ -4,6 +4,9 @@
 
 use std::ffi::{c_int, c_uchar, c_uint};
 
+use crate::ffi::args;
+use crate::ffi::errors::CallError;
+
 /// A block of bytes: `data` holds `size` bytes.
 #[allow(non_camel_case_types)]
 #[repr(C)]
@@ -12,6 +15,19 @@ pub struct gnutls_datum_t {
     pub data: *mut c_uchar,
     /// How many.
     pub size: c_uint,
+}
+
+impl gnutls_datum_t {
+    /// A datum holding a copy of `text`, NUL-terminated (the terminator is
+    /// not counted in `size`), in memory the caller frees with `gnutls_free`.
+    pub(crate) fn malloc_text(text: &str) -> Result<Self, CallError> {
+        let size = c_uint::try_from(text.len()).map_err(|_| CallError::NoMemory)?;
+        let data = args::malloc_string(text)?;
+        Ok(Self {
+            data: data.cast::<c_uchar>(),
+            size,
+        })
+    }
 }
 
 /// Which credentials `gnutls_credentials_set` installs.

@@ -45,6 +45,21 @@ impl Deframer {
         self.buf.len() - self.consumed
     }
 
+    /// How many more bytes complete the next record's header, or, with the
+    /// header in, its body; 0 when a whole record is buffered. Reading no
+    /// more than this keeps later records in the transport, where poll()
+    /// sees them, as GnuTLS does.
+    pub fn bytes_to_next_record(&self) -> usize {
+        let rest = &self.buf[self.consumed..];
+        match rest.get(..HEADER_LEN) {
+            None => HEADER_LEN - rest.len(),
+            Some(header) => {
+                let len = usize::from(u16::from_be_bytes([header[3], header[4]]));
+                (HEADER_LEN + len).saturating_sub(rest.len())
+            }
+        }
+    }
+
     /// The next complete record, if one is buffered. Checks the header:
     /// legacy version 0x03xx and a body no larger than 2^14 + 256.
     pub fn next_record(&self) -> Result<Option<RecordSpan>, Error> {
@@ -87,6 +102,23 @@ impl Deframer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn asks_for_the_header_then_exactly_the_body() {
+        let mut d = Deframer::new();
+        assert_eq!(d.bytes_to_next_record(), HEADER_LEN);
+        d.push(&[23, 3]);
+        assert_eq!(d.bytes_to_next_record(), 3);
+        d.push(&[3, 0, 4]);
+        assert_eq!(d.bytes_to_next_record(), 4);
+        d.push(&[9, 9, 9]);
+        assert_eq!(d.bytes_to_next_record(), 1);
+        d.push(&[9]);
+        assert_eq!(d.bytes_to_next_record(), 0);
+        let record = d.next_record().unwrap().unwrap();
+        d.consume(record);
+        assert_eq!(d.bytes_to_next_record(), HEADER_LEN);
+    }
 
     #[test]
     fn yields_records_only_when_complete_and_in_order() {

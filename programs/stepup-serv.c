@@ -1,0 +1,294 @@
+/* stepup-serv: an echo server in the manner of gnutls-serv, written only
+ * against the GnuTLS API. A line "**REAUTH**" from the client makes it run
+ * gnutls_reauth() and print the outcome and the client's new certificate.
+ *
+ * It serves one connection at a time on 127.0.0.1 (STEPUP_SERV_BIND changes
+ * the address), and stops after --max-connections N connections if given. */
+#include "common.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+const char *program_name = "stepup-serv";
+
+#define MAX_KEYS 4
+
+struct options {
+    unsigned short port;
+    int echo;
+    const char *certs[MAX_KEYS];
+    const char *keys[MAX_KEYS];
+    int ncerts, nkeys;
+    const char *cafile;
+    gnutls_certificate_request_t request;
+    int verify;
+    const char *priority;
+    long max_connections;
+};
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: stepup-serv [-p PORT] [--echo] --x509certfile F --x509keyfile F ...\n"
+            "       [--x509cafile F] [--require-client-cert | --verify-client-cert |\n"
+            "        --disable-client-cert] [--priority S] [-d N] [--max-connections N]\n");
+    exit(1);
+}
+
+static void parse(int argc, char **argv, struct options *o)
+{
+    enum { CERT = 256, KEY, CA, REQUIRE, VERIFY, DISABLE, PRIO, PSKPASSWD, MAXCONN, ECHO_ };
+    static const struct option longs[] = {
+        {"port", required_argument, NULL, 'p'},
+        {"echo", no_argument, NULL, ECHO_},
+        {"x509certfile", required_argument, NULL, CERT},
+        {"x509keyfile", required_argument, NULL, KEY},
+        {"x509cafile", required_argument, NULL, CA},
+        {"require-client-cert", no_argument, NULL, REQUIRE},
+        {"verify-client-cert", no_argument, NULL, VERIFY},
+        {"disable-client-cert", no_argument, NULL, DISABLE},
+        {"priority", required_argument, NULL, PRIO},
+        {"pskpasswd", required_argument, NULL, PSKPASSWD},
+        {"debug", required_argument, NULL, 'd'},
+        {"max-connections", required_argument, NULL, MAXCONN},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof *o);
+    o->port = 5556; /* gnutls-serv's default */
+    o->request = GNUTLS_CERT_REQUEST;
+    int c;
+    while ((c = getopt_long(argc, argv, "p:d:", longs, NULL)) != -1) {
+        switch (c) {
+        case 'p': o->port = parse_port(optarg); break;
+        case 'd': setup_logging(atoi(optarg)); break;
+        case ECHO_: o->echo = 1; break;
+        case CERT:
+            if (o->ncerts == MAX_KEYS) usage();
+            o->certs[o->ncerts++] = optarg;
+            break;
+        case KEY:
+            if (o->nkeys == MAX_KEYS) usage();
+            o->keys[o->nkeys++] = optarg;
+            break;
+        case CA: o->cafile = optarg; break;
+        case REQUIRE: o->request = GNUTLS_CERT_REQUIRE; o->verify = 1; break;
+        case VERIFY: o->request = GNUTLS_CERT_REQUEST; o->verify = 1; break;
+        case DISABLE: o->request = GNUTLS_CERT_IGNORE; break;
+        case PRIO: o->priority = optarg; break;
+        case PSKPASSWD:
+            fprintf(stderr, "stepup-serv: --pskpasswd: PSK is not supported yet\n");
+            exit(1);
+        case MAXCONN: o->max_connections = atol(optarg); break;
+        default: usage();
+        }
+    }
+    if (optind != argc || o->ncerts == 0 || o->ncerts != o->nkeys)
+        usage();
+}
+
+static int listen_on(unsigned short port)
+{
+    const char *bind_to = getenv("STEPUP_SERV_BIND");
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons(port);
+    if (inet_pton(AF_INET, bind_to ? bind_to : "127.0.0.1", &addr.sin_addr) != 1) {
+        fprintf(stderr, "stepup-serv: bad STEPUP_SERV_BIND address\n");
+        exit(1);
+    }
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    int one = 1;
+    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (fd < 0 || bind(fd, (struct sockaddr *)&addr, sizeof addr) < 0 || listen(fd, 16) < 0) {
+        perror("stepup-serv: listen");
+        exit(1);
+    }
+    printf("%s Server listening on IPv4 %s port %u...done\n", "Echo", bind_to ? bind_to : "127.0.0.1",
+           port);
+    fflush(stdout);
+    return fd;
+}
+
+/* Runs gnutls_reauth() to completion, echoing application data that arrives
+ * before the client's certificate. Returns gnutls_reauth()'s final code. */
+static int run_reauth(gnutls_session_t session, int echo)
+{
+    char buf[16384];
+    for (int round = 0; round < 64; round++) {
+        int r = gnutls_reauth(session, 0);
+        if (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED)
+            continue;
+        if (r != GNUTLS_E_GOT_APPLICATION_DATA)
+            return r;
+        printf("*** Application data arrived during re-authentication\n");
+        ssize_t n = gnutls_record_recv(session, buf, sizeof buf);
+        if (n > 0 && echo)
+            gnutls_record_send(session, buf, (size_t)n);
+        else if (n <= 0 && n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+            return (int)n;
+    }
+    return GNUTLS_E_AGAIN;
+}
+
+static void report_verification(gnutls_session_t session)
+{
+    unsigned status = 0;
+    int r = gnutls_certificate_verify_peers2(session, &status);
+    if (r < 0) {
+        printf("- Could not verify the peer certificate: %s\n", gnutls_strerror(r));
+        return;
+    }
+    gnutls_datum_t text = {NULL, 0};
+    if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text, 0) >= 0) {
+        printf("- Peer certificate: %s\n", (char *)text.data);
+        gnutls_free(text.data);
+    }
+}
+
+static void serve(int fd, gnutls_certificate_credentials_t cred, const struct options *o)
+{
+    gnutls_session_t session;
+    int r = gnutls_init(&session, GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH);
+    if (r < 0)
+        die("gnutls_init", r);
+    const char *err_pos = NULL;
+    r = o->priority ? gnutls_priority_set_direct(session, o->priority, &err_pos)
+                    : gnutls_set_default_priority(session);
+    if (r < 0) {
+        fprintf(stderr, "stepup-serv: priority error at '%s': %s\n", err_pos ? err_pos : "",
+                gnutls_strerror(r));
+        exit(1);
+    }
+    gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+    gnutls_certificate_server_set_request(session, o->request);
+    if (o->verify)
+        gnutls_session_set_verify_cert(session, NULL, 0);
+    gnutls_transport_set_int(session, fd);
+    gnutls_handshake_set_timeout(session, 20 * 1000);
+
+    do {
+        r = gnutls_handshake(session);
+    } while (r < 0 && !gnutls_error_is_fatal(r));
+    if (r < 0) {
+        printf("*** Handshake has failed (%s)\n\n", gnutls_strerror(r));
+        fflush(stdout);
+        gnutls_deinit(session);
+        return;
+    }
+    printf("- Handshake was completed\n");
+    printf("- Post-handshake authentication: %s\n",
+           (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH) ? "offered by the client"
+                                                                                  : "not offered by the client");
+    print_session_info(session, "Server");
+
+    char buf[16384];
+    for (;;) {
+        ssize_t n = gnutls_record_recv(session, buf, sizeof buf);
+        if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
+            continue;
+        if (n == 0) {
+            printf("- Peer has closed the GnuTLS connection\n");
+            break;
+        }
+        if (n < 0) {
+            printf("*** Received corrupted data(%d) - server has terminated the connection abnormally\n",
+                   (int)n);
+            break;
+        }
+        if (n >= 10 && memcmp(buf, "**REAUTH**", 10) == 0) {
+            printf("*** Sending re-authentication request\n");
+            fflush(stdout);
+            /* Step-up: a server that asked nothing at the handshake
+             * (--disable-client-cert) still asks now. */
+            gnutls_certificate_server_set_request(
+                session, o->request == GNUTLS_CERT_REQUIRE ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
+            r = run_reauth(session, o->echo);
+            if (r < 0) {
+                printf("*** Re-authentication failed: %s\n", gnutls_strerror(r));
+                fflush(stdout);
+                if (gnutls_error_is_fatal(r))
+                    break;
+            } else {
+                printf("*** Re-authentication was completed\n");
+                print_peer_certificate(session);
+                if (o->verify)
+                    report_verification(session);
+                fflush(stdout);
+            }
+            continue;
+        }
+        if (o->echo) {
+            for (ssize_t sent = 0; sent < n;) {
+                ssize_t w = gnutls_record_send(session, buf + sent, (size_t)(n - sent));
+                if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
+                    continue;
+                if (w < 0) {
+                    n = w;
+                    break;
+                }
+                sent += w;
+            }
+            if (n < 0)
+                break;
+        } else {
+            fwrite(buf, 1, (size_t)n, stdout);
+            fflush(stdout);
+        }
+    }
+    gnutls_bye(session, GNUTLS_SHUT_WR);
+    gnutls_deinit(session);
+    fflush(stdout);
+}
+
+int main(int argc, char **argv)
+{
+    struct options o;
+    signal(SIGPIPE, SIG_IGN);
+    setvbuf(stdout, NULL, _IOLBF, 0);
+    int r = gnutls_global_init();
+    if (r < 0)
+        die("gnutls_global_init", r);
+    parse(argc, argv, &o);
+
+    gnutls_certificate_credentials_t cred;
+    if ((r = gnutls_certificate_allocate_credentials(&cred)) < 0)
+        die("credentials", r);
+    for (int i = 0; i < o.ncerts; i++) {
+        r = gnutls_certificate_set_x509_key_file2(cred, o.certs[i], o.keys[i], GNUTLS_X509_FMT_PEM, NULL, 0);
+        if (r < 0)
+            die(o.certs[i], r);
+    }
+    if (o.cafile) {
+        r = gnutls_certificate_set_x509_trust_file(cred, o.cafile, GNUTLS_X509_FMT_PEM);
+        if (r < 0)
+            die(o.cafile, r);
+        printf("Processed %d CA certificate(s).\n", r);
+    }
+
+    int lfd = listen_on(o.port);
+    for (long served = 0; o.max_connections <= 0 || served < o.max_connections; served++) {
+        int fd = accept(lfd, NULL, NULL);
+        if (fd < 0) {
+            if (errno == EINTR)
+                continue;
+            perror("stepup-serv: accept");
+            break;
+        }
+        printf("\n* Accepted connection\n");
+        serve(fd, cred, &o);
+        close(fd);
+    }
+    close(lfd);
+    gnutls_certificate_free_credentials(cred);
+    gnutls_global_deinit();
+    return 0;
+}

@@ -1,0 +1,222 @@
+#!/usr/bin/env bash
+# Interop of the example programs stepup-serv and stepup-cli with real peers:
+# each other, openssl s_client/s_server, gnutls-cli/gnutls-serv and Python's
+# ssl, re-authenticating with **REAUTH** wherever the peer supports it.
+#
+# Every scenario runs three times: the programs linked with stepup
+# (build/bin), the same sources built against the system GnuTLS
+# (build/bin-system), and the system-built binaries loading
+# build/compat/libgnutls.so.30. All three must pass, and the server's report
+# of a re-authentication must read the same with stepup as with GnuTLS.
+#
+# Servers bind 127.0.0.1 on a port picked here, stop after one connection
+# (or by timeout), and are killed by PID. gnutls-serv binds every interface,
+# so its scenario runs inside `unshare -n` with only loopback up.
+set -u
+root=$(cd "$(dirname "$0")/../.." && pwd)
+cd "$root" || exit 2
+F=tests/fixtures
+logs=build/programs-logs
+mkdir -p "$logs"
+passed=0
+failed=0
+require=${STEPUP_REQUIRE_INTEROP:-0}
+
+ok() { echo "ok   programs: $*"; passed=$((passed + 1)); }
+bad() { echo "FAIL programs: $*"; failed=$((failed + 1)); }
+skip() {
+  if [ "$require" = 1 ]; then bad "$* (required: STEPUP_REQUIRE_INTEROP=1)"; else echo "!!! SKIPPED programs: $*"; fi
+}
+have() { command -v "$1" >/dev/null 2>&1; }
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# Waits (at most 5 s) until a server's log shows it is listening.
+wait_listening() {
+  local log=$1 pattern=$2
+  for _ in $(seq 50); do
+    grep -q "$pattern" "$log" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  return 1
+}
+
+# The lines a client sends: data, a re-authentication request, data while the
+# request is in flight, and data afterwards; then input ends.
+reauth_input() {
+  printf 'hello\n'; sleep 0.4
+  printf '**REAUTH**\n'; sleep 0.1
+  printf 'in-flight\n'; sleep 0.8
+  printf 'after\n'; sleep 0.4
+}
+
+# set_env NAME: the binaries and loader environment of one program set.
+set_env() {
+  case $1 in
+    stepup) bin=build/bin; env_cmd=(env) ;;
+    system) bin=build/bin-system; env_cmd=(env) ;;
+    compat) bin=build/bin-system; env_cmd=(env LD_LIBRARY_PATH=build/compat) ;;
+  esac
+}
+
+server_pid=
+stop_server() {
+  [ -n "$server_pid" ] && { kill "$server_pid" 2>/dev/null; wait "$server_pid" 2>/dev/null; }
+  server_pid=
+}
+
+# Starts our server in the background on $port; its log is $1.
+start_our_server() {
+  local log=$1; shift
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --x509cafile $F/ca.pem --max-connections 1 "$@" > "$log" 2>&1 &
+  server_pid=$!
+  wait_listening "$log" "listening on"
+}
+
+# The lines of a server log that describe re-authentication, for comparison.
+reauth_report() { grep -E '^(\*\*\*| - Certificate|- Peer)' "$1"; }
+
+no_loader_warning() { ! grep -q "no version information\|version .* not found" "$@"; }
+
+scenario_cli() { # our server, our client
+  local name=$1 log=$logs/$1
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" --x509cafile $F/ca.pem \
+    --x509certfile $F/client-ecdsa.pem --x509keyfile $F/client-ecdsa.key --post-handshake-auth > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q 'Re-authentication was completed' "$log.serv" && grep -q "subject \`CN=alice'" "$log.serv" &&
+     grep -q 'Re-authentication answered' "$log.cli" && grep -qx 'after' "$log.cli" &&
+     grep -qx 'in-flight' "$log.cli" && no_loader_warning "$log.serv" "$log.cli"; then
+    ok "$name: stepup-serv <-> stepup-cli, **REAUTH**"
+  else
+    bad "$name: stepup-serv <-> stepup-cli"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_s_client() { # our server, openssl s_client -enable_pha
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 openssl s_client -connect "127.0.0.1:$port" -enable_pha -quiet \
+    -CAfile $F/ca.pem -cert $F/client-rsa.pem -key $F/client-rsa.key > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q 'Re-authentication was completed' "$log.serv" && grep -q "subject \`CN=alice'" "$log.serv" &&
+     grep -qx 'after' "$log.cli"; then
+    ok "$name: stepup-serv <-> openssl s_client -enable_pha, **REAUTH**"
+  else
+    bad "$name: stepup-serv <-> openssl s_client"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_gnutls_cli() { # our server, gnutls-cli --post-handshake-auth
+  local name=$1 log=$logs/$1
+  have gnutls-cli || { skip "$name: gnutls-cli is not installed"; return; }
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 gnutls-cli localhost -p "$port" --x509cafile $F/ca.pem --post-handshake-auth \
+    --x509certfile $F/client-ed25519.pem --x509keyfile $F/client-ed25519.key > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q 'Re-authentication was completed' "$log.serv" && grep -q "subject \`CN=alice'" "$log.serv" &&
+     grep -qx 'after' "$log.cli"; then
+    ok "$name: stepup-serv <-> gnutls-cli --post-handshake-auth, **REAUTH**"
+  else
+    bad "$name: stepup-serv <-> gnutls-cli"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_python() { # our server, Python ssl with post_handshake_auth
+  local name=$1 log=$logs/$1
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  timeout 20 python3 tests/programs/pha_client.py "$port" $F/ca.pem $F/client-p384.pem $F/client-p384.key \
+    > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q 'Re-authentication was completed' "$log.serv" && grep -q "subject \`CN=alice'" "$log.serv" &&
+     grep -q 'Application data arrived during re-authentication' "$log.serv" &&
+     grep -qx 'echo in-flight' "$log.cli" && grep -qx 'echo after' "$log.cli" && grep -qx 'done' "$log.cli"; then
+    ok "$name: stepup-serv <-> Python ssl (post_handshake_auth), **REAUTH** with data in flight"
+  else
+    bad "$name: stepup-serv <-> Python ssl"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_no_cert() { # our server asks, our client has no certificate to give
+  local name=$1 log=$logs/$1
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" --x509cafile $F/ca.pem \
+    --post-handshake-auth > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q 'Re-authentication was completed' "$log.serv" &&
+     [ "$(grep -c 'Peer did not send a certificate' "$log.serv")" = 2 ] && grep -qx 'after' "$log.cli"; then
+    ok "$name: **REAUTH** answered with an empty Certificate (REQUEST)"
+  else
+    bad "$name: **REAUTH** without a client certificate"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_s_server() { # our client, openssl s_server sending a CertificateRequest on "c"
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  { sleep 1.5; printf 'c\n'; sleep 1.5; printf 'Q\n'; } | timeout 20 openssl s_server -accept "127.0.0.1:$port" \
+    -cert $F/server-rsa.pem -key $F/server-rsa.key -CAfile $F/ca.pem -verify 1 > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" ACCEPT || { bad "$name: s_server did not start"; stop_server; return; }
+  sleep 4 | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" --x509cafile $F/ca.pem \
+    --x509certfile $F/client-ecdsa.pem --x509keyfile $F/client-ecdsa.key --post-handshake-auth > "$log.cli" 2>&1
+  stop_server
+  # s_server verifies alice twice: at the handshake and after "c".
+  if grep -q 'Re-authentication answered' "$log.cli" &&
+     [ "$(grep -c 'depth=0 CN = alice' "$log.serv")" -ge 2 ]; then
+    ok "$name: stepup-cli <-> openssl s_server, post-handshake CertificateRequest"
+  else
+    bad "$name: stepup-cli <-> openssl s_server"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_gnutls_serv() { # our client, gnutls-serv in its own network namespace
+  local name=$1 log=$logs/$1
+  have gnutls-serv || { skip "$name: gnutls-serv is not installed"; return; }
+  have unshare || { skip "$name: unshare is not installed"; return; }
+  if ! unshare -n true 2>/dev/null; then skip "$name: unshare -n is not permitted here"; return; fi
+  unshare -n bash -c '
+    ip link set lo up || exit 3
+    '"$(declare -f reauth_input wait_listening)"'
+    log=$1; port=$2; F=$3; bin=$4; shift 4
+    timeout 20 gnutls-serv --echo -p "$port" --x509certfile $F/server-ecdsa.pem --x509keyfile $F/server-ecdsa.key \
+      --x509cafile $F/ca.pem > "$log.serv" 2>&1 &
+    pid=$!
+    wait_listening "$log.serv" "listening" || { kill $pid; exit 4; }
+    reauth_input | timeout 20 "$@" "$bin/stepup-cli" localhost -p "$port" --x509cafile $F/ca.pem \
+      --x509certfile $F/client-ecdsa.pem --x509keyfile $F/client-ecdsa.key --post-handshake-auth > "$log.cli" 2>&1
+    kill $pid; wait $pid 2>/dev/null; exit 0' _ "$log" "$port" "$F" "$bin" "${env_cmd[@]}"
+  if grep -q 'Re-authentication answered' "$log.cli" && grep -qx 'after' "$log.cli" &&
+     grep -q 'Sending re-auth request' "$log.serv" && ! grep -qi 'reauth.*error\|error.*reauth' "$log.serv"; then
+    ok "$name: stepup-cli <-> gnutls-serv --echo, **REAUTH**"
+  else
+    bad "$name: stepup-cli <-> gnutls-serv"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+for set in ${PROGRAM_SETS:-stepup system compat}; do
+  set_env "$set"
+  if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
+    bad "$set: $bin/stepup-serv and stepup-cli are not built (make programs examples-system)"; continue
+  fi
+  for s in cli s_client gnutls_cli python no_cert s_server gnutls_serv; do
+    port=$(free_port)
+    "scenario_$s" "$set-$s"
+  done
+done
+
+# The server's account of re-authentication is the same with stepup as with
+# the system GnuTLS, line for line.
+for s in cli s_client gnutls_cli python no_cert; do
+  if [ -f "$logs/stepup-$s.serv" ] && [ -f "$logs/system-$s.serv" ]; then
+    if diff <(reauth_report "$logs/system-$s.serv") <(reauth_report "$logs/stepup-$s.serv") > "$logs/diff-$s"; then
+      ok "$s: stepup-serv reports re-authentication as the system-built one does"
+    else
+      bad "$s: stepup-serv's report differs from the system-built one"; sed 's/^/     /' "$logs/diff-$s" | head -12
+    fi
+  fi
+done
+
+echo "programs: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]

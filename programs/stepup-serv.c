@@ -1,6 +1,8 @@
 /* stepup-serv: an echo server in the manner of gnutls-serv, written only
  * against the GnuTLS API. A line "**REAUTH**" from the client makes it run
  * gnutls_reauth() and print the outcome and the client's new certificate.
+ * Without --echo it answers one HTTP request per connection with a page
+ * about the session, like gnutls-serv; GET /reauth re-authenticates first.
  *
  * It serves one connection at a time on 127.0.0.1 (STEPUP_SERV_BIND changes
  * the address), and stops after --max-connections N connections if given. */
@@ -11,6 +13,7 @@
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,7 +97,7 @@ static void parse(int argc, char **argv, struct options *o)
         usage();
 }
 
-static int listen_on(unsigned short port)
+static int listen_on(unsigned short port, int echo)
 {
     const char *bind_to = getenv("STEPUP_SERV_BIND");
     struct sockaddr_in addr;
@@ -112,8 +115,8 @@ static int listen_on(unsigned short port)
         perror("stepup-serv: listen");
         exit(1);
     }
-    printf("%s Server listening on IPv4 %s port %u...done\n", "Echo", bind_to ? bind_to : "127.0.0.1",
-           port);
+    printf("%s Server listening on IPv4 %s port %u...done\n", echo ? "Echo" : "HTTP",
+           bind_to ? bind_to : "127.0.0.1", port);
     fflush(stdout);
     return fd;
 }
@@ -154,6 +157,56 @@ static void report_verification(gnutls_session_t session)
     }
 }
 
+/* Appends printf-style text to a fixed page buffer, truncating safely. */
+static void page_add(char *page, size_t size, const char *fmt, ...)
+{
+    size_t used = strlen(page);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(page + used, size - used, fmt, ap);
+    va_end(ap);
+}
+
+/* Answers one HTTP request with a page describing the session. The path
+ * /reauth first runs gnutls_reauth() and reports its outcome. */
+static void answer_http(gnutls_session_t session, const char *request, const struct options *o)
+{
+    static char page[8192];
+    static char response[9000];
+    page[0] = '\0';
+    int reauth = strncmp(request, "GET /reauth ", 12) == 0;
+    printf("*** HTTP request for %s\n", reauth ? "/reauth" : "a page");
+    if (reauth) {
+        gnutls_certificate_server_set_request(
+            session, o->request == GNUTLS_CERT_REQUIRE ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
+        int r = run_reauth(session, 0);
+        printf("*** Re-authentication: %s\n", r < 0 ? gnutls_strerror(r) : "completed");
+        page_add(page, sizeof page, "Re-authentication: %s\n", r < 0 ? gnutls_strerror(r) : "completed");
+    }
+    char *desc = gnutls_session_get_desc(session);
+    page_add(page, sizeof page, "Description: %s\n", desc ? desc : "(none)");
+    gnutls_free(desc);
+    page_add(page, sizeof page, "Protocol: %s\nCipher: %s\n",
+             gnutls_protocol_get_name(gnutls_protocol_get_version(session)),
+             gnutls_cipher_get_name(gnutls_cipher_get(session)));
+    unsigned count = 0;
+    const gnutls_datum_t *chain = gnutls_certificate_get_peers(session, &count);
+    page_add(page, sizeof page, "Client certificates: %u\n", chain ? count : 0);
+    snprintf(response, sizeof response,
+             "HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: %zu\r\n\r\n%s",
+             strlen(page), page);
+    size_t len = strlen(response);
+    for (size_t sent = 0; sent < len;) {
+        ssize_t w = gnutls_record_send(session, response + sent, len - sent);
+        if (w == GNUTLS_E_AGAIN || w == GNUTLS_E_INTERRUPTED)
+            continue;
+        if (w < 0)
+            break;
+        sent += (size_t)w;
+    }
+    fflush(stdout);
+}
+
 static void serve(int fd, gnutls_certificate_credentials_t cred, const struct options *o)
 {
     gnutls_session_t session;
@@ -191,6 +244,8 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, const struct op
     print_session_info(session, "Server");
 
     char buf[16384];
+    char request[4096];
+    size_t request_len = 0;
     for (;;) {
         ssize_t n = gnutls_record_recv(session, buf, sizeof buf);
         if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
@@ -240,8 +295,16 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, const struct op
             if (n < 0)
                 break;
         } else {
-            fwrite(buf, 1, (size_t)n, stdout);
-            fflush(stdout);
+            /* HTTP mode, like gnutls-serv without --echo: one request, one
+             * plain-text page about the session, then close. */
+            size_t take = (size_t)n < sizeof request - 1 - request_len ? (size_t)n : sizeof request - 1 - request_len;
+            memcpy(request + request_len, buf, take);
+            request_len += take;
+            request[request_len] = '\0';
+            if (strstr(request, "\r\n\r\n") || request_len == sizeof request - 1) {
+                answer_http(session, request, o);
+                break;
+            }
         }
     }
     gnutls_bye(session, GNUTLS_SHUT_WR);
@@ -274,7 +337,7 @@ int main(int argc, char **argv)
         printf("Processed %d CA certificate(s).\n", r);
     }
 
-    int lfd = listen_on(o.port);
+    int lfd = listen_on(o.port, o.echo);
     for (long served = 0; o.max_connections <= 0 || served < o.max_connections; served++) {
         int fd = accept(lfd, NULL, NULL);
         if (fd < 0) {

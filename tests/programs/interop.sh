@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Interop of the example programs stepup-serv and stepup-cli with real peers:
 # each other, openssl s_client/s_server, gnutls-cli/gnutls-serv and Python's
-# ssl, re-authenticating with **REAUTH** wherever the peer supports it.
+# ssl, re-authenticating with **REAUTH** wherever the peer supports it, and
+# curl against the HTTP mode (GET /reauth).
 #
 # Every scenario runs three times: the programs linked with stepup
 # (build/bin), the same sources built against the system GnuTLS
@@ -73,8 +74,9 @@ start_our_server() {
   wait_listening "$log" "listening on"
 }
 
-# The lines of a server log that describe re-authentication, for comparison.
-reauth_report() { grep -E '^(\*\*\*| - Certificate|- Peer)' "$1"; }
+# The lines of a server log that describe the negotiation and the
+# re-authentication, for comparison.
+reauth_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Server: )' "$1"; }
 
 no_loader_warning() { ! grep -q "no version information\|version .* not found" "$@"; }
 
@@ -135,6 +137,26 @@ scenario_python() { # our server, Python ssl with post_handshake_auth
     ok "$name: stepup-serv <-> Python ssl (post_handshake_auth), **REAUTH** with data in flight"
   else
     bad "$name: stepup-serv <-> Python ssl"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_curl() { # our server in HTTP mode, curl (it offers post-handshake auth)
+  local name=$1 log=$logs/$1
+  have curl || { skip "$name: curl is not installed"; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --x509cafile $F/ca.pem --disable-client-cert --max-connections 2 \
+    > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  local tls=(--max-time 10 -sS --cacert $F/ca.pem --cert $F/client-rsa.pem --key $F/client-rsa.key)
+  curl "${tls[@]}" "https://localhost:$port/" > "$log.cli" 2>&1
+  curl "${tls[@]}" "https://localhost:$port/reauth" > "$log.cli2" 2>&1
+  sleep 0.2; stop_server
+  if grep -qx 'Client certificates: 0' "$log.cli" && grep -qx 'Re-authentication: completed' "$log.cli2" &&
+     grep -q '^Client certificates: [1-9]' "$log.cli2" && grep -qx 'Protocol: TLS1.3' "$log.cli2"; then
+    ok "$name: curl GET / without a certificate, GET /reauth steps up with one"
+  else
+    bad "$name: stepup-serv (HTTP) <-> curl"; tail -n 8 "$log.serv" "$log.cli" "$log.cli2" | sed 's/^/     /'
   fi
 }
 
@@ -200,7 +222,7 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
   if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
     bad "$set: $bin/stepup-serv and stepup-cli are not built (make programs examples-system)"; continue
   fi
-  for s in cli s_client gnutls_cli python no_cert s_server gnutls_serv; do
+  for s in cli s_client gnutls_cli python curl no_cert s_server gnutls_serv; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done
@@ -208,12 +230,24 @@ done
 
 # The server's account of re-authentication is the same with stepup as with
 # the system GnuTLS, line for line.
-for s in cli s_client gnutls_cli python no_cert; do
+for s in cli s_client gnutls_cli python curl no_cert; do
   if [ -f "$logs/stepup-$s.serv" ] && [ -f "$logs/system-$s.serv" ]; then
     if diff <(reauth_report "$logs/system-$s.serv") <(reauth_report "$logs/stepup-$s.serv") > "$logs/diff-$s"; then
-      ok "$s: stepup-serv reports re-authentication as the system-built one does"
+      ok "$s: stepup-serv reports negotiation and re-authentication as the system-built one does"
     else
       bad "$s: stepup-serv's report differs from the system-built one"; sed 's/^/     /' "$logs/diff-$s" | head -12
+    fi
+  fi
+done
+
+# And stepup-cli's account of the connection, where our client ran.
+client_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Client: )' "$1"; }
+for s in cli no_cert s_server gnutls_serv; do
+  if [ -f "$logs/stepup-$s.cli" ] && [ -f "$logs/system-$s.cli" ]; then
+    if diff <(client_report "$logs/system-$s.cli") <(client_report "$logs/stepup-$s.cli") > "$logs/diff-$s.cli"; then
+      ok "$s: stepup-cli reports the connection as the system-built one does"
+    else
+      bad "$s: stepup-cli's report differs from the system-built one"; sed 's/^/     /' "$logs/diff-$s.cli" | head -12
     fi
   fi
 done

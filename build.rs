@@ -23,6 +23,8 @@ struct Header {
     exclude: &'static [&'static str],
     /// Text after the includes (declarations cbindgen cannot write).
     preamble: &'static str,
+    /// Text at the end (declarations that need cbindgen's types).
+    trailer: &'static str,
 }
 
 const HEADERS: &[Header] = &[
@@ -31,15 +33,28 @@ const HEADERS: &[Header] = &[
         guard: "GNUTLS_GNUTLS_H",
         sys_includes: &["stddef.h", "sys/types.h", "time.h"],
         includes: &[],
-        string_constants: &[("GNUTLS_VERSION", "src/gnutls/version.rs", "GNUTLS_VERSION")],
+        string_constants: &[
+            ("GNUTLS_VERSION", "src/gnutls/version.rs", "GNUTLS_VERSION"),
+            (
+                "GNUTLS_KP_TLS_WWW_SERVER",
+                "src/ffi/gnutls/certs.rs",
+                "GNUTLS_KP_TLS_WWW_SERVER",
+            ),
+            (
+                "GNUTLS_KP_TLS_WWW_CLIENT",
+                "src/ffi/gnutls/certs.rs",
+                "GNUTLS_KP_TLS_WWW_CLIENT",
+            ),
+        ],
         sources: &[
             "src/gnutls/version.rs",
             "src/gnutls/error_codes.rs",
             "src/gnutls/random.rs",
             "src/ffi/gnutls/mod.rs",
         ],
-        exclude: &[],
+        exclude: &["gnutls_cert_retr_st"],
         preamble: GNUTLS_PREAMBLE,
+        trailer: GNUTLS_TRAILER,
     },
     Header {
         path: "stepup/uia.h",
@@ -54,6 +69,7 @@ const HEADERS: &[Header] = &[
         ],
         exclude: &[],
         preamble: "",
+        trailer: "",
     },
     Header {
         path: "telodendria/Uia.h",
@@ -70,6 +86,7 @@ const HEADERS: &[Header] = &[
             "MatrixHttpHandlerArgs",
         ],
         preamble: TELODENDRIA_PREAMBLE,
+        trailer: "",
     },
 ];
 
@@ -83,6 +100,55 @@ const GNUTLS_PREAMBLE: &str = "
  * type, as in GnuTLS (cbindgen writes only pointer typedefs). */
 struct gnutls_session_int;
 typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
+
+/* What gnutls_certificate_retrieve_function3 is told; a tagged struct, as in
+ * GnuTLS, defined at the end of this header. */
+struct gnutls_cert_retr_st;
+typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
+";
+
+/// Declarations at the end of gnutls.h: they use types cbindgen defines.
+/// cbindgen writes the trailer after the include guard, hence a guard of its own.
+const GNUTLS_TRAILER: &str = "#ifndef GNUTLS_GNUTLS_H_TRAILER
+#define GNUTLS_GNUTLS_H_TRAILER
+
+#ifdef __cplusplus
+extern \"C\" {
+#endif
+
+/* What gnutls_certificate_retrieve_function3 is told about the request
+ * (see gnutls_certificate_set_retrieve_function3). */
+struct gnutls_cert_retr_st {
+    unsigned version; /* 0 from GnuTLS 3.7 and stepup */
+    gnutls_certificate_credentials_t cred;
+    const gnutls_datum_t *req_ca_rdn;
+    unsigned nreqs;
+    const gnutls_pk_algorithm_t *pk_algos;
+    unsigned pk_algos_length;
+    unsigned char padding[64];
+};
+
+/* The callback types of the certificate functions: function types, as in
+ * GnuTLS (cbindgen writes only pointer typedefs). */
+typedef int gnutls_certificate_retrieve_function(gnutls_session_t,
+    const gnutls_datum_t *req_ca_rdn, int nreqs, const gnutls_pk_algorithm_t *pk_algos,
+    int pk_algos_length, gnutls_retr2_st *);
+typedef int gnutls_certificate_retrieve_function2(gnutls_session_t,
+    const gnutls_datum_t *req_ca_rdn, int nreqs, const gnutls_pk_algorithm_t *pk_algos,
+    int pk_algos_length, gnutls_pcert_st **, unsigned int *pcert_length,
+    gnutls_privkey_t *privkey);
+typedef int gnutls_certificate_retrieve_function3(gnutls_session_t,
+    const struct gnutls_cert_retr_st *info, gnutls_pcert_st **certs,
+    unsigned int *certs_length, gnutls_ocsp_data_st **ocsp, unsigned int *ocsp_length,
+    gnutls_privkey_t *privkey, unsigned int *flags);
+typedef int gnutls_verify_output_function(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
+    gnutls_x509_crl_t crl, unsigned int verification_output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GNUTLS_GNUTLS_H_TRAILER */
 ";
 
 /// Telodendria's and Cytoplasm's types, opaque here. Each is declared only
@@ -118,7 +184,7 @@ typedef struct Config Config;
 
 /// Headers GnuTLS programs include that hold nothing stepup declares apart:
 /// each forwards to gnutls.h, which declares the whole surface.
-const FORWARDING_HEADERS: &[&str] = &["gnutls/crypto.h", "gnutls/x509.h"];
+const FORWARDING_HEADERS: &[&str] = &["gnutls/abstract.h", "gnutls/crypto.h", "gnutls/x509.h"];
 
 fn main() {
     let root =
@@ -143,8 +209,12 @@ fn main() {
         cbindgen::Config::from_file(root.join("cbindgen.toml")).expect("cbindgen.toml is valid");
 
     for header in HEADERS {
+        let mut header_config = config.clone();
+        if !header.trailer.is_empty() {
+            header_config.trailer = Some(header.trailer.to_string());
+        }
         let mut builder = cbindgen::Builder::new()
-            .with_config(config.clone())
+            .with_config(header_config)
             .with_include_guard(header.guard);
         for include in header.sys_includes {
             builder = builder.with_sys_include(include);

@@ -6,33 +6,11 @@
  * built against the system GnuTLS and against stepup. FIXTURES is the test
  * PKI directory. */
 #include <errno.h>
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <gnutls/gnutls.h>
-
-#ifndef FIXTURES
-#error "build with -DFIXTURES=\"path/to/tests/fixtures\""
-#endif
-
-static char out[8192];
-static size_t used;
-
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + used, sizeof out - used, fmt, ap);
-    va_end(ap);
-    if (n > 0 && (size_t)n < sizeof out - used)
-        used += (size_t)n;
-}
+#include "twoends.h"
 
 /* The transport: a blocking socket behind callbacks that refuse every other
  * call with EAGAIN, so that every step of every operation is interrupted. */
@@ -81,24 +59,9 @@ static ssize_t flaky_push(gnutls_transport_ptr_t ptr, const void *buf, size_t le
         say("%s %d again=%s\n", what, r, again_ ? "yes" : "no");                  \
     } while (0)
 
-static gnutls_certificate_credentials_t credentials(const char *role)
-{
-    gnutls_certificate_credentials_t cred;
-    char cert[512], key[512];
-    gnutls_certificate_allocate_credentials(&cred);
-    gnutls_certificate_set_x509_trust_file(cred, FIXTURES "/ca.pem", GNUTLS_X509_FMT_PEM);
-    snprintf(cert, sizeof cert, FIXTURES "/%s-ecdsa.pem", role);
-    snprintf(key, sizeof key, FIXTURES "/%s-ecdsa.key", role);
-    gnutls_certificate_set_x509_key_file2(cred, cert, key, GNUTLS_X509_FMT_PEM, NULL, 0);
-    return cred;
-}
-
 static gnutls_session_t session_for(unsigned flags, gnutls_certificate_credentials_t cred, struct flaky *t)
 {
-    gnutls_session_t s;
-    gnutls_init(&s, flags);
-    gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3", NULL);
-    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred);
+    gnutls_session_t s = twoends_session(flags, "NORMAL:-VERS-ALL:+VERS-TLS1.3", cred, t->fd);
     t->session = s;
     gnutls_transport_set_ptr(s, t);
     gnutls_transport_set_push_function(s, flaky_push);
@@ -106,10 +69,11 @@ static gnutls_session_t session_for(unsigned flags, gnutls_certificate_credentia
     return s;
 }
 
-static void server(int fd)
+static void server(int fd, int scenario)
 {
+    (void)scenario;
     struct flaky t = {fd, 0, NULL};
-    gnutls_certificate_credentials_t cred = credentials("server");
+    gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
     gnutls_session_t s = session_for(GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH, cred, &t);
     char buf[64] = {0};
     int r;
@@ -128,10 +92,11 @@ static void server(int fd)
     gnutls_certificate_free_credentials(cred);
 }
 
-static void client(int fd)
+static void client(int fd, int scenario)
 {
+    (void)scenario;
     struct flaky t = {fd, 0, NULL};
-    gnutls_certificate_credentials_t cred = credentials("client");
+    gnutls_certificate_credentials_t cred = twoends_credentials("client", "ecdsa");
     gnutls_session_t s = session_for(GNUTLS_CLIENT | GNUTLS_POST_HANDSHAKE_AUTH, cred, &t);
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     char buf[64] = {0};
@@ -154,29 +119,8 @@ static void client(int fd)
 
 int main(void)
 {
-    int fds[2];
-    signal(SIGPIPE, SIG_IGN);
-    alarm(60); /* a hang fails the test instead of stalling the suite */
     gnutls_global_init();
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-        return 2;
-    fflush(stdout);
-    pid_t pid = fork();
-    if (pid == 0) {
-        close(fds[0]);
-        client(fds[1]);
-        close(fds[1]);
-        fputs(out, stdout);
-        fflush(stdout);
-        _exit(0);
-    }
-    close(fds[1]);
-    server(fds[0]);
-    close(fds[0]);
-    int status = 0;
-    waitpid(pid, &status, 0);
-    fputs(out, stdout);
-    printf("child %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "failed");
+    twoends_run(1, server, client);
     gnutls_global_deinit();
     return 0;
 }

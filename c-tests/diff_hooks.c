@@ -6,35 +6,12 @@
  * then a hook that fails aborts the re-authentication with its own code.
  * The output must be the same built against the system GnuTLS and against
  * stepup. FIXTURES is the test PKI directory. */
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <gnutls/gnutls.h>
+#include "twoends.h"
 
-#ifndef FIXTURES
-#error "build with -DFIXTURES=\"path/to/tests/fixtures\""
-#endif
-
-static char out[16384];
-static size_t used;
 static const char *side;
 static unsigned fail_on = 1000; /* a message type that makes the hook fail */
-
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + used, sizeof out - used, fmt, ap);
-    va_end(ap);
-    if (n > 0 && (size_t)n < sizeof out - used)
-        used += (size_t)n;
-}
 
 static int hook(gnutls_session_t session, unsigned htype, unsigned when, unsigned incoming,
                 const gnutls_datum_t *msg)
@@ -57,17 +34,8 @@ static int hook(gnutls_session_t session, unsigned htype, unsigned when, unsigne
 static gnutls_session_t session_for(unsigned flags, const char *role, int fd,
                                     gnutls_certificate_credentials_t *cred)
 {
-    gnutls_session_t s;
-    char cert[512], key[512];
-    gnutls_certificate_allocate_credentials(cred);
-    gnutls_certificate_set_x509_trust_file(*cred, FIXTURES "/ca.pem", GNUTLS_X509_FMT_PEM);
-    snprintf(cert, sizeof cert, FIXTURES "/%s-ecdsa.pem", role);
-    snprintf(key, sizeof key, FIXTURES "/%s-ecdsa.key", role);
-    gnutls_certificate_set_x509_key_file2(*cred, cert, key, GNUTLS_X509_FMT_PEM, NULL, 0);
-    gnutls_init(&s, flags);
-    gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3", NULL);
-    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, *cred);
-    gnutls_transport_set_int(s, fd);
+    *cred = twoends_credentials(role, "ecdsa");
+    gnutls_session_t s = twoends_session(flags, "NORMAL:-VERS-ALL:+VERS-TLS1.3", *cred, fd);
     gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_ANY, GNUTLS_HOOK_BOTH, hook);
     return s;
 }
@@ -85,6 +53,7 @@ static void server(int fd, int scenario)
 {
     gnutls_certificate_credentials_t cred;
     side = "S";
+    fail_on = 1000;
     gnutls_session_t s = session_for(GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH, "server", fd, &cred);
     char buf[64];
     gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
@@ -125,36 +94,8 @@ static void client(int fd, int scenario)
 
 int main(void)
 {
-    signal(SIGPIPE, SIG_IGN);
-    alarm(60); /* a hang fails the test instead of stalling the suite */
     gnutls_global_init();
-    for (int scenario = 0; scenario < 2; scenario++) {
-        int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-            return 2;
-        printf("scenario %d\n", scenario);
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fds[0]);
-            used = 0;
-            client(fds[1], scenario);
-            close(fds[1]);
-            fputs(out, stdout);
-            fflush(stdout);
-            _exit(0);
-        }
-        close(fds[1]);
-        used = 0;
-        fail_on = 1000;
-        server(fds[0], scenario);
-        close(fds[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        fputs(out, stdout);
-        printf("child %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "failed");
-        fflush(stdout);
-    }
+    twoends_run(2, server, client);
     gnutls_global_deinit();
     return 0;
 }

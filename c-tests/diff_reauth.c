@@ -4,61 +4,11 @@
  * AUTO_REAUTH, and the INVALID_REQUEST preconditions of gnutls_reauth().
  * Every return code is printed; the output must be the same built against
  * the system GnuTLS and against stepup. FIXTURES is the test PKI directory. */
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <gnutls/gnutls.h>
+#include "twoends.h"
 
-#ifndef FIXTURES
-#error "build with -DFIXTURES=\"path/to/tests/fixtures\""
-#endif
-
-static char out[8192];
-static size_t used;
-
-/* Lines are collected and printed at the end, so the two processes' output
- * never interleaves. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + used, sizeof out - used, fmt, ap);
-    va_end(ap);
-    if (n > 0 && (size_t)n < sizeof out - used)
-        used += (size_t)n;
-}
-
-static gnutls_certificate_credentials_t credentials(const char *role, int with_key)
-{
-    gnutls_certificate_credentials_t cred;
-    gnutls_certificate_allocate_credentials(&cred);
-    gnutls_certificate_set_x509_trust_file(cred, FIXTURES "/ca.pem", GNUTLS_X509_FMT_PEM);
-    if (with_key) {
-        char cert[512], key[512];
-        snprintf(cert, sizeof cert, FIXTURES "/%s-ecdsa.pem", role);
-        snprintf(key, sizeof key, FIXTURES "/%s-ecdsa.key", role);
-        int r = gnutls_certificate_set_x509_key_file2(cred, cert, key, GNUTLS_X509_FMT_PEM, NULL, 0);
-        if (r < 0)
-            fprintf(stderr, "key file: %d\n", r);
-    }
-    return cred;
-}
-
-static gnutls_session_t session_for(unsigned flags, gnutls_certificate_credentials_t cred, int fd)
-{
-    gnutls_session_t s;
-    gnutls_init(&s, flags);
-    gnutls_priority_set_direct(s, "NORMAL:-VERS-ALL:+VERS-TLS1.3", NULL);
-    gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred);
-    gnutls_transport_set_int(s, fd);
-    return s;
-}
+#define PRIORITY "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 
 /* Receives, retrying AGAIN/INTERRUPTED (AUTO_REAUTH returns AGAIN after it
  * answered a request, even on a blocking socket). */
@@ -76,8 +26,9 @@ static int recv_text(gnutls_session_t s, char *buf, size_t len)
 /* One scenario: the server's and the client's steps. */
 static void server(int fd, int scenario)
 {
-    gnutls_certificate_credentials_t cred = credentials("server", 1);
-    gnutls_session_t s = session_for(GNUTLS_SERVER | (scenario == 3 ? 0 : GNUTLS_POST_HANDSHAKE_AUTH), cred, fd);
+    gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
+    gnutls_session_t s =
+        twoends_session(GNUTLS_SERVER | (scenario == 3 ? 0 : GNUTLS_POST_HANDSHAKE_AUTH), PRIORITY, cred, fd);
     char buf[256];
     say("S handshake %d\n", gnutls_handshake(s));
     say("S flags %#x\n", gnutls_session_get_flags(s) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH);
@@ -131,8 +82,8 @@ static void client(int fd, int scenario)
         flags |= GNUTLS_POST_HANDSHAKE_AUTH;
     if (scenario == 2)
         flags |= GNUTLS_AUTO_REAUTH;
-    gnutls_certificate_credentials_t cred = credentials("client", scenario != 1);
-    gnutls_session_t s = session_for(flags, cred, fd);
+    gnutls_certificate_credentials_t cred = twoends_credentials("client", scenario != 1 ? "ecdsa" : NULL);
+    gnutls_session_t s = twoends_session(flags, PRIORITY, cred, fd);
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     char buf[256];
     say("C handshake %d\n", gnutls_handshake(s));
@@ -176,35 +127,8 @@ static void client(int fd, int scenario)
 
 int main(void)
 {
-    signal(SIGPIPE, SIG_IGN);
-    alarm(60); /* a hang fails the test instead of stalling the suite */
     gnutls_global_init();
-    for (int scenario = 0; scenario < 4; scenario++) {
-        int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-            return 2;
-        printf("scenario %d\n", scenario);
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fds[0]);
-            used = 0;
-            client(fds[1], scenario);
-            close(fds[1]);
-            fputs(out, stdout);
-            fflush(stdout);
-            _exit(0);
-        }
-        close(fds[1]);
-        used = 0;
-        server(fds[0], scenario);
-        close(fds[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        fputs(out, stdout);
-        printf("child %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "failed");
-        fflush(stdout);
-    }
+    twoends_run(4, server, client);
     gnutls_global_deinit();
     return 0;
 }

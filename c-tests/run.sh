@@ -63,13 +63,16 @@ sed 's/.*/EXPORT(&)/' "$out/exports.txt" > "$out/exports.h"
 
 # build VARIANT SOURCE: compiles build/c-tests/NAME-VARIANT; returns non-zero on failure.
 build() {
-  local variant=$1 src=c-tests/$2.c exe="$out/$2-$1"
+  local variant=$1 exe="$out/$2-$1"
+  # The differential tests share the two-ends runner.
+  local src=(c-tests/$2.c c-tests/harness.c)
+  case $2 in diff_*) src+=(c-tests/twoends.c) ;; esac
   case $variant in
-    static)  "$cc" "${cflags[@]}" -Iinclude "$src" c-tests/harness.c -o "$exe" "$release/libstepup.a" "${native_libs[@]}" ;;
-    dynamic) "$cc" "${cflags[@]}" -Iinclude "$src" c-tests/harness.c -o "$exe" -L"$release" -lstepup -Wl,-rpath,"$release" ;;
-    dlopen)  "$cc" "${cflags[@]}" -Iinclude -include "$out/dlshim.h" "$src" c-tests/harness.c c-tests/dlshim.c -o "$exe" -ldl ;;
-    plain)   "$cc" "${cflags[@]}" -Iinclude -I"$out" "$src" c-tests/harness.c -o "$exe" -ldl ;;
-    system)  "$cc" "${cflags[@]}" "$src" c-tests/harness.c -o "$exe" $(pkg-config --cflags --libs gnutls) ;;
+    static)  "$cc" "${cflags[@]}" -Iinclude "${src[@]}" -o "$exe" "$release/libstepup.a" "${native_libs[@]}" ;;
+    dynamic) "$cc" "${cflags[@]}" -Iinclude "${src[@]}" -o "$exe" -L"$release" -lstepup -Wl,-rpath,"$release" ;;
+    dlopen)  "$cc" "${cflags[@]}" -Iinclude -include "$out/dlshim.h" "${src[@]}" c-tests/dlshim.c -o "$exe" -ldl ;;
+    plain)   "$cc" "${cflags[@]}" -Iinclude -I"$out" "${src[@]}" -o "$exe" -ldl ;;
+    system)  "$cc" "${cflags[@]}" "${src[@]}" -o "$exe" $(pkg-config --cflags --libs gnutls) ;;
   esac
 }
 
@@ -140,7 +143,7 @@ vg_clean() {
   echo "     exit status $status"; sed 's/^/     /' "$out/logs/$log.vg" "$out/logs/$log.err" 2>/dev/null | head -30
   return 1
 }
-for t in diff_errors diff_reauth diff_again diff_hooks diff_names; do
+for t in diff_errors diff_reauth diff_again diff_hooks diff_names diff_session diff_certs; do
   if ! build system "$t"; then fail "$t-system builds"; continue; fi
   run "$t-system" -- "$out/$t-system"; check "$t-system runs" vg_clean $? "$t-system"
   [ -s "$out/logs/$t-system.out" ] || fail "$t-system printed nothing"

@@ -149,8 +149,11 @@ int main(int argc, char **argv)
             die(o.cafile, r);
         printf("Processed %d CA certificate(s).\n", r);
     } else if (!o.insecure) {
-        fprintf(stderr, "stepup-cli: give --x509cafile F (the system trust store is not read) or --insecure\n");
-        exit(1);
+        /* Like gnutls-cli: the system's trusted CAs by default. */
+        r = gnutls_certificate_set_x509_system_trust(cred);
+        if (r < 0)
+            die("system trust", r);
+        printf("Processed %d CA certificate(s).\n", r);
     }
     if (o.certfile) {
         r = gnutls_certificate_set_x509_key_file2(cred, o.certfile, o.keyfile, GNUTLS_X509_FMT_PEM, NULL, 0);

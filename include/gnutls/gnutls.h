@@ -10,6 +10,10 @@
 
 #define GNUTLS_VERSION "3.7.9"
 
+#define GNUTLS_KP_TLS_WWW_SERVER "1.3.6.1.5.5.7.3.1"
+
+#define GNUTLS_KP_TLS_WWW_CLIENT "1.3.6.1.5.5.7.3.2"
+
 /* GnuTLS's convenience macros. */
 #define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
 #define gnutls_sign_algorithm_get_name gnutls_sign_get_name
@@ -18,6 +22,11 @@
  * type, as in GnuTLS (cbindgen writes only pointer typedefs). */
 struct gnutls_session_int;
 typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
+
+/* What gnutls_certificate_retrieve_function3 is told; a tagged struct, as in
+ * GnuTLS, defined at the end of this header. */
+struct gnutls_cert_retr_st;
+typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 
 
 /**
@@ -1096,6 +1105,39 @@ typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
 #define GNUTLS_RND_KEY 2
 
 /**
+ * `gnutls_certificate_set_flags`: add pairs without checking that the key
+ * is the certificate's.
+ */
+#define GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH 1
+
+/**
+ * `gnutls_certificate_set_flags`: the functions adding a pair return its
+ * index instead of 0.
+ */
+#define GNUTLS_CERTIFICATE_API_V2 (1 << 1)
+
+/**
+ * `gnutls_certificate_set_flags`: skip the OCSP response check (no
+ * effect: stepup does not staple OCSP responses).
+ */
+#define GNUTLS_CERTIFICATE_SKIP_OCSP_RESPONSE_CHECK (1 << 2)
+
+/**
+ * `gnutls_certificate_set_flags`: verify CRLs (no effect: stepup has no CRLs).
+ */
+#define GNUTLS_CERTIFICATE_VERIFY_CRLS (1 << 3)
+
+/**
+ * `gnutls_ext_raw_parse` flag: the data is a TLS ClientHello body.
+ */
+#define GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO 1
+
+/**
+ * `gnutls_ext_raw_parse` flag: the data is a DTLS ClientHello body.
+ */
+#define GNUTLS_EXT_RAW_FLAG_DTLS_CLIENT_HELLO (1 << 1)
+
+/**
  * `htype` that hooks every handshake message (`(unsigned int)-1`).
  */
 #define GNUTLS_HANDSHAKE_ANY 4294967295
@@ -1120,6 +1162,22 @@ typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
  * priority ("NORMAL").
  */
 #define GNUTLS_PRIORITY_INIT_DEF_APPEND 1
+
+/**
+ * `gnutls_record_uncork` flag: retry until every held-back byte is sent.
+ */
+#define GNUTLS_RECORD_WAIT 1
+
+/**
+ * `gnutls_session_key_update` flag: ask the peer to update its keys too.
+ */
+#define GNUTLS_KU_PEER 1
+
+/**
+ * `gnutls_certificate_retrieve_function3` flag: the library frees the
+ * returned certificates and key after use.
+ */
+#define GNUTLS_CERT_RETR_DEINIT_ALL 1
 
 
 
@@ -1235,9 +1293,34 @@ typedef int gnutls_certificate_verify_function(struct gnutls_session_int *);
 #define GNUTLS_X509_CRT_LIST_SORT (1 << 2)
 
 /**
+ * A byte buffer owned by the library (opaque); callbacks append to it.
+ */
+typedef struct gnutls_buffer_st gnutls_buffer_st;
+
+/**
  * Certificate credentials (opaque).
  */
 typedef struct gnutls_certificate_credentials_st gnutls_certificate_credentials_st;
+
+/**
+ * Diffie-Hellman parameters (opaque); empty until imported.
+ */
+typedef struct gnutls_dh_params_int gnutls_dh_params_int;
+
+/**
+ * An OpenPGP certificate (opaque; not supported).
+ */
+typedef struct gnutls_openpgp_crt_int gnutls_openpgp_crt_int;
+
+/**
+ * An OpenPGP private key (opaque; not supported).
+ */
+typedef struct gnutls_openpgp_privkey_int gnutls_openpgp_privkey_int;
+
+/**
+ * A PKCS #11 private key (opaque; not supported).
+ */
+typedef struct gnutls_pkcs11_privkey_st gnutls_pkcs11_privkey_st;
 
 /**
  * A parsed priority string (opaque).
@@ -1245,9 +1328,24 @@ typedef struct gnutls_certificate_credentials_st gnutls_certificate_credentials_
 typedef struct gnutls_priority_st gnutls_priority_st;
 
 /**
+ * An abstract private key (opaque; stepup exports no way to create one).
+ */
+typedef struct gnutls_privkey_st gnutls_privkey_st;
+
+/**
+ * An abstract public key (opaque; stepup creates none).
+ */
+typedef struct gnutls_pubkey_st gnutls_pubkey_st;
+
+/**
  * A TLS session (opaque).
  */
 typedef struct gnutls_session_int gnutls_session_int;
+
+/**
+ * A CRL object (opaque; stepup never creates one).
+ */
+typedef struct gnutls_x509_crl_int gnutls_x509_crl_int;
 
 /**
  * An X.509 certificate object (opaque); empty until imported.
@@ -1255,14 +1353,14 @@ typedef struct gnutls_session_int gnutls_session_int;
 typedef struct gnutls_x509_crt_int gnutls_x509_crt_int;
 
 /**
- * A certificate credentials handle.
+ * A private key object (opaque); empty until imported.
  */
-typedef gnutls_certificate_credentials_st *gnutls_certificate_credentials_t;
+typedef struct gnutls_x509_privkey_int gnutls_x509_privkey_int;
 
 /**
- * The encoding of certificates and keys.
+ * A session handle.
  */
-typedef int gnutls_x509_crt_fmt_t;
+typedef gnutls_session_int *gnutls_session_t;
 
 /**
  * A block of bytes: `data` holds `size` bytes.
@@ -1279,14 +1377,124 @@ typedef struct {
 } gnutls_datum_t;
 
 /**
- * A session handle.
+ * A certificate credentials handle.
  */
-typedef gnutls_session_int *gnutls_session_t;
+typedef gnutls_certificate_credentials_st *gnutls_certificate_credentials_t;
+
+/**
+ * The encoding of certificates and keys.
+ */
+typedef int gnutls_x509_crt_fmt_t;
+
+/**
+ * The kind of a `gnutls_typed_vdata_st` element.
+ */
+typedef int gnutls_vdata_types_t;
+
+/**
+ * One element of the data a peer is verified against.
+ */
+typedef struct {
+    /**
+     * What `data` holds.
+     */
+    gnutls_vdata_types_t type;
+    /**
+     * The value (for strings NUL-terminated, `size` may then be 0).
+     */
+    unsigned char *data;
+    /**
+     * Its length in bytes.
+     */
+    unsigned int size;
+} gnutls_typed_vdata_st;
+
+/**
+ * A certificate handle.
+ */
+typedef gnutls_x509_crt_int *gnutls_x509_crt_t;
+
+/**
+ * A CRL handle.
+ */
+typedef gnutls_x509_crl_int *gnutls_x509_crl_t;
+
+/**
+ * A `time()`-like function: returns the seconds since the epoch (and
+ * stores them in `*t` when `t` is not NULL), or `(time_t)-1` on error.
+ */
+typedef time_t (*gnutls_time_func)(time_t *t);
 
 /**
  * Which credentials `gnutls_credentials_set` installs.
  */
 typedef int gnutls_credentials_type_t;
+
+/**
+ * A DH parameters handle.
+ */
+typedef gnutls_dh_params_int *gnutls_dh_params_t;
+
+/**
+ * When an extension is parsed (GnuTLS's enumeration, as an integer).
+ */
+typedef int gnutls_ext_parse_type_t;
+
+/**
+ * An extension's receive function: the session, the body (valid during
+ * the call) and its length. Returns 0 or a negative code.
+ */
+typedef int (*gnutls_ext_recv_func)(gnutls_session_t, const unsigned char*, size_t);
+
+/**
+ * A buffer handle.
+ */
+typedef gnutls_buffer_st *gnutls_buffer_t;
+
+/**
+ * An extension's send function: appends the body to the buffer with
+ * `gnutls_buffer_append_data`. Returns the bytes appended or 0 (nothing
+ * appended: the extension is not sent), `GNUTLS_E_INT_RET_0` to send it
+ * empty, or a negative code.
+ */
+typedef int (*gnutls_ext_send_func)(gnutls_session_t, gnutls_buffer_t);
+
+/**
+ * Private data of an extension (`gnutls_ext_set_data`).
+ */
+typedef void *gnutls_ext_priv_data_t;
+
+/**
+ * Frees an extension's private data.
+ */
+typedef void (*gnutls_ext_deinit_data_func)(gnutls_ext_priv_data_t);
+
+/**
+ * Packs an extension's private data for session resumption.
+ */
+typedef int (*gnutls_ext_pack_func)(gnutls_ext_priv_data_t, gnutls_buffer_t);
+
+/**
+ * Unpacks an extension's private data at session resumption.
+ */
+typedef int (*gnutls_ext_unpack_func)(gnutls_buffer_t, gnutls_ext_priv_data_t*);
+
+/**
+ * Called by `gnutls_ext_raw_parse` for each extension: the context, the
+ * extension type, its body (valid during the call) and its length.
+ * Returns 0 to go on, or a negative code that stops the parse.
+ */
+typedef int (*gnutls_ext_raw_process_func)(void*, unsigned int, const unsigned char*, unsigned int);
+
+/**
+ * A handshake message type (GnuTLS's enumeration, as an integer).
+ */
+typedef unsigned int gnutls_handshake_description_t;
+
+/**
+ * A function called with the session only (`gnutls_handshake_post_client_hello_func`).
+ */
+typedef int (*gnutls_handshake_simple_hook_func)(gnutls_session_t);
 
 /**
  * A hook on handshake messages: called with the session, the message type
@@ -1302,9 +1510,13 @@ typedef int (*gnutls_handshake_hook_func)(gnutls_session_t,
                                           const gnutls_datum_t*);
 
 /**
- * A handshake message type (GnuTLS's enumeration, as an integer).
+ * A key log function: called with the session, the NSS key log label of a
+ * secret (`CLIENT_HANDSHAKE_TRAFFIC_SECRET`, `SERVER_HANDSHAKE_TRAFFIC_SECRET`,
+ * `EXPORTER_SECRET`, `CLIENT_TRAFFIC_SECRET_0`, `SERVER_TRAFFIC_SECRET_0`)
+ * and the secret; both are valid during the call only. Its return value
+ * is ignored.
  */
-typedef unsigned int gnutls_handshake_description_t;
+typedef int (*gnutls_keylog_func)(gnutls_session_t, const char*, const gnutls_datum_t*);
 
 /**
  * The type of a log function: the message's level and its text (a
@@ -1363,10 +1575,154 @@ typedef int gnutls_certificate_type_t;
 typedef gnutls_priority_st *gnutls_priority_t;
 
 /**
+ * A private key handle.
+ */
+typedef gnutls_x509_privkey_int *gnutls_x509_privkey_t;
+
+/**
  * The strength of random data asked of `gnutls_rnd`: one of the
  * `GNUTLS_RND_*` values.
  */
 typedef int gnutls_rnd_level_t;
+
+/**
+ * A public key algorithm.
+ */
+typedef int gnutls_pk_algorithm_t;
+
+/**
+ * The kind of key in a `gnutls_retr2_st`.
+ */
+typedef int gnutls_privkey_type_t;
+
+/**
+ * An OpenPGP certificate handle.
+ */
+typedef gnutls_openpgp_crt_int *gnutls_openpgp_crt_t;
+
+/**
+ * The certificates of a `gnutls_retr2_st`.
+ */
+typedef union {
+    /**
+     * `ncerts` X.509 certificates, end-entity first.
+     */
+    gnutls_x509_crt_t *x509;
+    /**
+     * An OpenPGP certificate (not supported).
+     */
+    gnutls_openpgp_crt_t pgp;
+} gnutls_retr2_cert;
+
+/**
+ * An OpenPGP private key handle.
+ */
+typedef gnutls_openpgp_privkey_int *gnutls_openpgp_privkey_t;
+
+/**
+ * A PKCS #11 private key handle.
+ */
+typedef gnutls_pkcs11_privkey_st *gnutls_pkcs11_privkey_t;
+
+/**
+ * The key of a `gnutls_retr2_st`.
+ */
+typedef union {
+    /**
+     * An X.509 private key.
+     */
+    gnutls_x509_privkey_t x509;
+    /**
+     * An OpenPGP key (not supported).
+     */
+    gnutls_openpgp_privkey_t pgp;
+    /**
+     * A PKCS #11 key (not supported).
+     */
+    gnutls_pkcs11_privkey_t pkcs11;
+} gnutls_retr2_key;
+
+/**
+ * What a `gnutls_certificate_retrieve_function` answers.
+ */
+typedef struct {
+    /**
+     * `GNUTLS_CRT_X509`.
+     */
+    gnutls_certificate_type_t cert_type;
+    /**
+     * `GNUTLS_PRIVKEY_X509`.
+     */
+    gnutls_privkey_type_t key_type;
+    /**
+     * The certificates.
+     */
+    gnutls_retr2_cert cert;
+    /**
+     * How many (0: send no certificate).
+     */
+    unsigned int ncerts;
+    /**
+     * The private key of the first certificate.
+     */
+    gnutls_retr2_key key;
+    /**
+     * Non-zero: the library frees the certificates (`gnutls_x509_crt_deinit`),
+     * their array (`gnutls_free`) and the key (`gnutls_x509_privkey_deinit`)
+     * after use.
+     */
+    unsigned int deinit_all;
+} gnutls_retr2_st;
+
+/**
+ * A public key handle.
+ */
+typedef gnutls_pubkey_st *gnutls_pubkey_t;
+
+/**
+ * A parsed certificate, as `gnutls_certificate_retrieve_function2/3` answer.
+ */
+typedef struct {
+    /**
+     * Its public key.
+     */
+    gnutls_pubkey_t pubkey;
+    /**
+     * Its DER.
+     */
+    gnutls_datum_t cert;
+    /**
+     * `GNUTLS_CRT_X509`.
+     */
+    gnutls_certificate_type_t type;
+} gnutls_pcert_st;
+
+/**
+ * A private key handle.
+ */
+typedef gnutls_privkey_st *gnutls_privkey_t;
+
+/**
+ * An OCSP response for a certificate (`gnutls_certificate_retrieve_function3`).
+ */
+typedef struct {
+    /**
+     * 0.
+     */
+    unsigned int version;
+    /**
+     * The DER response.
+     */
+    gnutls_datum_t response;
+    /**
+     * When it expires.
+     */
+    time_t exptime;
+    /**
+     * Reserved.
+     */
+    unsigned char padding[32];
+} gnutls_ocsp_data_st;
 
 /**
  * A transport pointer: handed unchanged to the push/pull callbacks.
@@ -1406,11 +1762,6 @@ typedef int gnutls_certificate_request_t;
 typedef int gnutls_server_name_type_t;
 
 /**
- * A certificate handle.
- */
-typedef gnutls_x509_crt_int *gnutls_x509_crt_t;
-
-/**
  * The type of `gnutls_malloc`.
  */
 typedef void *(*gnutls_alloc_function)(size_t size);
@@ -1421,9 +1772,57 @@ typedef void *(*gnutls_alloc_function)(size_t size);
 typedef void (*gnutls_free_function)(void *ptr);
 
 /**
+ * `flags` of `gnutls_alpn_set_protocols` (GnuTLS's enumeration, as an integer).
+ */
+typedef unsigned int gnutls_alpn_flags_t;
+
+/**
  * Certificate verification status bits (`gnutls_certificate_verify_peers3`).
  */
 typedef unsigned int gnutls_certificate_status_t;
+
+/**
+ * Where an extension may appear (GnuTLS's `gnutls_ext_flags_t`, as an integer).
+ */
+typedef unsigned int gnutls_ext_flags_t;
+
+/**
+ * Fail the handshake when no protocol is common: a server fails it with
+ * `GNUTLS_E_NO_APPLICATION_PROTOCOL` when the client offered ALPN; a
+ * client fails when the server selected none.
+ */
+#define GNUTLS_ALPN_MANDATORY 1
+
+/**
+ * (Server) Choose by the server's order of preference, not the client's.
+ */
+#define GNUTLS_ALPN_SERVER_PRECEDENCE (1 << 1)
+
+/**
+ * Unknown: ignored.
+ */
+#define GNUTLS_DT_UNKNOWN 0
+
+/**
+ * The peer's expected DNS host name (`data` NUL-terminated).
+ */
+#define GNUTLS_DT_DNS_HOSTNAME 1
+
+/**
+ * The key purpose OID the peer's certificate must allow (`data`
+ * NUL-terminated), e.g. `GNUTLS_KP_TLS_WWW_SERVER`.
+ */
+#define GNUTLS_DT_KEY_PURPOSE_OID 2
+
+/**
+ * An e-mail address (not supported).
+ */
+#define GNUTLS_DT_RFC822NAME 3
+
+/**
+ * The peer's expected IP address (`data`: 4 or 16 bytes, `size` bytes).
+ */
+#define GNUTLS_DT_IP_ADDRESS 4
 
 /**
  * GnuTLS's cipher `GNUTLS_CIPHER_UNKNOWN`.
@@ -2671,6 +3070,83 @@ typedef unsigned int gnutls_certificate_status_t;
 #define GNUTLS_GROUP_MAX 260
 
 /**
+ * Parse point `GNUTLS_EXT_ANY`.
+ */
+#define GNUTLS_EXT_ANY 0
+
+/**
+ * Parse point `GNUTLS_EXT_APPLICATION`.
+ */
+#define GNUTLS_EXT_APPLICATION 1
+
+/**
+ * Parse point `GNUTLS_EXT_TLS`.
+ */
+#define GNUTLS_EXT_TLS 2
+
+/**
+ * Parse point `GNUTLS_EXT_MANDATORY`.
+ */
+#define GNUTLS_EXT_MANDATORY 3
+
+/**
+ * Parse point `GNUTLS_EXT_NONE`.
+ */
+#define GNUTLS_EXT_NONE 4
+
+/**
+ * Parse point `GNUTLS_EXT_VERSION_NEG`.
+ */
+#define GNUTLS_EXT_VERSION_NEG 5
+
+/**
+ * Replace an internal extension (refused by stepup, as by GnuTLS 3.7 for
+ * the extensions it implements).
+ */
+#define GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL 1
+
+/**
+ * The extension may be in a ClientHello.
+ */
+#define GNUTLS_EXT_FLAG_CLIENT_HELLO (1 << 1)
+
+/**
+ * The extension may be in a TLS 1.2 ServerHello (never used by stepup).
+ */
+#define GNUTLS_EXT_FLAG_TLS12_SERVER_HELLO (1 << 2)
+
+/**
+ * The extension may be in a TLS 1.3 ServerHello (not supported by stepup:
+ * such an extension is not sent there).
+ */
+#define GNUTLS_EXT_FLAG_TLS13_SERVER_HELLO (1 << 3)
+
+/**
+ * The extension may be in EncryptedExtensions.
+ */
+#define GNUTLS_EXT_FLAG_EE (1 << 4)
+
+/**
+ * The extension may be in a HelloRetryRequest (not supported by stepup).
+ */
+#define GNUTLS_EXT_FLAG_HRR (1 << 5)
+
+/**
+ * Send the extension even if the client did not (not supported by stepup).
+ */
+#define GNUTLS_EXT_FLAG_IGNORE_CLIENT_REQUEST (1 << 6)
+
+/**
+ * The extension applies to TLS.
+ */
+#define GNUTLS_EXT_FLAG_TLS (1 << 7)
+
+/**
+ * The extension applies to DTLS (stepup has no DTLS).
+ */
+#define GNUTLS_EXT_FLAG_DTLS (1 << 8)
+
+/**
  * Handshake message type `GNUTLS_HANDSHAKE_HELLO_REQUEST`.
  */
 #define GNUTLS_HANDSHAKE_HELLO_REQUEST 0
@@ -2774,6 +3250,56 @@ typedef unsigned int gnutls_certificate_status_t;
  * Handshake message type `GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST`.
  */
 #define GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST 1025
+
+/**
+ * Unknown.
+ */
+#define GNUTLS_PK_UNKNOWN 0
+
+/**
+ * RSA.
+ */
+#define GNUTLS_PK_RSA 1
+
+/**
+ * ECDSA.
+ */
+#define GNUTLS_PK_ECDSA 4
+
+/**
+ * RSA-PSS.
+ */
+#define GNUTLS_PK_RSA_PSS 6
+
+/**
+ * EdDSA over Ed25519.
+ */
+#define GNUTLS_PK_EDDSA_ED25519 7
+
+/**
+ * EdDSA over Ed448.
+ */
+#define GNUTLS_PK_EDDSA_ED448 12
+
+/**
+ * A `gnutls_x509_privkey_t` (the only kind stepup takes).
+ */
+#define GNUTLS_PRIVKEY_X509 0
+
+/**
+ * An OpenPGP key (not supported).
+ */
+#define GNUTLS_PRIVKEY_OPENPGP 1
+
+/**
+ * A PKCS #11 key (not supported).
+ */
+#define GNUTLS_PRIVKEY_PKCS11 2
+
+/**
+ * An external key (not supported).
+ */
+#define GNUTLS_PRIVKEY_EXT 3
 
 /**
  * Certificate credentials.
@@ -2885,6 +3411,219 @@ extern gnutls_free_function gnutls_free;
 extern char *(*gnutls_strdup)(const char *s);
 
 /**
+ * Sets the protocols to offer (client) or accept (server), most preferred
+ * first, for the next handshake. `protocols` is an array of
+ * `protocols_size` datums, copied: the caller keeps ownership. At most 8
+ * protocols of at most 31 bytes each, as in GnuTLS; empty names are
+ * skipped. `flags`: `GNUTLS_ALPN_MANDATORY`, `GNUTLS_ALPN_SERVER_PRECEDENCE`
+ * (a server follows the client's order without it, as GnuTLS does).
+ *
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL session, a NULL
+ * array with a non-zero size, too many protocols or a name too long.
+ *
+ * # Safety
+ * `session` is NULL or live; `protocols` is NULL or valid for
+ * `protocols_size` datums, each valid for its `size` bytes.
+ */
+int gnutls_alpn_set_protocols(gnutls_session_t session,
+                              const gnutls_datum_t *protocols,
+                              unsigned int protocols_size,
+                              unsigned int flags);
+
+/**
+ * Writes the protocol the handshake selected to `*protocol`. The bytes
+ * belong to the session (valid until `gnutls_deinit`; do not free them)
+ * and are not NUL-terminated.
+ *
+ * Returns 0; `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` before the handshake
+ * or when no protocol was selected; `GNUTLS_E_INVALID_REQUEST` for NULL
+ * arguments.
+ *
+ * # Safety
+ * `session` is NULL or live; `protocol` is NULL or writable.
+ */
+int gnutls_alpn_get_selected_protocol(gnutls_session_t session, gnutls_datum_t *protocol);
+
+/**
+ * Adds a certificate chain and its private key from memory (`type`
+ * `GNUTLS_X509_FMT_PEM` or `GNUTLS_X509_FMT_DER`); both are copied.
+ * Returns 0 (with `GNUTLS_CERTIFICATE_API_V2` set by
+ * `gnutls_certificate_set_flags`: the pair's index);
+ * `GNUTLS_E_CERTIFICATE_KEY_MISMATCH` when the key is not the first
+ * certificate's (unless `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` is set);
+ * `GNUTLS_E_BASE64_DECODING_ERROR` for unreadable PEM or keys;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments or another format.
+ * Nothing is added on failure.
+ *
+ * # Safety
+ * `res` is NULL or live; the datums are NULL or hold their sizes.
+ */
+int gnutls_certificate_set_x509_key_mem(gnutls_certificate_credentials_t res,
+                                        const gnutls_datum_t *cert,
+                                        const gnutls_datum_t *key,
+                                        gnutls_x509_crt_fmt_t type);
+
+/**
+ * Sets `gnutls_certificate_flags` on the credentials:
+ * `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` and `GNUTLS_CERTIFICATE_API_V2`
+ * apply to pairs added afterwards; `GNUTLS_CERTIFICATE_VERIFY_CRLS` and
+ * `GNUTLS_CERTIFICATE_SKIP_OCSP_RESPONSE_CHECK` change nothing (stepup
+ * handles neither CRLs nor OCSP). NULL `res` is ignored.
+ *
+ * # Safety
+ * `res` is NULL or live.
+ */
+void gnutls_certificate_set_flags(gnutls_certificate_credentials_t res, unsigned int flags);
+
+/**
+ * Points `cert` at certificate `idx2` (0: the end-entity certificate) of
+ * the chain of pair `idx1` (in the order pairs were added). The bytes
+ * belong to the credentials: do not modify or free them; they stay valid
+ * until `gnutls_certificate_free_credentials`. Returns 0;
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` when there is no such
+ * certificate; `GNUTLS_E_INVALID_REQUEST` for NULL arguments. `cert` is
+ * written only on success.
+ *
+ * # Safety
+ * `sc` is NULL or live; `cert` is NULL or writable.
+ */
+int gnutls_certificate_get_crt_raw(gnutls_certificate_credentials_t sc,
+                                   unsigned int idx1,
+                                   unsigned int idx2,
+                                   gnutls_datum_t *cert);
+
+/**
+ * The end-entity certificate (DER) this side sent in the session: a
+ * server's after the handshake, a client's after it answered a
+ * certificate request (the latest answer). NULL before one was sent, when
+ * the last answer had no certificate, or for a NULL session. The datum
+ * belongs to the session: valid until the next call of this function or
+ * `gnutls_deinit`.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+const gnutls_datum_t *gnutls_certificate_get_ours(gnutls_session_t session);
+
+/**
+ * The time the peer's certificate becomes valid (its notBefore), in
+ * seconds since the epoch; `(time_t)-1` when the peer sent no certificate,
+ * it cannot be read, or `session` is NULL.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+time_t gnutls_certificate_activation_time_peers(gnutls_session_t session);
+
+/**
+ * The time the peer's certificate expires (its notAfter), in seconds since
+ * the epoch; `(time_t)-1` as for `gnutls_certificate_activation_time_peers`.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+time_t gnutls_certificate_expiration_time_peers(gnutls_session_t session);
+
+/**
+ * Verifies the peer's certificate chain against the credentials' trust
+ * anchors and the `elements` entries of `data`: `GNUTLS_DT_DNS_HOSTNAME`
+ * or `GNUTLS_DT_IP_ADDRESS` names the peer; `GNUTLS_DT_KEY_PURPOSE_OID`
+ * may only be the purpose the verifier checks for the peer's role
+ * (`GNUTLS_KP_TLS_WWW_SERVER` for a server, `GNUTLS_KP_TLS_WWW_CLIENT` for
+ * a client). Writes the `GNUTLS_CERT_*` status bits to `*status` (0:
+ * trusted). Validity is checked at the time of the clock set with
+ * `gnutls_global_set_time_function`.
+ *
+ * Returns 0 (the status says whether the peer is trusted);
+ * `GNUTLS_E_NO_CERTIFICATE_FOUND` when the peer sent no certificate;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments, another key purpose, an
+ * `GNUTLS_DT_RFC822NAME` element (not supported) or a malformed IP
+ * address. `*status` is written only on success.
+ *
+ * # Safety
+ * `session` is NULL or live; `data` is NULL or holds `elements` entries
+ * whose data is NUL-terminated or holds `size` bytes; `status` is NULL or
+ * writable.
+ */
+int gnutls_certificate_verify_peers(gnutls_session_t session,
+                                    gnutls_typed_vdata_st *data,
+                                    unsigned int elements,
+                                    unsigned int *status);
+
+/**
+ * Makes the handshake verify the peer's certificate against the
+ * credentials' trust anchors and the name in `data` (a
+ * `GNUTLS_DT_DNS_HOSTNAME` or `GNUTLS_DT_IP_ADDRESS` entry; none: no
+ * name check), failing with `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR`
+ * otherwise, as `gnutls_session_set_verify_cert`. A
+ * `GNUTLS_DT_KEY_PURPOSE_OID` entry must be the purpose of the peer's role
+ * (see `gnutls_certificate_verify_peers`); with another purpose or an
+ * unreadable entry the call changes nothing (it cannot report an error).
+ * `flags` are ignored.
+ *
+ * # Safety
+ * `session` is NULL or live; `data` as for `gnutls_certificate_verify_peers`.
+ */
+void gnutls_session_set_verify_cert2(gnutls_session_t session,
+                                     gnutls_typed_vdata_st *data,
+                                     unsigned int elements,
+                                     unsigned int flags);
+
+/**
+ * Stores a function GnuTLS calls for each certificate it checks while
+ * verifying the peer's chain. stepup verifies chains as a whole
+ * (rustls-webpki) and has no per-certificate results to report, so the
+ * function is kept with the session and not called; the verification
+ * status still comes from `gnutls_certificate_verify_peers*` and
+ * `gnutls_session_get_verify_cert_status`. NULL removes it.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_session_set_verify_output_function(gnutls_session_t session,
+                                               int (*func)(gnutls_x509_crt_t cert,
+                                                           gnutls_x509_crt_t issuer,
+                                                           gnutls_x509_crl_t crl,
+                                                           unsigned int verification_output));
+
+/**
+ * Sets the clock used to check certificates' validity periods (every
+ * session, from the next check on): `time_func` is called with NULL.
+ * A negative result counts as the epoch. NULL restores the system clock.
+ *
+ * # Safety
+ * `time_func` is NULL or safe to call with NULL from any thread at any
+ * time until it is replaced.
+ */
+void gnutls_global_set_time_function(gnutls_time_func time_func);
+
+/**
+ * The `gnutls_sign_algorithm_t` of the certificate's signature
+ * (`GNUTLS_SIGN_ECDSA_SHA256`, ...), `GNUTLS_SIGN_UNKNOWN` (0) for an
+ * algorithm without one (RSA-PSS signatures included); a negative code
+ * (`GNUTLS_E_INVALID_REQUEST`) for a NULL or empty object.
+ *
+ * # Safety
+ * `cert` is NULL or live.
+ */
+int gnutls_x509_crt_get_signature_algorithm(gnutls_x509_crt_t cert);
+
+/**
+ * Copies the dotted OID of the certificate's signature algorithm
+ * ("1.2.840.10045.4.3.2"), NUL-terminated, into `oid`, which holds
+ * `*oid_size` bytes. On success sets `*oid_size` to the bytes written
+ * (NUL included) and returns 0. When `oid` is too small returns
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` and sets `*oid_size` to the OID's length
+ * plus 2, as GnuTLS 3.7 does (enough to retry). Returns
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty object.
+ *
+ * # Safety
+ * `cert` is NULL or live; `oid_size` is NULL or readable and writable;
+ * `oid` is NULL or writable for `*oid_size` bytes.
+ */
+int gnutls_x509_crt_get_signature_oid(gnutls_x509_crt_t cert, char *oid, size_t *oid_size);
+
+/**
  * Allocates empty certificate credentials. Writes them to `*res` (free
  * with `gnutls_certificate_free_credentials` after the sessions using them)
  * and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `res`.
@@ -2906,8 +3645,12 @@ void gnutls_certificate_free_credentials(gnutls_certificate_credentials_t sc);
 /**
  * Adds a certificate chain and its private key from files (`type`
  * `GNUTLS_X509_FMT_PEM` or `GNUTLS_X509_FMT_DER`). Encrypted keys
- * (`pass`) are not supported. Returns 0, `GNUTLS_E_FILE_ERROR`,
- * `GNUTLS_E_BASE64_DECODING_ERROR`, or `GNUTLS_E_INVALID_REQUEST`.
+ * (`pass`) are not supported. Returns 0 (with `GNUTLS_CERTIFICATE_API_V2`
+ * set by `gnutls_certificate_set_flags`: the pair's index),
+ * `GNUTLS_E_CERTIFICATE_KEY_MISMATCH` when the key is not the
+ * certificate's (unless `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` is set),
+ * `GNUTLS_E_FILE_ERROR`, `GNUTLS_E_BASE64_DECODING_ERROR`, or
+ * `GNUTLS_E_INVALID_REQUEST`.
  *
  * # Safety
  * `res` is live; the file names are NUL-terminated.
@@ -2987,6 +3730,128 @@ int gnutls_priority_set_direct(gnutls_session_t session,
                                const char **err_pos);
 
 /**
+ * Would write the CRL issuer's DN to `*dn`. stepup has no CRL objects, so
+ * this returns `GNUTLS_E_INVALID_REQUEST` (as GnuTLS does for a NULL
+ * `crl`) and writes nothing.
+ *
+ * # Safety
+ * Any arguments; none is read or written.
+ */
+int gnutls_x509_crl_get_issuer_dn3(gnutls_x509_crl_t crl, gnutls_datum_t *dn, unsigned int flags);
+
+/**
+ * Would copy the CRL number extension into `ret`. stepup has no CRL
+ * objects, so this returns `GNUTLS_E_INVALID_REQUEST` (as GnuTLS does for
+ * a NULL `crl`) and writes nothing.
+ *
+ * # Safety
+ * Any arguments; none is read or written.
+ */
+int gnutls_x509_crl_get_number(gnutls_x509_crl_t crl,
+                               void *ret,
+                               size_t *ret_size,
+                               unsigned int *critical);
+
+/**
+ * Creates an empty parameters object and writes it to `*dh_params`; free
+ * it with `gnutls_dh_params_deinit`. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL `dh_params`.
+ *
+ * # Safety
+ * `dh_params` is NULL or valid for a pointer write.
+ */
+int gnutls_dh_params_init(gnutls_dh_params_t *dh_params);
+
+/**
+ * Frees a parameters object. NULL is ignored.
+ *
+ * # Safety
+ * `dh_params` is NULL or from this library, not used again (credentials
+ * it was given to keep nothing of it).
+ */
+void gnutls_dh_params_deinit(gnutls_dh_params_t dh_params);
+
+/**
+ * Imports PKCS#3 DHParameter (`GNUTLS_X509_FMT_DER`, or
+ * `GNUTLS_X509_FMT_PEM` with a "DH PARAMETERS" block) into `params`,
+ * replacing what it held. Returns 0;
+ * `GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR` when the PEM has no such
+ * block; `GNUTLS_E_BASE64_DECODING_ERROR` for bad base64;
+ * `GNUTLS_E_ASN1_DER_ERROR` for bad DER; `GNUTLS_E_INVALID_REQUEST` for
+ * NULL arguments or another format. On failure `params` is left as it was.
+ * (The parameters are never used: see `gnutls_certificate_set_dh_params`.)
+ *
+ * # Safety
+ * `params` is NULL or live; `pkcs3_params` is NULL or a datum holding
+ * `size` bytes.
+ */
+int gnutls_dh_params_import_pkcs3(gnutls_dh_params_t params,
+                                  const gnutls_datum_t *pkcs3_params,
+                                  gnutls_x509_crt_fmt_t format);
+
+/**
+ * Accepts DH parameters for credentials. GnuTLS uses them only for
+ * TLS 1.2 DHE key exchange; stepup negotiates TLS 1.3 only, so they are
+ * not kept and nothing changes (a TLS 1.3 session uses named groups, set
+ * with the priority string); a debug log line (level 2) says so.
+ *
+ * # Safety
+ * `res` is not read; `dh_params` is NULL or live.
+ */
+void gnutls_certificate_set_dh_params(gnutls_certificate_credentials_t res,
+                                      gnutls_dh_params_t dh_params);
+
+/**
+ * Sets the smallest DH prime a client accepts in a TLS 1.2 DHE exchange.
+ * stepup negotiates TLS 1.3 only (named groups), so this changes nothing.
+ *
+ * # Safety
+ * Any arguments; none is read.
+ */
+void gnutls_dh_set_prime_bits(gnutls_session_t session, unsigned int bits);
+
+/**
+ * The generator and prime of a DHE exchange. A TLS 1.3 session has none:
+ * after the key exchange was negotiated, writes empty datums (NULL, 0;
+ * nothing to free) and returns 0, as GnuTLS does for TLS 1.3; before it,
+ * returns `GNUTLS_E_INVALID_REQUEST` and writes nothing.
+ *
+ * # Safety
+ * `session` is NULL or live; `raw_gen` and `raw_prime` are NULL or writable.
+ */
+int gnutls_dh_get_group(gnutls_session_t session,
+                        gnutls_datum_t *raw_gen,
+                        gnutls_datum_t *raw_prime);
+
+/**
+ * The peer's DHE public value: as `gnutls_dh_get_group`, an empty datum
+ * and 0 for a TLS 1.3 session, `GNUTLS_E_INVALID_REQUEST` before the key
+ * exchange was negotiated.
+ *
+ * # Safety
+ * `session` is NULL or live; `raw_key` is NULL or writable.
+ */
+int gnutls_dh_get_pubkey(gnutls_session_t session, gnutls_datum_t *raw_key);
+
+/**
+ * The bits of the DHE prime: 0 for a TLS 1.3 session (no DHE), as GnuTLS
+ * reports; `GNUTLS_E_INVALID_REQUEST` before the key exchange was negotiated.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_dh_get_prime_bits(gnutls_session_t session);
+
+/**
+ * The bits of our DHE secret: 0 for a TLS 1.3 session, as
+ * `gnutls_dh_get_prime_bits`.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_dh_get_secret_bits(gnutls_session_t session);
+
+/**
  * Returns a description of the GnuTLS error code `error`, or
  * "(unknown error code)" for a code GnuTLS does not define.
  *
@@ -3018,6 +3883,71 @@ int gnutls_error_is_fatal(int error);
 void gnutls_perror(int error);
 
 /**
+ * Registers an extension for this session's next handshake: `type` is
+ * its code point; `recv_func` gets the peer's body, `send_func` appends
+ * ours. `flags` say where it goes: with `GNUTLS_EXT_FLAG_CLIENT_HELLO` a
+ * client sends it in its ClientHello and a server receives it there; with
+ * `GNUTLS_EXT_FLAG_EE` a server answers in EncryptedExtensions (only to a
+ * client that sent it) and the client receives it there. stepup speaks
+ * TLS 1.3 only, so the TLS 1.2/1.3 ServerHello, HelloRetryRequest and
+ * IGNORE_CLIENT_REQUEST placements are never used, and an extension for
+ * DTLS only is inert. `name` and `parse_point` are not used;
+ * `deinit_func`, `pack_func` and `unpack_func` are never called (stepup
+ * keeps no extension data and resumes no sessions). The pointers are
+ * stored, not owned.
+ *
+ * Returns 0; `GNUTLS_E_ALREADY_REGISTERED` for a type registered already
+ * or implemented by GnuTLS itself (even with
+ * `GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL`); `GNUTLS_E_INVALID_REQUEST` for a
+ * type above 65535, a NULL session, or a session whose handshake started.
+ *
+ * # Safety
+ * `session` is NULL or live; the functions, if not NULL, stay callable
+ * while the session lives.
+ */
+int gnutls_session_ext_register(gnutls_session_t session,
+                                const char *name,
+                                int type,
+                                gnutls_ext_parse_type_t parse_point,
+                                gnutls_ext_recv_func recv_func,
+                                gnutls_ext_send_func send_func,
+                                gnutls_ext_deinit_data_func deinit_func,
+                                gnutls_ext_pack_func pack_func,
+                                gnutls_ext_unpack_func unpack_func,
+                                unsigned int flags);
+
+/**
+ * From inside an extension's send or receive function: the message being
+ * built or read, `GNUTLS_EXT_FLAG_CLIENT_HELLO` or `GNUTLS_EXT_FLAG_EE`;
+ * 0 elsewhere or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+unsigned int gnutls_ext_get_current_msg(gnutls_session_t session);
+
+/**
+ * Calls `cb` with `ctx` for each extension in `data`, in order: the data
+ * is an extension block (two-byte length, then extensions), or with
+ * `GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO` (or `_DTLS_CLIENT_HELLO`) a
+ * ClientHello body without its handshake header. Nothing is kept.
+ *
+ * Returns 0; the first negative return of `cb`;
+ * `GNUTLS_E_UNEXPECTED_EXTENSIONS_LENGTH` when the lengths do not add up;
+ * `GNUTLS_E_UNEXPECTED_PACKET_LENGTH` for a ClientHello cut short;
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` for a ClientHello without
+ * extensions; `GNUTLS_E_INVALID_REQUEST` for NULL `cb` or `data`.
+ *
+ * # Safety
+ * `data` is NULL or a datum valid for its size; `cb`, if not NULL, is
+ * safe to call with `ctx`.
+ */
+int gnutls_ext_raw_parse(void *ctx,
+                         gnutls_ext_raw_process_func cb,
+                         const gnutls_datum_t *data,
+                         unsigned int flags);
+
+/**
  * Checks that the library is at least version `req_version` (a string such
  * as "3.6.0"), compared the way `strverscmp(3)` orders versions.
  *
@@ -3042,6 +3972,91 @@ int gnutls_global_init(void);
  * matching init does nothing. Thread-safe.
  */
 void gnutls_global_deinit(void);
+
+/**
+ * The type of the last handshake message the session sent (a
+ * `gnutls_handshake_description_t`), or `(unsigned)-1` when none was sent
+ * since the last handshake completed (GnuTLS 3.7 forgets the handshake's
+ * messages when it completes; post-handshake ones, such as KeyUpdate or a
+ * re-authentication's, count again). A KeyUpdate sent automatically in
+ * answer to the peer's does not count, as in GnuTLS. `(unsigned)-1` for a
+ * NULL session too, and from inside a handshake hook or key log function
+ * (the session is busy then; GnuTLS answers there).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_handshake_description_t gnutls_handshake_get_last_out(gnutls_session_t session);
+
+/**
+ * The type of the last handshake message the session received, or
+ * `(unsigned)-1` when none was received since the last handshake
+ * completed (see `gnutls_handshake_get_last_out`) or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_handshake_description_t gnutls_handshake_get_last_in(gnutls_session_t session);
+
+/**
+ * Copies the session id into `session_id` and its length into
+ * `*session_id_size`. Under TLS 1.3, as in GnuTLS 3.7, a client's is the
+ * legacy_session_id of its ClientHello (32 random bytes) and a server's is
+ * an id of its own (32 random bytes, not the client's); both are empty
+ * before the handshake starts. With `session_id` NULL
+ * only the length is written. The buffer belongs to the caller.
+ *
+ * Returns 0; `GNUTLS_E_SHORT_MEMORY_BUFFER` when `*session_id_size` is
+ * smaller than the id (the length needed is written); or
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL session or `session_id_size`.
+ *
+ * # Safety
+ * `session` is NULL or live; `session_id_size` is NULL or valid for reads
+ * and writes; `session_id` is NULL or valid for `*session_id_size` bytes.
+ */
+int gnutls_session_get_id(gnutls_session_t session, void *session_id, size_t *session_id_size);
+
+/**
+ * Whether the extended master secret (RFC 7627) is in use. TLS 1.3 has
+ * none; GnuTLS 3.7 nevertheless reports 1 on a server whose client
+ * offered the extension in its ClientHello (as GnuTLS clients do) and 0
+ * on a client, and so does stepup. 0 for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+unsigned int gnutls_session_ext_master_secret_status(gnutls_session_t session);
+
+/**
+ * Sets the random of the session's hello message (ClientHello or
+ * ServerHello) for the next handshake instead of a fresh one: for tests
+ * needing reproducible messages only. `random` (32 bytes) is copied.
+ *
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a size other than 32 or
+ * NULL arguments.
+ *
+ * # Safety
+ * `session` is NULL or live; `random` is NULL or a datum valid for its size.
+ */
+int gnutls_handshake_set_random(gnutls_session_t session, const gnutls_datum_t *random);
+
+/**
+ * (Server) Sets the function called once the client's first ClientHello
+ * is parsed (its server name, ALPN protocol and extensions are known)
+ * and before any answer is sent. It runs with the session free: it may
+ * call any function on it, such as `gnutls_server_name_get` or
+ * `gnutls_alpn_get_selected_protocol`; credentials and priorities set
+ * there do not change this handshake (stepup chose them with the
+ * ClientHello). A negative return ends `gnutls_handshake` with that code,
+ * nothing sent (the client sees the connection end). NULL removes it.
+ * Ignored on a client.
+ *
+ * # Safety
+ * `session` is NULL or live; `func`, if not NULL, stays callable while
+ * the session lives.
+ */
+void gnutls_handshake_set_post_client_hello_function(gnutls_session_t session,
+                                                     gnutls_handshake_simple_hook_func func);
 
 /**
  * Sets the function called before and/or after each handshake message of
@@ -3071,6 +4086,30 @@ void gnutls_handshake_set_hook_function(gnutls_session_t session,
  * static: do not free it.
  */
 const char *gnutls_handshake_description_get_name(gnutls_handshake_description_t htype);
+
+/**
+ * Sets the function that receives the session's secrets as they are
+ * derived (from the next handshake on), for debugging with packet
+ * analysers: whoever holds them can decrypt the session. NULL removes it.
+ * From inside the function, only `gnutls_session_get_ptr` and
+ * `gnutls_session_get_keylog_function` may be called on the session;
+ * other calls return `GNUTLS_E_INVALID_REQUEST`. Unlike GnuTLS, stepup has
+ * no default function writing to `$SSLKEYLOGFILE`.
+ *
+ * # Safety
+ * `session` is NULL or live; `func`, if not NULL, stays callable while the
+ * session lives.
+ */
+void gnutls_session_set_keylog_function(gnutls_session_t session, gnutls_keylog_func func);
+
+/**
+ * The function set with `gnutls_session_set_keylog_function`, or NULL
+ * (stepup has no default one; GnuTLS's writes to `$SSLKEYLOGFILE`).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_keylog_func gnutls_session_get_keylog_function(gnutls_session_t session);
 
 /**
  * Sets the function that receives the library's debug messages (NULL: none).
@@ -3211,6 +4250,61 @@ gnutls_alert_description_t gnutls_alert_get(gnutls_session_t session);
 char *gnutls_session_get_desc(gnutls_session_t session);
 
 /**
+ * Writes `outsize` bytes of keying material to `out`: TLS-Exporter(label,
+ * context, outsize) of RFC 8446 §7.5, from the exporter secret of the
+ * session's handshake. A NULL `context` (with size 0) is the empty
+ * context, as in TLS 1.3 both are the same. `label` and `context` are read
+ * only; `out` belongs to the caller.
+ *
+ * Returns 0; `GNUTLS_E_INVALID_REQUEST` before the handshake completed,
+ * for `outsize` above 255 times the suite's hash length, or for NULL
+ * pointers with non-zero sizes.
+ *
+ * # Safety
+ * `session` is NULL or live; `label`, `context` and `out` are NULL or
+ * valid for their sizes (`out` for writes).
+ */
+int gnutls_prf_rfc5705(gnutls_session_t session,
+                       size_t label_size,
+                       const char *label,
+                       size_t context_size,
+                       const char *context,
+                       size_t outsize,
+                       char *out);
+
+/**
+ * GnuTLS's TLS 1.2 PRF call, under TLS 1.3 (all stepup negotiates): as in
+ * GnuTLS 3.7, the exporter of `gnutls_prf_rfc5705` with an empty context;
+ * `server_random_first` has no meaning there and is ignored, and non-empty
+ * `extra` data is refused. `out` receives `outsize` bytes.
+ *
+ * Returns 0; `GNUTLS_E_INVALID_REQUEST` when `extra_size` is not 0, before
+ * the handshake completed, for an `outsize` too large, or for NULL
+ * pointers with non-zero sizes.
+ *
+ * # Safety
+ * As for `gnutls_prf_rfc5705`.
+ */
+int gnutls_prf(gnutls_session_t session,
+               size_t label_size,
+               const char *label,
+               int server_random_first,
+               size_t extra_size,
+               const char *extra,
+               size_t outsize,
+               char *out);
+
+/**
+ * The hash of the session's key derivation: the negotiated suite's
+ * (`GNUTLS_DIG_SHA256` or `GNUTLS_DIG_SHA384`), `GNUTLS_DIG_UNKNOWN` (0)
+ * before a suite is chosen or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_digest_algorithm_t gnutls_prf_hash_get(gnutls_session_t session);
+
+/**
  * Parses the priority string `priorities` (NULL: the default, "NORMAL")
  * into a new priority object written to `*priority_cache`; free it with
  * `gnutls_priority_deinit` (sessions keep their own copy).
@@ -3262,6 +4356,62 @@ int gnutls_priority_set(gnutls_session_t session, gnutls_priority_t priority);
 void gnutls_priority_deinit(gnutls_priority_t priority_cache);
 
 /**
+ * Creates an empty private key object and writes it to `*key`; free it
+ * with `gnutls_x509_privkey_deinit`. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL `key`.
+ *
+ * # Safety
+ * `key` is NULL or valid for a pointer write.
+ */
+int gnutls_x509_privkey_init(gnutls_x509_privkey_t *key);
+
+/**
+ * Frees a private key object; the key's bytes are zeroized. NULL is ignored.
+ *
+ * # Safety
+ * `key` is NULL or from this library, not used again.
+ */
+void gnutls_x509_privkey_deinit(gnutls_x509_privkey_t key);
+
+/**
+ * Imports the private key in `data` into `key`, replacing what it held:
+ * PKCS#8 (ECDSA P-256/P-384, Ed25519, RSA) or PKCS#1 RSA, as
+ * `GNUTLS_X509_FMT_DER` or `GNUTLS_X509_FMT_PEM`. Encrypted keys are not
+ * supported. `data` is copied. Returns 0;
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` when PEM holds no key block;
+ * `GNUTLS_E_ASN1_DER_ERROR` for a key stepup cannot read;
+ * `GNUTLS_E_BASE64_DECODING_ERROR` for malformed PEM;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments or another format. On
+ * failure `key` is left as it was.
+ *
+ * # Safety
+ * `key` is NULL or live; `data` is NULL or a datum holding `size` bytes.
+ */
+int gnutls_x509_privkey_import(gnutls_x509_privkey_t key,
+                               const gnutls_datum_t *data,
+                               gnutls_x509_crt_fmt_t format);
+
+/**
+ * Adds the certificate chain `cert_list` (`cert_list_size` certificates,
+ * end-entity first) and its private key `key` to the credentials. The
+ * certificates and the key are copied: the caller still owns and frees
+ * its objects. Returns 0 (with `GNUTLS_CERTIFICATE_API_V2` set by
+ * `gnutls_certificate_set_flags`: the pair's index);
+ * `GNUTLS_E_CERTIFICATE_KEY_MISMATCH` when `key` is not the first
+ * certificate's (unless `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` is set);
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments, an empty list, or empty
+ * objects. Nothing is added on failure.
+ *
+ * # Safety
+ * `res` is NULL or live; `cert_list` is NULL or holds `cert_list_size`
+ * certificate handles, each NULL or live; `key` is NULL or live.
+ */
+int gnutls_certificate_set_x509_key(gnutls_certificate_credentials_t res,
+                                    gnutls_x509_crt_t *cert_list,
+                                    int cert_list_size,
+                                    gnutls_x509_privkey_t key);
+
+/**
  * Fills `data` with `len` random bytes of strength `level`, from the
  * operating system's CSPRNG.
  *
@@ -3274,6 +4424,161 @@ void gnutls_priority_deinit(gnutls_priority_t priority_cache);
  * `data` is NULL or valid for writes of `len` bytes.
  */
 int gnutls_rnd(gnutls_rnd_level_t level, void *data, size_t len);
+
+/**
+ * Holds back the data of later `gnutls_record_send` calls (each returns
+ * its length at once) until `gnutls_record_uncork`, which sends it in as
+ * few records as possible. Corking a corked session does nothing.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_record_cork(gnutls_session_t session);
+
+/**
+ * Sends the data held back since `gnutls_record_cork` and ends corking.
+ * With `GNUTLS_RECORD_WAIT` in `flags` it retries until all is sent;
+ * without, it may return `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call it
+ * again with the same flags to finish).
+ *
+ * Returns the number of bytes sent (0 when nothing was corked), or a
+ * negative code: `GNUTLS_E_INVALID_REQUEST` for a NULL session or before
+ * the handshake completed, or the fatal code of the failed send.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_record_uncork(gnutls_session_t session, unsigned int flags);
+
+/**
+ * Limits records to `size` bytes of plaintext, both sent and (announced
+ * with record_size_limit, RFC 8449) received, from the next handshake;
+ * called after it, it is accepted and changes nothing, as in GnuTLS 3.7.
+ *
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a size outside 512..=16384
+ * or a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+ssize_t gnutls_record_set_max_size(gnutls_session_t session, size_t size);
+
+/**
+ * Limits the plaintext of records received to `size` bytes, announced to
+ * the peer with record_size_limit (RFC 8449) in the next handshake; after
+ * the handshake it is accepted and changes nothing, as in GnuTLS 3.7.
+ *
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a size outside 512..=16384
+ * or a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+ssize_t gnutls_record_set_max_recv_size(gnutls_session_t session, size_t size);
+
+/**
+ * Updates the session's sending keys (a TLS 1.3 KeyUpdate, RFC 8446
+ * §4.6.3); with `GNUTLS_KU_PEER` in `flags` it asks the peer to update
+ * its own too (its answer is handled by `gnutls_record_recv`). Other flag
+ * bits are ignored, as in GnuTLS.
+ *
+ * Returns 0; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` when the KeyUpdate is
+ * queued but not all sent (call again or send data: it goes first);
+ * `GNUTLS_E_INVALID_REQUEST` before the handshake completed or for a NULL
+ * session (GnuTLS 3.7 is not safe to call then at all); another negative
+ * code if the session has failed.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_session_key_update(gnutls_session_t session, unsigned int flags);
+
+/**
+ * What GnuTLS 3.7 does for a TLS 1.3 server asked to renegotiate, which
+ * TLS 1.3 does not have: `gnutls_session_key_update(session,
+ * GNUTLS_KU_PEER)`. A client cannot call it.
+ *
+ * Returns 0 (server), `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` as
+ * `gnutls_session_key_update`, or `GNUTLS_E_INVALID_REQUEST` on a client,
+ * before the handshake completed, or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_rehandshake(gnutls_session_t session);
+
+/**
+ * Sets the function that chooses the certificate to send, instead of the
+ * pairs added to `cred`: on a client, for each certificate request of the
+ * server (in the handshake, and after it in `gnutls_reauth` or, with
+ * `GNUTLS_AUTO_REAUTH`, `gnutls_record_recv`); on a server, before its
+ * handshake (`req_ca_rdn` NULL, `nreqs` 0). The function gets the CA names
+ * the server accepts (DER DistinguishedNames, `nreqs`) and the key
+ * algorithms it accepts (`pk_algos`, `pk_algos_length`), and fills `st`:
+ * `cert_type` `GNUTLS_CRT_X509`, `key_type` `GNUTLS_PRIVKEY_X509`,
+ * `cert.x509` an array of `ncerts` certificates (end-entity first; 0: send
+ * none), `key.x509` their key, and `deinit_all` non-zero to have the
+ * library free the certificates, the array (`gnutls_free`) and the key
+ * after use (otherwise they stay the application's, and are copied). It
+ * returns 0, or a negative value to fail the operation with
+ * `GNUTLS_E_USER_ERROR`. Another certificate or key type fails it with
+ * `GNUTLS_E_INSUFFICIENT_CREDENTIALS`, as does a server with no
+ * certificate. It may call the library with the session. NULL removes
+ * the function (the pairs added to `cred` apply again). It applies to
+ * every session using `cred`.
+ *
+ * # Safety
+ * `cred` is NULL or live; `func` is NULL or safe to call as described.
+ */
+void gnutls_certificate_set_retrieve_function(gnutls_certificate_credentials_t cred,
+                                              int (*func)(gnutls_session_t session,
+                                                          const gnutls_datum_t *req_ca_rdn,
+                                                          int nreqs,
+                                                          const gnutls_pk_algorithm_t *pk_algos,
+                                                          int pk_algos_length,
+                                                          gnutls_retr2_st *st));
+
+/**
+ * As `gnutls_certificate_set_retrieve_function`, with a function that
+ * answers with `*pcert_length` parsed certificates in `*pcert` and an
+ * abstract key in `*privkey`. stepup exports no way to create a
+ * `gnutls_privkey_t`, so only an answer without certificates
+ * (`*pcert_length` 0: send none) can be used; one with certificates fails
+ * the operation with `GNUTLS_E_INSUFFICIENT_CREDENTIALS`. Nothing the
+ * function returns is freed by the library.
+ *
+ * # Safety
+ * `cred` is NULL or live; `func` is NULL or safe to call as described.
+ */
+void gnutls_certificate_set_retrieve_function2(gnutls_certificate_credentials_t cred,
+                                               int (*func)(gnutls_session_t session,
+                                                           const gnutls_datum_t *req_ca_rdn,
+                                                           int nreqs,
+                                                           const gnutls_pk_algorithm_t *pk_algos,
+                                                           int pk_algos_length,
+                                                           gnutls_pcert_st **pcert,
+                                                           unsigned int *pcert_length,
+                                                           gnutls_privkey_t *privkey));
+
+/**
+ * As `gnutls_certificate_set_retrieve_function2`, with the request in one
+ * structure (`info`: version 0 as in GnuTLS 3.7, the credentials, the CA names and the key
+ * algorithms; valid during the call) and OCSP responses and flags in the
+ * answer (ignored). The same limit applies: only an answer without
+ * certificates can be used.
+ *
+ * # Safety
+ * `cred` is NULL or live; `func` is NULL or safe to call as described.
+ */
+void gnutls_certificate_set_retrieve_function3(gnutls_certificate_credentials_t cred,
+                                               int (*func)(gnutls_session_t session,
+                                                           const gnutls_cert_retr_st *info,
+                                                           gnutls_pcert_st **certs,
+                                                           unsigned int *certs_length,
+                                                           gnutls_ocsp_data_st **ocsp,
+                                                           unsigned int *ocsp_length,
+                                                           gnutls_privkey_t *privkey,
+                                                           unsigned int *flags));
 
 /**
  * (Server) The server name at index `indx` (only index 0 exists): the DNS
@@ -3569,6 +4874,18 @@ gnutls_protocol_t gnutls_protocol_get_version(gnutls_session_t session);
 gnutls_cipher_algorithm_t gnutls_cipher_get(gnutls_session_t session);
 
 /**
+ * Adds the system's trusted CAs (the distribution's PEM bundle, such as
+ * Debian's `/etc/ssl/certs/ca-certificates.crt`) to the credentials.
+ * Returns the number of CAs added, `GNUTLS_E_FILE_ERROR` when the system
+ * has no bundle, or another negative code for a bundle that cannot be
+ * read. Nothing is owned by the callee.
+ *
+ * # Safety
+ * `cred` is NULL or live credentials.
+ */
+int gnutls_certificate_set_x509_system_trust(gnutls_certificate_credentials_t cred);
+
+/**
  * Sets the handshake timeout in milliseconds (0: none;
  * `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`: GnuTLS's default). Stored on the
  * session; see the module notes. NULL is ignored.
@@ -3587,6 +4904,48 @@ void gnutls_handshake_set_timeout(gnutls_session_t session, unsigned int ms);
  * `session` is NULL or a live session.
  */
 void gnutls_record_set_timeout(gnutls_session_t session, unsigned int ms);
+
+/**
+ * Writes the lower-case hex of `data` to `*result` as a NUL-terminated
+ * string (`result->size`: its length without the NUL) that the caller
+ * frees with `gnutls_free`. Empty data gives an empty string. Returns 0;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments; `GNUTLS_E_MEMORY_ERROR`.
+ * `*result` is written only on success.
+ *
+ * # Safety
+ * `data` is NULL or a datum holding `size` bytes; `result` is NULL or writable.
+ */
+int gnutls_hex_encode2(const gnutls_datum_t *data, gnutls_datum_t *result);
+
+/**
+ * Decodes the first PEM block in `b64_data` whose label starts with
+ * `header` ("CERTIFICATE" matches "-----BEGIN CERTIFICATE-----"; NULL:
+ * any label) and writes its bytes to `*result`, in memory the caller frees
+ * with `gnutls_free`. Returns 0; `GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR`
+ * when there is no such block; `GNUTLS_E_BASE64_DECODING_ERROR` when its
+ * body is not base64; `GNUTLS_E_INVALID_REQUEST` for NULL `b64_data` or
+ * `result`; `GNUTLS_E_MEMORY_ERROR`. `*result` is written only on success.
+ *
+ * # Safety
+ * `header` is NULL or NUL-terminated; `b64_data` is NULL or a datum holding
+ * `size` bytes; `result` is NULL or writable.
+ */
+int gnutls_pem_base64_decode2(const char *header,
+                              const gnutls_datum_t *b64_data,
+                              gnutls_datum_t *result);
+
+/**
+ * Appends `data_size` bytes of `data` to a buffer the library handed to a
+ * callback (an extension's send or pack function). Returns 0;
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL `buf` (or NULL `data` with a
+ * non-zero size); `GNUTLS_E_MEMORY_ERROR` when the buffer cannot grow (it
+ * is then unchanged).
+ *
+ * # Safety
+ * `buf` is NULL or a buffer the library passed to the running callback;
+ * `data` is NULL or valid for reads of `data_size` bytes.
+ */
+int gnutls_buffer_append_data(gnutls_buffer_t buf, const void *data, size_t data_size);
 
 /**
  * Sets the function called during the handshake once the peer's
@@ -3746,3 +5105,44 @@ int gnutls_x509_crt_get_issuer_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, u
 #endif  // __cplusplus
 
 #endif  /* GNUTLS_GNUTLS_H */
+
+#ifndef GNUTLS_GNUTLS_H_TRAILER
+#define GNUTLS_GNUTLS_H_TRAILER
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What gnutls_certificate_retrieve_function3 is told about the request
+ * (see gnutls_certificate_set_retrieve_function3). */
+struct gnutls_cert_retr_st {
+    unsigned version; /* 0 from GnuTLS 3.7 and stepup */
+    gnutls_certificate_credentials_t cred;
+    const gnutls_datum_t *req_ca_rdn;
+    unsigned nreqs;
+    const gnutls_pk_algorithm_t *pk_algos;
+    unsigned pk_algos_length;
+    unsigned char padding[64];
+};
+
+/* The callback types of the certificate functions: function types, as in
+ * GnuTLS (cbindgen writes only pointer typedefs). */
+typedef int gnutls_certificate_retrieve_function(gnutls_session_t,
+    const gnutls_datum_t *req_ca_rdn, int nreqs, const gnutls_pk_algorithm_t *pk_algos,
+    int pk_algos_length, gnutls_retr2_st *);
+typedef int gnutls_certificate_retrieve_function2(gnutls_session_t,
+    const gnutls_datum_t *req_ca_rdn, int nreqs, const gnutls_pk_algorithm_t *pk_algos,
+    int pk_algos_length, gnutls_pcert_st **, unsigned int *pcert_length,
+    gnutls_privkey_t *privkey);
+typedef int gnutls_certificate_retrieve_function3(gnutls_session_t,
+    const struct gnutls_cert_retr_st *info, gnutls_pcert_st **certs,
+    unsigned int *certs_length, gnutls_ocsp_data_st **ocsp, unsigned int *ocsp_length,
+    gnutls_privkey_t *privkey, unsigned int *flags);
+typedef int gnutls_verify_output_function(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
+    gnutls_x509_crl_t crl, unsigned int verification_output);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* GNUTLS_GNUTLS_H_TRAILER */

@@ -31,6 +31,13 @@ impl<T> CReturn for *mut T {
     }
 }
 
+/// `time_t` results: GnuTLS's `(time_t)-1` on error.
+impl CReturn for i64 {
+    fn on_error(_: Family, _: &CallError) -> Self {
+        -1
+    }
+}
+
 impl CReturn for () {
     fn on_error(_: Family, _: &CallError) -> Self {}
 }

@@ -127,6 +127,12 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::ShortMemoryBuffer => gn::GNUTLS_E_SHORT_MEMORY_BUFFER,
         // The C boundary resumes this itself; reaching C is a bug.
         E::PeerCheckPending => gn::GNUTLS_E_INTERNAL_ERROR,
+        E::ClientHelloCheckPending => gn::GNUTLS_E_INTERNAL_ERROR,
+        E::AlreadyRegistered => gn::GNUTLS_E_ALREADY_REGISTERED,
+        E::CertificateKeyMismatch => gn::GNUTLS_E_CERTIFICATE_KEY_MISMATCH,
+        E::Base64UnexpectedHeader => gn::GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR,
+        // Resumed by the C boundary, like PeerCheckPending.
+        E::CertificateChoicePending => gn::GNUTLS_E_INTERNAL_ERROR,
         #[cfg(feature = "tls")]
         E::Tls(e) => tls_code(e),
     }

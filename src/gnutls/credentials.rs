@@ -8,13 +8,19 @@ use parking_lot::RwLock;
 
 use super::Error;
 use crate::tls::CertifiedKey;
-use crate::x509::pem;
 use crate::x509::verify::TrustStore;
+use crate::x509::{fields, pem};
 
 /// `GNUTLS_X509_FMT_DER`.
 pub const GNUTLS_X509_FMT_DER: i32 = 0;
 /// `GNUTLS_X509_FMT_PEM`.
 pub const GNUTLS_X509_FMT_PEM: i32 = 1;
+/// `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH`: add pairs without checking
+/// that the key belongs to the certificate.
+pub const GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH: u32 = 1;
+/// `GNUTLS_CERTIFICATE_API_V2`: the functions adding pairs return the
+/// pair's index instead of 0.
+pub const GNUTLS_CERTIFICATE_API_V2: u32 = 1 << 1;
 
 #[derive(Default)]
 struct Inner {
@@ -32,6 +38,11 @@ pub struct CertificateCredentials {
     peer_check: AtomicBool,
     /// `gnutls_certificate_set_verify_flags` (stored; see there).
     verify_flags: AtomicU32,
+    /// `gnutls_certificate_set_flags`.
+    flags: AtomicU32,
+    /// Whether the application chooses the certificate to send
+    /// (`gnutls_certificate_set_retrieve_function*`).
+    app_chooses: AtomicBool,
 }
 
 fn read_file(path: &str) -> Result<Vec<u8>, Error> {
@@ -52,19 +63,72 @@ impl CertificateCredentials {
         Self::default()
     }
 
-    /// Adds a certificate chain and its private key.
-    pub fn add_key(&self, cert: &[u8], key: &[u8], format: i32) -> Result<(), Error> {
+    /// Adds a certificate chain and its private key; returns what GnuTLS
+    /// returns (see `add_pair`).
+    pub fn add_key(&self, cert: &[u8], key: &[u8], format: i32) -> Result<i32, Error> {
         let chain = certificates(cert, format)?;
         let key = pem::private_key(key).map_err(|_| Error::Base64Decoding)?;
-        self.inner
-            .write()
+        self.add_pair(CertifiedKey { chain, key })
+    }
+
+    /// Adds a chain and its key: `CertificateKeyMismatch` (nothing added)
+    /// when the key is not the end-entity certificate's, unless
+    /// `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` is set; `InvalidRequest`
+    /// for an empty chain. Returns the pair's index with
+    /// `GNUTLS_CERTIFICATE_API_V2`, else 0.
+    pub fn add_pair(&self, pair: CertifiedKey) -> Result<i32, Error> {
+        let leaf = pair.chain.first().ok_or(Error::InvalidRequest)?;
+        let flags = self.flags();
+        if flags & GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH == 0
+            && fields::public_key(leaf).ok() != Some(pair.key.public_key())
+        {
+            return Err(Error::CertificateKeyMismatch);
+        }
+        let mut inner = self.inner.write();
+        inner.keys.push(Arc::new(pair));
+        let index = inner.keys.len() - 1;
+        Ok(if flags & GNUTLS_CERTIFICATE_API_V2 != 0 {
+            i32::try_from(index).unwrap_or(i32::MAX)
+        } else {
+            0
+        })
+    }
+
+    /// Pair `index` (in the order added; pairs are never removed, so the
+    /// credentials keep it alive); `RequestedDataNotAvailable` when there
+    /// is none (`gnutls_certificate_get_crt_raw`).
+    pub fn pair(&self, index: usize) -> Result<Arc<CertifiedKey>, Error> {
+        let inner = self.inner.read();
+        inner
             .keys
-            .push(Arc::new(CertifiedKey { chain, key }));
-        Ok(())
+            .get(index)
+            .cloned()
+            .ok_or(Error::RequestedDataNotAvailable)
+    }
+
+    /// `gnutls_certificate_set_flags`.
+    pub fn set_flags(&self, flags: u32) {
+        self.flags.store(flags, Ordering::Release);
+    }
+
+    /// The flags of `gnutls_certificate_set_flags`.
+    pub fn flags(&self) -> u32 {
+        self.flags.load(Ordering::Acquire)
+    }
+
+    /// Makes sessions ask the application which certificate to send
+    /// instead of using the pairs added here (or not).
+    pub fn set_app_chooses(&self, on: bool) {
+        self.app_chooses.store(on, Ordering::Release);
+    }
+
+    /// Whether the application chooses the certificate to send.
+    pub fn app_chooses(&self) -> bool {
+        self.app_chooses.load(Ordering::Acquire)
     }
 
     /// Adds a certificate chain and key from files.
-    pub fn add_key_files(&self, cert: &str, key: &str, format: i32) -> Result<(), Error> {
+    pub fn add_key_files(&self, cert: &str, key: &str, format: i32) -> Result<i32, Error> {
         self.add_key(&read_file(cert)?, &read_file(key)?, format)
     }
 

@@ -73,6 +73,27 @@ pub enum Error {
     /// run; the C boundary runs it and resumes. Never returned to C.
     #[error("the peer's certificate awaits the application's check")]
     PeerCheckPending,
+    /// (Server) The ClientHello was handled and the application's
+    /// post-client-hello function is due; the C boundary runs it and
+    /// resumes. Never returned to C.
+    #[error("the ClientHello awaits the application's check")]
+    ClientHelloCheckPending,
+    /// The extension is implemented internally or registered already
+    /// (`GNUTLS_E_ALREADY_REGISTERED`).
+    #[error("the extension is already registered")]
+    AlreadyRegistered,
+    /// A certificate and the private key given with it do not belong
+    /// together (`GNUTLS_E_CERTIFICATE_KEY_MISMATCH`).
+    #[error("the certificate and the given key do not match")]
+    CertificateKeyMismatch,
+    /// PEM data has no block with the expected header
+    /// (`GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR`).
+    #[error("base64 unexpected header error")]
+    Base64UnexpectedHeader,
+    /// The application's retrieve function must choose the certificate to
+    /// send; the C boundary calls it and resumes. Never returned to C.
+    #[error("the application must choose a certificate")]
+    CertificateChoicePending,
     /// The TLS engine ended the connection.
     #[cfg(feature = "tls")]
     #[error(transparent)]

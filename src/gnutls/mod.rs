@@ -1,12 +1,16 @@
 //! GnuTLS semantics in safe Rust: what each GnuTLS call means, independent of
 //! how it is reached from C. `src/ffi/gnutls/` is the only caller from C.
 
+pub mod clock;
 #[cfg(feature = "tls")]
 pub mod credentials;
+#[cfg(feature = "tls")]
+pub mod dh;
 mod error;
 pub mod error_codes;
 mod error_table;
 pub mod errors;
+pub mod ext;
 pub mod global;
 pub mod handshake_type;
 pub mod log;
@@ -14,10 +18,17 @@ pub mod log;
 pub mod names;
 #[cfg(feature = "tls")]
 pub mod priority;
+#[cfg(feature = "tls")]
+pub mod privkey;
+#[cfg(feature = "tls")]
+pub mod psk_file;
 pub mod random;
 #[cfg(feature = "tls")]
 pub mod session;
+#[cfg(feature = "tls")]
+pub mod system_trust;
 pub mod transport;
+pub mod util;
 #[cfg(feature = "tls")]
 pub mod verify;
 pub mod version;

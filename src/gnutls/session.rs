@@ -15,6 +15,14 @@ use crate::tls::{
     self, ClientAuth, ClientConfig, Connection, Event, PeerIdentity, ServerConfig, VerifyPolicy,
 };
 
+mod certs;
+mod features;
+
+pub use features::{
+    GNUTLS_ALPN_MANDATORY, GNUTLS_ALPN_SERVER_PRECEDENCE, GNUTLS_KU_PEER, GNUTLS_RECORD_WAIT,
+    PostClientHello,
+};
+
 /// `GNUTLS_SERVER`.
 pub const GNUTLS_SERVER: u32 = 1;
 /// `GNUTLS_CLIENT`.
@@ -78,6 +86,12 @@ pub struct Session {
     /// `gnutls_handshake_set_hook_function`'s hook, until the connection
     /// exists (then the connection holds it).
     hook: Option<HandshakeHook>,
+    /// The certificate the application's retrieve function chose for the
+    /// next use (server: the handshake; client: the pending post-handshake
+    /// request), `Some(None)` for none; see `session/certs.rs`.
+    chosen: Option<Option<Arc<tls::CertifiedKey>>>,
+    /// ALPN, key log, corking and the other settings of `session/features.rs`.
+    features: features::Features,
 }
 
 fn transport_error(e: TransportError, reading: bool) -> Error {
@@ -116,6 +130,8 @@ impl Session {
             record_timeout_ms: 0,
             verify_cert_status: None,
             hook: None,
+            chosen: None,
+            features: features::Features::default(),
         })
     }
 
@@ -177,16 +193,13 @@ impl Session {
         let trust = credentials.as_ref().and_then(|c| c.trust());
         let peer_check = credentials.as_ref().is_some_and(|c| c.peer_check());
         if self.server {
-            let key = credentials
-                .as_ref()
-                .and_then(|c| c.key())
-                .ok_or(Error::InsufficientCredentials)?;
+            let key = self.server_certificate()?;
             let client_auth = match self.cert_request {
                 CertRequest::Ignore => ClientAuth::None,
                 CertRequest::Request => ClientAuth::Request,
                 CertRequest::Require => ClientAuth::Require,
             };
-            let config = ServerConfig {
+            let mut config = ServerConfig {
                 suites: priority.suites,
                 groups: priority.groups,
                 client_auth,
@@ -195,22 +208,28 @@ impl Session {
                 pause_after_peer_signature: peer_check,
                 ..ServerConfig::new(key)
             };
+            self.features.apply_server(&mut config);
             Ok(Connection::server(Arc::new(config)))
         } else {
             let hostname = match &self.verify_cert {
                 Some(Some(name)) => Some(name.clone()),
                 _ => self.server_name.clone(),
             };
-            let config = ClientConfig {
+            let mut config = ClientConfig {
                 suites: priority.suites,
                 groups: priority.groups,
                 trust,
                 verify: VerifyPolicy::Report,
-                certificate: credentials.as_ref().and_then(|c| c.key()),
+                certificate: credentials
+                    .as_ref()
+                    .filter(|c| !c.app_chooses())
+                    .and_then(|c| c.key()),
+                choose_certificate: self.app_chooses(),
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,
                 pause_after_peer_signature: peer_check,
                 ..ClientConfig::default()
             };
+            self.features.apply_client(&mut config);
             Ok(Connection::client_with_hook(
                 Arc::new(config),
                 hostname.as_deref(),
@@ -297,6 +316,10 @@ impl Session {
             super::log::log(2, || format!("HSK: {side} handshake started"));
         }
         loop {
+            if self.conn()?.awaiting_client_hello_check() {
+                // Nothing of the answer goes out before the application's look.
+                return Err(Error::ClientHelloCheckPending);
+            }
             self.flush()?;
             self.check_pause()?;
             if !self.conn()?.is_handshaking() {
@@ -305,6 +328,8 @@ impl Session {
             self.pull()?;
         }
         self.drain_events();
+        self.conn()?.forget_last_handshake_messages();
+        self.check_alpn_mandatory()?;
         self.peer = self.conn()?.negotiated().peer.clone();
         if let Some(hostname) = self.verify_cert.clone() {
             let status = self.verify_status(hostname.as_deref());
@@ -327,6 +352,9 @@ impl Session {
     /// application's check of the peer, with the peer's chain made current.
     fn check_pause(&mut self) -> Result<(), Error> {
         let conn = self.conn()?;
+        if conn.awaiting_certificate_choice() {
+            return Err(Error::CertificateChoicePending);
+        }
         if !conn.awaiting_peer_check() {
             return Ok(());
         }
@@ -395,6 +423,9 @@ impl Session {
         if self.conn.as_ref().is_none_or(Connection::is_handshaking) {
             return Err(Error::InvalidRequest);
         }
+        if let Some(len) = self.features.cork_data(&data[..data.len().min(16 * 1024)]) {
+            return Ok(len);
+        }
         if let Some(len) = self.send_in_flight {
             // The record of an earlier call that returned AGAIN is queued; finish it.
             self.flush()?;
@@ -449,7 +480,7 @@ impl Session {
     }
 
     fn answer_request(&mut self) -> Result<(), Error> {
-        let cert = self.credentials.as_ref().and_then(|c| c.key());
+        let cert = self.certificate_for_request()?;
         self.conn()?.answer_certificate_request(cert.as_deref())?;
         self.request_reported = false;
         self.flush()

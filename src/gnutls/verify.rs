@@ -49,9 +49,7 @@ pub fn status(
     } else {
         Role::Server
     };
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let now = super::clock::now();
     match trust.verify(&peer.chain, role, hostname, now) {
         Ok(()) => 0,
         Err(e) => bits(&e),

@@ -3,10 +3,38 @@
 
 use super::Error;
 use super::credentials::{GNUTLS_X509_FMT_DER, GNUTLS_X509_FMT_PEM};
-use crate::x509::{dn, pem};
+use crate::x509::{dn, fields, pem};
+
+/// The `gnutls_sign_algorithm_t` of a signature algorithm OID (0: unknown).
+pub fn sign_algorithm_of_oid(oid: &str) -> i32 {
+    match oid {
+        "1.2.840.113549.1.1.5" => 1, // sha1WithRSAEncryption: GNUTLS_SIGN_RSA_SHA1
+        "1.2.840.113549.1.1.4" => 3, // md5WithRSAEncryption: GNUTLS_SIGN_RSA_MD5
+        "1.2.840.113549.1.1.11" => 6, // GNUTLS_SIGN_RSA_SHA256
+        "1.2.840.113549.1.1.12" => 7, // GNUTLS_SIGN_RSA_SHA384
+        "1.2.840.113549.1.1.13" => 8, // GNUTLS_SIGN_RSA_SHA512
+        "1.2.840.113549.1.1.14" => 9, // GNUTLS_SIGN_RSA_SHA224
+        "1.2.840.10045.4.1" => 12,   // GNUTLS_SIGN_ECDSA_SHA1
+        "1.2.840.10045.4.3.1" => 13, // GNUTLS_SIGN_ECDSA_SHA224
+        "1.2.840.10045.4.3.2" => 14, // GNUTLS_SIGN_ECDSA_SHA256
+        "1.2.840.10045.4.3.3" => 15, // GNUTLS_SIGN_ECDSA_SHA384
+        "1.2.840.10045.4.3.4" => 16, // GNUTLS_SIGN_ECDSA_SHA512
+        "1.3.101.112" => 35,         // GNUTLS_SIGN_EDDSA_ED25519
+        "1.3.101.113" => 46,         // GNUTLS_SIGN_EDDSA_ED448
+        _ => 0,
+    }
+}
 
 /// `GNUTLS_X509_DN_FLAG_COMPAT`: the DN in encoding order.
 pub const GNUTLS_X509_DN_FLAG_COMPAT: u32 = 1;
+
+/// The validity period (notBefore, notAfter, seconds since the epoch) of
+/// the end-entity certificate of a peer's `chain`; `NoCertificateFound`
+/// for an empty chain.
+pub fn peer_validity(chain: &[Vec<u8>]) -> Result<(i64, i64), Error> {
+    let leaf = chain.first().ok_or(Error::NoCertificateFound)?;
+    fields::validity(leaf).map_err(|_| Error::DerDecoding)
+}
 
 /// An imported certificate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -56,6 +84,25 @@ impl Certificate {
             .map_err(|_| Error::DerDecoding)
     }
 
+    /// `gnutls_x509_crt_get_signature_oid`: the dotted OID of the
+    /// signature algorithm.
+    pub fn signature_oid(&self) -> Result<String, Error> {
+        fields::signature_oid(&self.der).map_err(|_| Error::DerDecoding)
+    }
+
+    /// `gnutls_x509_crt_get_signature_algorithm`: the
+    /// `gnutls_sign_algorithm_t` of the signature, `GNUTLS_SIGN_UNKNOWN` (0)
+    /// for an algorithm without one (RSA-PSS depends on its parameters,
+    /// which are not read: 0 too).
+    pub fn signature_algorithm(&self) -> Result<i32, Error> {
+        Ok(sign_algorithm_of_oid(&self.signature_oid()?))
+    }
+
+    /// The validity period (notBefore, notAfter) in seconds since the epoch.
+    pub fn validity(&self) -> Result<(i64, i64), Error> {
+        fields::validity(&self.der).map_err(|_| Error::DerDecoding)
+    }
+
     /// `gnutls_x509_crt_get_issuer_dn3`: the issuer DN, as `subject_dn`.
     pub fn issuer_dn(&self, flags: u32) -> Result<String, Error> {
         let names = dn::names(&self.der).map_err(|_| Error::DerDecoding)?;
@@ -80,6 +127,8 @@ mod tests {
         );
         let der = Certificate::import(cert.der(), GNUTLS_X509_FMT_DER).unwrap();
         assert_eq!(der, cert);
+        assert_eq!(cert.signature_algorithm().unwrap(), 14);
+        assert_eq!(cert.signature_oid().unwrap(), "1.2.840.10045.4.3.2");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::codec::handshake::{HandshakeType, RawMessage, frame};
 use super::codec::hello::{ClientHello, ServerHello};
 use super::codec::ticket::NewSessionTicket;
 use super::common::{Common, Event, PeerIdentity, Verification};
-use super::config::{CertifiedKey, ClientConfig, VerifyPolicy};
+use super::config::{CertifiedKey, ClientConfig, ExtensionMessage, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{Handshake, KeySchedule, Secret, finished_verify_data, verify_finished};
 use super::suites::{CipherSuite, group};
@@ -58,7 +58,12 @@ pub(crate) struct ClientHandshake {
     client_secret: Secret,
     server_secret: Secret,
     offered_alpn: bool,
+    /// The types of the extensions of our ClientHello.
+    offered_extensions: Vec<u16>,
     cert_request: Option<CertificateRequest>,
+    /// The certificate the application chose for `cert_request`
+    /// (`ClientConfig::choose_certificate`); `None` until it chose.
+    chosen: Option<Option<Arc<CertifiedKey>>>,
     peer_chain: Vec<Vec<u8>>,
 }
 
@@ -139,9 +144,20 @@ impl ClientState {
             ext::RECORD_SIZE_LIMIT,
             config.record_size_limit.to_be_bytes().to_vec(),
         );
+        for custom in &config.custom_extensions {
+            let sent = custom
+                .send(ExtensionMessage::ClientHello)
+                .map_err(Error::HookAborted)?;
+            if let Some(body) = sent {
+                extensions.push(custom.extension_type(), body);
+            }
+        }
         let hello = ClientHello {
             legacy_version: 0x0303,
-            random: random_bytes()?,
+            random: match config.random {
+                Some(random) => random,
+                None => random_bytes()?,
+            },
             // A non-empty session id turns on middlebox-compatibility mode.
             session_id: random_bytes::<32>()?.to_vec(),
             cipher_suites: config.suites.iter().map(|s| s.to_u16()).collect(),
@@ -150,6 +166,7 @@ impl ClientState {
         };
         common.client_random = hello.random;
         common.key_log = config.key_log.clone();
+        common.negotiated.session_id = hello.session_id.clone();
         let hello_bytes = common.send_message(HandshakeType::ClientHello, &hello.encode())?;
         Ok(Self::ExpectServerHello(Box::new(ExpectServerHello {
             config,
@@ -272,6 +289,7 @@ impl ExpectServerHello {
         Ok(ClientState::ExpectEncryptedExtensions(Box::new(
             ClientHandshake {
                 offered_alpn: !self.config.alpn.is_empty(),
+                offered_extensions: self.hello.extensions.types().collect(),
                 config: self.config,
                 server_name: self.server_name,
                 suite,
@@ -280,6 +298,7 @@ impl ExpectServerHello {
                 client_secret,
                 server_secret,
                 cert_request: None,
+                chosen: None,
                 peer_chain: Vec::new(),
             },
         )))
@@ -360,7 +379,23 @@ impl ClientHandshake {
         if self.offered_alpn {
             allowed.push(ext::ALPN);
         }
+        // The application's extensions we offered may be answered here.
+        let offered_custom: Vec<_> = self
+            .config
+            .custom_extensions
+            .iter()
+            .filter(|c| self.offered_extensions.contains(&c.extension_type()))
+            .cloned()
+            .collect();
+        allowed.extend(offered_custom.iter().map(|c| c.extension_type()));
         extensions.check_allowed(&allowed, true)?;
+        for custom in &offered_custom {
+            if let Some(body) = extensions.get(custom.extension_type()) {
+                custom
+                    .receive(ExtensionMessage::EncryptedExtensions, body)
+                    .map_err(Error::HookAborted)?;
+            }
+        }
         if let Some(body) = extensions.get(ext::RECORD_SIZE_LIMIT) {
             common.apply_record_size_limit(body)?;
         }
@@ -374,6 +409,7 @@ impl ClientHandshake {
             if !self.config.alpn.contains(protocol) {
                 return Err(PeerMisbehaved::IllegalParameter("ALPN protocol not offered").into());
             }
+            common.negotiated.alpn = Some(protocol.clone());
         }
         self.transcript.update(&message.bytes);
         Ok(ClientState::ExpectCertificateOrRequest(self))
@@ -473,6 +509,7 @@ impl ClientHandshake {
             client_secret,
             server_secret,
             cert_request,
+            chosen,
             ..
         } = *self;
         let hash = suite.hash();
@@ -489,12 +526,8 @@ impl ClientHandshake {
         common.exporter_master = Some(exporter);
         // Our second flight, still under the handshake key.
         if let Some(request) = cert_request {
-            send_certificate(
-                common,
-                &mut transcript,
-                config.certificate.as_deref(),
-                &request,
-            )?;
+            let ours = chosen.unwrap_or_else(|| config.certificate.clone());
+            send_certificate(common, &mut transcript, ours.as_deref(), &request)?;
         }
         let verify_data = finished_verify_data(hash, &client_secret, &transcript.current());
         let finished = common.send_message(HandshakeType::Finished, &verify_data)?;
@@ -544,6 +577,7 @@ fn send_certificate(
         context: request.context.clone(),
         entries,
     };
+    common.negotiated.local_certificate = certificate.entries.first().map(|e| e.cert.clone());
     let sent = common.send_message(HandshakeType::Certificate, &certificate.encode())?;
     transcript.update(&sent);
     if let Some((cert, scheme)) = usable {
@@ -634,5 +668,81 @@ impl ClientTraffic {
         let verify_data = finished_verify_data(self.suite.hash(), secret, &transcript.current());
         common.send_message(HandshakeType::Finished, &verify_data)?;
         Ok(())
+    }
+}
+
+/// What a server's CertificateRequest asks for, for an application that
+/// chooses the certificate itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CertificateRequestInfo {
+    /// The certificate_authorities it names (each a DER DistinguishedName),
+    /// empty when it names none (or names them unreadably).
+    pub authorities: Vec<Vec<u8>>,
+    /// The signature schemes it accepts (signature_algorithms).
+    pub schemes: Vec<u16>,
+}
+
+impl CertificateRequestInfo {
+    fn of(request: &CertificateRequest) -> Self {
+        let schemes = request
+            .extensions
+            .get(ext::SIGNATURE_ALGORITHMS)
+            .and_then(|b| extensions::read_u16_list(b, "signature_algorithms").ok())
+            .unwrap_or_default();
+        let authorities = request
+            .extensions
+            .get(ext::CERTIFICATE_AUTHORITIES)
+            .and_then(|body| read_authorities(body).ok())
+            .unwrap_or_default();
+        Self {
+            authorities,
+            schemes,
+        }
+    }
+}
+
+/// RFC 8446 §4.2.4: `DistinguishedName authorities<3..2^16-1>`, each
+/// `opaque DistinguishedName<1..2^16-1>`.
+fn read_authorities(body: &[u8]) -> Result<Vec<Vec<u8>>, InvalidMessage> {
+    let mut outer = Reader::new(body);
+    let mut list = Reader::new(outer.vec_u16("certificate_authorities")?);
+    outer.expect_end("certificate_authorities")?;
+    let mut names = Vec::new();
+    while !list.is_empty() {
+        names.push(list.vec_u16("DistinguishedName")?.to_vec());
+    }
+    Ok(names)
+}
+
+impl ClientState {
+    /// Whether the handshake waits for the application's choice of the
+    /// certificate for the server's CertificateRequest.
+    pub fn wants_certificate_choice(&self) -> bool {
+        matches!(self, Self::ExpectCertificate(s)
+            if s.config.choose_certificate && s.cert_request.is_some() && s.chosen.is_none())
+    }
+
+    /// The application's choice for the handshake's CertificateRequest.
+    pub fn set_chosen_certificate(&mut self, cert: Option<Arc<CertifiedKey>>) -> Result<(), Error> {
+        match self {
+            Self::ExpectCertificate(s) if s.cert_request.is_some() => {
+                s.chosen = Some(cert);
+                Ok(())
+            }
+            _ => Err(Error::ApiMisuse("no certificate request to choose for")),
+        }
+    }
+
+    /// The CertificateRequest a certificate is chosen for: the handshake's
+    /// while it waits, else the oldest unanswered post-handshake one.
+    pub fn certificate_request_info(&self) -> Option<CertificateRequestInfo> {
+        match self {
+            Self::ExpectCertificate(s) => s.cert_request.as_ref().map(CertificateRequestInfo::of),
+            Self::Traffic(t) => t
+                .requests
+                .front()
+                .map(|(_, request)| CertificateRequestInfo::of(request)),
+            _ => None,
+        }
     }
 }

@@ -93,6 +93,14 @@ pub struct Negotiated {
     pub retried: bool,
     /// The SignatureScheme of the server's handshake CertificateVerify.
     pub server_signature_scheme: Option<u16>,
+    /// The legacy_session_id of the ClientHello (echoed by the server).
+    pub session_id: Vec<u8>,
+    /// (Server) Whether the ClientHello carried extended_master_secret
+    /// (RFC 7627; meaningless in TLS 1.3, but GnuTLS reports it).
+    pub peer_offered_extended_master_secret: bool,
+    /// The end-entity certificate (DER) we sent last, `None` before one
+    /// was sent or after we answered a request with an empty Certificate.
+    pub local_certificate: Option<Vec<u8>>,
 }
 
 /// A test's rewriting of outgoing handshake messages.
@@ -156,6 +164,16 @@ pub(crate) struct Common {
     pub pause_requested: bool,
     /// The last alert the peer sent.
     pub last_alert: Option<AlertDescription>,
+    /// The type of the last handshake message received.
+    pub last_in: Option<u8>,
+    /// The type of the last handshake message sent (automatic KeyUpdate
+    /// answers excepted).
+    pub last_out: Option<u8>,
+    /// The most plaintext the application lets us put in one record.
+    pub send_cap: usize,
+    /// (Server) Set when a ClientHello was handled and the application's
+    /// look at it is due (see `ServerConfig::pause_after_client_hello`).
+    pub client_hello_pause_requested: bool,
     /// Tests rewrite outgoing handshake messages here (to send bad ones).
     #[cfg(test)]
     pub rewrite_outgoing: Option<Rewrite>,
@@ -192,6 +210,10 @@ impl Common {
             pause_after_peer_signature: false,
             pause_requested: false,
             last_alert: None,
+            last_in: None,
+            last_out: None,
+            send_cap: MAX_PLAINTEXT,
+            client_hello_pause_requested: false,
             #[cfg(test)]
             rewrite_outgoing: None,
         }
@@ -297,6 +319,7 @@ impl Common {
         for chunk in message.chunks(limit) {
             self.write_record(ContentType::Handshake, chunk, version)?;
         }
+        self.last_out = message.first().copied();
         self.run_hook(false, HookTiming::Post, message)
     }
 
@@ -338,6 +361,12 @@ impl Common {
         hook(&call).map_err(Error::HookAborted)
     }
 
+    /// Limits the plaintext per record we send to `cap` (at most 2^14).
+    pub fn set_send_cap(&mut self, cap: usize) {
+        self.send_cap = cap.clamp(1, MAX_PLAINTEXT);
+        self.send_limit = self.send_limit.min(self.send_cap);
+    }
+
     /// Runs the POST hook of the received message being handled, if due.
     pub fn run_pending_post_hook(&mut self) -> Result<(), Error> {
         match self.pending_post_hook.take() {
@@ -361,7 +390,7 @@ impl Common {
             return Err(PeerMisbehaved::IllegalParameter("record_size_limit below 64").into());
         }
         // The limit counts the inner content type byte in TLS 1.3.
-        self.send_limit = (limit - 1).min(MAX_PLAINTEXT);
+        self.send_limit = (limit - 1).min(self.send_cap);
         Ok(())
     }
 
@@ -470,7 +499,11 @@ impl Common {
         self.read_secret = Some(next);
         self.events.push_back(Event::PeerKeyUpdated);
         if request == KeyUpdateRequest::Requested && !self.closed {
+            // The automatic answer is not the application's message (GnuTLS
+            // does not report it as the last one sent).
+            let last_out = self.last_out;
             self.send_key_update(false)?;
+            self.last_out = last_out;
         }
         Ok(())
     }

@@ -23,6 +23,32 @@ pub struct CertifiedKey {
 /// the connection.
 pub type KeyLog = Arc<dyn Fn(&str, &[u8], &[u8]) + Send + Sync>;
 
+/// The handshake message an application-defined extension travels in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ExtensionMessage {
+    /// The ClientHello (sent by a client, received by a server).
+    ClientHello,
+    /// The EncryptedExtensions (sent by a server, received by a client).
+    EncryptedExtensions,
+}
+
+/// An extension the application defines (GnuTLS's session extensions): a
+/// client offers it in its ClientHello when `send` returns a body; a server
+/// hands the client's body to `receive` and answers in EncryptedExtensions
+/// when `send` returns one. An `Err(code)` ends the handshake with
+/// `Error::HookAborted(code)`.
+pub trait CustomExtension: Send + Sync {
+    /// The extension's code point.
+    fn extension_type(&self) -> u16;
+    /// The body to send in `message`, or `None` to send nothing.
+    fn send(&self, message: ExtensionMessage) -> Result<Option<Vec<u8>>, i32>;
+    /// The peer's body of the extension, received in `message`.
+    fn receive(&self, message: ExtensionMessage, body: &[u8]) -> Result<(), i32>;
+}
+
+/// The application's extensions.
+pub type CustomExtensions = Vec<Arc<dyn CustomExtension>>;
+
 /// What to do when the peer's certificate does not verify.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum VerifyPolicy {
@@ -71,6 +97,19 @@ pub struct ClientConfig {
     ///
     /// [`Connection::resume_after_peer_check`]: super::Connection::resume_after_peer_check
     pub pause_after_peer_signature: bool,
+    /// The ClientHello random to send instead of a fresh one (testing only).
+    pub random: Option<[u8; 32]>,
+    /// The application's extensions.
+    pub custom_extensions: CustomExtensions,
+    /// The most plaintext we put in one record (at most 2^14).
+    pub max_fragment: usize,
+    /// Stop after the handshake's CertificateRequest until
+    /// [`Connection::choose_certificate`] names the certificate to send
+    /// (`certificate` is then not used in the handshake): the
+    /// application's choice (GnuTLS's certificate retrieve function).
+    ///
+    /// [`Connection::choose_certificate`]: super::Connection::choose_certificate
+    pub choose_certificate: bool,
 }
 
 impl Default for ClientConfig {
@@ -86,6 +125,10 @@ impl Default for ClientConfig {
             key_log: None,
             record_size_limit: MAX_RECORD_SIZE_LIMIT,
             pause_after_peer_signature: false,
+            random: None,
+            custom_extensions: Vec::new(),
+            max_fragment: super::record::MAX_PLAINTEXT,
+            choose_certificate: false,
         }
     }
 }
@@ -110,6 +153,12 @@ pub struct ServerConfig {
     pub verify: VerifyPolicy,
     /// ALPN protocols we speak, in preference order.
     pub alpn: Vec<Vec<u8>>,
+    /// Choose the first of our ALPN protocols the client offers (`true`), or
+    /// the first of the client's we speak (`false`).
+    pub alpn_server_precedence: bool,
+    /// Fail the handshake (no_application_protocol) when the client offers
+    /// ALPN and no protocol is common; otherwise go on without ALPN.
+    pub alpn_mandatory: bool,
     /// Where secrets are logged, if anywhere.
     pub key_log: Option<KeyLog>,
     /// The largest protected record we accept, announced to clients that
@@ -121,6 +170,19 @@ pub struct ServerConfig {
     ///
     /// [`Connection::resume_after_peer_check`]: super::Connection::resume_after_peer_check
     pub pause_after_peer_signature: bool,
+    /// Stop once after the first ClientHello was parsed (choices made,
+    /// application extensions received), before answering it, until
+    /// [`Connection::resume_after_client_hello_check`]: the application's
+    /// look at the ClientHello (GnuTLS's post-client-hello function).
+    ///
+    /// [`Connection::resume_after_client_hello_check`]: super::Connection::resume_after_client_hello_check
+    pub pause_after_client_hello: bool,
+    /// The ServerHello random to send instead of a fresh one (testing only).
+    pub random: Option<[u8; 32]>,
+    /// The application's extensions.
+    pub custom_extensions: CustomExtensions,
+    /// The most plaintext we put in one record (at most 2^14).
+    pub max_fragment: usize,
 }
 
 impl ServerConfig {
@@ -134,9 +196,15 @@ impl ServerConfig {
             client_trust: None,
             verify: VerifyPolicy::Enforce,
             alpn: Vec::new(),
+            alpn_server_precedence: true,
+            alpn_mandatory: true,
             key_log: None,
             record_size_limit: MAX_RECORD_SIZE_LIMIT,
             pause_after_peer_signature: false,
+            pause_after_client_hello: false,
+            random: None,
+            custom_extensions: Vec::new(),
+            max_fragment: super::record::MAX_PLAINTEXT,
         }
     }
 }

@@ -26,6 +26,9 @@ pub struct Connection {
     error: Option<Error>,
     /// Stopped after the peer's CertificateVerify (see `resume_after_peer_check`).
     paused: bool,
+    /// (Server) Stopped after the ClientHello, its answer unsent (see
+    /// `resume_after_client_hello_check`).
+    hello_paused: bool,
 }
 
 impl Connection {
@@ -44,6 +47,7 @@ impl Connection {
     ) -> Result<Self, Error> {
         let mut common = Common::new(Side::Client);
         common.hook = hook;
+        common.set_send_cap(config.max_fragment);
         common.pause_after_peer_signature = config.pause_after_peer_signature;
         let state = ClientState::start(config, server_name, &mut common)?;
         Ok(Self {
@@ -51,6 +55,7 @@ impl Connection {
             state: Some(State::Client(state)),
             error: None,
             paused: false,
+            hello_paused: false,
         })
     }
 
@@ -58,11 +63,13 @@ impl Connection {
     pub fn server(config: Arc<ServerConfig>) -> Self {
         let mut common = Common::new(Side::Server);
         common.pause_after_peer_signature = config.pause_after_peer_signature;
+        common.set_send_cap(config.max_fragment);
         Self {
             common,
             state: Some(State::Server(ServerState::start(config))),
             error: None,
             paused: false,
+            hello_paused: false,
         }
     }
 
@@ -111,9 +118,10 @@ impl Connection {
     /// the input runs out or a pause after the peer's CertificateVerify
     /// (records after it stay undecrypted until `resume_after_peer_check`).
     fn process(&mut self) -> Result<(), Error> {
-        while !self.paused {
+        while !self.paused && !self.hello_paused && !self.awaiting_certificate_choice() {
             if let Some(message) = self.common.joiner.next_message()? {
                 self.common.trace_received(&message);
+                self.common.last_in = message.bytes.first().copied();
                 self.common
                     .run_hook(true, HookTiming::Pre, &message.bytes)?;
                 // GnuTLS 3.7 reports a post-handshake CertificateRequest to a
@@ -131,6 +139,7 @@ impl Connection {
                 });
                 self.common.run_pending_post_hook()?;
                 self.paused = std::mem::take(&mut self.common.pause_requested);
+                self.hello_paused = std::mem::take(&mut self.common.client_hello_pause_requested);
                 continue;
             }
             if self.common.next_inbound()?.is_none() {
@@ -138,6 +147,41 @@ impl Connection {
             }
         }
         Ok(())
+    }
+
+    /// (Client) Whether the handshake stopped after the server's
+    /// CertificateRequest (`ClientConfig::choose_certificate`) and waits
+    /// for `choose_certificate`.
+    pub fn awaiting_certificate_choice(&self) -> bool {
+        matches!(&self.state, Some(State::Client(s)) if s.wants_certificate_choice())
+    }
+
+    /// (Client) Names the certificate for the handshake's CertificateRequest
+    /// (`None`: an empty Certificate) and goes on with the input already
+    /// received. `ApiMisuse` when the handshake does not wait for it.
+    pub fn choose_certificate(
+        &mut self,
+        certificate: Option<Arc<CertifiedKey>>,
+    ) -> Result<(), Error> {
+        self.check()?;
+        if !self.awaiting_certificate_choice() {
+            return Err(Error::ApiMisuse("not waiting for a certificate choice"));
+        }
+        match self.state.as_mut() {
+            Some(State::Client(s)) => s.set_chosen_certificate(certificate)?,
+            _ => return Err(Error::ApiMisuse("not a client")),
+        }
+        self.process().map_err(|e| self.fail(e))
+    }
+
+    /// (Client) What the CertificateRequest being answered asks for: the
+    /// handshake's while `awaiting_certificate_choice`, else the oldest
+    /// unanswered post-handshake one.
+    pub fn certificate_request_info(&self) -> Option<super::client::CertificateRequestInfo> {
+        match &self.state {
+            Some(State::Client(s)) => s.certificate_request_info(),
+            _ => None,
+        }
     }
 
     /// Whether the connection stopped after the peer's CertificateVerify
@@ -163,6 +207,64 @@ impl Connection {
         self.state = None;
         self.error = Some(error.clone());
         Err(error)
+    }
+
+    /// (Server) Whether the connection stopped after the ClientHello
+    /// (`pause_after_client_hello`), before answering it, until
+    /// `resume_after_client_hello_check`.
+    pub fn awaiting_client_hello_check(&self) -> bool {
+        self.hello_paused
+    }
+
+    /// Ends a pause after the ClientHello: `Ok` answers it and goes on;
+    /// `Err(code)` ends the connection with `Error::HookAborted(code)`,
+    /// sending nothing, no alert either (as GnuTLS does).
+    pub fn resume_after_client_hello_check(
+        &mut self,
+        verdict: Result<(), i32>,
+    ) -> Result<(), Error> {
+        self.check()?;
+        if !self.hello_paused {
+            return Err(Error::ApiMisuse("not waiting for a ClientHello check"));
+        }
+        self.hello_paused = false;
+        if let Err(code) = verdict {
+            let error = Error::HookAborted(code);
+            let queued = self.common.outgoing().len();
+            self.common.consume_outgoing(queued);
+            self.state = None;
+            self.error = Some(error.clone());
+            return Err(error);
+        }
+        let resumed = match self.state.take() {
+            Some(State::Server(s)) => s.resume_client_hello(&mut self.common).map(State::Server),
+            other => {
+                self.state = other;
+                Err(Error::ApiMisuse("not waiting for a ClientHello check"))
+            }
+        };
+        match resumed {
+            Ok(state) => self.state = Some(state),
+            Err(e) => return Err(self.fail(e)),
+        }
+        self.process().map_err(|e| self.fail(e))
+    }
+
+    /// The types of the last handshake messages received and sent.
+    pub fn last_handshake_messages(&self) -> (Option<u8>, Option<u8>) {
+        (self.common.last_in, self.common.last_out)
+    }
+
+    /// Forgets the last handshake messages (GnuTLS reports none once a
+    /// handshake completed, until a post-handshake message moves).
+    pub fn forget_last_handshake_messages(&mut self) {
+        self.common.last_in = None;
+        self.common.last_out = None;
+    }
+
+    /// Limits the plaintext per record we send from now on (at most 2^14).
+    pub fn set_max_fragment(&mut self, cap: usize) {
+        self.common.set_send_cap(cap);
     }
 
     /// The last alert the peer sent, if any.

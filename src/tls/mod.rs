@@ -9,16 +9,21 @@ pub mod common;
 pub mod config;
 pub mod connection;
 pub mod error;
+#[cfg(test)]
+mod feature_tests;
 pub mod hook;
 pub mod key_schedule;
 #[cfg(test)]
 mod negative_tests;
 pub mod record;
+pub mod resumption;
 mod server;
 pub mod suites;
 #[cfg(test)]
 mod tests;
+pub mod ticket_keys;
 
+pub use client::CertificateRequestInfo;
 pub use common::{Event, Negotiated, PeerIdentity, Verification};
 pub use config::{CertifiedKey, ClientAuth, ClientConfig, ServerConfig, VerifyPolicy};
 pub use connection::Connection;

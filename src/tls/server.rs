@@ -11,7 +11,7 @@ use super::codec::extensions::{self, Extensions, KeyShareEntry, ext};
 use super::codec::handshake::{HandshakeType, RawMessage, frame};
 use super::codec::hello::{ClientHello, HRR_RANDOM, ServerHello};
 use super::common::{Common, Event, PeerIdentity, Verification};
-use super::config::{ClientAuth, ServerConfig, VerifyPolicy};
+use super::config::{ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{KeySchedule, Secret, finished_verify_data, verify_finished};
 use super::suites::{CipherSuite, group};
@@ -26,6 +26,9 @@ const MAX_SKIPPED_EARLY_DATA: usize = 1 << 16;
 /// The server's states.
 pub(crate) enum ServerState {
     ExpectClientHello(Box<ExpectClientHello>),
+    /// The first ClientHello is handled, its answer not yet built: the
+    /// application looks at it first (`pause_after_client_hello`).
+    AwaitClientHelloCheck(Box<PausedHello>),
     ExpectCertificate(Box<ServerHandshake>),
     ExpectCertificateVerify(Box<ServerHandshake>),
     ExpectFinished(Box<ServerHandshake>),
@@ -35,6 +38,14 @@ pub(crate) enum ServerState {
 pub(crate) struct ExpectClientHello {
     config: Arc<ServerConfig>,
     retry: Option<Retry>,
+}
+
+/// A ClientHello waiting for the application's look before it is answered.
+pub(crate) struct PausedHello {
+    expect: Box<ExpectClientHello>,
+    hello: ClientHello,
+    message: RawMessage,
+    choice: Choice,
 }
 
 /// What a HelloRetryRequest fixed for the second ClientHello.
@@ -126,6 +137,22 @@ impl ServerState {
             _ => Err(PeerMisbehaved::UnexpectedMessage("handshake message in this state").into()),
         }
     }
+
+    /// Answers the ClientHello the application has looked at.
+    pub fn resume_client_hello(self, common: &mut Common) -> Result<Self, Error> {
+        match self {
+            Self::AwaitClientHelloCheck(p) => {
+                let PausedHello {
+                    expect,
+                    hello,
+                    message,
+                    choice,
+                } = *p;
+                expect.answer(common, &hello, &message, choice)
+            }
+            _ => Err(Error::ApiMisuse("not waiting for a ClientHello check")),
+        }
+    }
 }
 
 impl ExpectClientHello {
@@ -206,14 +233,18 @@ impl ExpectClientHello {
         let alpn = match hello.extensions.get(ext::ALPN) {
             Some(body) if !config.alpn.is_empty() => {
                 let offered = extensions::read_alpn(body)?;
-                Some(
-                    config
-                        .alpn
-                        .iter()
-                        .find(|p| offered.contains(p))
-                        .cloned()
-                        .ok_or(PeerMisbehaved::NoApplicationProtocol)?,
-                )
+                let common = if config.alpn_server_precedence {
+                    config.alpn.iter().find(|p| offered.contains(p))
+                } else {
+                    offered.iter().find(|p| config.alpn.contains(p))
+                };
+                match common {
+                    Some(protocol) => Some(protocol.clone()),
+                    None if config.alpn_mandatory => {
+                        return Err(PeerMisbehaved::NoApplicationProtocol.into());
+                    }
+                    None => None,
+                }
             }
             _ => None,
         };
@@ -262,13 +293,46 @@ impl ExpectClientHello {
             }
             common.negotiated.peer_offered_post_handshake_auth = true;
         }
+        common.negotiated.session_id = hello.session_id.clone();
+        common.negotiated.alpn = choice.alpn.clone();
+        common.negotiated.peer_offered_extended_master_secret =
+            hello.extensions.has(ext::EXTENDED_MASTER_SECRET);
+        if self.retry.is_none() {
+            for custom in &self.config.custom_extensions {
+                if let Some(body) = hello.extensions.get(custom.extension_type()) {
+                    custom
+                        .receive(ExtensionMessage::ClientHello, body)
+                        .map_err(Error::HookAborted)?;
+                }
+            }
+            if self.config.pause_after_client_hello {
+                common.client_hello_pause_requested = true;
+                return Ok(ServerState::AwaitClientHelloCheck(Box::new(PausedHello {
+                    expect: self,
+                    hello,
+                    message: message.clone(),
+                    choice,
+                })));
+            }
+        }
         if hello.extensions.has(ext::EARLY_DATA) {
             // 0-RTT is refused (no PSK is accepted): skip what the client sends early.
             common.skip_early_data = MAX_SKIPPED_EARLY_DATA;
         }
+        self.answer(common, &hello, message, choice)
+    }
+
+    /// Answers a ClientHello: a HelloRetryRequest, or the full flight.
+    fn answer(
+        self: Box<Self>,
+        common: &mut Common,
+        hello: &ClientHello,
+        message: &RawMessage,
+        choice: Choice,
+    ) -> Result<ServerState, Error> {
         match choice.share.clone() {
-            None => self.retry_request(common, &hello, message, &choice),
-            Some(share) => self.accept(common, &hello, message, choice, &share),
+            None => self.retry_request(common, hello, message, &choice),
+            Some(share) => self.accept(common, hello, message, choice, &share),
         }
     }
 
@@ -357,7 +421,10 @@ impl ExpectClientHello {
         extensions.push(ext::KEY_SHARE, entry);
         let sh = ServerHello {
             legacy_version: 0x0303,
-            random: random_bytes()?,
+            random: match config.random {
+                Some(random) => random,
+                None => random_bytes()?,
+            },
             session_id: hello.session_id.clone(),
             cipher_suite: suite.to_u16(),
             compression: 0,
@@ -391,6 +458,17 @@ impl ExpectClientHello {
                 config.record_size_limit.to_be_bytes().to_vec(),
             );
         }
+        for custom in &config.custom_extensions {
+            // Answered only to a client that offered the extension.
+            if hello.extensions.has(custom.extension_type()) {
+                let sent = custom
+                    .send(ExtensionMessage::EncryptedExtensions)
+                    .map_err(Error::HookAborted)?;
+                if let Some(body) = sent {
+                    ee.push(custom.extension_type(), body);
+                }
+            }
+        }
         let mut body = Vec::new();
         ee.encode(&mut body);
         transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);
@@ -413,6 +491,7 @@ impl ExpectClientHello {
             context: Vec::new(),
             entries,
         };
+        common.negotiated.local_certificate = certificate.entries.first().map(|e| e.cert.clone());
         transcript.update(&common.send_message(HandshakeType::Certificate, &certificate.encode())?);
         let content = signed_content(true, &transcript.current());
         let signature = config

@@ -9,35 +9,35 @@
 #[error("malformed certificate DER")]
 pub struct DerError;
 
-const SEQUENCE: u8 = 0x30;
+pub(crate) const SEQUENCE: u8 = 0x30;
 const SET: u8 = 0x31;
-const OID: u8 = 0x06;
-const INTEGER: u8 = 0x02;
-const VERSION: u8 = 0xa0;
+pub(crate) const OID: u8 = 0x06;
+pub(crate) const INTEGER: u8 = 0x02;
+pub(crate) const VERSION: u8 = 0xa0;
 
 /// One DER element: its tag, its contents, and the whole encoding.
-struct Element<'a> {
-    tag: u8,
-    contents: &'a [u8],
-    encoding: &'a [u8],
+pub(crate) struct Element<'a> {
+    pub(crate) tag: u8,
+    pub(crate) contents: &'a [u8],
+    pub(crate) encoding: &'a [u8],
 }
 
 /// Reads DER elements off the front of a buffer.
-struct Reader<'a> {
+pub(crate) struct Reader<'a> {
     rest: &'a [u8],
 }
 
 impl<'a> Reader<'a> {
-    fn new(data: &'a [u8]) -> Self {
+    pub(crate) fn new(data: &'a [u8]) -> Self {
         Self { rest: data }
     }
 
-    fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.rest.is_empty()
     }
 
     /// The next element (definite lengths only, as DER requires).
-    fn next(&mut self) -> Result<Element<'a>, DerError> {
+    pub(crate) fn next(&mut self) -> Result<Element<'a>, DerError> {
         let data = self.rest;
         let (&tag, after_tag) = data.split_first().ok_or(DerError)?;
         if tag & 0x1f == 0x1f {
@@ -69,7 +69,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The next element, which must have `tag`.
-    fn expect(&mut self, tag: u8) -> Result<Element<'a>, DerError> {
+    pub(crate) fn expect(&mut self, tag: u8) -> Result<Element<'a>, DerError> {
         let element = self.next()?;
         if element.tag == tag {
             Ok(element)
@@ -220,7 +220,7 @@ const KNOWN: &[Known] = &[
 ];
 
 /// The dotted form of an OID's DER contents.
-fn dotted(oid: &[u8]) -> String {
+pub(crate) fn dotted(oid: &[u8]) -> String {
     let mut arcs: Vec<u64> = Vec::new();
     let mut value: u64 = 0;
     for byte in oid {

@@ -3,6 +3,7 @@
 //! our own.
 
 pub mod dn;
+pub mod fields;
 pub mod pem;
 pub mod verify;
 

@@ -124,9 +124,8 @@ impl TrustStore {
 fn map_webpki(e: webpki::Error) -> CertificateError {
     match e {
         webpki::Error::UnknownIssuer => CertificateError::UnknownIssuer,
-        webpki::Error::CertExpired { .. } | webpki::Error::CertNotValidYet { .. } => {
-            CertificateError::Expired
-        }
+        webpki::Error::CertExpired { .. } => CertificateError::Expired,
+        webpki::Error::CertNotValidYet { .. } => CertificateError::NotYetValid,
         webpki::Error::CertNotValidForName(_) => CertificateError::NameMismatch,
         other => CertificateError::Bad(format!("{other:?}")),
     }

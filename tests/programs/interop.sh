@@ -160,6 +160,21 @@ scenario_curl() { # our server in HTTP mode, curl (it offers post-handshake auth
   fi
 }
 
+scenario_untrusted() { # our client on system trust only: the test CA is not in it
+  local name=$1 log=$logs/$1
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  echo hello | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" > "$log.cli" 2>&1
+  local status=$?
+  sleep 0.2; stop_server
+  if [ "$status" -eq 1 ] && grep -q '^Processed [1-9][0-9]* CA certificate' "$log.cli" &&
+     grep -q 'Handshake has failed: Error in the certificate verification' "$log.cli" &&
+     ! grep -q 'Handshake was completed' "$log.cli"; then
+    ok "$name: stepup-cli on the system trust store refuses a server from an unknown CA"
+  else
+    bad "$name: stepup-cli with system trust (exit $status)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
 scenario_no_cert() { # our server asks, our client has no certificate to give
   local name=$1 log=$logs/$1
   start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
@@ -222,7 +237,7 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
   if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
     bad "$set: $bin/stepup-serv and stepup-cli are not built (make programs examples-system)"; continue
   fi
-  for s in cli s_client gnutls_cli python curl no_cert s_server gnutls_serv; do
+  for s in cli s_client gnutls_cli python curl no_cert untrusted s_server gnutls_serv; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done
@@ -241,8 +256,8 @@ for s in cli s_client gnutls_cli python curl no_cert; do
 done
 
 # And stepup-cli's account of the connection, where our client ran.
-client_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Client: )' "$1"; }
-for s in cli no_cert s_server gnutls_serv; do
+client_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Client: |- Status: )' "$1"; }
+for s in cli no_cert untrusted s_server gnutls_serv; do
   if [ -f "$logs/stepup-$s.cli" ] && [ -f "$logs/system-$s.cli" ]; then
     if diff <(client_report "$logs/system-$s.cli") <(client_report "$logs/stepup-$s.cli") > "$logs/diff-$s.cli"; then
       ok "$s: stepup-cli reports the connection as the system-built one does"

@@ -19,6 +19,8 @@ pub struct gnutls_certificate_credentials_st {
     /// `gnutls_certificate_set_verify_function`, shared with the sessions
     /// the credentials are set on.
     pub(super) verify_function: VerifyCell,
+    /// `gnutls_certificate_set_retrieve_function*`, shared likewise.
+    pub(super) retrieve: super::retrieve::RetrieveCell,
 }
 
 /// A certificate credentials handle.
@@ -44,6 +46,7 @@ pub unsafe extern "C" fn gnutls_certificate_allocate_credentials(
                 gnutls_certificate_credentials_st {
                     credentials: Arc::new(CertificateCredentials::new()),
                     verify_function: VerifyCell::default(),
+                    retrieve: super::retrieve::RetrieveCell::default(),
                 },
             )
         };
@@ -67,7 +70,7 @@ pub unsafe extern "C" fn gnutls_certificate_free_credentials(sc: gnutls_certific
 
 /// # Safety
 /// `cred` is NULL or live.
-unsafe fn creds<'a>(
+pub(super) unsafe fn creds<'a>(
     cred: gnutls_certificate_credentials_t,
 ) -> Result<&'a CertificateCredentials, CallError> {
     // SAFETY: forwarded promise.
@@ -91,8 +94,12 @@ pub(super) unsafe fn datum<'a>(
 
 /// Adds a certificate chain and its private key from files (`type`
 /// `GNUTLS_X509_FMT_PEM` or `GNUTLS_X509_FMT_DER`). Encrypted keys
-/// (`pass`) are not supported. Returns 0, `GNUTLS_E_FILE_ERROR`,
-/// `GNUTLS_E_BASE64_DECODING_ERROR`, or `GNUTLS_E_INVALID_REQUEST`.
+/// (`pass`) are not supported. Returns 0 (with `GNUTLS_CERTIFICATE_API_V2`
+/// set by `gnutls_certificate_set_flags`: the pair's index),
+/// `GNUTLS_E_CERTIFICATE_KEY_MISMATCH` when the key is not the
+/// certificate's (unless `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` is set),
+/// `GNUTLS_E_FILE_ERROR`, `GNUTLS_E_BASE64_DECODING_ERROR`, or
+/// `GNUTLS_E_INVALID_REQUEST`.
 ///
 /// # Safety
 /// `res` is live; the file names are NUL-terminated.
@@ -118,8 +125,7 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_key_file2(
                 args::utf8(keyfile, "keyfile")?,
             )
         };
-        creds.add_key_files(cert, key, r#type)?;
-        Ok(0)
+        Ok(creds.add_key_files(cert, key, r#type)?)
     })
 }
 
@@ -144,8 +150,7 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_key_mem2(
         }
         // SAFETY: the caller's promises.
         let (creds, cert, key) = unsafe { (creds(res)?, datum(cert, "cert")?, datum(key, "key")?) };
-        creds.add_key(cert, key, r#type)?;
-        Ok(0)
+        Ok(creds.add_key(cert, key, r#type)?)
     })
 }
 
@@ -214,6 +219,10 @@ pub unsafe extern "C" fn gnutls_credentials_set(
         unsafe { super::session::with_session(session, |s| s.set_credentials(credentials)) }?;
         // SAFETY: live (it was just used).
         unsafe { super::session::set_verify_cell(session, verify) }?;
+        // SAFETY: live (it was just used); only its certificate state is touched.
+        let extras = unsafe { super::retrieve::extras(session) }?;
+        extras.retrieve = Some(handle.retrieve.clone());
+        extras.cred = cred.cast::<gnutls_certificate_credentials_st>();
         Ok(0)
     })
 }

@@ -28,6 +28,12 @@ pub struct gnutls_session_int {
     pub(super) in_hook: std::cell::Cell<bool>,
     /// The verify function of the credentials set on the session.
     verify_function: Option<VerifyCell>,
+    /// Retrieve function, our certificate's datum, verify output function
+    /// (see `retrieve.rs`).
+    pub(super) certs: super::retrieve::SessionCerts,
+    /// The key log function and the extension message being handled
+    /// (cells: read while `session` is borrowed).
+    pub(super) callbacks: super::callbacks::Callbacks,
 }
 
 /// A session handle.
@@ -94,6 +100,16 @@ pub(super) unsafe fn run_with_peer_check<R>(
         // SAFETY: forwarded promise; the borrow ends with the call.
         match op(unsafe { session_mut(ptr) }?) {
             Err(Error::PeerCheckPending) => {}
+            Err(Error::CertificateChoicePending) => {
+                // SAFETY: forwarded promise; no borrow of the session is live.
+                unsafe { super::retrieve::choose(ptr) }?;
+                continue;
+            }
+            Err(Error::ClientHelloCheckPending) => {
+                // SAFETY: forwarded promise; no borrow of the session is live.
+                unsafe { super::handshake_info::run_post_client_hello(ptr) }?;
+                continue;
+            }
             other => return Ok(other?),
         }
         // SAFETY: live (checked above); only the verify function field is read.
@@ -140,6 +156,8 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             peer_datums: Vec::new(),
             in_hook: std::cell::Cell::new(false),
             verify_function: None,
+            certs: super::retrieve::SessionCerts::default(),
+            callbacks: super::callbacks::Callbacks::default(),
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(session, handle) };

@@ -34,6 +34,28 @@ pub struct gnutls_x509_crt_int {
 #[allow(non_camel_case_types)]
 pub type gnutls_x509_crt_t = *mut gnutls_x509_crt_int;
 
+/// The certificate a handle holds: `GNUTLS_E_INVALID_REQUEST` for NULL or
+/// an empty object.
+///
+/// # Safety
+/// `cert` is NULL or live during `'a`.
+pub(super) unsafe fn certificate<'a>(
+    cert: gnutls_x509_crt_t,
+) -> Result<&'a Certificate, CallError> {
+    // SAFETY: forwarded promise.
+    let handle = unsafe { args::object(cert.cast_const(), "cert") }?;
+    Ok(handle.cert.as_ref().ok_or(Error::InvalidRequest)?)
+}
+
+/// A copy of the DER a handle holds, as `certificate`.
+///
+/// # Safety
+/// `cert` is NULL or live.
+pub(super) unsafe fn x509_der(cert: gnutls_x509_crt_t) -> Result<Vec<u8>, CallError> {
+    // SAFETY: forwarded promise.
+    Ok(unsafe { certificate(cert) }?.der().to_vec())
+}
+
 /// Creates an empty certificate object and writes it to `*cert`; free it
 /// with `gnutls_x509_crt_deinit`. Returns 0, or `GNUTLS_E_INVALID_REQUEST`
 /// for a NULL `cert`.

@@ -6,6 +6,7 @@ pub mod certificate;
 pub mod extensions;
 pub mod handshake;
 pub mod hello;
+pub mod psk;
 pub mod ticket;
 
 use super::error::InvalidMessage;

@@ -1,0 +1,34 @@
+/* Two ends of a TLS conversation for the differential tests: a server in
+ * this process and a client in a forked child, over a socketpair. Each side
+ * collects its lines with say(); they are printed after the scenario, the
+ * client's first, so the output never depends on scheduling.
+ *
+ * Files using this are built with -DFIXTURES="path/to/tests/fixtures". */
+#ifndef STEPUP_C_TWOENDS_H
+#define STEPUP_C_TWOENDS_H
+
+#include <gnutls/gnutls.h>
+
+#ifndef FIXTURES
+#error "build with -DFIXTURES=\"path/to/tests/fixtures\""
+#endif
+
+/* Appends a line (printf-style) to this side's output. */
+void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* One side of a scenario: gets its socket and the scenario number. */
+typedef void (*twoends_side)(int fd, int scenario);
+
+/* Runs `count` scenarios, printing "scenario N", both sides' lines, and
+ * whether the child exited cleanly. Sets a 60 s alarm so a hang fails. */
+void twoends_run(int count, twoends_side server, twoends_side client);
+
+/* Certificate credentials trusting the test CA, with ROLE-KEYTYPE.pem/.key
+ * from the fixtures when key_type is not NULL (e.g. "server", "ecdsa"). */
+gnutls_certificate_credentials_t twoends_credentials(const char *role, const char *key_type);
+
+/* A session with `flags`, `priority`, `cred` and the socket `fd`. */
+gnutls_session_t twoends_session(unsigned flags, const char *priority, gnutls_certificate_credentials_t cred,
+                                 int fd);
+
+#endif

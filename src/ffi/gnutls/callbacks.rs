@@ -1,0 +1,54 @@
+//! Per-session state of the callbacks in `keylog.rs` and `ext.rs`, kept in
+//! cells so it can be read and set while the session itself is borrowed
+//! (the callbacks run from inside the TLS engine).
+
+use std::cell::Cell;
+use std::ffi::c_uint;
+
+use super::keylog::gnutls_keylog_func;
+use super::session::gnutls_session_t;
+
+/// The callback state of one session.
+#[derive(Default)]
+pub struct Callbacks {
+    /// The function set with `gnutls_session_set_keylog_function`.
+    pub(super) keylog: Cell<gnutls_keylog_func>,
+    /// The `GNUTLS_EXT_FLAG_*` code of the message whose extensions are
+    /// being sent or received, 0 outside extension callbacks.
+    pub(super) ext_msg: Cell<c_uint>,
+}
+
+/// Runs `f` on the callback state of a live session, with no borrow of
+/// the `session` field (which may be borrowed by the caller's call).
+///
+/// # Safety
+/// `session` is NULL or a live session used by no other thread.
+pub(super) unsafe fn with_callbacks<R>(
+    session: gnutls_session_t,
+    f: impl FnOnce(&Callbacks) -> R,
+) -> Option<R> {
+    if session.is_null() {
+        return None;
+    }
+    // SAFETY: non-NULL and live by the caller's promise; a shared borrow of
+    // this one field, made of cells, apart from the `session` field.
+    Some(f(unsafe { &*std::ptr::addr_of!((*session).callbacks) }))
+}
+
+/// Runs `f` (a call into the application) with the session marked as in a
+/// callback: calls on it from inside, other than those reading only
+/// callback state or the user pointer, return `GNUTLS_E_INVALID_REQUEST`
+/// instead of aliasing the borrowed session.
+///
+/// # Safety
+/// `session` is a live session whose `session` field the caller may have
+/// borrowed; `f` may call back into the library with `session`.
+pub(super) unsafe fn guarded<R>(session: gnutls_session_t, f: impl FnOnce() -> R) -> R {
+    // SAFETY: live by the caller's promise; `in_hook` is a Cell field apart
+    // from the borrowed `session` field.
+    let guard = unsafe { &*std::ptr::addr_of!((*session).in_hook) };
+    let before = guard.replace(true);
+    let result = f();
+    guard.set(before);
+    result
+}

@@ -1,0 +1,144 @@
+//! Private key objects: `gnutls_x509_privkey_init`, `_import`, `_deinit`,
+//! and `gnutls_certificate_set_x509_key`, which pairs one with a
+//! certificate list in credentials.
+
+use std::ffi::c_int;
+
+use super::credentials::{datum, gnutls_certificate_credentials_t};
+use super::types::{gnutls_datum_t, gnutls_x509_crt_fmt_t};
+use super::x509::{gnutls_x509_crt_t, x509_der};
+use crate::ffi::{args, boundary};
+use crate::gnutls::Error;
+use crate::gnutls::privkey::PrivateKey;
+use crate::tls::CertifiedKey;
+
+/// A private key object (opaque); empty until imported.
+#[allow(non_camel_case_types)]
+pub struct gnutls_x509_privkey_int {
+    pub(super) key: Option<PrivateKey>,
+}
+
+/// A private key handle.
+#[allow(non_camel_case_types)]
+pub type gnutls_x509_privkey_t = *mut gnutls_x509_privkey_int;
+
+/// Creates an empty private key object and writes it to `*key`; free it
+/// with `gnutls_x509_privkey_deinit`. Returns 0, or
+/// `GNUTLS_E_INVALID_REQUEST` for a NULL `key`.
+///
+/// # Safety
+/// `key` is NULL or valid for a pointer write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_privkey_init(key: *mut gnutls_x509_privkey_t) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(key, "key")?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { args::give(key, gnutls_x509_privkey_int { key: None }) };
+        Ok(0)
+    })
+}
+
+/// Frees a private key object; the key's bytes are zeroized. NULL is ignored.
+///
+/// # Safety
+/// `key` is NULL or from this library, not used again.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_privkey_deinit(key: gnutls_x509_privkey_t) {
+    boundary::gnutls(|| {
+        // SAFETY: handed back once by the caller.
+        unsafe { args::take(key) };
+        Ok(())
+    })
+}
+
+/// Imports the private key in `data` into `key`, replacing what it held:
+/// PKCS#8 (ECDSA P-256/P-384, Ed25519, RSA) or PKCS#1 RSA, as
+/// `GNUTLS_X509_FMT_DER` or `GNUTLS_X509_FMT_PEM`. Encrypted keys are not
+/// supported. `data` is copied. Returns 0;
+/// `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` when PEM holds no key block;
+/// `GNUTLS_E_ASN1_DER_ERROR` for a key stepup cannot read;
+/// `GNUTLS_E_BASE64_DECODING_ERROR` for malformed PEM;
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments or another format. On
+/// failure `key` is left as it was.
+///
+/// # Safety
+/// `key` is NULL or live; `data` is NULL or a datum holding `size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_privkey_import(
+    key: gnutls_x509_privkey_t,
+    data: *const gnutls_datum_t,
+    format: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (handle, bytes) = unsafe { (args::object_mut(key, "key")?, datum(data, "data")?) };
+        handle.key = Some(PrivateKey::import(bytes, format)?);
+        Ok(0)
+    })
+}
+
+/// Adds the certificate chain `cert_list` (`cert_list_size` certificates,
+/// end-entity first) and its private key `key` to the credentials. The
+/// certificates and the key are copied: the caller still owns and frees
+/// its objects. Returns 0 (with `GNUTLS_CERTIFICATE_API_V2` set by
+/// `gnutls_certificate_set_flags`: the pair's index);
+/// `GNUTLS_E_CERTIFICATE_KEY_MISMATCH` when `key` is not the first
+/// certificate's (unless `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH` is set);
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments, an empty list, or empty
+/// objects. Nothing is added on failure.
+///
+/// # Safety
+/// `res` is NULL or live; `cert_list` is NULL or holds `cert_list_size`
+/// certificate handles, each NULL or live; `key` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_key(
+    res: gnutls_certificate_credentials_t,
+    cert_list: *mut gnutls_x509_crt_t,
+    cert_list_size: c_int,
+    key: gnutls_x509_privkey_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        let count = usize::try_from(cert_list_size).map_err(|_| Error::InvalidRequest)?;
+        if count == 0 {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: the caller's promises about the credentials and the key.
+        let (creds, key) = unsafe {
+            (
+                args::object(res.cast_const(), "res")?,
+                args::object(key.cast_const(), "key")?,
+            )
+        };
+        // SAFETY: `cert_list` holds `count` handles, by the caller's promise.
+        let chain = unsafe { x509_chain(cert_list.cast_const(), count) }?;
+        let key = key.key.as_ref().ok_or(Error::InvalidRequest)?;
+        let pair = CertifiedKey {
+            chain,
+            key: key.signing_key()?,
+        };
+        Ok(creds.credentials.add_pair(pair)?)
+    })
+}
+
+/// The DER of `count` certificate objects.
+///
+/// # Safety
+/// `list` is NULL or holds `count` handles, each NULL or live.
+pub(super) unsafe fn x509_chain(
+    list: *const gnutls_x509_crt_t,
+    count: usize,
+) -> Result<Vec<Vec<u8>>, crate::ffi::errors::CallError> {
+    if list.is_null() {
+        return Err(crate::ffi::errors::CallError::Null("cert_list"));
+    }
+    if isize::try_from(count.saturating_mul(std::mem::size_of::<gnutls_x509_crt_t>())).is_err() {
+        return Err(crate::ffi::errors::CallError::Length("cert_list"));
+    }
+    // SAFETY: non-NULL, and holds `count` handles by the caller's promise.
+    let handles = unsafe { std::slice::from_raw_parts(list, count) };
+    handles
+        .iter()
+        // SAFETY: each handle is NULL or live, by the caller's promise.
+        .map(|&h| unsafe { x509_der(h) })
+        .collect()
+}

@@ -1,0 +1,119 @@
+//! Data helpers: `gnutls_hex_encode2`, `gnutls_pem_base64_decode2`, and
+//! `gnutls_buffer_append_data` for the buffers GnuTLS hands to extension
+//! callbacks.
+
+use std::ffi::{c_char, c_int, c_uint, c_void};
+
+use super::buffer::gnutls_buffer_t;
+use super::credentials::datum;
+use super::types::gnutls_datum_t;
+use crate::ffi::errors::CallError;
+use crate::ffi::{args, boundary};
+use crate::gnutls::util;
+
+/// Copies `bytes` into memory from the C allocator (freed with
+/// `gnutls_free`), with a NUL after them that `size` does not count.
+fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
+    let size = c_uint::try_from(bytes.len()).map_err(|_| CallError::NoMemory)?;
+    // SAFETY: malloc with a non-zero size; the result is checked for NULL.
+    let data = unsafe { libc::malloc(bytes.len() + 1) }.cast::<u8>();
+    if data.is_null() {
+        return Err(CallError::NoMemory);
+    }
+    // SAFETY: `data` holds len + 1 bytes; the source holds len readable bytes.
+    unsafe {
+        std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
+        data.add(bytes.len()).write(0);
+    }
+    Ok(gnutls_datum_t { data, size })
+}
+
+/// Writes the lower-case hex of `data` to `*result` as a NUL-terminated
+/// string (`result->size`: its length without the NUL) that the caller
+/// frees with `gnutls_free`. Empty data gives an empty string. Returns 0;
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments; `GNUTLS_E_MEMORY_ERROR`.
+/// `*result` is written only on success.
+///
+/// # Safety
+/// `data` is NULL or a datum holding `size` bytes; `result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_hex_encode2(
+    data: *const gnutls_datum_t,
+    result: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(result, "result")?;
+        // SAFETY: NULL or a valid datum, by the caller's promise.
+        let bytes = unsafe { datum(data, "data") }?;
+        let out = malloc_datum(util::hex_encode(bytes).as_bytes())?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { result.write(out) };
+        Ok(0)
+    })
+}
+
+/// Decodes the first PEM block in `b64_data` whose label starts with
+/// `header` ("CERTIFICATE" matches "-----BEGIN CERTIFICATE-----"; NULL:
+/// any label) and writes its bytes to `*result`, in memory the caller frees
+/// with `gnutls_free`. Returns 0; `GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR`
+/// when there is no such block; `GNUTLS_E_BASE64_DECODING_ERROR` when its
+/// body is not base64; `GNUTLS_E_INVALID_REQUEST` for NULL `b64_data` or
+/// `result`; `GNUTLS_E_MEMORY_ERROR`. `*result` is written only on success.
+///
+/// # Safety
+/// `header` is NULL or NUL-terminated; `b64_data` is NULL or a datum holding
+/// `size` bytes; `result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_pem_base64_decode2(
+    header: *const c_char,
+    b64_data: *const gnutls_datum_t,
+    result: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(result, "result")?;
+        // SAFETY: the caller's promises.
+        let (header, bytes) = unsafe {
+            (
+                args::optional_utf8(header, "header")?,
+                datum(b64_data, "b64_data")?,
+            )
+        };
+        let decoded = zeroize::Zeroizing::new(util::pem_decode(header, bytes)?);
+        let out = malloc_datum(&decoded)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { result.write(out) };
+        Ok(0)
+    })
+}
+
+/// Appends `data_size` bytes of `data` to a buffer the library handed to a
+/// callback (an extension's send or pack function). Returns 0;
+/// `GNUTLS_E_INVALID_REQUEST` for a NULL `buf` (or NULL `data` with a
+/// non-zero size); `GNUTLS_E_MEMORY_ERROR` when the buffer cannot grow (it
+/// is then unchanged).
+///
+/// # Safety
+/// `buf` is NULL or a buffer the library passed to the running callback;
+/// `data` is NULL or valid for reads of `data_size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_buffer_append_data(
+    buf: gnutls_buffer_t,
+    data: *const c_void,
+    data_size: usize,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (buffer, bytes) = unsafe {
+            (
+                args::object_mut(buf, "buf")?,
+                args::bytes(data, data_size, "data")?,
+            )
+        };
+        buffer
+            .data
+            .try_reserve(bytes.len())
+            .map_err(|_| CallError::NoMemory)?;
+        buffer.data.extend_from_slice(bytes);
+        Ok(0)
+    })
+}

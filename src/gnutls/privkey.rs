@@ -1,0 +1,93 @@
+//! Private key objects (`gnutls_x509_privkey_t`): a key imported from PEM
+//! or DER, handed to credentials with `gnutls_certificate_set_x509_key` or
+//! to a certificate retrieve function's answer.
+
+use zeroize::Zeroizing;
+
+use super::Error;
+use super::credentials::{GNUTLS_X509_FMT_DER, GNUTLS_X509_FMT_PEM};
+use crate::crypto::sign::SigningKey;
+use crate::x509::pem::{self, LoadError};
+
+/// An imported private key. It keeps its encoding (zeroized on drop) so
+/// that each pair of credentials it is given to gets a signing key of its own.
+pub struct PrivateKey {
+    /// PKCS#8 or PKCS#1 DER, or the PEM text.
+    encoding: Zeroizing<Vec<u8>>,
+    format: i32,
+    /// The key, parsed once at import (its public half checks pairs).
+    key: SigningKey,
+}
+
+fn parse(data: &[u8], format: i32) -> Result<SigningKey, Error> {
+    match format {
+        GNUTLS_X509_FMT_DER => SigningKey::from_pkcs8(data)
+            .or_else(|_| SigningKey::from_pkcs1_rsa(data))
+            .map_err(|_| Error::DerDecoding),
+        GNUTLS_X509_FMT_PEM => {
+            if data.first() == Some(&0x30) {
+                // DER given as PEM: no PEM block in it.
+                return Err(Error::RequestedDataNotAvailable);
+            }
+            pem::private_key(data).map_err(|e| match e {
+                LoadError::Empty(_) => Error::RequestedDataNotAvailable,
+                LoadError::Pem(_) => Error::Base64Decoding,
+                LoadError::Key(_) => Error::DerDecoding,
+            })
+        }
+        _ => Err(Error::InvalidRequest),
+    }
+}
+
+impl PrivateKey {
+    /// `gnutls_x509_privkey_import`: a PKCS#8 key (ECDSA P-256/P-384,
+    /// Ed25519, RSA) or a PKCS#1 RSA key, as DER or PEM.
+    /// `RequestedDataNotAvailable` when PEM holds no key block,
+    /// `DerDecoding` for a block that is not a usable key.
+    pub fn import(data: &[u8], format: i32) -> Result<Self, Error> {
+        let key = parse(data, format)?;
+        Ok(Self {
+            encoding: Zeroizing::new(data.to_vec()),
+            format,
+            key,
+        })
+    }
+
+    /// A fresh signing key for credentials.
+    pub fn signing_key(&self) -> Result<SigningKey, Error> {
+        parse(&self.encoding, self.format)
+    }
+
+    /// The public half, as a certificate carries it.
+    pub fn public_key(&self) -> &[u8] {
+        self.key.public_key()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &[u8] = include_bytes!("../../tests/fixtures/server-ecdsa.key");
+
+    #[test]
+    fn imports_pem_and_refuses_junk() {
+        let key = PrivateKey::import(KEY, GNUTLS_X509_FMT_PEM).unwrap();
+        assert_eq!(key.signing_key().unwrap().public_key(), key.public_key());
+        assert!(matches!(
+            PrivateKey::import(b"nothing", GNUTLS_X509_FMT_PEM),
+            Err(Error::RequestedDataNotAvailable)
+        ));
+        assert!(matches!(
+            PrivateKey::import(
+                b"-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n",
+                GNUTLS_X509_FMT_PEM
+            ),
+            Err(Error::DerDecoding)
+        ));
+        assert!(matches!(
+            PrivateKey::import(&[0x30, 0], GNUTLS_X509_FMT_DER),
+            Err(Error::DerDecoding)
+        ));
+    }
+}

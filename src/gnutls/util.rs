@@ -1,0 +1,111 @@
+//! GnuTLS's small data helpers: `gnutls_hex_encode2` and
+//! `gnutls_pem_base64_decode2`.
+
+use super::Error;
+
+/// Lower-case hex of `data` (`gnutls_hex_encode2`).
+pub fn hex_encode(data: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(data.len() * 2);
+    for byte in data {
+        out.push(char::from(DIGITS[usize::from(byte >> 4)]));
+        out.push(char::from(DIGITS[usize::from(byte & 0x0f)]));
+    }
+    out
+}
+
+/// The value of one base64 character, `None` for a character outside the alphabet.
+fn sextet(c: u8) -> Option<u32> {
+    let v = match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => return None,
+    };
+    Some(u32::from(v))
+}
+
+/// Decodes base64 text, skipping line breaks and spaces; padding must be
+/// correct (`Base64Decoding` otherwise).
+pub fn base64_decode(text: &[u8]) -> Result<Vec<u8>, Error> {
+    let chars: Vec<u8> = text
+        .iter()
+        .copied()
+        .filter(|c| !c.is_ascii_whitespace())
+        .collect();
+    if chars.len() % 4 != 0 {
+        return Err(Error::Base64Decoding);
+    }
+    let mut out = Vec::with_capacity(chars.len() / 4 * 3);
+    let quads = chars.chunks_exact(4);
+    let last = quads.len().saturating_sub(1);
+    for (i, quad) in quads.enumerate() {
+        let pad = quad.iter().rev().take_while(|&&c| c == b'=').count();
+        if pad > 2 || (pad > 0 && i != last) {
+            return Err(Error::Base64Decoding);
+        }
+        let mut acc = 0u32;
+        for &c in &quad[..4 - pad] {
+            acc = (acc << 6) | sextet(c).ok_or(Error::Base64Decoding)?;
+        }
+        acc <<= 6 * u32::try_from(pad).map_err(|_| Error::Base64Decoding)?;
+        let bytes = acc.to_be_bytes();
+        out.extend_from_slice(&bytes[1..4 - pad]);
+    }
+    Ok(out)
+}
+
+/// The bytes of the first PEM block in `data` whose label starts with
+/// `header` (any label when `None`), as `gnutls_pem_base64_decode2` finds
+/// it: `Base64UnexpectedHeader` when there is no such block,
+/// `Base64Decoding` when its body is not base64.
+pub fn pem_decode(header: Option<&str>, data: &[u8]) -> Result<Vec<u8>, Error> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    let mut marker = BEGIN.to_vec();
+    marker.extend_from_slice(header.unwrap_or_default().as_bytes());
+    let start = find(data, &marker).ok_or(Error::Base64UnexpectedHeader)?;
+    let after_marker = &data[start + marker.len()..];
+    // The rest of the BEGIN line, up to its closing dashes.
+    let close = find(after_marker, b"-----").ok_or(Error::Base64UnexpectedHeader)?;
+    let body = &after_marker[close + 5..];
+    let end = find(body, b"-----END").ok_or(Error::Base64UnexpectedHeader)?;
+    base64_decode(&body[..end])
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_hex() {
+        assert_eq!(hex_encode(&[0, 1, 0xab, 0xff]), "0001abff");
+        assert_eq!(hex_encode(&[]), "");
+    }
+
+    #[test]
+    fn decodes_base64_with_padding_and_rejects_bad_input() {
+        assert_eq!(base64_decode(b"aGVs\nbG8=").unwrap(), b"hello");
+        assert_eq!(base64_decode(b"aGk=").unwrap(), b"hi");
+        assert_eq!(base64_decode(b"aA==").unwrap(), b"h");
+        assert_eq!(base64_decode(b"aGk"), Err(Error::Base64Decoding));
+        assert_eq!(base64_decode(b"a=k="), Err(Error::Base64Decoding));
+        assert_eq!(base64_decode(b"@@@@"), Err(Error::Base64Decoding));
+    }
+
+    #[test]
+    fn finds_pem_blocks_by_header() {
+        let pem = b"x\n-----BEGIN DH PARAMETERS-----\naGk=\n-----END DH PARAMETERS-----\n";
+        assert_eq!(pem_decode(Some("DH PARAMETERS"), pem).unwrap(), b"hi");
+        assert_eq!(pem_decode(None, pem).unwrap(), b"hi");
+        assert_eq!(
+            pem_decode(Some("CERTIFICATE"), pem),
+            Err(Error::Base64UnexpectedHeader)
+        );
+    }
+}

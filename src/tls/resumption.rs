@@ -1,0 +1,248 @@
+//! What a resumption needs, on each side, as bytes: the state a server seals
+//! into a ticket, and the session a client keeps (what
+//! `gnutls_session_get_data2` hands out and `gnutls_session_set_data` takes
+//! back). Both are versioned and decoded strictly: anything malformed is
+//! `None`, so a damaged ticket or session means a full handshake.
+
+use super::codec::{LenPrefix, Reader, with_len};
+use super::suites::CipherSuite;
+
+const SERVER_STATE_V1: u8 = 1;
+const CLIENT_SESSION_V1: u8 = 0x81;
+
+/// What the server needs to accept a ticket (sealed inside it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServerTicketState {
+    /// The suite of the original session (its hash must match on resumption).
+    pub suite: CipherSuite,
+    /// The resumption PSK of this ticket (RFC 8446 §4.6.1).
+    pub psk: Vec<u8>,
+    /// When it was issued, in seconds since the epoch.
+    pub issued_at: u64,
+    /// ticket_lifetime, in seconds.
+    pub lifetime: u32,
+    /// ticket_age_add.
+    pub age_add: u32,
+    /// The server name the client asked for, to refuse cross-name resumption.
+    pub server_name: Option<String>,
+    /// The client's certificate chain from the original session (DER), so a
+    /// resumed session still knows who the client proved to be.
+    pub client_chain: Vec<Vec<u8>>,
+}
+
+/// What a client keeps to resume.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientSession {
+    /// The suite of the original session.
+    pub suite: CipherSuite,
+    /// The resumption PSK.
+    pub psk: Vec<u8>,
+    /// The opaque ticket to send back.
+    pub ticket: Vec<u8>,
+    /// When the ticket arrived, in milliseconds since the epoch.
+    pub received_at_ms: u64,
+    /// ticket_lifetime, in seconds.
+    pub lifetime: u32,
+    /// ticket_age_add.
+    pub age_add: u32,
+    /// The server name of the original session.
+    pub server_name: Option<String>,
+    /// The server's certificate chain from the original session (DER).
+    pub server_chain: Vec<Vec<u8>>,
+}
+
+fn put_chain(out: &mut Vec<u8>, chain: &[Vec<u8>]) {
+    with_len(out, LenPrefix::U24, |out| {
+        for cert in chain {
+            with_len(out, LenPrefix::U24, |out| out.extend_from_slice(cert));
+        }
+    });
+}
+
+fn read_chain(r: &mut Reader<'_>) -> Option<Vec<Vec<u8>>> {
+    let mut list = Reader::new(r.vec_u24("chain").ok()?);
+    let mut chain = Vec::new();
+    while !list.is_empty() {
+        chain.push(list.vec_u24("certificate").ok()?.to_vec());
+    }
+    Some(chain)
+}
+
+fn put_name(out: &mut Vec<u8>, name: Option<&str>) {
+    with_len(out, LenPrefix::U16, |out| {
+        out.extend_from_slice(name.unwrap_or("").as_bytes())
+    });
+}
+
+fn read_name(r: &mut Reader<'_>) -> Option<Option<String>> {
+    let raw = r.vec_u16("server name").ok()?;
+    let name = std::str::from_utf8(raw).ok()?;
+    Some((!name.is_empty()).then(|| name.to_owned()))
+}
+
+fn read_u64(r: &mut Reader<'_>) -> Option<u64> {
+    let hi = r.u32("time").ok()?;
+    let lo = r.u32("time").ok()?;
+    Some((u64::from(hi) << 32) | u64::from(lo))
+}
+
+fn read_suite(r: &mut Reader<'_>) -> Option<CipherSuite> {
+    CipherSuite::from_u16(r.u16("suite").ok()?)
+}
+
+impl ServerTicketState {
+    /// The bytes to seal.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![SERVER_STATE_V1];
+        out.extend_from_slice(&self.suite.to_u16().to_be_bytes());
+        with_len(&mut out, LenPrefix::U8, |out| {
+            out.extend_from_slice(&self.psk)
+        });
+        out.extend_from_slice(&self.issued_at.to_be_bytes());
+        out.extend_from_slice(&self.lifetime.to_be_bytes());
+        out.extend_from_slice(&self.age_add.to_be_bytes());
+        put_name(&mut out, self.server_name.as_deref());
+        put_chain(&mut out, &self.client_chain);
+        out
+    }
+
+    /// Decodes opened ticket bytes.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut r = Reader::new(bytes);
+        (r.u8("version").ok()? == SERVER_STATE_V1).then_some(())?;
+        let state = Self {
+            suite: read_suite(&mut r)?,
+            psk: r.vec_u8("psk").ok()?.to_vec(),
+            issued_at: read_u64(&mut r)?,
+            lifetime: r.u32("lifetime").ok()?,
+            age_add: r.u32("age_add").ok()?,
+            server_name: read_name(&mut r)?,
+            client_chain: read_chain(&mut r)?,
+        };
+        r.expect_end("ticket state").ok()?;
+        (!state.psk.is_empty()).then_some(state)
+    }
+}
+
+impl ClientSession {
+    /// The session as bytes for the application to store.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = vec![CLIENT_SESSION_V1];
+        out.extend_from_slice(&self.suite.to_u16().to_be_bytes());
+        with_len(&mut out, LenPrefix::U8, |out| {
+            out.extend_from_slice(&self.psk)
+        });
+        with_len(&mut out, LenPrefix::U16, |out| {
+            out.extend_from_slice(&self.ticket)
+        });
+        out.extend_from_slice(&self.received_at_ms.to_be_bytes());
+        out.extend_from_slice(&self.lifetime.to_be_bytes());
+        out.extend_from_slice(&self.age_add.to_be_bytes());
+        put_name(&mut out, self.server_name.as_deref());
+        put_chain(&mut out, &self.server_chain);
+        out
+    }
+
+    /// Decodes what `encode` made; `None` for anything else.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut r = Reader::new(bytes);
+        (r.u8("version").ok()? == CLIENT_SESSION_V1).then_some(())?;
+        let session = Self {
+            suite: read_suite(&mut r)?,
+            psk: r.vec_u8("psk").ok()?.to_vec(),
+            ticket: r.vec_u16("ticket").ok()?.to_vec(),
+            received_at_ms: read_u64(&mut r)?,
+            lifetime: r.u32("lifetime").ok()?,
+            age_add: r.u32("age_add").ok()?,
+            server_name: read_name(&mut r)?,
+            server_chain: read_chain(&mut r)?,
+        };
+        r.expect_end("client session").ok()?;
+        (!session.psk.is_empty() && !session.ticket.is_empty()).then_some(session)
+    }
+
+    /// The obfuscated ticket age to send at `now_ms` (RFC 8446 §4.2.11.1),
+    /// or `None` once the ticket's lifetime is over.
+    pub fn obfuscated_age(&self, now_ms: u64) -> Option<u32> {
+        let age = now_ms.checked_sub(self.received_at_ms)?;
+        if age / 1000 >= u64::from(self.lifetime) {
+            return None;
+        }
+        Some(u32::try_from(age).ok()?.wrapping_add(self.age_add))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server_state() -> ServerTicketState {
+        ServerTicketState {
+            suite: CipherSuite::Aes256GcmSha384,
+            psk: vec![7; 48],
+            issued_at: 1_800_000_000,
+            lifetime: 21_600,
+            age_add: 0xdead_beef,
+            server_name: Some("localhost".into()),
+            client_chain: vec![vec![1, 2, 3], vec![4]],
+        }
+    }
+
+    fn client_session() -> ClientSession {
+        ClientSession {
+            suite: CipherSuite::Aes128GcmSha256,
+            psk: vec![9; 32],
+            ticket: vec![5; 100],
+            received_at_ms: 1_800_000_000_000,
+            lifetime: 60,
+            age_add: u32::MAX,
+            server_name: None,
+            server_chain: vec![vec![8; 10]],
+        }
+    }
+
+    #[test]
+    fn states_and_sessions_round_trip() {
+        assert_eq!(
+            ServerTicketState::decode(&server_state().encode()),
+            Some(server_state())
+        );
+        assert_eq!(
+            ClientSession::decode(&client_session().encode()),
+            Some(client_session())
+        );
+    }
+
+    #[test]
+    fn damaged_bytes_decode_to_nothing() {
+        for bytes in [server_state().encode(), client_session().encode()] {
+            for len in 0..bytes.len() {
+                assert!(ServerTicketState::decode(&bytes[..len]).is_none());
+                assert!(ClientSession::decode(&bytes[..len]).is_none());
+            }
+            let mut longer = bytes.clone();
+            longer.push(0);
+            assert!(ServerTicketState::decode(&longer).is_none());
+            assert!(ClientSession::decode(&longer).is_none());
+        }
+        // Each kind refuses the other's bytes.
+        assert!(ClientSession::decode(&server_state().encode()).is_none());
+        assert!(ServerTicketState::decode(&client_session().encode()).is_none());
+    }
+
+    #[test]
+    fn ticket_age_is_obfuscated_and_expires() {
+        let s = client_session();
+        assert_eq!(s.obfuscated_age(s.received_at_ms + 1500), Some(1499));
+        assert_eq!(
+            s.obfuscated_age(s.received_at_ms + 60_000),
+            None,
+            "lifetime over"
+        );
+        assert_eq!(
+            s.obfuscated_age(s.received_at_ms - 1),
+            None,
+            "clock went back"
+        );
+    }
+}

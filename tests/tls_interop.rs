@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use stepup::crypto::kx::KxGroup;
 use stepup::tls::suites::CipherSuite;
-use stepup::tls::{CertifiedKey, ClientConfig, Connection, Event, ServerConfig, Verification};
+use stepup::tls::{
+    CertifiedKey, ClientConfig, Connection, Event, ExternalPsk, ServerConfig, Verification,
+};
 use stepup::x509::pem;
 use stepup::x509::verify::TrustStore;
 
@@ -789,4 +791,92 @@ fn our_client_answers_openssl_s_server_post_handshake_auth() {
     // s_server reports the verified client certificate on its next command.
     server.send_stdin("hello client\n");
     tls.receive_until(b"hello client\n");
+}
+
+/// The external PSK of the PSK interop tests, and its hex form for openssl.
+const PSK_KEY: &[u8] = b"stepup psk key!!";
+
+#[test]
+fn external_psk_against_openssl_both_ways() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let psk_hex = hex(PSK_KEY);
+    // openssl s_client -psk against our server: psk_dhe_ke, no certificates,
+    // then a post-handshake authentication with the client's certificate.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut client = Peer::spawn(Command::new("openssl").args([
+        "s_client",
+        "-tls1_3",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-psk_identity",
+        "alice",
+        "-psk",
+        &psk_hex,
+        "-quiet",
+        "-enable_pha",
+        "-cert",
+        &fixture_path("client-ecdsa.pem"),
+        "-key",
+        &fixture_path("client-ecdsa.key"),
+    ]));
+    let config = ServerConfig {
+        client_trust: Some(trust()),
+        psk: Some(Arc::new(|identity: &[u8]| {
+            (identity == b"alice").then(|| zeroize::Zeroizing::new(PSK_KEY.to_vec()))
+        })),
+        ..ServerConfig::new(certified("server", "ecdsa"))
+    };
+    let mut tls = accept_server(&listener, config);
+    assert_eq!(
+        tls.conn.negotiated().psk_identity.as_deref(),
+        Some(&b"alice"[..])
+    );
+    assert!(tls.conn.negotiated().psk_with_dhe);
+    client.send_stdin("over the psk\n");
+    assert_eq!(tls.receive_until(b"\n"), b"over the psk\n");
+    tls.conn.request_client_auth(true).unwrap();
+    tls.send(b"step up\n");
+    let event = tls.wait_event(|e| matches!(e, Event::ClientAuthenticated(_)));
+    let Event::ClientAuthenticated(identity) = event else {
+        unreachable!()
+    };
+    assert_eq!(identity.verification, Verification::Verified);
+    client.expect_line("step up");
+    drop(client);
+
+    // Our client against openssl s_server -psk -nocert.
+    let port = free_port();
+    let server = Peer::spawn(Command::new("openssl").args([
+        "s_server",
+        "-tls1_3",
+        "-accept",
+        &format!("127.0.0.1:{port}"),
+        "-naccept",
+        "1",
+        "-rev",
+        "-nocert",
+        "-psk_identity",
+        "alice",
+        "-psk",
+        &psk_hex,
+    ]));
+    server.expect_line("ACCEPT");
+    let config = ClientConfig {
+        psk: Some(ExternalPsk {
+            identity: b"alice".to_vec(),
+            key: zeroize::Zeroizing::new(PSK_KEY.to_vec()),
+        }),
+        ..ClientConfig::default()
+    };
+    let mut tls = connect_client(port, config);
+    assert_eq!(
+        tls.conn.negotiated().psk_identity.as_deref(),
+        Some(&b"alice"[..])
+    );
+    assert!(tls.conn.negotiated().peer.is_none());
+    tls.send(b"stepup\n");
+    assert_eq!(tls.receive_until(b"\n"), b"pupets\n");
 }

@@ -10,13 +10,14 @@ use super::codec::certificate::{
 use super::codec::extensions::{self, Extensions, KeyShareEntry, ext};
 use super::codec::handshake::{HandshakeType, RawMessage, frame};
 use super::codec::hello::{ClientHello, ServerHello};
+use super::codec::psk;
 use super::codec::ticket::NewSessionTicket;
 use super::common::{Common, Event, PeerIdentity, Verification};
 use super::config::{CertifiedKey, ClientConfig, ExtensionMessage, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{Handshake, KeySchedule, Secret, finished_verify_data, verify_finished};
 use super::suites::{CipherSuite, group};
-use crate::crypto::hash::Transcript;
+use crate::crypto::hash::{HashAlgorithm, Transcript};
 use crate::crypto::kx::KeyShare;
 use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
 use crate::x509::verify::{Role, verify_signature};
@@ -65,6 +66,8 @@ pub(crate) struct ClientHandshake {
     /// (`ClientConfig::choose_certificate`); `None` until it chose.
     chosen: Option<Option<Arc<CertifiedKey>>>,
     peer_chain: Vec<Vec<u8>>,
+    /// The server proved the external PSK: no certificates follow.
+    psk_authenticated: bool,
 }
 
 pub(crate) struct ClientTraffic {
@@ -98,6 +101,48 @@ fn key_share_body(shares: &[KeyShare]) -> Vec<u8> {
         shares.iter().for_each(|s| share_entry(s).encode(o))
     });
     body
+}
+
+/// The length of a binder with SHA-256, the hash of external PSKs.
+const BINDER_LEN: usize = 32;
+
+/// Sends a ClientHello. With an external PSK, its pre_shared_key goes last
+/// and its binder is computed over the message up to the binders, after
+/// `prefix` (the transcript before a second ClientHello) (RFC 8446
+/// §4.2.11.2). Returns the message as sent.
+fn send_hello(
+    common: &mut Common,
+    config: &ClientConfig,
+    hello: &mut ClientHello,
+    prefix: Option<&Transcript>,
+) -> Result<Vec<u8>, Error> {
+    let Some(external) = &config.psk else {
+        return common.send_message(HandshakeType::ClientHello, &hello.encode());
+    };
+    let mut offer = psk::OfferedPsks {
+        identities: vec![psk::PskIdentity {
+            identity: external.identity.clone(),
+            obfuscated_ticket_age: 0,
+        }],
+        binders: vec![vec![0; BINDER_LEN]],
+    };
+    hello.extensions.push(ext::PRE_SHARED_KEY, offer.encode());
+    let mut message = frame(HandshakeType::ClientHello, &hello.encode());
+    let binders_len = offer.binders_encoding().len();
+    let hash = HashAlgorithm::Sha256;
+    let mut transcript = prefix.cloned().unwrap_or_else(|| Transcript::new(hash));
+    transcript.update(&message[..message.len() - binders_len]);
+    let binder_key = KeySchedule::new(hash, Some(&external.key)).binder_key(true);
+    let binder = finished_verify_data(hash, &binder_key, &transcript.current());
+    if binder.len() != BINDER_LEN {
+        return Err(Error::Internal("binder length"));
+    }
+    let at = message.len() - BINDER_LEN;
+    message[at..].copy_from_slice(&binder);
+    offer.binders = vec![binder.to_vec()];
+    hello.extensions.push(ext::PRE_SHARED_KEY, offer.encode());
+    common.send_handshake(&message)?;
+    Ok(message)
 }
 
 /// Whether `name` is a DNS name, which SNI carries (IP addresses are not sent).
@@ -152,7 +197,17 @@ impl ClientState {
                 extensions.push(custom.extension_type(), body);
             }
         }
-        let hello = ClientHello {
+        if config.psk.is_some() {
+            let mut modes = Vec::new();
+            if config.psk_modes.with_dhe {
+                modes.push(psk::PSK_DHE_KE);
+            }
+            if config.psk_modes.psk_only {
+                modes.push(psk::PSK_KE);
+            }
+            extensions.push(ext::PSK_KEY_EXCHANGE_MODES, psk::encode_modes(&modes));
+        }
+        let mut hello = ClientHello {
             legacy_version: 0x0303,
             random: match config.random {
                 Some(random) => random,
@@ -167,7 +222,7 @@ impl ClientState {
         common.client_random = hello.random;
         common.key_log = config.key_log.clone();
         common.negotiated.session_id = hello.session_id.clone();
-        let hello_bytes = common.send_message(HandshakeType::ClientHello, &hello.encode())?;
+        let hello_bytes = send_hello(common, &config, &mut hello, None)?;
         Ok(Self::ExpectServerHello(Box::new(ExpectServerHello {
             config,
             server_name: server_name.map(str::to_owned),
@@ -248,25 +303,57 @@ impl ExpectServerHello {
         if sh.is_retry_request() {
             return self.retry_request(common, &sh, suite, message);
         }
-        sh.extensions
-            .check_allowed(&[ext::SUPPORTED_VERSIONS, ext::KEY_SHARE], true)?;
-        let entry = extensions::read_server_key_share(
-            sh.extensions
-                .get(ext::KEY_SHARE)
-                .ok_or(PeerMisbehaved::MissingExtension("key_share"))?,
+        sh.extensions.check_allowed(
+            &[ext::SUPPORTED_VERSIONS, ext::KEY_SHARE, ext::PRE_SHARED_KEY],
+            true,
         )?;
-        let position = self
-            .shares
-            .iter()
-            .position(|s| group::to_u16(s.group()) == entry.group)
-            .ok_or(PeerMisbehaved::IllegalParameter(
-                "key share for a group we did not offer",
-            ))?;
-        let share = self.shares.swap_remove(position);
-        let group = share.group();
-        let shared = share
-            .agree(&entry.key)
-            .map_err(|_| PeerMisbehaved::IllegalParameter("invalid key share"))?;
+        // The server took our external PSK, or answered with certificates.
+        let psk = match sh.extensions.get(ext::PRE_SHARED_KEY) {
+            None => None,
+            Some(body) => {
+                let external =
+                    self.config
+                        .psk
+                        .as_ref()
+                        .ok_or(PeerMisbehaved::UnsupportedExtension(
+                            "pre_shared_key we did not offer",
+                        ))?;
+                if psk::decode_selected(body)? != 0 {
+                    return Err(PeerMisbehaved::IllegalParameter("selected_identity").into());
+                }
+                if suite.hash() != HashAlgorithm::Sha256 {
+                    return Err(PeerMisbehaved::IllegalParameter(
+                        "PSK with a suite of another hash",
+                    )
+                    .into());
+                }
+                Some(external.clone())
+            }
+        };
+        let exchange = match sh.extensions.get(ext::KEY_SHARE) {
+            Some(body) => {
+                let entry = extensions::read_server_key_share(body)?;
+                let position = self
+                    .shares
+                    .iter()
+                    .position(|s| group::to_u16(s.group()) == entry.group)
+                    .ok_or(PeerMisbehaved::IllegalParameter(
+                        "key share for a group we did not offer",
+                    ))?;
+                let share = self.shares.swap_remove(position);
+                let group = share.group();
+                let shared = share
+                    .agree(&entry.key)
+                    .map_err(|_| PeerMisbehaved::IllegalParameter("invalid key share"))?;
+                Some((group, shared))
+            }
+            // psk_ke: only when we offered it.
+            None if psk.is_some() && self.config.psk_modes.psk_only => None,
+            None => return Err(PeerMisbehaved::MissingExtension("key_share").into()),
+        };
+        if psk.is_some() && exchange.is_some() && !self.config.psk_modes.with_dhe {
+            return Err(PeerMisbehaved::IllegalParameter("psk_dhe_ke not offered").into());
+        }
         let mut transcript = match self.retry.take() {
             Some((_, transcript)) => transcript,
             None => {
@@ -276,13 +363,16 @@ impl ExpectServerHello {
             }
         };
         transcript.update(&message.bytes);
-        let schedule = KeySchedule::new(suite.hash(), None).into_handshake(Some(&shared));
+        let schedule = KeySchedule::new(suite.hash(), psk.as_ref().map(|p| p.key.as_slice()))
+            .into_handshake(exchange.as_ref().map(|(_, shared)| shared.as_slice()));
         let (client_secret, server_secret) = schedule.traffic_secrets(&transcript.current());
         common.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &client_secret);
         common.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", &server_secret);
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
-        common.negotiated.group = Some(group);
+        common.negotiated.group = exchange.as_ref().map(|(group, _)| *group);
+        common.negotiated.psk_identity = psk.as_ref().map(|p| p.identity.clone());
+        common.negotiated.psk_with_dhe = psk.is_some() && exchange.is_some();
         common.set_read_key(suite, &server_secret)?;
         common.send_ccs()?;
         common.set_write_key(suite, &client_secret);
@@ -300,6 +390,7 @@ impl ExpectServerHello {
                 cert_request: None,
                 chosen: None,
                 peer_chain: Vec::new(),
+                psk_authenticated: psk.is_some(),
             },
         )))
     }
@@ -353,7 +444,7 @@ impl ExpectServerHello {
             self.hello.extensions.push(ext::COOKIE, cookie.to_vec());
         }
         common.send_ccs()?;
-        let hello_bytes = common.send_message(HandshakeType::ClientHello, &self.hello.encode())?;
+        let hello_bytes = send_hello(common, &self.config, &mut self.hello, Some(&transcript))?;
         transcript.update(&hello_bytes);
         common.negotiated.retried = true;
         self.shares = vec![share];
@@ -412,7 +503,11 @@ impl ClientHandshake {
             common.negotiated.alpn = Some(protocol.clone());
         }
         self.transcript.update(&message.bytes);
-        Ok(ClientState::ExpectCertificateOrRequest(self))
+        Ok(if self.psk_authenticated {
+            ClientState::ExpectFinished(self)
+        } else {
+            ClientState::ExpectCertificateOrRequest(self)
+        })
     }
 
     fn certificate_request(

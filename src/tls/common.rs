@@ -77,6 +77,10 @@ pub enum Event {
 /// What the handshake settled.
 #[derive(Debug, Clone, Default)]
 pub struct Negotiated {
+    /// The external PSK identity the handshake authenticated with, if any.
+    pub psk_identity: Option<Vec<u8>>,
+    /// With `psk_identity`: whether an (EC)DHE exchange was added (psk_dhe_ke).
+    pub psk_with_dhe: bool,
     /// The cipher suite.
     pub suite: Option<CipherSuite>,
     /// The key-exchange group.

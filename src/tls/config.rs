@@ -110,6 +110,10 @@ pub struct ClientConfig {
     ///
     /// [`Connection::choose_certificate`]: super::Connection::choose_certificate
     pub choose_certificate: bool,
+    /// An external PSK to offer, and the modes to offer it with.
+    pub psk: Option<ExternalPsk>,
+    /// The PSK key exchange modes offered with `psk`.
+    pub psk_modes: PskModes,
 }
 
 impl Default for ClientConfig {
@@ -129,9 +133,41 @@ impl Default for ClientConfig {
             custom_extensions: Vec::new(),
             max_fragment: super::record::MAX_PLAINTEXT,
             choose_certificate: false,
+            psk: None,
+            psk_modes: PskModes::default(),
         }
     }
 }
+
+/// Which PSK key exchange modes (RFC 8446 §4.2.9) an end allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PskModes {
+    /// psk_dhe_ke: the PSK with an (EC)DHE exchange (forward secrecy).
+    pub with_dhe: bool,
+    /// psk_ke: the PSK alone.
+    pub psk_only: bool,
+}
+
+impl Default for PskModes {
+    fn default() -> Self {
+        Self {
+            with_dhe: true,
+            psk_only: false,
+        }
+    }
+}
+
+/// A client's external PSK (RFC 8446 §4.2.11), used with SHA-256 suites.
+#[derive(Clone)]
+pub struct ExternalPsk {
+    /// The identity sent in the clear (a user name).
+    pub identity: Vec<u8>,
+    /// The key.
+    pub key: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// A server's lookup of external PSKs by identity.
+pub type PskLookup = Arc<dyn Fn(&[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> + Send + Sync>;
 
 /// The largest record_size_limit in TLS 1.3: 2^14 plus the content type byte.
 pub const MAX_RECORD_SIZE_LIMIT: u16 = 16385;
@@ -183,6 +219,10 @@ pub struct ServerConfig {
     pub custom_extensions: CustomExtensions,
     /// The most plaintext we put in one record (at most 2^14).
     pub max_fragment: usize,
+    /// External PSKs the server accepts, by identity.
+    pub psk: Option<PskLookup>,
+    /// The PSK key exchange modes the server accepts.
+    pub psk_modes: PskModes,
 }
 
 impl ServerConfig {
@@ -205,6 +245,8 @@ impl ServerConfig {
             random: None,
             custom_extensions: Vec::new(),
             max_fragment: super::record::MAX_PLAINTEXT,
+            psk: None,
+            psk_modes: PskModes::default(),
         }
     }
 }

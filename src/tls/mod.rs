@@ -15,6 +15,8 @@ pub mod hook;
 pub mod key_schedule;
 #[cfg(test)]
 mod negative_tests;
+#[cfg(test)]
+mod psk_tests;
 pub mod record;
 pub mod resumption;
 mod server;
@@ -25,6 +27,9 @@ pub mod ticket_keys;
 
 pub use client::CertificateRequestInfo;
 pub use common::{Event, Negotiated, PeerIdentity, Verification};
-pub use config::{CertifiedKey, ClientAuth, ClientConfig, ServerConfig, VerifyPolicy};
+pub use config::{
+    CertifiedKey, ClientAuth, ClientConfig, ExternalPsk, PskLookup, PskModes, ServerConfig,
+    VerifyPolicy,
+};
 pub use connection::Connection;
 pub use error::Error;

@@ -10,12 +10,13 @@ use super::codec::certificate::{
 use super::codec::extensions::{self, Extensions, KeyShareEntry, ext};
 use super::codec::handshake::{HandshakeType, RawMessage, frame};
 use super::codec::hello::{ClientHello, HRR_RANDOM, ServerHello};
+use super::codec::psk;
 use super::common::{Common, Event, PeerIdentity, Verification};
 use super::config::{ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{KeySchedule, Secret, finished_verify_data, verify_finished};
 use super::suites::{CipherSuite, group};
-use crate::crypto::hash::Transcript;
+use crate::crypto::hash::{HashAlgorithm, Transcript};
 use crate::crypto::kx::{KeyShare, KxGroup};
 use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
 use crate::x509::verify::{Role, verify_signature};
@@ -100,6 +101,18 @@ struct Choice {
     share: Option<KeyShareEntry>,
     group: KxGroup,
     alpn: Option<Vec<u8>>,
+    /// An external PSK the client proved it holds, if one was accepted.
+    psk: Option<PskChoice>,
+}
+
+/// An accepted external PSK.
+struct PskChoice {
+    identity: Vec<u8>,
+    key: zeroize::Zeroizing<Vec<u8>>,
+    /// Its index among the client's identities.
+    index: u16,
+    /// psk_dhe_ke (true) or psk_ke.
+    with_dhe: bool,
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
@@ -254,7 +267,91 @@ impl ExpectClientHello {
             share,
             group,
             alpn,
+            psk: None,
         })
+    }
+
+    /// Accepts the first offered external PSK the lookup knows, once its
+    /// binder checks out (RFC 8446 §4.2.11.2), in a mode both ends allow;
+    /// the suite becomes a SHA-256 one, as external PSKs use SHA-256. An
+    /// unknown identity, or no common mode or suite, leaves the handshake
+    /// to certificates; a wrong binder is fatal (decrypt_error).
+    fn choose_psk(
+        &self,
+        hello: &ClientHello,
+        message: &RawMessage,
+        choice: &mut Choice,
+    ) -> Result<(), Error> {
+        let (Some(lookup), Some(body)) = (
+            self.config.psk.as_ref(),
+            hello.extensions.get(ext::PRE_SHARED_KEY),
+        ) else {
+            return Ok(());
+        };
+        let offered = psk::OfferedPsks::decode(body)?;
+        let modes = psk::decode_modes(
+            hello
+                .extensions
+                .get(ext::PSK_KEY_EXCHANGE_MODES)
+                .ok_or(PeerMisbehaved::MissingExtension("psk_key_exchange_modes"))?,
+        )?;
+        let allowed = self.config.psk_modes;
+        let with_dhe = if modes.contains(&psk::PSK_DHE_KE) && allowed.with_dhe {
+            true
+        } else if modes.contains(&psk::PSK_KE) && allowed.psk_only {
+            false
+        } else {
+            return Ok(());
+        };
+        let hash = HashAlgorithm::Sha256;
+        let Some(suite) = self
+            .config
+            .suites
+            .iter()
+            .copied()
+            .find(|s| s.hash() == hash && hello.cipher_suites.contains(&s.to_u16()))
+        else {
+            return Ok(());
+        };
+        if self.retry.as_ref().is_some_and(|r| r.suite.hash() != hash) {
+            return Ok(());
+        }
+        let Some((index, identity, key)) = offered
+            .identities
+            .iter()
+            .enumerate()
+            .find_map(|(i, id)| lookup(&id.identity).map(|key| (i, id.identity.clone(), key)))
+        else {
+            return Ok(());
+        };
+        // The binders cover the ClientHello up to the binders list.
+        let binders_len = offered.binders_encoding().len();
+        let truncated = message
+            .bytes
+            .get(..message.bytes.len().saturating_sub(binders_len))
+            .ok_or(InvalidMessage::InvalidValue("pre_shared_key"))?;
+        let mut transcript = match &self.retry {
+            Some(retry) => retry.transcript.clone(),
+            None => Transcript::new(hash),
+        };
+        transcript.update(truncated);
+        let binder_key = KeySchedule::new(hash, Some(&key)).binder_key(true);
+        let expected = finished_verify_data(hash, &binder_key, &transcript.current());
+        let received = &offered.binders[index];
+        if !bool::from(subtle::ConstantTimeEq::ct_eq(
+            expected.as_slice(),
+            received.as_slice(),
+        )) {
+            return Err(PeerMisbehaved::DecryptError("psk binder").into());
+        }
+        choice.suite = suite;
+        choice.psk = Some(PskChoice {
+            identity,
+            key,
+            index: u16::try_from(index).map_err(|_| InvalidMessage::InvalidValue("psk index"))?,
+            with_dhe,
+        });
+        Ok(())
     }
 
     fn handle(
@@ -265,7 +362,8 @@ impl ExpectClientHello {
         let hello = ClientHello::decode(message.body())?;
         common.client_random = hello.random;
         common.key_log = self.config.key_log.clone();
-        let choice = self.choose(&hello)?;
+        let mut choice = self.choose(&hello)?;
+        self.choose_psk(&hello, message, &mut choice)?;
         if let Some(retry) = &self.retry {
             // RFC 8446 §4.1.2: the second ClientHello answers the HelloRetryRequest.
             if choice.suite != retry.suite
@@ -330,9 +428,11 @@ impl ExpectClientHello {
         message: &RawMessage,
         choice: Choice,
     ) -> Result<ServerState, Error> {
+        let psk_only = choice.psk.as_ref().is_some_and(|p| !p.with_dhe);
         match choice.share.clone() {
+            _ if psk_only => self.accept(common, hello, message, choice, None),
             None => self.retry_request(common, hello, message, &choice),
-            Some(share) => self.accept(common, hello, message, choice, &share),
+            Some(share) => self.accept(common, hello, message, choice, Some(&share)),
         }
     }
 
@@ -396,19 +496,26 @@ impl ExpectClientHello {
         hello: &ClientHello,
         message: &RawMessage,
         choice: Choice,
-        share: &KeyShareEntry,
+        share: Option<&KeyShareEntry>,
     ) -> Result<ServerState, Error> {
         let config = self.config;
         let suite = choice.suite;
-        let ours = KeyShare::generate(choice.group)
-            .map_err(|_| Error::Internal("key generation failed"))?;
-        let our_entry = KeyShareEntry {
-            group: share.group,
-            key: ours.public().to_vec(),
+        // (EC)DHE unless the PSK stands alone (psk_ke).
+        let exchange = match share {
+            Some(share) => {
+                let ours = KeyShare::generate(choice.group)
+                    .map_err(|_| Error::Internal("key generation failed"))?;
+                let our_entry = KeyShareEntry {
+                    group: share.group,
+                    key: ours.public().to_vec(),
+                };
+                let shared = ours
+                    .agree(&share.key)
+                    .map_err(|_| PeerMisbehaved::IllegalParameter("invalid key share"))?;
+                Some((our_entry, shared))
+            }
+            None => None,
         };
-        let shared = ours
-            .agree(&share.key)
-            .map_err(|_| PeerMisbehaved::IllegalParameter("invalid key share"))?;
         let mut transcript = match self.retry {
             Some(retry) => retry.transcript,
             None => Transcript::new(suite.hash()),
@@ -416,9 +523,14 @@ impl ExpectClientHello {
         transcript.update(&message.bytes);
         let mut extensions = Extensions::new();
         extensions.push(ext::SUPPORTED_VERSIONS, TLS13.to_be_bytes().to_vec());
-        let mut entry = Vec::new();
-        our_entry.encode(&mut entry);
-        extensions.push(ext::KEY_SHARE, entry);
+        if let Some((our_entry, _)) = &exchange {
+            let mut entry = Vec::new();
+            our_entry.encode(&mut entry);
+            extensions.push(ext::KEY_SHARE, entry);
+        }
+        if let Some(psk) = &choice.psk {
+            extensions.push(ext::PRE_SHARED_KEY, psk::encode_selected(psk.index));
+        }
         let sh = ServerHello {
             legacy_version: 0x0303,
             random: match config.random {
@@ -435,13 +547,17 @@ impl ExpectClientHello {
         if !hello.session_id.is_empty() {
             common.send_ccs()?;
         }
-        let schedule = KeySchedule::new(suite.hash(), None).into_handshake(Some(&shared));
+        let schedule =
+            KeySchedule::new(suite.hash(), choice.psk.as_ref().map(|p| p.key.as_slice()))
+                .into_handshake(exchange.as_ref().map(|(_, shared)| shared.as_slice()));
         let (client_secret, server_secret) = schedule.traffic_secrets(&transcript.current());
         common.log_secret("CLIENT_HANDSHAKE_TRAFFIC_SECRET", &client_secret);
         common.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", &server_secret);
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
-        common.negotiated.group = Some(choice.group);
+        common.negotiated.group = exchange.is_some().then_some(choice.group);
+        common.negotiated.psk_identity = choice.psk.as_ref().map(|p| p.identity.clone());
+        common.negotiated.psk_with_dhe = choice.psk.as_ref().is_some_and(|p| p.with_dhe);
         common.negotiated.alpn = choice.alpn.clone();
         common.set_write_key(suite, &server_secret);
         common.set_read_key(suite, &client_secret)?;
@@ -472,39 +588,47 @@ impl ExpectClientHello {
         let mut body = Vec::new();
         ee.encode(&mut body);
         transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);
-        if config.client_auth != ClientAuth::None {
+        // A PSK authenticates both ends: no certificates in the main
+        // handshake (RFC 8446 §4.3.2); post-handshake auth stays possible.
+        let with_certificates = choice.psk.is_none();
+        if with_certificates && config.client_auth != ClientAuth::None {
             let request = certificate_request(Vec::new());
             transcript.update(
                 &common.send_message(HandshakeType::CertificateRequest, &request.encode())?,
             );
         }
-        let entries = config
-            .certificate
-            .chain
-            .iter()
-            .map(|der| CertificateEntry {
-                cert: der.clone(),
-                extensions: Extensions::new(),
-            })
-            .collect();
-        let certificate = Certificate {
-            context: Vec::new(),
-            entries,
-        };
-        common.negotiated.local_certificate = certificate.entries.first().map(|e| e.cert.clone());
-        transcript.update(&common.send_message(HandshakeType::Certificate, &certificate.encode())?);
-        let content = signed_content(true, &transcript.current());
-        let signature = config
-            .certificate
-            .key
-            .sign(choice.scheme, &content)
-            .map_err(|_| Error::Internal("signing failed"))?;
-        let cv = CertificateVerify {
-            scheme: choice.scheme,
-            signature,
-        };
-        common.negotiated.server_signature_scheme = Some(choice.scheme);
-        transcript.update(&common.send_message(HandshakeType::CertificateVerify, &cv.encode())?);
+        if with_certificates {
+            let entries = config
+                .certificate
+                .chain
+                .iter()
+                .map(|der| CertificateEntry {
+                    cert: der.clone(),
+                    extensions: Extensions::new(),
+                })
+                .collect();
+            let certificate = Certificate {
+                context: Vec::new(),
+                entries,
+            };
+            common.negotiated.local_certificate =
+                certificate.entries.first().map(|e| e.cert.clone());
+            transcript
+                .update(&common.send_message(HandshakeType::Certificate, &certificate.encode())?);
+            let content = signed_content(true, &transcript.current());
+            let signature = config
+                .certificate
+                .key
+                .sign(choice.scheme, &content)
+                .map_err(|_| Error::Internal("signing failed"))?;
+            let cv = CertificateVerify {
+                scheme: choice.scheme,
+                signature,
+            };
+            common.negotiated.server_signature_scheme = Some(choice.scheme);
+            transcript
+                .update(&common.send_message(HandshakeType::CertificateVerify, &cv.encode())?);
+        }
         let verify_data = finished_verify_data(suite.hash(), &server_secret, &transcript.current());
         transcript.update(&common.send_message(HandshakeType::Finished, &verify_data)?);
         let master = schedule.into_master();
@@ -515,7 +639,7 @@ impl ExpectClientHello {
         common.log_secret("EXPORTER_SECRET", &exporter);
         common.exporter_master = Some(exporter);
         common.set_write_key(suite, &server_app);
-        let expect_certificate = config.client_auth != ClientAuth::None;
+        let expect_certificate = with_certificates && config.client_auth != ClientAuth::None;
         let next = Box::new(ServerHandshake {
             config,
             suite,

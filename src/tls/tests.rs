@@ -22,7 +22,7 @@ fn fixture(name: &str) -> Vec<u8> {
     .unwrap()
 }
 
-fn certified(role: &str, kind: &str) -> Arc<CertifiedKey> {
+pub(super) fn certified(role: &str, kind: &str) -> Arc<CertifiedKey> {
     Arc::new(CertifiedKey {
         chain: pem::certificates(&fixture(&format!("{role}-{kind}.pem"))).unwrap(),
         key: pem::private_key(&fixture(&format!("{role}-{kind}.key"))).unwrap(),
@@ -33,14 +33,14 @@ fn trust(ca: &str) -> Arc<TrustStore> {
     Arc::new(TrustStore::from_certificates(&pem::certificates(&fixture(ca)).unwrap()).unwrap())
 }
 
-fn client_config() -> ClientConfig {
+pub(super) fn client_config() -> ClientConfig {
     ClientConfig {
         trust: Some(trust("ca.pem")),
         ..ClientConfig::default()
     }
 }
 
-fn server_config(kind: &str) -> ServerConfig {
+pub(super) fn server_config(kind: &str) -> ServerConfig {
     ServerConfig {
         client_trust: Some(trust("ca.pem")),
         ..ServerConfig::new(certified("server", kind))
@@ -49,7 +49,7 @@ fn server_config(kind: &str) -> ServerConfig {
 
 /// Moves bytes both ways until neither side has anything to send. Returns
 /// the first error either side hit.
-fn pump(client: &mut Connection, server: &mut Connection) -> Result<(), Error> {
+pub(super) fn pump(client: &mut Connection, server: &mut Connection) -> Result<(), Error> {
     for _ in 0..32 {
         let to_server = client.take_tls();
         let to_client = server.take_tls();
@@ -66,7 +66,7 @@ fn pump(client: &mut Connection, server: &mut Connection) -> Result<(), Error> {
     panic!("connections did not settle");
 }
 
-fn connect(client: ClientConfig, server: ServerConfig) -> (Connection, Connection) {
+pub(super) fn connect(client: ClientConfig, server: ServerConfig) -> (Connection, Connection) {
     let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
     let mut s = Connection::server(Arc::new(server));
     pump(&mut c, &mut s).unwrap();
@@ -74,11 +74,11 @@ fn connect(client: ClientConfig, server: ServerConfig) -> (Connection, Connectio
     (c, s)
 }
 
-fn events(conn: &mut Connection) -> Vec<Event> {
+pub(super) fn events(conn: &mut Connection) -> Vec<Event> {
     std::iter::from_fn(|| conn.next_event()).collect()
 }
 
-fn exchange(c: &mut Connection, s: &mut Connection, data: &[u8]) {
+pub(super) fn exchange(c: &mut Connection, s: &mut Connection, data: &[u8]) {
     c.write(data).unwrap();
     pump(c, s).unwrap();
     let mut buf = vec![0u8; data.len() + 1];

@@ -1,0 +1,144 @@
+//! External PSKs (RFC 8446 §4.2.11) between the engine's two ends, in
+//! memory: both key exchange modes, a HelloRetryRequest, a wrong key, an
+//! unknown identity, and post-handshake authentication after a PSK
+//! handshake.
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use super::Event;
+use super::config::{ClientConfig, ExternalPsk, PskLookup, PskModes, ServerConfig};
+use super::connection::Connection;
+use super::error::{Error, PeerMisbehaved};
+use super::suites::CipherSuite;
+use super::tests::{certified, client_config, connect, events, exchange, pump, server_config};
+use crate::crypto::kx::KxGroup;
+
+const KEY: [u8; 16] = *b"0123456789abcdef";
+
+fn lookup() -> PskLookup {
+    Arc::new(|identity: &[u8]| (identity == b"alice").then(|| Zeroizing::new(KEY.to_vec())))
+}
+
+fn psk_client(identity: &[u8], key: &[u8], modes: PskModes) -> ClientConfig {
+    ClientConfig {
+        psk: Some(ExternalPsk {
+            identity: identity.to_vec(),
+            key: Zeroizing::new(key.to_vec()),
+        }),
+        psk_modes: modes,
+        ..client_config()
+    }
+}
+
+fn psk_server(modes: PskModes) -> ServerConfig {
+    ServerConfig {
+        psk: Some(lookup()),
+        psk_modes: modes,
+        ..server_config("ecdsa")
+    }
+}
+
+const DHE: PskModes = PskModes {
+    with_dhe: true,
+    psk_only: false,
+};
+const ALONE: PskModes = PskModes {
+    with_dhe: false,
+    psk_only: true,
+};
+
+#[test]
+fn psk_with_dhe_and_alone_authenticate_both_ends_without_certificates() {
+    for (modes, with_dhe) in [(DHE, true), (ALONE, false)] {
+        let (mut c, mut s) = connect(psk_client(b"alice", &KEY, modes), psk_server(modes));
+        for end in [&c, &s] {
+            let n = end.negotiated();
+            assert_eq!(n.psk_identity.as_deref(), Some(&b"alice"[..]));
+            assert_eq!(n.psk_with_dhe, with_dhe);
+            assert_eq!(n.group.is_some(), with_dhe);
+            assert!(
+                n.suite.is_some_and(|s| s != CipherSuite::Aes256GcmSha384),
+                "SHA-256 suite"
+            );
+            assert!(n.peer.is_none(), "no certificates");
+        }
+        exchange(&mut c, &mut s, b"over a PSK");
+    }
+}
+
+#[test]
+fn psk_survives_a_hello_retry_request() {
+    let client = ClientConfig {
+        groups: vec![KxGroup::X25519, KxGroup::Secp384r1],
+        ..psk_client(b"alice", &KEY, DHE)
+    };
+    let server = ServerConfig {
+        groups: vec![KxGroup::Secp384r1],
+        ..psk_server(DHE)
+    };
+    let (mut c, mut s) = connect(client, server);
+    assert!(c.negotiated().retried);
+    assert_eq!(s.negotiated().psk_identity.as_deref(), Some(&b"alice"[..]));
+    assert_eq!(c.negotiated().group, Some(KxGroup::Secp384r1));
+    exchange(&mut c, &mut s, b"after the retry");
+}
+
+#[test]
+fn a_wrong_key_fails_the_binder_and_an_unknown_identity_falls_back_to_certificates() {
+    let mut c = Connection::client(
+        Arc::new(psk_client(b"alice", b"not the key", DHE)),
+        Some("localhost"),
+    )
+    .unwrap();
+    let mut s = Connection::server(Arc::new(psk_server(DHE)));
+    assert_eq!(
+        pump(&mut c, &mut s),
+        Err(PeerMisbehaved::DecryptError("psk binder").into())
+    );
+    assert!(matches!(
+        c.read_tls(&s.take_tls()),
+        Err(Error::AlertReceived(_))
+    ));
+
+    let (mut c, mut s) = connect(psk_client(b"mallory", &KEY, DHE), psk_server(DHE));
+    assert!(s.negotiated().psk_identity.is_none());
+    assert!(
+        c.negotiated().peer.is_some(),
+        "the server proved itself with its certificate"
+    );
+    exchange(&mut c, &mut s, b"certificates instead");
+}
+
+#[test]
+fn modes_must_meet_and_a_server_without_psks_ignores_the_offer() {
+    // The client offers psk_ke only; the server allows psk_dhe_ke only.
+    let (_, s) = connect(psk_client(b"alice", &KEY, ALONE), psk_server(DHE));
+    assert!(s.negotiated().psk_identity.is_none());
+    let (_, s) = connect(psk_client(b"alice", &KEY, DHE), server_config("ecdsa"));
+    assert!(s.negotiated().psk_identity.is_none());
+}
+
+#[test]
+fn post_handshake_authentication_follows_a_psk_handshake() {
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ecdsa")),
+        ..psk_client(b"alice", &KEY, DHE)
+    };
+    let (mut c, mut s) = connect(client, psk_server(DHE));
+    events(&mut c);
+    events(&mut s);
+    s.request_client_auth(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(events(&mut c).contains(&Event::CertificateRequested));
+    c.answer_certificate_request(None).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(
+        events(&mut s)
+            .iter()
+            .any(|e| matches!(e, Event::ClientAuthenticated(_)))
+    );
+    exchange(&mut c, &mut s, b"stepped up after a PSK");
+}

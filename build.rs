@@ -143,6 +143,8 @@ typedef int gnutls_certificate_retrieve_function3(gnutls_session_t,
     gnutls_privkey_t *privkey, unsigned int *flags);
 typedef int gnutls_verify_output_function(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
     gnutls_x509_crl_t crl, unsigned int verification_output);
+typedef int gnutls_psk_server_credentials_function(gnutls_session_t,
+    const char *username, gnutls_datum_t *key);
 
 #ifdef __cplusplus
 }

@@ -22,6 +22,7 @@ struct options {
     const char *port;
     const char *cafile, *certfile, *keyfile;
     const char *priority;
+    const char *pskusername, *pskkey;
     int pha;
     int insecure;
 };
@@ -29,7 +30,8 @@ struct options {
 static void usage(void)
 {
     fprintf(stderr, "usage: stepup-cli HOST [-p PORT] [--x509cafile F] [--x509certfile F --x509keyfile F]\n"
-                    "       [--post-handshake-auth] [--priority S] [--insecure] [-d N]\n");
+                    "       [--pskusername U --pskkey HEX] [--post-handshake-auth] [--priority S]\n"
+                    "       [--insecure] [-d N]\n");
     exit(1);
 }
 
@@ -63,15 +65,15 @@ static void parse(int argc, char **argv, struct options *o)
         case PHA: o->pha = 1; break;
         case PRIO: o->priority = optarg; break;
         case INSECURE: o->insecure = 1; break;
-        case PSKUSER:
-        case PSKKEY:
+        case PSKUSER: o->pskusername = optarg; break;
+        case PSKKEY: o->pskkey = optarg; break;
         case RESUME:
-            fprintf(stderr, "stepup-cli: PSK and resumption are not supported yet\n");
+            fprintf(stderr, "stepup-cli: --resume: session resumption is not supported yet\n");
             exit(1);
         default: usage();
         }
     }
-    if (optind != argc - 1 || !o->certfile != !o->keyfile)
+    if (optind != argc - 1 || !o->certfile != !o->keyfile || !o->pskusername != !o->pskkey)
         usage();
     o->host = argv[optind];
 }
@@ -161,20 +163,34 @@ int main(int argc, char **argv)
             die(o.certfile, r);
     }
 
+    gnutls_psk_client_credentials_t psk = NULL;
+    if (o.pskusername) {
+        gnutls_datum_t key = {(unsigned char *)o.pskkey, (unsigned)strlen(o.pskkey)};
+        if ((r = gnutls_psk_allocate_client_credentials(&psk)) < 0)
+            die("psk credentials", r);
+        if ((r = gnutls_psk_set_client_credentials(psk, o.pskusername, &key, GNUTLS_PSK_KEY_HEX)) < 0)
+            die("--pskkey", r);
+    }
+
     gnutls_session_t session;
     r = gnutls_init(&session, GNUTLS_CLIENT | (o.pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
     if (r < 0)
         die("gnutls_init", r);
     const char *err_pos = NULL;
     r = o.priority ? gnutls_priority_set_direct(session, o.priority, &err_pos)
+        : psk      ? gnutls_priority_set_direct(session, "NORMAL:+ECDHE-PSK:+PSK", &err_pos)
                    : gnutls_set_default_priority(session);
     if (r < 0) {
         fprintf(stderr, "stepup-cli: priority error at '%s': %s\n", err_pos ? err_pos : "", gnutls_strerror(r));
         exit(1);
     }
     gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+    if (psk)
+        gnutls_credentials_set(session, GNUTLS_CRD_PSK, psk);
     gnutls_server_name_set(session, GNUTLS_NAME_DNS, o.host, strlen(o.host));
-    if (!o.insecure)
+    /* With a PSK the key proves the server; certificates are checked when
+     * the server sends them anyway. */
+    if (!o.insecure && !psk)
         gnutls_session_set_verify_cert(session, o.host, 0);
 
     int fd = connect_to(o.host, o.port);
@@ -256,6 +272,8 @@ int main(int argc, char **argv)
     close(fd);
     gnutls_deinit(session);
     gnutls_certificate_free_credentials(cred);
+    if (psk)
+        gnutls_psk_free_client_credentials(psk);
     gnutls_global_deinit();
     return status;
 }

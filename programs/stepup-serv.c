@@ -34,6 +34,7 @@ struct options {
     gnutls_certificate_request_t request;
     int verify;
     const char *priority;
+    const char *pskpasswd;
     long max_connections;
 };
 
@@ -42,7 +43,8 @@ static void usage(void)
     fprintf(stderr,
             "usage: stepup-serv [-p PORT] [--echo] --x509certfile F --x509keyfile F ...\n"
             "       [--x509cafile F] [--require-client-cert | --verify-client-cert |\n"
-            "        --disable-client-cert] [--priority S] [-d N] [--max-connections N]\n");
+            "        --disable-client-cert] [--pskpasswd F] [--priority S] [-d N]\n"
+            "       [--max-connections N]\n");
     exit(1);
 }
 
@@ -86,14 +88,12 @@ static void parse(int argc, char **argv, struct options *o)
         case VERIFY: o->request = GNUTLS_CERT_REQUEST; o->verify = 1; break;
         case DISABLE: o->request = GNUTLS_CERT_IGNORE; break;
         case PRIO: o->priority = optarg; break;
-        case PSKPASSWD:
-            fprintf(stderr, "stepup-serv: --pskpasswd: PSK is not supported yet\n");
-            exit(1);
+        case PSKPASSWD: o->pskpasswd = optarg; break;
         case MAXCONN: o->max_connections = atol(optarg); break;
         default: usage();
         }
     }
-    if (optind != argc || o->ncerts == 0 || o->ncerts != o->nkeys)
+    if (optind != argc || (o->ncerts == 0 && !o->pskpasswd) || o->ncerts != o->nkeys)
         usage();
 }
 
@@ -207,7 +207,12 @@ static void answer_http(gnutls_session_t session, const char *request, const str
     fflush(stdout);
 }
 
-static void serve(int fd, gnutls_certificate_credentials_t cred, const struct options *o)
+/* The priority when none is given: GnuTLS's default, plus the PSK key
+ * exchanges when a password file is served. */
+#define PSK_PRIORITY "NORMAL:+ECDHE-PSK:+PSK"
+
+static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_server_credentials_t psk,
+                  const struct options *o)
 {
     gnutls_session_t session;
     int r = gnutls_init(&session, GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH);
@@ -215,13 +220,17 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, const struct op
         die("gnutls_init", r);
     const char *err_pos = NULL;
     r = o->priority ? gnutls_priority_set_direct(session, o->priority, &err_pos)
+        : psk       ? gnutls_priority_set_direct(session, PSK_PRIORITY, &err_pos)
                     : gnutls_set_default_priority(session);
     if (r < 0) {
         fprintf(stderr, "stepup-serv: priority error at '%s': %s\n", err_pos ? err_pos : "",
                 gnutls_strerror(r));
         exit(1);
     }
-    gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+    if (o->ncerts > 0)
+        gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+    if (psk)
+        gnutls_credentials_set(session, GNUTLS_CRD_PSK, psk);
     gnutls_certificate_server_set_request(session, o->request);
     if (o->verify)
         gnutls_session_set_verify_cert(session, NULL, 0);
@@ -242,6 +251,8 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, const struct op
            (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH) ? "offered by the client"
                                                                                   : "not offered by the client");
     print_session_info(session, "Server");
+    if (psk && gnutls_psk_server_get_username(session))
+        printf("- PSK username: %s\n", gnutls_psk_server_get_username(session));
 
     char buf[16384];
     char request[4096];
@@ -337,6 +348,14 @@ int main(int argc, char **argv)
         printf("Processed %d CA certificate(s).\n", r);
     }
 
+    gnutls_psk_server_credentials_t psk = NULL;
+    if (o.pskpasswd) {
+        if ((r = gnutls_psk_allocate_server_credentials(&psk)) < 0)
+            die("psk credentials", r);
+        if ((r = gnutls_psk_set_server_credentials_file(psk, o.pskpasswd)) < 0)
+            die(o.pskpasswd, r);
+    }
+
     int lfd = listen_on(o.port, o.echo);
     for (long served = 0; o.max_connections <= 0 || served < o.max_connections; served++) {
         int fd = accept(lfd, NULL, NULL);
@@ -347,10 +366,12 @@ int main(int argc, char **argv)
             break;
         }
         printf("\n* Accepted connection\n");
-        serve(fd, cred, &o);
+        serve(fd, cred, psk, &o);
         close(fd);
     }
     close(lfd);
+    if (psk)
+        gnutls_psk_free_server_credentials(psk);
     gnutls_certificate_free_credentials(cred);
     gnutls_global_deinit();
     return 0;

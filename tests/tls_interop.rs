@@ -15,6 +15,7 @@ use std::time::{Duration, Instant};
 
 use stepup::crypto::kx::KxGroup;
 use stepup::tls::suites::CipherSuite;
+use stepup::tls::ticket_keys::{MASTER_KEY_LEN, TicketKeys};
 use stepup::tls::{
     CertifiedKey, ClientConfig, Connection, Event, ExternalPsk, ServerConfig, Verification,
 };
@@ -825,7 +826,7 @@ fn external_psk_against_openssl_both_ways() {
     let config = ServerConfig {
         client_trust: Some(trust()),
         psk: Some(Arc::new(|identity: &[u8]| {
-            (identity == b"alice").then(|| zeroize::Zeroizing::new(PSK_KEY.to_vec()))
+            Ok((identity == b"alice").then(|| zeroize::Zeroizing::new(PSK_KEY.to_vec())))
         })),
         ..ServerConfig::new(certified("server", "ecdsa"))
     };
@@ -879,4 +880,91 @@ fn external_psk_against_openssl_both_ways() {
     assert!(tls.conn.negotiated().peer.is_none());
     tls.send(b"stepup\n");
     assert_eq!(tls.receive_until(b"\n"), b"pupets\n");
+}
+
+/// A ticketing server: sessions resume on any server with the same key.
+fn ticketing(kind: &str) -> ServerConfig {
+    ServerConfig {
+        tickets: Some(Arc::new(
+            TicketKeys::new(&[42; MASTER_KEY_LEN], 3600).unwrap(),
+        )),
+        ..ServerConfig::new(certified("server", kind))
+    }
+}
+
+#[test]
+fn resumption_with_openssl_both_ways() {
+    if !available("openssl", "version") {
+        return;
+    }
+    // openssl s_client -sess_out, then -sess_in, against our ticketing server.
+    let dir = std::env::temp_dir().join(format!("stepup-resume-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let session_file = dir.join("session.pem");
+    let session_path = session_file.to_str().unwrap();
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    for (round, flag) in [(0, "-sess_out"), (1, "-sess_in")] {
+        let mut client = Peer::spawn(Command::new("openssl").args([
+            "s_client",
+            "-tls1_3",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-servername",
+            "localhost",
+            "-CAfile",
+            &fixture_path("ca.pem"),
+            flag,
+            session_path,
+        ]));
+        let mut tls = accept_server(&listener, ticketing("ecdsa"));
+        assert_eq!(tls.conn.negotiated().resumed, round == 1, "round {round}");
+        // Data both ways makes s_client read the ticket before it leaves.
+        client.send_stdin("ping\n");
+        assert_eq!(tls.receive_until(b"\n"), b"ping\n");
+        tls.send(b"pong\n");
+        client.expect_line(if round == 0 {
+            "New, TLSv1.3"
+        } else {
+            "Reused, TLSv1.3"
+        });
+        client.expect_line("pong");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+
+    // Our client against openssl s_server: a ticket from the first
+    // connection resumes the second.
+    let port = free_port();
+    let _server = Peer::spawn(Command::new("openssl").args([
+        "s_server",
+        "-tls1_3",
+        "-accept",
+        &format!("127.0.0.1:{port}"),
+        "-naccept",
+        "2",
+        "-rev",
+        "-cert",
+        &fixture_path("server-ecdsa.pem"),
+        "-key",
+        &fixture_path("server-ecdsa.key"),
+    ]));
+    let config = || ClientConfig {
+        trust: Some(trust()),
+        ..ClientConfig::default()
+    };
+    let mut tls = connect_client(port, config());
+    tls.send(b"first\n");
+    assert_eq!(tls.receive_until(b"\n"), b"tsrif\n");
+    let session = tls.conn.client_session().expect("s_server sends tickets");
+    drop(tls);
+    let mut tls = connect_client(
+        port,
+        ClientConfig {
+            resume: Some(session),
+            ..config()
+        },
+    );
+    assert!(tls.conn.negotiated().resumed);
+    tls.send(b"again\n");
+    assert_eq!(tls.receive_until(b"\n"), b"niaga\n");
 }

@@ -1333,6 +1333,16 @@ typedef struct gnutls_priority_st gnutls_priority_st;
 typedef struct gnutls_privkey_st gnutls_privkey_st;
 
 /**
+ * PSK client credentials (opaque).
+ */
+typedef struct gnutls_psk_client_credentials_st gnutls_psk_client_credentials_st;
+
+/**
+ * PSK server credentials (opaque).
+ */
+typedef struct gnutls_psk_server_credentials_st gnutls_psk_server_credentials_st;
+
+/**
  * An abstract public key (opaque; stepup creates none).
  */
 typedef struct gnutls_pubkey_st gnutls_pubkey_st;
@@ -1578,6 +1588,22 @@ typedef gnutls_priority_st *gnutls_priority_t;
  * A private key handle.
  */
 typedef gnutls_x509_privkey_int *gnutls_x509_privkey_t;
+
+/**
+ * A PSK client credentials handle.
+ */
+typedef gnutls_psk_client_credentials_st *gnutls_psk_client_credentials_t;
+
+/**
+ * `gnutls_psk_key_flags`: how `gnutls_psk_set_client_credentials` reads
+ * its key (`GNUTLS_PSK_KEY_RAW` 0, `GNUTLS_PSK_KEY_HEX` 1).
+ */
+typedef unsigned int gnutls_psk_key_flags;
+
+/**
+ * A PSK server credentials handle.
+ */
+typedef gnutls_psk_server_credentials_st *gnutls_psk_server_credentials_t;
 
 /**
  * The strength of random data asked of `gnutls_rnd`: one of the
@@ -3252,6 +3278,16 @@ typedef unsigned int gnutls_ext_flags_t;
 #define GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST 1025
 
 /**
+ * The key is its bytes.
+ */
+#define GNUTLS_PSK_KEY_RAW 0
+
+/**
+ * The key is in hexadecimal.
+ */
+#define GNUTLS_PSK_KEY_HEX 1
+
+/**
  * Unknown.
  */
 #define GNUTLS_PK_UNKNOWN 0
@@ -3699,9 +3735,13 @@ int gnutls_certificate_set_x509_trust_file(gnutls_certificate_credentials_t cred
                                            gnutls_x509_crt_fmt_t type);
 
 /**
- * Sets credentials on a session. Only `GNUTLS_CRD_CERTIFICATE` is
- * supported; other types return `GNUTLS_E_INVALID_REQUEST`. The session
- * keeps its own reference. Returns 0 or a negative code.
+ * Sets credentials on a session: `GNUTLS_CRD_CERTIFICATE` (certificate
+ * credentials) or `GNUTLS_CRD_PSK` (PSK credentials of the session's
+ * side: `gnutls_psk_client_credentials_t` on a client,
+ * `gnutls_psk_server_credentials_t` on a server); a session may have both.
+ * Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
+ * reference. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
+ * a NULL session or credentials).
  *
  * # Safety
  * `session` is live; `cred` is credentials of `type`.
@@ -4410,6 +4450,116 @@ int gnutls_certificate_set_x509_key(gnutls_certificate_credentials_t res,
                                     gnutls_x509_crt_t *cert_list,
                                     int cert_list_size,
                                     gnutls_x509_privkey_t key);
+
+/**
+ * Allocates client PSK credentials without a key. Writes them to `*sc`
+ * (free with `gnutls_psk_free_client_credentials` after the sessions using
+ * them) and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `sc`.
+ *
+ * # Safety
+ * `sc` is NULL or valid for a pointer write.
+ */
+int gnutls_psk_allocate_client_credentials(gnutls_psk_client_credentials_t *sc);
+
+/**
+ * Frees client PSK credentials (the key is wiped). Sessions that still
+ * use them keep their own reference. NULL is ignored.
+ *
+ * # Safety
+ * `sc` is NULL or credentials from `gnutls_psk_allocate_client_credentials`,
+ * not used again.
+ */
+void gnutls_psk_free_client_credentials(gnutls_psk_client_credentials_t sc);
+
+/**
+ * Sets the user name (NUL-terminated, copied) and the key the client
+ * offers: `key` holds the key's bytes with `GNUTLS_PSK_KEY_RAW`, or its
+ * hexadecimal digits with `GNUTLS_PSK_KEY_HEX` (copied; the caller keeps
+ * its buffers). Returns 0, or `GNUTLS_E_INVALID_REQUEST` for NULL
+ * arguments, an empty key, hex that does not decode or unknown flags (the
+ * credentials are then unchanged).
+ *
+ * # Safety
+ * `res` is NULL or live; `username` is NULL or NUL-terminated; `key` is
+ * NULL or a datum whose data holds `size` bytes.
+ */
+int gnutls_psk_set_client_credentials(gnutls_psk_client_credentials_t res,
+                                      const char *username,
+                                      const gnutls_datum_t *key,
+                                      gnutls_psk_key_flags flags);
+
+/**
+ * Allocates server PSK credentials without a key source. Writes them to
+ * `*sc` (free with `gnutls_psk_free_server_credentials` after the sessions
+ * using them) and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `sc`.
+ *
+ * # Safety
+ * `sc` is NULL or valid for a pointer write.
+ */
+int gnutls_psk_allocate_server_credentials(gnutls_psk_server_credentials_t *sc);
+
+/**
+ * Frees server PSK credentials. Sessions that still use them keep their
+ * own reference. NULL is ignored.
+ *
+ * # Safety
+ * `sc` is NULL or credentials from `gnutls_psk_allocate_server_credentials`,
+ * not used again.
+ */
+void gnutls_psk_free_server_credentials(gnutls_psk_server_credentials_t sc);
+
+/**
+ * Sets the password file (`username:hexkey` lines, as written by
+ * `psktool`) the server looks users up in; it is read again at each
+ * lookup, so edits apply to later handshakes. A user not in the file
+ * fails the handshake as a wrong key does; a file that cannot be read or
+ * parsed then fails it with `GNUTLS_E_KEYFILE_ERROR`. A key function set
+ * with `gnutls_psk_set_server_credentials_function` takes precedence.
+ * Returns 0, `GNUTLS_E_FILE_ERROR` when the file does not exist, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments or a name that is not
+ * UTF-8.
+ *
+ * # Safety
+ * `res` is NULL or live; `password_file` is NULL or NUL-terminated.
+ */
+int gnutls_psk_set_server_credentials_file(gnutls_psk_server_credentials_t res,
+                                           const char *password_file);
+
+/**
+ * Sets the function the server asks for a user's key, for the sessions the
+ * credentials are set on, including those set earlier; NULL removes it.
+ * Nothing is owned but the pointer value. NULL `cred` is ignored.
+ *
+ * The function is called during the handshake with the session and the
+ * user name the client offered (NUL-terminated). It returns 0 with
+ * `key->data` allocated with `gnutls_malloc` (the library wipes and frees
+ * it) and `key->size` set; 1 for an unknown user (the handshake then fails
+ * as with a wrong key, `GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER`); a negative
+ * value fails the handshake with `GNUTLS_E_KEYFILE_ERROR`. Other calls on
+ * the session from inside it are refused (`GNUTLS_E_INVALID_REQUEST`, or
+ * NULL), except `gnutls_session_get_ptr`.
+ *
+ * # Safety
+ * `cred` is NULL or live; `func`, if not NULL, stays callable while the
+ * credentials are used.
+ */
+void gnutls_psk_set_server_credentials_function(gnutls_psk_server_credentials_t cred,
+                                                int (*func)(gnutls_session_t session,
+                                                            const char *username,
+                                                            gnutls_datum_t *key));
+
+/**
+ * The user name the server's completed handshake accepted, NUL-terminated,
+ * owned by the session (valid until the next call of this function on it
+ * that finds another name, or `gnutls_deinit`); NULL before the handshake
+ * completed, when no PSK was used, for a NULL session, from inside the
+ * session's own callbacks, and (as GnuTLS 3.7) once post-handshake
+ * authentication has brought a certificate.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+const char *gnutls_psk_server_get_username(gnutls_session_t session);
 
 /**
  * Fills `data` with `len` random bytes of strength `level`, from the
@@ -5140,6 +5290,8 @@ typedef int gnutls_certificate_retrieve_function3(gnutls_session_t,
     gnutls_privkey_t *privkey, unsigned int *flags);
 typedef int gnutls_verify_output_function(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer,
     gnutls_x509_crl_t crl, unsigned int verification_output);
+typedef int gnutls_psk_server_credentials_function(gnutls_session_t,
+    const char *username, gnutls_datum_t *key);
 
 #ifdef __cplusplus
 }

@@ -149,7 +149,12 @@ fn tls_code(error: &crate::tls::Error) -> c_int {
             P::IllegalParameter(_) => gn::GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,
             P::MissingExtension(_) => gn::GNUTLS_E_MISSING_EXTENSION,
             P::UnsupportedExtension(_) => gn::GNUTLS_E_RECEIVED_ILLEGAL_EXTENSION,
+            // GnuTLS 3.7's codes for a PSK-only server that accepts no PSK,
+            // and for a binder that does not check out (a wrong key, or an
+            // unknown user's stand-in key).
+            P::NoServerCredentials => gn::GNUTLS_E_INSUFFICIENT_CREDENTIALS,
             P::HandshakeFailure(_) => gn::GNUTLS_E_NO_CIPHER_SUITES,
+            P::BadPskBinder => gn::GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,
             P::DecryptError(_) => gn::GNUTLS_E_PK_SIG_VERIFY_FAILED,
             P::CertificateRequired => gn::GNUTLS_E_CERTIFICATE_REQUIRED,
             P::ProtocolVersion(_) => gn::GNUTLS_E_UNSUPPORTED_VERSION_PACKET,

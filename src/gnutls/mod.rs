@@ -21,6 +21,8 @@ pub mod priority;
 #[cfg(feature = "tls")]
 pub mod privkey;
 #[cfg(feature = "tls")]
+pub mod psk;
+#[cfg(feature = "tls")]
 pub mod psk_file;
 pub mod random;
 #[cfg(feature = "tls")]

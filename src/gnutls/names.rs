@@ -310,6 +310,11 @@ pub const GNUTLS_MAC_AEAD: i32 = 200;
 /// `GNUTLS_KX_ECDHE_RSA`: what GnuTLS reports for a TLS 1.3 certificate
 /// handshake over an elliptic-curve group, whatever the key type.
 pub const GNUTLS_KX_ECDHE_RSA: i32 = 12;
+/// `GNUTLS_KX_PSK`: a TLS 1.3 handshake with an external PSK alone (psk_ke).
+pub const GNUTLS_KX_PSK: i32 = 9;
+/// `GNUTLS_KX_ECDHE_PSK`: a TLS 1.3 handshake with an external PSK and an
+/// elliptic-curve exchange (psk_dhe_ke).
+pub const GNUTLS_KX_ECDHE_PSK: i32 = 14;
 /// `GNUTLS_CRT_X509`.
 pub const GNUTLS_CRT_X509: i32 = 1;
 
@@ -370,6 +375,18 @@ pub fn session_description(suite: CipherSuite, group: KxGroup, scheme_id: Option
     }
     desc.push_str(&format!("-({})", text(cipher(cipher_of(suite)))));
     desc
+}
+
+/// The session description of `gnutls_session_get_desc` for a TLS 1.3
+/// handshake with an external PSK (either mode), as GnuTLS 3.7 prints it:
+/// `(TLS1.3)--(CHACHA20-POLY1305)`, with no key exchange or signature.
+pub fn psk_session_description(suite: CipherSuite) -> String {
+    let text = |name: Option<&'static CStr>| name.and_then(|n| n.to_str().ok()).unwrap_or("NULL");
+    format!(
+        "({})--({})",
+        text(protocol(GNUTLS_TLS1_3)),
+        text(cipher(cipher_of(suite)))
+    )
 }
 
 /// The sentences of `gnutls_certificate_verification_status_print` for an
@@ -447,6 +464,12 @@ mod tests {
         );
         assert_eq!(mac(GNUTLS_MAC_AEAD), Some(c"AEAD"));
         assert_eq!(kx(GNUTLS_KX_ECDHE_RSA), Some(c"ECDHE-RSA"));
+        assert_eq!(kx(GNUTLS_KX_PSK), Some(c"PSK"));
+        assert_eq!(kx(GNUTLS_KX_ECDHE_PSK), Some(c"ECDHE-PSK"));
+        assert_eq!(
+            psk_session_description(CipherSuite::Chacha20Poly1305Sha256),
+            "(TLS1.3)--(CHACHA20-POLY1305)"
+        );
         assert_eq!(group(group_of(KxGroup::X25519)), Some(c"X25519"));
         assert_eq!(sign(sign_of(scheme::ED25519)), Some(c"EdDSA-Ed25519"));
         assert_eq!(alert(116), Some(c"Certificate is required"));

@@ -4,7 +4,29 @@
 //! refused at its position, as GnuTLS refuses it.
 
 use crate::crypto::kx::KxGroup;
+use crate::tls::PskModes;
 use crate::tls::suites::CipherSuite;
+
+/// A PSK key exchange a priority string can name. GnuTLS 3.7's keywords
+/// (NORMAL and the others) enable none of them, nor does `+KX-ALL`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PskKx {
+    /// `PSK`: the PSK alone (psk_ke).
+    Psk,
+    /// `DHE-PSK`: the PSK with a Diffie-Hellman exchange (psk_dhe_ke).
+    DhePsk,
+    /// `ECDHE-PSK`: the PSK with an elliptic-curve exchange (psk_dhe_ke).
+    EcdhePsk,
+}
+
+fn psk_kx_of(name: &str) -> Option<PskKx> {
+    Some(match name {
+        "PSK" => PskKx::Psk,
+        "DHE-PSK" => PskKx::DhePsk,
+        "ECDHE-PSK" => PskKx::EcdhePsk,
+        _ => return None,
+    })
+}
 
 /// What a priority string selects.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -18,6 +40,8 @@ pub struct Priority {
     /// Whether the AEAD "MAC" is enabled: without it GnuTLS forms no
     /// TLS 1.3 suite (a "NONE:..." string must name `+AEAD` or `+MAC-ALL`).
     pub mac_aead: bool,
+    /// The PSK key exchanges enabled, in order.
+    pub psk_kx: Vec<PskKx>,
 }
 
 impl Default for Priority {
@@ -32,6 +56,7 @@ impl Default for Priority {
             groups: vec![KxGroup::Secp256r1, KxGroup::Secp384r1, KxGroup::X25519],
             tls13: true,
             mac_aead: true,
+            psk_kx: Vec::new(),
         }
     }
 }
@@ -95,9 +120,6 @@ fn is_known_without_effect(name: &str) -> bool {
         "DHE-DSS",
         "ECDHE-RSA",
         "ECDHE-ECDSA",
-        "PSK",
-        "DHE-PSK",
-        "ECDHE-PSK",
         "RSA-PSK",
         "ANON-DH",
         "ANON-ECDH",
@@ -124,6 +146,7 @@ impl Priority {
                 groups: Vec::new(),
                 tls13: false,
                 mac_aead: false,
+                psk_kx: Vec::new(),
             },
             _ => return Err(0),
         };
@@ -168,11 +191,20 @@ impl Priority {
                     }
                 }
                 ('-', "GROUP-ALL" | "CURVE-ALL") => priority.groups.clear(),
+                ('-', "KX-ALL") => priority.psk_kx.clear(),
                 (op, name) => {
                     if let Some(suite) = suite_of(name) {
                         priority.suites.retain(|s| *s != suite);
                         if op == '+' {
                             priority.suites.push(suite);
+                        }
+                    } else if let Some(kx) = psk_kx_of(name) {
+                        if op == '+' {
+                            if !priority.psk_kx.contains(&kx) {
+                                priority.psk_kx.push(kx);
+                            }
+                        } else {
+                            priority.psk_kx.retain(|k| *k != kx);
                         }
                     } else if let Some(group) = group_of(name) {
                         priority.groups.retain(|g| *g != group);
@@ -193,6 +225,25 @@ impl Priority {
     /// `GNUTLS_E_NO_PRIORITIES_WERE_SET` otherwise).
     pub fn has_suites(&self) -> bool {
         self.mac_aead && !self.suites.is_empty()
+    }
+
+    /// The PSK key exchange modes enabled (`None`: no PSK key exchange).
+    /// psk_ke is offered first when `PSK` comes before the (EC)DHE ones.
+    pub fn psk_modes(&self) -> Option<PskModes> {
+        let position = |f: fn(&PskKx) -> bool| self.psk_kx.iter().position(f);
+        let alone = position(|k| *k == PskKx::Psk);
+        let with_dhe = position(|k| *k != PskKx::Psk);
+        if alone.is_none() && with_dhe.is_none() {
+            return None;
+        }
+        Some(PskModes {
+            with_dhe: with_dhe.is_some(),
+            psk_only: alone.is_some(),
+            psk_only_first: match (alone, with_dhe) {
+                (Some(a), Some(d)) => a < d,
+                _ => false,
+            },
+        })
     }
 
     /// Whether a TLS 1.3 handshake is possible with this priority.
@@ -239,6 +290,31 @@ mod tests {
                 .has_suites()
         );
         assert!(!Priority::parse("NORMAL:-CIPHER-ALL").unwrap().has_suites());
+    }
+
+    #[test]
+    fn psk_key_exchanges_are_enabled_by_name_only() {
+        assert_eq!(Priority::parse("NORMAL").unwrap().psk_modes(), None);
+        assert_eq!(Priority::parse("NORMAL:+KX-ALL").unwrap().psk_modes(), None);
+        let p = Priority::parse("NORMAL:+ECDHE-PSK:+PSK").unwrap();
+        assert_eq!(
+            p.psk_modes(),
+            Some(PskModes {
+                with_dhe: true,
+                psk_only: true,
+                psk_only_first: false
+            })
+        );
+        let p = Priority::parse("NORMAL:+PSK:+DHE-PSK").unwrap();
+        assert!(p.psk_modes().unwrap().psk_only_first);
+        let p = Priority::parse("NORMAL:+PSK:-KX-ALL:+ECDHE-PSK").unwrap();
+        assert_eq!(p.psk_kx, [PskKx::EcdhePsk]);
+        assert_eq!(
+            Priority::parse("NORMAL:+ECDHE-PSK:-ECDHE-PSK")
+                .unwrap()
+                .psk_modes(),
+            None
+        );
     }
 
     #[test]

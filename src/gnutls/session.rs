@@ -9,10 +9,12 @@ use super::Error;
 use super::credentials::CertificateCredentials;
 use super::names;
 use super::priority::Priority;
+use super::psk::PskClientCredentials;
 use super::transport::{Transport, TransportError};
 use crate::tls::hook::HandshakeHook;
 use crate::tls::{
-    self, ClientAuth, ClientConfig, Connection, Event, PeerIdentity, ServerConfig, VerifyPolicy,
+    self, ClientAuth, ClientConfig, Connection, Event, PeerIdentity, PskLookup, ServerConfig,
+    VerifyPolicy,
 };
 
 mod certs;
@@ -92,6 +94,19 @@ pub struct Session {
     chosen: Option<Option<Arc<tls::CertifiedKey>>>,
     /// ALPN, key log, corking and the other settings of `session/features.rs`.
     features: features::Features,
+    /// (Client) PSK credentials (`gnutls_credentials_set` with `GNUTLS_CRD_PSK`).
+    psk_client: Option<Arc<PskClientCredentials>>,
+    /// (Server) the lookup of PSK credentials set on the session.
+    psk_server: Option<PskLookup>,
+    /// A certificate came with post-handshake authentication after a PSK
+    /// handshake: GnuTLS 3.7 then replaces the session's PSK information
+    /// (the user name is gone).
+    psk_info_replaced: bool,
+}
+
+/// Whether `n` is a handshake with an external PSK (not a resumption).
+fn external_psk(n: &tls::Negotiated) -> bool {
+    n.psk_identity.is_some() && !n.resumed
 }
 
 fn transport_error(e: TransportError, reading: bool) -> Error {
@@ -132,6 +147,9 @@ impl Session {
             hook: None,
             chosen: None,
             features: features::Features::default(),
+            psk_client: None,
+            psk_server: None,
+            psk_info_replaced: false,
         })
     }
 
@@ -157,6 +175,16 @@ impl Session {
     /// Sets (or replaces) the certificate credentials.
     pub fn set_credentials(&mut self, credentials: Arc<CertificateCredentials>) {
         self.credentials = Some(credentials);
+    }
+
+    /// (Client) sets (or replaces) the PSK credentials.
+    pub fn set_psk_client(&mut self, credentials: Arc<PskClientCredentials>) {
+        self.psk_client = Some(credentials);
+    }
+
+    /// (Server) sets (or replaces) the lookup of PSK keys by user name.
+    pub fn set_psk_server(&mut self, lookup: PskLookup) {
+        self.psk_server = Some(lookup);
     }
 
     /// Sets the priority.
@@ -192,21 +220,36 @@ impl Session {
         let credentials = self.credentials.clone();
         let trust = credentials.as_ref().and_then(|c| c.trust());
         let peer_check = credentials.as_ref().is_some_and(|c| c.peer_check());
+        let psk_modes = priority.psk_modes();
         if self.server {
-            let key = self.server_certificate()?;
+            // A server with PSK credentials and a PSK key exchange in its
+            // priority may do without a certificate.
+            let psk = self.psk_server.clone().zip(psk_modes);
+            let key = match self.server_certificate() {
+                Ok(key) => Some(key),
+                Err(Error::InsufficientCredentials) if psk.is_some() => None,
+                Err(e) => return Err(e),
+            };
             let client_auth = match self.cert_request {
                 CertRequest::Ignore => ClientAuth::None,
                 CertRequest::Request => ClientAuth::Request,
                 CertRequest::Require => ClientAuth::Require,
             };
+            let (psk, psk_modes) = match psk {
+                Some((lookup, modes)) => (Some(lookup), modes),
+                None => (None, tls::PskModes::default()),
+            };
             let mut config = ServerConfig {
                 suites: priority.suites,
                 groups: priority.groups,
+                certificate: key,
                 client_auth,
                 client_trust: trust,
                 verify: VerifyPolicy::Report,
                 pause_after_peer_signature: peer_check,
-                ..ServerConfig::new(key)
+                psk,
+                psk_modes,
+                ..ServerConfig::without_certificate()
             };
             self.features.apply_server(&mut config);
             Ok(Connection::server(Arc::new(config)))
@@ -227,6 +270,8 @@ impl Session {
                 choose_certificate: self.app_chooses(),
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,
                 pause_after_peer_signature: peer_check,
+                psk: psk_modes.and_then(|_| self.psk_client.as_ref().and_then(|c| c.psk())),
+                psk_modes: psk_modes.unwrap_or_default(),
                 ..ClientConfig::default()
             };
             self.features.apply_client(&mut config);
@@ -296,6 +341,7 @@ impl Session {
     fn drain_events(&mut self) {
         while let Some(event) = self.conn.as_mut().and_then(Connection::next_event) {
             if let Event::ClientAuthenticated(identity) = event {
+                self.psk_info_replaced = self.psk_handshake();
                 self.peer = Some(identity);
                 self.reauth_waiting = false;
             }
@@ -378,8 +424,33 @@ impl Session {
         }
     }
 
-    /// The peer's certificate chain (DER), empty if none.
+    /// Whether the handshake authenticated with an external PSK (not a
+    /// resumption ticket).
+    pub fn psk_handshake(&self) -> bool {
+        self.negotiated().is_some_and(external_psk)
+    }
+
+    /// `gnutls_psk_server_get_username`: the user name the completed
+    /// handshake accepted, `None` before, without a PSK, and (as in GnuTLS
+    /// 3.7) once post-handshake authentication brought a certificate.
+    pub fn psk_username(&self) -> Option<&[u8]> {
+        if self.psk_info_replaced {
+            return None;
+        }
+        let n = self.completed()?;
+        if !external_psk(n) {
+            return None;
+        }
+        n.psk_identity.as_deref()
+    }
+
+    /// The peer's certificate chain (DER), empty if none. Empty too after a
+    /// PSK handshake, even once post-handshake authentication brought one:
+    /// GnuTLS 3.7 hands out certificates only for certificate key exchanges.
     pub fn peer_certificates(&self) -> Vec<Vec<u8>> {
+        if self.psk_handshake() {
+            return Vec::new();
+        }
         self.peer
             .as_ref()
             .map(|p| p.chain.clone())
@@ -592,13 +663,19 @@ impl Session {
             .map_or(0, names::group_of)
     }
 
-    /// `gnutls_kx_get`: what GnuTLS reports for a TLS 1.3 certificate
-    /// handshake over an elliptic-curve group (`GNUTLS_KX_ECDHE_RSA`), 0
-    /// before a group is chosen.
+    /// `gnutls_kx_get`: what GnuTLS reports for a TLS 1.3 handshake:
+    /// `GNUTLS_KX_ECDHE_PSK` or `GNUTLS_KX_PSK` with an external PSK (with or
+    /// without an exchange), `GNUTLS_KX_ECDHE_RSA` for certificates over an
+    /// elliptic-curve group whatever the key, 0 before it is known.
     pub fn kx(&self) -> i32 {
-        match self.negotiated().and_then(|n| n.group) {
-            Some(_) => names::GNUTLS_KX_ECDHE_RSA,
-            None => 0,
+        let Some(n) = self.negotiated() else {
+            return 0;
+        };
+        match (external_psk(n), n.psk_with_dhe, n.group) {
+            (true, true, _) => names::GNUTLS_KX_ECDHE_PSK,
+            (true, false, _) => names::GNUTLS_KX_PSK,
+            (false, _, Some(_)) => names::GNUTLS_KX_ECDHE_RSA,
+            (false, _, None) => 0,
         }
     }
 
@@ -613,6 +690,9 @@ impl Session {
     /// `gnutls_session_get_desc`: `None` before the handshake completed.
     pub fn description(&self) -> Option<String> {
         let n = self.completed()?;
+        if external_psk(n) {
+            return Some(names::psk_session_description(n.suite?));
+        }
         Some(names::session_description(
             n.suite?,
             n.group?,

@@ -15,7 +15,10 @@ use super::codec::ticket::NewSessionTicket;
 use super::common::{Common, Event, PeerIdentity, Verification};
 use super::config::{CertifiedKey, ClientConfig, ExtensionMessage, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
-use super::key_schedule::{Handshake, KeySchedule, Secret, finished_verify_data, verify_finished};
+use super::key_schedule::{
+    Handshake, KeySchedule, Secret, finished_verify_data, ticket_psk, verify_finished,
+};
+use super::resumption::ClientSession;
 use super::suites::{CipherSuite, group};
 use crate::crypto::hash::{HashAlgorithm, Transcript};
 use crate::crypto::kx::KeyShare;
@@ -48,6 +51,8 @@ pub(crate) struct ExpectServerHello {
     hello_bytes: Vec<u8>,
     /// After a HelloRetryRequest: its suite and the transcript so far.
     retry: Option<(CipherSuite, Transcript)>,
+    /// The PSK our ClientHello offers.
+    psk_offer: Option<PskOffer>,
 }
 
 pub(crate) struct ClientHandshake {
@@ -78,8 +83,13 @@ pub(crate) struct ClientTraffic {
     base: Transcript,
     /// Post-handshake CertificateRequests not yet answered, in order.
     requests: VecDeque<(Vec<u8>, CertificateRequest)>,
-    /// Tickets received (resumption uses them; PSK support comes later).
-    tickets: Vec<NewSessionTicket>,
+    /// The resumption master secret: each ticket's PSK comes from it.
+    resumption: Secret,
+    /// The server name and the server's chain, kept with each session.
+    server_name: Option<String>,
+    server_chain: Vec<Vec<u8>>,
+    /// The session of the latest ticket, to resume with.
+    session: Option<ClientSession>,
 }
 
 fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
@@ -103,46 +113,86 @@ fn key_share_body(shares: &[KeyShare]) -> Vec<u8> {
     body
 }
 
-/// The length of a binder with SHA-256, the hash of external PSKs.
-const BINDER_LEN: usize = 32;
+/// The PSK a ClientHello offers: a ticket's (resumption) or an external one.
+#[derive(Clone)]
+pub(crate) struct PskOffer {
+    identity: Vec<u8>,
+    obfuscated_age: u32,
+    key: zeroize::Zeroizing<Vec<u8>>,
+    hash: HashAlgorithm,
+    resumed: bool,
+}
 
-/// Sends a ClientHello. With an external PSK, its pre_shared_key goes last
-/// and its binder is computed over the message up to the binders, after
+/// What to offer: the session to resume while its ticket lives and its
+/// suite is allowed, else the external PSK (SHA-256), else nothing.
+fn psk_offer(config: &ClientConfig) -> Option<PskOffer> {
+    let resumable = config.resume.as_ref().and_then(|session| {
+        let age = session.obfuscated_age(now_ms())?;
+        config.suites.contains(&session.suite).then(|| PskOffer {
+            identity: session.ticket.clone(),
+            obfuscated_age: age,
+            key: zeroize::Zeroizing::new(session.psk.clone()),
+            hash: session.suite.hash(),
+            resumed: true,
+        })
+    });
+    resumable.or_else(|| {
+        config.psk.as_ref().map(|external| PskOffer {
+            identity: external.identity.clone(),
+            obfuscated_age: 0,
+            key: external.key.clone(),
+            hash: HashAlgorithm::Sha256,
+            resumed: false,
+        })
+    })
+}
+
+/// Sends a ClientHello. With a PSK offer, its pre_shared_key goes last and
+/// its binder is computed over the message up to the binders, after
 /// `prefix` (the transcript before a second ClientHello) (RFC 8446
 /// §4.2.11.2). Returns the message as sent.
 fn send_hello(
     common: &mut Common,
-    config: &ClientConfig,
+    offer: Option<&PskOffer>,
     hello: &mut ClientHello,
     prefix: Option<&Transcript>,
 ) -> Result<Vec<u8>, Error> {
-    let Some(external) = &config.psk else {
+    let Some(offer) = offer else {
         return common.send_message(HandshakeType::ClientHello, &hello.encode());
     };
-    let mut offer = psk::OfferedPsks {
+    let binder_len = offer.hash.output_len();
+    let mut psks = psk::OfferedPsks {
         identities: vec![psk::PskIdentity {
-            identity: external.identity.clone(),
-            obfuscated_ticket_age: 0,
+            identity: offer.identity.clone(),
+            obfuscated_ticket_age: offer.obfuscated_age,
         }],
-        binders: vec![vec![0; BINDER_LEN]],
+        binders: vec![vec![0; binder_len]],
     };
-    hello.extensions.push(ext::PRE_SHARED_KEY, offer.encode());
+    hello.extensions.push(ext::PRE_SHARED_KEY, psks.encode());
     let mut message = frame(HandshakeType::ClientHello, &hello.encode());
-    let binders_len = offer.binders_encoding().len();
-    let hash = HashAlgorithm::Sha256;
-    let mut transcript = prefix.cloned().unwrap_or_else(|| Transcript::new(hash));
+    let binders_len = psks.binders_encoding().len();
+    let mut transcript = prefix
+        .cloned()
+        .unwrap_or_else(|| Transcript::new(offer.hash));
     transcript.update(&message[..message.len() - binders_len]);
-    let binder_key = KeySchedule::new(hash, Some(&external.key)).binder_key(true);
-    let binder = finished_verify_data(hash, &binder_key, &transcript.current());
-    if binder.len() != BINDER_LEN {
+    let binder_key = KeySchedule::new(offer.hash, Some(&offer.key)).binder_key(!offer.resumed);
+    let binder = finished_verify_data(offer.hash, &binder_key, &transcript.current());
+    if binder.len() != binder_len {
         return Err(Error::Internal("binder length"));
     }
-    let at = message.len() - BINDER_LEN;
+    let at = message.len() - binder_len;
     message[at..].copy_from_slice(&binder);
-    offer.binders = vec![binder.to_vec()];
-    hello.extensions.push(ext::PRE_SHARED_KEY, offer.encode());
+    psks.binders = vec![binder.to_vec()];
+    hello.extensions.push(ext::PRE_SHARED_KEY, psks.encode());
     common.send_handshake(&message)?;
     Ok(message)
+}
+
+/// Milliseconds since the Unix epoch (0 if the clock is before it).
+fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
 }
 
 /// Whether `name` is a DNS name, which SNI carries (IP addresses are not sent).
@@ -197,13 +247,18 @@ impl ClientState {
                 extensions.push(custom.extension_type(), body);
             }
         }
-        if config.psk.is_some() {
+        let offer = psk_offer(&config);
+        if offer.is_some() {
             let mut modes = Vec::new();
             if config.psk_modes.with_dhe {
                 modes.push(psk::PSK_DHE_KE);
             }
             if config.psk_modes.psk_only {
-                modes.push(psk::PSK_KE);
+                if config.psk_modes.psk_only_first {
+                    modes.insert(0, psk::PSK_KE);
+                } else {
+                    modes.push(psk::PSK_KE);
+                }
             }
             extensions.push(ext::PSK_KEY_EXCHANGE_MODES, psk::encode_modes(&modes));
         }
@@ -222,7 +277,7 @@ impl ClientState {
         common.client_random = hello.random;
         common.key_log = config.key_log.clone();
         common.negotiated.session_id = hello.session_id.clone();
-        let hello_bytes = send_hello(common, &config, &mut hello, None)?;
+        let hello_bytes = send_hello(common, offer.as_ref(), &mut hello, None)?;
         Ok(Self::ExpectServerHello(Box::new(ExpectServerHello {
             config,
             server_name: server_name.map(str::to_owned),
@@ -230,6 +285,7 @@ impl ClientState {
             shares: vec![share],
             hello_bytes,
             retry: None,
+            psk_offer: offer,
         })))
     }
 
@@ -311,23 +367,22 @@ impl ExpectServerHello {
         let psk = match sh.extensions.get(ext::PRE_SHARED_KEY) {
             None => None,
             Some(body) => {
-                let external =
-                    self.config
-                        .psk
-                        .as_ref()
-                        .ok_or(PeerMisbehaved::UnsupportedExtension(
-                            "pre_shared_key we did not offer",
-                        ))?;
+                let offer = self
+                    .psk_offer
+                    .clone()
+                    .ok_or(PeerMisbehaved::UnsupportedExtension(
+                        "pre_shared_key we did not offer",
+                    ))?;
                 if psk::decode_selected(body)? != 0 {
                     return Err(PeerMisbehaved::IllegalParameter("selected_identity").into());
                 }
-                if suite.hash() != HashAlgorithm::Sha256 {
+                if suite.hash() != offer.hash {
                     return Err(PeerMisbehaved::IllegalParameter(
                         "PSK with a suite of another hash",
                     )
                     .into());
                 }
-                Some(external.clone())
+                Some(offer)
             }
         };
         let exchange = match sh.extensions.get(ext::KEY_SHARE) {
@@ -371,7 +426,11 @@ impl ExpectServerHello {
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
         common.negotiated.group = exchange.as_ref().map(|(group, _)| *group);
-        common.negotiated.psk_identity = psk.as_ref().map(|p| p.identity.clone());
+        common.negotiated.psk_identity = psk
+            .as_ref()
+            .filter(|p| !p.resumed)
+            .map(|p| p.identity.clone());
+        common.negotiated.resumed = psk.as_ref().is_some_and(|p| p.resumed);
         common.negotiated.psk_with_dhe = psk.is_some() && exchange.is_some();
         common.set_read_key(suite, &server_secret)?;
         common.send_ccs()?;
@@ -444,7 +503,21 @@ impl ExpectServerHello {
             self.hello.extensions.push(ext::COOKIE, cookie.to_vec());
         }
         common.send_ccs()?;
-        let hello_bytes = send_hello(common, &self.config, &mut self.hello, Some(&transcript))?;
+        // A PSK of another hash than the retry's suite cannot be offered again.
+        if self
+            .psk_offer
+            .as_ref()
+            .is_some_and(|o| o.hash != suite.hash())
+        {
+            self.psk_offer = None;
+            self.hello.extensions.remove(ext::PRE_SHARED_KEY);
+        }
+        let hello_bytes = send_hello(
+            common,
+            self.psk_offer.as_ref(),
+            &mut self.hello,
+            Some(&transcript),
+        )?;
         transcript.update(&hello_bytes);
         common.negotiated.retried = true;
         self.shares = vec![share];
@@ -605,6 +678,8 @@ impl ClientHandshake {
             server_secret,
             cert_request,
             chosen,
+            server_name,
+            peer_chain,
             ..
         } = *self;
         let hash = suite.hash();
@@ -627,6 +702,7 @@ impl ClientHandshake {
         let verify_data = finished_verify_data(hash, &client_secret, &transcript.current());
         let finished = common.send_message(HandshakeType::Finished, &verify_data)?;
         transcript.update(&finished);
+        let resumption = master.resumption_master(&transcript.current());
         common.enter_traffic_keys(suite, server_app, client_app)?;
         common.traffic = true;
         common.ccs_window = false;
@@ -636,7 +712,10 @@ impl ClientHandshake {
             suite,
             base: transcript,
             requests: VecDeque::new(),
-            tickets: Vec::new(),
+            resumption,
+            server_name,
+            server_chain: peer_chain,
+            session: None,
         })))
     }
 }
@@ -704,11 +783,19 @@ impl ClientTraffic {
         message: &RawMessage,
     ) -> Result<ClientState, Error> {
         let ticket = NewSessionTicket::decode(message.body())?;
-        // Bounded: a server cannot make us hoard tickets.
-        if self.tickets.len() >= 8 {
-            self.tickets.remove(0);
-        }
-        self.tickets.push(ticket);
+        // Only the latest is kept: a server cannot make us hoard tickets.
+        self.session = Some(ClientSession {
+            suite: self.suite,
+            psk: ticket_psk(self.suite.hash(), &self.resumption, &ticket.nonce)
+                .expose()
+                .to_vec(),
+            ticket: ticket.ticket,
+            received_at_ms: now_ms(),
+            lifetime: ticket.lifetime,
+            age_add: ticket.age_add,
+            server_name: self.server_name.clone(),
+            server_chain: self.server_chain.clone(),
+        });
         common.events.push_back(Event::TicketReceived);
         Ok(ClientState::Traffic(self))
     }
@@ -732,6 +819,11 @@ impl ClientTraffic {
         self.requests.push_back((message.bytes, request));
         common.events.push_back(Event::CertificateRequested);
         Ok(ClientState::Traffic(self))
+    }
+
+    /// The session of the latest ticket, if one arrived.
+    pub fn session(&self) -> Option<&ClientSession> {
+        self.session.as_ref()
     }
 
     /// Whether a post-handshake CertificateRequest waits for an answer.

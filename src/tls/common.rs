@@ -81,6 +81,8 @@ pub struct Negotiated {
     pub psk_identity: Option<Vec<u8>>,
     /// With `psk_identity`: whether an (EC)DHE exchange was added (psk_dhe_ke).
     pub psk_with_dhe: bool,
+    /// The handshake resumed an earlier session with a ticket.
+    pub resumed: bool,
     /// The cipher suite.
     pub suite: Option<CipherSuite>,
     /// The key-exchange group.

@@ -114,6 +114,8 @@ pub struct ClientConfig {
     pub psk: Option<ExternalPsk>,
     /// The PSK key exchange modes offered with `psk`.
     pub psk_modes: PskModes,
+    /// A session to resume (from a ticket of an earlier connection).
+    pub resume: Option<super::resumption::ClientSession>,
 }
 
 impl Default for ClientConfig {
@@ -135,6 +137,7 @@ impl Default for ClientConfig {
             choose_certificate: false,
             psk: None,
             psk_modes: PskModes::default(),
+            resume: None,
         }
     }
 }
@@ -146,6 +149,9 @@ pub struct PskModes {
     pub with_dhe: bool,
     /// psk_ke: the PSK alone.
     pub psk_only: bool,
+    /// (Client) offer psk_ke before psk_dhe_ke. A server takes the first
+    /// mode of the client's list that it allows.
+    pub psk_only_first: bool,
 }
 
 impl Default for PskModes {
@@ -153,6 +159,7 @@ impl Default for PskModes {
         Self {
             with_dhe: true,
             psk_only: false,
+            psk_only_first: false,
         }
     }
 }
@@ -166,8 +173,15 @@ pub struct ExternalPsk {
     pub key: zeroize::Zeroizing<Vec<u8>>,
 }
 
-/// A server's lookup of external PSKs by identity.
-pub type PskLookup = Arc<dyn Fn(&[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>> + Send + Sync>;
+/// A server's lookup of external PSKs by identity: `Ok(Some(key))` for a
+/// known identity, `Ok(None)` for an unknown one (the handshake goes on
+/// without the PSK), `Err(code)` to end the handshake with
+/// [`Error::HookAborted`]`(code)` and no alert (the application's own
+/// failure, such as an unreadable password file).
+///
+/// [`Error::HookAborted`]: super::Error::HookAborted
+pub type PskLookup =
+    Arc<dyn Fn(&[u8]) -> Result<Option<zeroize::Zeroizing<Vec<u8>>>, i32> + Send + Sync>;
 
 /// The largest record_size_limit in TLS 1.3: 2^14 plus the content type byte.
 pub const MAX_RECORD_SIZE_LIMIT: u16 = 16385;
@@ -178,8 +192,10 @@ pub struct ServerConfig {
     pub suites: Vec<CipherSuite>,
     /// Groups, in preference order.
     pub groups: Vec<KxGroup>,
-    /// Our certificate.
-    pub certificate: Arc<CertifiedKey>,
+    /// Our certificate; `None` for a server that authenticates with
+    /// external PSKs only (a ClientHello without an acceptable PSK then
+    /// fails with handshake_failure).
+    pub certificate: Option<Arc<CertifiedKey>>,
     /// Client authentication during the handshake.
     pub client_auth: ClientAuth,
     /// Trust anchors for client certificates; `None` accepts any chain
@@ -221,6 +237,10 @@ pub struct ServerConfig {
     pub max_fragment: usize,
     /// External PSKs the server accepts, by identity.
     pub psk: Option<PskLookup>,
+    /// The key tickets are sealed with; `None` issues no tickets.
+    pub tickets: Option<Arc<super::ticket_keys::TicketKeys>>,
+    /// The lifetime announced in tickets, in seconds (at most 7 days).
+    pub ticket_lifetime: u32,
     /// The PSK key exchange modes the server accepts.
     pub psk_modes: PskModes,
 }
@@ -229,9 +249,18 @@ impl ServerConfig {
     /// A server with `certificate` and defaults for the rest.
     pub fn new(certificate: Arc<CertifiedKey>) -> Self {
         Self {
+            certificate: Some(certificate),
+            ..Self::without_certificate()
+        }
+    }
+
+    /// A server without a certificate (for external PSKs only, set in
+    /// `psk`) and defaults for the rest.
+    pub fn without_certificate() -> Self {
+        Self {
             suites: CipherSuite::ALL.to_vec(),
             groups: vec![KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1],
-            certificate,
+            certificate: None,
             client_auth: ClientAuth::None,
             client_trust: None,
             verify: VerifyPolicy::Enforce,
@@ -247,6 +276,8 @@ impl ServerConfig {
             max_fragment: super::record::MAX_PLAINTEXT,
             psk: None,
             psk_modes: PskModes::default(),
+            tickets: None,
+            ticket_lifetime: 6 * 3600,
         }
     }
 }

@@ -11,6 +11,7 @@ use super::common::{Common, Event, Negotiated, Side};
 use super::config::{CertifiedKey, ClientConfig, ServerConfig};
 use super::error::Error;
 use super::hook::{HandshakeHook, HookTiming};
+use super::resumption::ClientSession;
 use super::server::ServerState;
 
 enum State {
@@ -410,6 +411,14 @@ impl Connection {
     #[cfg(test)]
     pub(crate) fn common_mut(&mut self) -> &mut Common {
         &mut self.common
+    }
+
+    /// (Client) The session to resume with, from the latest ticket.
+    pub fn client_session(&self) -> Option<ClientSession> {
+        match self.state.as_ref() {
+            Some(State::Client(ClientState::Traffic(t))) => t.session().cloned(),
+            _ => None,
+        }
     }
 
     /// (Client) Whether a post-handshake CertificateRequest waits for an answer.

@@ -48,6 +48,12 @@ pub enum PeerMisbehaved {
     /// No ALPN protocol in common.
     #[error("no application protocol in common")]
     NoApplicationProtocol,
+    /// A PSK binder did not verify: the client does not hold the key.
+    #[error("decrypt error: psk binder")]
+    BadPskBinder,
+    /// A server with no certificate got no PSK it could accept.
+    #[error("handshake failure: no certificate and no PSK accepted")]
+    NoServerCredentials,
 }
 
 /// A TLS failure. Once a connection has one, it is closed.
@@ -99,6 +105,8 @@ impl Error {
                 PeerMisbehaved::CertificateRequired => AlertDescription::CertificateRequired,
                 PeerMisbehaved::ProtocolVersion(_) => AlertDescription::ProtocolVersion,
                 PeerMisbehaved::NoApplicationProtocol => AlertDescription::NoApplicationProtocol,
+                PeerMisbehaved::BadPskBinder => AlertDescription::DecryptError,
+                PeerMisbehaved::NoServerCredentials => AlertDescription::HandshakeFailure,
             },
             Self::Certificate(c) => match c {
                 CertificateError::Bad(_) | CertificateError::Rejected => {

@@ -181,6 +181,18 @@ impl KeySchedule<Master> {
     }
 }
 
+/// The PSK of one ticket: HKDF-Expand-Label(resumption_master_secret,
+/// "resumption", ticket_nonce, Hash.length) (RFC 8446 §4.6.1).
+pub fn ticket_psk(hash: HashAlgorithm, resumption_master: &Secret, nonce: &[u8]) -> Secret {
+    Secret(hkdf::expand_label(
+        hash,
+        resumption_master.expose(),
+        b"resumption",
+        nonce,
+        hash.output_len(),
+    ))
+}
+
 /// The next application traffic secret after a KeyUpdate (RFC 8446 §7.2).
 pub fn next_traffic_secret(hash: HashAlgorithm, current: &Secret) -> Secret {
     Secret(hkdf::expand_label(

@@ -19,6 +19,8 @@ mod negative_tests;
 mod psk_tests;
 pub mod record;
 pub mod resumption;
+#[cfg(test)]
+mod resumption_tests;
 mod server;
 pub mod suites;
 #[cfg(test)]

@@ -18,7 +18,7 @@ use crate::crypto::kx::KxGroup;
 const KEY: [u8; 16] = *b"0123456789abcdef";
 
 fn lookup() -> PskLookup {
-    Arc::new(|identity: &[u8]| (identity == b"alice").then(|| Zeroizing::new(KEY.to_vec())))
+    Arc::new(|identity: &[u8]| Ok((identity == b"alice").then(|| Zeroizing::new(KEY.to_vec()))))
 }
 
 fn psk_client(identity: &[u8], key: &[u8], modes: PskModes) -> ClientConfig {
@@ -43,10 +43,12 @@ fn psk_server(modes: PskModes) -> ServerConfig {
 const DHE: PskModes = PskModes {
     with_dhe: true,
     psk_only: false,
+    psk_only_first: false,
 };
 const ALONE: PskModes = PskModes {
     with_dhe: false,
     psk_only: true,
+    psk_only_first: false,
 };
 
 #[test]
@@ -93,9 +95,10 @@ fn a_wrong_key_fails_the_binder_and_an_unknown_identity_falls_back_to_certificat
     )
     .unwrap();
     let mut s = Connection::server(Arc::new(psk_server(DHE)));
+    // The C layer maps this text to GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER.
     assert_eq!(
         pump(&mut c, &mut s),
-        Err(PeerMisbehaved::DecryptError("psk binder").into())
+        Err(PeerMisbehaved::BadPskBinder.into())
     );
     assert!(matches!(
         c.read_tls(&s.take_tls()),
@@ -141,4 +144,57 @@ fn post_handshake_authentication_follows_a_psk_handshake() {
             .any(|e| matches!(e, Event::ClientAuthenticated(_)))
     );
     exchange(&mut c, &mut s, b"stepped up after a PSK");
+}
+
+#[test]
+fn a_server_without_a_certificate_needs_an_accepted_psk() {
+    let server = || ServerConfig {
+        psk: Some(lookup()),
+        psk_modes: DHE,
+        ..ServerConfig::without_certificate()
+    };
+    let (mut c, mut s) = connect(psk_client(b"alice", &KEY, DHE), server());
+    assert_eq!(s.negotiated().psk_identity.as_deref(), Some(&b"alice"[..]));
+    exchange(&mut c, &mut s, b"no certificate needed");
+
+    let mut c = Connection::client(
+        Arc::new(psk_client(b"mallory", &KEY, DHE)),
+        Some("localhost"),
+    )
+    .unwrap();
+    let mut s = Connection::server(Arc::new(server()));
+    // The C layer maps this text to GNUTLS_E_INSUFFICIENT_CREDENTIALS.
+    assert_eq!(
+        pump(&mut c, &mut s),
+        Err(PeerMisbehaved::NoServerCredentials.into())
+    );
+}
+
+#[test]
+fn a_failing_lookup_ends_the_handshake_with_its_code() {
+    let server = ServerConfig {
+        psk: Some(Arc::new(|_: &[u8]| Err(-31))),
+        ..psk_server(DHE)
+    };
+    let mut c =
+        Connection::client(Arc::new(psk_client(b"alice", &KEY, DHE)), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    assert_eq!(pump(&mut c, &mut s), Err(Error::HookAborted(-31)));
+}
+
+#[test]
+fn the_server_takes_the_first_of_the_clients_modes_it_allows() {
+    let both = PskModes {
+        with_dhe: true,
+        psk_only: true,
+        psk_only_first: false,
+    };
+    for (first, with_dhe) in [(false, true), (true, false)] {
+        let client = PskModes {
+            psk_only_first: first,
+            ..both
+        };
+        let (_, s) = connect(psk_client(b"alice", &KEY, client), psk_server(both));
+        assert_eq!(s.negotiated().psk_with_dhe, with_dhe);
+    }
 }

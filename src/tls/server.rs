@@ -11,11 +11,16 @@ use super::codec::extensions::{self, Extensions, KeyShareEntry, ext};
 use super::codec::handshake::{HandshakeType, RawMessage, frame};
 use super::codec::hello::{ClientHello, HRR_RANDOM, ServerHello};
 use super::codec::psk;
+use super::codec::ticket::{MAX_TICKET_LIFETIME, NewSessionTicket};
 use super::common::{Common, Event, PeerIdentity, Verification};
 use super::config::{ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
-use super::key_schedule::{KeySchedule, Secret, finished_verify_data, verify_finished};
+use super::key_schedule::{
+    KeySchedule, Master, Secret, finished_verify_data, ticket_psk, verify_finished,
+};
+use super::resumption::ServerTicketState;
 use super::suites::{CipherSuite, group};
+use super::ticket_keys::TicketKeys;
 use crate::crypto::hash::{HashAlgorithm, Transcript};
 use crate::crypto::kx::{KeyShare, KxGroup};
 use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
@@ -59,6 +64,8 @@ struct Retry {
 
 pub(crate) struct ServerHandshake {
     config: Arc<ServerConfig>,
+    /// The master secret stage: the resumption secret comes from it.
+    master: KeySchedule<Master>,
     suite: CipherSuite,
     transcript: Transcript,
     client_secret: Secret,
@@ -97,7 +104,8 @@ pub(crate) struct ServerTraffic {
 /// What the ClientHello settled.
 struct Choice {
     suite: CipherSuite,
-    scheme: u16,
+    /// The scheme our certificate signs with (`None` without a certificate).
+    scheme: Option<u16>,
     share: Option<KeyShareEntry>,
     group: KxGroup,
     alpn: Option<Vec<u8>>,
@@ -105,8 +113,11 @@ struct Choice {
     psk: Option<PskChoice>,
 }
 
-/// An accepted external PSK.
+/// An accepted PSK: external, or a ticket's (resumption).
 struct PskChoice {
+    /// A ticket's PSK: the handshake resumes a session.
+    resumed: bool,
+    /// The external identity (empty for a ticket).
     identity: Vec<u8>,
     key: zeroize::Zeroizing<Vec<u8>>,
     /// Its index among the client's identities.
@@ -203,9 +214,12 @@ impl ExpectClientHello {
                 .ok_or(PeerMisbehaved::MissingExtension("signature_algorithms"))?,
             "signature_algorithms",
         )?;
-        let scheme = config.certificate.key.choose_scheme(&schemes).ok_or(
-            PeerMisbehaved::HandshakeFailure("no signature scheme in common"),
-        )?;
+        let scheme = match &config.certificate {
+            Some(certificate) => Some(certificate.key.choose_scheme(&schemes).ok_or(
+                PeerMisbehaved::HandshakeFailure("no signature scheme in common"),
+            )?),
+            None => None,
+        };
         let offered_groups = extensions::read_u16_list(
             hello
                 .extensions
@@ -271,6 +285,25 @@ impl ExpectClientHello {
         })
     }
 
+    /// Opens a ticket of ours still within its lifetime, whose age the
+    /// client reports within a minute of ours (RFC 8446 §8.3 leaves the
+    /// window to the server); `None` means "not a usable ticket".
+    fn open_ticket(
+        &self,
+        identity: &[u8],
+        obfuscated_age: u32,
+        now: u64,
+    ) -> Option<ServerTicketState> {
+        let keys = self.config.tickets.as_ref()?;
+        let state = ServerTicketState::decode(&keys.open(now, identity)?)?;
+        let age = now.checked_sub(state.issued_at)?;
+        if age >= u64::from(state.lifetime) {
+            return None;
+        }
+        let client_age_ms = u64::from(obfuscated_age.wrapping_sub(state.age_add));
+        ((client_age_ms / 1000).abs_diff(age) <= 60).then_some(state)
+    }
+
     /// Accepts the first offered external PSK the lookup knows, once its
     /// binder checks out (RFC 8446 §4.2.11.2), in a mode both ends allow;
     /// the suite becomes a SHA-256 one, as external PSKs use SHA-256. An
@@ -282,12 +315,12 @@ impl ExpectClientHello {
         message: &RawMessage,
         choice: &mut Choice,
     ) -> Result<(), Error> {
-        let (Some(lookup), Some(body)) = (
-            self.config.psk.as_ref(),
-            hello.extensions.get(ext::PRE_SHARED_KEY),
-        ) else {
+        let Some(body) = hello.extensions.get(ext::PRE_SHARED_KEY) else {
             return Ok(());
         };
+        if self.config.psk.is_none() && self.config.tickets.is_none() {
+            return Ok(());
+        }
         let offered = psk::OfferedPsks::decode(body)?;
         let modes = psk::decode_modes(
             hello
@@ -296,14 +329,35 @@ impl ExpectClientHello {
                 .ok_or(PeerMisbehaved::MissingExtension("psk_key_exchange_modes"))?,
         )?;
         let allowed = self.config.psk_modes;
-        let with_dhe = if modes.contains(&psk::PSK_DHE_KE) && allowed.with_dhe {
-            true
-        } else if modes.contains(&psk::PSK_KE) && allowed.psk_only {
-            false
-        } else {
+        // The first of the client's modes that we allow.
+        let Some(with_dhe) = modes.iter().find_map(|mode| match *mode {
+            psk::PSK_DHE_KE if allowed.with_dhe => Some(true),
+            psk::PSK_KE if allowed.psk_only => Some(false),
+            _ => None,
+        }) else {
             return Ok(());
         };
-        let hash = HashAlgorithm::Sha256;
+        // The first identity that is a ticket of ours or a known external
+        // PSK: (index, identity, key, hash, external).
+        let now = now_secs();
+        let mut found = None;
+        for (i, id) in offered.identities.iter().enumerate() {
+            if let Some(state) = self.open_ticket(&id.identity, id.obfuscated_ticket_age, now) {
+                let key = zeroize::Zeroizing::new(state.psk.clone());
+                found = Some((i, Vec::new(), key, state.suite.hash(), false));
+                break;
+            }
+            let Some(lookup) = self.config.psk.as_ref() else {
+                continue;
+            };
+            if let Some(key) = lookup(&id.identity).map_err(Error::HookAborted)? {
+                found = Some((i, id.identity.clone(), key, HashAlgorithm::Sha256, true));
+                break;
+            }
+        }
+        let Some((index, identity, key, hash, external)) = found else {
+            return Ok(());
+        };
         let Some(suite) = self
             .config
             .suites
@@ -316,14 +370,6 @@ impl ExpectClientHello {
         if self.retry.as_ref().is_some_and(|r| r.suite.hash() != hash) {
             return Ok(());
         }
-        let Some((index, identity, key)) = offered
-            .identities
-            .iter()
-            .enumerate()
-            .find_map(|(i, id)| lookup(&id.identity).map(|key| (i, id.identity.clone(), key)))
-        else {
-            return Ok(());
-        };
         // The binders cover the ClientHello up to the binders list.
         let binders_len = offered.binders_encoding().len();
         let truncated = message
@@ -335,17 +381,18 @@ impl ExpectClientHello {
             None => Transcript::new(hash),
         };
         transcript.update(truncated);
-        let binder_key = KeySchedule::new(hash, Some(&key)).binder_key(true);
+        let binder_key = KeySchedule::new(hash, Some(&key)).binder_key(external);
         let expected = finished_verify_data(hash, &binder_key, &transcript.current());
         let received = &offered.binders[index];
         if !bool::from(subtle::ConstantTimeEq::ct_eq(
             expected.as_slice(),
             received.as_slice(),
         )) {
-            return Err(PeerMisbehaved::DecryptError("psk binder").into());
+            return Err(PeerMisbehaved::BadPskBinder.into());
         }
         choice.suite = suite;
         choice.psk = Some(PskChoice {
+            resumed: !external,
             identity,
             key,
             index: u16::try_from(index).map_err(|_| InvalidMessage::InvalidValue("psk index"))?,
@@ -364,6 +411,9 @@ impl ExpectClientHello {
         common.key_log = self.config.key_log.clone();
         let mut choice = self.choose(&hello)?;
         self.choose_psk(&hello, message, &mut choice)?;
+        if choice.psk.is_none() && self.config.certificate.is_none() {
+            return Err(PeerMisbehaved::NoServerCredentials.into());
+        }
         if let Some(retry) = &self.retry {
             // RFC 8446 §4.1.2: the second ClientHello answers the HelloRetryRequest.
             if choice.suite != retry.suite
@@ -556,7 +606,12 @@ impl ExpectClientHello {
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
         common.negotiated.group = exchange.is_some().then_some(choice.group);
-        common.negotiated.psk_identity = choice.psk.as_ref().map(|p| p.identity.clone());
+        common.negotiated.psk_identity = choice
+            .psk
+            .as_ref()
+            .filter(|p| !p.resumed)
+            .map(|p| p.identity.clone());
+        common.negotiated.resumed = choice.psk.as_ref().is_some_and(|p| p.resumed);
         common.negotiated.psk_with_dhe = choice.psk.as_ref().is_some_and(|p| p.with_dhe);
         common.negotiated.alpn = choice.alpn.clone();
         common.set_write_key(suite, &server_secret);
@@ -590,16 +645,20 @@ impl ExpectClientHello {
         transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);
         // A PSK authenticates both ends: no certificates in the main
         // handshake (RFC 8446 §4.3.2); post-handshake auth stays possible.
-        let with_certificates = choice.psk.is_none();
+        let certificate = match (&choice.psk, &config.certificate, choice.scheme) {
+            (None, Some(certificate), Some(scheme)) => Some((certificate.clone(), scheme)),
+            (None, _, _) => return Err(Error::Internal("no certificate to send")),
+            (Some(_), _, _) => None,
+        };
+        let with_certificates = certificate.is_some();
         if with_certificates && config.client_auth != ClientAuth::None {
             let request = certificate_request(Vec::new());
             transcript.update(
                 &common.send_message(HandshakeType::CertificateRequest, &request.encode())?,
             );
         }
-        if with_certificates {
-            let entries = config
-                .certificate
+        if let Some((ours, scheme)) = certificate {
+            let entries = ours
                 .chain
                 .iter()
                 .map(|der| CertificateEntry {
@@ -616,16 +675,12 @@ impl ExpectClientHello {
             transcript
                 .update(&common.send_message(HandshakeType::Certificate, &certificate.encode())?);
             let content = signed_content(true, &transcript.current());
-            let signature = config
-                .certificate
+            let signature = ours
                 .key
-                .sign(choice.scheme, &content)
+                .sign(scheme, &content)
                 .map_err(|_| Error::Internal("signing failed"))?;
-            let cv = CertificateVerify {
-                scheme: choice.scheme,
-                signature,
-            };
-            common.negotiated.server_signature_scheme = Some(choice.scheme);
+            let cv = CertificateVerify { scheme, signature };
+            common.negotiated.server_signature_scheme = Some(scheme);
             transcript
                 .update(&common.send_message(HandshakeType::CertificateVerify, &cv.encode())?);
         }
@@ -642,6 +697,7 @@ impl ExpectClientHello {
         let expect_certificate = with_certificates && config.client_auth != ClientAuth::None;
         let next = Box::new(ServerHandshake {
             config,
+            master,
             suite,
             transcript,
             client_secret,
@@ -655,6 +711,46 @@ impl ExpectClientHello {
             ServerState::ExpectFinished(next)
         })
     }
+}
+
+/// Sends one NewSessionTicket (RFC 8446 §4.6.1) carrying, sealed, what a
+/// later resumption needs. A failing random generator skips the ticket: a
+/// client without one simply does a full handshake next time.
+fn send_ticket(
+    common: &mut Common,
+    config: &ServerConfig,
+    keys: &TicketKeys,
+    suite: CipherSuite,
+    resumption: &Secret,
+    client_chain: &[Vec<u8>],
+) -> Result<(), Error> {
+    let (Ok(nonce), Ok(age_add)) = (random_bytes::<8>(), random_bytes::<4>()) else {
+        return Ok(());
+    };
+    let hash = suite.hash();
+    let lifetime = config.ticket_lifetime.min(MAX_TICKET_LIFETIME);
+    let now = now_secs();
+    let state = ServerTicketState {
+        suite,
+        psk: ticket_psk(hash, resumption, &nonce).expose().to_vec(),
+        issued_at: now,
+        lifetime,
+        age_add: u32::from_be_bytes(age_add),
+        server_name: common.negotiated.server_name.clone(),
+        client_chain: client_chain.to_vec(),
+    };
+    let Some(ticket) = keys.seal(now, &state.encode()) else {
+        return Ok(());
+    };
+    let nst = NewSessionTicket {
+        lifetime,
+        age_add: state.age_add,
+        nonce: nonce.to_vec(),
+        ticket,
+        extensions: Extensions::new(),
+    };
+    common.send_message(HandshakeType::NewSessionTicket, &nst.encode())?;
+    Ok(())
 }
 
 /// A CertificateRequest with `context` asking for our handshake schemes.
@@ -755,12 +851,13 @@ impl ServerHandshake {
     ) -> Result<ServerState, Error> {
         let ServerHandshake {
             config,
+            master,
             suite,
             mut transcript,
             client_secret,
             client_app,
             server_app,
-            ..
+            peer_chain,
         } = *self;
         if !verify_finished(
             suite.hash(),
@@ -772,6 +869,10 @@ impl ServerHandshake {
         }
         transcript.update(&message.bytes);
         common.enter_traffic_keys(suite, client_app, server_app)?;
+        if let Some(keys) = &config.tickets {
+            let resumption = master.resumption_master(&transcript.current());
+            send_ticket(common, &config, keys, suite, &resumption, &peer_chain)?;
+        }
         common.traffic = true;
         common.ccs_window = false;
         common.skip_early_data = 0;

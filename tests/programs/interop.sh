@@ -175,6 +175,63 @@ scenario_untrusted() { # our client on system trust only: the test CA is not in 
   fi
 }
 
+# The external PSK of the PSK scenarios: user alice, this key (hex).
+PSK_HEX=73746570757020707368206b657921
+psk_file() { printf 'alice:%s\n' "$PSK_HEX" > "$1"; }
+
+scenario_psk_cli() { # our server with --pskpasswd, our client with the PSK, then **REAUTH**
+  local name=$1 log=$logs/$1
+  psk_file "$log.passwd"
+  start_our_server "$log.serv" --disable-client-cert --pskpasswd "$log.passwd" ||
+    { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" --pskusername alice \
+    --pskkey "$PSK_HEX" --post-handshake-auth > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -qx -- '- PSK username: alice' "$log.serv" && grep -q 'Re-authentication was completed' "$log.serv" &&
+     grep -qx 'after' "$log.cli" && no_loader_warning "$log.serv" "$log.cli"; then
+    ok "$name: stepup-serv --pskpasswd <-> stepup-cli --pskusername/--pskkey, **REAUTH** after the PSK"
+  else
+    bad "$name: PSK stepup-serv <-> stepup-cli"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_psk_gnutls_cli() { # our server with --pskpasswd, gnutls-cli with the PSK
+  local name=$1 log=$logs/$1
+  have gnutls-cli || { skip "$name: gnutls-cli is not installed"; return; }
+  psk_file "$log.passwd"
+  start_our_server "$log.serv" --disable-client-cert --pskpasswd "$log.passwd" ||
+    { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 gnutls-cli localhost -p "$port" --pskusername alice --pskkey "$PSK_HEX" \
+    --priority 'NORMAL:+ECDHE-PSK:+PSK' --post-handshake-auth --x509cafile $F/ca.pem \
+    --x509certfile $F/client-rsa.pem --x509keyfile $F/client-rsa.key > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -qx -- '- PSK username: alice' "$log.serv" && grep -q 'Re-authentication was completed' "$log.serv" &&
+     grep -qx 'after' "$log.cli"; then
+    ok "$name: stepup-serv --pskpasswd <-> gnutls-cli --pskusername, **REAUTH** after the PSK"
+  else
+    bad "$name: PSK stepup-serv <-> gnutls-cli"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_psk_s_client() { # our server with --pskpasswd, openssl s_client -psk
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  psk_file "$log.passwd"
+  start_our_server "$log.serv" --disable-client-cert --pskpasswd "$log.passwd" ||
+    { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 openssl s_client -connect "127.0.0.1:$port" -psk_identity alice -psk "$PSK_HEX" \
+    -quiet -enable_pha -cert $F/client-ecdsa.pem -key $F/client-ecdsa.key > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  # On a PSK session GnuTLS 3.7's certificate_get_peers shows no
+  # certificate even after reauth; stepup's GnuTLS API does the same.
+  if grep -qx -- '- PSK username: alice' "$log.serv" && grep -q 'Re-authentication was completed' "$log.serv" &&
+     grep -qx 'after' "$log.cli"; then
+    ok "$name: stepup-serv --pskpasswd <-> openssl s_client -psk, **REAUTH** after the PSK"
+  else
+    bad "$name: PSK stepup-serv <-> openssl s_client"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
 scenario_no_cert() { # our server asks, our client has no certificate to give
   local name=$1 log=$logs/$1
   start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
@@ -237,7 +294,7 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
   if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
     bad "$set: $bin/stepup-serv and stepup-cli are not built (make programs examples-system)"; continue
   fi
-  for s in cli s_client gnutls_cli python curl no_cert untrusted s_server gnutls_serv; do
+  for s in cli s_client gnutls_cli python curl no_cert untrusted psk_cli psk_gnutls_cli psk_s_client s_server gnutls_serv; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done
@@ -245,7 +302,7 @@ done
 
 # The server's account of re-authentication is the same with stepup as with
 # the system GnuTLS, line for line.
-for s in cli s_client gnutls_cli python curl no_cert; do
+for s in cli s_client gnutls_cli python curl no_cert psk_cli psk_gnutls_cli psk_s_client; do
   if [ -f "$logs/stepup-$s.serv" ] && [ -f "$logs/system-$s.serv" ]; then
     if diff <(reauth_report "$logs/system-$s.serv") <(reauth_report "$logs/stepup-$s.serv") > "$logs/diff-$s"; then
       ok "$s: stepup-serv reports negotiation and re-authentication as the system-built one does"

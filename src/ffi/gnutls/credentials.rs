@@ -190,9 +190,13 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_trust_file(
     })
 }
 
-/// Sets credentials on a session. Only `GNUTLS_CRD_CERTIFICATE` is
-/// supported; other types return `GNUTLS_E_INVALID_REQUEST`. The session
-/// keeps its own reference. Returns 0 or a negative code.
+/// Sets credentials on a session: `GNUTLS_CRD_CERTIFICATE` (certificate
+/// credentials) or `GNUTLS_CRD_PSK` (PSK credentials of the session's
+/// side: `gnutls_psk_client_credentials_t` on a client,
+/// `gnutls_psk_server_credentials_t` on a server); a session may have both.
+/// Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
+/// reference. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
+/// a NULL session or credentials).
 ///
 /// # Safety
 /// `session` is live; `cred` is credentials of `type`.
@@ -203,6 +207,11 @@ pub unsafe extern "C" fn gnutls_credentials_set(
     cred: *mut c_void,
 ) -> c_int {
     boundary::gnutls(|| {
+        if r#type == GNUTLS_CRD_PSK {
+            // SAFETY: the caller's promises, forwarded.
+            unsafe { super::psk::set_on_session(session, cred) }?;
+            return Ok(0);
+        }
         if r#type != GNUTLS_CRD_CERTIFICATE {
             return Err(Error::InvalidRequest.into());
         }

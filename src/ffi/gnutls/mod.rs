@@ -36,6 +36,8 @@ pub mod prf;
 pub mod priority;
 #[cfg(feature = "tls")]
 pub mod privkey;
+#[cfg(feature = "tls")]
+pub mod psk;
 pub mod random;
 #[cfg(feature = "tls")]
 pub mod records;

@@ -34,6 +34,8 @@ pub struct gnutls_session_int {
     /// The key log function and the extension message being handled
     /// (cells: read while `session` is borrowed).
     pub(super) callbacks: super::callbacks::Callbacks,
+    /// The accepted PSK user name handed out by `gnutls_psk_server_get_username`.
+    pub(super) psk_username: Option<std::ffi::CString>,
 }
 
 /// A session handle.
@@ -158,6 +160,7 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             verify_function: None,
             certs: super::retrieve::SessionCerts::default(),
             callbacks: super::callbacks::Callbacks::default(),
+            psk_username: None,
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(session, handle) };

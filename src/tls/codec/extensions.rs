@@ -95,6 +95,11 @@ impl Extensions {
         self.list.push((ty, body));
     }
 
+    /// Removes extension `ty`, if present.
+    pub fn remove(&mut self, ty: u16) {
+        self.list.retain(|(t, _)| *t != ty);
+    }
+
     /// The body of extension `ty`, if present.
     pub fn get(&self, ty: u16) -> Option<&[u8]> {
         self.list

@@ -1,0 +1,80 @@
+//! Resumption with tickets between the engine's two ends, in memory: a
+//! ticket from one server resumes on another holding the same master key,
+//! and a foreign or damaged ticket falls back to a full handshake.
+
+use std::sync::Arc;
+
+use super::Event;
+use super::config::{ClientConfig, ServerConfig};
+use super::connection::Connection;
+use super::resumption::ClientSession;
+use super::tests::{client_config, connect, events, exchange, pump, server_config};
+use super::ticket_keys::{MASTER_KEY_LEN, TicketKeys};
+
+fn ticketing_server(master: u8) -> ServerConfig {
+    ServerConfig {
+        tickets: Some(Arc::new(
+            TicketKeys::new(&[master; MASTER_KEY_LEN], 3600).unwrap(),
+        )),
+        ..server_config("ecdsa")
+    }
+}
+
+/// A full handshake, then the session of the ticket it brought.
+fn first_session(master: u8) -> ClientSession {
+    let (mut c, mut s) = connect(client_config(), ticketing_server(master));
+    exchange(&mut c, &mut s, b"first");
+    assert!(events(&mut c).contains(&Event::TicketReceived));
+    assert!(!c.negotiated().resumed);
+    c.client_session().expect("a ticket arrived")
+}
+
+fn resume(session: ClientSession, master: u8) -> (Connection, Connection) {
+    let client = ClientConfig {
+        resume: Some(session),
+        ..client_config()
+    };
+    connect(client, ticketing_server(master))
+}
+
+#[test]
+fn a_ticket_resumes_on_any_server_of_the_farm() {
+    let session = first_session(1);
+    // Another server process, same master key.
+    let (mut c, mut s) = resume(session, 1);
+    assert!(c.negotiated().resumed && s.negotiated().resumed);
+    assert!(s.negotiated().psk_identity.is_none(), "not an external PSK");
+    exchange(&mut c, &mut s, b"resumed");
+    // The resumed session brought a new ticket, which resumes in turn.
+    pump(&mut c, &mut s).unwrap();
+    let again = c.client_session().expect("a fresh ticket");
+    let (c2, _) = resume(again, 1);
+    assert!(c2.negotiated().resumed);
+}
+
+#[test]
+fn a_foreign_or_damaged_ticket_falls_back_to_a_full_handshake() {
+    let session = first_session(1);
+    let (c, s) = resume(session.clone(), 2);
+    assert!(!c.negotiated().resumed && !s.negotiated().resumed);
+    assert!(c.negotiated().peer.is_some(), "certificates again");
+
+    let mut damaged = session.clone();
+    let last = damaged.ticket.len() - 1;
+    damaged.ticket[last] ^= 1;
+    let (c, _) = resume(damaged, 1);
+    assert!(!c.negotiated().resumed);
+
+    let mut truncated = session;
+    truncated.ticket.truncate(10);
+    let (c, _) = resume(truncated, 1);
+    assert!(!c.negotiated().resumed);
+}
+
+#[test]
+fn servers_without_ticket_keys_send_no_tickets() {
+    let (mut c, mut s) = connect(client_config(), server_config("ecdsa"));
+    exchange(&mut c, &mut s, b"no tickets");
+    assert!(!events(&mut c).contains(&Event::TicketReceived));
+    assert!(c.client_session().is_none());
+}

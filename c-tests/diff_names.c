@@ -5,17 +5,15 @@
  * cipher, protocol, verification status, peer verification callback, last
  * alert). Built against the system GnuTLS and against stepup, the outputs
  * must be identical. FIXTURES is the test PKI directory. */
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <gnutls/gnutls.h>
 #include <gnutls/x509.h>
+
+#include "twoends.h"
 
 #ifndef FIXTURES
 #error "build with -DFIXTURES=\"path/to/tests/fixtures\""
@@ -233,19 +231,6 @@ static void priorities(void)
 }
 
 /* The handshake scenarios. */
-static char out[16384];
-static size_t used_out;
-
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + used_out, sizeof out - used_out, fmt, ap);
-    va_end(ap);
-    if (n > 0 && (size_t)n < sizeof out - used_out)
-        used_out += (size_t)n;
-}
-
 struct scenario {
     const char *kind;     /* server key type */
     const char *priority; /* both sides */
@@ -281,15 +266,7 @@ static int verify_callback(gnutls_session_t session)
 
 static gnutls_certificate_credentials_t credentials(const char *role, const char *kind)
 {
-    gnutls_certificate_credentials_t cred;
-    gnutls_certificate_allocate_credentials(&cred);
-    gnutls_certificate_set_x509_trust_file(cred, FIXTURES "/ca.pem", GNUTLS_X509_FMT_PEM);
-    char cert[512], key[512];
-    snprintf(cert, sizeof cert, FIXTURES "/%s-%s.pem", role, kind);
-    snprintf(key, sizeof key, FIXTURES "/%s-%s.key", role, kind);
-    int r = gnutls_certificate_set_x509_key_file2(cred, cert, key, GNUTLS_X509_FMT_PEM, NULL, 0);
-    if (r < 0)
-        fprintf(stderr, "key file: %d\n", r);
+    gnutls_certificate_credentials_t cred = twoends_credentials(role, kind);
     gnutls_certificate_set_verify_flags(cred, 0);
     gnutls_certificate_set_verify_function(cred, verify_callback);
     return cred;
@@ -407,10 +384,21 @@ static void log_func(int level, const char *text)
     log_calls++;
 }
 
+/* The sides of scenario i, for the two-ends runner. */
+static void server_at(int fd, int i)
+{
+    callback_calls = 0;
+    say("S with %s %s\n", scenarios[i].kind, scenarios[i].priority);
+    server(fd, &scenarios[i]);
+}
+
+static void client_at(int fd, int i)
+{
+    client(fd, &scenarios[i]);
+}
+
 int main(void)
 {
-    signal(SIGPIPE, SIG_IGN);
-    alarm(60);
     gnutls_global_init();
     gnutls_global_set_log_function(log_func);
     gnutls_global_set_log_level(0);
@@ -419,33 +407,7 @@ int main(void)
     certificates();
     priorities();
     fflush(stdout);
-    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
-        int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-            return 2;
-        printf("scenario %zu %s %s\n", i, scenarios[i].kind, scenarios[i].priority);
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fds[0]);
-            used_out = 0;
-            client(fds[1], &scenarios[i]);
-            close(fds[1]);
-            fputs(out, stdout);
-            fflush(stdout);
-            _exit(0);
-        }
-        close(fds[1]);
-        used_out = 0;
-        callback_calls = 0;
-        server(fds[0], &scenarios[i]);
-        close(fds[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        fputs(out, stdout);
-        printf("child %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "failed");
-        fflush(stdout);
-    }
+    twoends_run((int)(sizeof scenarios / sizeof scenarios[0]), server_at, client_at);
     printf("log calls at level 0: %d\n", log_calls);
     gnutls_global_deinit();
     return 0;

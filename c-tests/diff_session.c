@@ -10,36 +10,14 @@
  * and the argument checks of each. The output must be the same built
  * against the system GnuTLS and against stepup. FIXTURES is the test PKI
  * directory. */
-#include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include <gnutls/gnutls.h>
+#include "twoends.h"
 
-#ifndef FIXTURES
-#error "build with -DFIXTURES=\"path/to/tests/fixtures\""
-#endif
-
-static char out[16384];
-static size_t used;
 static int scenario;
-
-/* Lines are collected and printed at the end, so the two processes' output
- * never interleaves. */
-static void say(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(out + used, sizeof out - used, fmt, ap);
-    va_end(ap);
-    if (n > 0 && (size_t)n < sizeof out - used)
-        used += (size_t)n;
-}
 
 static char side(gnutls_session_t s)
 {
@@ -255,8 +233,10 @@ static void alpn_only(gnutls_session_t s, int rc)
         r == 0 ? (const char *)p.data : "");
 }
 
-static void server(int fd)
+static void server(int fd, int sc)
 {
+    scenario = sc;
+    nlabels = 0;
     gnutls_certificate_credentials_t cred = credentials("server");
     gnutls_session_t s = session_for(GNUTLS_SERVER, cred, fd);
     gnutls_session_set_ptr(s, (void *)1);
@@ -330,8 +310,10 @@ static void server(int fd)
     gnutls_certificate_free_credentials(cred);
 }
 
-static void client(int fd)
+static void client(int fd, int sc)
 {
+    scenario = sc;
+    nlabels = 0;
     gnutls_certificate_credentials_t cred = credentials("client");
     gnutls_session_t s = session_for(GNUTLS_CLIENT, cred, fd);
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
@@ -391,17 +373,15 @@ static void raw_parse(void)
 {
     unsigned char block[] = {0, 10, 0, 1, 0, 2, 'a', 'b', 0, 99, 0, 0};
     gnutls_datum_t d = {block, sizeof block};
-    printf("raw parse block %d\n", (used = 0, gnutls_ext_raw_parse(NULL, raw_cb, &d, 0)));
-    fputs(out, stdout);
-    used = 0;
+    printf("raw parse block %d\n", gnutls_ext_raw_parse(NULL, raw_cb, &d, 0));
+    twoends_flush();
     d.size = 5;
     printf("raw parse cut %d\n", gnutls_ext_raw_parse(NULL, raw_cb, &d, 0));
     unsigned char trailing[] = {0, 4, 0, 1, 0, 0, 7};
     d.data = trailing;
     d.size = sizeof trailing;
     printf("raw parse trailing %d\n", gnutls_ext_raw_parse(NULL, raw_cb, &d, 0));
-    fputs(out, stdout);
-    used = 0;
+    twoends_flush();
     d.size = 0;
     printf("raw parse empty %d\n", gnutls_ext_raw_parse(NULL, raw_cb, &d, 0));
     /* A ClientHello body: version, random, session id, suites, compression, extensions. */
@@ -414,8 +394,7 @@ static void raw_parse(void)
     d.data = hello;
     d.size = sizeof hello;
     printf("raw parse hello %d\n", gnutls_ext_raw_parse(NULL, raw_cb, &d, GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO));
-    fputs(out, stdout);
-    used = 0;
+    twoends_flush();
     d.size = 41;
     printf("raw parse hello without extensions %d\n",
            gnutls_ext_raw_parse(NULL, raw_cb, &d, GNUTLS_EXT_RAW_FLAG_TLS_CLIENT_HELLO));
@@ -427,37 +406,9 @@ static void raw_parse(void)
 
 int main(void)
 {
-    signal(SIGPIPE, SIG_IGN);
-    alarm(60); /* a hang fails the test instead of stalling the suite */
     gnutls_global_init();
     raw_parse();
-    for (scenario = 0; scenario < 5; scenario++) {
-        int fds[2];
-        if (socketpair(AF_UNIX, SOCK_STREAM, 0, fds) != 0)
-            return 2;
-        printf("scenario %d\n", scenario);
-        fflush(stdout);
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(fds[0]);
-            used = 0;
-            client(fds[1]);
-            close(fds[1]);
-            fputs(out, stdout);
-            fflush(stdout);
-            _exit(0);
-        }
-        close(fds[1]);
-        used = 0;
-        nlabels = 0;
-        server(fds[0]);
-        close(fds[0]);
-        int status = 0;
-        waitpid(pid, &status, 0);
-        fputs(out, stdout);
-        printf("child %s\n", WIFEXITED(status) && WEXITSTATUS(status) == 0 ? "ok" : "failed");
-        fflush(stdout);
-    }
+    twoends_run(5, server, client);
     gnutls_global_deinit();
     return 0;
 }

@@ -21,6 +21,14 @@ void say(const char *fmt, ...)
         used += (size_t)n;
 }
 
+void twoends_flush(void)
+{
+    fputs(out, stdout);
+    fflush(stdout);
+    used = 0;
+    out[0] = '\0';
+}
+
 void twoends_run(int count, twoends_side server, twoends_side client)
 {
     signal(SIGPIPE, SIG_IGN);

@@ -16,6 +16,10 @@
 /* Appends a line (printf-style) to this side's output. */
 void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* Prints the lines collected so far and starts afresh (for output made
+ * outside twoends_run). */
+void twoends_flush(void);
+
 /* One side of a scenario: gets its socket and the scenario number. */
 typedef void (*twoends_side)(int fd, int scenario);
 

@@ -1244,6 +1244,11 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_NO_AUTO_SEND_TICKET (1 << 21)
 
 /**
+ * Session flag: (client) the server sent a session ticket.
+ */
+#define GNUTLS_SFLAGS_SESSION_TICKET (1 << 7)
+
+/**
  * Session flag: the peer offered post-handshake authentication.
  */
 #define GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH (1 << 8)
@@ -1786,6 +1791,21 @@ typedef int gnutls_certificate_request_t;
  * The type of a server name.
  */
 typedef int gnutls_server_name_type_t;
+
+/**
+ * Stores a session's data under a key: never called by stepup.
+ */
+typedef int (*gnutls_db_store_func)(void *ptr, gnutls_datum_t key, gnutls_datum_t data);
+
+/**
+ * Looks up the data stored under a key: never called by stepup.
+ */
+typedef gnutls_datum_t (*gnutls_db_retr_func)(void *ptr, gnutls_datum_t key);
+
+/**
+ * Removes the data stored under a key: never called by stepup.
+ */
+typedef int (*gnutls_db_remove_func)(void *ptr, gnutls_datum_t key);
 
 /**
  * The type of `gnutls_malloc`.
@@ -4936,7 +4956,8 @@ void gnutls_certificate_server_set_request(gnutls_session_t session,
 
 /**
  * The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
- * post-handshake authentication is possible (the client offered it).
+ * post-handshake authentication is possible (the client offered it);
+ * (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived.
  * Returns 0 for a NULL session.
  *
  * # Safety
@@ -5034,6 +5055,166 @@ gnutls_cipher_algorithm_t gnutls_cipher_get(gnutls_session_t session);
  * `cred` is NULL or live credentials.
  */
 int gnutls_certificate_set_x509_system_trust(gnutls_certificate_credentials_t cred);
+
+/**
+ * Generates a master key for session tickets: 64 random bytes in
+ * `key->data`, allocated with `gnutls_malloc` (free it with `gnutls_free`,
+ * after wiping it). Returns 0; `GNUTLS_E_INVALID_REQUEST` for a NULL
+ * `key`; `GNUTLS_E_MEMORY_ERROR`; `GNUTLS_E_RANDOM_FAILED`.
+ *
+ * # Safety
+ * `key` is NULL or valid for a write.
+ */
+int gnutls_session_ticket_key_generate(gnutls_datum_t *key);
+
+/**
+ * Makes a server send TLS 1.3 session tickets sealed under `key` (64
+ * bytes, from `gnutls_session_ticket_key_generate`; every server sharing
+ * it accepts the others' tickets), two after each handshake (none with
+ * `GNUTLS_NO_AUTO_SEND_TICKET`), even if the
+ * session was initialised with `GNUTLS_NO_TICKETS`. The sealing key
+ * rotates with the expiration time of `gnutls_db_set_cache_expiration`
+ * (6 hours unless set before the handshake), which is also the tickets'
+ * lifetime. A client session accepts the call and ignores the key.
+ * Returns 0; `GNUTLS_E_INVALID_REQUEST` for a NULL or wrong-sized key.
+ *
+ * # Safety
+ * `session` is NULL or live; `key` is NULL or a datum holding `size` bytes.
+ */
+int gnutls_session_ticket_enable_server(gnutls_session_t session, const gnutls_datum_t *key);
+
+/**
+ * (Server) Sends `nr` more session tickets after the handshake. Before
+ * the handshake, or without `gnutls_session_ticket_enable_server`, sends
+ * nothing and returns 0. Returns 0; `GNUTLS_E_INVALID_REQUEST` on a client
+ * or for `nr` 0; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` when the
+ * transport did not take everything (call again with the same arguments
+ * or flush with another call); a transport error. `flags` is unused.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+int gnutls_session_ticket_send(gnutls_session_t session, unsigned int nr, unsigned int flags);
+
+/**
+ * (Client) The session to resume later with `gnutls_session_set_data`,
+ * from the latest ticket the server sent, in `data->data`, allocated with
+ * `gnutls_malloc` (free it with `gnutls_free`). Tickets arrive after the
+ * handshake, with the server's first records: read application data
+ * first. Without a ticket yet, as GnuTLS 3.7, returns 0 with 4 zero bytes
+ * that resume nothing. Returns 0; `GNUTLS_E_INVALID_REQUEST` for NULL
+ * arguments or before a priority was set; `GNUTLS_E_MEMORY_ERROR`.
+ *
+ * # Safety
+ * `session` is NULL or live; `data` is NULL or valid for a write.
+ */
+int gnutls_session_get_data2(gnutls_session_t session, gnutls_datum_t *data);
+
+/**
+ * (Client, before the handshake) Offers to resume the session of
+ * `session_data` (`session_data_size` bytes from
+ * `gnutls_session_get_data2`); a server that does not accept its ticket
+ * makes the handshake a full one (see `gnutls_session_is_resumed`).
+ * Returns 0 (also for the empty session data of a connection that got no
+ * ticket, which changes nothing); `GNUTLS_E_INVALID_REQUEST` for NULL or
+ * empty data; `GNUTLS_E_DB_ERROR` for data that is not stepup's;
+ * `GNUTLS_E_PARSING_ERROR` for damaged stepup data.
+ *
+ * # Safety
+ * `session` is NULL or live; `session_data` is NULL or holds
+ * `session_data_size` bytes.
+ */
+int gnutls_session_set_data(gnutls_session_t session,
+                            const void *session_data,
+                            size_t session_data_size);
+
+/**
+ * Whether the handshake resumed an earlier session with a ticket (1) or
+ * was a full one (0), on either side.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+int gnutls_session_is_resumed(gnutls_session_t session);
+
+/**
+ * (Server) Whether the client offered a ticket of this server still
+ * valid (1), whether or not the handshake could resume with it; also 1
+ * on a server given data with `gnutls_session_set_data`, as GnuTLS 3.7.
+ * Always 0 on a client.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+int gnutls_session_resumption_requested(gnutls_session_t session);
+
+/**
+ * Sets how long sessions stay resumable, in seconds: the lifetime of the
+ * tickets a server sends and the rotation period of the keys that seal
+ * them (6 hours by default). Set it before the handshake, and the same on
+ * every server sharing a ticket key: a ticket opens only on a server
+ * rotating with the same period.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+void gnutls_db_set_cache_expiration(gnutls_session_t session, int seconds);
+
+/**
+ * Stores the pointer handed to the session database functions. stepup
+ * never calls them (see `gnutls_db_set_store_function`).
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+void gnutls_db_set_ptr(gnutls_session_t session, void *ptr);
+
+/**
+ * Stores a function that would save sessions for session-ID resumption.
+ * stepup speaks TLS 1.3 only, resumes with tickets and does no 0-RTT, so
+ * it never calls it (GnuTLS 3.7 itself uses the database only for TLS 1.2
+ * session IDs and for 0-RTT replay protection).
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+void gnutls_db_set_store_function(gnutls_session_t session, gnutls_db_store_func store_func);
+
+/**
+ * Stores a function that would look sessions up for session-ID
+ * resumption; never called, as for `gnutls_db_set_store_function`.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+void gnutls_db_set_retrieve_function(gnutls_session_t session, gnutls_db_retr_func retr_func);
+
+/**
+ * Stores a function that would remove stored sessions; never called, as
+ * for `gnutls_db_set_store_function`.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+void gnutls_db_set_remove_function(gnutls_session_t session, gnutls_db_remove_func rem_func);
+
+/**
+ * The time (seconds since the epoch) stepup session data
+ * (`gnutls_session_get_data2`) was saved; 0 for anything else.
+ *
+ * # Safety
+ * `entry` is NULL or a datum holding `size` bytes.
+ */
+time_t gnutls_db_check_entry_time(gnutls_datum_t *entry);
+
+/**
+ * The time (seconds since the epoch) stepup session data expires; 0 for
+ * anything else.
+ *
+ * # Safety
+ * `entry` is NULL or a datum holding `size` bytes.
+ */
+time_t gnutls_db_check_entry_expire_time(gnutls_datum_t *entry);
 
 /**
  * Sets the handshake timeout in milliseconds (0: none;

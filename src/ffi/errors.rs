@@ -131,6 +131,8 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::AlreadyRegistered => gn::GNUTLS_E_ALREADY_REGISTERED,
         E::CertificateKeyMismatch => gn::GNUTLS_E_CERTIFICATE_KEY_MISMATCH,
         E::Base64UnexpectedHeader => gn::GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR,
+        E::DbError => gn::GNUTLS_E_DB_ERROR,
+        E::Parsing => gn::GNUTLS_E_PARSING_ERROR,
         // Resumed by the C boundary, like PeerCheckPending.
         E::CertificateChoicePending => gn::GNUTLS_E_INTERNAL_ERROR,
         #[cfg(feature = "tls")]

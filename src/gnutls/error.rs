@@ -90,6 +90,12 @@ pub enum Error {
     /// (`GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR`).
     #[error("base64 unexpected header error")]
     Base64UnexpectedHeader,
+    /// Session data is not stepup's (`GNUTLS_E_DB_ERROR`).
+    #[error("database error")]
+    DbError,
+    /// Session data of stepup's format is damaged (`GNUTLS_E_PARSING_ERROR`).
+    #[error("parsing error")]
+    Parsing,
     /// The application's retrieve function must choose the certificate to
     /// send; the C boundary calls it and resumes. Never returned to C.
     #[error("the application must choose a certificate")]

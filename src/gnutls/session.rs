@@ -19,6 +19,9 @@ use crate::tls::{
 
 mod certs;
 mod features;
+mod tickets;
+
+pub use tickets::entry_times;
 
 pub use features::{
     GNUTLS_ALPN_MANDATORY, GNUTLS_ALPN_SERVER_PRECEDENCE, GNUTLS_KU_PEER, GNUTLS_RECORD_WAIT,
@@ -41,6 +44,8 @@ pub const GNUTLS_POST_HANDSHAKE_AUTH: u32 = 1 << 14;
 pub const GNUTLS_AUTO_REAUTH: u32 = 1 << 19;
 /// `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH`: the peer offered post-handshake auth.
 pub const GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH: u32 = 1 << 8;
+/// `GNUTLS_SFLAGS_SESSION_TICKET`: (client) a session ticket arrived.
+pub const GNUTLS_SFLAGS_SESSION_TICKET: u32 = 1 << 7;
 
 /// `gnutls_certificate_request_t`: what a server asks of clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -102,6 +107,8 @@ pub struct Session {
     /// handshake: GnuTLS 3.7 then replaces the session's PSK information
     /// (the user name is gone).
     psk_info_replaced: bool,
+    /// Ticket key, expiration and the session to resume (`session/tickets.rs`).
+    tickets: tickets::Tickets,
 }
 
 /// Whether `n` is a handshake with an external PSK (not a resumption).
@@ -150,6 +157,7 @@ impl Session {
             psk_client: None,
             psk_server: None,
             psk_info_replaced: false,
+            tickets: tickets::Tickets::default(),
         })
     }
 
@@ -252,6 +260,7 @@ impl Session {
                 ..ServerConfig::without_certificate()
             };
             self.features.apply_server(&mut config);
+            self.tickets.apply_server(&mut config, self.flags);
             Ok(Connection::server(Arc::new(config)))
         } else {
             let hostname = match &self.verify_cert {
@@ -275,6 +284,7 @@ impl Session {
                 ..ClientConfig::default()
             };
             self.features.apply_client(&mut config);
+            config.resume = self.tickets.resume.clone();
             Ok(Connection::client_with_hook(
                 Arc::new(config),
                 hostname.as_deref(),
@@ -340,10 +350,14 @@ impl Session {
     /// Handles the events of the engine that matter here.
     fn drain_events(&mut self) {
         while let Some(event) = self.conn.as_mut().and_then(Connection::next_event) {
-            if let Event::ClientAuthenticated(identity) = event {
-                self.psk_info_replaced = self.psk_handshake();
-                self.peer = Some(identity);
-                self.reauth_waiting = false;
+            match event {
+                Event::ClientAuthenticated(identity) => {
+                    self.psk_info_replaced = self.psk_handshake();
+                    self.peer = Some(identity);
+                    self.reauth_waiting = false;
+                }
+                Event::TicketReceived => self.tickets.arrived = true,
+                _ => {}
             }
         }
     }
@@ -480,13 +494,17 @@ impl Session {
                 .is_some_and(|c| c.negotiated().peer_offered_post_handshake_auth)
     }
 
-    /// `gnutls_session_get_flags` (a client reports no flag, as GnuTLS 3.7).
+    /// `gnutls_session_get_flags`: post-handshake authentication on a
+    /// server, a received ticket on a client.
     pub fn flags(&self) -> u32 {
+        let mut flags = 0;
         if self.post_handshake_auth() {
-            GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH
-        } else {
-            0
+            flags |= GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH;
         }
+        if self.ticket_received() {
+            flags |= GNUTLS_SFLAGS_SESSION_TICKET;
+        }
+        flags
     }
 
     /// `gnutls_record_send`: returns how many bytes were sent.
@@ -542,6 +560,11 @@ impl Session {
             self.flush()?;
             self.pull()?;
             self.drain_events();
+            if std::mem::take(&mut self.tickets.arrived) {
+                // GnuTLS 3.7 returns AGAIN after handling a NewSessionTicket.
+                self.writing = false;
+                return Err(Error::Again);
+            }
         }
     }
 

@@ -83,6 +83,9 @@ pub struct Negotiated {
     pub psk_with_dhe: bool,
     /// The handshake resumed an earlier session with a ticket.
     pub resumed: bool,
+    /// (Server) The client offered a ticket of ours that opened (still
+    /// valid), whether or not the handshake could resume with it.
+    pub resumption_requested: bool,
     /// The cipher suite.
     pub suite: Option<CipherSuite>,
     /// The key-exchange group.

@@ -241,6 +241,8 @@ pub struct ServerConfig {
     pub tickets: Option<Arc<super::ticket_keys::TicketKeys>>,
     /// The lifetime announced in tickets, in seconds (at most 7 days).
     pub ticket_lifetime: u32,
+    /// How many tickets follow each handshake (with `tickets`).
+    pub tickets_per_handshake: usize,
     /// The PSK key exchange modes the server accepts.
     pub psk_modes: PskModes,
 }
@@ -278,6 +280,7 @@ impl ServerConfig {
             psk_modes: PskModes::default(),
             tickets: None,
             ticket_lifetime: 6 * 3600,
+            tickets_per_handshake: 1,
         }
     }
 }

@@ -413,6 +413,20 @@ impl Connection {
         &mut self.common
     }
 
+    /// (Server) Sends `n` more session tickets after the handshake (none
+    /// without ticket keys). `ApiMisuse` before the handshake completed or
+    /// on a client.
+    pub fn send_tickets(&mut self, n: usize) -> Result<(), Error> {
+        self.check()?;
+        match self.state.as_ref() {
+            Some(State::Server(ServerState::Traffic(t))) => t.send_tickets(&mut self.common, n),
+            _ => Err(Error::ApiMisuse(
+                "tickets need a server after its handshake",
+            )),
+        }
+        .map_err(|e| self.fail(e))
+    }
+
     /// (Client) The session to resume with, from the latest ticket.
     pub fn client_session(&self) -> Option<ClientSession> {
         match self.state.as_ref() {

@@ -78,3 +78,32 @@ fn servers_without_ticket_keys_send_no_tickets() {
     assert!(!events(&mut c).contains(&Event::TicketReceived));
     assert!(c.client_session().is_none());
 }
+
+#[test]
+fn a_server_sends_more_tickets_on_request_and_they_resume() {
+    let server = ServerConfig {
+        tickets_per_handshake: 0,
+        ..ticketing_server(3)
+    };
+    let (mut c, mut s) = connect(client_config(), server);
+    exchange(&mut c, &mut s, b"none yet");
+    assert!(c.client_session().is_none());
+    s.send_tickets(2).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    let tickets = events(&mut c)
+        .iter()
+        .filter(|e| **e == Event::TicketReceived)
+        .count();
+    assert_eq!(tickets, 2);
+    let (c2, s2) = resume(c.client_session().expect("a ticket"), 3);
+    assert!(c2.negotiated().resumed && s2.negotiated().resumption_requested);
+    // Only a server after its handshake sends tickets.
+    assert!(c.send_tickets(1).is_err());
+}
+
+#[test]
+fn a_foreign_ticket_is_no_resumption_request() {
+    let session = first_session(4);
+    let (_, s) = resume(session, 5);
+    assert!(!s.negotiated().resumption_requested && !s.negotiated().resumed);
+}

@@ -99,6 +99,10 @@ pub(crate) struct ServerTraffic {
     /// post-handshake authentication.
     base: Transcript,
     pha: Pha,
+    /// The resumption master secret: more tickets can be sent.
+    resumption: Secret,
+    /// The client's certificate chain, sealed into later tickets.
+    client_chain: Vec<Vec<u8>>,
 }
 
 /// What the ClientHello settled.
@@ -311,6 +315,7 @@ impl ExpectClientHello {
     /// to certificates; a wrong binder is fatal (decrypt_error).
     fn choose_psk(
         &self,
+        common: &mut Common,
         hello: &ClientHello,
         message: &RawMessage,
         choice: &mut Choice,
@@ -343,6 +348,7 @@ impl ExpectClientHello {
         let mut found = None;
         for (i, id) in offered.identities.iter().enumerate() {
             if let Some(state) = self.open_ticket(&id.identity, id.obfuscated_ticket_age, now) {
+                common.negotiated.resumption_requested = true;
                 let key = zeroize::Zeroizing::new(state.psk.clone());
                 found = Some((i, Vec::new(), key, state.suite.hash(), false));
                 break;
@@ -410,7 +416,7 @@ impl ExpectClientHello {
         common.client_random = hello.random;
         common.key_log = self.config.key_log.clone();
         let mut choice = self.choose(&hello)?;
-        self.choose_psk(&hello, message, &mut choice)?;
+        self.choose_psk(common, &hello, message, &mut choice)?;
         if choice.psk.is_none() && self.config.certificate.is_none() {
             return Err(PeerMisbehaved::NoServerCredentials.into());
         }
@@ -869,9 +875,22 @@ impl ServerHandshake {
         }
         transcript.update(&message.bytes);
         common.enter_traffic_keys(suite, client_app, server_app)?;
+        let resumption = master.resumption_master(&transcript.current());
+        // A resumed session keeps the chain the ticket carried.
+        let client_chain = if peer_chain.is_empty() {
+            common
+                .negotiated
+                .peer
+                .as_ref()
+                .map(|p| p.chain.clone())
+                .unwrap_or_default()
+        } else {
+            peer_chain
+        };
         if let Some(keys) = &config.tickets {
-            let resumption = master.resumption_master(&transcript.current());
-            send_ticket(common, &config, keys, suite, &resumption, &peer_chain)?;
+            for _ in 0..config.tickets_per_handshake {
+                send_ticket(common, &config, keys, suite, &resumption, &client_chain)?;
+            }
         }
         common.traffic = true;
         common.ccs_window = false;
@@ -882,11 +901,30 @@ impl ServerHandshake {
             suite,
             base: transcript,
             pha: Pha::Idle,
+            resumption,
+            client_chain,
         })))
     }
 }
 
 impl ServerTraffic {
+    /// Sends `n` more tickets; nothing without ticket keys.
+    pub fn send_tickets(&self, common: &mut Common, n: usize) -> Result<(), Error> {
+        if let Some(keys) = &self.config.tickets {
+            for _ in 0..n {
+                send_ticket(
+                    common,
+                    &self.config,
+                    keys,
+                    self.suite,
+                    &self.resumption,
+                    &self.client_chain,
+                )?;
+            }
+        }
+        Ok(())
+    }
+
     /// Whether a post-handshake authentication is under way.
     pub fn pha_in_progress(&self) -> bool {
         !matches!(self.pha, Pha::Idle)

@@ -51,6 +51,8 @@ pub mod session;
 pub mod system_trust;
 #[cfg(feature = "tls")]
 #[cfg(feature = "tls")]
+pub mod tickets;
+#[cfg(feature = "tls")]
 pub mod timeouts;
 pub mod transport;
 pub mod types;

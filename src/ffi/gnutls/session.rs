@@ -36,6 +36,8 @@ pub struct gnutls_session_int {
     pub(super) callbacks: super::callbacks::Callbacks,
     /// The accepted PSK user name handed out by `gnutls_psk_server_get_username`.
     pub(super) psk_username: Option<std::ffi::CString>,
+    /// The session database functions (stored, never called).
+    pub(super) db: super::tickets::DbFunctions,
 }
 
 /// A session handle.
@@ -161,6 +163,7 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             certs: super::retrieve::SessionCerts::default(),
             callbacks: super::callbacks::Callbacks::default(),
             psk_username: None,
+            db: super::tickets::DbFunctions::default(),
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(session, handle) };
@@ -466,7 +469,8 @@ pub unsafe extern "C" fn gnutls_certificate_server_set_request(
 }
 
 /// The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
-/// post-handshake authentication is possible (the client offered it).
+/// post-handshake authentication is possible (the client offered it);
+/// (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived.
 /// Returns 0 for a NULL session.
 ///
 /// # Safety

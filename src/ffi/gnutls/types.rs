@@ -119,6 +119,8 @@ pub const GNUTLS_AUTO_REAUTH: c_uint = 1 << 19;
 /// `gnutls_init` flag: do not send tickets automatically.
 pub const GNUTLS_NO_AUTO_SEND_TICKET: c_uint = 1 << 21;
 
+/// Session flag: (client) the server sent a session ticket.
+pub const GNUTLS_SFLAGS_SESSION_TICKET: c_uint = 1 << 7;
 /// Session flag: the peer offered post-handshake authentication.
 pub const GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH: c_uint = 1 << 8;
 /// Session flag: early start.

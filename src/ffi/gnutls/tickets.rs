@@ -1,0 +1,358 @@
+//! TLS 1.3 session tickets and resumption: ticket keys, more tickets after
+//! the handshake, a client's session data, and the session database
+//! functions GnuTLS keeps for TLS 1.2 (stepup stores them, never calls them).
+
+use std::ffi::{c_int, c_uint, c_void};
+
+use super::session::{gnutls_session_t, with_session};
+use super::types::gnutls_datum_t;
+use crate::ffi::args;
+use crate::ffi::boundary;
+use crate::ffi::errors::CallError;
+use crate::gnutls::Error;
+use crate::gnutls::session::entry_times;
+use crate::tls::ticket_keys::MASTER_KEY_LEN;
+
+/// Stores a session's data under a key: never called by stepup.
+#[allow(non_camel_case_types)]
+pub type gnutls_db_store_func = Option<
+    unsafe extern "C" fn(ptr: *mut c_void, key: gnutls_datum_t, data: gnutls_datum_t) -> c_int,
+>;
+/// Removes the data stored under a key: never called by stepup.
+#[allow(non_camel_case_types)]
+pub type gnutls_db_remove_func =
+    Option<unsafe extern "C" fn(ptr: *mut c_void, key: gnutls_datum_t) -> c_int>;
+/// Looks up the data stored under a key: never called by stepup.
+#[allow(non_camel_case_types)]
+pub type gnutls_db_retr_func =
+    Option<unsafe extern "C" fn(ptr: *mut c_void, key: gnutls_datum_t) -> gnutls_datum_t>;
+
+/// A session's database functions and their pointer, kept for the
+/// application's sake only.
+pub(super) struct DbFunctions {
+    ptr: *mut c_void,
+    store: gnutls_db_store_func,
+    retrieve: gnutls_db_retr_func,
+    remove: gnutls_db_remove_func,
+}
+
+impl Default for DbFunctions {
+    fn default() -> Self {
+        Self {
+            ptr: std::ptr::null_mut(),
+            store: None,
+            retrieve: None,
+            remove: None,
+        }
+    }
+}
+
+/// Copies `bytes` into memory from the C allocator (`gnutls_free` frees it).
+fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
+    let size = c_uint::try_from(bytes.len()).map_err(|_| CallError::NoMemory)?;
+    // SAFETY: malloc with a non-zero size; the result is checked for NULL.
+    let data = unsafe { libc::malloc(bytes.len().max(1)) }.cast::<u8>();
+    if data.is_null() {
+        return Err(CallError::NoMemory);
+    }
+    // SAFETY: `data` holds at least len bytes; the source holds len bytes.
+    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
+    Ok(gnutls_datum_t { data, size })
+}
+
+/// The bytes of a datum argument.
+///
+/// # Safety
+/// `datum` is NULL or points to a datum whose data holds `size` bytes.
+unsafe fn datum<'a>(
+    datum: *const gnutls_datum_t,
+    name: &'static str,
+) -> Result<&'a [u8], CallError> {
+    // SAFETY: forwarded promise.
+    unsafe { super::credentials::datum(datum, name) }
+}
+
+/// Generates a master key for session tickets: 64 random bytes in
+/// `key->data`, allocated with `gnutls_malloc` (free it with `gnutls_free`,
+/// after wiping it). Returns 0; `GNUTLS_E_INVALID_REQUEST` for a NULL
+/// `key`; `GNUTLS_E_MEMORY_ERROR`; `GNUTLS_E_RANDOM_FAILED`.
+///
+/// # Safety
+/// `key` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_ticket_key_generate(key: *mut gnutls_datum_t) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(key, "key")?;
+        let mut bytes = zeroize::Zeroizing::new([0u8; MASTER_KEY_LEN]);
+        crate::crypto::fill_random(&mut bytes[..]).map_err(|_| Error::RandomFailed)?;
+        let out = malloc_datum(&bytes[..])?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { key.write(out) };
+        Ok(0)
+    })
+}
+
+/// Makes a server send TLS 1.3 session tickets sealed under `key` (64
+/// bytes, from `gnutls_session_ticket_key_generate`; every server sharing
+/// it accepts the others' tickets), two after each handshake (none with
+/// `GNUTLS_NO_AUTO_SEND_TICKET`), even if the
+/// session was initialised with `GNUTLS_NO_TICKETS`. The sealing key
+/// rotates with the expiration time of `gnutls_db_set_cache_expiration`
+/// (6 hours unless set before the handshake), which is also the tickets'
+/// lifetime. A client session accepts the call and ignores the key.
+/// Returns 0; `GNUTLS_E_INVALID_REQUEST` for a NULL or wrong-sized key.
+///
+/// # Safety
+/// `session` is NULL or live; `key` is NULL or a datum holding `size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_ticket_enable_server(
+    session: gnutls_session_t,
+    key: *const gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        if key.is_null() {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: non-NULL and valid by the caller's promise.
+        let bytes = unsafe { datum(key, "key") }?;
+        // SAFETY: NULL or live.
+        unsafe { with_session(session, |s| s.ticket_enable_server(bytes)) }??;
+        Ok(0)
+    })
+}
+
+/// (Server) Sends `nr` more session tickets after the handshake. Before
+/// the handshake, or without `gnutls_session_ticket_enable_server`, sends
+/// nothing and returns 0. Returns 0; `GNUTLS_E_INVALID_REQUEST` on a client
+/// or for `nr` 0; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` when the
+/// transport did not take everything (call again with the same arguments
+/// or flush with another call); a transport error. `flags` is unused.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_ticket_send(
+    session: gnutls_session_t,
+    nr: c_uint,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        // SAFETY: NULL or live.
+        unsafe { with_session(session, |s| s.ticket_send(nr)) }??;
+        Ok(0)
+    })
+}
+
+/// (Client) The session to resume later with `gnutls_session_set_data`,
+/// from the latest ticket the server sent, in `data->data`, allocated with
+/// `gnutls_malloc` (free it with `gnutls_free`). Tickets arrive after the
+/// handshake, with the server's first records: read application data
+/// first. Without a ticket yet, as GnuTLS 3.7, returns 0 with 4 zero bytes
+/// that resume nothing. Returns 0; `GNUTLS_E_INVALID_REQUEST` for NULL
+/// arguments or before a priority was set; `GNUTLS_E_MEMORY_ERROR`.
+///
+/// # Safety
+/// `session` is NULL or live; `data` is NULL or valid for a write.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_get_data2(
+    session: gnutls_session_t,
+    data: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(data, "data")?;
+        // SAFETY: NULL or live.
+        let bytes = unsafe { with_session(session, |s| s.session_data()) }??;
+        let out = malloc_datum(&bytes)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { data.write(out) };
+        Ok(0)
+    })
+}
+
+/// (Client, before the handshake) Offers to resume the session of
+/// `session_data` (`session_data_size` bytes from
+/// `gnutls_session_get_data2`); a server that does not accept its ticket
+/// makes the handshake a full one (see `gnutls_session_is_resumed`).
+/// Returns 0 (also for the empty session data of a connection that got no
+/// ticket, which changes nothing); `GNUTLS_E_INVALID_REQUEST` for NULL or
+/// empty data; `GNUTLS_E_DB_ERROR` for data that is not stepup's;
+/// `GNUTLS_E_PARSING_ERROR` for damaged stepup data.
+///
+/// # Safety
+/// `session` is NULL or live; `session_data` is NULL or holds
+/// `session_data_size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_set_data(
+    session: gnutls_session_t,
+    session_data: *const c_void,
+    session_data_size: usize,
+) -> c_int {
+    boundary::gnutls(|| {
+        if session_data.is_null() || session_data_size == 0 {
+            return Err(Error::InvalidRequest.into());
+        }
+        // SAFETY: non-NULL, holding that many bytes by the caller's promise.
+        let bytes = unsafe { args::bytes(session_data, session_data_size, "session_data") }?;
+        // SAFETY: NULL or live.
+        unsafe { with_session(session, |s| s.set_session_data(bytes)) }??;
+        Ok(0)
+    })
+}
+
+/// Whether the handshake resumed an earlier session with a ticket (1) or
+/// was a full one (0), on either side.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_is_resumed(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(c_int::from(unsafe {
+            with_session(session, |s| s.is_resumed())
+        }?))
+    })
+}
+
+/// (Server) Whether the client offered a ticket of this server still
+/// valid (1), whether or not the handshake could resume with it; also 1
+/// on a server given data with `gnutls_session_set_data`, as GnuTLS 3.7.
+/// Always 0 on a client.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_resumption_requested(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(c_int::from(unsafe {
+            with_session(session, |s| s.resumption_requested())
+        }?))
+    })
+}
+
+/// Sets how long sessions stay resumable, in seconds: the lifetime of the
+/// tickets a server sends and the rotation period of the keys that seal
+/// them (6 hours by default). Set it before the handshake, and the same on
+/// every server sharing a ticket key: a ticket opens only on a server
+/// rotating with the same period.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_set_cache_expiration(session: gnutls_session_t, seconds: c_int) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { with_session(session, |s| s.set_cache_expiration(seconds)) }
+    })
+}
+
+/// Stores the pointer handed to the session database functions. stepup
+/// never calls them (see `gnutls_db_set_store_function`).
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_set_ptr(session: gnutls_session_t, ptr: *mut c_void) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object_mut(session, "session") }?.db.ptr = ptr;
+        Ok(())
+    })
+}
+
+/// Stores a function that would save sessions for session-ID resumption.
+/// stepup speaks TLS 1.3 only, resumes with tickets and does no 0-RTT, so
+/// it never calls it (GnuTLS 3.7 itself uses the database only for TLS 1.2
+/// session IDs and for 0-RTT replay protection).
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_set_store_function(
+    session: gnutls_session_t,
+    store_func: gnutls_db_store_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object_mut(session, "session") }?.db.store = store_func;
+        Ok(())
+    })
+}
+
+/// Stores a function that would look sessions up for session-ID
+/// resumption; never called, as for `gnutls_db_set_store_function`.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_set_retrieve_function(
+    session: gnutls_session_t,
+    retr_func: gnutls_db_retr_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object_mut(session, "session") }?.db.retrieve = retr_func;
+        Ok(())
+    })
+}
+
+/// Stores a function that would remove stored sessions; never called, as
+/// for `gnutls_db_set_store_function`.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_set_remove_function(
+    session: gnutls_session_t,
+    rem_func: gnutls_db_remove_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object_mut(session, "session") }?.db.remove = rem_func;
+        Ok(())
+    })
+}
+
+/// The time (seconds since the epoch) stepup session data
+/// (`gnutls_session_get_data2`) was saved; 0 for anything else.
+///
+/// # Safety
+/// `entry` is NULL or a datum holding `size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_check_entry_time(entry: *mut gnutls_datum_t) -> libc::time_t {
+    // SAFETY: forwarded promise.
+    unsafe { entry_time(entry, |(saved, _)| saved) }
+}
+
+/// The time (seconds since the epoch) stepup session data expires; 0 for
+/// anything else.
+///
+/// # Safety
+/// `entry` is NULL or a datum holding `size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_db_check_entry_expire_time(
+    entry: *mut gnutls_datum_t,
+) -> libc::time_t {
+    // SAFETY: forwarded promise.
+    unsafe { entry_time(entry, |(_, expires)| expires) }
+}
+
+/// One of the times of session data, or 0.
+///
+/// # Safety
+/// `entry` is NULL or a datum holding `size` bytes.
+unsafe fn entry_time(
+    entry: *const gnutls_datum_t,
+    pick: impl FnOnce((u64, u64)) -> u64,
+) -> libc::time_t {
+    boundary::gnutls(|| {
+        if entry.is_null() {
+            return Ok(0);
+        }
+        // SAFETY: non-NULL and valid by the caller's promise.
+        let bytes = unsafe { datum(entry, "entry") }?;
+        Ok(entry_times(bytes).map_or(0, |t| libc::time_t::try_from(pick(t)).unwrap_or(0)))
+    })
+}

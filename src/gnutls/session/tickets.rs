@@ -1,0 +1,177 @@
+//! Session tickets and resumption in GnuTLS's terms: a server's ticket key
+//! (`gnutls_session_ticket_enable_server`) and expiration
+//! (`gnutls_db_set_cache_expiration`), more tickets after the handshake
+//! (`gnutls_session_ticket_send`), a client's session data
+//! (`gnutls_session_get_data2` / `gnutls_session_set_data`).
+
+use std::sync::Arc;
+
+use zeroize::Zeroizing;
+
+use super::{Error, GNUTLS_NO_TICKETS, Session};
+
+/// `GNUTLS_NO_AUTO_SEND_TICKET`: no tickets after the handshake, only
+/// those of `gnutls_session_ticket_send`.
+const GNUTLS_NO_AUTO_SEND_TICKET: u32 = 1 << 21;
+use crate::tls::resumption::ClientSession;
+use crate::tls::ticket_keys::{MASTER_KEY_LEN, TicketKeys};
+use crate::tls::{Connection, ServerConfig};
+
+/// GnuTLS's default session expiration: 6 hours.
+const DEFAULT_EXPIRATION: u32 = 6 * 3600;
+/// The session data GnuTLS hands out when no ticket arrived (and takes
+/// back as "nothing to resume").
+const EMPTY_DATA: [u8; 4] = [0; 4];
+/// The first byte of stepup's client session encoding.
+const CLIENT_SESSION_VERSION: u8 = 0x81;
+/// How many tickets GnuTLS 3.7 sends after each handshake.
+const TICKETS_PER_HANDSHAKE: usize = 2;
+
+/// A session's ticket settings.
+pub(super) struct Tickets {
+    /// (Server) the master ticket key.
+    key: Option<Zeroizing<Vec<u8>>>,
+    /// Ticket lifetime and key rotation period, in seconds.
+    expiration: u32,
+    /// (Client) the session to resume.
+    pub(super) resume: Option<ClientSession>,
+    /// Session data was set (GnuTLS then reports a resumption request).
+    data_set: bool,
+    /// (Client) A ticket arrived in the record just read.
+    pub(super) arrived: bool,
+}
+
+impl Default for Tickets {
+    fn default() -> Self {
+        Self {
+            key: None,
+            expiration: DEFAULT_EXPIRATION,
+            resume: None,
+            data_set: false,
+            arrived: false,
+        }
+    }
+}
+
+impl Tickets {
+    /// Gives a server configuration the ticket key, if one was set.
+    pub(super) fn apply_server(&self, config: &mut ServerConfig, flags: u32) {
+        let Some(key) = &self.key else {
+            return;
+        };
+        if let Ok(keys) = TicketKeys::new(key, u64::from(self.expiration)) {
+            config.tickets = Some(Arc::new(keys));
+            config.ticket_lifetime = self.expiration;
+            config.tickets_per_handshake = if flags & GNUTLS_NO_AUTO_SEND_TICKET == 0 {
+                TICKETS_PER_HANDSHAKE
+            } else {
+                0
+            };
+        }
+    }
+}
+
+/// The time a client session was saved, and when it expires (seconds since
+/// the epoch), for data stepup produced; `None` for anything else.
+pub fn entry_times(data: &[u8]) -> Option<(u64, u64)> {
+    let session = ClientSession::decode(data)?;
+    let saved = session.received_at_ms / 1000;
+    Some((saved, saved + u64::from(session.lifetime)))
+}
+
+impl Session {
+    /// `gnutls_session_ticket_enable_server`: tickets sealed under `key`
+    /// (64 bytes), even with `GNUTLS_NO_TICKETS`. A client accepts it and
+    /// never uses it, as GnuTLS does.
+    pub fn ticket_enable_server(&mut self, key: &[u8]) -> Result<(), Error> {
+        if key.len() != MASTER_KEY_LEN {
+            return Err(Error::InvalidRequest);
+        }
+        self.tickets.key = Some(Zeroizing::new(key.to_vec()));
+        self.flags &= !GNUTLS_NO_TICKETS;
+        Ok(())
+    }
+
+    /// `gnutls_db_set_cache_expiration`: the tickets' lifetime and the
+    /// rotation period of their keys (at least a second).
+    pub fn set_cache_expiration(&mut self, seconds: i32) {
+        self.tickets.expiration = u32::try_from(seconds).unwrap_or(0).max(1);
+    }
+
+    /// `gnutls_session_ticket_send`: (server) `nr` more tickets after the
+    /// handshake. Before the handshake, or without a ticket key, nothing is
+    /// sent and the call succeeds (as with GnuTLS 3.7).
+    pub fn ticket_send(&mut self, nr: u32) -> Result<(), Error> {
+        if !self.server || nr == 0 {
+            return Err(Error::InvalidRequest);
+        }
+        let Some(conn) = self.conn.as_mut().filter(|c| !c.is_handshaking()) else {
+            return Ok(());
+        };
+        conn.send_tickets(usize::try_from(nr).unwrap_or(usize::MAX))?;
+        self.flush()
+    }
+
+    /// (Client) Whether a ticket arrived on this connection.
+    pub(super) fn ticket_received(&self) -> bool {
+        !self.server
+            && self
+                .conn
+                .as_ref()
+                .is_some_and(|c| c.client_session().is_some())
+    }
+
+    /// `gnutls_session_get_data2`: the session of the latest ticket, or
+    /// GnuTLS's empty session data when none arrived. `InvalidRequest`
+    /// before a priority was set.
+    pub fn session_data(&self) -> Result<Vec<u8>, Error> {
+        if self.priority.is_none() {
+            return Err(Error::InvalidRequest);
+        }
+        Ok(self
+            .conn
+            .as_ref()
+            .filter(|_| !self.server)
+            .and_then(Connection::client_session)
+            .map_or_else(|| EMPTY_DATA.to_vec(), |s| s.encode()))
+    }
+
+    /// `gnutls_session_set_data`: the session to resume with the next
+    /// handshake. Empty session data is accepted and changes nothing;
+    /// `DbError` for data stepup did not produce, `Parsing` for damaged
+    /// stepup data.
+    pub fn set_session_data(&mut self, data: &[u8]) -> Result<(), Error> {
+        if data.is_empty() {
+            return Err(Error::InvalidRequest);
+        }
+        if data == EMPTY_DATA {
+            return Ok(());
+        }
+        match ClientSession::decode(data) {
+            Some(session) => {
+                self.tickets.resume = Some(session);
+                self.tickets.data_set = true;
+                Ok(())
+            }
+            None if data[0] == CLIENT_SESSION_VERSION => Err(Error::Parsing),
+            None => Err(Error::DbError),
+        }
+    }
+
+    /// `gnutls_session_is_resumed`.
+    pub fn is_resumed(&self) -> bool {
+        self.completed().is_some_and(|n| n.resumed)
+    }
+
+    /// `gnutls_session_resumption_requested`: (server) the client offered
+    /// a ticket that opened, or session data was set on the server (as
+    /// GnuTLS 3.7 reports); always false on a client.
+    pub fn resumption_requested(&self) -> bool {
+        self.server
+            && (self.tickets.data_set
+                || self
+                    .conn
+                    .as_ref()
+                    .is_some_and(|c| c.negotiated().resumption_requested))
+    }
+}

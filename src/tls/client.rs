@@ -432,6 +432,30 @@ impl ExpectServerHello {
             .map(|p| p.identity.clone());
         common.negotiated.resumed = psk.as_ref().is_some_and(|p| p.resumed);
         common.negotiated.psk_with_dhe = psk.is_some() && exchange.is_some();
+        // A resumed session is the original server's: its chain comes back
+        // from the session, checked again against today's trust and clock.
+        let restored_chain = match (&self.config.resume, common.negotiated.resumed) {
+            (Some(session), true) => session.server_chain.clone(),
+            _ => Vec::new(),
+        };
+        if !restored_chain.is_empty() {
+            let verification = match &self.config.trust {
+                None => Verification::NotChecked,
+                Some(trust) => match trust.verify(
+                    &restored_chain,
+                    Role::Server,
+                    self.server_name.as_deref(),
+                    now_secs(),
+                ) {
+                    Ok(()) => Verification::Verified,
+                    Err(e) => Verification::Failed(e),
+                },
+            };
+            common.negotiated.peer = Some(PeerIdentity {
+                chain: restored_chain.clone(),
+                verification,
+            });
+        }
         common.set_read_key(suite, &server_secret)?;
         common.send_ccs()?;
         common.set_write_key(suite, &client_secret);
@@ -448,7 +472,7 @@ impl ExpectServerHello {
                 server_secret,
                 cert_request: None,
                 chosen: None,
-                peer_chain: Vec::new(),
+                peer_chain: restored_chain,
                 psk_authenticated: psk.is_some(),
             },
         )))

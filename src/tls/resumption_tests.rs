@@ -44,6 +44,16 @@ fn a_ticket_resumes_on_any_server_of_the_farm() {
     let (mut c, mut s) = resume(session, 1);
     assert!(c.negotiated().resumed && s.negotiated().resumed);
     assert!(s.negotiated().psk_identity.is_none(), "not an external PSK");
+    let peer = c
+        .negotiated()
+        .peer
+        .as_ref()
+        .expect("the original server's chain");
+    assert_eq!(
+        peer.verification,
+        super::Verification::Verified,
+        "checked again"
+    );
     exchange(&mut c, &mut s, b"resumed");
     // The resumed session brought a new ticket, which resumes in turn.
     pump(&mut c, &mut s).unwrap();

@@ -25,13 +25,14 @@ struct options {
     const char *pskusername, *pskkey;
     int pha;
     int insecure;
+    int resume;
 };
 
 static void usage(void)
 {
     fprintf(stderr, "usage: stepup-cli HOST [-p PORT] [--x509cafile F] [--x509certfile F --x509keyfile F]\n"
                     "       [--pskusername U --pskkey HEX] [--post-handshake-auth] [--priority S]\n"
-                    "       [--insecure] [-d N]\n");
+                    "       [--insecure] [--resume] [-d N]\n");
     exit(1);
 }
 
@@ -67,9 +68,7 @@ static void parse(int argc, char **argv, struct options *o)
         case INSECURE: o->insecure = 1; break;
         case PSKUSER: o->pskusername = optarg; break;
         case PSKKEY: o->pskkey = optarg; break;
-        case RESUME:
-            fprintf(stderr, "stepup-cli: --resume: session resumption is not supported yet\n");
-            exit(1);
+        case RESUME: o->resume = 1; break;
         default: usage();
         }
     }
@@ -133,6 +132,80 @@ static int send_all(gnutls_session_t session, const char *buf, size_t len)
     return 0;
 }
 
+/* Connects and completes a handshake, resuming `resume` when given.
+ * Exits on failure; returns the session, its socket in *fd_out. */
+static gnutls_session_t open_session(const struct options *o, gnutls_certificate_credentials_t cred,
+                                     gnutls_psk_client_credentials_t psk, const gnutls_datum_t *resume,
+                                     int *fd_out)
+{
+    int r;
+    gnutls_session_t session;
+    r = gnutls_init(&session, GNUTLS_CLIENT | (o->pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
+    if (r < 0)
+        die("gnutls_init", r);
+    const char *err_pos = NULL;
+    r = o->priority ? gnutls_priority_set_direct(session, o->priority, &err_pos)
+        : psk       ? gnutls_priority_set_direct(session, "NORMAL:+ECDHE-PSK:+PSK", &err_pos)
+                    : gnutls_set_default_priority(session);
+    if (r < 0) {
+        fprintf(stderr, "stepup-cli: priority error at '%s': %s\n", err_pos ? err_pos : "", gnutls_strerror(r));
+        exit(1);
+    }
+    gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
+    if (psk)
+        gnutls_credentials_set(session, GNUTLS_CRD_PSK, psk);
+    gnutls_server_name_set(session, GNUTLS_NAME_DNS, o->host, strlen(o->host));
+    /* With a PSK the key proves the server; certificates are checked when
+     * the server sends them anyway. */
+    if (!o->insecure && !psk)
+        gnutls_session_set_verify_cert(session, o->host, 0);
+    if (resume && (r = gnutls_session_set_data(session, resume->data, resume->size)) < 0)
+        die("session data", r);
+
+    int fd = connect_to(o->host, o->port);
+    gnutls_transport_set_int(session, fd);
+    gnutls_handshake_set_timeout(session, 20 * 1000);
+    do {
+        r = gnutls_handshake(session);
+    } while (r < 0 && !gnutls_error_is_fatal(r));
+    if (r < 0) {
+        fprintf(stderr, "*** Handshake has failed: %s\n", gnutls_strerror(r));
+        if (r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
+            gnutls_datum_t text = {NULL, 0};
+            if (gnutls_certificate_verification_status_print(gnutls_session_get_verify_cert_status(session),
+                                                             GNUTLS_CRT_X509, &text, 0) >= 0) {
+                fprintf(stderr, "- Status: %s\n", (char *)text.data);
+                gnutls_free(text.data);
+            }
+        }
+        exit(1);
+    }
+    *fd_out = fd;
+    return session;
+}
+
+/* Reads what arrives for up to a second so the server's tickets are in,
+ * then returns the session data to resume with (free with gnutls_free). */
+static gnutls_datum_t session_for_resumption(gnutls_session_t session, int fd)
+{
+    char buf[4096];
+    for (int i = 0; i < 20 && !(gnutls_session_get_flags(session) & GNUTLS_SFLAGS_SESSION_TICKET); i++) {
+        struct pollfd p = {fd, POLLIN, 0};
+        if (gnutls_record_check_pending(session) == 0 && poll(&p, 1, 50) <= 0)
+            continue;
+        ssize_t n = gnutls_record_recv(session, buf, sizeof buf);
+        if (n > 0)
+            fwrite(buf, 1, (size_t)n, stdout);
+        else if (n != GNUTLS_E_AGAIN && n != GNUTLS_E_INTERRUPTED)
+            break;
+    }
+    gnutls_datum_t data = {NULL, 0};
+    int r = gnutls_session_get_data2(session, &data);
+    if (r < 0)
+        die("session data", r);
+    return data;
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -172,44 +245,18 @@ int main(int argc, char **argv)
             die("--pskkey", r);
     }
 
-    gnutls_session_t session;
-    r = gnutls_init(&session, GNUTLS_CLIENT | (o.pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
-    if (r < 0)
-        die("gnutls_init", r);
-    const char *err_pos = NULL;
-    r = o.priority ? gnutls_priority_set_direct(session, o.priority, &err_pos)
-        : psk      ? gnutls_priority_set_direct(session, "NORMAL:+ECDHE-PSK:+PSK", &err_pos)
-                   : gnutls_set_default_priority(session);
-    if (r < 0) {
-        fprintf(stderr, "stepup-cli: priority error at '%s': %s\n", err_pos ? err_pos : "", gnutls_strerror(r));
-        exit(1);
-    }
-    gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
-    if (psk)
-        gnutls_credentials_set(session, GNUTLS_CRD_PSK, psk);
-    gnutls_server_name_set(session, GNUTLS_NAME_DNS, o.host, strlen(o.host));
-    /* With a PSK the key proves the server; certificates are checked when
-     * the server sends them anyway. */
-    if (!o.insecure && !psk)
-        gnutls_session_set_verify_cert(session, o.host, 0);
-
-    int fd = connect_to(o.host, o.port);
-    gnutls_transport_set_int(session, fd);
-    gnutls_handshake_set_timeout(session, 20 * 1000);
-    do {
-        r = gnutls_handshake(session);
-    } while (r < 0 && !gnutls_error_is_fatal(r));
-    if (r < 0) {
-        fprintf(stderr, "*** Handshake has failed: %s\n", gnutls_strerror(r));
-        if (r == GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR) {
-            gnutls_datum_t text = {NULL, 0};
-            if (gnutls_certificate_verification_status_print(gnutls_session_get_verify_cert_status(session),
-                                                             GNUTLS_CRT_X509, &text, 0) >= 0) {
-                fprintf(stderr, "- Status: %s\n", (char *)text.data);
-                gnutls_free(text.data);
-            }
-        }
-        return 1;
+    int fd;
+    gnutls_session_t session = open_session(&o, cred, psk, NULL, &fd);
+    if (o.resume) {
+        /* Like gnutls-cli --resume: a second connection resumes the first. */
+        gnutls_datum_t data = session_for_resumption(session, fd);
+        gnutls_bye(session, GNUTLS_SHUT_WR);
+        close(fd);
+        gnutls_deinit(session);
+        printf("- Disconnecting\n- Connecting again- trying to resume previous session\n");
+        session = open_session(&o, cred, psk, &data, &fd);
+        gnutls_free(data.data);
+        printf("*** This is %s session\n", gnutls_session_is_resumed(session) ? "a resumed" : "a new");
     }
     printf("- Handshake was completed\n");
     print_session_info(session, "Client");

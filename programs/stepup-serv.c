@@ -36,7 +36,13 @@ struct options {
     const char *priority;
     const char *pskpasswd;
     long max_connections;
+    int noticket;
+    /* Where the ticket key is kept: servers sharing it resume each other's
+     * sessions (created when missing). */
+    const char *ticket_key_file;
 };
+
+static gnutls_datum_t ticket_key;
 
 static void usage(void)
 {
@@ -44,13 +50,13 @@ static void usage(void)
             "usage: stepup-serv [-p PORT] [--echo] --x509certfile F --x509keyfile F ...\n"
             "       [--x509cafile F] [--require-client-cert | --verify-client-cert |\n"
             "        --disable-client-cert] [--pskpasswd F] [--priority S] [-d N]\n"
-            "       [--max-connections N]\n");
+            "       [--max-connections N] [--noticket] [--ticket-key-file F]\n");
     exit(1);
 }
 
 static void parse(int argc, char **argv, struct options *o)
 {
-    enum { CERT = 256, KEY, CA, REQUIRE, VERIFY, DISABLE, PRIO, PSKPASSWD, MAXCONN, ECHO_ };
+    enum { CERT = 256, KEY, CA, REQUIRE, VERIFY, DISABLE, PRIO, PSKPASSWD, MAXCONN, ECHO_, NOTICKET, TICKETKEY };
     static const struct option longs[] = {
         {"port", required_argument, NULL, 'p'},
         {"echo", no_argument, NULL, ECHO_},
@@ -64,6 +70,8 @@ static void parse(int argc, char **argv, struct options *o)
         {"pskpasswd", required_argument, NULL, PSKPASSWD},
         {"debug", required_argument, NULL, 'd'},
         {"max-connections", required_argument, NULL, MAXCONN},
+        {"noticket", no_argument, NULL, NOTICKET},
+        {"ticket-key-file", required_argument, NULL, TICKETKEY},
         {NULL, 0, NULL, 0},
     };
     memset(o, 0, sizeof *o);
@@ -90,6 +98,8 @@ static void parse(int argc, char **argv, struct options *o)
         case PRIO: o->priority = optarg; break;
         case PSKPASSWD: o->pskpasswd = optarg; break;
         case MAXCONN: o->max_connections = atol(optarg); break;
+        case NOTICKET: o->noticket = 1; break;
+        case TICKETKEY: o->ticket_key_file = optarg; break;
         default: usage();
         }
     }
@@ -154,6 +164,36 @@ static void report_verification(gnutls_session_t session)
     if (gnutls_certificate_verification_status_print(status, GNUTLS_CRT_X509, &text, 0) >= 0) {
         printf("- Peer certificate: %s\n", (char *)text.data);
         gnutls_free(text.data);
+    }
+}
+
+/* The session ticket key: read from `path`, or generated (and written to
+ * `path` when given, so that other servers can share it). */
+static void load_ticket_key(const char *path)
+{
+    FILE *f = path ? fopen(path, "rb") : NULL;
+    if (f) {
+        static unsigned char key[64];
+        size_t n = fread(key, 1, sizeof key, f);
+        fclose(f);
+        if (n != sizeof key) {
+            fprintf(stderr, "stepup-serv: %s: a ticket key file holds 64 bytes\n", path);
+            exit(1);
+        }
+        ticket_key.data = key;
+        ticket_key.size = sizeof key;
+        return;
+    }
+    int r = gnutls_session_ticket_key_generate(&ticket_key);
+    if (r < 0)
+        die("ticket key", r);
+    if (path) {
+        f = fopen(path, "wb");
+        if (!f || fwrite(ticket_key.data, 1, ticket_key.size, f) != ticket_key.size) {
+            fprintf(stderr, "stepup-serv: cannot write %s\n", path);
+            exit(1);
+        }
+        fclose(f);
     }
 }
 
@@ -234,6 +274,8 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
     gnutls_certificate_server_set_request(session, o->request);
     if (o->verify)
         gnutls_session_set_verify_cert(session, NULL, 0);
+    if (!o->noticket)
+        gnutls_session_ticket_enable_server(session, &ticket_key);
     gnutls_transport_set_int(session, fd);
     gnutls_handshake_set_timeout(session, 20 * 1000);
 
@@ -247,6 +289,8 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
         return;
     }
     printf("- Handshake was completed\n");
+    if (gnutls_session_is_resumed(session))
+        printf("*** This is a resumed session\n");
     printf("- Post-handshake authentication: %s\n",
            (gnutls_session_get_flags(session) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH) ? "offered by the client"
                                                                                   : "not offered by the client");
@@ -355,6 +399,9 @@ int main(int argc, char **argv)
         if ((r = gnutls_psk_set_server_credentials_file(psk, o.pskpasswd)) < 0)
             die(o.pskpasswd, r);
     }
+
+    if (!o.noticket)
+        load_ticket_key(o.ticket_key_file);
 
     int lfd = listen_on(o.port, o.echo);
     for (long served = 0; o.max_connections <= 0 || served < o.max_connections; served++) {

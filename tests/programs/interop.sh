@@ -2,7 +2,9 @@
 # Interop of the example programs stepup-serv and stepup-cli with real peers:
 # each other, openssl s_client/s_server, gnutls-cli/gnutls-serv and Python's
 # ssl, re-authenticating with **REAUTH** wherever the peer supports it, and
-# curl against the HTTP mode (GET /reauth).
+# curl against the HTTP mode (GET /reauth); external PSKs (--pskpasswd) with
+# reauth after them; and resumption with tickets (--resume, Python session
+# reuse, and a ticket resuming on a second server sharing the ticket key).
 #
 # Every scenario runs three times: the programs linked with stepup
 # (build/bin), the same sources built against the system GnuTLS
@@ -232,6 +234,82 @@ scenario_psk_s_client() { # our server with --pskpasswd, openssl s_client -psk
   fi
 }
 
+scenario_resume_cli() { # our client --resume against our server
+  local name=$1 log=$logs/$1
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --max-connections 2 > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  { sleep 1.5; echo hello; sleep 0.5; } | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" \
+    --x509cafile $F/ca.pem --resume > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -qx '\*\*\* This is a resumed session' "$log.cli" && grep -qx '\*\*\* This is a resumed session' "$log.serv" &&
+     grep -qx 'hello' "$log.cli"; then
+    ok "$name: stepup-cli --resume <-> stepup-serv, the second connection resumes"
+  else
+    bad "$name: stepup-cli --resume"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_resume_farm() { # two stepup-serv processes sharing a ticket key; s_client resumes across
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  rm -f "$log.key"
+  local other; other=$(free_port)
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --ticket-key-file "$log.key" --max-connections 1 > "$log.serv" 2>&1 &
+  local first=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; kill $first; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$other" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --ticket-key-file "$log.key" --max-connections 1 > "$log.serv2" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv2" "listening on" || { bad "$name: second server did not start"; kill $first; stop_server; return; }
+  { echo ping; sleep 0.5; } | timeout 20 openssl s_client -connect "127.0.0.1:$port" -servername localhost \
+    -CAfile $F/ca.pem -sess_out "$log.sess" > "$log.cli" 2>&1
+  { echo ping; sleep 0.5; } | timeout 20 openssl s_client -connect "127.0.0.1:$other" -servername localhost \
+    -CAfile $F/ca.pem -sess_in "$log.sess" > "$log.cli2" 2>&1
+  sleep 0.2; kill $first 2>/dev/null; wait $first 2>/dev/null; stop_server
+  if grep -q '^New, TLSv1.3' "$log.cli" && grep -q '^Reused, TLSv1.3' "$log.cli2" &&
+     grep -qx '\*\*\* This is a resumed session' "$log.serv2"; then
+    ok "$name: a ticket from one stepup-serv resumes on another sharing its key (openssl s_client -sess_out/-sess_in)"
+  else
+    bad "$name: resumption across servers"; tail -n 6 "$log.serv2" "$log.cli2" | sed 's/^/     /'
+  fi
+}
+
+scenario_resume_python() { # Python ssl session reuse against our server
+  local name=$1 log=$logs/$1
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --max-connections 2 > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  timeout 20 python3 tests/programs/resume_client.py "$port" $F/ca.pem > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if [ "$(grep -c '^reused' "$log.cli")" = 2 ] && grep -qx 'reused True' "$log.cli" &&
+     grep -qx '\*\*\* This is a resumed session' "$log.serv"; then
+    ok "$name: Python ssl reuses its session with stepup-serv"
+  else
+    bad "$name: Python ssl session reuse"; tail -n 6 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_resume_s_server() { # our client --resume against openssl s_server
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  { sleep 4; } | timeout 20 openssl s_server -accept "127.0.0.1:$port" -naccept 2 -rev \
+    -cert $F/server-rsa.pem -key $F/server-rsa.key > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" ACCEPT || { bad "$name: s_server did not start"; stop_server; return; }
+  { sleep 1.5; echo hello; sleep 0.5; } | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" \
+    --x509cafile $F/ca.pem --resume > "$log.cli" 2>&1
+  stop_server
+  if grep -qx '\*\*\* This is a resumed session' "$log.cli" && grep -qx 'olleh' "$log.cli"; then
+    ok "$name: stepup-cli --resume <-> openssl s_server, the second connection resumes"
+  else
+    bad "$name: stepup-cli --resume against s_server"; tail -n 8 "$log.cli" | sed 's/^/     /'
+  fi
+}
+
 scenario_no_cert() { # our server asks, our client has no certificate to give
   local name=$1 log=$logs/$1
   start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
@@ -294,7 +372,8 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
   if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
     bad "$set: $bin/stepup-serv and stepup-cli are not built (make programs examples-system)"; continue
   fi
-  for s in cli s_client gnutls_cli python curl no_cert untrusted psk_cli psk_gnutls_cli psk_s_client s_server gnutls_serv; do
+  for s in cli s_client gnutls_cli python curl no_cert untrusted psk_cli psk_gnutls_cli psk_s_client \
+           resume_cli resume_farm resume_python resume_s_server s_server gnutls_serv; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done

@@ -713,7 +713,8 @@ impl Session {
     /// `gnutls_session_get_desc`: `None` before the handshake completed.
     pub fn description(&self) -> Option<String> {
         let n = self.completed()?;
-        if external_psk(n) {
+        // GnuTLS 3.7 describes resumed sessions as it does PSK ones.
+        if external_psk(n) || n.resumed {
             return Some(names::psk_session_description(n.suite?));
         }
         Some(names::session_description(

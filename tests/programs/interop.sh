@@ -310,6 +310,52 @@ scenario_resume_s_server() { # our client --resume against openssl s_server
   fi
 }
 
+# with_gnutls_serv LOG "SERVER ARGS" CLIENT-ARGS...: gnutls-serv --echo in
+# its own network namespace (it binds every interface), our client against
+# it with reauth_input on stdin. Returns 2 when the namespace is not possible.
+with_gnutls_serv() {
+  local log=$1 server_args=$2; shift 2
+  have gnutls-serv || { skip "$log: gnutls-serv is not installed"; return 2; }
+  have unshare || { skip "$log: unshare is not installed"; return 2; }
+  if ! unshare -n true 2>/dev/null; then skip "$log: unshare -n is not permitted here"; return 2; fi
+  unshare -n bash -c '
+    ip link set lo up || exit 3
+    '"$(declare -f reauth_input wait_listening)"'
+    log=$1; port=$2; F=$3; bin=$4; server_args=$5; shift 5
+    nenv=0; for a in "$@"; do [ "$a" = -- ] && break; nenv=$((nenv + 1)); done
+    envs=("${@:1:$nenv}"); shift $((nenv + 1))
+    timeout 20 gnutls-serv --echo -p "$port" --x509certfile $F/server-ecdsa.pem --x509keyfile $F/server-ecdsa.key \
+      --x509cafile $F/ca.pem $server_args > "$log.serv" 2>&1 &
+    pid=$!
+    wait_listening "$log.serv" "listening" || { kill $pid; exit 4; }
+    reauth_input | timeout 20 "${envs[@]}" "$bin/stepup-cli" localhost -p "$port" "$@" > "$log.cli" 2>&1
+    kill $pid; wait $pid 2>/dev/null; exit 0' _ "$log" "$port" "$F" "$bin" "$server_args" "${env_cmd[@]}" -- "$@"
+}
+
+scenario_gnutls_serv_psk() { # our client with a PSK against gnutls-serv --pskpasswd
+  local name=$1 log=$logs/$1
+  psk_file "$log.passwd"
+  with_gnutls_serv "$log" "--pskpasswd $log.passwd --priority NORMAL:+ECDHE-PSK:+PSK" \
+    --pskusername alice --pskkey "$PSK_HEX" --post-handshake-auth \
+    --x509certfile $F/client-ecdsa.pem --x509keyfile $F/client-ecdsa.key || return
+  if grep -q 'Re-authentication answered' "$log.cli" && grep -qx 'after' "$log.cli" &&
+     grep -q 'Sending re-auth request' "$log.serv"; then
+    ok "$name: stepup-cli --pskusername/--pskkey <-> gnutls-serv --pskpasswd, **REAUTH** after the PSK"
+  else
+    bad "$name: stepup-cli PSK <-> gnutls-serv"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_gnutls_serv_resume() { # our client --resume against gnutls-serv
+  local name=$1 log=$logs/$1
+  with_gnutls_serv "$log" "" --x509cafile $F/ca.pem --resume || return
+  if grep -qx '\*\*\* This is a resumed session' "$log.cli" && grep -qx 'hello' "$log.cli"; then
+    ok "$name: stepup-cli --resume <-> gnutls-serv, the second connection resumes"
+  else
+    bad "$name: stepup-cli --resume <-> gnutls-serv"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
 scenario_no_cert() { # our server asks, our client has no certificate to give
   local name=$1 log=$logs/$1
   start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
@@ -373,7 +419,8 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
     bad "$set: $bin/stepup-serv and stepup-cli are not built (make programs examples-system)"; continue
   fi
   for s in cli s_client gnutls_cli python curl no_cert untrusted psk_cli psk_gnutls_cli psk_s_client \
-           resume_cli resume_farm resume_python resume_s_server s_server gnutls_serv; do
+           resume_cli resume_farm resume_python resume_s_server s_server gnutls_serv gnutls_serv_psk \
+           gnutls_serv_resume; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done
@@ -393,7 +440,7 @@ done
 
 # And stepup-cli's account of the connection, where our client ran.
 client_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Client: |- Status: )' "$1"; }
-for s in cli no_cert untrusted s_server gnutls_serv; do
+for s in cli no_cert untrusted s_server gnutls_serv resume_cli resume_s_server gnutls_serv_resume; do
   if [ -f "$logs/stepup-$s.cli" ] && [ -f "$logs/system-$s.cli" ]; then
     if diff <(client_report "$logs/system-$s.cli") <(client_report "$logs/stepup-$s.cli") > "$logs/diff-$s.cli"; then
       ok "$s: stepup-cli reports the connection as the system-built one does"

@@ -92,7 +92,8 @@ pub(crate) struct ClientTraffic {
     session: Option<ClientSession>,
 }
 
-fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
+/// N bytes from the system random generator.
+pub(crate) fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
     let mut out = [0u8; N];
     crate::crypto::fill_random(&mut out).map_err(|_| Error::Internal("random generator failed"))?;
     Ok(out)
@@ -186,6 +187,21 @@ fn send_hello(
     hello.extensions.push(ext::PRE_SHARED_KEY, psks.encode());
     common.send_handshake(&message)?;
     Ok(message)
+}
+
+/// What checking a server chain against the configured trust finds now.
+fn check_server_chain(
+    config: &ClientConfig,
+    server_name: Option<&str>,
+    chain: &[Vec<u8>],
+) -> Verification {
+    match &config.trust {
+        None => Verification::NotChecked,
+        Some(trust) => match trust.verify(chain, Role::Server, server_name, now_secs()) {
+            Ok(()) => Verification::Verified,
+            Err(e) => Verification::Failed(e),
+        },
+    }
 }
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
@@ -439,18 +455,8 @@ impl ExpectServerHello {
             _ => Vec::new(),
         };
         if !restored_chain.is_empty() {
-            let verification = match &self.config.trust {
-                None => Verification::NotChecked,
-                Some(trust) => match trust.verify(
-                    &restored_chain,
-                    Role::Server,
-                    self.server_name.as_deref(),
-                    now_secs(),
-                ) {
-                    Ok(()) => Verification::Verified,
-                    Err(e) => Verification::Failed(e),
-                },
-            };
+            let verification =
+                check_server_chain(&self.config, self.server_name.as_deref(), &restored_chain);
             common.negotiated.peer = Some(PeerIdentity {
                 chain: restored_chain.clone(),
                 verification,
@@ -642,19 +648,12 @@ impl ClientHandshake {
             return Err(InvalidMessage::InvalidValue("empty server Certificate").into());
         }
         let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
-        let verification = match &self.config.trust {
-            None => Verification::NotChecked,
-            Some(trust) => match trust.verify(
-                &chain,
-                Role::Server,
-                self.server_name.as_deref(),
-                now_secs(),
-            ) {
-                Ok(()) => Verification::Verified,
-                Err(e) if self.config.verify == VerifyPolicy::Enforce => return Err(e.into()),
-                Err(e) => Verification::Failed(e),
-            },
-        };
+        let verification = check_server_chain(&self.config, self.server_name.as_deref(), &chain);
+        if let (Verification::Failed(e), VerifyPolicy::Enforce) =
+            (&verification, self.config.verify)
+        {
+            return Err(e.clone().into());
+        }
         common.negotiated.peer = Some(PeerIdentity {
             chain: chain.clone(),
             verification,

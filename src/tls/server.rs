@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use super::client::{TLS13, now_secs};
+use super::client::{TLS13, now_secs, random_bytes};
 use super::codec::certificate::{
     Certificate, CertificateEntry, CertificateRequest, CertificateVerify, signed_content,
 };
@@ -128,12 +128,6 @@ struct PskChoice {
     index: u16,
     /// psk_dhe_ke (true) or psk_ke.
     with_dhe: bool,
-}
-
-fn random_bytes<const N: usize>() -> Result<[u8; N], Error> {
-    let mut out = [0u8; N];
-    crate::crypto::fill_random(&mut out).map_err(|_| Error::Internal("random generator failed"))?;
-    Ok(out)
 }
 
 impl ServerState {
@@ -387,13 +381,14 @@ impl ExpectClientHello {
             None => Transcript::new(hash),
         };
         transcript.update(truncated);
+        // A binder is a Finished computed with the binder key (RFC 8446 §4.2.11.2).
         let binder_key = KeySchedule::new(hash, Some(&key)).binder_key(external);
-        let expected = finished_verify_data(hash, &binder_key, &transcript.current());
-        let received = &offered.binders[index];
-        if !bool::from(subtle::ConstantTimeEq::ct_eq(
-            expected.as_slice(),
-            received.as_slice(),
-        )) {
+        if !verify_finished(
+            hash,
+            &binder_key,
+            &transcript.current(),
+            &offered.binders[index],
+        ) {
             return Err(PeerMisbehaved::BadPskBinder.into());
         }
         choice.suite = suite;

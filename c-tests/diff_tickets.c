@@ -4,7 +4,9 @@
  * so the tickets arrive, and saves gnutls_session_get_data2's bytes in a
  * temporary file, which the following scenarios' clients load with
  * gnutls_session_set_data: a resumption, damaged session data, a server
- * with another key, a server initialised with GNUTLS_NO_TICKETS. Return
+ * with another key, a server initialised with GNUTLS_NO_TICKETS; then
+ * post-handshake authentication after resumption, of a session that had
+ * it and of one that had not (each handshake negotiates it afresh). Return
  * codes, is_resumed on both ends, resumption_requested and the session
  * flags are printed, with the answers to invalid input (wrong key sizes,
  * client-side ticket calls, garbage for the db_check_entry functions). The
@@ -20,6 +22,7 @@
 #define TLS13 "NORMAL:-VERS-ALL:+VERS-TLS1.3"
 
 static char data_path[] = "/tmp/stepup-diff-tickets-XXXXXX";
+static char pha_path[] = "/tmp/stepup-diff-tickets-pha-XXXXXX";
 static gnutls_datum_t key, other_key;
 
 enum {
@@ -31,6 +34,9 @@ enum {
     SC_DEFAULT,    /* the server did not enable tickets */
     SC_NO_TICKETS_ENABLED, /* GNUTLS_NO_TICKETS, then tickets enabled */
     SC_NO_AUTO,    /* GNUTLS_NO_AUTO_SEND_TICKET: only the tickets asked for */
+    SC_FULL_PHA,      /* a full handshake with post-handshake auth; saved */
+    SC_RESUME_REAUTH, /* its resumption, then gnutls_reauth from the server */
+    SC_RESUME_NO_PHA, /* the same of SC_FULL's session, which had no PHA */
     SC_COUNT
 };
 
@@ -46,7 +52,8 @@ static void server(int fd, int scenario)
 {
     gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
     unsigned flags = GNUTLS_SERVER | (scenario == SC_NO_TICKETS || scenario == SC_NO_TICKETS_ENABLED ? GNUTLS_NO_TICKETS : 0) |
-                     (scenario == SC_NO_AUTO ? GNUTLS_NO_AUTO_SEND_TICKET : 0);
+                     (scenario == SC_NO_AUTO ? GNUTLS_NO_AUTO_SEND_TICKET : 0) |
+                     (scenario >= SC_FULL_PHA ? GNUTLS_POST_HANDSHAKE_AUTH : 0);
     gnutls_session_t s;
     gnutls_init(&s, flags);
     say("S priority %d\n", gnutls_priority_set_direct(s, TLS13, NULL));
@@ -73,11 +80,24 @@ static void server(int fd, int scenario)
     if (r == 0) {
         report(s, 'S');
         say("S requested %d\n", gnutls_session_resumption_requested(s));
+        if (scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA) {
+            unsigned n = 0;
+            gnutls_certificate_get_peers(s, &n);
+            say("S peers before reauth %u\n", n);
+            gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
+            say("S reauth %d\n", gnutls_reauth(s, 0));
+            const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &n);
+            say("S peers after reauth %u %s\n", n, peers ? "set" : "none");
+            unsigned status = 99;
+            int v = gnutls_certificate_verify_peers2(s, &status);
+            say("S verify %d status %#x\n", v, status);
+            report(s, 'S');
+        }
         char buf[64];
         ssize_t n = gnutls_record_recv(s, buf, sizeof buf - 1);
         buf[n > 0 ? n : 0] = '\0';
         say("S recv %d '%s'\n", (int)n, buf);
-        if (scenario != SC_RESUME)
+        if (scenario != SC_RESUME && scenario != SC_RESUME_REAUTH && scenario != SC_RESUME_NO_PHA)
             say("S ticket send %d\n", gnutls_session_ticket_send(s, 2, 0));
         say("S send %d\n", (int)gnutls_record_send(s, "pong", 4));
         n = gnutls_record_recv(s, buf, sizeof buf - 1);
@@ -89,9 +109,9 @@ static void server(int fd, int scenario)
     gnutls_certificate_free_credentials(cred);
 }
 
-static int load(gnutls_datum_t *data)
+static int load(const char *path, gnutls_datum_t *data)
 {
-    FILE *f = fopen(data_path, "rb");
+    FILE *f = fopen(path, "rb");
     if (f == NULL)
         return -1;
     static unsigned char buf[65536];
@@ -102,9 +122,9 @@ static int load(gnutls_datum_t *data)
     return 0;
 }
 
-static void save(const gnutls_datum_t *data)
+static void save(const char *path, const gnutls_datum_t *data)
 {
-    FILE *f = fopen(data_path, "wb");
+    FILE *f = fopen(path, "wb");
     if (f == NULL)
         return;
     if (fwrite(data->data, 1, data->size, f) != data->size)
@@ -127,9 +147,10 @@ static ssize_t recv_all(gnutls_session_t s, char side, char *buf, size_t size)
 
 static void client(int fd, int scenario)
 {
-    gnutls_certificate_credentials_t cred = twoends_credentials("client", NULL);
+    int pha = scenario == SC_FULL_PHA || scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA;
+    gnutls_certificate_credentials_t cred = twoends_credentials("client", pha ? "ecdsa" : NULL);
     gnutls_session_t s;
-    gnutls_init(&s, GNUTLS_CLIENT);
+    gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
     say("C priority %d\n", gnutls_priority_set_direct(s, TLS13, NULL));
     say("C cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
@@ -146,9 +167,10 @@ static void client(int fd, int scenario)
         int r = gnutls_session_get_data2(s, &d);
         say("C data2 before %d %u\n", r, d.size);
         gnutls_free(d.data);
-    } else if (scenario == SC_RESUME || scenario == SC_CORRUPTED || scenario == SC_OTHER_KEY) {
+    } else if (scenario == SC_RESUME || scenario == SC_CORRUPTED || scenario == SC_OTHER_KEY || scenario == SC_RESUME_REAUTH ||
+               scenario == SC_RESUME_NO_PHA) {
         gnutls_datum_t d;
-        if (load(&d) == 0) {
+        if (load(scenario == SC_RESUME_REAUTH ? pha_path : data_path, &d) == 0) {
             if (scenario == SC_CORRUPTED)
                 d.data[0] ^= 0xff;
             say("C set data %d\n", gnutls_session_set_data(s, d.data, d.size));
@@ -160,14 +182,22 @@ static void client(int fd, int scenario)
     if (r == 0) {
         report(s, 'C');
         char buf[64];
+        if (scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA) {
+            /* Wait for the request before sending anything, so the server's
+             * reauth never meets application data. */
+            if (recv_all(s, 'C', buf, sizeof buf) == GNUTLS_E_REAUTH_REQUEST)
+                say("C reauth %d\n", gnutls_reauth(s, 0));
+        }
         say("C send %d\n", (int)gnutls_record_send(s, "ping", 4));
         recv_all(s, 'C', buf, sizeof buf);
         report(s, 'C');
         gnutls_datum_t d = {NULL, 0};
         r = gnutls_session_get_data2(s, &d);
         say("C data2 %d %s\n", r, d.size > 0 ? "some" : "none");
+        if (r == 0 && scenario == SC_FULL_PHA)
+            save(pha_path, &d);
         if (r == 0 && scenario == SC_FULL) {
-            save(&d);
+            save(data_path, &d);
             say("C check time %s\n", gnutls_db_check_entry_time(&d) != 0 ? "set" : "zero");
         }
         if (r == 0 && scenario == SC_NO_TICKETS) {
@@ -192,6 +222,10 @@ int main(void)
     if (fd < 0)
         return 1;
     close(fd);
+    fd = mkstemp(pha_path);
+    if (fd < 0)
+        return 1;
+    close(fd);
     gnutls_global_init();
     int r = gnutls_session_ticket_key_generate(&key);
     printf("key %d %u\n", r, key.size);
@@ -203,7 +237,9 @@ int main(void)
     gnutls_free(key.data);
     gnutls_free(other_key.data);
     gnutls_global_deinit();
-    if (getenv("KEEP") == NULL)
+    if (getenv("KEEP") == NULL) {
         unlink(data_path);
+        unlink(pha_path);
+    }
     return 0;
 }

@@ -552,6 +552,13 @@ impl Common {
                 }
             } else {
                 let ty = ContentType::from_u8(header[0]);
+                if ty == ContentType::ApplicationData && self.skip_early_data >= span.len {
+                    // 0-RTT data sent before our HelloRetryRequest reached the
+                    // client (RFC 8446 §4.2.10): skipped, bounded.
+                    self.skip_early_data -= span.len;
+                    self.deframer.consume(span);
+                    continue;
+                }
                 if !matches!(ty, ContentType::Handshake | ContentType::Alert) {
                     return Err(PeerMisbehaved::UnexpectedMessage("unprotected record").into());
                 }

@@ -8,6 +8,8 @@ pub mod codec;
 pub mod common;
 pub mod config;
 pub mod connection;
+#[cfg(test)]
+mod early_data_tests;
 pub mod error;
 #[cfg(test)]
 mod feature_tests;

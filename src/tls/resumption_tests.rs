@@ -11,7 +11,7 @@ use super::resumption::ClientSession;
 use super::tests::{client_config, connect, events, exchange, pump, server_config};
 use super::ticket_keys::{MASTER_KEY_LEN, TicketKeys};
 
-fn ticketing_server(master: u8) -> ServerConfig {
+pub(super) fn ticketing_server(master: u8) -> ServerConfig {
     ServerConfig {
         tickets: Some(Arc::new(
             TicketKeys::new(&[master; MASTER_KEY_LEN], 3600).unwrap(),
@@ -21,7 +21,7 @@ fn ticketing_server(master: u8) -> ServerConfig {
 }
 
 /// A full handshake, then the session of the ticket it brought.
-fn first_session(master: u8) -> ClientSession {
+pub(super) fn first_session(master: u8) -> ClientSession {
     let (mut c, mut s) = connect(client_config(), ticketing_server(master));
     exchange(&mut c, &mut s, b"first");
     assert!(events(&mut c).contains(&Event::TicketReceived));

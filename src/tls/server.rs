@@ -465,7 +465,8 @@ impl ExpectClientHello {
             }
         }
         if hello.extensions.has(ext::EARLY_DATA) {
-            // 0-RTT is refused (no PSK is accepted): skip what the client sends early.
+            // 0-RTT is never accepted (EncryptedExtensions never carries
+            // early_data), so what the client sends early is skipped, bounded.
             common.skip_early_data = MAX_SKIPPED_EARLY_DATA;
         }
         self.answer(common, &hello, message, choice)

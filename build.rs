@@ -60,8 +60,13 @@ const HEADERS: &[Header] = &[
         path: "stepup/uia.h",
         guard: "STEPUP_UIA_H",
         sys_includes: &["stddef.h", "stdint.h"],
-        includes: &[],
-        string_constants: &[],
+        // For gnutls_session_t (stepup_uia_complete_tls).
+        includes: &["gnutls/gnutls.h"],
+        string_constants: &[(
+            "STEPUP_UIA_STAGE_TLS_CLIENT_CERT",
+            "src/ffi/uia/tls.rs",
+            "STEPUP_UIA_STAGE_TLS_CLIENT_CERT",
+        )],
         sources: &[
             "src/ffi/errors.rs",
             "src/ffi/native.rs",

@@ -107,7 +107,7 @@ harness_result() {
 }
 
 # 1. Tests of the library's API, three ways.
-for t in api_test uia_test; do
+for t in api_test uia_test bridge_test; do
   for v in static dynamic dlopen; do
     if ! build "$v" "$t"; then fail "$t-$v builds"; continue; fi
     run "$t-$v" STEPUP_LIB="$release/libstepup.so" -- "$out/$t-$v"

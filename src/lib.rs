@@ -12,6 +12,8 @@
 //! - `tls`: the sans-I/O TLS 1.3 engine;
 //! - `uia`: the Matrix User-Interactive Authentication engine.
 
+#[cfg(all(feature = "tls", feature = "uia"))]
+pub mod bridge;
 pub mod crypto;
 #[allow(unsafe_code)]
 pub mod ffi;

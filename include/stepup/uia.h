@@ -6,6 +6,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include "gnutls/gnutls.h"
+
+#define STEPUP_UIA_STAGE_TLS_CLIENT_CERT "io.stepup.tls_client_cert"
+
 
 /**
  * Success.
@@ -78,6 +82,31 @@
  * Concurrent requests kept changing the session; try again.
  */
 #define STEPUP_E_CONTENTION -16
+
+/**
+ * The TLS session failed while the client was asked for a certificate
+ * (the connection is unusable; close it).
+ */
+#define STEPUP_E_TLS -17
+
+/**
+ * A certificate enrolment was refused: the key is enrolled for another
+ * user, or the certificate, fingerprint or user id is malformed.
+ */
+#define STEPUP_E_ENROLMENT -18
+
+/**
+ * `stepup_uia_complete_tls`: the client attempted the TLS client-certificate
+ * stage and the connection has no certificate yet. Run `gnutls_reauth` on
+ * the session until it returns 0, then call again with the same request.
+ */
+#define STEPUP_UIA_REAUTH 2
+
+/**
+ * `stepup_uia_complete_tls` flag: run `gnutls_reauth` inside the call
+ * (for sessions over blocking sockets).
+ */
+#define STEPUP_UIA_TLS_RUN_REAUTH 1
 
 /**
  * A UIA engine: configuration, session store, host hooks and rate limits.
@@ -184,6 +213,73 @@ const char *stepup_strerror(int code);
  * `stepup_free`, not freed before.
  */
 void stepup_free(void *ptr);
+
+/**
+ * Enrols a client certificate's key for `user_id` (a full user id such as
+ * `@alice:example.org`): the `io.stepup.tls_client_cert` stage then maps
+ * any certificate with the same public key (SubjectPublicKeyInfo) to that
+ * user, whatever its names. `cert` holds `cert_len` bytes of PEM (the first
+ * certificate is used) or DER. Enrolling a key again for its own user
+ * changes nothing.
+ *
+ * When `fingerprint` is not NULL, writes the key's fingerprint there (64
+ * lowercase hex digits of SHA-256 over the SubjectPublicKeyInfo; free it
+ * with `stepup_free`).
+ *
+ * Returns 0, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_ENROLMENT` (the certificate cannot be read, the user id is
+ * malformed, or the key is enrolled for another user), `STEPUP_E_STORE`;
+ * `*fingerprint` is then untouched.
+ *
+ * # Safety
+ * `engine` is a live engine; `user_id` is NUL-terminated; `cert` holds
+ * `cert_len` bytes; `fingerprint` is NULL or valid for a pointer write.
+ */
+int stepup_uia_cert_enrol(const stepup_uia *engine,
+                          const char *user_id,
+                          const uint8_t *cert,
+                          size_t cert_len,
+                          char **fingerprint);
+
+/**
+ * Enrols a key by its fingerprint (as `stepup_uia_cert_enrol` computes it;
+ * hex digits in either case, `:` separators allowed) for `user_id`.
+ * Returns and writes `*normalised` (when not NULL) as `stepup_uia_cert_enrol`
+ * does; `STEPUP_E_ENROLMENT` for a malformed fingerprint.
+ *
+ * # Safety
+ * `engine` is a live engine; the strings are NUL-terminated; `normalised`
+ * is NULL or valid for a pointer write.
+ */
+int stepup_uia_cert_enrol_fingerprint(const stepup_uia *engine,
+                                      const char *user_id,
+                                      const char *fingerprint,
+                                      char **normalised);
+
+/**
+ * Lists the keys enrolled for `user_id` as a JSON array, oldest first:
+ * `[{"fingerprint": "…", "enrolled_ms": 1700000000000}, …]` (`[]` for
+ * none). Writes it to `*json` (free it with `stepup_free`) and returns the
+ * number of keys, or `STEPUP_E_NULL_POINTER`, `STEPUP_E_INVALID_UTF8`,
+ * `STEPUP_E_STORE` with `*json` untouched.
+ *
+ * # Safety
+ * `engine` is a live engine; `user_id` is NUL-terminated; `json` is valid
+ * for a pointer write.
+ */
+int stepup_uia_cert_list(const stepup_uia *engine, const char *user_id, char **json);
+
+/**
+ * Revokes `user_id`'s enrolment of the key with `fingerprint`: the stage
+ * no longer maps it to the user (sessions already completed stay so).
+ * Returns 1 when it was enrolled for that user, 0 when not (including a
+ * malformed fingerprint), or `STEPUP_E_NULL_POINTER`,
+ * `STEPUP_E_INVALID_UTF8`, `STEPUP_E_STORE`.
+ *
+ * # Safety
+ * `engine` is a live engine; the strings are NUL-terminated.
+ */
+int stepup_uia_cert_revoke(const stepup_uia *engine, const char *user_id, const char *fingerprint);
 
 /**
  * Runs user-interactive authentication for one request to an endpoint
@@ -518,6 +614,54 @@ int stepup_uia_verdict_set_user(stepup_uia_verdict *verdict, const char *user_id
 int stepup_uia_verdict_set_error(stepup_uia_verdict *verdict,
                                  const char *errcode,
                                  const char *error);
+
+/**
+ * Like `stepup_uia_complete`, for a request that arrived on the server TLS
+ * session `session` (from this library's GnuTLS API, after its handshake),
+ * which makes the stage `io.stepup.tls_client_cert` possible: it passes
+ * when the connection holds a verified client certificate (from the
+ * handshake or from post-handshake authentication) that maps to the user
+ * the UIA session is for, by an enrolled key (`stepup_uia_cert_enrol`) or
+ * by the `tls_client_cert` patterns of the engine configuration; when the
+ * session is for nobody yet, the stage authenticates the user it maps to.
+ *
+ * When the client attempts that stage and the connection has no client
+ * certificate yet but can be asked (TLS 1.3, the client offered
+ * post-handshake authentication, the session was initialised with
+ * `GNUTLS_POST_HANDSHAKE_AUTH` and has certificate credentials):
+ * - with `STEPUP_UIA_TLS_RUN_REAUTH` in `flags`, the call runs
+ *   `gnutls_reauth(session, 0)` itself (asking with `GNUTLS_CERT_REQUEST`
+ *   when the session's request mode is `GNUTLS_CERT_IGNORE`; the mode is
+ *   restored after) and then decides the stage;
+ * - otherwise it returns `STEPUP_UIA_REAUTH` and leaves `*result`
+ *   untouched: set a request mode, call `gnutls_reauth` until it returns 0
+ *   (it may return `GNUTLS_E_AGAIN` on non-blocking sockets), then call
+ *   this again with the same request. The same happens with the flag when
+ *   `gnutls_reauth` returns `GNUTLS_E_AGAIN`, `GNUTLS_E_INTERRUPTED` or
+ *   `GNUTLS_E_GOT_APPLICATION_DATA`: finish it the same way.
+ *
+ * Failures of the stage are responses (return 0) with status 401 and
+ * errcode `IO.STEPUP.CERT_MISSING` (the client sent an empty Certificate),
+ * `IO.STEPUP.CERT_UNTRUSTED` (the chain did not verify against the
+ * credentials' trust), `IO.STEPUP.CERT_UNKNOWN` (it maps to no user),
+ * `IO.STEPUP.CERT_WRONG_USER` (it maps to another user) or
+ * `IO.STEPUP.CERT_UNAVAILABLE` (no certificate, and the connection cannot
+ * be asked).
+ *
+ * Returns 1, 0 and `<0` as `stepup_uia_complete` does, `STEPUP_UIA_REAUTH`
+ * as above, and `STEPUP_E_TLS` when `gnutls_reauth` failed fatally (close
+ * the connection). `session` is only used during the call.
+ *
+ * # Safety
+ * As for `stepup_uia_complete`; `session` is a live session that no other
+ * thread uses during the call.
+ */
+int stepup_uia_complete_tls(const stepup_uia *engine,
+                            const stepup_uia_flows *flows,
+                            const stepup_uia_request *request,
+                            gnutls_session_t session,
+                            unsigned int flags,
+                            stepup_uia_result **result);
 
 /**
  * Adds a registration token, or changes an existing one's limits (its use

@@ -40,6 +40,12 @@ pub const STEPUP_E_HOOK: i32 = -14;
 pub const STEPUP_E_RANDOM: i32 = -15;
 /// Concurrent requests kept changing the session; try again.
 pub const STEPUP_E_CONTENTION: i32 = -16;
+/// The TLS session failed while the client was asked for a certificate
+/// (the connection is unusable; close it).
+pub const STEPUP_E_TLS: i32 = -17;
+/// A certificate enrolment was refused: the key is enrolled for another
+/// user, or the certificate, fingerprint or user id is malformed.
+pub const STEPUP_E_ENROLMENT: i32 = -18;
 
 /// Which API a call belongs to, which decides its error codes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -180,8 +186,10 @@ fn stepup_code(error: &CallError) -> c_int {
         CallError::Utf8(_) => STEPUP_E_INVALID_UTF8,
         CallError::Invalid(_) => STEPUP_E_INVALID_ARGUMENT,
         CallError::NoMemory => STEPUP_E_NO_MEMORY,
-        // A GnuTLS failure reaching a native call is a bug in stepup.
-        CallError::Panic | CallError::Gnutls(_) => STEPUP_E_INTERNAL,
+        CallError::Panic => STEPUP_E_INTERNAL,
+        // Native calls meet GnuTLS failures only on a session handed to the
+        // UIA bridge: the TLS session failed.
+        CallError::Gnutls(_) => STEPUP_E_TLS,
         #[cfg(feature = "uia")]
         CallError::Uia(error) => uia_code(error),
     }
@@ -197,6 +205,7 @@ fn uia_code(error: &UiaError) -> c_int {
         UiaError::Hook(_) => STEPUP_E_HOOK,
         UiaError::Random => STEPUP_E_RANDOM,
         UiaError::Contention => STEPUP_E_CONTENTION,
+        UiaError::Enrolment(_) => STEPUP_E_ENROLMENT,
     }
 }
 
@@ -217,6 +226,8 @@ pub fn stepup_message(code: c_int) -> &'static CStr {
         STEPUP_E_HOOK => c"A host hook reported an internal error.",
         STEPUP_E_RANDOM => c"The system random number generator failed.",
         STEPUP_E_CONTENTION => c"The UIA session was too busy; try again.",
+        STEPUP_E_TLS => c"The TLS session failed during re-authentication.",
+        STEPUP_E_ENROLMENT => c"The certificate enrolment was refused.",
         _ => c"Unknown stepup error code.",
     }
 }
@@ -232,6 +243,18 @@ mod tests {
             STEPUP_E_INTERNAL,
             STEPUP_E_NULL_POINTER,
             STEPUP_E_INVALID_LENGTH,
+            STEPUP_E_INVALID_UTF8,
+            STEPUP_E_NO_MEMORY,
+            STEPUP_E_INVALID_ARGUMENT,
+            STEPUP_E_CONFIG,
+            STEPUP_E_FLOWS,
+            STEPUP_E_STORE,
+            STEPUP_E_MISSING_HOOK,
+            STEPUP_E_HOOK,
+            STEPUP_E_RANDOM,
+            STEPUP_E_CONTENTION,
+            STEPUP_E_TLS,
+            STEPUP_E_ENROLMENT,
         ];
         for (i, a) in codes.iter().enumerate() {
             assert!(codes.iter().skip(i + 1).all(|b| a != b));

@@ -18,8 +18,11 @@ use crate::tls::{
 };
 
 mod certs;
+mod client_cert;
 mod features;
 mod tickets;
+
+pub use client_cert::ClientCertState;
 
 pub use tickets::entry_times;
 
@@ -83,6 +86,9 @@ pub struct Session {
     request_reported: bool,
     /// The peer's latest certificate chain and its verification.
     peer: Option<PeerIdentity>,
+    /// (Server) the client's latest answer to post-handshake
+    /// authentication was an empty Certificate.
+    declined_reauth: bool,
     read_buf: Vec<u8>,
     /// `gnutls_handshake_set_timeout`, in milliseconds (0: none).
     handshake_timeout_ms: u32,
@@ -147,6 +153,7 @@ impl Session {
             reauth_waiting: false,
             request_reported: false,
             peer: None,
+            declined_reauth: false,
             read_buf: vec![0; READ_CHUNK],
             handshake_timeout_ms: 0,
             record_timeout_ms: 0,
@@ -353,6 +360,7 @@ impl Session {
             match event {
                 Event::ClientAuthenticated(identity) => {
                     self.psk_info_replaced = self.psk_handshake();
+                    self.declined_reauth = identity.chain.is_empty();
                     self.peer = Some(identity);
                     self.reauth_waiting = false;
                 }

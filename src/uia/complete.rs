@@ -15,6 +15,7 @@
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
+use super::client_cert::ClientCert;
 use super::engine::{Engine, Stored, completion, request_fingerprint, store_in_tx};
 use super::flows::FlowSet;
 use super::hooks::Hooks;
@@ -22,7 +23,7 @@ use super::outcome::{self, Failure, Outcome, Response};
 use super::registry::StageKind;
 use super::request::{self, Auth, Request};
 use super::session::{Session, SessionState, hex};
-use super::stages::{self, StageInput, Verdict};
+use super::stages::{self, StageInput, TlsInput, Verdict};
 use super::{StoreError, UiaError};
 
 /// Attempts at storing one step before giving up on a hot session.
@@ -58,8 +59,22 @@ struct Passed {
 }
 
 impl Engine {
-    /// Handles one request to an endpoint protected by `flows`.
+    /// Handles one request to an endpoint protected by `flows`, with no TLS
+    /// connection to go with it (the client-certificate stage cannot pass).
     pub fn complete(&self, flows: &FlowSet, request: &Request<'_>) -> Result<Outcome, UiaError> {
+        self.complete_with_cert(flows, request, &ClientCert::Unavailable)
+    }
+
+    /// Handles one request that arrived on a TLS connection whose client
+    /// certificate is `cert`. Answers `Outcome::Reauthenticate` when the
+    /// client attempts the certificate stage and the connection can still
+    /// be asked for one.
+    pub fn complete_with_cert(
+        &self,
+        flows: &FlowSet,
+        request: &Request<'_>,
+        cert: &ClientCert,
+    ) -> Result<Outcome, UiaError> {
         flows.validate()?;
         let parsed = match request::parse(request, self.config.max_body_bytes) {
             Ok(parsed) => parsed,
@@ -85,7 +100,7 @@ impl Engine {
                 }
             }
         };
-        self.settle(flows, request, &session_id, &auth, Mode::Endpoint)
+        self.settle(flows, request, &session_id, &auth, Mode::Endpoint, cert)
     }
 
     /// Handles a POST from the fallback page of `stage`: checks the stage
@@ -122,7 +137,14 @@ impl Engine {
         // The flows come from the session itself; these stand in until it is loaded.
         let mut flows = FlowSet::new();
         flows.add_flow(vec![stage.clone()])?;
-        let mut outcome = self.settle(&flows, request, &session_id, &auth, Mode::Fallback)?;
+        let mut outcome = self.settle(
+            &flows,
+            request,
+            &session_id,
+            &auth,
+            Mode::Fallback,
+            &ClientCert::Unavailable,
+        )?;
         // Fallback pages read `completed` from every answer (Telodendria's does).
         if let Outcome::Respond(Response {
             body: serde_json::Value::Object(body),
@@ -143,11 +165,12 @@ impl Engine {
         session_id: &str,
         auth: &Auth,
         mode: Mode,
+        cert: &ClientCert,
     ) -> Result<Outcome, UiaError> {
         let hooks = self.hooks.read().clone();
         for _ in 0..MAX_ATTEMPTS {
             if let Step::Decided(outcome) =
-                self.attempt(flows, request, session_id, auth, &hooks, mode)?
+                self.attempt(flows, request, session_id, auth, &hooks, mode, cert)?
             {
                 return Ok(outcome);
             }
@@ -194,6 +217,7 @@ impl Engine {
     }
 
     /// Decides one attempt from the session as stored now.
+    #[allow(clippy::too_many_arguments)]
     fn attempt(
         &self,
         endpoint_flows: &FlowSet,
@@ -202,6 +226,7 @@ impl Engine {
         auth: &Auth,
         hooks: &Hooks,
         mode: Mode,
+        cert: &ClientCert,
     ) -> Result<Step, UiaError> {
         let now = self.clock.now_ms();
         let session = match self.load(session_id)? {
@@ -288,6 +313,21 @@ impl Engine {
                 Some(&failure),
             ))));
         }
+        let mut tls = TlsInput {
+            cert,
+            enrolled_owner: None,
+            mapping: &self.config.cert_mapping,
+        };
+        if *kind == StageKind::TlsClientCert {
+            match cert {
+                // Nothing is decided until the client has been asked.
+                ClientCert::NotYet => return Ok(Step::Decided(Outcome::Reauthenticate)),
+                ClientCert::Presented(facts) => {
+                    tls.enrolled_owner = self.enrolled_owner(&facts.fingerprint)?;
+                }
+                ClientCert::Refused | ClientCert::Unavailable => {}
+            }
+        }
         let stage = stages::stage_for(kind);
         let input = StageInput {
             kind,
@@ -295,6 +335,11 @@ impl Engine {
             session: &session.id,
             requesting_user: request.user,
             server_name: &self.config.server_name,
+            session_user: session
+                .bound_user
+                .as_deref()
+                .or(session.auth_user.as_deref()),
+            tls: &tls,
         };
         let limit_keys = self.limit_keys(&session, request, stage.subject(&input), kind);
         if let Some(wait) = self.limiter.retry_after(&limit_keys, now) {

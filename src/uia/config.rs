@@ -3,12 +3,15 @@
 //! ```json
 //! {"store": "sqlite:uia.db", "server_name": "example.org",
 //!  "session_lifetime_ms": 900000, "max_failures": 5, "failure_window_ms": 300000,
-//!  "max_body_bytes": 65536}
+//!  "max_body_bytes": 65536,
+//!  "tls_client_cert": {"subject_cn": "{localpart}", "san_email": "{localpart}@example.org",
+//!                      "san_uri": "matrix:u/{localpart}:example.org"}}
 //! ```
 
 use serde_json::Value;
 
 use super::UiaError;
+use super::client_cert::CertMapping;
 
 /// The largest request body the engine reads; larger ones get 413.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -28,6 +31,8 @@ pub struct Config {
     pub failure_window_ms: u64,
     /// Request bodies above this size are refused (at most [`MAX_BODY_BYTES`]).
     pub max_body_bytes: usize,
+    /// How client certificates map to users (`tls_client_cert`).
+    pub cert_mapping: CertMapping,
 }
 
 impl Default for Config {
@@ -39,6 +44,7 @@ impl Default for Config {
             max_failures: 5,
             failure_window_ms: 5 * 60 * 1000,
             max_body_bytes: MAX_BODY_BYTES,
+            cert_mapping: CertMapping::default(),
         }
     }
 }
@@ -83,6 +89,7 @@ impl Config {
                     }
                     config.max_body_bytes = n;
                 }
+                "tls_client_cert" => config.cert_mapping = CertMapping::from_json(value)?,
                 other => return Err(bad(format!("unknown key `{other}`"))),
             }
         }

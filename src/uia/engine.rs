@@ -9,6 +9,7 @@ use ring::digest;
 
 use super::clock::{Clock, SystemClock};
 use super::config::Config;
+use super::enrolment::{self, EnrolledCert};
 use super::hooks::{Hooks, PasswordChecker, Validator};
 use super::outcome::Completion;
 use super::ratelimit::RateLimiter;
@@ -144,6 +145,77 @@ impl Engine {
         Ok(existed)
     }
 
+    /// Enrols the key with SPKI fingerprint `fingerprint` (hex, see
+    /// `enrolment`) for `user`, so the client-certificate stage maps it to
+    /// them. Returns the normalised fingerprint. Enrolling a key again for
+    /// its user is a no-op; a key enrolled for another user is refused
+    /// (`Enrolment`), as is a malformed fingerprint or user id.
+    pub fn enrol_certificate(&self, user: &str, fingerprint: &str) -> Result<String, UiaError> {
+        let fingerprint = enrolment::normalise_fingerprint(fingerprint)
+            .ok_or_else(|| UiaError::Enrolment("a fingerprint is 32 bytes of hex".into()))?;
+        if !is_user_id(user) {
+            return Err(UiaError::Enrolment(format!("`{user}` is not a user id")));
+        }
+        let record = EnrolledCert {
+            fingerprint: fingerprint.clone(),
+            user: user.to_owned(),
+            enrolled_ms: self.clock.now_ms(),
+        };
+        let mut taken = false;
+        self.store.transaction(&mut |tx| {
+            taken = false;
+            match tx.cert(&record.fingerprint)? {
+                Some(existing) if existing.user == record.user => Ok(()),
+                Some(_) => {
+                    taken = true;
+                    Ok(())
+                }
+                None => tx.insert_cert(&record),
+            }
+        })?;
+        if taken {
+            return Err(UiaError::Enrolment(
+                "the key is enrolled for another user".into(),
+            ));
+        }
+        Ok(fingerprint)
+    }
+
+    /// The keys enrolled for `user`, oldest first.
+    pub fn enrolled_certificates(&self, user: &str) -> Result<Vec<EnrolledCert>, UiaError> {
+        let mut found = Vec::new();
+        self.store.transaction(&mut |tx| {
+            found = tx.certs_of(user)?;
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
+    /// Revokes `user`'s enrolment of `fingerprint`; returns whether there
+    /// was one. A revoked key no longer passes the stage (sessions already
+    /// completed stay completed).
+    pub fn revoke_certificate(&self, user: &str, fingerprint: &str) -> Result<bool, UiaError> {
+        let Some(fingerprint) = enrolment::normalise_fingerprint(fingerprint) else {
+            return Ok(false);
+        };
+        let mut existed = false;
+        self.store.transaction(&mut |tx| {
+            existed = tx.delete_cert(user, &fingerprint)?;
+            Ok(())
+        })?;
+        Ok(existed)
+    }
+
+    /// The user a key is enrolled for.
+    pub(super) fn enrolled_owner(&self, fingerprint: &str) -> Result<Option<String>, UiaError> {
+        let mut owner = None;
+        self.store.transaction(&mut |tx| {
+            owner = tx.cert(fingerprint)?.map(|c| c.user);
+            Ok(())
+        })?;
+        Ok(owner)
+    }
+
     /// Purges sessions idle past their lifetime, releasing the token uses
     /// they held. Returns how many were purged.
     pub fn cleanup(&self) -> Result<usize, UiaError> {
@@ -171,6 +243,16 @@ impl Engine {
             }
         }
     }
+}
+
+/// `@localpart:server`, printable ASCII, at most 255 bytes.
+fn is_user_id(user: &str) -> bool {
+    user.len() <= 255
+        && user.bytes().all(|b| b.is_ascii_graphic())
+        && user
+            .strip_prefix('@')
+            .and_then(|rest| rest.split_once(':'))
+            .is_some_and(|(local, server)| !local.is_empty() && !server.is_empty())
 }
 
 /// What storing a step came to.

@@ -78,7 +78,7 @@ fn call(
 fn respond(outcome: Outcome) -> (u16, Value) {
     match outcome {
         Outcome::Respond(r) => (r.status, r.body),
-        Outcome::Done(c) => panic!("expected a response, got done: {c:?}"),
+        other => panic!("expected a response, got {other:?}"),
     }
 }
 
@@ -86,6 +86,7 @@ fn done(outcome: Outcome) -> Completion {
     match outcome {
         Outcome::Done(c) => c,
         Outcome::Respond(r) => panic!("expected done, got {}: {}", r.status, r.body),
+        Outcome::Reauthenticate => panic!("expected done, got Reauthenticate"),
     }
 }
 

@@ -24,6 +24,10 @@ pub enum UiaError {
     /// The operating system's random generator failed.
     #[error("random generator failed")]
     Random,
+    /// A certificate enrolment was refused (malformed, or the key belongs to
+    /// another user).
+    #[error("enrolment: {0}")]
+    Enrolment(String),
     /// Concurrent updates kept invalidating this completion.
     #[error("session is too busy: concurrent updates did not settle")]
     Contention,

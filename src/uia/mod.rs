@@ -2,10 +2,12 @@
 //! authentication API"): flows of stages, sessions, and completion with the
 //! `UiaComplete` contract. No C types here; `src/ffi/uia/` exports it.
 
+pub mod client_cert;
 pub mod clock;
 mod complete;
 pub mod config;
 pub mod engine;
+pub mod enrolment;
 mod error;
 pub mod fallback;
 pub mod flows;
@@ -27,5 +29,7 @@ pub use outcome::{Completion, Outcome, Response};
 pub use registry::StageKind;
 pub use request::Request;
 
+#[cfg(test)]
+mod client_cert_tests;
 #[cfg(test)]
 mod engine_tests;

@@ -13,6 +13,11 @@ pub enum Outcome {
     Respond(Response),
     /// Every stage of a flow is complete: perform the operation.
     Done(Completion),
+    /// The client attempted the TLS client-certificate stage on a connection
+    /// that has no certificate yet but can be asked for one: run TLS
+    /// post-handshake authentication, then complete the request again.
+    /// Nothing was stored.
+    Reauthenticate,
 }
 
 /// An HTTP response for the client.

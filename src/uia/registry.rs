@@ -7,6 +7,7 @@ const DUMMY: &str = "m.login.dummy";
 const PASSWORD: &str = "m.login.password";
 const REGISTRATION_TOKEN: &str = "m.login.registration_token";
 const TERMS: &str = "m.login.terms";
+const TLS_CLIENT_CERT: &str = "io.stepup.tls_client_cert";
 
 /// The longest stage type accepted (a namespaced identifier, not prose).
 const MAX_TYPE_LEN: usize = 255;
@@ -22,6 +23,10 @@ pub enum StageKind {
     RegistrationToken,
     /// `m.login.terms`: the client accepted the terms in the stage's params.
     Terms,
+    /// `io.stepup.tls_client_cert`: the TLS connection carrying the request
+    /// holds a verified client certificate of the user (stepup's own stage,
+    /// outside the `m.` namespace).
+    TlsClientCert,
     /// Any other type, checked by a validator the host registers for it.
     Custom(String),
 }
@@ -41,6 +46,7 @@ impl StageKind {
             PASSWORD => Self::Password,
             REGISTRATION_TOKEN => Self::RegistrationToken,
             TERMS => Self::Terms,
+            TLS_CLIENT_CERT => Self::TlsClientCert,
             other => Self::Custom(other.to_owned()),
         })
     }
@@ -52,6 +58,7 @@ impl StageKind {
             Self::Password => PASSWORD,
             Self::RegistrationToken => REGISTRATION_TOKEN,
             Self::Terms => TERMS,
+            Self::TlsClientCert => TLS_CLIENT_CERT,
             Self::Custom(name) => name,
         }
     }
@@ -80,7 +87,8 @@ mod tests {
             PASSWORD,
             REGISTRATION_TOKEN,
             TERMS,
-            "io.stepup.tls_client_cert",
+            TLS_CLIENT_CERT,
+            "org.example.custom",
         ] {
             assert_eq!(StageKind::from_wire(name).unwrap().wire(), name);
         }

@@ -36,6 +36,11 @@ impl<'a> Reader<'a> {
         self.rest.is_empty()
     }
 
+    /// What has not been read yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        self.rest
+    }
+
     /// The next element (definite lengths only, as DER requires).
     pub(crate) fn next(&mut self) -> Result<Element<'a>, DerError> {
         let data = self.rest;
@@ -119,6 +124,19 @@ pub fn names(der: &[u8]) -> Result<Names<'_>, DerError> {
     rdns(issuer)?;
     rdns(subject)?;
     Ok(Names { issuer, subject })
+}
+
+/// The commonName values of a certificate's subject, in encoding order
+/// (values that are not text are left out).
+pub fn subject_common_names(der: &[u8]) -> Result<Vec<String>, DerError> {
+    const COMMON_NAME: &[u8] = &[0x55, 0x04, 0x03];
+    let subject = names(der)?.subject;
+    Ok(rdns(subject)?
+        .iter()
+        .flatten()
+        .filter(|a| a.oid == COMMON_NAME)
+        .filter_map(|a| string_value(&a.value))
+        .collect())
 }
 
 /// One attribute: its OID (DER contents) and its value element.

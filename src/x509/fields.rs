@@ -16,6 +16,10 @@ struct Parts<'a> {
     validity: &'a [u8],
     /// The SubjectPublicKeyInfo SEQUENCE's contents.
     spki: &'a [u8],
+    /// The whole SubjectPublicKeyInfo, DER.
+    spki_der: &'a [u8],
+    /// The fields after the SubjectPublicKeyInfo (unique ids, extensions).
+    rest: &'a [u8],
 }
 
 fn parts(der: &[u8]) -> Result<Parts<'_>, DerError> {
@@ -40,11 +44,13 @@ fn parts(der: &[u8]) -> Result<Parts<'_>, DerError> {
     fields.expect(SEQUENCE)?; // issuer
     let validity = fields.expect(SEQUENCE)?.contents;
     fields.expect(SEQUENCE)?; // subject
-    let spki = fields.expect(SEQUENCE)?.contents;
+    let spki = fields.expect(SEQUENCE)?;
     Ok(Parts {
         signature_oid,
         validity,
-        spki,
+        spki: spki.contents,
+        spki_der: spki.encoding,
+        rest: fields.rest(),
     })
 }
 
@@ -62,6 +68,63 @@ pub fn validity(der: &[u8]) -> Result<(i64, i64), DerError> {
         time(not_before.tag, not_before.contents)?,
         time(not_after.tag, not_after.contents)?,
     ))
+}
+
+/// The DER SubjectPublicKeyInfo (what a key fingerprint is taken over).
+pub fn spki(der: &[u8]) -> Result<&[u8], DerError> {
+    Ok(parts(der)?.spki_der)
+}
+
+/// The rfc822Name (email) and uniformResourceIdentifier entries of the
+/// subjectAltName extension, if the certificate has one.
+pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
+    const EXTENSIONS: u8 = 0xa3;
+    const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+    const OCTET_STRING: u8 = 0x04;
+    const BOOLEAN: u8 = 0x01;
+    let mut names = AltNames::default();
+    let mut rest = Reader::new(parts(der)?.rest);
+    while !rest.is_empty() {
+        let field = rest.next()?;
+        if field.tag != EXTENSIONS {
+            continue; // issuerUniqueID, subjectUniqueID
+        }
+        let mut extensions = Reader::new(Reader::new(field.contents).expect(SEQUENCE)?.contents);
+        while !extensions.is_empty() {
+            let mut extension = Reader::new(extensions.expect(SEQUENCE)?.contents);
+            let oid = extension.expect(OID)?.contents;
+            let mut value = extension.next()?;
+            if value.tag == BOOLEAN {
+                value = extension.next()?; // critical
+            }
+            if value.tag != OCTET_STRING {
+                return Err(DerError);
+            }
+            if oid != SUBJECT_ALT_NAME {
+                continue;
+            }
+            let mut general = Reader::new(Reader::new(value.contents).expect(SEQUENCE)?.contents);
+            while !general.is_empty() {
+                let name = general.next()?;
+                let text = || String::from_utf8(name.contents.to_vec()).map_err(|_| DerError);
+                match name.tag {
+                    0x81 => names.emails.push(text()?),
+                    0x86 => names.uris.push(text()?),
+                    _ => {}
+                }
+            }
+        }
+    }
+    Ok(names)
+}
+
+/// Entries of a subjectAltName that can name a person.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AltNames {
+    /// rfc822Name entries.
+    pub emails: Vec<String>,
+    /// uniformResourceIdentifier entries.
+    pub uris: Vec<String>,
 }
 
 /// The subjectPublicKey bits (the BIT STRING's contents after its
@@ -146,6 +209,31 @@ mod tests {
         );
         assert_eq!(time(UTC_TIME, b"0001010000Z"), Err(DerError));
         assert_eq!(time(UTC_TIME, b"001301000000Z"), Err(DerError));
+    }
+
+    #[test]
+    fn reads_alt_names_common_names_and_the_spki() {
+        let client = include_bytes!("../../tests/fixtures/client-ecdsa.pem");
+        let der = crate::x509::pem::certificates(client).unwrap().remove(0);
+        let names = alt_names(&der).unwrap();
+        assert_eq!(names.emails, ["alice@example.org"]);
+        assert_eq!(names.uris, ["matrix:u/alice:example.org"]);
+        assert_eq!(
+            crate::x509::dn::subject_common_names(&der).unwrap(),
+            ["alice"]
+        );
+        let spki = spki(&der).unwrap();
+        assert_eq!(spki.first(), Some(&SEQUENCE));
+        assert!(spki.windows(65).any(|w| w == public_key(&der).unwrap()));
+        // The server certificate has DNS names only.
+        assert_eq!(
+            alt_names(&super::tests::der()).unwrap(),
+            AltNames::default()
+        );
+        // Truncated DER is an error, never a panic.
+        for cut in [10, der.len() / 2, der.len() - 1] {
+            assert!(alt_names(&der[..cut]).is_err());
+        }
     }
 
     #[test]

@@ -67,7 +67,7 @@ unsafe fn session_mut<'a>(ptr: gnutls_session_t) -> Result<&'a mut Session, Call
 ///
 /// # Safety
 /// As for `session_mut`.
-pub(super) unsafe fn with_session<R>(
+pub(crate) unsafe fn with_session<R>(
     ptr: gnutls_session_t,
     f: impl FnOnce(&mut Session) -> R,
 ) -> Result<R, CallError> {
@@ -96,7 +96,7 @@ pub(super) unsafe fn set_verify_cell(
 ///
 /// # Safety
 /// `ptr` is NULL or a live session used by no other thread.
-pub(super) unsafe fn run_with_peer_check<R>(
+pub(crate) unsafe fn run_with_peer_check<R>(
     ptr: gnutls_session_t,
     mut op: impl FnMut(&mut Session) -> Result<R, Error>,
 ) -> Result<R, CallError> {

@@ -376,6 +376,8 @@ pub unsafe extern "C" fn UiaComplete(
                     cy::HttpResponseStatus(context, HTTP_OK);
                     Ok(1)
                 }
+                // `complete` hands the engine no TLS connection, so it never asks.
+                Outcome::Reauthenticate => Err(CallError::Invalid("no TLS connection")),
             }
         }
     })

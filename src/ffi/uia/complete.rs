@@ -47,8 +47,11 @@ fn cstring(text: String) -> Result<CString, CallError> {
 }
 
 impl stepup_uia_result {
-    fn from_outcome(outcome: Outcome) -> Result<(c_int, Self), CallError> {
+    pub(super) fn from_outcome(outcome: Outcome) -> Result<(c_int, Self), CallError> {
         Ok(match outcome {
+            // Only `stepup_uia_complete_tls` hands over a connection that can
+            // be asked, and it deals with this before building a result.
+            Outcome::Reauthenticate => return Err(CallError::Invalid("no TLS connection")),
             Outcome::Respond(response) => (
                 0,
                 Self {
@@ -177,7 +180,9 @@ pub unsafe extern "C" fn stepup_uia_complete_fallback(
 /// # Safety
 /// The request's strings are NUL-terminated (or NULL where allowed) and its
 /// body holds `body_len` bytes, for the lifetime `'a`.
-unsafe fn request_from_c<'a>(request: &'a stepup_uia_request) -> Result<Request<'a>, CallError> {
+pub(super) unsafe fn request_from_c<'a>(
+    request: &'a stepup_uia_request,
+) -> Result<Request<'a>, CallError> {
     // SAFETY: forwarded caller promise.
     unsafe {
         Ok(Request {

@@ -3,9 +3,12 @@
 //! Every object is opaque and thread-safe to share once built: many threads
 //! may call `stepup_uia_complete` on one engine and one flow set at once.
 
+pub mod certs;
 pub mod complete;
 pub mod engine;
 pub mod fallback;
 pub mod flows;
 pub mod hooks;
+#[cfg(feature = "tls")]
+pub mod tls;
 pub mod tokens;

@@ -6,12 +6,14 @@ mod dummy;
 mod password;
 mod registration_token;
 mod terms;
+mod tls_client_cert;
 
 pub use registration_token::invalid as registration_token_invalid;
 
 use serde_json::{Map, Value};
 
 use super::UiaError;
+use super::client_cert::{CertMapping, ClientCert};
 use super::hooks::Hooks;
 use super::outcome::Failure;
 use super::registry::StageKind;
@@ -29,6 +31,22 @@ pub struct StageInput<'a> {
     pub requesting_user: Option<&'a str>,
     /// The homeserver's name (completes bare localparts).
     pub server_name: &'a str,
+    /// The user the session is for (bound by an access token or proved by
+    /// an earlier stage), if any.
+    pub session_user: Option<&'a str>,
+    /// The request's TLS connection, for the client-certificate stage.
+    pub tls: &'a TlsInput<'a>,
+}
+
+/// What the client-certificate stage knows of the request's connection.
+#[derive(Debug)]
+pub struct TlsInput<'a> {
+    /// The connection's client certificate, as the host's TLS layer saw it.
+    pub cert: &'a ClientCert,
+    /// The user the certificate's key is enrolled for, if any.
+    pub enrolled_owner: Option<String>,
+    /// How certificate fields map to users.
+    pub mapping: &'a CertMapping,
 }
 
 /// A stage check's verdict.
@@ -72,6 +90,7 @@ pub fn stage_for(kind: &StageKind) -> &'static dyn Stage {
         StageKind::Password => &password::Password,
         StageKind::RegistrationToken => &registration_token::RegistrationToken,
         StageKind::Terms => &terms::Terms,
+        StageKind::TlsClientCert => &tls_client_cert::TlsClientCert,
         StageKind::Custom(_) => &custom::Custom,
     }
 }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use parking_lot::Mutex;
 
 use super::{Store, StoreError, Tx, TxBody};
+use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::Session;
 use crate::uia::token::TokenRecord;
 
@@ -13,6 +14,7 @@ use crate::uia::token::TokenRecord;
 struct State {
     sessions: HashMap<String, Session>,
     tokens: HashMap<String, TokenRecord>,
+    certs: HashMap<String, EnrolledCert>,
 }
 
 /// The in-memory store.
@@ -33,6 +35,7 @@ struct MemoryTx<'a> {
     state: &'a State,
     sessions: HashMap<String, Option<Session>>,
     tokens: HashMap<String, Option<TokenRecord>>,
+    certs: HashMap<String, Option<EnrolledCert>>,
 }
 
 impl Tx for MemoryTx<'_> {
@@ -108,6 +111,45 @@ impl Tx for MemoryTx<'_> {
         self.tokens.insert(key.to_owned(), None);
         Ok(existed)
     }
+
+    fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
+        Ok(match self.certs.get(fingerprint) {
+            Some(staged) => staged.clone(),
+            None => self.state.certs.get(fingerprint).cloned(),
+        })
+    }
+
+    fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
+        if self.cert(&cert.fingerprint)?.is_some() {
+            return Err(StoreError::Backend("fingerprint already enrolled".into()));
+        }
+        self.certs
+            .insert(cert.fingerprint.clone(), Some(cert.clone()));
+        Ok(())
+    }
+
+    fn certs_of(&mut self, user: &str) -> Result<Vec<EnrolledCert>, StoreError> {
+        let mut fingerprints: Vec<String> = self.state.certs.keys().cloned().collect();
+        fingerprints.extend(self.certs.keys().cloned());
+        fingerprints.sort();
+        fingerprints.dedup();
+        let mut found = Vec::new();
+        for fingerprint in fingerprints {
+            if let Some(cert) = self.cert(&fingerprint)?.filter(|c| c.user == user) {
+                found.push(cert);
+            }
+        }
+        found.sort_by(|a, b| (a.enrolled_ms, &a.fingerprint).cmp(&(b.enrolled_ms, &b.fingerprint)));
+        Ok(found)
+    }
+
+    fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
+        let existed = self.cert(fingerprint)?.is_some_and(|c| c.user == user);
+        if existed {
+            self.certs.insert(fingerprint.to_owned(), None);
+        }
+        Ok(existed)
+    }
 }
 
 impl Store for MemoryStore {
@@ -117,10 +159,14 @@ impl Store for MemoryStore {
             state: &state,
             sessions: HashMap::new(),
             tokens: HashMap::new(),
+            certs: HashMap::new(),
         };
         body(&mut tx)?;
         let MemoryTx {
-            sessions, tokens, ..
+            sessions,
+            tokens,
+            certs,
+            ..
         } = tx;
         for (id, staged) in sessions {
             match staged {
@@ -132,6 +178,12 @@ impl Store for MemoryStore {
             match staged {
                 Some(token) => state.tokens.insert(key, token),
                 None => state.tokens.remove(&key),
+            };
+        }
+        for (fingerprint, staged) in certs {
+            match staged {
+                Some(cert) => state.certs.insert(fingerprint, cert),
+                None => state.certs.remove(&fingerprint),
             };
         }
         Ok(())

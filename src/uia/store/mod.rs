@@ -16,6 +16,7 @@ pub use postgres::PostgresStore;
 pub use sqlite::SqliteStore;
 
 use super::StoreError;
+use super::enrolment::EnrolledCert;
 use super::session::Session;
 use super::token::{self, TokenRecord};
 
@@ -68,6 +69,31 @@ pub trait Tx {
         Ok(true)
     }
 
+    /// The enrolled certificate with `fingerprint`, if any. Stores without
+    /// enrolment (the Telodendria drop-in's) keep the default, which fails.
+    fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
+        let _ = fingerprint;
+        Err(no_enrolment())
+    }
+
+    /// Stores a new enrolment (the caller checked the fingerprint is free).
+    fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
+        let _ = cert;
+        Err(no_enrolment())
+    }
+
+    /// The certificates enrolled for `user`, oldest first.
+    fn certs_of(&mut self, user: &str) -> Result<Vec<EnrolledCert>, StoreError> {
+        let _ = user;
+        Err(no_enrolment())
+    }
+
+    /// Removes `user`'s enrolment of `fingerprint`; returns whether it existed.
+    fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
+        let _ = (user, fingerprint);
+        Err(no_enrolment())
+    }
+
     /// Gives back a reserved use (the session expired before completing).
     fn release_token(&mut self, token: &str) -> Result<(), StoreError> {
         if let Some(mut record) = self.token(&token::key_of(token))? {
@@ -76,6 +102,10 @@ pub trait Tx {
         }
         Ok(())
     }
+}
+
+fn no_enrolment() -> StoreError {
+    StoreError::Backend("this store keeps no enrolled certificates".into())
 }
 
 /// The body of a transaction: commits when it returns `Ok`, rolls back on `Err`.

@@ -9,6 +9,7 @@ use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 
 use super::{Store, StoreError, Tx, TxBody};
+use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::Session;
 use crate::uia::token::TokenRecord;
 
@@ -21,7 +22,8 @@ const TX_ATTEMPTS: usize = 5;
 const MIGRATION_LOCK: i64 = 0x5354_4550_5550; // "STEPUP"
 
 /// Schema migrations: entry N brings the schema from version N to N + 1.
-const MIGRATIONS: &[&str] = &["CREATE TABLE stepup_uia_sessions (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE stepup_uia_sessions (
          id TEXT PRIMARY KEY,
          version BIGINT NOT NULL,
          last_access_ms BIGINT NOT NULL,
@@ -34,7 +36,14 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE stepup_uia_sessions (
          pending BIGINT NOT NULL CHECK (pending >= 0),
          completed BIGINT NOT NULL CHECK (completed >= 0),
          expiry_ms BIGINT
-     );"];
+     );",
+    "CREATE TABLE stepup_uia_certificates (
+         fingerprint TEXT PRIMARY KEY,
+         user_id TEXT NOT NULL,
+         enrolled_ms BIGINT NOT NULL
+     );
+     CREATE INDEX stepup_uia_certificates_by_user ON stepup_uia_certificates (user_id);",
+];
 
 /// The PostgreSQL store.
 pub struct PostgresStore {
@@ -236,6 +245,65 @@ impl Tx for PgTx<'_, '_> {
         let changed = self
             .tx
             .execute("DELETE FROM stepup_uia_tokens WHERE key = $1", &[&key])
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
+        let row = self
+            .tx
+            .query_opt(
+                "SELECT user_id, enrolled_ms FROM stepup_uia_certificates WHERE fingerprint = $1",
+                &[&fingerprint],
+            )
+            .map_err(backend)?;
+        row.map(|r| {
+            Ok(EnrolledCert {
+                fingerprint: fingerprint.to_owned(),
+                user: r.get(0),
+                enrolled_ms: to_u64(r.get(1))?,
+            })
+        })
+        .transpose()
+    }
+
+    fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO stepup_uia_certificates (fingerprint, user_id, enrolled_ms) VALUES ($1, $2, $3)",
+                &[&cert.fingerprint, &cert.user, &to_i64(cert.enrolled_ms)?],
+            )
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn certs_of(&mut self, user: &str) -> Result<Vec<EnrolledCert>, StoreError> {
+        let rows = self
+            .tx
+            .query(
+                "SELECT fingerprint, enrolled_ms FROM stepup_uia_certificates WHERE user_id = $1
+                 ORDER BY enrolled_ms, fingerprint",
+                &[&user],
+            )
+            .map_err(backend)?;
+        rows.into_iter()
+            .map(|r| {
+                Ok(EnrolledCert {
+                    fingerprint: r.get(0),
+                    user: user.to_owned(),
+                    enrolled_ms: to_u64(r.get(1))?,
+                })
+            })
+            .collect()
+    }
+
+    fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "DELETE FROM stepup_uia_certificates WHERE fingerprint = $1 AND user_id = $2",
+                &[&fingerprint, &user],
+            )
             .map_err(backend)?;
         Ok(changed == 1)
     }

@@ -3,6 +3,7 @@
 use std::sync::Arc;
 
 use super::{Store, StoreError};
+use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::tests::sample;
 use crate::uia::token::TokenRecord;
 
@@ -14,6 +15,7 @@ pub(crate) fn run_all(factory: Factory<'_>) {
     rolls_back_a_failed_transaction(factory());
     lists_idle_sessions(factory());
     keeps_token_counters(factory());
+    keeps_enrolled_certificates(factory());
     serialises_concurrent_read_modify_write(Arc::from(factory()));
 }
 
@@ -205,4 +207,48 @@ fn serialises_concurrent_read_modify_write(store: Arc<dyn Store>) {
         })
         .unwrap();
     assert_eq!(read.unwrap().completed, 400);
+}
+
+fn keeps_enrolled_certificates(store: Box<dyn Store>) {
+    let cert = |fp: char, user: &str, ms: u64| EnrolledCert {
+        fingerprint: fp.to_string().repeat(64),
+        user: user.to_owned(),
+        enrolled_ms: ms,
+    };
+    store
+        .transaction(&mut |tx| {
+            tx.insert_cert(&cert('b', "@alice:x", 2))?;
+            tx.insert_cert(&cert('a', "@alice:x", 1))?;
+            tx.insert_cert(&cert('c', "@bob:x", 3))
+        })
+        .unwrap();
+    // A fingerprint belongs to one user: a second insert fails, and rolls back.
+    let again = store.transaction(&mut |tx| tx.insert_cert(&cert('a', "@bob:x", 4)));
+    assert!(again.is_err());
+    let (mut alice, mut owner, mut gone, mut wrong_user) = (Vec::new(), None, false, true);
+    store
+        .transaction(&mut |tx| {
+            alice = tx.certs_of("@alice:x")?;
+            owner = tx.cert(&"c".repeat(64))?;
+            wrong_user = tx.delete_cert("@bob:x", &"a".repeat(64))?;
+            gone = tx.delete_cert("@alice:x", &"b".repeat(64))?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(
+        alice,
+        vec![cert('a', "@alice:x", 1), cert('b', "@alice:x", 2)]
+    );
+    assert_eq!(owner, Some(cert('c', "@bob:x", 3)));
+    assert!(!wrong_user, "only the owner's enrolment is revoked");
+    assert!(gone);
+    store
+        .transaction(&mut |tx| {
+            alice = tx.certs_of("@alice:x")?;
+            owner = tx.cert(&"b".repeat(64))?;
+            Ok(())
+        })
+        .unwrap();
+    assert_eq!(alice, vec![cert('a', "@alice:x", 1)]);
+    assert_eq!(owner, None);
 }

@@ -12,11 +12,13 @@ use parking_lot::Mutex;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
 use super::{Store, StoreError, Tx, TxBody};
+use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::{Session, SessionState};
 use crate::uia::token::{self, TokenRecord};
 
 /// Schema migrations: entry N brings `user_version` from N to N + 1.
-const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
+const MIGRATIONS: &[&str] = &[
+    "CREATE TABLE sessions (
          id TEXT PRIMARY KEY,
          version INTEGER NOT NULL,
          last_access_ms INTEGER NOT NULL,
@@ -29,7 +31,14 @@ const MIGRATIONS: &[&str] = &["CREATE TABLE sessions (
          pending INTEGER NOT NULL CHECK (pending >= 0),
          completed INTEGER NOT NULL CHECK (completed >= 0),
          expiry_ms INTEGER
-     );"];
+     );",
+    "CREATE TABLE certificates (
+         fingerprint TEXT PRIMARY KEY,
+         user_id TEXT NOT NULL,
+         enrolled_ms INTEGER NOT NULL
+     );
+     CREATE INDEX certificates_by_user ON certificates (user_id);",
+];
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -304,6 +313,70 @@ impl Tx for SqliteTx<'_> {
         let changed = self
             .tx
             .execute("DELETE FROM tokens WHERE key = ?1", params![key])
+            .map_err(backend)?;
+        Ok(changed == 1)
+    }
+
+    fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
+        self.tx
+            .query_row(
+                "SELECT user_id, enrolled_ms FROM certificates WHERE fingerprint = ?1",
+                params![fingerprint],
+                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+            )
+            .optional()
+            .map_err(backend)?
+            .map(|(user, ms)| {
+                Ok(EnrolledCert {
+                    fingerprint: fingerprint.to_owned(),
+                    user,
+                    enrolled_ms: to_u64(ms)?,
+                })
+            })
+            .transpose()
+    }
+
+    fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
+        self.tx
+            .execute(
+                "INSERT INTO certificates (fingerprint, user_id, enrolled_ms) VALUES (?1, ?2, ?3)",
+                params![cert.fingerprint, cert.user, to_i64(cert.enrolled_ms)?],
+            )
+            .map_err(backend)?;
+        Ok(())
+    }
+
+    fn certs_of(&mut self, user: &str) -> Result<Vec<EnrolledCert>, StoreError> {
+        let mut stmt = self
+            .tx
+            .prepare_cached(
+                "SELECT fingerprint, enrolled_ms FROM certificates WHERE user_id = ?1
+                 ORDER BY enrolled_ms, fingerprint",
+            )
+            .map_err(backend)?;
+        let rows = stmt
+            .query_map(params![user], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?))
+            })
+            .map_err(backend)?;
+        rows.map(|row| {
+            let (fingerprint, ms) = row.map_err(backend)?;
+            Ok(EnrolledCert {
+                fingerprint,
+                user: user.to_owned(),
+                enrolled_ms: to_u64(ms)?,
+            })
+        })
+        .collect()
+    }
+
+    fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
+        let changed = self
+            .tx
+            .execute(
+                "DELETE FROM certificates WHERE fingerprint = ?1 AND user_id = ?2",
+                params![fingerprint, user],
+            )
             .map_err(backend)?;
         Ok(changed == 1)
     }

@@ -44,11 +44,7 @@ fn facts(leaf: &[u8], status: u32) -> CertFacts {
 /// The SPKI fingerprint (see `uia::enrolment`) of a certificate given as
 /// PEM (the first certificate) or DER; `None` if it cannot be read.
 pub fn certificate_fingerprint(data: &[u8]) -> Option<String> {
-    let der = if data.starts_with(b"-----") || data.windows(11).any(|w| w == b"-----BEGIN ") {
-        pem::certificates(data).ok()?.into_iter().next()?
-    } else {
-        data.to_vec()
-    };
+    let der = pem::certificates(data).ok()?.into_iter().next()?;
     // Reading the names too checks the certificate's outer structure.
     dn::names(&der).ok()?;
     fields::spki(&der).ok().map(fingerprint_of_spki)

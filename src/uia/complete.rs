@@ -335,10 +335,7 @@ impl Engine {
             session: &session.id,
             requesting_user: request.user,
             server_name: &self.config.server_name,
-            session_user: session
-                .bound_user
-                .as_deref()
-                .or(session.auth_user.as_deref()),
+            session_user: session.user(),
             tls: &tls,
         };
         let limit_keys = self.limit_keys(&session, request, stage.subject(&input), kind);
@@ -357,11 +354,7 @@ impl Engine {
             Verdict::Pass { user, token } => {
                 // A stage may only prove the user the session is for.
                 if let Some(user) = user.as_deref() {
-                    let bound = session
-                        .bound_user
-                        .as_deref()
-                        .or(session.auth_user.as_deref());
-                    if bound.is_some_and(|b| b != user) {
+                    if session.user().is_some_and(|b| b != user) {
                         return Ok(respond(Failure::new(
                             403,
                             "M_FORBIDDEN",

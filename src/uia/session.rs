@@ -53,6 +53,12 @@ pub struct Session {
 }
 
 impl Session {
+    /// The user the session is for: bound by the access token of the request
+    /// that created it, else proved by a stage.
+    pub fn user(&self) -> Option<&str> {
+        self.bound_user.as_deref().or(self.auth_user.as_deref())
+    }
+
     /// Whether the session has been idle longer than `lifetime_ms` at `now_ms`.
     pub fn is_expired(&self, now_ms: u64, lifetime_ms: u64) -> bool {
         now_ms.saturating_sub(self.last_access_ms) > lifetime_ms

@@ -77,9 +77,6 @@ pub unsafe extern "C" fn stepup_uia_complete_tls(
 ) -> c_int {
     boundary::stepup(|| {
         args::out_param(result, "result")?;
-        if session.is_null() {
-            return Err(CallError::Null("session"));
-        }
         // SAFETY: live objects by the caller's promise.
         let (engine, flows, request) = unsafe {
             (

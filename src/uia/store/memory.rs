@@ -38,12 +38,39 @@ struct MemoryTx<'a> {
     certs: HashMap<String, Option<EnrolledCert>>,
 }
 
+/// A record as a transaction sees it: its own staged write, else the stored one.
+fn read<T: Clone>(
+    staged: &HashMap<String, Option<T>>,
+    stored: &HashMap<String, T>,
+    key: &str,
+) -> Option<T> {
+    match staged.get(key) {
+        Some(staged) => staged.clone(),
+        None => stored.get(key).cloned(),
+    }
+}
+
+/// Every key stored or staged (deleted ones too), sorted, once.
+fn all_keys<T>(staged: &HashMap<String, Option<T>>, stored: &HashMap<String, T>) -> Vec<String> {
+    let mut keys: Vec<String> = stored.keys().chain(staged.keys()).cloned().collect();
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
+/// Applies a committed transaction's staged writes.
+fn apply<T>(stored: &mut HashMap<String, T>, staged: HashMap<String, Option<T>>) {
+    for (key, write) in staged {
+        match write {
+            Some(value) => stored.insert(key, value),
+            None => stored.remove(&key),
+        };
+    }
+}
+
 impl Tx for MemoryTx<'_> {
     fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError> {
-        Ok(match self.sessions.get(id) {
-            Some(staged) => staged.clone(),
-            None => self.state.sessions.get(id).cloned(),
-        })
+        Ok(read(&self.sessions, &self.state.sessions, id))
     }
 
     fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
@@ -76,12 +103,8 @@ impl Tx for MemoryTx<'_> {
     }
 
     fn idle_sessions(&mut self, cutoff_ms: u64, limit: usize) -> Result<Vec<Session>, StoreError> {
-        let mut ids: Vec<String> = self.state.sessions.keys().cloned().collect();
-        ids.extend(self.sessions.keys().cloned());
-        ids.sort();
-        ids.dedup();
         let mut idle = Vec::new();
-        for id in ids {
+        for id in all_keys(&self.sessions, &self.state.sessions) {
             if idle.len() >= limit {
                 break;
             }
@@ -95,10 +118,7 @@ impl Tx for MemoryTx<'_> {
     }
 
     fn token(&mut self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
-        Ok(match self.tokens.get(key) {
-            Some(staged) => staged.clone(),
-            None => self.state.tokens.get(key).cloned(),
-        })
+        Ok(read(&self.tokens, &self.state.tokens, key))
     }
 
     fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
@@ -113,10 +133,7 @@ impl Tx for MemoryTx<'_> {
     }
 
     fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
-        Ok(match self.certs.get(fingerprint) {
-            Some(staged) => staged.clone(),
-            None => self.state.certs.get(fingerprint).cloned(),
-        })
+        Ok(read(&self.certs, &self.state.certs, fingerprint))
     }
 
     fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
@@ -129,12 +146,8 @@ impl Tx for MemoryTx<'_> {
     }
 
     fn certs_of(&mut self, user: &str) -> Result<Vec<EnrolledCert>, StoreError> {
-        let mut fingerprints: Vec<String> = self.state.certs.keys().cloned().collect();
-        fingerprints.extend(self.certs.keys().cloned());
-        fingerprints.sort();
-        fingerprints.dedup();
         let mut found = Vec::new();
-        for fingerprint in fingerprints {
+        for fingerprint in all_keys(&self.certs, &self.state.certs) {
             if let Some(cert) = self.cert(&fingerprint)?.filter(|c| c.user == user) {
                 found.push(cert);
             }
@@ -168,24 +181,9 @@ impl Store for MemoryStore {
             certs,
             ..
         } = tx;
-        for (id, staged) in sessions {
-            match staged {
-                Some(session) => state.sessions.insert(id, session),
-                None => state.sessions.remove(&id),
-            };
-        }
-        for (key, staged) in tokens {
-            match staged {
-                Some(token) => state.tokens.insert(key, token),
-                None => state.tokens.remove(&key),
-            };
-        }
-        for (fingerprint, staged) in certs {
-            match staged {
-                Some(cert) => state.certs.insert(fingerprint, cert),
-                None => state.certs.remove(&fingerprint),
-            };
-        }
+        apply(&mut state.sessions, sessions);
+        apply(&mut state.tokens, tokens);
+        apply(&mut state.certs, certs);
         Ok(())
     }
 }

@@ -73,6 +73,7 @@ test-c: all telodendria-lib
 # stepup-serv / stepup-cli against real peers, each built three ways.
 test-programs: all examples-system
 	STEPUP_REQUIRE_INTEROP=1 bash tests/programs/interop.sh
+	STEPUP_REQUIRE_INTEROP=1 bash tests/programs/serv_options.sh
 
 test-shell:
 	bash tests/shell/check_headers_test.sh

@@ -1,5 +1,6 @@
 /* Differential: the same TLS 1.3 conversation as diff_reauth (handshake,
- * data, server-initiated re-authentication answered by the client, close),
+ * data, server-initiated re-authentication answered by the client, a key
+ * update, close),
  * but through push/pull callbacks that fail every other call with EAGAIN.
  * Each operation is retried until it completes; the output records its final
  * code and whether it ever returned GNUTLS_E_AGAIN, and must be the same
@@ -69,6 +70,20 @@ static gnutls_session_t session_for(unsigned flags, gnutls_certificate_credentia
     return s;
 }
 
+/* Counts the KeyUpdate messages the server receives: a retried
+ * gnutls_session_key_update finishes the pending one, never sends another. */
+static unsigned key_updates;
+
+static int count_key_updates(gnutls_session_t session, unsigned htype, unsigned when, unsigned incoming,
+                             const gnutls_datum_t *msg)
+{
+    (void)session;
+    (void)msg;
+    if (htype == GNUTLS_HANDSHAKE_KEY_UPDATE && when == GNUTLS_HOOK_PRE && incoming)
+        key_updates++;
+    return 0;
+}
+
 static void server(int fd, int scenario)
 {
     (void)scenario;
@@ -77,6 +92,7 @@ static void server(int fd, int scenario)
     gnutls_session_t s = session_for(GNUTLS_SERVER | GNUTLS_POST_HANDSHAKE_AUTH, cred, &t);
     char buf[64] = {0};
     int r;
+    gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_KEY_UPDATE, GNUTLS_HOOK_PRE, count_key_updates);
     RETRY("S handshake", gnutls_handshake(s));
     RETRY("S recv", gnutls_record_recv(s, buf, sizeof buf - 1));
     say("S got '%s'\n", r > 0 ? buf : "");
@@ -87,6 +103,7 @@ static void server(int fd, int scenario)
     say("S peers %s\n", gnutls_certificate_get_peers(s, &n) && n > 0 ? "set" : "none");
     RETRY("S send", gnutls_record_send(s, "done", 4));
     RETRY("S recv end", gnutls_record_recv(s, buf, sizeof buf - 1));
+    say("S key updates received %u\n", key_updates);
     RETRY("S bye", gnutls_bye(s, GNUTLS_SHUT_WR));
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
@@ -111,6 +128,7 @@ static void client(int fd, int scenario)
     memset(buf, 0, sizeof buf);
     RETRY("C recv", gnutls_record_recv(s, buf, sizeof buf - 1));
     say("C got '%s'\n", r > 0 ? buf : "");
+    RETRY("C key update", gnutls_session_key_update(s, 0));
     RETRY("C bye", gnutls_bye(s, GNUTLS_SHUT_WR));
     RETRY("C recv end", gnutls_record_recv(s, buf, sizeof buf - 1));
     gnutls_deinit(s);

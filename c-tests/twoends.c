@@ -49,6 +49,7 @@ void twoends_run(int count, twoends_side server, twoends_side client)
         if (pid == 0) {
             close(fds[0]);
             used = 0;
+            out[0] = '\0';
             client(fds[1], scenario);
             close(fds[1]);
             fputs(out, stdout);
@@ -57,6 +58,7 @@ void twoends_run(int count, twoends_side server, twoends_side client)
         }
         close(fds[1]);
         used = 0;
+        out[0] = '\0';
         server(fds[0], scenario);
         close(fds[0]);
         int status = 0;

@@ -1,6 +1,7 @@
 /* stepup-serv: an echo server in the manner of gnutls-serv, written only
- * against the GnuTLS API. A line "**REAUTH**" from the client makes it run
- * gnutls_reauth() and print the outcome and the client's new certificate.
+ * against the GnuTLS API, with gnutls-serv's options in their meaning. A
+ * line "**REAUTH**" from the client makes it run gnutls_reauth() and print
+ * the outcome and the client's new certificate.
  * Without --echo it answers one HTTP request per connection with a page
  * about the session, like gnutls-serv; GET /reauth re-authenticates first.
  *
@@ -31,8 +32,11 @@ struct options {
     const char *keys[MAX_KEYS];
     int ncerts, nkeys;
     const char *cafile;
-    gnutls_certificate_request_t request;
-    int verify;
+    /* As in gnutls-serv: the handshake asks for a certificate unless
+     * --disable-client-cert, and requires one with --require-client-cert;
+     * --verify-client-cert checks whatever certificate comes, in the
+     * handshake or through **REAUTH**. */
+    int disable, require, verify;
     const char *priority;
     const char *pskpasswd;
     long max_connections;
@@ -76,7 +80,6 @@ static void parse(int argc, char **argv, struct options *o)
     };
     memset(o, 0, sizeof *o);
     o->port = 5556; /* gnutls-serv's default */
-    o->request = GNUTLS_CERT_REQUEST;
     int c;
     while ((c = getopt_long(argc, argv, "p:d:", longs, NULL)) != -1) {
         switch (c) {
@@ -92,9 +95,9 @@ static void parse(int argc, char **argv, struct options *o)
             o->keys[o->nkeys++] = optarg;
             break;
         case CA: o->cafile = optarg; break;
-        case REQUIRE: o->request = GNUTLS_CERT_REQUIRE; o->verify = 1; break;
-        case VERIFY: o->request = GNUTLS_CERT_REQUEST; o->verify = 1; break;
-        case DISABLE: o->request = GNUTLS_CERT_IGNORE; break;
+        case REQUIRE: o->require = 1; break;
+        case VERIFY: o->verify = 1; break;
+        case DISABLE: o->disable = 1; break;
         case PRIO: o->priority = optarg; break;
         case PSKPASSWD: o->pskpasswd = optarg; break;
         case MAXCONN: o->max_connections = atol(optarg); break;
@@ -167,6 +170,31 @@ static void report_verification(gnutls_session_t session)
     }
 }
 
+/* The credentials' verify function, as gnutls-serv checks clients: no
+ * certificate is fine unless one is required (the handshake enforces that);
+ * with --verify-client-cert an untrusted one is refused with access_denied
+ * and fails the handshake or the re-authentication. */
+static int verify_client_option;
+
+static int verify_client(gnutls_session_t session)
+{
+    unsigned count = 0;
+    if (gnutls_certificate_get_peers(session, &count) == NULL || count == 0)
+        return 0;
+    if (!verify_client_option) {
+        printf("- Peer's certificate was NOT verified.\n");
+        return 0;
+    }
+    unsigned status = 0;
+    if (gnutls_certificate_verify_peers2(session, &status) < 0 || status != 0) {
+        printf("*** Verifying client certificate failed\n");
+        gnutls_alert_send(session, GNUTLS_AL_FATAL, GNUTLS_A_ACCESS_DENIED);
+        return -1;
+    }
+    printf("- Peer's certificate was verified\n");
+    return 0;
+}
+
 /* The session ticket key: read from `path`, or generated (and written to
  * `path` when given, so that other servers can share it). */
 static void load_ticket_key(const char *path)
@@ -217,8 +245,7 @@ static void answer_http(gnutls_session_t session, const char *request, const str
     int reauth = strncmp(request, "GET /reauth ", 12) == 0;
     printf("*** HTTP request for %s\n", reauth ? "/reauth" : "a page");
     if (reauth) {
-        gnutls_certificate_server_set_request(
-            session, o->request == GNUTLS_CERT_REQUIRE ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
+        gnutls_certificate_server_set_request(session, o->require ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
         int r = run_reauth(session, 0);
         printf("*** Re-authentication: %s\n", r < 0 ? gnutls_strerror(r) : "completed");
         page_add(page, sizeof page, "Re-authentication: %s\n", r < 0 ? gnutls_strerror(r) : "completed");
@@ -271,9 +298,9 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
         gnutls_credentials_set(session, GNUTLS_CRD_CERTIFICATE, cred);
     if (psk)
         gnutls_credentials_set(session, GNUTLS_CRD_PSK, psk);
-    gnutls_certificate_server_set_request(session, o->request);
-    if (o->verify)
-        gnutls_session_set_verify_cert(session, NULL, 0);
+    gnutls_certificate_server_set_request(session, o->disable   ? GNUTLS_CERT_IGNORE
+                                                   : o->require ? GNUTLS_CERT_REQUIRE
+                                                                : GNUTLS_CERT_REQUEST);
     if (!o->noticket)
         gnutls_session_ticket_enable_server(session, &ticket_key);
     gnutls_transport_set_int(session, fd);
@@ -317,17 +344,22 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
         if (n >= 10 && memcmp(buf, "**REAUTH**", 10) == 0) {
             printf("*** Sending re-authentication request\n");
             fflush(stdout);
-            /* Step-up: a server that asked nothing at the handshake
-             * (--disable-client-cert) still asks now. */
-            gnutls_certificate_server_set_request(
-                session, o->request == GNUTLS_CERT_REQUIRE ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_REQUEST);
+            /* As gnutls-serv: a server that asked nothing at the handshake
+             * (--disable-client-cert) requires a certificate now; otherwise
+             * the handshake's request stands. A failure ends this
+             * connection, and the server goes on with the next. */
+            if (o->disable)
+                gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
             r = run_reauth(session, o->echo);
             if (r < 0) {
                 printf("*** Re-authentication failed: %s\n", gnutls_strerror(r));
                 fflush(stdout);
-                if (gnutls_error_is_fatal(r))
-                    break;
+                break;
             } else {
+                /* gnutls-serv's answer to a command it carried out. */
+                static const char done[] = "Successfully executed command\n";
+                if (o->echo)
+                    gnutls_record_send(session, done, sizeof done - 1);
                 printf("*** Re-authentication was completed\n");
                 print_peer_certificate(session);
                 if (o->verify)
@@ -385,6 +417,8 @@ int main(int argc, char **argv)
         if (r < 0)
             die(o.certs[i], r);
     }
+    verify_client_option = o.verify;
+    gnutls_certificate_set_verify_function(cred, verify_client);
     if (o.cafile) {
         r = gnutls_certificate_set_x509_trust_file(cred, o.cafile, GNUTLS_X509_FMT_PEM);
         if (r < 0)

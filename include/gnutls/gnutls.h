@@ -1756,31 +1756,14 @@ typedef struct {
 } gnutls_ocsp_data_st;
 
 /**
- * A transport pointer: handed unchanged to the push/pull callbacks.
- */
-typedef void *gnutls_transport_ptr_t;
-
-/**
- * Sends `size` bytes from `data`; returns how many were sent, or -1 with
- * the error set by `gnutls_transport_set_errno` (EAGAIN, EINTR) or errno.
- */
-typedef ssize_t (*gnutls_push_func)(gnutls_transport_ptr_t ptr, const void *data, size_t size);
-
-/**
- * Receives up to `size` bytes into `data`; returns how many, 0 at end of
- * stream, or -1 with the error as for the push function.
- */
-typedef ssize_t (*gnutls_pull_func)(gnutls_transport_ptr_t ptr, void *data, size_t size);
-
-/**
- * Waits up to `ms` milliseconds for data; returns >0 when data is ready.
- */
-typedef int (*gnutls_pull_timeout_func)(gnutls_transport_ptr_t ptr, unsigned int ms);
-
-/**
  * How `gnutls_bye` closes.
  */
 typedef int gnutls_close_request_t;
+
+/**
+ * `gnutls_alert_level_t`: an alert's severity.
+ */
+typedef int gnutls_alert_level_t;
 
 /**
  * What a server asks of a client's certificate.
@@ -1806,6 +1789,30 @@ typedef gnutls_datum_t (*gnutls_db_retr_func)(void *ptr, gnutls_datum_t key);
  * Removes the data stored under a key: never called by stepup.
  */
 typedef int (*gnutls_db_remove_func)(void *ptr, gnutls_datum_t key);
+
+/**
+ * A transport pointer: handed unchanged to the push/pull callbacks; for
+ * the default functions, a socket descriptor cast to a pointer.
+ */
+typedef void *gnutls_transport_ptr_t;
+
+/**
+ * Sends `size` bytes from `data`; returns how many were sent, or -1 with
+ * the error set by `gnutls_transport_set_errno` (EAGAIN, EINTR) or errno.
+ */
+typedef ssize_t (*gnutls_push_func)(gnutls_transport_ptr_t ptr, const void *data, size_t size);
+
+/**
+ * Receives up to `size` bytes into `data`; returns how many, 0 at end of
+ * stream, or -1 with the error as for the push function.
+ */
+typedef ssize_t (*gnutls_pull_func)(gnutls_transport_ptr_t ptr, void *data, size_t size);
+
+/**
+ * Waits up to `ms` milliseconds for data; returns >0 when data is ready,
+ * 0 on timeout, -1 on error.
+ */
+typedef int (*gnutls_pull_timeout_func)(gnutls_transport_ptr_t ptr, unsigned int ms);
 
 /**
  * The type of `gnutls_malloc`.
@@ -2449,6 +2456,16 @@ typedef unsigned int gnutls_ext_flags_t;
  * GnuTLS's hash `GNUTLS_DIG_SHAKE_256`.
  */
 #define GNUTLS_DIG_SHAKE_256 210
+
+/**
+ * A warning alert.
+ */
+#define GNUTLS_AL_WARNING 1
+
+/**
+ * A fatal alert.
+ */
+#define GNUTLS_AL_FATAL 2
 
 /**
  * GnuTLS's alert `GNUTLS_A_CLOSE_NOTIFY`.
@@ -4126,9 +4143,13 @@ void gnutls_handshake_set_post_client_hello_function(gnutls_session_t session,
  * 3.7). `when` is `GNUTLS_HOOK_PRE`, `GNUTLS_HOOK_POST` or
  * `GNUTLS_HOOK_BOTH`. A negative return from the hook aborts the operation
  * (handshake, record receive, reauth), which returns that code; no alert is
- * sent. From inside the hook only `gnutls_session_get_ptr` may be called on
- * the session; other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL
- * `func` removes the hook. Nothing is owned by the session but the pointer
+ * sent; `GNUTLS_E_AGAIN` or `GNUTLS_E_INTERRUPTED` is returned by the call
+ * and the next call goes on. A HelloRetryRequest is reported as
+ * `GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST`; ChangeCipherSpec only to a hook
+ * set for `GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC`. From inside the hook only
+ * `gnutls_session_get_ptr` and this function may be called on the session;
+ * other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL `func`
+ * removes the hook. Nothing is owned by the session but the pointer
  * value.
  *
  * # Safety
@@ -4798,68 +4819,6 @@ int gnutls_init(gnutls_session_t *session, unsigned int flags);
 void gnutls_deinit(gnutls_session_t session);
 
 /**
- * Sets the file descriptors the session reads from (`r`) and writes to
- * (`s`), replacing any push/pull functions.
- *
- * # Safety
- * `session` is NULL or a live session.
- */
-void gnutls_transport_set_int2(gnutls_session_t session, int r, int s);
-
-/**
- * The file descriptor set with `gnutls_transport_set_int2` (the receiving
- * one), or -1.
- *
- * # Safety
- * `session` is NULL or a live session.
- */
-int gnutls_transport_get_int(gnutls_session_t session);
-
-/**
- * Sets the pointer handed to the push and pull functions.
- *
- * # Safety
- * `session` is NULL or a live session.
- */
-void gnutls_transport_set_ptr(gnutls_session_t session, gnutls_transport_ptr_t ptr);
-
-/**
- * Sets the function that sends data (instead of a file descriptor).
- *
- * # Safety
- * `session` is NULL or a live session; `push` is safe to call with the
- * transport pointer.
- */
-void gnutls_transport_set_push_function(gnutls_session_t session, gnutls_push_func push);
-
-/**
- * Sets the function that receives data (instead of a file descriptor).
- *
- * # Safety
- * As for `gnutls_transport_set_push_function`.
- */
-void gnutls_transport_set_pull_function(gnutls_session_t session, gnutls_pull_func pull);
-
-/**
- * Sets the function that waits for data. stepup reads only when asked and
- * never waits, so the function is accepted and not called.
- *
- * # Safety
- * `session` is NULL or a live session.
- */
-void gnutls_transport_set_pull_timeout_function(gnutls_session_t session,
-                                                gnutls_pull_timeout_func func);
-
-/**
- * From inside a push or pull function: the error of its -1 return
- * (EAGAIN, EINTR, or another errno).
- *
- * # Safety
- * `session` is NULL or a live session.
- */
-void gnutls_transport_set_errno(gnutls_session_t session, int err);
-
-/**
  * Runs the handshake. Returns 0 when it is complete; `GNUTLS_E_AGAIN` or
  * `GNUTLS_E_INTERRUPTED` when the transport would block or was
  * interrupted (call again; `gnutls_record_get_direction` tells which way);
@@ -4921,6 +4880,20 @@ size_t gnutls_record_check_pending(gnutls_session_t session);
 int gnutls_bye(gnutls_session_t session, gnutls_close_request_t how);
 
 /**
+ * Sends an alert: `level` is `GNUTLS_AL_WARNING` (1) or `GNUTLS_AL_FATAL`
+ * (2), `desc` a `gnutls_alert_description_t`. Returns 0,
+ * `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again with the same
+ * arguments), or a negative code (`GNUTLS_E_INVALID_REQUEST` before the
+ * handshake started or for a bad level or description).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_alert_send(gnutls_session_t session,
+                      gnutls_alert_level_t level,
+                      gnutls_alert_description_t desc);
+
+/**
  * Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
  *
  * On a server it asks the client for a certificate (as set with
@@ -4953,6 +4926,16 @@ int gnutls_reauth(gnutls_session_t session, unsigned int flags);
  */
 void gnutls_certificate_server_set_request(gnutls_session_t session,
                                            gnutls_certificate_request_t req);
+
+/**
+ * (Server) With `status` non-zero, certificate requests name no trusted
+ * CAs (clients may then offer any certificate); with 0, the default, they
+ * list the subjects of the credentials' trusted CAs.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_certificate_send_x509_rdn_sequence(gnutls_session_t session, int status);
 
 /**
  * The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
@@ -5217,9 +5200,10 @@ time_t gnutls_db_check_entry_time(gnutls_datum_t *entry);
 time_t gnutls_db_check_entry_expire_time(gnutls_datum_t *entry);
 
 /**
- * Sets the handshake timeout in milliseconds (0: none;
- * `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`: GnuTLS's default). Stored on the
- * session; see the module notes. NULL is ignored.
+ * Sets the handshake timeout in milliseconds, counted from the
+ * handshake's first call (0: none; `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`:
+ * GnuTLS's default, 40 s). Past it `gnutls_handshake` fails with
+ * `GNUTLS_E_TIMEDOUT`; see the module notes. NULL is ignored.
  *
  * # Safety
  * `session` is NULL or a live session.
@@ -5227,14 +5211,131 @@ time_t gnutls_db_check_entry_expire_time(gnutls_datum_t *entry);
 void gnutls_handshake_set_timeout(gnutls_session_t session, unsigned int ms);
 
 /**
- * Sets the timeout of `gnutls_record_recv` in milliseconds (0: none;
- * `GNUTLS_INDEFINITE_TIMEOUT`). Stored on the session; see the module
- * notes. NULL is ignored.
+ * Sets the timeout of each `gnutls_record_recv` in milliseconds (0 or
+ * `GNUTLS_INDEFINITE_TIMEOUT`: none). When no data came in time the call
+ * fails with `GNUTLS_E_TIMEDOUT`; see the module notes. NULL is ignored.
  *
  * # Safety
  * `session` is NULL or a live session.
  */
 void gnutls_record_set_timeout(gnutls_session_t session, unsigned int ms);
+
+/**
+ * Sets the socket descriptors the session reads from (`r`) and writes to
+ * (`s`): the default push/pull functions use them, and custom ones receive
+ * them as their transport pointers.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_int2(gnutls_session_t session, int r, int s);
+
+/**
+ * The receiving descriptor (the receiving transport pointer as an int),
+ * -1 when none was set.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_transport_get_int(gnutls_session_t session);
+
+/**
+ * Writes the receiving and sending descriptors to `*r` and `*s` (each
+ * may be NULL).
+ *
+ * # Safety
+ * `session` is NULL or live; `r` and `s` are NULL or writable.
+ */
+void gnutls_transport_get_int2(gnutls_session_t session, int *r, int *s);
+
+/**
+ * Sets one transport pointer for both directions: handed to the push and
+ * pull functions, or, without them, taken as a socket descriptor.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_ptr(gnutls_session_t session, gnutls_transport_ptr_t ptr);
+
+/**
+ * Sets the receiving and the sending transport pointers.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_ptr2(gnutls_session_t session,
+                               gnutls_transport_ptr_t recv_ptr,
+                               gnutls_transport_ptr_t send_ptr);
+
+/**
+ * The receiving transport pointer (NULL for a NULL session).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_transport_ptr_t gnutls_transport_get_ptr(gnutls_session_t session);
+
+/**
+ * Writes the receiving and sending transport pointers to `*recv_ptr` and
+ * `*send_ptr` (each may be NULL).
+ *
+ * # Safety
+ * `session` is NULL or live; the out-pointers are NULL or writable.
+ */
+void gnutls_transport_get_ptr2(gnutls_session_t session,
+                               gnutls_transport_ptr_t *recv_ptr,
+                               gnutls_transport_ptr_t *send_ptr);
+
+/**
+ * Sets the function that sends data (NULL: send(2) on the sending
+ * descriptor).
+ *
+ * # Safety
+ * `session` is NULL or a live session; `push` is safe to call with the
+ * sending transport pointer.
+ */
+void gnutls_transport_set_push_function(gnutls_session_t session, gnutls_push_func push);
+
+/**
+ * Sets the function that receives data (NULL: recv(2) on the receiving
+ * descriptor).
+ *
+ * # Safety
+ * As for `gnutls_transport_set_push_function`, with the receiving pointer.
+ */
+void gnutls_transport_set_pull_function(gnutls_session_t session, gnutls_pull_func pull);
+
+/**
+ * Sets the function that waits for data when a handshake or record
+ * timeout is set (NULL: poll(2) on the receiving descriptor). With a
+ * custom pull function and no timeout function, a read under a timeout
+ * fails with `GNUTLS_E_PULL_ERROR`, as in GnuTLS.
+ *
+ * # Safety
+ * `session` is NULL or a live session; `func` is safe to call with the
+ * receiving transport pointer.
+ */
+void gnutls_transport_set_pull_timeout_function(gnutls_session_t session,
+                                                gnutls_pull_timeout_func func);
+
+/**
+ * The default pull-timeout function: waits up to `ms` milliseconds for
+ * input on the descriptor `ptr` stands for. Returns >0 when input is
+ * ready, 0 on timeout, -1 on error (errno set).
+ *
+ * # Safety
+ * Any pointer value; it is only read as a descriptor number.
+ */
+int gnutls_system_recv_timeout(gnutls_transport_ptr_t ptr, unsigned int ms);
+
+/**
+ * From inside a push or pull function: the error of its -1 return
+ * (EAGAIN, EINTR, or another errno).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+void gnutls_transport_set_errno(gnutls_session_t session, int err);
 
 /**
  * Writes the lower-case hex of `data` to `*result` as a NUL-terminated

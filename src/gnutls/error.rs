@@ -23,6 +23,23 @@ pub enum Error {
     /// The peer closed the transport without close_notify.
     #[error("the TLS connection was non-properly terminated")]
     PrematureTermination,
+    /// The peer sent close_notify where the call needed more from it
+    /// (`GNUTLS_E_SESSION_EOF`).
+    #[error("the TLS connection was terminated by the peer")]
+    SessionEof,
+    /// A record of the wrong kind came first: a server's first record was
+    /// not a handshake message (`GNUTLS_E_UNEXPECTED_PACKET`).
+    #[error("an unexpected TLS packet was received")]
+    UnexpectedPacket,
+    /// The stream ended inside a record (`GNUTLS_E_UNEXPECTED_PACKET_LENGTH`).
+    #[error("a record was cut short")]
+    UnexpectedPacketLength,
+    /// The handshake or record timeout ran out (`GNUTLS_E_TIMEDOUT`).
+    #[error("the operation timed out")]
+    TimedOut,
+    /// An earlier fatal error ended the session (`GNUTLS_E_INVALID_SESSION`).
+    #[error("the session is invalid")]
+    InvalidSession,
     /// Sending on the transport failed.
     #[error("push error")]
     Push,
@@ -104,4 +121,23 @@ pub enum Error {
     #[cfg(feature = "tls")]
     #[error(transparent)]
     Tls(#[from] tls::Error),
+}
+
+impl Error {
+    /// Whether a record call that failed with this leaves the session
+    /// unusable: GnuTLS invalidates a session on every fatal error but a
+    /// timeout, and later record calls get `GNUTLS_E_INVALID_SESSION`.
+    pub fn ends_session(&self) -> bool {
+        !matches!(
+            self,
+            Self::Again
+                | Self::Interrupted
+                | Self::TimedOut
+                | Self::ReauthRequest
+                | Self::GotApplicationData
+                | Self::PeerCheckPending
+                | Self::ClientHelloCheckPending
+                | Self::CertificateChoicePending
+        )
+    }
 }

@@ -4,6 +4,7 @@
 //! returns `Again`/`Interrupted` to be called again, resuming where it was.
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use super::Error;
 use super::credentials::CertificateCredentials;
@@ -61,6 +62,13 @@ pub enum CertRequest {
     Require,
 }
 
+/// `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`: GnuTLS's own default, 40 s.
+const DEFAULT_HANDSHAKE_TIMEOUT_MS: u32 = 40 * 1000;
+/// `gnutls_handshake_set_timeout(GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT)`.
+const DEFAULT_HANDSHAKE_TIMEOUT: u32 = u32::MAX;
+/// `GNUTLS_INDEFINITE_TIMEOUT`: no timeout.
+const INDEFINITE_TIMEOUT: u32 = u32::MAX - 1;
+
 /// The bytes the transport is asked for at a time.
 const READ_CHUNK: usize = 16 * 1024 + 512;
 
@@ -92,6 +100,8 @@ pub struct Session {
     read_buf: Vec<u8>,
     /// `gnutls_handshake_set_timeout`, in milliseconds (0: none).
     handshake_timeout_ms: u32,
+    /// When the handshake in progress times out (set by its first call).
+    handshake_deadline: Option<Instant>,
     /// `gnutls_record_set_timeout`, in milliseconds (0: none).
     record_timeout_ms: u32,
     /// The status found by `gnutls_session_set_verify_cert`'s check.
@@ -115,6 +125,11 @@ pub struct Session {
     psk_info_replaced: bool,
     /// Ticket key, expiration and the session to resume (`session/tickets.rs`).
     tickets: tickets::Tickets,
+    /// A record call failed fatally: later ones get `InvalidSession`.
+    invalid: bool,
+    /// (Server) Whether CertificateRequests list the trusted CAs
+    /// (`gnutls_certificate_send_x509_rdn_sequence`).
+    list_authorities: bool,
 }
 
 /// Whether `n` is a handshake with an external PSK (not a resumption).
@@ -156,6 +171,7 @@ impl Session {
             declined_reauth: false,
             read_buf: vec![0; READ_CHUNK],
             handshake_timeout_ms: 0,
+            handshake_deadline: None,
             record_timeout_ms: 0,
             verify_cert_status: None,
             hook: None,
@@ -165,6 +181,8 @@ impl Session {
             psk_server: None,
             psk_info_replaced: false,
             tickets: tickets::Tickets::default(),
+            invalid: false,
+            list_authorities: true,
         })
     }
 
@@ -217,6 +235,12 @@ impl Session {
         self.server_name = Some(name.to_owned());
     }
 
+    /// (Server) `gnutls_certificate_send_x509_rdn_sequence`: whether
+    /// certificate requests name the trusted CAs (the default) or none.
+    pub fn set_list_authorities(&mut self, on: bool) {
+        self.list_authorities = on;
+    }
+
     /// Verify the peer's certificate in the handshake, failing it otherwise.
     pub fn set_verify_cert(&mut self, hostname: Option<&str>) {
         self.verify_cert = Some(hostname.map(str::to_owned));
@@ -259,9 +283,14 @@ impl Session {
                 groups: priority.groups,
                 certificate: key,
                 client_auth,
+                certificate_authorities: trust
+                    .as_ref()
+                    .filter(|_| self.list_authorities)
+                    .map(|t| t.subject_names())
+                    .unwrap_or_default(),
                 client_trust: trust,
                 verify: VerifyPolicy::Report,
-                pause_after_peer_signature: peer_check,
+                pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
                 psk,
                 psk_modes,
                 ..ServerConfig::without_certificate()
@@ -284,8 +313,9 @@ impl Session {
                     .filter(|c| !c.app_chooses())
                     .and_then(|c| c.key()),
                 choose_certificate: self.app_chooses(),
+                match_certificate_authorities: true,
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,
-                pause_after_peer_signature: peer_check,
+                pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
                 psk: psk_modes.and_then(|_| self.psk_client.as_ref().and_then(|c| c.psk())),
                 psk_modes: psk_modes.unwrap_or_default(),
                 ..ClientConfig::default()
@@ -321,11 +351,25 @@ impl Session {
         Ok(())
     }
 
-    /// Reads once from the transport and hands the bytes to the engine.
-    fn pull(&mut self) -> Result<(), Error> {
+    /// Reads once from the transport and hands the bytes to the engine;
+    /// with a deadline, first waits for input until then (through the
+    /// pull-timeout function), failing with `TimedOut` when none came.
+    fn pull(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
         let Some(transport) = self.transport.as_mut() else {
             return Err(Error::Pull);
         };
+        if let Some(deadline) = deadline {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let ms = u32::try_from(left.as_millis()).unwrap_or(u32::MAX);
+            let ready = ms > 0
+                && transport.wait_readable(ms).map_err(|e| {
+                    self.writing = false;
+                    transport_error(e, true)
+                })?;
+            if !ready {
+                return Err(Error::TimedOut);
+            }
+        }
         // Record by record, like GnuTLS: a header, then its body. Bytes of
         // later records stay in the socket, so a caller's poll() sees them.
         let want = self
@@ -340,18 +384,61 @@ impl Session {
                 return Err(transport_error(e, true));
             }
         };
-        let conn = self.conn.as_mut().ok_or(Error::InvalidRequest)?;
         if n == 0 {
-            return Err(if conn.peer_closed() {
-                Error::Again
-            } else {
-                Error::PrematureTermination
-            });
+            return Err(self.end_of_stream());
         }
+        let conn = self.conn.as_mut().ok_or(Error::InvalidRequest)?;
         let result = conn.read_tls(&self.read_buf[..n]);
         // An alert the engine queued while failing still goes out.
         let _ = self.flush();
-        result.map_err(Error::from)
+        result.map_err(Error::from)?;
+        self.hook_interrupted()
+    }
+
+    /// Reports a hook's AGAIN or INTERRUPTED once, as GnuTLS returns it
+    /// from the call that ran the hook; the next call goes on.
+    fn hook_interrupted(&mut self) -> Result<(), Error> {
+        match self
+            .conn
+            .as_mut()
+            .and_then(Connection::take_hook_interruption)
+        {
+            None => Ok(()),
+            Some(super::error_codes::GNUTLS_E_AGAIN) => Err(Error::Again),
+            Some(_) => Err(Error::Interrupted),
+        }
+    }
+
+    /// What the transport's end of stream means where more was needed: a
+    /// record cut short, the end after the peer's close_notify, or an end
+    /// without one.
+    fn end_of_stream(&self) -> Error {
+        match self.conn.as_ref() {
+            Some(conn) if conn.partial_record_buffered() => Error::UnexpectedPacketLength,
+            Some(conn) if conn.peer_closed() => self.closed_by_peer(),
+            _ => Error::PrematureTermination,
+        }
+    }
+
+    /// The error of a handshake or re-authentication that met the peer's
+    /// close_notify: a server whose first record was not a ClientHello
+    /// reports an unexpected packet, as GnuTLS does; otherwise the session
+    /// ended early.
+    fn closed_by_peer(&self) -> Error {
+        if self.server && self.negotiated().is_none_or(|n| n.suite.is_none()) {
+            Error::UnexpectedPacket
+        } else {
+            Error::SessionEof
+        }
+    }
+
+    /// Fails a handshake or re-authentication that still needs the peer
+    /// once the peer has closed (instead of waiting for more).
+    fn check_peer_open(&self) -> Result<(), Error> {
+        match self.conn.as_ref() {
+            Some(conn) if conn.peer_closed() => Err(self.closed_by_peer()),
+            _ => Ok(()),
+        }
     }
 
     /// Handles the events of the engine that matter here.
@@ -375,6 +462,12 @@ impl Session {
     /// runs the check and calls `peer_checked`, then this again.
     pub fn handshake(&mut self) -> Result<(), Error> {
         if self.conn.is_none() {
+            self.handshake_deadline = match self.handshake_timeout_ms {
+                0 | INDEFINITE_TIMEOUT => None,
+                DEFAULT_HANDSHAKE_TIMEOUT => Some(DEFAULT_HANDSHAKE_TIMEOUT_MS),
+                ms => Some(ms),
+            }
+            .map(|ms| Instant::now() + Duration::from_millis(u64::from(ms)));
             let mut conn = self.build()?;
             if self.hook.is_some() {
                 conn.set_hook(self.hook.take());
@@ -382,6 +475,7 @@ impl Session {
             self.conn = Some(conn);
             let side = if self.server { "server" } else { "client" };
             super::log::log(2, || format!("HSK: {side} handshake started"));
+            self.hook_interrupted()?;
         }
         loop {
             if self.conn()?.awaiting_client_hello_check() {
@@ -389,24 +483,29 @@ impl Session {
                 return Err(Error::ClientHelloCheckPending);
             }
             self.flush()?;
-            self.check_pause()?;
+            if self.check_pause()? {
+                continue;
+            }
             if !self.conn()?.is_handshaking() {
                 break;
             }
-            self.pull()?;
+            self.check_peer_open()?;
+            self.pull(self.handshake_deadline)?;
         }
+        self.handshake_deadline = None;
         self.drain_events();
         self.conn()?.forget_last_handshake_messages();
         self.check_alpn_mandatory()?;
         self.peer = self.conn()?.negotiated().peer.clone();
-        if let Some(hostname) = self.verify_cert.clone() {
-            let status = self.verify_status(hostname.as_deref());
-            self.verify_cert_status = Some(status);
-            if status != 0 {
+        // A resumed client saw no server signature to check on the way, so
+        // the session's check runs on the original chain now.
+        let resumed = self.negotiated().is_some_and(|n| n.resumed);
+        if let (Some(hostname), false, true) = (self.verify_cert.clone(), self.server, resumed) {
+            if let Err(e) = self.auto_verify(hostname.as_deref()) {
                 let conn = self.conn()?;
                 conn.close();
                 let _ = self.flush();
-                return Err(Error::CertificateVerification);
+                return Err(e);
             }
         }
         super::log::log(2, || {
@@ -416,18 +515,45 @@ impl Session {
         Ok(())
     }
 
-    /// Returns `PeerCheckPending` while the engine waits for the
-    /// application's check of the peer, with the peer's chain made current.
-    fn check_pause(&mut self) -> Result<(), Error> {
+    /// When the engine waits for the check of the peer, makes the peer's
+    /// chain current and runs the session's own check
+    /// (`gnutls_session_set_verify_cert`), returning `true` once the engine
+    /// went on (the caller goes round again); without one, returns
+    /// `PeerCheckPending` for the application's verify function, which the
+    /// session's check replaces, as in GnuTLS.
+    fn check_pause(&mut self) -> Result<bool, Error> {
         let conn = self.conn()?;
         if conn.awaiting_certificate_choice() {
             return Err(Error::CertificateChoicePending);
         }
         if !conn.awaiting_peer_check() {
-            return Ok(());
+            return Ok(false);
         }
         self.peer = conn.negotiated().peer.clone();
-        Err(Error::PeerCheckPending)
+        let Some(hostname) = self.verify_cert.clone() else {
+            return Err(Error::PeerCheckPending);
+        };
+        let verdict = self.auto_verify(hostname.as_deref());
+        let resumed = self.peer_checked(verdict.is_ok());
+        // The check's own code, not the engine's, names a refusal.
+        verdict?;
+        resumed?;
+        Ok(true)
+    }
+
+    /// `gnutls_session_set_verify_cert`'s check of the current peer: no
+    /// certificate fails with `CertificateError`, an untrusted one with
+    /// `CertificateVerification`; the status is kept for
+    /// `gnutls_session_get_verify_cert_status`.
+    fn auto_verify(&mut self, hostname: Option<&str>) -> Result<(), Error> {
+        let status = self
+            .verify_peer(hostname)
+            .map_err(|_| Error::CertificateError)?;
+        self.verify_cert_status = Some(status);
+        if status != 0 {
+            return Err(Error::CertificateVerification);
+        }
+        Ok(())
     }
 
     /// The application's check of the peer (after `PeerCheckPending`):
@@ -517,6 +643,9 @@ impl Session {
 
     /// `gnutls_record_send`: returns how many bytes were sent.
     pub fn send(&mut self, data: &[u8]) -> Result<usize, Error> {
+        if self.invalid {
+            return Err(Error::InvalidSession);
+        }
         if self.conn.as_ref().is_none_or(Connection::is_handshaking) {
             return Err(Error::InvalidRequest);
         }
@@ -541,14 +670,32 @@ impl Session {
         }
     }
 
-    /// `gnutls_record_recv`: returns how many bytes were read (0: the peer closed).
+    /// `gnutls_record_recv`: returns how many bytes were read (0: the peer
+    /// closed). A fatal failure invalidates the session, as in GnuTLS.
     pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        if self.invalid {
+            return Err(Error::InvalidSession);
+        }
         if self.conn.as_ref().is_none_or(Connection::is_handshaking) {
             return Err(Error::InvalidRequest);
         }
+        let result = self.recv_records(buf);
+        if result.as_ref().is_err_and(Error::ends_session) {
+            self.invalid = true;
+        }
+        result
+    }
+
+    fn recv_records(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let deadline = match self.record_timeout_ms {
+            0 | INDEFINITE_TIMEOUT => None,
+            ms => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+        };
         let auto = self.flags & GNUTLS_AUTO_REAUTH != 0;
         loop {
-            self.check_pause()?;
+            if self.check_pause()? {
+                continue;
+            }
             let conn = self.conn()?;
             if conn.pending_plaintext() > 0 {
                 return Ok(conn.read(buf));
@@ -566,7 +713,7 @@ impl Session {
                 return Ok(0);
             }
             self.flush()?;
-            self.pull()?;
+            self.pull(deadline)?;
             self.drain_events();
             if std::mem::take(&mut self.tickets.arrived) {
                 // GnuTLS 3.7 returns AGAIN after handling a NewSessionTicket.
@@ -585,7 +732,8 @@ impl Session {
         let cert = self.certificate_for_request()?;
         self.conn()?.answer_certificate_request(cert.as_deref())?;
         self.request_reported = false;
-        self.flush()
+        self.flush()?;
+        self.hook_interrupted()
     }
 
     /// `gnutls_reauth`.
@@ -619,6 +767,8 @@ impl Session {
                     other => Error::Tls(other),
                 })?;
             self.reauth_waiting = true;
+            self.flush()?;
+            self.hook_interrupted()?;
         }
         loop {
             self.flush()?;
@@ -626,13 +776,22 @@ impl Session {
             if !self.reauth_waiting {
                 return Ok(());
             }
-            self.check_pause()?;
+            if self.check_pause()? {
+                continue;
+            }
             let (_, certificate_in) = self.conn()?.client_auth_status();
             if self.conn()?.pending_plaintext() > 0 && !certificate_in {
                 return Err(Error::GotApplicationData);
             }
-            self.pull()?;
+            self.check_peer_open()?;
+            self.pull(None)?;
         }
+    }
+
+    /// `gnutls_alert_send`: an alert of the application's, sent at once.
+    pub fn alert_send(&mut self, level: u8, description: u8) -> Result<(), Error> {
+        self.conn()?.send_alert(level, description)?;
+        self.flush()
     }
 
     /// `gnutls_bye`: close_notify, and with `wait_peer` the peer's too.
@@ -641,7 +800,7 @@ impl Session {
         conn.close();
         self.flush()?;
         while wait_peer && !self.conn()?.peer_closed() {
-            match self.pull() {
+            match self.pull(None) {
                 Ok(()) => {}
                 Err(Error::PrematureTermination) => return Ok(()),
                 Err(e) => return Err(e),
@@ -766,8 +925,9 @@ impl Session {
         Ok(self.negotiated().and_then(|n| n.server_name.as_deref()))
     }
 
-    /// `gnutls_handshake_set_timeout` (stored: stepup never waits on the
-    /// transport, so the application's own I/O decides how long it waits).
+    /// `gnutls_handshake_set_timeout`: how long a handshake may take from
+    /// its first call, in milliseconds (0 or `GNUTLS_INDEFINITE_TIMEOUT`:
+    /// for ever; `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`: 40 s).
     pub fn set_handshake_timeout(&mut self, ms: u32) {
         self.handshake_timeout_ms = ms;
     }
@@ -777,7 +937,8 @@ impl Session {
         self.handshake_timeout_ms
     }
 
-    /// `gnutls_record_set_timeout` (stored, as the handshake timeout).
+    /// `gnutls_record_set_timeout`: how long one `gnutls_record_recv` may
+    /// wait for input, in milliseconds (0: for ever).
     pub fn set_record_timeout(&mut self, ms: u32) {
         self.record_timeout_ms = ms;
     }

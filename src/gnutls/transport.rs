@@ -19,4 +19,11 @@ pub trait Transport: Send {
     fn send(&mut self, data: &[u8]) -> Result<usize, TransportError>;
     /// Receives into `buf`; returns how much arrived, 0 at end of stream.
     fn recv(&mut self, buf: &mut [u8]) -> Result<usize, TransportError>;
+    /// Waits up to `ms` milliseconds for input: `true` when some is ready
+    /// (or the transport cannot wait, so a read must tell), `false` when
+    /// the time ran out.
+    fn wait_readable(&mut self, ms: u32) -> Result<bool, TransportError> {
+        let _ = ms;
+        Ok(true)
+    }
 }

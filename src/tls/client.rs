@@ -682,7 +682,7 @@ impl ClientHandshake {
             return Err(PeerMisbehaved::DecryptError("server CertificateVerify").into());
         }
         common.negotiated.server_signature_scheme = Some(cv.scheme);
-        common.peer_signature_checked();
+        common.peer_authentication_received();
         self.transcript.update(&message.bytes);
         Ok(ClientState::ExpectFinished(self))
     }
@@ -713,13 +713,19 @@ impl ClientHandshake {
         let master = schedule.into_master();
         let (client_app, server_app) = master.traffic_secrets(&transcript.current());
         let exporter = master.exporter_master(&transcript.current());
+        // GnuTLS's order: the exporter secret before the traffic secrets.
+        common.log_secret("EXPORTER_SECRET", &exporter);
         common.log_secret("CLIENT_TRAFFIC_SECRET_0", &client_app);
         common.log_secret("SERVER_TRAFFIC_SECRET_0", &server_app);
-        common.log_secret("EXPORTER_SECRET", &exporter);
         common.exporter_master = Some(exporter);
         // Our second flight, still under the handshake key.
         if let Some(request) = cert_request {
-            let ours = chosen.unwrap_or_else(|| config.certificate.clone());
+            let ours = chosen.unwrap_or_else(|| {
+                config
+                    .certificate
+                    .clone()
+                    .filter(|c| acceptable(&config, c, &request))
+            });
             send_certificate(common, &mut transcript, ours.as_deref(), &request)?;
         }
         let verify_data = finished_verify_data(hash, &client_secret, &transcript.current());
@@ -855,7 +861,7 @@ impl ClientTraffic {
     }
 
     /// Answers the oldest post-handshake CertificateRequest with `cert` (or
-    /// the configured certificate, or none): Certificate, CertificateVerify
+    /// the configured certificate if acceptable, or none): Certificate, CertificateVerify
     /// and Finished over the handshake transcript plus this exchange, the
     /// Finished keyed by our current application traffic secret.
     pub fn answer_request(
@@ -869,7 +875,12 @@ impl ClientTraffic {
             .ok_or(Error::Internal("no certificate request to answer"))?;
         let mut transcript = self.base.clone();
         transcript.update(&request_bytes);
-        let cert = cert.or(self.config.certificate.as_deref());
+        let cert = cert.or_else(|| {
+            self.config
+                .certificate
+                .as_deref()
+                .filter(|c| acceptable(&self.config, c, &request))
+        });
         send_certificate(common, &mut transcript, cert, &request)?;
         let secret = common
             .write_secret
@@ -909,6 +920,22 @@ impl CertificateRequestInfo {
             schemes,
         }
     }
+}
+
+/// Whether `certificate` may answer `request`: always, unless the config
+/// matches certificate_authorities and the request names authorities of
+/// which none issued a certificate of the chain.
+fn acceptable(
+    config: &ClientConfig,
+    certificate: &CertifiedKey,
+    request: &CertificateRequest,
+) -> bool {
+    if !config.match_certificate_authorities {
+        return true;
+    }
+    let authorities = CertificateRequestInfo::of(request).authorities;
+    authorities.is_empty()
+        || crate::x509::authorities::chain_issued_by(&certificate.chain, &authorities)
 }
 
 /// RFC 8446 §4.2.4: `DistinguishedName authorities<3..2^16-1>`, each

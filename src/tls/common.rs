@@ -6,9 +6,10 @@ use std::collections::VecDeque;
 
 use super::alert::{AlertDescription, level_for};
 use super::codec::handshake::{HandshakeType, Joiner, RawMessage, frame};
+use super::codec::hello::HRR_RANDOM;
 use super::codec::ticket::KeyUpdateRequest;
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
-use super::hook::{HandshakeHook, HookCall, HookTiming};
+use super::hook::{HandshakeHook, HookCall, HookStop, HookTiming};
 use super::key_schedule::{Secret, next_traffic_secret};
 use super::record::deframer::Deframer;
 use super::record::protection::RecordKey;
@@ -152,6 +153,8 @@ pub(crate) struct Common {
     pub trace_messages: bool,
     /// The application's handshake hook, if any.
     pub hook: Option<HandshakeHook>,
+    /// The code of a hook that asked to interrupt the call (reported once).
+    pub hook_interruption: Option<i32>,
     /// A received message whose POST hook is still due: it runs before the
     /// first message sent in answer, or when handling ends.
     pub pending_post_hook: Option<Vec<u8>>,
@@ -210,6 +213,7 @@ impl Common {
             negotiated: Negotiated::default(),
             trace_messages: false,
             hook: None,
+            hook_interruption: None,
             pending_post_hook: None,
             skip_early_data: 0,
             client_random: [0; 32],
@@ -238,6 +242,11 @@ impl Common {
     /// Appends bytes received from the transport.
     pub fn push_tls(&mut self, data: &[u8]) {
         self.deframer.push(data);
+    }
+
+    /// Whether received bytes of a record not yet complete are buffered.
+    pub fn partial_record_buffered(&self) -> bool {
+        self.deframer.pending() > 0
     }
 
     /// Bytes still missing from the next record (see `Deframer`).
@@ -361,13 +370,24 @@ impl Common {
         else {
             return Ok(());
         };
+        let body = rest.get(3..).unwrap_or_default();
         let call = HookCall {
             message_type,
             incoming,
             timing,
-            body: rest.get(3..).unwrap_or_default(),
+            body,
+            // legacy_version, then the random that marks a HelloRetryRequest.
+            hello_retry: message_type == HandshakeType::ServerHello.to_u8()
+                && body.get(2..34) == Some(&HRR_RANDOM[..]),
         };
-        hook(&call).map_err(Error::HookAborted)
+        match hook(&call) {
+            Ok(()) => Ok(()),
+            Err(HookStop::Abort(code)) => Err(Error::HookAborted(code)),
+            Err(HookStop::Interrupt(code)) => {
+                self.hook_interruption.get_or_insert(code);
+                Ok(())
+            }
+        }
     }
 
     /// Limits the plaintext per record we send to `cap` (at most 2^14).
@@ -403,17 +423,23 @@ impl Common {
         Ok(())
     }
 
-    /// Sends the middlebox-compatibility change_cipher_spec, once.
+    /// Sends the middlebox-compatibility change_cipher_spec, once. Hooks
+    /// see it as message type 254 whose body is the record's one byte, as
+    /// GnuTLS shows it.
     pub fn send_ccs(&mut self) -> Result<(), Error> {
+        const CCS_AS_MESSAGE: [u8; 5] = [254, 0, 0, 1, 1];
         if !self.sent_ccs {
             self.sent_ccs = true;
+            self.run_hook(false, HookTiming::Pre, &CCS_AS_MESSAGE)?;
             self.outgoing.extend_from_slice(&[20, 3, 3, 0, 1, 1]);
+            self.run_hook(false, HookTiming::Post, &CCS_AS_MESSAGE)?;
         }
         Ok(())
     }
 
-    /// The peer's CertificateVerify checked out: pause if configured to.
-    pub fn peer_signature_checked(&mut self) {
+    /// The peer authenticated (its CertificateVerify checked out) or, asked
+    /// to, answered with no certificate: pause if configured to.
+    pub fn peer_authentication_received(&mut self) {
         if self.pause_after_peer_signature {
             self.pause_requested = true;
         }
@@ -424,6 +450,11 @@ impl Common {
         let payload = [level_for(description), description.to_u8()];
         // Nothing more can be done if even the alert cannot be sealed.
         let _ = self.write_record(ContentType::Alert, &payload, 0x0303);
+    }
+
+    /// Sends an alert at the level the application chose.
+    pub fn send_alert_at(&mut self, level: u8, description: u8) -> Result<(), Error> {
+        self.write_record(ContentType::Alert, &[level, description], 0x0303)
     }
 
     /// Sends close_notify.

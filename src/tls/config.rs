@@ -110,6 +110,10 @@ pub struct ClientConfig {
     ///
     /// [`Connection::choose_certificate`]: super::Connection::choose_certificate
     pub choose_certificate: bool,
+    /// Send `certificate` only to a server whose certificate_authorities,
+    /// when it lists any, name an issuer of its chain (GnuTLS's rule);
+    /// otherwise answer with an empty Certificate.
+    pub match_certificate_authorities: bool,
     /// An external PSK to offer, and the modes to offer it with.
     pub psk: Option<ExternalPsk>,
     /// The PSK key exchange modes offered with `psk`.
@@ -135,6 +139,7 @@ impl Default for ClientConfig {
             custom_extensions: Vec::new(),
             max_fragment: super::record::MAX_PLAINTEXT,
             choose_certificate: false,
+            match_certificate_authorities: false,
             psk: None,
             psk_modes: PskModes::default(),
             resume: None,
@@ -201,6 +206,9 @@ pub struct ServerConfig {
     /// Trust anchors for client certificates; `None` accepts any chain
     /// (verification then reports "not verified").
     pub client_trust: Option<Arc<TrustStore>>,
+    /// The DER Names listed in certificate_authorities of every
+    /// CertificateRequest (none: the extension is left out).
+    pub certificate_authorities: Vec<Vec<u8>>,
     /// What a failed client-certificate verification does.
     pub verify: VerifyPolicy,
     /// ALPN protocols we speak, in preference order.
@@ -216,9 +224,10 @@ pub struct ServerConfig {
     /// The largest protected record we accept, announced to clients that
     /// send record_size_limit: 64 to 16385.
     pub record_size_limit: u16,
-    /// Stop after a client's CertificateVerify checked out (in the handshake
-    /// or in post-handshake authentication), before its Finished is
-    /// processed, until [`Connection::resume_after_peer_check`].
+    /// Stop after a client's CertificateVerify checked out, or after the
+    /// empty Certificate of a client that was asked for one (in the
+    /// handshake or in post-handshake authentication), before its Finished
+    /// is processed, until [`Connection::resume_after_peer_check`].
     ///
     /// [`Connection::resume_after_peer_check`]: super::Connection::resume_after_peer_check
     pub pause_after_peer_signature: bool,
@@ -265,6 +274,7 @@ impl ServerConfig {
             certificate: None,
             client_auth: ClientAuth::None,
             client_trust: None,
+            certificate_authorities: Vec::new(),
             verify: VerifyPolicy::Enforce,
             alpn: Vec::new(),
             alpn_server_precedence: true,

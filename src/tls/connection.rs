@@ -332,6 +332,18 @@ impl Connection {
         self.error.as_ref()
     }
 
+    /// The code of a hook that interrupted the last call
+    /// ([`super::hook::HookStop::Interrupt`]), once.
+    pub fn take_hook_interruption(&mut self) -> Option<i32> {
+        self.common.hook_interruption.take()
+    }
+
+    /// Whether part of a record was received and its rest is missing (an
+    /// end of stream now cuts a record short).
+    pub fn partial_record_buffered(&self) -> bool {
+        self.common.partial_record_buffered()
+    }
+
     /// Whether the peer sent close_notify.
     pub fn peer_closed(&self) -> bool {
         self.common.peer_closed
@@ -361,6 +373,13 @@ impl Connection {
             return Err(Error::ApiMisuse("exporter output too long"));
         }
         Ok(super::key_schedule::export(suite.hash(), secret, label, context, length).to_vec())
+    }
+
+    /// Sends an alert the application chose (`gnutls_alert_send`), at its
+    /// level (1 warning, 2 fatal), under the current keys.
+    pub fn send_alert(&mut self, level: u8, description: u8) -> Result<(), Error> {
+        self.check()?;
+        self.common.send_alert_at(level, description)
     }
 
     /// Sends close_notify; nothing more can be written.

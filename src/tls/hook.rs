@@ -22,8 +22,24 @@ pub struct HookCall<'a> {
     pub timing: HookTiming,
     /// The message body, without its four-byte header.
     pub body: &'a [u8],
+    /// A ServerHello that is a HelloRetryRequest (RFC 8446 §4.1.3), which
+    /// GnuTLS reports as a message type of its own.
+    pub hello_retry: bool,
 }
 
-/// The application's hook: `Err(code)` aborts the operation, which fails
-/// with `Error::HookAborted(code)` and sends no alert.
-pub type HandshakeHook = Box<dyn FnMut(&HookCall<'_>) -> Result<(), i32> + Send>;
+/// Why a hook stopped the operation it runs in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HookStop {
+    /// The operation fails with `Error::HookAborted(code)` and sends no alert.
+    Abort(i32),
+    /// The message was handled or sent and the operation goes on, but the
+    /// call that ran the hook reports `code` once
+    /// ([`Connection::take_hook_interruption`]) and the next call resumes:
+    /// what GnuTLS does with AGAIN or INTERRUPTED from a hook.
+    ///
+    /// [`Connection::take_hook_interruption`]: super::Connection::take_hook_interruption
+    Interrupt(i32),
+}
+
+/// The application's hook: `Err` stops the operation as [`HookStop`] says.
+pub type HandshakeHook = Box<dyn FnMut(&HookCall<'_>) -> Result<(), HookStop> + Send>;

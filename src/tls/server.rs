@@ -521,6 +521,9 @@ impl ExpectClientHello {
             HandshakeType::MessageHash,
             &choice.suite.hash().hash(&message.bytes),
         ));
+        // GnuTLS runs no POST hook for a ClientHello it answers with a
+        // retry request: the hooks see the second one handled instead.
+        common.pending_post_hook = None;
         let sent = common.send_message(HandshakeType::ServerHello, &hrr.encode())?;
         transcript.update(&sent);
         if !hello.session_id.is_empty() {
@@ -654,7 +657,7 @@ impl ExpectClientHello {
         };
         let with_certificates = certificate.is_some();
         if with_certificates && config.client_auth != ClientAuth::None {
-            let request = certificate_request(Vec::new());
+            let request = certificate_request(Vec::new(), &config.certificate_authorities);
             transcript.update(
                 &common.send_message(HandshakeType::CertificateRequest, &request.encode())?,
             );
@@ -691,9 +694,10 @@ impl ExpectClientHello {
         let master = schedule.into_master();
         let (client_app, server_app) = master.traffic_secrets(&transcript.current());
         let exporter = master.exporter_master(&transcript.current());
+        // GnuTLS's order: the exporter secret before the traffic secrets.
+        common.log_secret("EXPORTER_SECRET", &exporter);
         common.log_secret("CLIENT_TRAFFIC_SECRET_0", &client_app);
         common.log_secret("SERVER_TRAFFIC_SECRET_0", &server_app);
-        common.log_secret("EXPORTER_SECRET", &exporter);
         common.exporter_master = Some(exporter);
         common.set_write_key(suite, &server_app);
         let expect_certificate = with_certificates && config.client_auth != ClientAuth::None;
@@ -755,8 +759,9 @@ fn send_ticket(
     Ok(())
 }
 
-/// A CertificateRequest with `context` asking for our handshake schemes.
-fn certificate_request(context: Vec<u8>) -> CertificateRequest {
+/// A CertificateRequest with `context` asking for our handshake schemes,
+/// and naming `authorities` (DER Names) when there are any.
+fn certificate_request(context: Vec<u8>, authorities: &[Vec<u8>]) -> CertificateRequest {
     let mut extensions = Extensions::new();
     extensions.push(
         ext::SIGNATURE_ALGORITHMS,
@@ -766,6 +771,9 @@ fn certificate_request(context: Vec<u8>) -> CertificateRequest {
         ext::SIGNATURE_ALGORITHMS_CERT,
         extensions::u16_list(CERTIFICATE_SCHEMES),
     );
+    if let Some(body) = extensions::authorities(authorities) {
+        extensions.push(ext::CERTIFICATE_AUTHORITIES, body);
+    }
     CertificateRequest {
         context,
         extensions,
@@ -818,6 +826,9 @@ impl ServerHandshake {
             if self.config.client_auth == ClientAuth::Require {
                 return Err(PeerMisbehaved::CertificateRequired.into());
             }
+            // The application's check sees "no certificate" too (GnuTLS
+            // runs its verify function on an empty answer to a request).
+            common.peer_authentication_received();
             return Ok(ServerState::ExpectFinished(self));
         }
         let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
@@ -841,7 +852,7 @@ impl ServerHandshake {
             .map(Vec::as_slice)
             .unwrap_or_default();
         check_client_signature(leaf, &self.transcript, message)?;
-        common.peer_signature_checked();
+        common.peer_authentication_received();
         self.transcript.update(&message.bytes);
         Ok(ServerState::ExpectFinished(self))
     }
@@ -949,7 +960,7 @@ impl ServerTraffic {
             ));
         }
         let context = random_bytes::<32>()?.to_vec();
-        let request = certificate_request(context.clone());
+        let request = certificate_request(context.clone(), &self.config.certificate_authorities);
         let sent = common.send_message(HandshakeType::CertificateRequest, &request.encode())?;
         let mut transcript = self.base.clone();
         transcript.update(&sent);
@@ -988,12 +999,17 @@ impl ServerTraffic {
                     if require {
                         return Err(PeerMisbehaved::CertificateRequired.into());
                     }
+                    let identity = PeerIdentity {
+                        chain,
+                        verification: Verification::NotChecked,
+                    };
+                    // As in the handshake: the check sees the empty answer,
+                    // not an earlier certificate.
+                    common.negotiated.peer = Some(identity.clone());
+                    common.peer_authentication_received();
                     Pha::ExpectFinished {
                         transcript,
-                        identity: PeerIdentity {
-                            chain,
-                            verification: Verification::NotChecked,
-                        },
+                        identity,
                     }
                 } else {
                     let verification = check_client_chain(&self.config, &chain)?;
@@ -1022,7 +1038,7 @@ impl ServerTraffic {
                 // The chain under check is the current peer from here on (a
                 // pause lets the application inspect it).
                 common.negotiated.peer = Some(identity.clone());
-                common.peer_signature_checked();
+                common.peer_authentication_received();
                 transcript.update(&message.bytes);
                 Pha::ExpectFinished {
                     transcript,

@@ -2,6 +2,7 @@
 //! verification and signature checks (rustls-webpki). No ASN.1 validation of
 //! our own.
 
+pub mod authorities;
 pub mod dn;
 pub mod fields;
 pub mod pem;

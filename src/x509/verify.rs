@@ -67,6 +67,15 @@ impl TrustStore {
         Ok(Self { anchors })
     }
 
+    /// The anchors' subjects as DER Names, in order: what a server lists
+    /// in certificate_authorities.
+    pub fn subject_names(&self) -> Vec<Vec<u8>> {
+        self.anchors
+            .iter()
+            .map(|a| super::authorities::name_der(a.subject.as_ref()))
+            .collect()
+    }
+
     /// How many anchors.
     pub fn len(&self) -> usize {
         self.anchors.len()

@@ -135,7 +135,8 @@ scenario_python() { # our server, Python ssl with post_handshake_auth
   sleep 0.2; stop_server
   if grep -q 'Re-authentication was completed' "$log.serv" && grep -q "subject \`CN=alice'" "$log.serv" &&
      grep -q 'Application data arrived during re-authentication' "$log.serv" &&
-     grep -qx 'echo in-flight' "$log.cli" && grep -qx 'echo after' "$log.cli" && grep -qx 'done' "$log.cli"; then
+     grep -qx 'echo in-flight' "$log.cli" && grep -qx 'answer Successfully executed command' "$log.cli" &&
+     grep -qx 'echo after' "$log.cli" && grep -qx 'done' "$log.cli"; then
     ok "$name: stepup-serv <-> Python ssl (post_handshake_auth), **REAUTH** with data in flight"
   else
     bad "$name: stepup-serv <-> Python ssl"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
@@ -184,7 +185,9 @@ psk_file() { printf 'alice:%s\n' "$PSK_HEX" > "$1"; }
 scenario_psk_cli() { # our server with --pskpasswd, our client with the PSK, then **REAUTH**
   local name=$1 log=$logs/$1
   psk_file "$log.passwd"
-  start_our_server "$log.serv" --disable-client-cert --pskpasswd "$log.passwd" ||
+  # REQUEST (the default): a PSK handshake asks nothing, and the client,
+  # which holds no certificate, declines the re-authentication.
+  start_our_server "$log.serv" --pskpasswd "$log.passwd" ||
     { bad "$name: server did not start"; stop_server; return; }
   reauth_input | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" --pskusername alice \
     --pskkey "$PSK_HEX" --post-handshake-auth > "$log.cli" 2>&1
@@ -356,9 +359,9 @@ scenario_gnutls_serv_resume() { # our client --resume against gnutls-serv
   fi
 }
 
-scenario_no_cert() { # our server asks, our client has no certificate to give
+scenario_no_cert() { # our server asks (REQUEST), our client has no certificate to give
   local name=$1 log=$logs/$1
-  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  start_our_server "$log.serv" || { bad "$name: server did not start"; stop_server; return; }
   reauth_input | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" --x509cafile $F/ca.pem \
     --post-handshake-auth > "$log.cli" 2>&1
   sleep 0.2; stop_server

@@ -22,6 +22,9 @@ with socket.create_connection(("127.0.0.1", port), timeout=10) as raw:
         # the CertificateRequest, then brings the echo.
         tls.sendall(b"in-flight\n")
         print("echo", tls.recv(100).decode().strip())
+        # The server's answer to the command once it is carried out, as
+        # gnutls-serv answers it.
+        print("answer", tls.recv(100).decode().strip())
         tls.sendall(b"after\n")
         print("echo", tls.recv(100).decode().strip())
         tls.unwrap()

@@ -255,6 +255,14 @@ pub const GNUTLS_DIG_SHAKE_128: gnutls_digest_algorithm_t = 209;
 /// GnuTLS's hash `GNUTLS_DIG_SHAKE_256`.
 pub const GNUTLS_DIG_SHAKE_256: gnutls_digest_algorithm_t = 210;
 
+/// `gnutls_alert_level_t`: an alert's severity.
+#[allow(non_camel_case_types)]
+pub type gnutls_alert_level_t = c_int;
+/// A warning alert.
+pub const GNUTLS_AL_WARNING: gnutls_alert_level_t = 1;
+/// A fatal alert.
+pub const GNUTLS_AL_FATAL: gnutls_alert_level_t = 2;
+
 /// A TLS alert description (the wire value).
 #[allow(non_camel_case_types)]
 pub type gnutls_alert_description_t = c_int;

@@ -2,12 +2,17 @@
 //! handshake message types.
 
 use std::ffi::{c_char, c_int, c_uint};
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 
 use super::session::{gnutls_session_t, with_session};
 use super::types::gnutls_datum_t;
 use crate::ffi::boundary;
+use crate::ffi::errors::CallError;
+use crate::gnutls::error_codes::{GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED};
 use crate::gnutls::handshake_type;
-use crate::tls::hook::{HandshakeHook, HookCall, HookTiming};
+use crate::tls::hook::{HandshakeHook, HookCall, HookStop, HookTiming};
 
 /// A hook on handshake messages: called with the session, the message type
 /// (`gnutls_handshake_description_t`), `GNUTLS_HOOK_PRE` or
@@ -75,9 +80,9 @@ pub const GNUTLS_HOOK_POST: c_int = 1;
 /// Call the hook both before and after.
 pub const GNUTLS_HOOK_BOTH: c_int = -1;
 
-/// The C hook and the session it belongs to.
-struct CHook {
-    session: gnutls_session_t,
+/// The application's hook function and what it asks to see.
+#[derive(Clone, Copy)]
+pub(super) struct HookSettings {
     func: unsafe extern "C" fn(
         gnutls_session_t,
         c_uint,
@@ -89,17 +94,41 @@ struct CHook {
     when: c_int,
 }
 
+/// The session's current hook settings, shared with the hook installed in
+/// the session, so that `gnutls_handshake_set_hook_function` can change
+/// them from inside a hook (as GnuTLS allows) without touching the
+/// session, which is borrowed while its hook runs.
+pub(super) type HookSlot = Arc<Mutex<Option<HookSettings>>>;
+
+/// The hook installed in a session: calls whatever the slot holds.
+struct CHook {
+    session: gnutls_session_t,
+    slot: HookSlot,
+}
+
 // SAFETY: a session is used by one thread at a time (GnuTLS's rule, which
 // `gnutls_init` documents); the hook only runs inside calls on its session.
 unsafe impl Send for CHook {}
 
 impl CHook {
-    fn call(&self, call: &HookCall<'_>) -> Result<(), i32> {
-        let wanted_type =
-            self.htype == GNUTLS_HANDSHAKE_ANY || self.htype == c_uint::from(call.message_type);
+    fn call(&self, call: &HookCall<'_>) -> Result<(), HookStop> {
+        // A copy: the hook may replace the settings while it runs.
+        let Some(settings) = *self.slot.lock() else {
+            return Ok(());
+        };
+        let htype = if call.hello_retry {
+            GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST
+        } else {
+            c_uint::from(call.message_type)
+        };
+        // ChangeCipherSpec is no handshake message: GnuTLS shows it only to
+        // a hook set for it by name, not to one for every type.
+        let wanted_type = settings.htype == htype
+            || (settings.htype == GNUTLS_HANDSHAKE_ANY
+                && htype != GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC);
         let wanted_time = match call.timing {
-            HookTiming::Pre => self.when != GNUTLS_HOOK_POST,
-            HookTiming::Post => self.when != GNUTLS_HOOK_PRE,
+            HookTiming::Pre => settings.when != GNUTLS_HOOK_POST,
+            HookTiming::Post => settings.when != GNUTLS_HOOK_PRE,
         };
         if !wanted_type || !wanted_time {
             return Ok(());
@@ -123,9 +152,9 @@ impl CHook {
         let code = unsafe {
             let guard = &*std::ptr::addr_of!((*self.session).in_hook);
             guard.set(true);
-            let code = (self.func)(
+            let code = (settings.func)(
                 self.session,
-                c_uint::from(call.message_type),
+                htype,
                 when,
                 c_uint::from(call.incoming),
                 &datum,
@@ -133,7 +162,12 @@ impl CHook {
             guard.set(false);
             code
         };
-        if code < 0 { Err(code) } else { Ok(()) }
+        match code {
+            0.. => Ok(()),
+            // GnuTLS returns these to the caller and resumes at the next call.
+            GNUTLS_E_AGAIN | GNUTLS_E_INTERRUPTED => Err(HookStop::Interrupt(code)),
+            _ => Err(HookStop::Abort(code)),
+        }
     }
 }
 
@@ -144,9 +178,13 @@ impl CHook {
 /// 3.7). `when` is `GNUTLS_HOOK_PRE`, `GNUTLS_HOOK_POST` or
 /// `GNUTLS_HOOK_BOTH`. A negative return from the hook aborts the operation
 /// (handshake, record receive, reauth), which returns that code; no alert is
-/// sent. From inside the hook only `gnutls_session_get_ptr` may be called on
-/// the session; other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL
-/// `func` removes the hook. Nothing is owned by the session but the pointer
+/// sent; `GNUTLS_E_AGAIN` or `GNUTLS_E_INTERRUPTED` is returned by the call
+/// and the next call goes on. A HelloRetryRequest is reported as
+/// `GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST`; ChangeCipherSpec only to a hook
+/// set for `GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC`. From inside the hook only
+/// `gnutls_session_get_ptr` and this function may be called on the session;
+/// other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL `func`
+/// removes the hook. Nothing is owned by the session but the pointer
 /// value.
 ///
 /// # Safety
@@ -160,18 +198,24 @@ pub unsafe extern "C" fn gnutls_handshake_set_hook_function(
     func: gnutls_handshake_hook_func,
 ) {
     boundary::gnutls(|| {
-        let hook: Option<HandshakeHook> = func.map(|func| {
+        if session.is_null() {
+            return Err(CallError::Null("session"));
+        }
+        // SAFETY: live; only the slot field is read (the session itself
+        // may be borrowed when a hook calls this).
+        let slot = unsafe { &*std::ptr::addr_of!((*session).hook_slot) };
+        let settings = func.map(|func| HookSettings { func, htype, when });
+        let first = std::mem::replace(&mut *slot.lock(), settings).is_none();
+        if first && settings.is_some() {
             let c = CHook {
                 session,
-                func,
-                htype,
-                when,
+                slot: slot.clone(),
             };
             let hook: HandshakeHook = Box::new(move |call: &HookCall<'_>| c.call(call));
-            hook
-        });
-        // SAFETY: NULL or live, by the caller's promise.
-        unsafe { with_session(session, |s| s.set_handshake_hook(hook)) }
+            // SAFETY: NULL or live, by the caller's promise.
+            unsafe { with_session(session, |s| s.set_handshake_hook(Some(hook))) }?;
+        }
+        Ok(())
     })
 }
 

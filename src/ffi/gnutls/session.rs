@@ -3,10 +3,8 @@
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
-use super::transport::{
-    CTransport, TransportSettings, gnutls_pull_func, gnutls_pull_timeout_func, gnutls_push_func,
-    gnutls_transport_ptr_t,
-};
+use super::enums::{gnutls_alert_description_t, gnutls_alert_level_t};
+use super::transport::{CTransport, TransportSettings};
 use super::types::*;
 use super::verify::VerifyCell;
 use crate::ffi::errors::CallError;
@@ -18,7 +16,7 @@ use crate::gnutls::session::{CertRequest, Session};
 #[allow(non_camel_case_types)]
 pub struct gnutls_session_int {
     session: Session,
-    transport: TransportSettings,
+    pub(super) transport: TransportSettings,
     user_ptr: *mut c_void,
     /// The peer's certificates as handed out by `gnutls_certificate_get_peers`.
     peers: Vec<Vec<u8>>,
@@ -38,6 +36,8 @@ pub struct gnutls_session_int {
     pub(super) psk_username: Option<std::ffi::CString>,
     /// The session database functions (stored, never called).
     pub(super) db: super::tickets::DbFunctions,
+    /// The handshake hook's settings (see `hooks.rs`).
+    pub(super) hook_slot: super::hooks::HookSlot,
 }
 
 /// A session handle.
@@ -130,7 +130,8 @@ pub(crate) unsafe fn run_with_peer_check<R>(
     }
 }
 
-fn install_transport(handle: &mut gnutls_session_int) {
+/// Hands the session a transport made of the handle's current settings.
+pub(super) fn install_transport(handle: &mut gnutls_session_int) {
     handle
         .session
         .set_transport(Box::new(CTransport::new(handle.transport.clone())));
@@ -164,6 +165,7 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             callbacks: super::callbacks::Callbacks::default(),
             psk_username: None,
             db: super::tickets::DbFunctions::default(),
+            hook_slot: super::hooks::HookSlot::default(),
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(session, handle) };
@@ -181,131 +183,6 @@ pub unsafe extern "C" fn gnutls_deinit(session: gnutls_session_t) {
     boundary::gnutls(|| {
         // SAFETY: handed back once by the caller.
         unsafe { args::take(session) };
-        Ok(())
-    })
-}
-
-/// Sets the file descriptors the session reads from (`r`) and writes to
-/// (`s`), replacing any push/pull functions.
-///
-/// # Safety
-/// `session` is NULL or a live session.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_set_int2(session: gnutls_session_t, r: c_int, s: c_int) {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        let handle = unsafe { args::object_mut(session, "session") }?;
-        handle.transport.recv_fd = r;
-        handle.transport.send_fd = s;
-        handle.transport.push = None;
-        handle.transport.pull = None;
-        install_transport(handle);
-        Ok(())
-    })
-}
-
-/// The file descriptor set with `gnutls_transport_set_int2` (the receiving
-/// one), or -1.
-///
-/// # Safety
-/// `session` is NULL or a live session.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_get_int(session: gnutls_session_t) -> c_int {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        Ok(unsafe { args::object(session, "session") }?
-            .transport
-            .recv_fd)
-    })
-}
-
-/// Sets the pointer handed to the push and pull functions.
-///
-/// # Safety
-/// `session` is NULL or a live session.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_set_ptr(
-    session: gnutls_session_t,
-    ptr: gnutls_transport_ptr_t,
-) {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        let handle = unsafe { args::object_mut(session, "session") }?;
-        handle.transport.ptr = ptr;
-        install_transport(handle);
-        Ok(())
-    })
-}
-
-/// Sets the function that sends data (instead of a file descriptor).
-///
-/// # Safety
-/// `session` is NULL or a live session; `push` is safe to call with the
-/// transport pointer.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_set_push_function(
-    session: gnutls_session_t,
-    push: gnutls_push_func,
-) {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        let handle = unsafe { args::object_mut(session, "session") }?;
-        handle.transport.push = push;
-        install_transport(handle);
-        Ok(())
-    })
-}
-
-/// Sets the function that receives data (instead of a file descriptor).
-///
-/// # Safety
-/// As for `gnutls_transport_set_push_function`.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_set_pull_function(
-    session: gnutls_session_t,
-    pull: gnutls_pull_func,
-) {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        let handle = unsafe { args::object_mut(session, "session") }?;
-        handle.transport.pull = pull;
-        install_transport(handle);
-        Ok(())
-    })
-}
-
-/// Sets the function that waits for data. stepup reads only when asked and
-/// never waits, so the function is accepted and not called.
-///
-/// # Safety
-/// `session` is NULL or a live session.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_set_pull_timeout_function(
-    session: gnutls_session_t,
-    func: gnutls_pull_timeout_func,
-) {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        unsafe { args::object(session, "session") }?;
-        let _ = func;
-        Ok(())
-    })
-}
-
-/// From inside a push or pull function: the error of its -1 return
-/// (EAGAIN, EINTR, or another errno).
-///
-/// # Safety
-/// `session` is NULL or a live session.
-#[unsafe(no_mangle)]
-pub unsafe extern "C" fn gnutls_transport_set_errno(session: gnutls_session_t, err: c_int) {
-    boundary::gnutls(|| {
-        if session.is_null() {
-            return Err(CallError::Null("session"));
-        }
-        // SAFETY: live; only the errno cell is touched (the session may be borrowed by the caller's call).
-        let errno = unsafe { &*std::ptr::addr_of!((*session).transport.errno) };
-        errno.store(err, std::sync::atomic::Ordering::SeqCst);
         Ok(())
     })
 }
@@ -416,6 +293,32 @@ pub unsafe extern "C" fn gnutls_bye(
     })
 }
 
+/// Sends an alert: `level` is `GNUTLS_AL_WARNING` (1) or `GNUTLS_AL_FATAL`
+/// (2), `desc` a `gnutls_alert_description_t`. Returns 0,
+/// `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again with the same
+/// arguments), or a negative code (`GNUTLS_E_INVALID_REQUEST` before the
+/// handshake started or for a bad level or description).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_alert_send(
+    session: gnutls_session_t,
+    level: gnutls_alert_level_t,
+    desc: gnutls_alert_description_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        let level = u8::try_from(level)
+            .ok()
+            .filter(|l| matches!(l, 1 | 2))
+            .ok_or(Error::InvalidRequest)?;
+        let desc = u8::try_from(desc).map_err(|_| Error::InvalidRequest)?;
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.alert_send(level, desc)?;
+        Ok(0)
+    })
+}
+
 /// Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
 ///
 /// On a server it asks the client for a certificate (as set with
@@ -464,6 +367,24 @@ pub unsafe extern "C" fn gnutls_certificate_server_set_request(
         };
         // SAFETY: NULL or live.
         unsafe { session_mut(session) }?.set_cert_request(mode);
+        Ok(())
+    })
+}
+
+/// (Server) With `status` non-zero, certificate requests name no trusted
+/// CAs (clients may then offer any certificate); with 0, the default, they
+/// list the subjects of the credentials' trusted CAs.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_send_x509_rdn_sequence(
+    session: gnutls_session_t,
+    status: c_int,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.set_list_authorities(status == 0);
         Ok(())
     })
 }

@@ -1,10 +1,8 @@
 //! `gnutls_handshake_set_timeout` and `gnutls_record_set_timeout`.
 //!
-//! stepup never waits on the transport itself: each call reads what the
-//! transport gives and returns `GNUTLS_E_AGAIN` when it would block, and
-//! the pull-timeout function is not called. The timeouts are therefore
-//! stored on the session (for the application to read back through its own
-//! I/O loop) and do not change what the calls do.
+//! As in GnuTLS, a session with a timeout waits for input through the
+//! pull-timeout function before each read (poll(2) on the descriptor by
+//! default) and fails with `GNUTLS_E_TIMEDOUT` when the time runs out.
 
 use std::ffi::c_uint;
 
@@ -16,9 +14,10 @@ pub const GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT: c_uint = c_uint::MAX;
 /// `gnutls_record_set_timeout` value: wait indefinitely.
 pub const GNUTLS_INDEFINITE_TIMEOUT: c_uint = c_uint::MAX - 1;
 
-/// Sets the handshake timeout in milliseconds (0: none;
-/// `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`: GnuTLS's default). Stored on the
-/// session; see the module notes. NULL is ignored.
+/// Sets the handshake timeout in milliseconds, counted from the
+/// handshake's first call (0: none; `GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT`:
+/// GnuTLS's default, 40 s). Past it `gnutls_handshake` fails with
+/// `GNUTLS_E_TIMEDOUT`; see the module notes. NULL is ignored.
 ///
 /// # Safety
 /// `session` is NULL or a live session.
@@ -30,9 +29,9 @@ pub unsafe extern "C" fn gnutls_handshake_set_timeout(session: gnutls_session_t,
     })
 }
 
-/// Sets the timeout of `gnutls_record_recv` in milliseconds (0: none;
-/// `GNUTLS_INDEFINITE_TIMEOUT`). Stored on the session; see the module
-/// notes. NULL is ignored.
+/// Sets the timeout of each `gnutls_record_recv` in milliseconds (0 or
+/// `GNUTLS_INDEFINITE_TIMEOUT`: none). When no data came in time the call
+/// fails with `GNUTLS_E_TIMEDOUT`; see the module notes. NULL is ignored.
 ///
 /// # Safety
 /// `session` is NULL or a live session.

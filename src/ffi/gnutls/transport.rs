@@ -1,13 +1,19 @@
-//! Transports for sessions: a pair of file descriptors, or the
-//! application's push/pull callbacks with its transport pointer.
+//! Transports for sessions, as GnuTLS models them: a receiving and a
+//! sending transport pointer, handed to the application's push/pull
+//! functions, or, without those, taken as the socket descriptors of the
+//! default functions (send/recv, poll for the pull timeout).
 
 use std::ffi::{c_int, c_uint, c_void};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI32, Ordering};
 
+use super::session::{gnutls_session_int, gnutls_session_t, install_transport};
+use crate::ffi::errors::CallError;
+use crate::ffi::{args, boundary};
 use crate::gnutls::transport::{Transport, TransportError};
 
-/// A transport pointer: handed unchanged to the push/pull callbacks.
+/// A transport pointer: handed unchanged to the push/pull callbacks; for
+/// the default functions, a socket descriptor cast to a pointer.
 #[allow(non_camel_case_types)]
 pub type gnutls_transport_ptr_t = *mut c_void;
 
@@ -33,19 +39,31 @@ pub type gnutls_pull_func = Option<
     ) -> libc::ssize_t,
 >;
 
-/// Waits up to `ms` milliseconds for data; returns >0 when data is ready.
+/// Waits up to `ms` milliseconds for data; returns >0 when data is ready,
+/// 0 on timeout, -1 on error.
 #[allow(non_camel_case_types)]
 pub type gnutls_pull_timeout_func =
     Option<unsafe extern "C" fn(ptr: gnutls_transport_ptr_t, ms: c_uint) -> c_int>;
 
+/// A descriptor as GnuTLS stores it in a transport pointer.
+fn fd_to_ptr(fd: c_int) -> gnutls_transport_ptr_t {
+    let bits = usize::from_ne_bytes(isize::try_from(fd).unwrap_or(-1).to_ne_bytes());
+    std::ptr::without_provenance_mut(bits)
+}
+
+/// The descriptor a transport pointer stands for (the default functions').
+fn ptr_to_fd(ptr: gnutls_transport_ptr_t) -> c_int {
+    c_int::try_from(isize::from_ne_bytes(ptr.addr().to_ne_bytes())).unwrap_or(-1)
+}
+
 /// What the session's transport is made of, as the C calls set it.
 #[derive(Clone)]
 pub(crate) struct TransportSettings {
-    pub(crate) recv_fd: c_int,
-    pub(crate) send_fd: c_int,
-    pub(crate) ptr: gnutls_transport_ptr_t,
+    pub(crate) recv_ptr: gnutls_transport_ptr_t,
+    pub(crate) send_ptr: gnutls_transport_ptr_t,
     pub(crate) push: gnutls_push_func,
     pub(crate) pull: gnutls_pull_func,
+    pub(crate) pull_timeout: gnutls_pull_timeout_func,
     /// Set by `gnutls_transport_set_errno` from inside a callback.
     pub(crate) errno: Arc<AtomicI32>,
 }
@@ -53,11 +71,11 @@ pub(crate) struct TransportSettings {
 impl Default for TransportSettings {
     fn default() -> Self {
         Self {
-            recv_fd: -1,
-            send_fd: -1,
-            ptr: std::ptr::null_mut(),
+            recv_ptr: fd_to_ptr(-1),
+            send_ptr: fd_to_ptr(-1),
             push: None,
             pull: None,
+            pull_timeout: None,
             errno: Arc::new(AtomicI32::new(0)),
         }
     }
@@ -66,8 +84,8 @@ impl Default for TransportSettings {
 /// The transport built from the settings.
 pub(crate) struct CTransport(TransportSettings);
 
-// SAFETY: the application owns its transport pointer and callbacks and uses
-// a session from one thread at a time, as GnuTLS requires.
+// SAFETY: the application owns its transport pointers and callbacks and
+// uses a session from one thread at a time, as GnuTLS requires.
 unsafe impl Send for CTransport {}
 
 impl CTransport {
@@ -102,15 +120,27 @@ impl CTransport {
     }
 }
 
+/// poll(2) for input on a descriptor: >0 ready, 0 timed out, -1 failed.
+fn poll_readable(fd: c_int, ms: c_uint) -> c_int {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLIN,
+        revents: 0,
+    };
+    let timeout = c_int::try_from(ms).unwrap_or(c_int::MAX);
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut pfd, 1, timeout) }
+}
+
 impl Transport for CTransport {
     fn send(&mut self, data: &[u8]) -> Result<usize, TransportError> {
         let result = match self.0.push {
             // SAFETY: the application's callback, with its pointer and a valid buffer.
-            Some(push) => unsafe { push(self.0.ptr, data.as_ptr().cast(), data.len()) },
+            Some(push) => unsafe { push(self.0.send_ptr, data.as_ptr().cast(), data.len()) },
             // SAFETY: send(2) on the application's descriptor with a valid buffer.
             None => unsafe {
                 libc::send(
-                    self.0.send_fd,
+                    ptr_to_fd(self.0.send_ptr),
                     data.as_ptr().cast(),
                     data.len(),
                     libc::MSG_NOSIGNAL,
@@ -119,7 +149,9 @@ impl Transport for CTransport {
         };
         let n = self.count(result)?;
         if n == 0 && !data.is_empty() {
-            return Err(TransportError::Failed(libc::EPIPE));
+            // GnuTLS takes a push that moved nothing as "not now": the call
+            // returns AGAIN and the data waits for the next one.
+            return Err(TransportError::WouldBlock);
         }
         Ok(n)
     }
@@ -127,10 +159,282 @@ impl Transport for CTransport {
     fn recv(&mut self, buf: &mut [u8]) -> Result<usize, TransportError> {
         let result = match self.0.pull {
             // SAFETY: the application's callback, with its pointer and a valid buffer.
-            Some(pull) => unsafe { pull(self.0.ptr, buf.as_mut_ptr().cast(), buf.len()) },
+            Some(pull) => unsafe { pull(self.0.recv_ptr, buf.as_mut_ptr().cast(), buf.len()) },
             // SAFETY: recv(2) on the application's descriptor into a valid buffer.
-            None => unsafe { libc::recv(self.0.recv_fd, buf.as_mut_ptr().cast(), buf.len(), 0) },
+            None => unsafe {
+                libc::recv(
+                    ptr_to_fd(self.0.recv_ptr),
+                    buf.as_mut_ptr().cast(),
+                    buf.len(),
+                    0,
+                )
+            },
         };
         self.count(result)
     }
+
+    fn wait_readable(&mut self, ms: u32) -> Result<bool, TransportError> {
+        let result = match (self.0.pull_timeout, self.0.pull) {
+            // SAFETY: the application's callback with its pointer.
+            (Some(wait), _) => unsafe { wait(self.0.recv_ptr, ms) },
+            (None, None) => poll_readable(ptr_to_fd(self.0.recv_ptr), ms),
+            // A pull function of its own and no way to wait on it: GnuTLS
+            // fails the read (PULL_ERROR) rather than block past a timeout.
+            (None, Some(_)) => return Err(TransportError::Failed(libc::EINVAL)),
+        };
+        self.failure(isize::try_from(result).unwrap_or(-1))
+            .map_or(Ok(result > 0), Err)
+    }
+}
+
+/// Runs `f` on the transport settings of a live session and installs the
+/// transport they make.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+unsafe fn update(
+    session: gnutls_session_t,
+    f: impl FnOnce(&mut TransportSettings),
+) -> Result<(), CallError> {
+    // SAFETY: NULL or live, by the caller's promise.
+    let handle: &mut gnutls_session_int = unsafe { args::object_mut(session, "session") }?;
+    f(&mut handle.transport);
+    install_transport(handle);
+    Ok(())
+}
+
+/// Reads the transport settings of a live session.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+unsafe fn settings<'a>(session: gnutls_session_t) -> Result<&'a TransportSettings, CallError> {
+    // SAFETY: NULL or live, by the caller's promise.
+    Ok(&unsafe { args::object(session, "session") }?.transport)
+}
+
+/// Sets the socket descriptors the session reads from (`r`) and writes to
+/// (`s`): the default push/pull functions use them, and custom ones receive
+/// them as their transport pointers.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_int2(session: gnutls_session_t, r: c_int, s: c_int) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe {
+            update(session, |t| {
+                t.recv_ptr = fd_to_ptr(r);
+                t.send_ptr = fd_to_ptr(s);
+            })
+        }
+    })
+}
+
+/// The receiving descriptor (the receiving transport pointer as an int),
+/// -1 when none was set.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_get_int(session: gnutls_session_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(ptr_to_fd(unsafe { settings(session) }?.recv_ptr))
+    })
+}
+
+/// Writes the receiving and sending descriptors to `*r` and `*s` (each
+/// may be NULL).
+///
+/// # Safety
+/// `session` is NULL or live; `r` and `s` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_get_int2(
+    session: gnutls_session_t,
+    r: *mut c_int,
+    s: *mut c_int,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let t = unsafe { settings(session) }?;
+        // SAFETY: NULL or writable, by the caller's promise.
+        unsafe {
+            if let Some(r) = r.as_mut() {
+                *r = ptr_to_fd(t.recv_ptr);
+            }
+            if let Some(s) = s.as_mut() {
+                *s = ptr_to_fd(t.send_ptr);
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Sets one transport pointer for both directions: handed to the push and
+/// pull functions, or, without them, taken as a socket descriptor.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_ptr(
+    session: gnutls_session_t,
+    ptr: gnutls_transport_ptr_t,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe {
+            update(session, |t| {
+                t.recv_ptr = ptr;
+                t.send_ptr = ptr;
+            })
+        }
+    })
+}
+
+/// Sets the receiving and the sending transport pointers.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_ptr2(
+    session: gnutls_session_t,
+    recv_ptr: gnutls_transport_ptr_t,
+    send_ptr: gnutls_transport_ptr_t,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe {
+            update(session, |t| {
+                t.recv_ptr = recv_ptr;
+                t.send_ptr = send_ptr;
+            })
+        }
+    })
+}
+
+/// The receiving transport pointer (NULL for a NULL session).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_get_ptr(
+    session: gnutls_session_t,
+) -> gnutls_transport_ptr_t {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        Ok(unsafe { settings(session) }?.recv_ptr)
+    })
+}
+
+/// Writes the receiving and sending transport pointers to `*recv_ptr` and
+/// `*send_ptr` (each may be NULL).
+///
+/// # Safety
+/// `session` is NULL or live; the out-pointers are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_get_ptr2(
+    session: gnutls_session_t,
+    recv_ptr: *mut gnutls_transport_ptr_t,
+    send_ptr: *mut gnutls_transport_ptr_t,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let t = unsafe { settings(session) }?;
+        // SAFETY: NULL or writable, by the caller's promise.
+        unsafe {
+            if let Some(r) = recv_ptr.as_mut() {
+                *r = t.recv_ptr;
+            }
+            if let Some(s) = send_ptr.as_mut() {
+                *s = t.send_ptr;
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Sets the function that sends data (NULL: send(2) on the sending
+/// descriptor).
+///
+/// # Safety
+/// `session` is NULL or a live session; `push` is safe to call with the
+/// sending transport pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_push_function(
+    session: gnutls_session_t,
+    push: gnutls_push_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { update(session, |t| t.push = push) }
+    })
+}
+
+/// Sets the function that receives data (NULL: recv(2) on the receiving
+/// descriptor).
+///
+/// # Safety
+/// As for `gnutls_transport_set_push_function`, with the receiving pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_pull_function(
+    session: gnutls_session_t,
+    pull: gnutls_pull_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { update(session, |t| t.pull = pull) }
+    })
+}
+
+/// Sets the function that waits for data when a handshake or record
+/// timeout is set (NULL: poll(2) on the receiving descriptor). With a
+/// custom pull function and no timeout function, a read under a timeout
+/// fails with `GNUTLS_E_PULL_ERROR`, as in GnuTLS.
+///
+/// # Safety
+/// `session` is NULL or a live session; `func` is safe to call with the
+/// receiving transport pointer.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_pull_timeout_function(
+    session: gnutls_session_t,
+    func: gnutls_pull_timeout_func,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { update(session, |t| t.pull_timeout = func) }
+    })
+}
+
+/// The default pull-timeout function: waits up to `ms` milliseconds for
+/// input on the descriptor `ptr` stands for. Returns >0 when input is
+/// ready, 0 on timeout, -1 on error (errno set).
+///
+/// # Safety
+/// Any pointer value; it is only read as a descriptor number.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_system_recv_timeout(
+    ptr: gnutls_transport_ptr_t,
+    ms: c_uint,
+) -> c_int {
+    poll_readable(ptr_to_fd(ptr), ms)
+}
+
+/// From inside a push or pull function: the error of its -1 return
+/// (EAGAIN, EINTR, or another errno).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_transport_set_errno(session: gnutls_session_t, err: c_int) {
+    boundary::gnutls(|| {
+        if session.is_null() {
+            return Err(CallError::Null("session"));
+        }
+        // SAFETY: live; only the errno cell is touched (the session may be
+        // borrowed by the call that runs the callback).
+        let errno = unsafe { &*std::ptr::addr_of!((*session).transport.errno) };
+        errno.store(err, Ordering::SeqCst);
+        Ok(())
+    })
 }

@@ -38,7 +38,17 @@ impl Session {
     /// application's choice (asked for first), else the credentials' first pair.
     pub(super) fn certificate_for_request(&mut self) -> Result<Option<Arc<CertifiedKey>>, Error> {
         if !self.app_chooses() {
-            return Ok(self.credentials.as_ref().and_then(|c| c.key()));
+            // As in the handshake: only a chain that one of the listed
+            // authorities issued, when the request lists any.
+            let authorities = self.certificate_request_info().authorities;
+            return Ok(self
+                .credentials
+                .as_ref()
+                .and_then(|c| c.key())
+                .filter(|key| {
+                    authorities.is_empty()
+                        || crate::x509::authorities::chain_issued_by(&key.chain, &authorities)
+                }));
         }
         self.chosen.take().ok_or(Error::CertificateChoicePending)
     }

@@ -55,6 +55,8 @@ pub(super) struct Features {
     corked: Option<Vec<u8>>,
     /// The byte count of an uncork whose records are queued but not all sent.
     uncork_in_flight: Option<usize>,
+    /// A KeyUpdate was queued and not yet all sent (AGAIN/INTERRUPTED).
+    key_update_in_flight: bool,
     /// (Server) The id `gnutls_session_get_id` reports.
     server_session_id: Option<Vec<u8>>,
 }
@@ -219,11 +221,20 @@ impl Session {
 
     /// `gnutls_session_key_update`: new sending keys, and with
     /// `GNUTLS_KU_PEER` a request that the peer update its own.
+    /// A call after AGAIN or INTERRUPTED finishes sending the pending
+    /// KeyUpdate instead of starting another, as in GnuTLS.
     pub fn key_update(&mut self, flags: u32) -> Result<(), Error> {
-        self.established()?
-            .key_update(flags & GNUTLS_KU_PEER != 0)
-            .map_err(Error::from)?;
-        self.flush()
+        if !self.features.key_update_in_flight {
+            self.established()?
+                .key_update(flags & GNUTLS_KU_PEER != 0)
+                .map_err(Error::from)?;
+            self.features.key_update_in_flight = true;
+        }
+        let sent = self.flush();
+        if !matches!(sent, Err(Error::Again | Error::Interrupted)) {
+            self.features.key_update_in_flight = false;
+        }
+        sent
     }
 
     /// `gnutls_rehandshake` under TLS 1.3: a server updates its keys and asks

@@ -166,6 +166,32 @@ pub fn u16_list(values: &[u16]) -> Vec<u8> {
     out
 }
 
+/// certificate_authorities (RFC 8446 §4.2.4): `DistinguishedName
+/// authorities<3..2^16-1>`, each `opaque DistinguishedName<1..2^16-1>`.
+/// Names that would overflow the list are left out; `None` when none fit.
+pub fn authorities(names: &[Vec<u8>]) -> Option<Vec<u8>> {
+    let mut room = usize::from(u16::MAX);
+    let fitting: Vec<&Vec<u8>> = names
+        .iter()
+        .filter(|n| !n.is_empty() && n.len() <= usize::from(u16::MAX))
+        .take_while(|n| match room.checked_sub(n.len() + 2) {
+            Some(left) => {
+                room = left;
+                true
+            }
+            None => false,
+        })
+        .collect();
+    if fitting.is_empty() {
+        return None;
+    }
+    let mut out = Vec::new();
+    with_len(&mut out, LenPrefix::U16, |o| {
+        fitting.iter().for_each(|n| put_vec(o, LenPrefix::U16, n))
+    });
+    Some(out)
+}
+
 /// supported_versions in a ClientHello: a u8-prefixed list of versions.
 pub fn read_client_versions(body: &[u8]) -> Result<Vec<u16>, InvalidMessage> {
     let mut r = Reader::new(body);

@@ -88,6 +88,7 @@ static void client(int fd, int scenario)
     char buf[256];
     say("C handshake %d\n", gnutls_handshake(s));
     say("C flags %#x\n", gnutls_session_get_flags(s) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH);
+    say("C reauth unasked %d\n", gnutls_reauth(s, 0));
     switch (scenario) {
     case 0:
         say("C recv %d '%s'\n", recv_text(s, buf, sizeof buf), buf);

@@ -42,6 +42,9 @@ pub struct Priority {
     pub mac_aead: bool,
     /// The PSK key exchanges enabled, in order.
     pub psk_kx: Vec<PskKx>,
+    /// TLS 1.3 middlebox-compatibility mode (off with
+    /// `%DISABLE_TLS13_COMPAT_MODE`).
+    pub compat_mode: bool,
 }
 
 impl Default for Priority {
@@ -57,6 +60,7 @@ impl Default for Priority {
             tls13: true,
             mac_aead: true,
             psk_kx: Vec::new(),
+            compat_mode: true,
         }
     }
 }
@@ -147,6 +151,7 @@ impl Priority {
                 tls13: false,
                 mac_aead: false,
                 psk_kx: Vec::new(),
+                compat_mode: true,
             },
             _ => return Err(0),
         };
@@ -169,6 +174,7 @@ impl Priority {
                 _ => return Err(at),
             };
             match (op, name) {
+                ('%', "%DISABLE_TLS13_COMPAT_MODE") => priority.compat_mode = false,
                 ('%', _) => {}
                 ('+', "AEAD" | "MAC-ALL") => priority.mac_aead = true,
                 ('-', "AEAD" | "MAC-ALL") => priority.mac_aead = false,

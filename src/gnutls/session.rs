@@ -92,6 +92,9 @@ pub struct Session {
     reauth_waiting: bool,
     /// (Client) the current request was reported with REAUTH_REQUEST.
     request_reported: bool,
+    /// (Client) an answer to a request met AGAIN/INTERRUPTED while being
+    /// sent: `reauth` finishes it.
+    answer_in_flight: bool,
     /// The peer's latest certificate chain and its verification.
     peer: Option<PeerIdentity>,
     /// (Server) the client's latest answer to post-handshake
@@ -132,9 +135,59 @@ pub struct Session {
     list_authorities: bool,
 }
 
+/// `GNUTLS_KEY_SHARE_TOP`: one key share in the ClientHello.
+pub const GNUTLS_KEY_SHARE_TOP: u32 = 1 << 11;
+/// `GNUTLS_KEY_SHARE_TOP3`: up to three.
+pub const GNUTLS_KEY_SHARE_TOP3: u32 = 1 << 13;
+
+/// How many key shares a client sends: GnuTLS's default is two (the first
+/// group and the first of another kind), `GNUTLS_KEY_SHARE_TOP` one,
+/// `GNUTLS_KEY_SHARE_TOP3` three.
+fn key_shares(flags: u32) -> usize {
+    if flags & GNUTLS_KEY_SHARE_TOP != 0 {
+        1
+    } else if flags & GNUTLS_KEY_SHARE_TOP3 != 0 {
+        3
+    } else {
+        2
+    }
+}
+
 /// Whether `n` is a handshake with an external PSK (not a resumption).
 fn external_psk(n: &tls::Negotiated) -> bool {
     n.psk_identity.is_some() && !n.resumed
+}
+
+/// Reads once from `transport` into `buf`; with a deadline, first waits for
+/// input until then (through the pull-timeout function), failing with
+/// `TimedOut` when none came. Returns the byte count (0: end of stream).
+pub fn read_input(
+    transport: &mut dyn Transport,
+    buf: &mut [u8],
+    deadline: Option<Instant>,
+) -> Result<usize, Error> {
+    if let Some(deadline) = deadline {
+        let left = deadline.saturating_duration_since(Instant::now());
+        let ms = u32::try_from(left.as_millis()).unwrap_or(u32::MAX);
+        let ready = ms > 0
+            && transport
+                .wait_readable(ms)
+                .map_err(|e| transport_error(e, true))?;
+        if !ready {
+            return Err(Error::TimedOut);
+        }
+    }
+    transport.recv(buf).map_err(|e| transport_error(e, true))
+}
+
+/// What `Session::recv_step` needs next.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecvStep {
+    /// This many bytes were read into the caller's buffer (0: the peer
+    /// closed the session).
+    Read(usize),
+    /// Input from the transport, at most this many bytes (`recv_input`).
+    NeedInput(usize),
 }
 
 fn transport_error(e: TransportError, reading: bool) -> Error {
@@ -167,6 +220,7 @@ impl Session {
             send_in_flight: None,
             reauth_waiting: false,
             request_reported: false,
+            answer_in_flight: false,
             peer: None,
             declined_reauth: false,
             read_buf: vec![0; READ_CHUNK],
@@ -283,6 +337,7 @@ impl Session {
                 groups: priority.groups,
                 certificate: key,
                 client_auth,
+                middlebox_compat: priority.compat_mode,
                 certificate_authorities: trust
                     .as_ref()
                     .filter(|_| self.list_authorities)
@@ -314,6 +369,8 @@ impl Session {
                     .and_then(|c| c.key()),
                 choose_certificate: self.app_chooses(),
                 match_certificate_authorities: true,
+                key_shares: key_shares(self.flags),
+                middlebox_compat: priority.compat_mode,
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,
                 pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
                 psk: psk_modes.and_then(|_| self.psk_client.as_ref().and_then(|c| c.psk())),
@@ -355,35 +412,33 @@ impl Session {
     /// with a deadline, first waits for input until then (through the
     /// pull-timeout function), failing with `TimedOut` when none came.
     fn pull(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
-        let Some(transport) = self.transport.as_mut() else {
-            return Err(Error::Pull);
-        };
-        if let Some(deadline) = deadline {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let ms = u32::try_from(left.as_millis()).unwrap_or(u32::MAX);
-            let ready = ms > 0
-                && transport.wait_readable(ms).map_err(|e| {
-                    self.writing = false;
-                    transport_error(e, true)
-                })?;
-            if !ready {
-                return Err(Error::TimedOut);
+        let want = self.input_wanted();
+        let got = match self.transport.as_mut() {
+            Some(transport) => {
+                if self.read_buf.len() < READ_CHUNK {
+                    self.read_buf.resize(READ_CHUNK, 0);
+                }
+                read_input(transport.as_mut(), &mut self.read_buf[..want], deadline)
             }
-        }
-        // Record by record, like GnuTLS: a header, then its body. Bytes of
-        // later records stay in the socket, so a caller's poll() sees them.
-        let want = self
-            .conn
+            None => Err(Error::Pull),
+        };
+        self.process_input(got)
+    }
+
+    /// How many bytes to ask the transport for: record by record, like
+    /// GnuTLS, a header, then its body. Bytes of later records stay in the
+    /// socket, so a caller's poll() sees them.
+    pub fn input_wanted(&self) -> usize {
+        self.conn
             .as_ref()
             .map_or(READ_CHUNK, Connection::tls_bytes_wanted)
-            .clamp(1, READ_CHUNK);
-        let n = match transport.recv(&mut self.read_buf[..want]) {
-            Ok(n) => n,
-            Err(e) => {
-                self.writing = false;
-                return Err(transport_error(e, true));
-            }
-        };
+            .clamp(1, READ_CHUNK)
+    }
+
+    /// Hands what a read brought (`got` bytes at the start of the read
+    /// buffer, or the read's failure) to the engine.
+    fn process_input(&mut self, got: Result<usize, Error>) -> Result<(), Error> {
+        let n = got.inspect_err(|_| self.writing = false)?;
         if n == 0 {
             return Err(self.end_of_stream());
         }
@@ -673,24 +728,106 @@ impl Session {
     /// `gnutls_record_recv`: returns how many bytes were read (0: the peer
     /// closed). A fatal failure invalidates the session, as in GnuTLS.
     pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
+        let deadline = self.recv_deadline();
+        let mut after_input = false;
+        loop {
+            match self.recv_step(buf, after_input, false)? {
+                RecvStep::Read(n) => return Ok(n),
+                RecvStep::NeedInput(_) => {
+                    let pulled = self.pull(deadline);
+                    self.recv_result(pulled)?;
+                    after_input = true;
+                }
+            }
+        }
+    }
+
+    /// When a `gnutls_record_recv` starting now stops waiting for input
+    /// (`gnutls_record_set_timeout`), if ever.
+    pub fn recv_deadline(&self) -> Option<Instant> {
+        match self.record_timeout_ms {
+            0 | INDEFINITE_TIMEOUT => None,
+            ms => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+        }
+    }
+
+    /// `gnutls_record_recv` up to its next read of the transport: returns
+    /// what was read, or how much input it needs. `after_input`: the step
+    /// follows input handed over with `recv_input` in the same call. The
+    /// read itself may happen with the session unlocked, so that another
+    /// thread can send meanwhile, as GnuTLS allows.
+    /// `defer_output`: a flush that would block leaves the output queued
+    /// (the caller waits for room itself) instead of returning AGAIN.
+    pub fn recv_step(
+        &mut self,
+        buf: &mut [u8],
+        after_input: bool,
+        defer_output: bool,
+    ) -> Result<RecvStep, Error> {
         if self.invalid {
             return Err(Error::InvalidSession);
         }
         if self.conn.as_ref().is_none_or(Connection::is_handshaking) {
             return Err(Error::InvalidRequest);
         }
-        let result = self.recv_records(buf);
+        let step = self.recv_records(buf, after_input, defer_output);
+        self.recv_result(step)
+    }
+
+    /// Whether output waits to be sent.
+    pub fn has_pending_output(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(|c| !c.pending_tls().is_empty())
+    }
+
+    /// Sends queued output as far as the transport takes it now; what it
+    /// cannot take yet stays queued (no AGAIN).
+    pub fn flush_deferred(&mut self) -> Result<(), Error> {
+        match self.flush() {
+            Err(Error::Again) => Ok(()),
+            flushed => flushed,
+        }
+    }
+
+    /// The read buffer, for a read made while the session is unlocked; give
+    /// it back with `recv_input`.
+    pub fn take_read_buf(&mut self) -> Vec<u8> {
+        let mut buf = std::mem::take(&mut self.read_buf);
+        buf.resize(READ_CHUNK, 0);
+        buf
+    }
+
+    /// Hands a read made with `take_read_buf`'s buffer (`got` bytes, or the
+    /// read's failure) to the session; then call `recv_step` again.
+    pub fn recv_input(&mut self, buf: Vec<u8>, got: Result<usize, Error>) -> Result<(), Error> {
+        self.read_buf = buf;
+        let processed = self.process_input(got);
+        self.recv_result(processed)
+    }
+
+    /// Invalidates the session after a fatal failure of a record call.
+    fn recv_result<T>(&mut self, result: Result<T, Error>) -> Result<T, Error> {
         if result.as_ref().is_err_and(Error::ends_session) {
             self.invalid = true;
         }
         result
     }
 
-    fn recv_records(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
-        let deadline = match self.record_timeout_ms {
-            0 | INDEFINITE_TIMEOUT => None,
-            ms => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
-        };
+    fn recv_records(
+        &mut self,
+        buf: &mut [u8],
+        after_input: bool,
+        defer_output: bool,
+    ) -> Result<RecvStep, Error> {
+        if after_input {
+            self.drain_events();
+            if std::mem::take(&mut self.tickets.arrived) {
+                // GnuTLS 3.7 returns AGAIN after handling a NewSessionTicket.
+                self.writing = false;
+                return Err(Error::Again);
+            }
+        }
         let auto = self.flags & GNUTLS_AUTO_REAUTH != 0;
         loop {
             if self.check_pause()? {
@@ -698,7 +835,7 @@ impl Session {
             }
             let conn = self.conn()?;
             if conn.pending_plaintext() > 0 {
-                return Ok(conn.read(buf));
+                return Ok(RecvStep::Read(conn.read(buf)));
             }
             let (request, closed) = (conn.has_certificate_request(), conn.peer_closed());
             if request && auto {
@@ -710,16 +847,13 @@ impl Session {
                 return Err(Error::ReauthRequest);
             }
             if closed {
-                return Ok(0);
+                return Ok(RecvStep::Read(0));
             }
-            self.flush()?;
-            self.pull(deadline)?;
-            self.drain_events();
-            if std::mem::take(&mut self.tickets.arrived) {
-                // GnuTLS 3.7 returns AGAIN after handling a NewSessionTicket.
-                self.writing = false;
-                return Err(Error::Again);
+            match self.flush() {
+                Err(Error::Again) if defer_output => {}
+                flushed => flushed?,
             }
+            return Ok(RecvStep::NeedInput(self.input_wanted()));
         }
     }
 
@@ -732,7 +866,9 @@ impl Session {
         let cert = self.certificate_for_request()?;
         self.conn()?.answer_certificate_request(cert.as_deref())?;
         self.request_reported = false;
-        self.flush()?;
+        self.flush().inspect_err(|e| {
+            self.answer_in_flight = matches!(e, Error::Again | Error::Interrupted);
+        })?;
         self.hook_interrupted()
     }
 
@@ -745,11 +881,21 @@ impl Session {
             return Err(Error::InvalidRequest);
         }
         if !self.server {
-            // A client answers a request it was told about (or flushes its answer).
+            // A client answers a request it was told about, or finishes
+            // sending an answer that met AGAIN; with neither there is
+            // nothing to do, which GnuTLS refuses.
+            if self.flags & GNUTLS_POST_HANDSHAKE_AUTH == 0 {
+                return Err(Error::InvalidRequest);
+            }
             if self.conn()?.has_certificate_request() {
                 return self.answer_request();
             }
-            return self.flush();
+            if !std::mem::take(&mut self.answer_in_flight) {
+                return Err(Error::InvalidRequest);
+            }
+            return self.flush().inspect_err(|e| {
+                self.answer_in_flight = matches!(e, Error::Again | Error::Interrupted);
+            });
         }
         if !self.reauth_waiting {
             let require = match self.cert_request {

@@ -21,7 +21,7 @@ use super::key_schedule::{
 use super::resumption::ClientSession;
 use super::suites::{CipherSuite, group};
 use crate::crypto::hash::{HashAlgorithm, Transcript};
-use crate::crypto::kx::KeyShare;
+use crate::crypto::kx::{KeyShare, KxGroup};
 use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
 use crate::x509::verify::{Role, verify_signature};
 
@@ -212,6 +212,22 @@ fn now_ms() -> u64 {
 }
 
 /// Whether `name` is a DNS name, which SNI carries (IP addresses are not sent).
+/// The groups of the first ClientHello's key shares: the first group, then
+/// the first of each kind not yet covered, up to `count` (at least one).
+fn share_groups(groups: &[KxGroup], count: usize) -> Vec<KxGroup> {
+    let kind = |g: &KxGroup| matches!(g, KxGroup::X25519);
+    let mut chosen: Vec<KxGroup> = Vec::new();
+    for group in groups {
+        if chosen.len() >= count.max(1) {
+            break;
+        }
+        if !chosen.iter().any(|c| kind(c) == kind(group)) {
+            chosen.push(*group);
+        }
+    }
+    chosen
+}
+
 fn is_dns_name(name: &str) -> bool {
     name.parse::<std::net::IpAddr>().is_err() && !name.is_empty()
 }
@@ -223,12 +239,13 @@ impl ClientState {
         server_name: Option<&str>,
         common: &mut Common,
     ) -> Result<Self, Error> {
-        let first_group = *config
-            .groups
-            .first()
-            .ok_or(Error::Internal("no groups configured"))?;
-        let share = KeyShare::generate(first_group)
-            .map_err(|_| Error::Internal("key generation failed"))?;
+        let shares = share_groups(&config.groups, config.key_shares)
+            .into_iter()
+            .map(|g| KeyShare::generate(g).map_err(|_| Error::Internal("key generation failed")))
+            .collect::<Result<Vec<_>, _>>()?;
+        if shares.is_empty() {
+            return Err(Error::Internal("no groups configured"));
+        }
         let mut extensions = Extensions::new();
         extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x04]);
         let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
@@ -241,7 +258,7 @@ impl ClientState {
             ext::SIGNATURE_ALGORITHMS_CERT,
             extensions::u16_list(CERTIFICATE_SCHEMES),
         );
-        extensions.push(ext::KEY_SHARE, key_share_body(std::slice::from_ref(&share)));
+        extensions.push(ext::KEY_SHARE, key_share_body(&shares));
         if let Some(name) = server_name.filter(|n| is_dns_name(n)) {
             extensions.push(ext::SERVER_NAME, extensions::server_name(name));
         }
@@ -285,7 +302,11 @@ impl ClientState {
                 None => random_bytes()?,
             },
             // A non-empty session id turns on middlebox-compatibility mode.
-            session_id: random_bytes::<32>()?.to_vec(),
+            session_id: if config.middlebox_compat {
+                random_bytes::<32>()?.to_vec()
+            } else {
+                Vec::new()
+            },
             cipher_suites: config.suites.iter().map(|s| s.to_u16()).collect(),
             compression: vec![0],
             extensions,
@@ -298,7 +319,7 @@ impl ClientState {
             config,
             server_name: server_name.map(str::to_owned),
             hello,
-            shares: vec![share],
+            shares,
             hello_bytes,
             retry: None,
             psk_offer: offer,
@@ -463,7 +484,9 @@ impl ExpectServerHello {
             });
         }
         common.set_read_key(suite, &server_secret)?;
-        common.send_ccs()?;
+        if self.config.middlebox_compat {
+            common.send_ccs()?;
+        }
         common.set_write_key(suite, &client_secret);
         Ok(ClientState::ExpectEncryptedExtensions(Box::new(
             ClientHandshake {
@@ -532,7 +555,9 @@ impl ExpectServerHello {
         if let Some(cookie) = hrr.extensions.get(ext::COOKIE) {
             self.hello.extensions.push(ext::COOKIE, cookie.to_vec());
         }
-        common.send_ccs()?;
+        if self.config.middlebox_compat {
+            common.send_ccs()?;
+        }
         // A PSK of another hash than the retry's suite cannot be offered again.
         if self
             .psk_offer

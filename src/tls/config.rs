@@ -110,6 +110,13 @@ pub struct ClientConfig {
     ///
     /// [`Connection::choose_certificate`]: super::Connection::choose_certificate
     pub choose_certificate: bool,
+    /// How many key shares the first ClientHello carries: the first group,
+    /// then the first of each other kind (NIST curves, X25519), up to this
+    /// many (GnuTLS's `GNUTLS_KEY_SHARE_TOP`, `TOP2`, `TOP3`); at least 1.
+    pub key_shares: usize,
+    /// Middlebox-compatibility mode (RFC 8446 Appendix D.4): a session id
+    /// in the ClientHello and a ChangeCipherSpec before the second flight.
+    pub middlebox_compat: bool,
     /// Send `certificate` only to a server whose certificate_authorities,
     /// when it lists any, name an issuer of its chain (GnuTLS's rule);
     /// otherwise answer with an empty Certificate.
@@ -140,6 +147,8 @@ impl Default for ClientConfig {
             max_fragment: super::record::MAX_PLAINTEXT,
             choose_certificate: false,
             match_certificate_authorities: false,
+            key_shares: 1,
+            middlebox_compat: true,
             psk: None,
             psk_modes: PskModes::default(),
             resume: None,
@@ -206,6 +215,9 @@ pub struct ServerConfig {
     /// Trust anchors for client certificates; `None` accepts any chain
     /// (verification then reports "not verified").
     pub client_trust: Option<Arc<TrustStore>>,
+    /// Whether to send the middlebox-compatibility ChangeCipherSpec to a
+    /// client that sent a session id (RFC 8446 Appendix D.4).
+    pub middlebox_compat: bool,
     /// The DER Names listed in certificate_authorities of every
     /// CertificateRequest (none: the extension is left out).
     pub certificate_authorities: Vec<Vec<u8>>,
@@ -275,6 +287,7 @@ impl ServerConfig {
             client_auth: ClientAuth::None,
             client_trust: None,
             certificate_authorities: Vec::new(),
+            middlebox_compat: true,
             verify: VerifyPolicy::Enforce,
             alpn: Vec::new(),
             alpn_server_precedence: true,

@@ -526,7 +526,7 @@ impl ExpectClientHello {
         common.pending_post_hook = None;
         let sent = common.send_message(HandshakeType::ServerHello, &hrr.encode())?;
         transcript.update(&sent);
-        if !hello.session_id.is_empty() {
+        if !hello.session_id.is_empty() && self.config.middlebox_compat {
             common.send_ccs()?;
         }
         common.negotiated.retried = true;
@@ -599,7 +599,7 @@ impl ExpectClientHello {
         };
         let sent = common.send_message(HandshakeType::ServerHello, &sh.encode())?;
         transcript.update(&sent);
-        if !hello.session_id.is_empty() {
+        if !hello.session_id.is_empty() && config.middlebox_compat {
             common.send_ccs()?;
         }
         let schedule =

@@ -3,7 +3,7 @@
 //! (the callbacks run from inside the TLS engine).
 
 use std::cell::Cell;
-use std::ffi::c_uint;
+use std::ffi::{c_uint, c_void};
 
 use super::keylog::gnutls_keylog_func;
 use super::session::gnutls_session_t;
@@ -44,11 +44,25 @@ pub(super) unsafe fn with_callbacks<R>(
 /// `session` is a live session whose `session` field the caller may have
 /// borrowed; `f` may call back into the library with `session`.
 pub(super) unsafe fn guarded<R>(session: gnutls_session_t, f: impl FnOnce() -> R) -> R {
-    // SAFETY: live by the caller's promise; `in_hook` is a Cell field apart
-    // from the borrowed `session` field.
-    let guard = unsafe { &*std::ptr::addr_of!((*session).in_hook) };
-    let before = guard.replace(true);
-    let result = f();
-    guard.set(before);
-    result
+    /// Puts back the marker of the callback this one runs inside, if any,
+    /// even when `f` unwinds.
+    struct Restore(*const c_void);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            IN_CALLBACK.with(|c| c.set(self.0));
+        }
+    }
+    let _restore = Restore(IN_CALLBACK.with(|c| c.replace(session.cast_const().cast())));
+    f()
+}
+
+thread_local! {
+    /// The session whose callback this thread is running (NULL: none).
+    static IN_CALLBACK: Cell<*const c_void> = const { Cell::new(std::ptr::null()) };
+}
+
+/// Whether this thread is inside a callback of `session` (its lock is then
+/// held by this thread's call on it).
+pub(super) fn in_callback(session: gnutls_session_t) -> bool {
+    IN_CALLBACK.with(|c| c.get() == session.cast_const().cast())
 }

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
+use super::callbacks::guarded;
 use super::session::{gnutls_session_t, with_session};
 use super::types::gnutls_datum_t;
 use crate::ffi::boundary;
@@ -145,22 +146,19 @@ impl CHook {
             HookTiming::Post => 1,
         };
         // SAFETY: the session outlives its hook (the hook lives in the
-        // session); `in_hook` is a Cell field apart from the borrowed
-        // `session` field, and makes calls on this session from inside the
-        // hook fail instead of aliasing it; `datum` points into `call.body`,
-        // alive for the call.
+        // session); `guarded` makes calls on this session from inside the
+        // hook fail instead of waiting for the lock this call holds; `datum`
+        // points into `call.body`, alive for the call.
         let code = unsafe {
-            let guard = &*std::ptr::addr_of!((*self.session).in_hook);
-            guard.set(true);
-            let code = (settings.func)(
-                self.session,
-                htype,
-                when,
-                c_uint::from(call.incoming),
-                &datum,
-            );
-            guard.set(false);
-            code
+            guarded(self.session, || {
+                (settings.func)(
+                    self.session,
+                    htype,
+                    when,
+                    c_uint::from(call.incoming),
+                    &datum,
+                )
+            })
         };
         match code {
             0.. => Ok(()),

@@ -293,15 +293,10 @@ impl SessionPtr {
             size: 0,
         };
         // SAFETY: the session outlives its lookup (the lookup lives in the
-        // session); `in_hook` is a Cell field apart from the borrowed
-        // `session` field; `name` and `key` are alive for the call.
-        let code = unsafe {
-            let guard = &*std::ptr::addr_of!((*self.0).in_hook);
-            guard.set(true);
-            let code = func(self.0, name.as_ptr(), &mut key);
-            guard.set(false);
-            code
-        };
+        // session); `guarded` refuses calls on the session from inside;
+        // `name` and `key` are alive for the call.
+        let code =
+            unsafe { super::callbacks::guarded(self.0, || func(self.0, name.as_ptr(), &mut key)) };
         let bytes = if key.data.is_null() {
             None
         } else {

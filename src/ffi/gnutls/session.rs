@@ -4,26 +4,29 @@
 use std::ffi::{c_char, c_int, c_uint, c_void};
 
 use super::enums::{gnutls_alert_description_t, gnutls_alert_level_t};
-use super::transport::{CTransport, TransportSettings};
+use super::transport::{
+    CTransport, TransportSettings, push_without_waiting, wait_input_or_room, wait_writable,
+};
 use super::types::*;
 use super::verify::VerifyCell;
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
-use crate::gnutls::session::{CertRequest, Session};
+use crate::gnutls::session::{CertRequest, RecvStep, Session, read_input};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A TLS session (opaque).
 #[allow(non_camel_case_types)]
 pub struct gnutls_session_int {
-    session: Session,
+    /// The session, locked by each call: GnuTLS lets one thread receive
+    /// while another sends, and a receive leaves it unlocked while it waits
+    /// for input (see `gnutls_record_recv`).
+    session: Mutex<Session>,
     pub(super) transport: TransportSettings,
     user_ptr: *mut c_void,
     /// The peer's certificates as handed out by `gnutls_certificate_get_peers`.
     peers: Vec<Vec<u8>>,
     peer_datums: Vec<gnutls_datum_t>,
-    /// Set while the application's handshake hook runs: the session is
-    /// borrowed then, so calls on it are refused instead of aliasing it.
-    pub(super) in_hook: std::cell::Cell<bool>,
     /// The verify function of the credentials set on the session.
     verify_function: Option<VerifyCell>,
     /// Retrieve function, our certificate's datum, verify output function
@@ -44,23 +47,30 @@ pub struct gnutls_session_int {
 #[allow(non_camel_case_types)]
 pub type gnutls_session_t = *mut gnutls_session_int;
 
-/// The session of a handle, for calls that may run the application's
-/// transport callbacks: only the `session` field is borrowed, so a callback
-/// that calls `gnutls_transport_set_errno` touches another field.
+/// The session of a handle, locked, for calls that may run the
+/// application's transport callbacks: only the `session` field is borrowed,
+/// so a callback that calls `gnutls_transport_set_errno` touches another
+/// field. From inside one of the session's own callbacks (a hook, say) on
+/// this thread the call is refused instead of waiting for the lock that
+/// thread holds.
 ///
 /// # Safety
-/// `ptr` is NULL or a live session used by no other thread.
-unsafe fn session_mut<'a>(ptr: gnutls_session_t) -> Result<&'a mut Session, CallError> {
+/// `ptr` is NULL or a live session.
+unsafe fn session_mut<'a>(ptr: gnutls_session_t) -> Result<MutexGuard<'a, Session>, CallError> {
     if ptr.is_null() {
         return Err(CallError::Null("session"));
     }
-    // SAFETY: non-NULL and live; `in_hook` is a field apart from `session`,
-    // and a Cell, so reading it while `session` is borrowed is sound.
-    if unsafe { (*std::ptr::addr_of!((*ptr).in_hook)).get() } {
+    if super::callbacks::in_callback(ptr) {
         return Err(Error::InvalidRequest.into());
     }
-    // SAFETY: non-NULL and live by the caller's promise; a field-only borrow.
-    Ok(unsafe { &mut *std::ptr::addr_of_mut!((*ptr).session) })
+    // SAFETY: non-NULL and live by the caller's promise; a shared borrow of
+    // the lock field alone.
+    let lock = unsafe { &*std::ptr::addr_of!((*ptr).session) };
+    // A panic caught at the boundary leaves the session as the engine left
+    // it (a poisoned connection fails its calls), so the lock is taken
+    // back. std's lock, not parking_lot's: no per-thread data is left in
+    // the application's threads.
+    Ok(lock.lock().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// Runs `f` on the session of a live handle.
@@ -72,7 +82,7 @@ pub(crate) unsafe fn with_session<R>(
     f: impl FnOnce(&mut Session) -> R,
 ) -> Result<R, CallError> {
     // SAFETY: forwarded promise.
-    Ok(f(unsafe { session_mut(ptr) }?))
+    Ok(f(&mut *unsafe { session_mut(ptr) }?))
 }
 
 /// Remembers the verify function cell of the credentials set on a session.
@@ -102,7 +112,9 @@ pub(crate) unsafe fn run_with_peer_check<R>(
 ) -> Result<R, CallError> {
     loop {
         // SAFETY: forwarded promise; the borrow ends with the call.
-        match op(unsafe { session_mut(ptr) }?) {
+        // The lock is released before the arms run the application's code.
+        let result = op(&mut *unsafe { session_mut(ptr) }?);
+        match result {
             Err(Error::PeerCheckPending) => {}
             Err(Error::CertificateChoicePending) => {
                 // SAFETY: forwarded promise; no borrow of the session is live.
@@ -132,9 +144,12 @@ pub(crate) unsafe fn run_with_peer_check<R>(
 
 /// Hands the session a transport made of the handle's current settings.
 pub(super) fn install_transport(handle: &mut gnutls_session_int) {
+    let transport = Box::new(CTransport::new(handle.transport.clone()));
     handle
         .session
-        .set_transport(Box::new(CTransport::new(handle.transport.clone())));
+        .get_mut()
+        .unwrap_or_else(PoisonError::into_inner)
+        .set_transport(transport);
 }
 
 /// Creates a session. `flags` holds `GNUTLS_SERVER` or `GNUTLS_CLIENT`, and
@@ -154,12 +169,11 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
         args::out_param(session, "session")?;
         let inner = Session::new(flags)?;
         let handle = gnutls_session_int {
-            session: inner,
+            session: Mutex::new(inner),
             transport: TransportSettings::default(),
             user_ptr: std::ptr::null_mut(),
             peers: Vec::new(),
             peer_datums: Vec::new(),
-            in_hook: std::cell::Cell::new(false),
             verify_function: None,
             certs: super::retrieve::SessionCerts::default(),
             callbacks: super::callbacks::Callbacks::default(),
@@ -216,10 +230,11 @@ pub unsafe extern "C" fn gnutls_record_send(
     data_size: usize,
 ) -> libc::ssize_t {
     let code = boundary::gnutls(|| {
-        // SAFETY: the caller's promises about the session and the buffer.
-        let (session, data) =
-            unsafe { (session_mut(session)?, args::bytes(data, data_size, "data")?) };
-        Ok(c_int::try_from(session.send(data)?).unwrap_or(c_int::MAX))
+        // SAFETY: the caller's promise about the buffer.
+        let data = unsafe { args::bytes(data, data_size, "data")? };
+        // SAFETY: the caller's promise about the session.
+        let sent = unsafe { send(session, data) }?;
+        Ok(c_int::try_from(sent).unwrap_or(c_int::MAX))
     });
     isize::try_from(code).unwrap_or(-1)
 }
@@ -242,10 +257,112 @@ pub unsafe extern "C" fn gnutls_record_recv(
         // SAFETY: the caller's promises about the buffer.
         let buf = unsafe { args::bytes_mut(data, data_size, "data")? };
         // SAFETY: the caller's promise about the session.
-        let n = unsafe { run_with_peer_check(session, |s| s.recv(buf)) }?;
+        let n = unsafe { receive(session, buf) }?;
         Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
     });
     isize::try_from(code).unwrap_or(-1)
+}
+
+/// `gnutls_record_send`'s work. On a blocking socket of the default
+/// transport the record is pushed without waiting while the session is
+/// locked; when the socket is full the call waits for room unlocked and
+/// then finishes the queued record, so a thread receiving on the session
+/// meanwhile (as GnuTLS allows) is never held up by our output.
+///
+/// # Safety
+/// `ptr` is NULL or a live session; no other thread sends on it or calls
+/// anything on it but `gnutls_record_recv`.
+unsafe fn send(ptr: gnutls_session_t, data: &[u8]) -> Result<usize, CallError> {
+    if ptr.is_null() {
+        return Err(CallError::Null("session"));
+    }
+    // SAFETY: non-NULL and live; a shared read of the settings field,
+    // which only calls on this thread change.
+    let socket = unsafe { &*std::ptr::addr_of!((*ptr).transport) }.blocking_push_socket();
+    let Some(fd) = socket else {
+        // SAFETY: forwarded promise.
+        return Ok(unsafe { session_mut(ptr) }?.send(data)?);
+    };
+    loop {
+        // SAFETY: forwarded promise.
+        let sent = push_without_waiting(|| unsafe { session_mut(ptr) }.map(|mut s| s.send(data)))?;
+        match sent {
+            Err(Error::Again) => wait_writable(fd),
+            other => return Ok(other?),
+        }
+    }
+}
+
+/// `gnutls_record_recv`'s work: the session is locked for each step and
+/// unlocked while the transport is read, so that a thread sending on the
+/// same session (as GnuTLS allows) never waits for our input.
+///
+/// # Safety
+/// `ptr` is NULL or a live session; no other thread receives on it or
+/// calls anything on it but `gnutls_record_send`.
+unsafe fn receive(ptr: gnutls_session_t, buf: &mut [u8]) -> Result<usize, CallError> {
+    if ptr.is_null() {
+        return Err(CallError::Null("session"));
+    }
+    // The reads go through a transport made of the session's own settings,
+    // which only calls on this thread change.
+    // SAFETY: non-NULL and live; a shared read of the settings field.
+    let settings = unsafe { &*std::ptr::addr_of!((*ptr).transport) };
+    let mut reader = CTransport::new(settings.clone());
+    match settings.blocking_sockets() {
+        // SAFETY: forwarded promise.
+        None => unsafe { receive_with(ptr, buf, &mut reader, None) },
+        // On blocking sockets our own output (an answer to a KeyUpdate, or
+        // the record of a sender waiting for room) never blocks while the
+        // session is locked: it stays queued, and this call waits for room
+        // or for input unlocked.
+        Some(sockets) => push_without_waiting(|| {
+            // SAFETY: forwarded promise.
+            unsafe { receive_with(ptr, buf, &mut reader, Some(sockets)) }
+        }),
+    }
+}
+
+/// The steps of `receive`; `sockets`: the receiving and sending blocking
+/// sockets, whose pushes do not wait (see `receive`).
+///
+/// # Safety
+/// As for `receive`.
+unsafe fn receive_with(
+    ptr: gnutls_session_t,
+    buf: &mut [u8],
+    reader: &mut CTransport,
+    sockets: Option<(c_int, c_int)>,
+) -> Result<usize, CallError> {
+    // SAFETY: forwarded promise.
+    let deadline = unsafe { with_session(ptr, |s| s.recv_deadline()) }?;
+    let mut after_input = false;
+    loop {
+        let defer = sockets.is_some();
+        // SAFETY: forwarded promise.
+        let step = unsafe { run_with_peer_check(ptr, |s| s.recv_step(buf, after_input, defer)) }?;
+        let want = match step {
+            RecvStep::Read(n) => return Ok(n),
+            RecvStep::NeedInput(want) => want,
+        };
+        if let Some((recv_fd, send_fd)) = sockets {
+            // SAFETY: forwarded promise.
+            let queued = unsafe { with_session(ptr, |s| s.has_pending_output()) }?;
+            if queued && !wait_input_or_room(recv_fd, send_fd, deadline) {
+                // Room came first: our queued output goes out, then on.
+                // SAFETY: forwarded promise.
+                unsafe { with_session(ptr, Session::flush_deferred) }??;
+                continue;
+            }
+        }
+        // SAFETY: forwarded promise.
+        let mut input = unsafe { with_session(ptr, Session::take_read_buf) }?;
+        let size = want.min(input.len());
+        let got = read_input(reader, &mut input[..size], deadline);
+        // SAFETY: forwarded promise.
+        unsafe { with_session(ptr, |s| s.recv_input(input, got)) }??;
+        after_input = true;
+    }
 }
 
 /// 0 if the last `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` happened while
@@ -452,7 +569,7 @@ pub unsafe extern "C" fn gnutls_server_name_set(
             return Err(Error::InvalidRequest.into());
         }
         // SAFETY: the caller's promises.
-        let (session, name) = unsafe {
+        let (mut session, name) = unsafe {
             (
                 session_mut(session)?,
                 args::bytes(name, name_length, "name")?,
@@ -479,7 +596,7 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert(
     boundary::gnutls(|| {
         let _ = flags;
         // SAFETY: the caller's promises.
-        let (session, hostname) = unsafe {
+        let (mut session, hostname) = unsafe {
             (
                 session_mut(session)?,
                 args::optional_utf8(hostname, "hostname")?,
@@ -527,7 +644,11 @@ pub unsafe extern "C" fn gnutls_certificate_get_peers(
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         let handle = unsafe { args::object_mut(session, "session") }?;
-        handle.peers = handle.session.peer_certificates();
+        handle.peers = handle
+            .session
+            .get_mut()
+            .unwrap_or_else(PoisonError::into_inner)
+            .peer_certificates();
         handle.peer_datums = handle
             .peers
             .iter_mut()

@@ -81,6 +81,95 @@ impl Default for TransportSettings {
     }
 }
 
+thread_local! {
+    /// Set while this thread's `gnutls_record_send` pushes without waiting
+    /// (see `push_without_waiting`).
+    static PUSH_WITHOUT_WAITING: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs `f` with this thread's pushes on default transports made
+/// non-blocking (MSG_DONTWAIT), so that a sender never waits for a full
+/// socket while it holds the session: it gets AGAIN, waits unlocked, and
+/// goes on. Other threads' pushes are not affected.
+pub(crate) fn push_without_waiting<R>(f: impl FnOnce() -> R) -> R {
+    struct Restore;
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            PUSH_WITHOUT_WAITING.with(|c| c.set(false));
+        }
+    }
+    PUSH_WITHOUT_WAITING.with(|c| c.set(true));
+    let _restore = Restore;
+    f()
+}
+
+impl TransportSettings {
+    /// The socket of the default push function when it is a blocking one
+    /// (none with a push function of the application's, or a non-blocking
+    /// socket, whose AGAIN belongs to the application).
+    pub(crate) fn blocking_push_socket(&self) -> Option<c_int> {
+        if self.push.is_some() {
+            return None;
+        }
+        let fd = ptr_to_fd(self.send_ptr);
+        // SAFETY: F_GETFL reads the descriptor's flags; a bad descriptor
+        // gives -1.
+        let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
+        (flags >= 0 && flags & libc::O_NONBLOCK == 0).then_some(fd)
+    }
+}
+
+impl TransportSettings {
+    /// The receiving and sending sockets of the default functions when both
+    /// are in use and the sending one blocks.
+    pub(crate) fn blocking_sockets(&self) -> Option<(c_int, c_int)> {
+        if self.pull.is_some() {
+            return None;
+        }
+        Some((ptr_to_fd(self.recv_ptr), self.blocking_push_socket()?))
+    }
+}
+
+/// Waits until `recv_fd` has input (`true`) or `send_fd` has room
+/// (`false`); at `deadline` it gives up waiting and says `true`, so that
+/// the read reports the timeout.
+pub(crate) fn wait_input_or_room(
+    recv_fd: c_int,
+    send_fd: c_int,
+    deadline: Option<std::time::Instant>,
+) -> bool {
+    let mut fds = [
+        libc::pollfd {
+            fd: recv_fd,
+            events: libc::POLLIN,
+            revents: 0,
+        },
+        libc::pollfd {
+            fd: send_fd,
+            events: libc::POLLOUT,
+            revents: 0,
+        },
+    ];
+    let timeout = deadline.map_or(-1, |d| {
+        let left = d.saturating_duration_since(std::time::Instant::now());
+        c_int::try_from(left.as_millis()).unwrap_or(c_int::MAX)
+    });
+    // SAFETY: two valid pollfds.
+    let ready = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+    ready <= 0 || fds[0].revents != 0 || fds[1].revents == 0
+}
+
+/// Waits until `fd` can take more output (or has failed).
+pub(crate) fn wait_writable(fd: c_int) {
+    let mut pfd = libc::pollfd {
+        fd,
+        events: libc::POLLOUT,
+        revents: 0,
+    };
+    // SAFETY: one valid pollfd.
+    unsafe { libc::poll(&mut pfd, 1, -1) };
+}
+
 /// The transport built from the settings.
 pub(crate) struct CTransport(TransportSettings);
 
@@ -139,11 +228,16 @@ impl Transport for CTransport {
             Some(push) => unsafe { push(self.0.send_ptr, data.as_ptr().cast(), data.len()) },
             // SAFETY: send(2) on the application's descriptor with a valid buffer.
             None => unsafe {
+                let wait = if PUSH_WITHOUT_WAITING.with(std::cell::Cell::get) {
+                    libc::MSG_DONTWAIT
+                } else {
+                    0
+                };
                 libc::send(
                     ptr_to_fd(self.0.send_ptr),
                     data.as_ptr().cast(),
                     data.len(),
-                    libc::MSG_NOSIGNAL,
+                    libc::MSG_NOSIGNAL | wait,
                 )
             },
         };

@@ -39,23 +39,6 @@ static const struct scenario scenarios[] = {
 };
 #define SCENARIOS (int)(sizeof scenarios / sizeof scenarios[0])
 
-static const char *code(int r)
-{
-    static char text[64];
-    if (r < 0)
-        snprintf(text, sizeof text, "%d %s", r, gnutls_strerror_name(r));
-    else
-        snprintf(text, sizeof text, "%d", r);
-    return text;
-}
-
-static void half_close(int fd)
-{
-    char buf[4096];
-    shutdown(fd, SHUT_WR);
-    while (read(fd, buf, sizeof buf) > 0) {
-    }
-}
 
 static void server(int fd, int n)
 {
@@ -71,22 +54,22 @@ static void server(int fd, int n)
         gnutls_certificate_send_x509_rdn_sequence(s, 1);
     say("S %s\n", sc->what);
     int r = gnutls_handshake(s);
-    say("S handshake %s\n", code(r));
+    say("S handshake %s\n", twoends_code(r));
     if (r == 0 && sc->reauth) {
         gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUEST);
         do {
             r = gnutls_reauth(s, 0);
         } while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
-        say("S reauth %s\n", code(r));
+        say("S reauth %s\n", twoends_code(r));
     }
     if (r == 0) {
         unsigned peers = 0;
         gnutls_certificate_get_peers(s, &peers);
         say("S peers %u status %u\n", peers, gnutls_session_get_verify_cert_status(s));
-        say("S send %s\n", code((int)gnutls_record_send(s, "ok", 2)));
-        say("S bye %s\n", code(gnutls_bye(s, GNUTLS_SHUT_WR)));
+        say("S send %s\n", twoends_code((int)gnutls_record_send(s, "ok", 2)));
+        say("S bye %s\n", twoends_code(gnutls_bye(s, GNUTLS_SHUT_WR)));
     }
-    half_close(fd);
+    twoends_half_close(fd);
     gnutls_deinit(s);
     gnutls_free(ticket_key.data);
     gnutls_certificate_free_credentials(cred);
@@ -108,7 +91,7 @@ static void client(int fd, int n)
     gnutls_session_t s = twoends_session(GNUTLS_CLIENT | GNUTLS_POST_HANDSHAKE_AUTH, PRIORITY, cred, fd);
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     int r = gnutls_handshake(s);
-    say("C handshake %s\n", code(r));
+    say("C handshake %s\n", twoends_code(r));
     if (r == 0) {
         char buf[64];
         int tickets = 0;
@@ -119,14 +102,14 @@ static void client(int fd, int n)
             } while (r == GNUTLS_E_AGAIN && tickets < 20);
             if (r != GNUTLS_E_REAUTH_REQUEST)
                 break;
-            say("C reauth %s\n", code(gnutls_reauth(s, 0)));
+            say("C reauth %s\n", twoends_code(gnutls_reauth(s, 0)));
         }
         /* After a refusal the client meets an error: which one is the
          * server's choice of alert (stepup sends certificate_required where
          * RFC 8446 allows it, GnuTLS sends none), not the check's. */
-        say("C recv %s after %d ticket%s\n", r >= 0 ? code(r) : "error", tickets, tickets == 1 ? "" : "s");
+        say("C recv %s after %d ticket%s\n", r >= 0 ? twoends_code(r) : "error", tickets, tickets == 1 ? "" : "s");
     }
-    half_close(fd);
+    twoends_half_close(fd);
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
 }

@@ -30,30 +30,10 @@ enum {
     SCENARIOS
 };
 
+/* A code after the bounded retries: AGAIN there means it never ended. */
 static const char *code(int r)
 {
-    static char text[64];
-    if (r == GNUTLS_E_AGAIN)
-        return "AGAIN forever";
-    if (r < 0)
-        snprintf(text, sizeof text, "%d %s", r, gnutls_strerror_name(r));
-    else
-        snprintf(text, sizeof text, "%d", r);
-    return text;
-}
-
-/* Reads and drops everything until the peer has closed. */
-static void drain(int fd)
-{
-    char buf[4096];
-    while (read(fd, buf, sizeof buf) > 0) {
-    }
-}
-
-static void half_close(int fd)
-{
-    shutdown(fd, SHUT_WR);
-    drain(fd);
+    return r == GNUTLS_E_AGAIN ? "AGAIN forever" : twoends_code(r);
 }
 
 static int retry_handshake(gnutls_session_t s)
@@ -110,7 +90,7 @@ static void server(int fd, int scenario)
         read_record(fd);
         if (scenario == SERVER_CLOSE_NOTIFY && write(fd, close_notify, sizeof close_notify) < 0)
             say("S write failed\n");
-        half_close(fd);
+        twoends_half_close(fd);
         return;
     }
     gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
@@ -140,15 +120,15 @@ static void client(int fd, int scenario)
     case RAW_CLOSE_NOTIFY:
         if (write(fd, close_notify, sizeof close_notify) < 0)
             say("C write failed\n");
-        half_close(fd);
+        twoends_half_close(fd);
         return;
     case RAW_NOTHING:
-        half_close(fd);
+        twoends_half_close(fd);
         return;
     case RAW_PARTIAL_HELLO:
         if (write(fd, partial, sizeof partial) < 0)
             say("C write failed\n");
-        half_close(fd);
+        twoends_half_close(fd);
         return;
     }
     gnutls_certificate_credentials_t cred = twoends_credentials("client", "ecdsa");
@@ -164,7 +144,7 @@ static void client(int fd, int scenario)
         if (scenario == RECORD_BYE || scenario == REAUTH_BYE)
             say("C bye %s\n", code(gnutls_bye(s, GNUTLS_SHUT_WR)));
     }
-    half_close(fd);
+    twoends_half_close(fd);
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
 }

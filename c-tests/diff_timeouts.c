@@ -24,22 +24,6 @@ enum {
     SCENARIOS
 };
 
-static const char *code(int r)
-{
-    static char text[64];
-    if (r < 0)
-        snprintf(text, sizeof text, "%d %s", r, gnutls_strerror_name(r));
-    else
-        snprintf(text, sizeof text, "%d", r);
-    return text;
-}
-
-static void drain(int fd)
-{
-    char buf[4096];
-    while (read(fd, buf, sizeof buf) > 0) {
-    }
-}
 
 static ssize_t pull_fd(gnutls_transport_ptr_t ptr, void *data, size_t size)
 {
@@ -60,7 +44,7 @@ static int pull_timeout_none(gnutls_transport_ptr_t ptr, unsigned ms)
 static void server(int fd, int scenario)
 {
     if (scenario == SILENT_SERVER) {
-        drain(fd); /* until the client gave up and closed */
+        twoends_drain(fd); /* until the client gave up and closed */
         return;
     }
     gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
@@ -75,15 +59,15 @@ static void server(int fd, int scenario)
         gnutls_handshake_set_timeout(s, 300);
     timeout_calls = 0;
     int r = gnutls_handshake(s);
-    say("S handshake %s\n", code(r));
+    say("S handshake %s\n", twoends_code(r));
     if (scenario == OWN_TIMEOUT_FUNC)
         say("S timeout function called %s\n", timeout_calls > 0 ? "yes" : "no");
     if (scenario == RECORD_TIMEOUT && r == 0) {
         char buf[64];
         gnutls_record_set_timeout(s, 300);
-        say("S recv %s\n", code((int)gnutls_record_recv(s, buf, sizeof buf)));
+        say("S recv %s\n", twoends_code((int)gnutls_record_recv(s, buf, sizeof buf)));
         gnutls_record_send(s, "go", 2);
-        say("S recv after timeout %s\n", code((int)gnutls_record_recv(s, buf, sizeof buf)));
+        say("S recv after timeout %s\n", twoends_code((int)gnutls_record_recv(s, buf, sizeof buf)));
     }
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
@@ -95,7 +79,7 @@ static void client(int fd, int scenario)
     if (scenario == PARTIAL_HELLO && write(fd, partial, sizeof partial) < 0)
         say("C write failed\n");
     if (scenario != RECORD_TIMEOUT && scenario != SILENT_SERVER) {
-        drain(fd); /* until the server gave up and closed */
+        twoends_drain(fd); /* until the server gave up and closed */
         return;
     }
     gnutls_certificate_credentials_t cred = twoends_credentials("client", NULL);
@@ -104,16 +88,16 @@ static void client(int fd, int scenario)
     if (scenario == SILENT_SERVER)
         gnutls_handshake_set_timeout(s, 300);
     int r = gnutls_handshake(s);
-    say("C handshake %s\n", code(r));
+    say("C handshake %s\n", twoends_code(r));
     if (scenario == RECORD_TIMEOUT && r == 0) {
         char buf[64];
         int n;
         do { /* tickets first (AGAIN), then the server's word */
             n = (int)gnutls_record_recv(s, buf, sizeof buf);
         } while (n == GNUTLS_E_AGAIN);
-        say("C recv %s\n", code(n));
-        say("C send %s\n", code((int)gnutls_record_send(s, "late", 4)));
-        drain(fd);
+        say("C recv %s\n", twoends_code(n));
+        say("C send %s\n", twoends_code((int)gnutls_record_send(s, "late", 4)));
+        twoends_drain(fd);
     }
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);

@@ -69,6 +69,29 @@ void twoends_run(int count, twoends_side server, twoends_side client)
     }
 }
 
+const char *twoends_code(int r)
+{
+    static char text[64];
+    if (r < 0)
+        snprintf(text, sizeof text, "%d %s", r, gnutls_strerror_name(r));
+    else
+        snprintf(text, sizeof text, "%d", r);
+    return text;
+}
+
+void twoends_drain(int fd)
+{
+    char buf[4096];
+    while (read(fd, buf, sizeof buf) > 0) {
+    }
+}
+
+void twoends_half_close(int fd)
+{
+    shutdown(fd, SHUT_WR);
+    twoends_drain(fd);
+}
+
 gnutls_certificate_credentials_t twoends_credentials(const char *role, const char *key_type)
 {
     gnutls_certificate_credentials_t cred;

@@ -27,6 +27,17 @@ typedef void (*twoends_side)(int fd, int scenario);
  * whether the child exited cleanly. Sets a 60 s alarm so a hang fails. */
 void twoends_run(int count, twoends_side server, twoends_side client);
 
+/* A return code as the tests print it: the number, and for a negative one
+ * its GnuTLS name (a static buffer, valid until the next call). */
+const char *twoends_code(int r);
+
+/* Reads and drops everything until the peer has closed. */
+void twoends_drain(int fd);
+
+/* Shuts down our writing half, then drains until the peer has closed:
+ * a side that is done (or failed) lets the other finish its writes. */
+void twoends_half_close(int fd);
+
 /* Certificate credentials trusting the test CA, with ROLE-KEYTYPE.pem/.key
  * from the fixtures when key_type is not NULL (e.g. "server", "ecdsa"). */
 gnutls_certificate_credentials_t twoends_credentials(const char *role, const char *key_type);

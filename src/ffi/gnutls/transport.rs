@@ -117,9 +117,7 @@ impl TransportSettings {
         let flags = unsafe { libc::fcntl(fd, libc::F_GETFL) };
         (flags >= 0 && flags & libc::O_NONBLOCK == 0).then_some(fd)
     }
-}
 
-impl TransportSettings {
     /// The receiving and sending sockets of the default functions when both
     /// are in use and the sending one blocks.
     pub(crate) fn blocking_sockets(&self) -> Option<(c_int, c_int)> {
@@ -139,35 +137,37 @@ pub(crate) fn wait_input_or_room(
     deadline: Option<std::time::Instant>,
 ) -> bool {
     let mut fds = [
-        libc::pollfd {
-            fd: recv_fd,
-            events: libc::POLLIN,
-            revents: 0,
-        },
-        libc::pollfd {
-            fd: send_fd,
-            events: libc::POLLOUT,
-            revents: 0,
-        },
+        pollfd(recv_fd, libc::POLLIN),
+        pollfd(send_fd, libc::POLLOUT),
     ];
     let timeout = deadline.map_or(-1, |d| {
         let left = d.saturating_duration_since(std::time::Instant::now());
         c_int::try_from(left.as_millis()).unwrap_or(c_int::MAX)
     });
-    // SAFETY: two valid pollfds.
-    let ready = unsafe { libc::poll(fds.as_mut_ptr(), 2, timeout) };
+    let ready = poll(&mut fds, timeout);
     ready <= 0 || fds[0].revents != 0 || fds[1].revents == 0
 }
 
 /// Waits until `fd` can take more output (or has failed).
 pub(crate) fn wait_writable(fd: c_int) {
-    let mut pfd = libc::pollfd {
+    poll(&mut [pollfd(fd, libc::POLLOUT)], -1);
+}
+
+/// A pollfd asking for `events` on `fd`.
+fn pollfd(fd: c_int, events: libc::c_short) -> libc::pollfd {
+    libc::pollfd {
         fd,
-        events: libc::POLLOUT,
+        events,
         revents: 0,
-    };
-    // SAFETY: one valid pollfd.
-    unsafe { libc::poll(&mut pfd, 1, -1) };
+    }
+}
+
+/// poll(2) on `fds`, `timeout` ms (-1: for ever): >0 ready, 0 timed out,
+/// -1 failed.
+fn poll(fds: &mut [libc::pollfd], timeout: c_int) -> c_int {
+    let count = libc::nfds_t::try_from(fds.len()).unwrap_or(0);
+    // SAFETY: `count` valid pollfds.
+    unsafe { libc::poll(fds.as_mut_ptr(), count, timeout) }
 }
 
 /// The transport built from the settings.
@@ -211,14 +211,10 @@ impl CTransport {
 
 /// poll(2) for input on a descriptor: >0 ready, 0 timed out, -1 failed.
 fn poll_readable(fd: c_int, ms: c_uint) -> c_int {
-    let mut pfd = libc::pollfd {
-        fd,
-        events: libc::POLLIN,
-        revents: 0,
-    };
-    let timeout = c_int::try_from(ms).unwrap_or(c_int::MAX);
-    // SAFETY: one valid pollfd.
-    unsafe { libc::poll(&mut pfd, 1, timeout) }
+    poll(
+        &mut [pollfd(fd, libc::POLLIN)],
+        c_int::try_from(ms).unwrap_or(c_int::MAX),
+    )
 }
 
 impl Transport for CTransport {

@@ -2,7 +2,11 @@
  * session flags and priority strings that shape it: the key shares
  * (GNUTLS_KEY_SHARE_TOP, the default of two, GNUTLS_KEY_SHARE_TOP3) and
  * middlebox-compatibility mode (a session id, a ChangeCipherSpec; off with
- * %DISABLE_TLS13_COMPAT_MODE). A client hook reads the ClientHello; every
+ * %DISABLE_TLS13_COMPAT_MODE), the PSK key exchange modes (sent for
+ * tickets, or for PSK key exchanges in the priority) and status_request
+ * (an OCSP status, which GnuTLS clients ask for by default:
+ * GNUTLS_SFLAGS_CLI_REQUESTED_OCSP on both ends). A client hook reads the
+ * ClientHello; every
  * handshake must complete. The output must be the same built against the
  * system GnuTLS and against stepup. */
 #include <stdio.h>
@@ -26,6 +30,9 @@ static const struct scenario scenarios[] = {
     {"x25519 first", 0, "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519:+GROUP-SECP384R1:+GROUP-SECP256R1"},
     {"one kind only", GNUTLS_KEY_SHARE_TOP3, "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1"},
     {"compat mode off", 0, "NORMAL:-VERS-ALL:+VERS-TLS1.3:%DISABLE_TLS13_COMPAT_MODE"},
+    {"tickets off", GNUTLS_NO_TICKETS, "NORMAL:-VERS-ALL:+VERS-TLS1.3"},
+    {"PSK key exchange", 0, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+PSK"},
+    {"PSK key exchanges, tickets off", GNUTLS_NO_TICKETS, "NORMAL:-VERS-ALL:+VERS-TLS1.3:+ECDHE-PSK:+PSK"},
 };
 #define SCENARIOS (int)(sizeof scenarios / sizeof scenarios[0])
 
@@ -56,10 +63,19 @@ static void describe_hello(const gnutls_datum_t *msg)
     const unsigned char *ext_end = p + 2 + get16(p);
     p += 2;
     say("C hello session id %u key shares", sid);
+    int status_len = -1;
+    char modes[64] = "";
     while (p + 4 <= ext_end && ext_end <= end) {
         unsigned type = get16(p), len = get16(p + 2);
         const unsigned char *body = p + 4;
         p = body + len;
+        if (type == 5)
+            status_len = (int)len;
+        if (type == 45 && len >= 1) {
+            strcpy(modes, " psk modes");
+            for (unsigned i = 1; i < len && i <= body[0]; i++)
+                strcat(modes, body[i] == 1 ? " psk_dhe_ke" : body[i] == 0 ? " psk_ke" : " other");
+        }
         if (type != 51 || body + 2 > p)
             continue;
         const unsigned char *q = body + 2;
@@ -69,6 +85,9 @@ static void describe_hello(const gnutls_datum_t *msg)
             q += 4 + get16(q + 2);
         }
     }
+    say(";%s", modes);
+    if (status_len >= 0)
+        say(" status_request %d bytes", status_len);
     say("\n");
 }
 
@@ -107,7 +126,9 @@ static void server(int fd, int n)
     (void)n;
     gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
     gnutls_session_t s = twoends_session(GNUTLS_SERVER, "NORMAL:-VERS-ALL:+VERS-TLS1.3", cred, fd);
+    say("S ocsp enable %d\n", gnutls_ocsp_status_request_enable_client(s, NULL, 0, NULL));
     say("S handshake %d\n", gnutls_handshake(s));
+    say("S client asked for OCSP %d\n", !!(gnutls_session_get_flags(s) & GNUTLS_SFLAGS_CLI_REQUESTED_OCSP));
     gnutls_bye(s, GNUTLS_SHUT_WR);
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
@@ -124,6 +145,7 @@ static void client(int fd, int n)
     say("C %s\n", sc->what);
     say("C handshake %d\n", gnutls_handshake(s));
     say("C change cipher spec sent %u\n", ccs_seen);
+    say("C asked for OCSP %d\n", !!(gnutls_session_get_flags(s) & GNUTLS_SFLAGS_CLI_REQUESTED_OCSP));
     char buf[8];
     gnutls_record_recv(s, buf, sizeof buf);
     gnutls_deinit(s);

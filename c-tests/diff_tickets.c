@@ -4,7 +4,8 @@
  * so the tickets arrive, and saves gnutls_session_get_data2's bytes in a
  * temporary file, which the following scenarios' clients load with
  * gnutls_session_set_data: a resumption, damaged session data, a server
- * with another key, a server initialised with GNUTLS_NO_TICKETS; then
+ * with another key, a server initialised with GNUTLS_NO_TICKETS, a client
+ * whose PSK modes (psk_ke alone) share none with the server's; then
  * post-handshake authentication after resumption, of a session that had
  * it and of one that had not (each handshake negotiates it afresh). Return
  * codes, is_resumed on both ends, resumption_requested and the session
@@ -34,6 +35,8 @@ enum {
     SC_DEFAULT,    /* the server did not enable tickets */
     SC_NO_TICKETS_ENABLED, /* GNUTLS_NO_TICKETS, then tickets enabled */
     SC_NO_AUTO,    /* GNUTLS_NO_AUTO_SEND_TICKET: only the tickets asked for */
+    SC_PSK_KE,     /* the client offers psk_ke alone, which the server does
+                      not allow: no ticket */
     SC_FULL_PHA,      /* a full handshake with post-handshake auth; saved */
     SC_RESUME_REAUTH, /* its resumption, then gnutls_reauth from the server */
     SC_RESUME_NO_PHA, /* the same of SC_FULL's session, which had no PHA */
@@ -151,7 +154,7 @@ static void client(int fd, int scenario)
     gnutls_certificate_credentials_t cred = twoends_credentials("client", pha ? "ecdsa" : NULL);
     gnutls_session_t s;
     gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
-    say("C priority %d\n", gnutls_priority_set_direct(s, TLS13, NULL));
+    say("C priority %d\n", gnutls_priority_set_direct(s, scenario == SC_PSK_KE ? TLS13 ":+PSK" : TLS13, NULL));
     say("C cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     gnutls_transport_set_int(s, fd);

@@ -4938,9 +4938,28 @@ void gnutls_certificate_server_set_request(gnutls_session_t session,
 void gnutls_certificate_send_x509_rdn_sequence(gnutls_session_t session, int status);
 
 /**
+ * (Client) Asks for the server's OCSP response with the status_request
+ * extension. GnuTLS clients send it by default (unless initialised with
+ * `GNUTLS_NO_EXTENSIONS`) once certificate credentials are set. As in
+ * GnuTLS 3.6 and later, `responder_id`, `responder_id_size` and
+ * `extensions` are ignored (pass NULL, 0, NULL); nothing is kept. A
+ * stapled response is accepted and not checked.
+ *
+ * Returns 0, `GNUTLS_E_INVALID_REQUEST` on a server or a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_ocsp_status_request_enable_client(gnutls_session_t session,
+                                             gnutls_datum_t *_responder_id,
+                                             size_t _responder_id_size,
+                                             gnutls_datum_t *_extensions);
+
+/**
  * The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
  * post-handshake authentication is possible (the client offered it);
- * (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived.
+ * (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived;
+ * `GNUTLS_SFLAGS_CLI_REQUESTED_OCSP` when the client sent status_request.
  * Returns 0 for a NULL session.
  *
  * # Safety

@@ -40,6 +40,8 @@ pub const GNUTLS_CLIENT: u32 = 1 << 1;
 pub const GNUTLS_NONBLOCK: u32 = 1 << 3;
 /// `GNUTLS_FORCE_CLIENT_CERT`.
 pub const GNUTLS_FORCE_CLIENT_CERT: u32 = 1 << 9;
+/// `GNUTLS_NO_EXTENSIONS`.
+pub const GNUTLS_NO_EXTENSIONS: u32 = 1 << 4;
 /// `GNUTLS_NO_TICKETS`.
 pub const GNUTLS_NO_TICKETS: u32 = 1 << 10;
 /// `GNUTLS_POST_HANDSHAKE_AUTH`.
@@ -50,6 +52,8 @@ pub const GNUTLS_AUTO_REAUTH: u32 = 1 << 19;
 pub const GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH: u32 = 1 << 8;
 /// `GNUTLS_SFLAGS_SESSION_TICKET`: (client) a session ticket arrived.
 pub const GNUTLS_SFLAGS_SESSION_TICKET: u32 = 1 << 7;
+/// `GNUTLS_SFLAGS_CLI_REQUESTED_OCSP`: the client asked for an OCSP status.
+pub const GNUTLS_SFLAGS_CLI_REQUESTED_OCSP: u32 = 1 << 11;
 
 /// `gnutls_certificate_request_t`: what a server asks of clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -230,7 +234,7 @@ impl Session {
             verify_cert_status: None,
             hook: None,
             chosen: None,
-            features: features::Features::default(),
+            features: features::Features::new(!server && flags & GNUTLS_NO_EXTENSIONS == 0),
             psk_client: None,
             psk_server: None,
             psk_info_replaced: false,
@@ -293,6 +297,16 @@ impl Session {
     /// certificate requests name the trusted CAs (the default) or none.
     pub fn set_list_authorities(&mut self, on: bool) {
         self.list_authorities = on;
+    }
+
+    /// `gnutls_ocsp_status_request_enable_client`: (client) ask for the
+    /// server's OCSP response; `InvalidRequest` on a server.
+    pub fn enable_status_request(&mut self) -> Result<(), Error> {
+        if self.server {
+            return Err(Error::InvalidRequest);
+        }
+        self.features.status_request = true;
+        Ok(())
     }
 
     /// Verify the peer's certificate in the handshake, failing it otherwise.
@@ -374,7 +388,16 @@ impl Session {
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,
                 pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
                 psk: psk_modes.and_then(|_| self.psk_client.as_ref().and_then(|c| c.psk())),
-                psk_modes: psk_modes.unwrap_or_default(),
+                // Without a PSK key exchange in the priority, a ticket may
+                // be used in either mode (GnuTLS offers both).
+                // GnuTLS asks only when it has certificate credentials.
+                status_request: self.features.status_request && credentials.is_some(),
+                psk_modes: psk_modes.unwrap_or(tls::PskModes {
+                    with_dhe: true,
+                    psk_only: true,
+                    psk_only_first: false,
+                }),
+                announce_psk_modes: psk_modes.is_some() || self.flags & GNUTLS_NO_TICKETS == 0,
                 ..ClientConfig::default()
             };
             self.features.apply_client(&mut config);
@@ -692,6 +715,13 @@ impl Session {
         }
         if self.ticket_received() {
             flags |= GNUTLS_SFLAGS_SESSION_TICKET;
+        }
+        if self
+            .conn
+            .as_ref()
+            .is_some_and(|c| c.negotiated().ocsp_requested)
+        {
+            flags |= GNUTLS_SFLAGS_CLI_REQUESTED_OCSP;
         }
         flags
     }

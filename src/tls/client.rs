@@ -262,6 +262,11 @@ impl ClientState {
         if let Some(name) = server_name.filter(|n| is_dns_name(n)) {
             extensions.push(ext::SERVER_NAME, extensions::server_name(name));
         }
+        if config.status_request {
+            // ocsp, with no responder ids and no request extensions.
+            extensions.push(ext::STATUS_REQUEST, vec![1, 0, 0, 0, 0]);
+            common.negotiated.ocsp_requested = true;
+        }
         if config.post_handshake_auth {
             extensions.push(ext::POST_HANDSHAKE_AUTH, Vec::new());
         }
@@ -281,7 +286,7 @@ impl ClientState {
             }
         }
         let offer = psk_offer(&config);
-        if offer.is_some() {
+        if offer.is_some() || config.announce_psk_modes {
             let mut modes = Vec::new();
             if config.psk_modes.with_dhe {
                 modes.push(psk::PSK_DHE_KE);

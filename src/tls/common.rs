@@ -111,6 +111,12 @@ pub struct Negotiated {
     /// The end-entity certificate (DER) we sent last, `None` before one
     /// was sent or after we answered a request with an empty Certificate.
     pub local_certificate: Option<Vec<u8>>,
+    /// (Server) The client's psk_key_exchange_modes share none with ours:
+    /// no ticket is sent, as none could be used.
+    pub tickets_unusable: bool,
+    /// An OCSP status was asked for (status_request): by us as a client,
+    /// by the client as a server.
+    pub ocsp_requested: bool,
 }
 
 /// A test's rewriting of outgoing handshake messages.

@@ -125,6 +125,14 @@ pub struct ClientConfig {
     pub psk: Option<ExternalPsk>,
     /// The PSK key exchange modes offered with `psk`.
     pub psk_modes: PskModes,
+    /// Send psk_key_exchange_modes even without a PSK to offer: it tells
+    /// the server which modes a ticket would be used in (GnuTLS clients
+    /// do, unless tickets are off), and a server sends no ticket when it
+    /// allows none of them.
+    pub announce_psk_modes: bool,
+    /// Ask for the server's OCSP response (status_request, RFC 6066 §8).
+    /// A stapled response is accepted and not used.
+    pub status_request: bool,
     /// A session to resume (from a ticket of an earlier connection).
     pub resume: Option<super::resumption::ClientSession>,
 }
@@ -151,6 +159,8 @@ impl Default for ClientConfig {
             middlebox_compat: true,
             psk: None,
             psk_modes: PskModes::default(),
+            announce_psk_modes: false,
+            status_request: false,
             resume: None,
         }
     }
@@ -166,6 +176,18 @@ pub struct PskModes {
     /// (Client) offer psk_ke before psk_dhe_ke. A server takes the first
     /// mode of the client's list that it allows.
     pub psk_only_first: bool,
+}
+
+impl PskModes {
+    /// The first of the client's modes that we allow: `Some(true)` for
+    /// psk_dhe_ke, `Some(false)` for psk_ke, `None` when none is.
+    pub fn first_allowed(self, client_modes: &[u8]) -> Option<bool> {
+        client_modes.iter().find_map(|mode| match *mode {
+            super::codec::psk::PSK_DHE_KE if self.with_dhe => Some(true),
+            super::codec::psk::PSK_KE if self.psk_only => Some(false),
+            _ => None,
+        })
+    }
 }
 
 impl Default for PskModes {

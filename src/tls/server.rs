@@ -327,13 +327,7 @@ impl ExpectClientHello {
                 .get(ext::PSK_KEY_EXCHANGE_MODES)
                 .ok_or(PeerMisbehaved::MissingExtension("psk_key_exchange_modes"))?,
         )?;
-        let allowed = self.config.psk_modes;
-        // The first of the client's modes that we allow.
-        let Some(with_dhe) = modes.iter().find_map(|mode| match *mode {
-            psk::PSK_DHE_KE if allowed.with_dhe => Some(true),
-            psk::PSK_KE if allowed.psk_only => Some(false),
-            _ => None,
-        }) else {
+        let Some(with_dhe) = self.config.psk_modes.first_allowed(&modes) else {
             return Ok(());
         };
         // The first identity that is a ticket of ours or a known external
@@ -411,6 +405,17 @@ impl ExpectClientHello {
         common.client_random = hello.random;
         common.key_log = self.config.key_log.clone();
         let mut choice = self.choose(&hello)?;
+        common.negotiated.ocsp_requested = hello
+            .extensions
+            .get(ext::STATUS_REQUEST)
+            .is_some_and(|body| body.first() == Some(&1));
+        // A client whose PSK modes share none with ours could never use a
+        // ticket: GnuTLS sends it none, and so do we.
+        if let Some(body) = hello.extensions.get(ext::PSK_KEY_EXCHANGE_MODES) {
+            let modes = psk::decode_modes(body)?;
+            common.negotiated.tickets_unusable =
+                self.config.psk_modes.first_allowed(&modes).is_none();
+        }
         self.choose_psk(common, &hello, message, &mut choice)?;
         if choice.psk.is_none() && self.config.certificate.is_none() {
             return Err(PeerMisbehaved::NoServerCredentials.into());
@@ -894,7 +899,11 @@ impl ServerHandshake {
         } else {
             peer_chain
         };
-        if let Some(keys) = &config.tickets {
+        if let Some(keys) = config
+            .tickets
+            .as_ref()
+            .filter(|_| !common.negotiated.tickets_unusable)
+        {
             for _ in 0..config.tickets_per_handshake {
                 send_ticket(common, &config, keys, suite, &resumption, &client_chain)?;
             }
@@ -917,6 +926,9 @@ impl ServerHandshake {
 impl ServerTraffic {
     /// Sends `n` more tickets; nothing without ticket keys.
     pub fn send_tickets(&self, common: &mut Common, n: usize) -> Result<(), Error> {
+        if common.negotiated.tickets_unusable {
+            return Ok(());
+        }
         if let Some(keys) = &self.config.tickets {
             for _ in 0..n {
                 send_ticket(

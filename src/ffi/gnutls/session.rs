@@ -506,9 +506,35 @@ pub unsafe extern "C" fn gnutls_certificate_send_x509_rdn_sequence(
     })
 }
 
+/// (Client) Asks for the server's OCSP response with the status_request
+/// extension. GnuTLS clients send it by default (unless initialised with
+/// `GNUTLS_NO_EXTENSIONS`) once certificate credentials are set. As in
+/// GnuTLS 3.6 and later, `responder_id`, `responder_id_size` and
+/// `extensions` are ignored (pass NULL, 0, NULL); nothing is kept. A
+/// stapled response is accepted and not checked.
+///
+/// Returns 0, `GNUTLS_E_INVALID_REQUEST` on a server or a NULL session.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_ocsp_status_request_enable_client(
+    session: gnutls_session_t,
+    _responder_id: *mut gnutls_datum_t,
+    _responder_id_size: usize,
+    _extensions: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.enable_status_request()?;
+        Ok(0)
+    })
+}
+
 /// The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
 /// post-handshake authentication is possible (the client offered it);
-/// (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived.
+/// (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived;
+/// `GNUTLS_SFLAGS_CLI_REQUESTED_OCSP` when the client sent status_request.
 /// Returns 0 for a NULL session.
 ///
 /// # Safety

@@ -59,9 +59,20 @@ pub(super) struct Features {
     key_update_in_flight: bool,
     /// (Server) The id `gnutls_session_get_id` reports.
     server_session_id: Option<Vec<u8>>,
+    /// (Client) Send status_request: GnuTLS clients do unless initialised
+    /// with `GNUTLS_NO_EXTENSIONS`.
+    pub(super) status_request: bool,
 }
 
 impl Features {
+    /// The defaults, with status_request sent or not.
+    pub(super) fn new(status_request: bool) -> Self {
+        Self {
+            status_request,
+            ..Self::default()
+        }
+    }
+
     pub(super) fn apply_client(&self, config: &mut ClientConfig) {
         config.alpn.clone_from(&self.alpn);
         config.key_log.clone_from(&self.key_log);

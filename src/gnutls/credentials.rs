@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use parking_lot::RwLock;
 
 use super::Error;
-use crate::tls::CertifiedKey;
+use crate::tls::{CertifiedKey, NamedCertificate};
 use crate::x509::verify::TrustStore;
 use crate::x509::{fields, pem};
 
@@ -24,7 +24,8 @@ pub const GNUTLS_CERTIFICATE_API_V2: u32 = 1 << 1;
 
 #[derive(Default)]
 struct Inner {
-    keys: Vec<Arc<CertifiedKey>>,
+    /// Our pairs, in the order added, with the server names each is for.
+    keys: Vec<NamedCertificate>,
     anchors: Vec<Vec<u8>>,
     trust: Option<Arc<TrustStore>>,
 }
@@ -57,6 +58,18 @@ fn certificates(data: &[u8], format: i32) -> Result<Vec<Vec<u8>>, Error> {
     }
 }
 
+/// The names a certificate answers to when a server picks one by the
+/// client's server_name: its subjectAltName DNS names, else its subject's
+/// common names (as GnuTLS compares them: exactly).
+fn server_names(leaf: &[u8]) -> Vec<String> {
+    let dns = fields::alt_names(leaf).map(|n| n.dns).unwrap_or_default();
+    if dns.is_empty() {
+        crate::x509::dn::subject_common_names(leaf).unwrap_or_default()
+    } else {
+        dns
+    }
+}
+
 impl CertificateCredentials {
     /// Empty credentials.
     pub fn new() -> Self {
@@ -84,8 +97,12 @@ impl CertificateCredentials {
         {
             return Err(Error::CertificateKeyMismatch);
         }
+        let names = server_names(leaf);
         let mut inner = self.inner.write();
-        inner.keys.push(Arc::new(pair));
+        inner.keys.push(NamedCertificate {
+            key: Arc::new(pair),
+            names,
+        });
         let index = inner.keys.len() - 1;
         Ok(if flags & GNUTLS_CERTIFICATE_API_V2 != 0 {
             i32::try_from(index).unwrap_or(i32::MAX)
@@ -102,7 +119,7 @@ impl CertificateCredentials {
         inner
             .keys
             .get(index)
-            .cloned()
+            .map(|named| named.key.clone())
             .ok_or(Error::RequestedDataNotAvailable)
     }
 
@@ -150,7 +167,28 @@ impl CertificateCredentials {
 
     /// The first certificate and key, if any.
     pub fn key(&self) -> Option<Arc<CertifiedKey>> {
-        self.inner.read().keys.first().cloned()
+        self.inner
+            .read()
+            .keys
+            .first()
+            .map(|named| named.key.clone())
+    }
+
+    /// Every pair with its names, when there are several to choose from
+    /// by server name; empty otherwise.
+    pub fn choices(&self) -> Vec<NamedCertificate> {
+        let inner = self.inner.read();
+        if inner.keys.len() < 2 {
+            return Vec::new();
+        }
+        inner
+            .keys
+            .iter()
+            .map(|named| NamedCertificate {
+                key: named.key.clone(),
+                names: named.names.clone(),
+            })
+            .collect()
     }
 
     /// The trust anchors, if any were set.

@@ -4,6 +4,7 @@
 //! refused at its position, as GnuTLS refuses it.
 
 use crate::crypto::kx::KxGroup;
+use crate::crypto::sign::{HANDSHAKE_SCHEMES, scheme};
 use crate::tls::PskModes;
 use crate::tls::suites::CipherSuite;
 
@@ -45,6 +46,8 @@ pub struct Priority {
     /// TLS 1.3 middlebox-compatibility mode (off with
     /// `%DISABLE_TLS13_COMPAT_MODE`).
     pub compat_mode: bool,
+    /// The TLS 1.3 signature schemes enabled (`SIGN-*`), in order.
+    pub signatures: Vec<u16>,
 }
 
 impl Default for Priority {
@@ -61,6 +64,7 @@ impl Default for Priority {
             mac_aead: true,
             psk_kx: Vec::new(),
             compat_mode: true,
+            signatures: HANDSHAKE_SCHEMES.to_vec(),
         }
     }
 }
@@ -70,6 +74,20 @@ fn suite_of(name: &str) -> Option<CipherSuite> {
         "AES-128-GCM" => CipherSuite::Aes128GcmSha256,
         "AES-256-GCM" => CipherSuite::Aes256GcmSha384,
         "CHACHA20-POLY1305" => CipherSuite::Chacha20Poly1305Sha256,
+        _ => return None,
+    })
+}
+
+/// The TLS 1.3 signature scheme of a GnuTLS `SIGN-*` name that stepup
+/// signs and verifies with (`SIGN-ECDSA-SHA256` and the like are TLS 1.2's).
+fn signature_of(name: &str) -> Option<u16> {
+    Some(match name {
+        "SIGN-ECDSA-SECP256R1-SHA256" => scheme::ECDSA_SECP256R1_SHA256,
+        "SIGN-ECDSA-SECP384R1-SHA384" => scheme::ECDSA_SECP384R1_SHA384,
+        "SIGN-EdDSA-Ed25519" => scheme::ED25519,
+        "SIGN-RSA-PSS-RSAE-SHA256" => scheme::RSA_PSS_RSAE_SHA256,
+        "SIGN-RSA-PSS-RSAE-SHA384" => scheme::RSA_PSS_RSAE_SHA384,
+        "SIGN-RSA-PSS-RSAE-SHA512" => scheme::RSA_PSS_RSAE_SHA512,
         _ => return None,
     })
 }
@@ -152,6 +170,7 @@ impl Priority {
                 mac_aead: false,
                 psk_kx: Vec::new(),
                 compat_mode: true,
+                signatures: Vec::new(),
             },
             _ => return Err(0),
         };
@@ -197,6 +216,14 @@ impl Priority {
                     }
                 }
                 ('-', "GROUP-ALL" | "CURVE-ALL") => priority.groups.clear(),
+                ('+', "SIGN-ALL") => {
+                    for signature in HANDSHAKE_SCHEMES {
+                        if !priority.signatures.contains(signature) {
+                            priority.signatures.push(*signature);
+                        }
+                    }
+                }
+                ('-', "SIGN-ALL") => priority.signatures.clear(),
                 ('-', "KX-ALL") => priority.psk_kx.clear(),
                 (op, name) => {
                     if let Some(suite) = suite_of(name) {
@@ -211,6 +238,11 @@ impl Priority {
                             }
                         } else {
                             priority.psk_kx.retain(|k| *k != kx);
+                        }
+                    } else if let Some(signature) = signature_of(name) {
+                        priority.signatures.retain(|s| *s != signature);
+                        if op == '+' {
+                            priority.signatures.push(signature);
                         }
                     } else if let Some(group) = group_of(name) {
                         priority.groups.retain(|g| *g != group);
@@ -283,6 +315,23 @@ mod tests {
                 .usable()
         );
         assert!(Priority::parse("NORMAL:%SERVER_PRECEDENCE:%COMPAT").is_ok());
+    }
+
+    #[test]
+    fn sign_elements_choose_the_signature_schemes() {
+        assert_eq!(
+            Priority::parse("NORMAL").unwrap().signatures,
+            HANDSHAKE_SCHEMES
+        );
+        let p = Priority::parse(
+            "NORMAL:-SIGN-ALL:+SIGN-EdDSA-Ed25519:+SIGN-ECDSA-SHA256:+SIGN-RSA-PSS-RSAE-SHA384",
+        )
+        .unwrap();
+        // ECDSA-SHA256 is TLS 1.2's scheme: no effect here.
+        assert_eq!(p.signatures, [scheme::ED25519, scheme::RSA_PSS_RSAE_SHA384]);
+        let p = Priority::parse("NORMAL:-SIGN-EdDSA-Ed25519").unwrap();
+        assert!(!p.signatures.contains(&scheme::ED25519));
+        assert_eq!(p.signatures.len(), HANDSHAKE_SCHEMES.len() - 1);
     }
 
     #[test]

@@ -349,7 +349,12 @@ impl Session {
             let mut config = ServerConfig {
                 suites: priority.suites,
                 groups: priority.groups,
+                certificates: match (&credentials, self.app_chooses()) {
+                    (Some(c), false) => c.choices(),
+                    _ => Vec::new(),
+                },
                 certificate: key,
+                signature_schemes: priority.signatures.clone(),
                 client_auth,
                 middlebox_compat: priority.compat_mode,
                 certificate_authorities: trust
@@ -377,6 +382,7 @@ impl Session {
                 groups: priority.groups,
                 trust,
                 verify: VerifyPolicy::Report,
+                signature_schemes: priority.signatures.clone(),
                 certificate: credentials
                     .as_ref()
                     .filter(|c| !c.app_chooses())

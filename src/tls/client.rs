@@ -22,7 +22,7 @@ use super::resumption::ClientSession;
 use super::suites::{CipherSuite, group};
 use crate::crypto::hash::{HashAlgorithm, Transcript};
 use crate::crypto::kx::{KeyShare, KxGroup};
-use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
+use crate::crypto::sign::CERTIFICATE_SCHEMES;
 use crate::x509::verify::{Role, verify_signature};
 
 /// TLS 1.3's version number.
@@ -252,7 +252,7 @@ impl ClientState {
         extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
         extensions.push(
             ext::SIGNATURE_ALGORITHMS,
-            extensions::u16_list(HANDSHAKE_SCHEMES),
+            extensions::u16_list(&config.signature_schemes),
         );
         extensions.push(
             ext::SIGNATURE_ALGORITHMS_CERT,
@@ -699,7 +699,7 @@ impl ClientHandshake {
         message: &RawMessage,
     ) -> Result<ClientState, Error> {
         let cv = CertificateVerify::decode(message.body())?;
-        if !HANDSHAKE_SCHEMES.contains(&cv.scheme) {
+        if !self.config.signature_schemes.contains(&cv.scheme) {
             return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
         }
         let content = signed_content(true, &self.transcript.current());

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::crypto::kx::KxGroup;
-use crate::crypto::sign::SigningKey;
+use crate::crypto::sign::{HANDSHAKE_SCHEMES, SigningKey};
 use crate::x509::verify::TrustStore;
 
 use super::suites::CipherSuite;
@@ -15,6 +15,15 @@ pub struct CertifiedKey {
     pub chain: Vec<Vec<u8>>,
     /// The private key of the end-entity certificate.
     pub key: SigningKey,
+}
+
+/// A certificate a server may present, with the names it answers to (its
+/// subjectAltName DNS names, else its subject's common name).
+pub struct NamedCertificate {
+    /// The chain and key.
+    pub key: Arc<CertifiedKey>,
+    /// The server names it is for, compared exactly with the client's.
+    pub names: Vec<String>,
 }
 
 /// Receives secrets in the NSS key log format's terms: a label such as
@@ -82,6 +91,9 @@ pub struct ClientConfig {
     pub verify: VerifyPolicy,
     /// Our certificate, for servers that ask (during or after the handshake).
     pub certificate: Option<Arc<CertifiedKey>>,
+    /// The signature schemes we accept from the peer and sign with, in
+    /// preference order (a subset of `HANDSHAKE_SCHEMES`).
+    pub signature_schemes: Vec<u16>,
     /// Offer post-handshake authentication (the post_handshake_auth extension).
     pub post_handshake_auth: bool,
     /// ALPN protocols to offer.
@@ -145,6 +157,7 @@ impl Default for ClientConfig {
             trust: None,
             verify: VerifyPolicy::Enforce,
             certificate: None,
+            signature_schemes: HANDSHAKE_SCHEMES.to_vec(),
             post_handshake_auth: false,
             alpn: Vec::new(),
             key_log: None,
@@ -232,6 +245,15 @@ pub struct ServerConfig {
     /// external PSKs only (a ClientHello without an acceptable PSK then
     /// fails with handshake_failure).
     pub certificate: Option<Arc<CertifiedKey>>,
+    /// When there is a choice: every certificate we may present, in
+    /// order, with the DNS names each is for. Per ClientHello, the first
+    /// whose names hold the client's server_name and whose key signs with
+    /// one of the client's signature algorithms is presented, else the
+    /// first whose key does (GnuTLS's rule). Empty: `certificate` alone.
+    pub certificates: Vec<NamedCertificate>,
+    /// The signature schemes we accept from the peer and sign with, in
+    /// preference order (a subset of `HANDSHAKE_SCHEMES`).
+    pub signature_schemes: Vec<u16>,
     /// Client authentication during the handshake.
     pub client_auth: ClientAuth,
     /// Trust anchors for client certificates; `None` accepts any chain
@@ -306,6 +328,8 @@ impl ServerConfig {
             suites: CipherSuite::ALL.to_vec(),
             groups: vec![KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1],
             certificate: None,
+            certificates: Vec::new(),
+            signature_schemes: HANDSHAKE_SCHEMES.to_vec(),
             client_auth: ClientAuth::None,
             client_trust: None,
             certificate_authorities: Vec::new(),

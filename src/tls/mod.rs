@@ -32,8 +32,8 @@ pub mod ticket_keys;
 pub use client::CertificateRequestInfo;
 pub use common::{Event, Negotiated, PeerIdentity, Verification};
 pub use config::{
-    CertifiedKey, ClientAuth, ClientConfig, ExternalPsk, PskLookup, PskModes, ServerConfig,
-    VerifyPolicy,
+    CertifiedKey, ClientAuth, ClientConfig, ExternalPsk, NamedCertificate, PskLookup, PskModes,
+    ServerConfig, VerifyPolicy,
 };
 pub use connection::Connection;
 pub use error::Error;

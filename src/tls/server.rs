@@ -13,7 +13,7 @@ use super::codec::hello::{ClientHello, HRR_RANDOM, ServerHello};
 use super::codec::psk;
 use super::codec::ticket::{MAX_TICKET_LIFETIME, NewSessionTicket};
 use super::common::{Common, Event, PeerIdentity, Verification};
-use super::config::{ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
+use super::config::{CertifiedKey, ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{
     KeySchedule, Master, Secret, finished_verify_data, ticket_psk, verify_finished,
@@ -23,7 +23,7 @@ use super::suites::{CipherSuite, group};
 use super::ticket_keys::TicketKeys;
 use crate::crypto::hash::{HashAlgorithm, Transcript};
 use crate::crypto::kx::{KeyShare, KxGroup};
-use crate::crypto::sign::{CERTIFICATE_SCHEMES, HANDSHAKE_SCHEMES};
+use crate::crypto::sign::CERTIFICATE_SCHEMES;
 use crate::x509::verify::{Role, verify_signature};
 
 /// How much rejected 0-RTT data a server skips before giving up.
@@ -108,8 +108,9 @@ pub(crate) struct ServerTraffic {
 /// What the ClientHello settled.
 struct Choice {
     suite: CipherSuite,
-    /// The scheme our certificate signs with (`None` without a certificate).
-    scheme: Option<u16>,
+    /// The certificate to present and the scheme it signs with (`None`
+    /// without a certificate).
+    certificate: Option<(Arc<CertifiedKey>, u16)>,
     share: Option<KeyShareEntry>,
     group: KxGroup,
     alpn: Option<Vec<u8>>,
@@ -128,6 +129,29 @@ struct PskChoice {
     index: u16,
     /// psk_dhe_ke (true) or psk_ke.
     with_dhe: bool,
+}
+
+/// The certificate to present and its signature scheme: with a choice,
+/// the first whose names hold the client's server name and whose key signs
+/// with one of `schemes`, else the first whose key does; `None` when no
+/// key can (or there is no certificate).
+fn choose_certificate(
+    config: &ServerConfig,
+    server_name: Option<&str>,
+    schemes: &[u16],
+) -> Option<(Arc<CertifiedKey>, u16)> {
+    let signs = |key: &Arc<CertifiedKey>| key.key.choose_scheme(schemes).map(|s| (key.clone(), s));
+    if config.certificates.is_empty() {
+        return config.certificate.as_ref().and_then(signs);
+    }
+    let named = server_name.and_then(|name| {
+        config
+            .certificates
+            .iter()
+            .filter(|c| c.names.iter().any(|n| n == name))
+            .find_map(|c| signs(&c.key))
+    });
+    named.or_else(|| config.certificates.iter().find_map(|c| signs(&c.key)))
 }
 
 impl ServerState {
@@ -212,10 +236,24 @@ impl ExpectClientHello {
                 .ok_or(PeerMisbehaved::MissingExtension("signature_algorithms"))?,
             "signature_algorithms",
         )?;
-        let scheme = match &config.certificate {
-            Some(certificate) => Some(certificate.key.choose_scheme(&schemes).ok_or(
-                PeerMisbehaved::HandshakeFailure("no signature scheme in common"),
-            )?),
+        // The schemes both ends allow, in the client's order.
+        let schemes: Vec<u16> = schemes
+            .into_iter()
+            .filter(|s| config.signature_schemes.contains(s))
+            .collect();
+        let server_name = hello
+            .extensions
+            .get(ext::SERVER_NAME)
+            .map(extensions::read_server_name)
+            .transpose()?
+            .flatten();
+        let certificate = match choose_certificate(config, server_name.as_deref(), &schemes) {
+            Some(chosen) => Some(chosen),
+            None if config.certificate.is_some() => {
+                return Err(
+                    PeerMisbehaved::HandshakeFailure("no signature scheme in common").into(),
+                );
+            }
             None => None,
         };
         let offered_groups = extensions::read_u16_list(
@@ -275,7 +313,7 @@ impl ExpectClientHello {
         };
         Ok(Choice {
             suite,
-            scheme,
+            certificate,
             share,
             group,
             alpn,
@@ -655,14 +693,14 @@ impl ExpectClientHello {
         transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);
         // A PSK authenticates both ends: no certificates in the main
         // handshake (RFC 8446 §4.3.2); post-handshake auth stays possible.
-        let certificate = match (&choice.psk, &config.certificate, choice.scheme) {
-            (None, Some(certificate), Some(scheme)) => Some((certificate.clone(), scheme)),
-            (None, _, _) => return Err(Error::Internal("no certificate to send")),
-            (Some(_), _, _) => None,
+        let certificate = match (&choice.psk, choice.certificate) {
+            (None, Some(chosen)) => Some(chosen),
+            (None, None) => return Err(Error::Internal("no certificate to send")),
+            (Some(_), _) => None,
         };
         let with_certificates = certificate.is_some();
         if with_certificates && config.client_auth != ClientAuth::None {
-            let request = certificate_request(Vec::new(), &config.certificate_authorities);
+            let request = certificate_request(Vec::new(), &config);
             transcript.update(
                 &common.send_message(HandshakeType::CertificateRequest, &request.encode())?,
             );
@@ -765,12 +803,13 @@ fn send_ticket(
 }
 
 /// A CertificateRequest with `context` asking for our handshake schemes,
-/// and naming `authorities` (DER Names) when there are any.
-fn certificate_request(context: Vec<u8>, authorities: &[Vec<u8>]) -> CertificateRequest {
+/// and naming our trusted authorities (DER Names) when there are any.
+fn certificate_request(context: Vec<u8>, config: &ServerConfig) -> CertificateRequest {
+    let authorities = &config.certificate_authorities;
     let mut extensions = Extensions::new();
     extensions.push(
         ext::SIGNATURE_ALGORITHMS,
-        extensions::u16_list(HANDSHAKE_SCHEMES),
+        extensions::u16_list(&config.signature_schemes),
     );
     extensions.push(
         ext::SIGNATURE_ALGORITHMS_CERT,
@@ -799,12 +838,13 @@ fn check_client_chain(config: &ServerConfig, chain: &[Vec<u8>]) -> Result<Verifi
 
 /// Checks a client CertificateVerify over `transcript`.
 fn check_client_signature(
+    config: &ServerConfig,
     leaf: &[u8],
     transcript: &Transcript,
     message: &RawMessage,
 ) -> Result<(), Error> {
     let cv = CertificateVerify::decode(message.body())?;
-    if !HANDSHAKE_SCHEMES.contains(&cv.scheme) {
+    if !config.signature_schemes.contains(&cv.scheme) {
         return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
     }
     let content = signed_content(false, &transcript.current());
@@ -856,7 +896,7 @@ impl ServerHandshake {
             .first()
             .map(Vec::as_slice)
             .unwrap_or_default();
-        check_client_signature(leaf, &self.transcript, message)?;
+        check_client_signature(&self.config, leaf, &self.transcript, message)?;
         common.peer_authentication_received();
         self.transcript.update(&message.bytes);
         Ok(ServerState::ExpectFinished(self))
@@ -972,7 +1012,7 @@ impl ServerTraffic {
             ));
         }
         let context = random_bytes::<32>()?.to_vec();
-        let request = certificate_request(context.clone(), &self.config.certificate_authorities);
+        let request = certificate_request(context.clone(), &self.config);
         let sent = common.send_message(HandshakeType::CertificateRequest, &request.encode())?;
         let mut transcript = self.base.clone();
         transcript.update(&sent);
@@ -1046,7 +1086,7 @@ impl ServerTraffic {
                     .first()
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                check_client_signature(leaf, &transcript, message)?;
+                check_client_signature(&self.config, leaf, &transcript, message)?;
                 // The chain under check is the current peer from here on (a
                 // pause lets the application inspect it).
                 common.negotiated.peer = Some(identity.clone());

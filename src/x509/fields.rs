@@ -75,8 +75,8 @@ pub fn spki(der: &[u8]) -> Result<&[u8], DerError> {
     Ok(parts(der)?.spki_der)
 }
 
-/// The rfc822Name (email) and uniformResourceIdentifier entries of the
-/// subjectAltName extension, if the certificate has one.
+/// The rfc822Name (email), dNSName and uniformResourceIdentifier entries
+/// of the subjectAltName extension, if the certificate has one.
 pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
     const EXTENSIONS: u8 = 0xa3;
     const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
@@ -109,6 +109,7 @@ pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
                 let text = || String::from_utf8(name.contents.to_vec()).map_err(|_| DerError);
                 match name.tag {
                     0x81 => names.emails.push(text()?),
+                    0x82 => names.dns.push(text()?),
                     0x86 => names.uris.push(text()?),
                     _ => {}
                 }
@@ -118,13 +119,15 @@ pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
     Ok(names)
 }
 
-/// Entries of a subjectAltName that can name a person.
+/// Entries of a subjectAltName that can name a person or a host.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AltNames {
     /// rfc822Name entries.
     pub emails: Vec<String>,
     /// uniformResourceIdentifier entries.
     pub uris: Vec<String>,
+    /// dNSName entries.
+    pub dns: Vec<String>,
 }
 
 /// The subjectPublicKey bits (the BIT STRING's contents after its

@@ -5357,6 +5357,18 @@ int gnutls_system_recv_timeout(gnutls_transport_ptr_t ptr, unsigned int ms);
 void gnutls_transport_set_errno(gnutls_session_t session, int err);
 
 /**
+ * Reads the file `filename` into `*data`, in memory the caller frees with
+ * `gnutls_free` (a NUL follows the bytes; `data->size` does not count it).
+ * Returns 0; `GNUTLS_E_FILE_ERROR` when the file cannot be read;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments; `GNUTLS_E_MEMORY_ERROR`.
+ * `*data` is written only on success.
+ *
+ * # Safety
+ * `filename` is NULL or a NUL-terminated string; `data` is NULL or writable.
+ */
+int gnutls_load_file(const char *filename, gnutls_datum_t *data);
+
+/**
  * Writes the lower-case hex of `data` to `*result` as a NUL-terminated
  * string (`result->size`: its length without the NUL) that the caller
  * frees with `gnutls_free`. Empty data gives an empty string. Returns 0;

@@ -63,9 +63,32 @@ pub enum KeyError {
     /// The key is in a format or algorithm stepup does not support.
     #[error("unsupported private key: {0}")]
     Unsupported(&'static str),
+    /// An RSA key shorter than the 2048 bits ring signs with.
+    #[error("RSA key too small: stepup signs with RSA keys of 2048 bits or more")]
+    TooSmall,
     /// Signing failed.
     #[error("signing failed")]
     Sign,
+}
+
+/// ring's name for an RSA key under its minimum size.
+fn rsa_rejected(e: &ring::error::KeyRejected) -> KeyError {
+    if e.to_string() == "TooSmall" {
+        KeyError::TooSmall
+    } else {
+        KeyError::Unsupported("invalid RSA key")
+    }
+}
+
+/// A big-endian scalar at exactly `length` bytes: leading zero bytes
+/// dropped or added; `None` when it does not fit.
+fn fixed_length(scalar: &[u8], length: usize) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    let start = scalar.iter().position(|b| *b != 0).unwrap_or(scalar.len());
+    let digits = scalar.get(start..)?;
+    let padding = length.checked_sub(digits.len())?;
+    let mut out = zeroize::Zeroizing::new(vec![0; padding]);
+    out.extend_from_slice(digits);
+    Some(out)
 }
 
 /// The algorithm of a private key.
@@ -96,12 +119,16 @@ impl SigningKey {
             Key::EcdsaP384(k)
         } else if let Ok(k) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
             Key::Ed25519(k)
-        } else if let Ok(k) = RsaKeyPair::from_pkcs8(der) {
-            Key::Rsa(k)
         } else {
-            return Err(KeyError::Unsupported(
-                "PKCS#8 key of an unsupported algorithm",
-            ));
+            match RsaKeyPair::from_pkcs8(der) {
+                Ok(k) => Key::Rsa(k),
+                Err(e) if e.to_string() == "TooSmall" => return Err(KeyError::TooSmall),
+                Err(_) => {
+                    return Err(KeyError::Unsupported(
+                        "PKCS#8 key of an unsupported algorithm",
+                    ));
+                }
+            }
         };
         Ok(Self { key })
     }
@@ -110,7 +137,51 @@ impl SigningKey {
     pub fn from_pkcs1_rsa(der: &[u8]) -> Result<Self, KeyError> {
         RsaKeyPair::from_der(der)
             .map(|k| Self { key: Key::Rsa(k) })
-            .map_err(|_| KeyError::Unsupported("invalid PKCS#1 RSA key"))
+            .map_err(|e| rsa_rejected(&e))
+    }
+
+    /// An ECDSA P-256 or P-384 key from SEC 1 DER (`-----BEGIN EC PRIVATE
+    /// KEY-----`), which must name its curve and carry its public key. A
+    /// scalar written with a leading zero byte, as GnuTLS writes some, is
+    /// taken at the curve's length.
+    pub fn from_sec1(der: &[u8]) -> Result<Self, KeyError> {
+        use sec1::der::Decode;
+        const P256: &[u8] = &[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x03, 0x01, 0x07];
+        const P384: &[u8] = &[0x2b, 0x81, 0x04, 0x00, 0x22];
+        let parsed = sec1::EcPrivateKey::from_der(der)
+            .map_err(|_| KeyError::Unsupported("invalid SEC1 EC key"))?;
+        let curve = parsed
+            .parameters
+            .and_then(|p| p.named_curve())
+            .ok_or(KeyError::Unsupported("SEC1 EC key without a named curve"))?;
+        let (alg, length) = match curve.as_bytes() {
+            P256 => (&signature::ECDSA_P256_SHA256_ASN1_SIGNING, 32),
+            P384 => (&signature::ECDSA_P384_SHA384_ASN1_SIGNING, 48),
+            _ => {
+                return Err(KeyError::Unsupported(
+                    "EC key on a curve stepup does not sign with",
+                ));
+            }
+        };
+        let public = parsed
+            .public_key
+            .ok_or(KeyError::Unsupported("SEC1 EC key without its public key"))?;
+        let scalar = fixed_length(parsed.private_key, length)
+            .ok_or(KeyError::Unsupported("SEC1 EC key of the wrong length"))?;
+        let key = EcdsaKeyPair::from_private_key_and_public_key(
+            alg,
+            &scalar,
+            public,
+            &SystemRandom::new(),
+        )
+        .map_err(|_| KeyError::Unsupported("invalid SEC1 EC key"))?;
+        Ok(Self {
+            key: if length == 32 {
+                Key::EcdsaP256(key)
+            } else {
+                Key::EcdsaP384(key)
+            },
+        })
     }
 
     /// The schemes this key can sign with, in our preference order.

@@ -133,6 +133,8 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::NoPriorities => gn::GNUTLS_E_NO_PRIORITIES_WERE_SET,
         E::NoCertificateFound => gn::GNUTLS_E_NO_CERTIFICATE_FOUND,
         E::DerDecoding => gn::GNUTLS_E_ASN1_DER_ERROR,
+        E::InsufficientSecurity => gn::GNUTLS_E_INSUFFICIENT_SECURITY,
+        E::Asn1Tag => gn::GNUTLS_E_ASN1_TAG_ERROR,
         E::CertificateListUnsorted => gn::GNUTLS_E_CERTIFICATE_LIST_UNSORTED,
         E::RequestedDataNotAvailable => gn::GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE,
         E::ShortMemoryBuffer => gn::GNUTLS_E_SHORT_MEMORY_BUFFER,

@@ -52,6 +52,8 @@ fn read_file(path: &str) -> Result<Vec<u8>, Error> {
 
 fn certificates(data: &[u8], format: i32) -> Result<Vec<Vec<u8>>, Error> {
     match format {
+        // A certificate is a SEQUENCE: anything else is not DER at all.
+        GNUTLS_X509_FMT_DER if data.first() != Some(&0x30) => Err(Error::Asn1Tag),
         GNUTLS_X509_FMT_DER => Ok(vec![data.to_vec()]),
         GNUTLS_X509_FMT_PEM => pem::certificates(data).map_err(|_| Error::Base64Decoding),
         _ => Err(Error::InvalidRequest),
@@ -80,7 +82,7 @@ impl CertificateCredentials {
     /// returns (see `add_pair`).
     pub fn add_key(&self, cert: &[u8], key: &[u8], format: i32) -> Result<i32, Error> {
         let chain = certificates(cert, format)?;
-        let key = pem::private_key(key).map_err(|_| Error::Base64Decoding)?;
+        let key = super::privkey::parse(key, format)?;
         self.add_pair(CertifiedKey { chain, key })
     }
 

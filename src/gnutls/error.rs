@@ -85,6 +85,13 @@ pub enum Error {
     /// DER data could not be decoded (a certificate import).
     #[error("DER decoding error")]
     DerDecoding,
+    /// DER data does not start with the tag it must (a certificate
+    /// import that is not DER at all).
+    #[error("ASN.1 tag error")]
+    Asn1Tag,
+    /// A key is too weak for the crypto library to use (RSA under 2048 bits).
+    #[error("the key's security level is insufficient")]
+    InsufficientSecurity,
     /// The handshake (or post-handshake authentication) stopped after the
     /// peer's CertificateVerify so the application's verify function can
     /// run; the C boundary runs it and resumes. Never returned to C.

@@ -6,7 +6,7 @@ use zeroize::Zeroizing;
 
 use super::Error;
 use super::credentials::{GNUTLS_X509_FMT_DER, GNUTLS_X509_FMT_PEM};
-use crate::crypto::sign::SigningKey;
+use crate::crypto::sign::{KeyError, SigningKey};
 use crate::x509::pem::{self, LoadError};
 
 /// An imported private key. It keeps its encoding (zeroized on drop) so
@@ -19,11 +19,18 @@ pub struct PrivateKey {
     key: SigningKey,
 }
 
-fn parse(data: &[u8], format: i32) -> Result<SigningKey, Error> {
+/// A signing key from `data` in `format` (PKCS#8, SEC 1 EC or PKCS#1 RSA).
+/// `RequestedDataNotAvailable` when PEM holds no key block (DER given as
+/// PEM included), `Base64Decoding` for a broken block, `DerDecoding` for
+/// what is not a usable key, `InsufficientSecurity` for an RSA key under
+/// 2048 bits (which ring does not sign with).
+pub fn parse(data: &[u8], format: i32) -> Result<SigningKey, Error> {
+    let key_error = |e: KeyError| match e {
+        KeyError::TooSmall => Error::InsufficientSecurity,
+        _ => Error::DerDecoding,
+    };
     match format {
-        GNUTLS_X509_FMT_DER => SigningKey::from_pkcs8(data)
-            .or_else(|_| SigningKey::from_pkcs1_rsa(data))
-            .map_err(|_| Error::DerDecoding),
+        GNUTLS_X509_FMT_DER => pem::private_key_der(data).map_err(key_error),
         GNUTLS_X509_FMT_PEM => {
             if data.first() == Some(&0x30) {
                 // DER given as PEM: no PEM block in it.
@@ -32,7 +39,7 @@ fn parse(data: &[u8], format: i32) -> Result<SigningKey, Error> {
             pem::private_key(data).map_err(|e| match e {
                 LoadError::Empty(_) => Error::RequestedDataNotAvailable,
                 LoadError::Pem(_) => Error::Base64Decoding,
-                LoadError::Key(_) => Error::DerDecoding,
+                LoadError::Key(e) => key_error(e),
             })
         }
         _ => Err(Error::InvalidRequest),
@@ -41,9 +48,8 @@ fn parse(data: &[u8], format: i32) -> Result<SigningKey, Error> {
 
 impl PrivateKey {
     /// `gnutls_x509_privkey_import`: a PKCS#8 key (ECDSA P-256/P-384,
-    /// Ed25519, RSA) or a PKCS#1 RSA key, as DER or PEM.
-    /// `RequestedDataNotAvailable` when PEM holds no key block,
-    /// `DerDecoding` for a block that is not a usable key.
+    /// Ed25519, RSA), a SEC 1 EC key or a PKCS#1 RSA key, as DER or PEM;
+    /// errors as `parse` gives them.
     pub fn import(data: &[u8], format: i32) -> Result<Self, Error> {
         let key = parse(data, format)?;
         Ok(Self {
@@ -88,6 +94,11 @@ mod tests {
         assert!(matches!(
             PrivateKey::import(&[0x30, 0], GNUTLS_X509_FMT_DER),
             Err(Error::DerDecoding)
+        ));
+        let small = include_bytes!("../../tests/fixtures/rsa1024.key");
+        assert!(matches!(
+            PrivateKey::import(small, GNUTLS_X509_FMT_PEM),
+            Err(Error::InsufficientSecurity)
         ));
     }
 }

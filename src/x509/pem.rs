@@ -37,10 +37,29 @@ pub fn certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError> {
     Ok(certs)
 }
 
-/// The private key in `data` (PEM PKCS#8 or PKCS#1 RSA, or PKCS#8 DER).
+/// A DER private key: PKCS#8, SEC 1 EC or PKCS#1 RSA. An RSA key too small
+/// to sign with says so, whichever of the formats it is in.
+pub fn private_key_der(der: &[u8]) -> Result<SigningKey, KeyError> {
+    let attempts = [
+        SigningKey::from_pkcs8(der),
+        SigningKey::from_sec1(der),
+        SigningKey::from_pkcs1_rsa(der),
+    ];
+    let mut failure = KeyError::Unsupported("not a PKCS#8, SEC 1 or PKCS#1 private key");
+    for attempt in attempts {
+        match attempt {
+            Ok(key) => return Ok(key),
+            Err(KeyError::TooSmall) => failure = KeyError::TooSmall,
+            Err(_) => {}
+        }
+    }
+    Err(failure)
+}
+
+/// The private key in `data` (PEM PKCS#8, SEC 1 EC or PKCS#1 RSA, or DER).
 pub fn private_key(data: &[u8]) -> Result<SigningKey, LoadError> {
     if data.first() == Some(&0x30) {
-        return Ok(SigningKey::from_pkcs8(data)?);
+        return Ok(private_key_der(data)?);
     }
     let key = PrivateKeyDer::from_pem_slice(data).map_err(|e| match e {
         rustls_pki_types::pem::Error::NoItemsFound => LoadError::Empty("private key"),
@@ -49,12 +68,63 @@ pub fn private_key(data: &[u8]) -> Result<SigningKey, LoadError> {
     Ok(match key {
         PrivateKeyDer::Pkcs8(k) => SigningKey::from_pkcs8(k.secret_pkcs8_der())?,
         PrivateKeyDer::Pkcs1(k) => SigningKey::from_pkcs1_rsa(k.secret_pkcs1_der())?,
-        PrivateKeyDer::Sec1(_) => {
-            return Err(KeyError::Unsupported(
-                "SEC1 EC keys: convert to PKCS#8 (openssl pkcs8 -topk8 -nocrypt)",
-            )
-            .into());
-        }
+        PrivateKeyDer::Sec1(k) => SigningKey::from_sec1(k.secret_sec1_der())?,
         _ => return Err(KeyError::Unsupported("unknown private key format").into()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(name: &str) -> Vec<u8> {
+        std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn reads_every_encoding_of_one_key() {
+        let pkcs8 = private_key(&fixture("server-ecdsa.key")).unwrap();
+        for name in [
+            "server-ecdsa-sec1.key",
+            "server-ecdsa-padded.key",
+            "server-ecdsa-key.der",
+        ] {
+            let key = private_key(&fixture(name)).unwrap();
+            assert_eq!(key.public_key(), pkcs8.public_key(), "{name}");
+        }
+        let p384 = private_key(&fixture("server-p384.key")).unwrap();
+        let sec1 = private_key(&fixture("server-p384-sec1.key")).unwrap();
+        assert_eq!(p384.public_key(), sec1.public_key());
+    }
+
+    #[test]
+    fn says_an_rsa_key_is_too_small() {
+        for name in ["rsa1024.key", "rsa1024-pkcs1.key"] {
+            assert!(
+                matches!(
+                    private_key(&fixture(name)),
+                    Err(LoadError::Key(KeyError::TooSmall))
+                ),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn refuses_a_scalar_too_long_for_its_curve() {
+        // The padded key with a second leading byte that is not zero.
+        let pem = String::from_utf8(fixture("server-ecdsa-padded.key")).unwrap();
+        let der = PrivateKeyDer::from_pem_slice(pem.as_bytes()).unwrap();
+        let PrivateKeyDer::Sec1(sec1) = der else {
+            panic!("not SEC 1")
+        };
+        let mut bytes = sec1.secret_sec1_der().to_vec();
+        assert_eq!(bytes[7], 0); // 30 78 02 01 01 04 21 [00] scalar
+        bytes[7] = 1;
+        assert!(SigningKey::from_sec1(&bytes).is_err());
+    }
 }

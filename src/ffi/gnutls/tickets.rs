@@ -6,6 +6,7 @@ use std::ffi::{c_int, c_uint, c_void};
 
 use super::session::{gnutls_session_t, with_session};
 use super::types::gnutls_datum_t;
+use super::util::malloc_datum;
 use crate::ffi::args;
 use crate::ffi::boundary;
 use crate::ffi::errors::CallError;
@@ -45,19 +46,6 @@ impl Default for DbFunctions {
             remove: None,
         }
     }
-}
-
-/// Copies `bytes` into memory from the C allocator (`gnutls_free` frees it).
-fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
-    let size = c_uint::try_from(bytes.len()).map_err(|_| CallError::NoMemory)?;
-    // SAFETY: malloc with a non-zero size; the result is checked for NULL.
-    let data = unsafe { libc::malloc(bytes.len().max(1)) }.cast::<u8>();
-    if data.is_null() {
-        return Err(CallError::NoMemory);
-    }
-    // SAFETY: `data` holds at least len bytes; the source holds len bytes.
-    unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len()) };
-    Ok(gnutls_datum_t { data, size })
 }
 
 /// The bytes of a datum argument.

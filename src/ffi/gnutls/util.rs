@@ -1,8 +1,9 @@
-//! Data helpers: `gnutls_hex_encode2`, `gnutls_pem_base64_decode2`, and
-//! `gnutls_buffer_append_data` for the buffers GnuTLS hands to extension
-//! callbacks.
+//! Data helpers: `gnutls_hex_encode2`, `gnutls_pem_base64_decode2`,
+//! `gnutls_load_file`, and `gnutls_buffer_append_data` for the buffers
+//! GnuTLS hands to extension callbacks.
 
 use std::ffi::{c_char, c_int, c_uint, c_void};
+use std::os::unix::ffi::OsStrExt;
 
 use super::buffer::gnutls_buffer_t;
 use super::credentials::datum;
@@ -13,7 +14,7 @@ use crate::gnutls::util;
 
 /// Copies `bytes` into memory from the C allocator (freed with
 /// `gnutls_free`), with a NUL after them that `size` does not count.
-fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
+pub(super) fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
     let size = c_uint::try_from(bytes.len()).map_err(|_| CallError::NoMemory)?;
     // SAFETY: malloc with a non-zero size; the result is checked for NULL.
     let data = unsafe { libc::malloc(bytes.len() + 1) }.cast::<u8>();
@@ -26,6 +27,32 @@ fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
         data.add(bytes.len()).write(0);
     }
     Ok(gnutls_datum_t { data, size })
+}
+
+/// Reads the file `filename` into `*data`, in memory the caller frees with
+/// `gnutls_free` (a NUL follows the bytes; `data->size` does not count it).
+/// Returns 0; `GNUTLS_E_FILE_ERROR` when the file cannot be read;
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments; `GNUTLS_E_MEMORY_ERROR`.
+/// `*data` is written only on success.
+///
+/// # Safety
+/// `filename` is NULL or a NUL-terminated string; `data` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_load_file(
+    filename: *const c_char,
+    data: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(data, "data")?;
+        // SAFETY: NULL or NUL-terminated, by the caller's promise.
+        let path = unsafe { args::cstr(filename, "filename") }?;
+        let path = std::path::Path::new(std::ffi::OsStr::from_bytes(path.to_bytes()));
+        let bytes = std::fs::read(path).map_err(|_| crate::gnutls::Error::FileError)?;
+        let out = malloc_datum(&bytes)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { data.write(out) };
+        Ok(0)
+    })
 }
 
 /// Writes the lower-case hex of `data` to `*result` as a NUL-terminated

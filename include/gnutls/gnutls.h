@@ -4668,6 +4668,16 @@ ssize_t gnutls_record_set_max_size(gnutls_session_t session, size_t size);
 ssize_t gnutls_record_set_max_recv_size(gnutls_session_t session, size_t size);
 
 /**
+ * The most plaintext per record this end accepts: the size set with
+ * `gnutls_record_set_max_size` or `gnutls_record_set_max_recv_size`,
+ * 16384 by default. Returns 0 for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+size_t gnutls_record_get_max_size(gnutls_session_t session);
+
+/**
  * Updates the session's sending keys (a TLS 1.3 KeyUpdate, RFC 8446
  * §4.6.3); with `GNUTLS_KU_PEER` in `flags` it asks the peer to update
  * its own too (its answer is handled by `gnutls_record_recv`). Other flag

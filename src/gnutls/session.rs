@@ -732,7 +732,8 @@ impl Session {
         flags
     }
 
-    /// `gnutls_record_send`: returns how many bytes were sent.
+    /// `gnutls_record_send`: returns how many bytes were sent, at most one
+    /// record's worth.
     pub fn send(&mut self, data: &[u8]) -> Result<usize, Error> {
         if self.invalid {
             return Err(Error::InvalidSession);
@@ -749,8 +750,10 @@ impl Session {
             self.send_in_flight = None;
             return Ok(len);
         }
-        let len = data.len().min(16 * 1024);
-        self.conn()?.write(&data[..len])?;
+        // One record per call, as in GnuTLS: the caller sends the rest.
+        let conn = self.conn()?;
+        let len = data.len().min(conn.max_fragment());
+        conn.write(&data[..len])?;
         match self.flush() {
             Ok(()) => Ok(len),
             Err(e @ (Error::Again | Error::Interrupted)) => {

@@ -277,6 +277,12 @@ impl ClientState {
             ext::RECORD_SIZE_LIMIT,
             config.record_size_limit.to_be_bytes().to_vec(),
         );
+        if let Some(code) = config
+            .max_fragment_length
+            .and_then(extensions::max_fragment_code)
+        {
+            extensions.push(ext::MAX_FRAGMENT_LENGTH, vec![code]);
+        }
         for custom in &config.custom_extensions {
             let sent = custom
                 .send(ExtensionMessage::ClientHello)
@@ -603,6 +609,13 @@ impl ClientHandshake {
         if self.offered_alpn {
             allowed.push(ext::ALPN);
         }
+        let fragment_code = self
+            .config
+            .max_fragment_length
+            .and_then(extensions::max_fragment_code);
+        if fragment_code.is_some() {
+            allowed.push(ext::MAX_FRAGMENT_LENGTH);
+        }
         // The application's extensions we offered may be answered here.
         let offered_custom: Vec<_> = self
             .config
@@ -622,6 +635,20 @@ impl ClientHandshake {
         }
         if let Some(body) = extensions.get(ext::RECORD_SIZE_LIMIT) {
             common.apply_record_size_limit(body)?;
+        }
+        if let Some(body) = extensions.get(ext::MAX_FRAGMENT_LENGTH) {
+            // The server may only agree to the size asked for (RFC 6066 §4).
+            match (body, fragment_code.and_then(extensions::max_fragment_size)) {
+                ([code], Some(size)) if Some(*code) == fragment_code => {
+                    common.apply_max_fragment(size);
+                }
+                _ => {
+                    return Err(PeerMisbehaved::IllegalParameter(
+                        "max_fragment_length not the one asked for",
+                    )
+                    .into());
+                }
+            }
         }
         if let Some(body) = extensions.get(ext::ALPN) {
             let chosen = extensions::read_alpn(body)?;

@@ -415,6 +415,11 @@ impl Common {
         self.trace(false, &message.bytes);
     }
 
+    /// Applies a negotiated max_fragment_length: records of at most `size`.
+    pub fn apply_max_fragment(&mut self, size: usize) {
+        self.send_limit = self.send_limit.min(size);
+    }
+
     /// Applies the peer's record_size_limit (RFC 8449 §4: at least 64).
     pub fn apply_record_size_limit(&mut self, body: &[u8]) -> Result<(), Error> {
         let [hi, lo] = body else {

@@ -142,6 +142,10 @@ pub struct ClientConfig {
     /// do, unless tickets are off), and a server sends no ticket when it
     /// allows none of them.
     pub announce_psk_modes: bool,
+    /// Also ask for records of at most this many bytes with
+    /// max_fragment_length (512, 1024, 2048 or 4096), for servers without
+    /// record_size_limit; they answer in EncryptedExtensions.
+    pub max_fragment_length: Option<usize>,
     /// Ask for the server's OCSP response (status_request, RFC 6066 §8).
     /// A stapled response is accepted and not used.
     pub status_request: bool,
@@ -174,6 +178,7 @@ impl Default for ClientConfig {
             psk_modes: PskModes::default(),
             announce_psk_modes: false,
             status_request: false,
+            max_fragment_length: None,
             resume: None,
         }
     }

@@ -349,6 +349,12 @@ impl Connection {
         self.common.peer_closed
     }
 
+    /// The most plaintext one protected record carries: our own cap and
+    /// the peer's record_size_limit, whichever is smaller.
+    pub fn max_fragment(&self) -> usize {
+        self.common.send_limit
+    }
+
     /// What the handshake negotiated.
     pub fn negotiated(&self) -> &Negotiated {
         &self.common.negotiated

@@ -676,6 +676,16 @@ impl ExpectClientHello {
                 ext::RECORD_SIZE_LIMIT,
                 config.record_size_limit.to_be_bytes().to_vec(),
             );
+        } else if let Some(body) = hello.extensions.get(ext::MAX_FRAGMENT_LENGTH) {
+            // Without record_size_limit, the client's max_fragment_length
+            // holds (RFC 8449 §5 prefers the former); agreed by echoing it.
+            let size = match body {
+                [code] => extensions::max_fragment_size(*code),
+                _ => None,
+            }
+            .ok_or(PeerMisbehaved::IllegalParameter("max_fragment_length"))?;
+            common.apply_max_fragment(size);
+            ee.push(ext::MAX_FRAGMENT_LENGTH, body.to_vec());
         }
         for custom in &config.custom_extensions {
             // Answered only to a client that offered the extension.

@@ -90,6 +90,21 @@ pub unsafe extern "C" fn gnutls_record_set_max_recv_size(
     isize::try_from(code).unwrap_or(-1)
 }
 
+/// The most plaintext per record this end accepts: the size set with
+/// `gnutls_record_set_max_size` or `gnutls_record_set_max_recv_size`,
+/// 16384 by default. Returns 0 for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_record_get_max_size(session: gnutls_session_t) -> usize {
+    if session.is_null() {
+        return 0;
+    }
+    // SAFETY: live by the caller's promise.
+    unsafe { with_session(session, |s| s.max_record_size()) }.unwrap_or(0)
+}
+
 /// Updates the session's sending keys (a TLS 1.3 KeyUpdate, RFC 8446
 /// §4.6.3); with `GNUTLS_KU_PEER` in `flags` it asks the peer to update
 /// its own too (its answer is handled by `gnutls_record_recv`). Other flag

@@ -84,6 +84,11 @@ impl Features {
         if let Some(size) = self.max_recv {
             config.record_size_limit = record_size_limit(size);
         }
+        // gnutls_record_set_max_size (not _recv_size): also with
+        // max_fragment_length, when the size has a code.
+        if self.max_fragment.is_some() && self.max_fragment == self.max_recv {
+            config.max_fragment_length = self.max_fragment;
+        }
     }
 
     pub(super) fn apply_server(&self, config: &mut ServerConfig) {
@@ -319,6 +324,12 @@ impl Session {
             self.features.max_recv = Some(size);
         }
         Ok(())
+    }
+
+    /// `gnutls_record_get_max_size`: the most plaintext per record we
+    /// accept, as set (16384 by default).
+    pub fn max_record_size(&self) -> usize {
+        self.features.max_recv.unwrap_or(MAX_RECORD_SIZE)
     }
 
     /// `gnutls_handshake_get_last_in`/`_out`: the types of the last

@@ -10,6 +10,8 @@ use crate::tls::error::{InvalidMessage, PeerMisbehaved};
 pub mod ext {
     /// server_name.
     pub const SERVER_NAME: u16 = 0;
+    /// max_fragment_length (RFC 6066 §4).
+    pub const MAX_FRAGMENT_LENGTH: u16 = 1;
     /// status_request.
     pub const STATUS_REQUEST: u16 = 5;
     /// supported_groups.
@@ -323,9 +325,30 @@ pub fn alpn(protocols: &[Vec<u8>]) -> Vec<u8> {
     out
 }
 
+/// The plaintext size a max_fragment_length code stands for (RFC 6066 §4:
+/// 1 to 4 for 2^9 to 2^12).
+pub fn max_fragment_size(code: u8) -> Option<usize> {
+    (1..=4).contains(&code).then(|| 256 << code)
+}
+
+/// The max_fragment_length code of a size, if it has one.
+pub fn max_fragment_code(size: usize) -> Option<u8> {
+    (1..=4u8).find(|code| max_fragment_size(*code) == Some(size))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn max_fragment_codes_are_rfc_6066s() {
+        assert_eq!(max_fragment_size(1), Some(512));
+        assert_eq!(max_fragment_size(4), Some(4096));
+        assert_eq!(max_fragment_size(0), None);
+        assert_eq!(max_fragment_size(5), None);
+        assert_eq!(max_fragment_code(2048), Some(3));
+        assert_eq!(max_fragment_code(8192), None);
+    }
 
     fn block(parts: &[(u16, &[u8])]) -> Vec<u8> {
         let mut e = Extensions::new();

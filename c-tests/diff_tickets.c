@@ -10,7 +10,8 @@
  * it and of one that had not (each handshake negotiates it afresh). Return
  * codes, is_resumed on both ends, resumption_requested and the session
  * flags are printed, with the answers to invalid input (wrong key sizes,
- * client-side ticket calls, garbage for the db_check_entry functions). The
+ * client-side ticket calls, garbage for the db_check_entry functions), and
+ * gnutls_session_get_data2 from a NewSessionTicket's POST hook. The
  * output must be the same built against the system GnuTLS and against
  * stepup. FIXTURES is the test PKI directory. */
 #include <stdio.h>
@@ -112,6 +113,21 @@ static void server(int fd, int scenario)
     gnutls_certificate_free_credentials(cred);
 }
 
+/* A client's hook after each NewSessionTicket: the session it brought is
+ * there for gnutls_session_get_data2 already. */
+static int ticket_hook(gnutls_session_t s, unsigned htype, unsigned when, unsigned incoming,
+                       const gnutls_datum_t *msg)
+{
+    (void)msg;
+    if (htype != GNUTLS_HANDSHAKE_NEW_SESSION_TICKET || when != GNUTLS_HOOK_POST || !incoming)
+        return 0;
+    gnutls_datum_t d = {NULL, 0};
+    int r = gnutls_session_get_data2(s, &d);
+    say("C ticket hook data2 %d %s\n", r, d.size > 100 ? "a session" : "no session");
+    gnutls_free(d.data);
+    return 0;
+}
+
 static int load(const char *path, gnutls_datum_t *data)
 {
     FILE *f = fopen(path, "rb");
@@ -159,6 +175,7 @@ static void client(int fd, int scenario)
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     gnutls_transport_set_int(s, fd);
     if (scenario == SC_FULL) {
+        gnutls_handshake_set_hook_function(s, GNUTLS_HANDSHAKE_NEW_SESSION_TICKET, GNUTLS_HOOK_POST, ticket_hook);
         say("C enable server %d\n", gnutls_session_ticket_enable_server(s, &key));
         say("C ticket send %d\n", gnutls_session_ticket_send(s, 1, 0));
         static unsigned char garbage[] = "not a session of anyone's";

@@ -4147,8 +4147,10 @@ void gnutls_handshake_set_post_client_hello_function(gnutls_session_t session,
  * and the next call goes on. A HelloRetryRequest is reported as
  * `GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST`; ChangeCipherSpec only to a hook
  * set for `GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC`. From inside the hook only
- * `gnutls_session_get_ptr` and this function may be called on the session;
- * other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL `func`
+ * `gnutls_session_get_ptr` and this function may be called on the session,
+ * and `gnutls_session_get_data2` from the POST hook of a received
+ * NewSessionTicket (the session it brought); other calls on it return
+ * `GNUTLS_E_INVALID_REQUEST`. A NULL `func`
  * removes the hook. Nothing is owned by the session but the pointer
  * value.
  *

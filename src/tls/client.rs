@@ -870,7 +870,7 @@ impl ClientTraffic {
     ) -> Result<ClientState, Error> {
         let ticket = NewSessionTicket::decode(message.body())?;
         // Only the latest is kept: a server cannot make us hoard tickets.
-        self.session = Some(ClientSession {
+        let session = ClientSession {
             suite: self.suite,
             psk: ticket_psk(self.suite.hash(), &self.resumption, &ticket.nonce)
                 .expose()
@@ -881,7 +881,10 @@ impl ClientTraffic {
             age_add: ticket.age_add,
             server_name: self.server_name.clone(),
             server_chain: self.server_chain.clone(),
-        });
+        };
+        // The message's POST hook may ask for the session it brought.
+        common.hook_session = Some(session.clone());
+        self.session = Some(session);
         common.events.push_back(Event::TicketReceived);
         Ok(ClientState::Traffic(self))
     }

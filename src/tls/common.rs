@@ -164,6 +164,9 @@ pub(crate) struct Common {
     /// A received message whose POST hook is still due: it runs before the
     /// first message sent in answer, or when handling ends.
     pub pending_post_hook: Option<Vec<u8>>,
+    /// (Client) The session a NewSessionTicket brought, shown to that
+    /// message's POST hook.
+    pub hook_session: Option<super::resumption::ClientSession>,
     /// Bytes of undecryptable early data still allowed to be skipped
     /// (RFC 8446 §4.2.10: a server that rejects 0-RTT skips it).
     pub skip_early_data: usize,
@@ -221,6 +224,7 @@ impl Common {
             hook: None,
             hook_interruption: None,
             pending_post_hook: None,
+            hook_session: None,
             skip_early_data: 0,
             client_random: [0; 32],
             key_log: None,
@@ -372,12 +376,18 @@ impl Common {
         timing: HookTiming,
         message: &[u8],
     ) -> Result<(), Error> {
+        let session = if incoming && timing == HookTiming::Post {
+            self.hook_session.take()
+        } else {
+            None
+        };
         let (Some(hook), Some((&message_type, rest))) = (self.hook.as_mut(), message.split_first())
         else {
             return Ok(());
         };
         let body = rest.get(3..).unwrap_or_default();
         let call = HookCall {
+            session: session.as_ref(),
             message_type,
             incoming,
             timing,

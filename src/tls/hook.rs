@@ -25,6 +25,9 @@ pub struct HookCall<'a> {
     /// A ServerHello that is a HelloRetryRequest (RFC 8446 §4.1.3), which
     /// GnuTLS reports as a message type of its own.
     pub hello_retry: bool,
+    /// (Client) With the POST hook of a NewSessionTicket: the session it
+    /// brought (what `gnutls_session_get_data2` returns from there).
+    pub session: Option<&'a super::resumption::ClientSession>,
 }
 
 /// Why a hook stopped the operation it runs in.

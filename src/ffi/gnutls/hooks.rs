@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use parking_lot::Mutex;
 
-use super::callbacks::guarded;
+use super::callbacks::{guarded, with_callbacks};
 use super::session::{gnutls_session_t, with_session};
 use super::types::gnutls_datum_t;
 use crate::ffi::boundary;
@@ -14,6 +14,7 @@ use crate::ffi::errors::CallError;
 use crate::gnutls::error_codes::{GNUTLS_E_AGAIN, GNUTLS_E_INTERRUPTED};
 use crate::gnutls::handshake_type;
 use crate::tls::hook::{HandshakeHook, HookCall, HookStop, HookTiming};
+use crate::tls::resumption::ClientSession;
 
 /// A hook on handshake messages: called with the session, the message type
 /// (`gnutls_handshake_description_t`), `GNUTLS_HOOK_PRE` or
@@ -149,6 +150,9 @@ impl CHook {
         // session); `guarded` makes calls on this session from inside the
         // hook fail instead of waiting for the lock this call holds; `datum`
         // points into `call.body`, alive for the call.
+        let data = call.session.map(ClientSession::encode);
+        // SAFETY: live (see below); only the callback cells are touched.
+        unsafe { with_callbacks(self.session, |c| c.hook_session_data.set(data)) };
         let code = unsafe {
             guarded(self.session, || {
                 (settings.func)(
@@ -160,6 +164,8 @@ impl CHook {
                 )
             })
         };
+        // SAFETY: as above.
+        unsafe { with_callbacks(self.session, |c| c.hook_session_data.set(None)) };
         match code {
             0.. => Ok(()),
             // GnuTLS returns these to the caller and resumes at the next call.
@@ -180,8 +186,10 @@ impl CHook {
 /// and the next call goes on. A HelloRetryRequest is reported as
 /// `GNUTLS_HANDSHAKE_HELLO_RETRY_REQUEST`; ChangeCipherSpec only to a hook
 /// set for `GNUTLS_HANDSHAKE_CHANGE_CIPHER_SPEC`. From inside the hook only
-/// `gnutls_session_get_ptr` and this function may be called on the session;
-/// other calls on it return `GNUTLS_E_INVALID_REQUEST`. A NULL `func`
+/// `gnutls_session_get_ptr` and this function may be called on the session,
+/// and `gnutls_session_get_data2` from the POST hook of a received
+/// NewSessionTicket (the session it brought); other calls on it return
+/// `GNUTLS_E_INVALID_REQUEST`. A NULL `func`
 /// removes the hook. Nothing is owned by the session but the pointer
 /// value.
 ///

@@ -149,8 +149,20 @@ pub unsafe extern "C" fn gnutls_session_get_data2(
 ) -> c_int {
     boundary::gnutls(|| {
         args::out_param(data, "data")?;
-        // SAFETY: NULL or live.
-        let bytes = unsafe { with_session(session, |s| s.session_data()) }??;
+        // Inside a NewSessionTicket's POST hook the session is busy: the
+        // hook's copy of what the ticket brought answers.
+        let in_hook = if super::callbacks::in_callback(session) {
+            // SAFETY: live while its hook runs; only the callback cells.
+            unsafe { super::callbacks::with_callbacks(session, |c| c.hook_session_data()) }
+                .flatten()
+        } else {
+            None
+        };
+        let bytes = match in_hook {
+            Some(bytes) => bytes,
+            // SAFETY: NULL or live.
+            None => unsafe { with_session(session, |s| s.session_data()) }??,
+        };
         let out = malloc_datum(&bytes)?;
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { data.write(out) };

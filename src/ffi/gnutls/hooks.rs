@@ -146,13 +146,14 @@ impl CHook {
             HookTiming::Pre => 0,
             HookTiming::Post => 1,
         };
-        // SAFETY: the session outlives its hook (the hook lives in the
-        // session); `guarded` makes calls on this session from inside the
-        // hook fail instead of waiting for the lock this call holds; `datum`
-        // points into `call.body`, alive for the call.
         let data = call.session.map(ClientSession::encode);
-        // SAFETY: live (see below); only the callback cells are touched.
+        // SAFETY: the session outlives its hook (the hook lives in the
+        // session); only its callback cells are touched.
         unsafe { with_callbacks(self.session, |c| c.hook_session_data.set(data)) };
+        // SAFETY: the session outlives its hook; `guarded` makes calls on
+        // this session from inside the hook fail instead of waiting for the
+        // lock this call holds; `datum` points into `call.body`, alive for
+        // the call.
         let code = unsafe {
             guarded(self.session, || {
                 (settings.func)(
@@ -164,7 +165,7 @@ impl CHook {
                 )
             })
         };
-        // SAFETY: as above.
+        // SAFETY: as for the first call on the callback cells.
         unsafe { with_callbacks(self.session, |c| c.hook_session_data.set(None)) };
         match code {
             0.. => Ok(()),

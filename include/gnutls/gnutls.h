@@ -1264,6 +1264,108 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_SFLAGS_CLI_REQUESTED_OCSP (1 << 11)
 
 /**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DISABLE_CA_SIGN (1 << 0)
+
+/**
+ * Verify flag: a host name that is an IP address is matched as a DNS
+ * name, never against the certificate's iPAddress entries.
+ */
+#define GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES (1 << 1)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DO_NOT_ALLOW_SAME (1 << 2)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_ALLOW_ANY_X509_V1_CA_CRT (1 << 3)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD2 (1 << 4)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD5 (1 << 5)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DISABLE_TIME_CHECKS (1 << 6)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS (1 << 7)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DO_NOT_ALLOW_X509_V1_CA_CRT (1 << 8)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DISABLE_CRL_CHECKS (1 << 9)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN (1 << 10)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DO_NOT_ALLOW_UNSORTED_CHAIN (1 << 11)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_DO_NOT_ALLOW_WILDCARDS (1 << 12)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_USE_TLS1_RSA (1 << 13)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_IGNORE_UNKNOWN_CRIT_EXTENSIONS (1 << 14)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1 (1 << 15)
+
+/**
+ * Verify flag (GnuTLS's value): accepted and without effect in stepup,
+ * whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+ */
+#define GNUTLS_VERIFY_RSA_PSS_FIXED_SALT_LENGTH (1 << 16)
+
+/**
  * `gnutls_certificate_verify_peers2` status: not trusted.
  */
 #define GNUTLS_CERT_INVALID (1 << 1)
@@ -3632,7 +3734,7 @@ int gnutls_certificate_verify_peers(gnutls_session_t session,
  * `GNUTLS_DT_KEY_PURPOSE_OID` entry must be the purpose of the peer's role
  * (see `gnutls_certificate_verify_peers`); with another purpose or an
  * unreadable entry the call changes nothing (it cannot report an error).
- * `flags` are ignored.
+ * `flags` as for `gnutls_session_set_verify_cert`.
  *
  * # Safety
  * `session` is NULL or live; `data` as for `gnutls_certificate_verify_peers`.
@@ -5010,7 +5112,9 @@ int gnutls_server_name_set(gnutls_session_t session,
 /**
  * Makes the handshake verify the peer's certificate against the
  * credentials' trust anchors (and `hostname`, if not NULL), failing with
- * `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR` otherwise.
+ * `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR` otherwise. `flags`
+ * (`GNUTLS_VERIFY_*`) add to the credentials' verification flags (see
+ * `gnutls_certificate_set_verify_flags`).
  *
  * # Safety
  * `session` is NULL or live; `hostname` is NULL or NUL-terminated.
@@ -5443,9 +5547,14 @@ void gnutls_certificate_set_verify_function(gnutls_certificate_credentials_t cre
                                             int (*func)(gnutls_session_t session));
 
 /**
- * Stores verification flags (`GNUTLS_VERIFY_*`) on the credentials.
- * stepup's verifier (rustls-webpki) applies its own fixed policy, so the
- * flags are kept but change nothing. NULL `res` is ignored.
+ * Sets the verification flags (`GNUTLS_VERIFY_*`) of the credentials,
+ * used by `gnutls_certificate_verify_peers*` and
+ * `gnutls_session_set_verify_cert` (which adds its own). Only
+ * `GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES` changes anything: stepup's
+ * verifier (rustls-webpki) has a fixed policy (CA signatures, validity
+ * times and key usage always checked; no CRLs; no SHA-1, MD2 or MD5
+ * signatures; wildcards as RFC 6125 allows), so the other flags are
+ * accepted and have no effect. NULL `res` is ignored.
  *
  * # Safety
  * `res` is NULL or live.

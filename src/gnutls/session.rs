@@ -113,6 +113,8 @@ pub struct Session {
     record_timeout_ms: u32,
     /// The status found by `gnutls_session_set_verify_cert`'s check.
     verify_cert_status: Option<u32>,
+    /// The `GNUTLS_VERIFY_*` flags given to `gnutls_session_set_verify_cert`.
+    verify_cert_flags: u32,
     /// `gnutls_handshake_set_hook_function`'s hook, until the connection
     /// exists (then the connection holds it).
     hook: Option<HandshakeHook>,
@@ -232,6 +234,7 @@ impl Session {
             handshake_deadline: None,
             record_timeout_ms: 0,
             verify_cert_status: None,
+            verify_cert_flags: 0,
             hook: None,
             chosen: None,
             features: features::Features::new(!server && flags & GNUTLS_NO_EXTENSIONS == 0),
@@ -310,8 +313,9 @@ impl Session {
     }
 
     /// Verify the peer's certificate in the handshake, failing it otherwise.
-    pub fn set_verify_cert(&mut self, hostname: Option<&str>) {
+    pub fn set_verify_cert(&mut self, hostname: Option<&str>, flags: u32) {
         self.verify_cert = Some(hostname.map(str::to_owned));
+        self.verify_cert_flags = flags;
     }
 
     /// 1 if the last AGAIN/INTERRUPTED was in a write, 0 in a read.
@@ -697,7 +701,14 @@ impl Session {
             self.credentials.as_ref().and_then(|c| c.trust()).as_deref(),
             self.server,
             hostname,
+            self.verify_flags(),
         )
+    }
+
+    /// The `GNUTLS_VERIFY_*` flags in force: the credentials' and those
+    /// given to `gnutls_session_set_verify_cert`.
+    fn verify_flags(&self) -> u32 {
+        self.credentials.as_ref().map_or(0, |c| c.verify_flags()) | self.verify_cert_flags
     }
 
     /// Whether post-handshake authentication is possible: GnuTLS honours a

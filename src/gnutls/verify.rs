@@ -2,8 +2,11 @@
 
 use crate::tls::{PeerIdentity, Verification};
 use crate::x509::CertificateError;
-use crate::x509::verify::{Role, TrustStore};
+use crate::x509::verify::{NameCheck, Role, TrustStore};
 
+/// `GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES`: a host name that is an
+/// address is matched as a DNS name, never against iPAddress entries.
+pub const GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES: u32 = 1 << 1;
 /// `GNUTLS_CERT_INVALID`.
 pub const GNUTLS_CERT_INVALID: u32 = 1 << 1;
 /// `GNUTLS_CERT_SIGNER_NOT_FOUND`.
@@ -30,13 +33,14 @@ fn bits(error: &CertificateError) -> u32 {
 }
 
 /// The status of `peer`'s chain: checked against `trust` (and `hostname`
-/// for a server's chain); `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`
+/// for a server's chain, as the `GNUTLS_VERIFY_*` `flags` say); `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`
 /// without trust anchors or without a chain, as GnuTLS reports.
 pub fn status(
     peer: Option<&PeerIdentity>,
     trust: Option<&TrustStore>,
     we_are_server: bool,
     hostname: Option<&str>,
+    flags: u32,
 ) -> u32 {
     let Some(peer) = peer.filter(|p| !p.chain.is_empty()) else {
         return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
@@ -50,7 +54,12 @@ pub fn status(
         Role::Server
     };
     let now = super::clock::now();
-    match trust.verify(&peer.chain, role, hostname, now) {
+    let check = if flags & GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES != 0 {
+        NameCheck::DnsOnly
+    } else {
+        NameCheck::Any
+    };
+    match trust.verify_name(&peer.chain, role, hostname, check, now) {
         Ok(()) => 0,
         Err(e) => bits(&e),
     }

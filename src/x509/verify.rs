@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use rustls_pki_types::{
-    CertificateDer, ServerName, SignatureVerificationAlgorithm, TrustAnchor, UnixTime,
+    CertificateDer, DnsName, ServerName, SignatureVerificationAlgorithm, TrustAnchor, UnixTime,
 };
 use webpki::{EndEntityCert, KeyUsage};
 
@@ -87,12 +87,26 @@ impl TrustStore {
     }
 
     /// Verifies `chain` (end-entity first) for `role` at `now_secs` (Unix
-    /// time), and for a server the `name` (DNS name or IP address).
+    /// time), and for a server the `name` (DNS name or IP address; with
+    /// `NameCheck::DnsOnly` an address is taken as a DNS name, so no
+    /// iPAddress entry matches it).
     pub fn verify(
         &self,
         chain: &[Vec<u8>],
         role: Role,
         name: Option<&str>,
+        now_secs: u64,
+    ) -> Result<(), CertificateError> {
+        self.verify_name(chain, role, name, NameCheck::Any, now_secs)
+    }
+
+    /// `verify` with the kind of name match given.
+    pub fn verify_name(
+        &self,
+        chain: &[Vec<u8>],
+        role: Role,
+        name: Option<&str>,
+        check: NameCheck,
         now_secs: u64,
     ) -> Result<(), CertificateError> {
         let (leaf, intermediates) = chain
@@ -121,13 +135,28 @@ impl TrustStore {
         )
         .map_err(map_webpki)?;
         if let Some(name) = name {
-            let server_name = ServerName::try_from(name)
-                .map_err(|_| CertificateError::Bad("invalid name".into()))?;
+            let server_name = match check {
+                NameCheck::Any => ServerName::try_from(name)
+                    .map_err(|_| CertificateError::Bad("invalid name".into()))?,
+                // An address is no DNS name: nothing can match it.
+                NameCheck::DnsOnly => DnsName::try_from(name)
+                    .map(ServerName::DnsName)
+                    .map_err(|_| CertificateError::NameMismatch)?,
+            };
             ee.verify_is_valid_for_subject_name(&server_name)
                 .map_err(map_webpki)?;
         }
         Ok(())
     }
+}
+
+/// How a server's name is matched.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameCheck {
+    /// DNS names against dNSName entries, addresses against iPAddress ones.
+    Any,
+    /// Everything as a DNS name (GnuTLS's `GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES`).
+    DnsOnly,
 }
 
 fn map_webpki(e: webpki::Error) -> CertificateError {

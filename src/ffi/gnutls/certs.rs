@@ -352,7 +352,7 @@ pub unsafe extern "C" fn gnutls_certificate_verify_peers(
 /// `GNUTLS_DT_KEY_PURPOSE_OID` entry must be the purpose of the peer's role
 /// (see `gnutls_certificate_verify_peers`); with another purpose or an
 /// unreadable entry the call changes nothing (it cannot report an error).
-/// `flags` are ignored.
+/// `flags` as for `gnutls_session_set_verify_cert`.
 ///
 /// # Safety
 /// `session` is NULL or live; `data` as for `gnutls_certificate_verify_peers`.
@@ -364,7 +364,6 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert2(
     flags: c_uint,
 ) {
     boundary::gnutls(|| {
-        let _ = flags;
         // SAFETY: NULL or live.
         let server = unsafe { with_session(session, |s| s.is_server()) }?;
         // SAFETY: as promised by the caller.
@@ -373,7 +372,7 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert2(
             return Err(Error::InvalidRequest.into());
         }
         // SAFETY: NULL or live.
-        unsafe { with_session(session, |s| s.set_verify_cert(expected.name.as_deref())) }?;
+        unsafe { with_session(session, |s| s.set_verify_cert(expected.name.as_deref(), flags)) }?;
         Ok(())
     })
 }

@@ -609,7 +609,9 @@ pub unsafe extern "C" fn gnutls_server_name_set(
 
 /// Makes the handshake verify the peer's certificate against the
 /// credentials' trust anchors (and `hostname`, if not NULL), failing with
-/// `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR` otherwise.
+/// `GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR` otherwise. `flags`
+/// (`GNUTLS_VERIFY_*`) add to the credentials' verification flags (see
+/// `gnutls_certificate_set_verify_flags`).
 ///
 /// # Safety
 /// `session` is NULL or live; `hostname` is NULL or NUL-terminated.
@@ -620,7 +622,6 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert(
     flags: c_uint,
 ) {
     boundary::gnutls(|| {
-        let _ = flags;
         // SAFETY: the caller's promises.
         let (mut session, hostname) = unsafe {
             (
@@ -628,7 +629,7 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert(
                 args::optional_utf8(hostname, "hostname")?,
             )
         };
-        session.set_verify_cert(hostname);
+        session.set_verify_cert(hostname, flags);
         Ok(())
     })
 }

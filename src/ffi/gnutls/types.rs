@@ -128,6 +128,58 @@ pub const GNUTLS_SFLAGS_EARLY_START: c_uint = 1 << 9;
 /// Session flag: the client requested OCSP.
 pub const GNUTLS_SFLAGS_CLI_REQUESTED_OCSP: c_uint = 1 << 11;
 
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DISABLE_CA_SIGN: c_uint = 1 << 0;
+/// Verify flag: a host name that is an IP address is matched as a DNS
+/// name, never against the certificate's iPAddress entries.
+pub const GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES: c_uint = 1 << 1;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DO_NOT_ALLOW_SAME: c_uint = 1 << 2;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_ALLOW_ANY_X509_V1_CA_CRT: c_uint = 1 << 3;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD2: c_uint = 1 << 4;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_ALLOW_SIGN_RSA_MD5: c_uint = 1 << 5;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DISABLE_TIME_CHECKS: c_uint = 1 << 6;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DISABLE_TRUSTED_TIME_CHECKS: c_uint = 1 << 7;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DO_NOT_ALLOW_X509_V1_CA_CRT: c_uint = 1 << 8;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DISABLE_CRL_CHECKS: c_uint = 1 << 9;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_ALLOW_UNSORTED_CHAIN: c_uint = 1 << 10;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DO_NOT_ALLOW_UNSORTED_CHAIN: c_uint = 1 << 11;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_DO_NOT_ALLOW_WILDCARDS: c_uint = 1 << 12;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_USE_TLS1_RSA: c_uint = 1 << 13;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_IGNORE_UNKNOWN_CRIT_EXTENSIONS: c_uint = 1 << 14;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_ALLOW_SIGN_WITH_SHA1: c_uint = 1 << 15;
+/// Verify flag (GnuTLS's value): accepted and without effect in stepup,
+/// whose checks are rustls-webpki's (see `gnutls_certificate_set_verify_flags`).
+pub const GNUTLS_VERIFY_RSA_PSS_FIXED_SALT_LENGTH: c_uint = 1 << 16;
+
 /// `gnutls_certificate_verify_peers2` status: not trusted.
 pub const GNUTLS_CERT_INVALID: c_uint = 1 << 1;
 /// Status: an algorithm in the chain is insecure.

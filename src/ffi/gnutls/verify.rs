@@ -52,9 +52,14 @@ pub unsafe extern "C" fn gnutls_certificate_set_verify_function(
     })
 }
 
-/// Stores verification flags (`GNUTLS_VERIFY_*`) on the credentials.
-/// stepup's verifier (rustls-webpki) applies its own fixed policy, so the
-/// flags are kept but change nothing. NULL `res` is ignored.
+/// Sets the verification flags (`GNUTLS_VERIFY_*`) of the credentials,
+/// used by `gnutls_certificate_verify_peers*` and
+/// `gnutls_session_set_verify_cert` (which adds its own). Only
+/// `GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES` changes anything: stepup's
+/// verifier (rustls-webpki) has a fixed policy (CA signatures, validity
+/// times and key usage always checked; no CRLs; no SHA-1, MD2 or MD5
+/// signatures; wildcards as RFC 6125 allows), so the other flags are
+/// accepted and have no effect. NULL `res` is ignored.
 ///
 /// # Safety
 /// `res` is NULL or live.

@@ -44,6 +44,11 @@ pub const GNUTLS_FORCE_CLIENT_CERT: u32 = 1 << 9;
 pub const GNUTLS_NO_EXTENSIONS: u32 = 1 << 4;
 /// `GNUTLS_NO_TICKETS`.
 pub const GNUTLS_NO_TICKETS: u32 = 1 << 10;
+/// `GNUTLS_ENABLE_EARLY_START`.
+pub const GNUTLS_ENABLE_EARLY_START: u32 = 1 << 17;
+/// `GNUTLS_SFLAGS_EARLY_START`: (server) the handshake returned before the
+/// client's Finished.
+pub const GNUTLS_SFLAGS_EARLY_START: u32 = 1 << 9;
 /// `GNUTLS_POST_HANDSHAKE_AUTH`.
 pub const GNUTLS_POST_HANDSHAKE_AUTH: u32 = 1 << 14;
 /// `GNUTLS_AUTO_REAUTH`.
@@ -373,6 +378,7 @@ impl Session {
                 psk_modes,
                 ..ServerConfig::without_certificate()
             };
+            config.early_start = self.flags & GNUTLS_ENABLE_EARLY_START != 0;
             self.features.apply_server(&mut config);
             self.tickets.apply_server(&mut config, self.flags);
             Ok(Connection::server(Arc::new(config)))
@@ -733,12 +739,13 @@ impl Session {
         if self.ticket_received() {
             flags |= GNUTLS_SFLAGS_SESSION_TICKET;
         }
-        if self
-            .conn
-            .as_ref()
-            .is_some_and(|c| c.negotiated().ocsp_requested)
-        {
-            flags |= GNUTLS_SFLAGS_CLI_REQUESTED_OCSP;
+        if let Some(negotiated) = self.conn.as_ref().map(Connection::negotiated) {
+            if negotiated.ocsp_requested {
+                flags |= GNUTLS_SFLAGS_CLI_REQUESTED_OCSP;
+            }
+            if negotiated.early_start {
+                flags |= GNUTLS_SFLAGS_EARLY_START;
+            }
         }
         flags
     }

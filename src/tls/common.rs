@@ -114,6 +114,9 @@ pub struct Negotiated {
     /// (Server) The client's psk_key_exchange_modes share none with ours:
     /// no ticket is sent, as none could be used.
     pub tickets_unusable: bool,
+    /// (Server) Early start was used: the handshake returned before the
+    /// client's Finished.
+    pub early_start: bool,
     /// An OCSP status was asked for (status_request): by us as a client,
     /// by the client as a server.
     pub ocsp_requested: bool,
@@ -149,6 +152,9 @@ pub(crate) struct Common {
     pub events: VecDeque<Event>,
     /// Whether application data may be received.
     pub traffic: bool,
+    /// (Server, early start) Application data may be sent though the
+    /// client's Finished has not arrived.
+    pub early_started: bool,
     /// Whether a lone change_cipher_spec may still be received and dropped.
     pub ccs_window: bool,
     sent_ccs: bool,
@@ -215,6 +221,7 @@ impl Common {
             plaintext: VecDeque::new(),
             events: VecDeque::new(),
             traffic: false,
+            early_started: false,
             ccs_window: true,
             sent_ccs: false,
             peer_closed: false,

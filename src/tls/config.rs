@@ -315,6 +315,10 @@ pub struct ServerConfig {
     pub tickets_per_handshake: usize,
     /// The PSK key exchange modes the server accepts.
     pub psk_modes: PskModes,
+    /// Early start: when the client is neither asked for a certificate nor
+    /// authenticated by a PSK, the handshake is complete for us once our
+    /// Finished is out; the client's Finished is handled with what follows.
+    pub early_start: bool,
 }
 
 impl ServerConfig {
@@ -355,6 +359,7 @@ impl ServerConfig {
             tickets: None,
             ticket_lifetime: 6 * 3600,
             tickets_per_handshake: 1,
+            early_start: false,
         }
     }
 }

@@ -298,7 +298,7 @@ impl Connection {
     /// Sends application data.
     pub fn write(&mut self, data: &[u8]) -> Result<(), Error> {
         self.check()?;
-        if !self.common.traffic {
+        if !self.common.traffic && !self.common.early_started {
             return Err(Error::ApiMisuse("the handshake is not complete"));
         }
         if self.common.closed {
@@ -324,7 +324,7 @@ impl Connection {
 
     /// Whether the handshake is still in progress.
     pub fn is_handshaking(&self) -> bool {
-        !self.common.traffic && self.error.is_none()
+        !self.common.traffic && !self.common.early_started && self.error.is_none()
     }
 
     /// The fatal error the connection ended with, if any.
@@ -399,7 +399,7 @@ impl Connection {
     /// theirs when `request_peer`.
     pub fn key_update(&mut self, request_peer: bool) -> Result<(), Error> {
         self.check()?;
-        if !self.common.traffic {
+        if !self.common.traffic && !self.common.early_started {
             return Err(Error::ApiMisuse("the handshake is not complete"));
         }
         self.common

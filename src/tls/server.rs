@@ -70,7 +70,6 @@ pub(crate) struct ServerHandshake {
     transcript: Transcript,
     client_secret: Secret,
     client_app: Secret,
-    server_app: Secret,
     peer_chain: Vec<Vec<u8>>,
 }
 
@@ -752,8 +751,18 @@ impl ExpectClientHello {
         common.log_secret("CLIENT_TRAFFIC_SECRET_0", &client_app);
         common.log_secret("SERVER_TRAFFIC_SECRET_0", &server_app);
         common.exporter_master = Some(exporter);
+        // Our records go under the application key from here on (and a
+        // KeyUpdate derives from its secret); the client's, after its Finished.
         common.set_write_key(suite, &server_app);
+        common.write_secret = Some(server_app);
         let expect_certificate = with_certificates && config.client_auth != ClientAuth::None;
+        if config.early_start && !expect_certificate && choice.psk.is_none() {
+            // Early start (GnuTLS's GNUTLS_ENABLE_EARLY_START): nothing is
+            // left to learn of an unauthenticated client, so the server may
+            // send before the client's Finished; what it receives waits for it.
+            common.early_started = true;
+            common.negotiated.early_start = true;
+        }
         let next = Box::new(ServerHandshake {
             config,
             master,
@@ -761,7 +770,6 @@ impl ExpectClientHello {
             transcript,
             client_secret,
             client_app,
-            server_app,
             peer_chain: Vec::new(),
         });
         Ok(if expect_certificate {
@@ -924,7 +932,6 @@ impl ServerHandshake {
             mut transcript,
             client_secret,
             client_app,
-            server_app,
             peer_chain,
         } = *self;
         if !verify_finished(
@@ -936,7 +943,10 @@ impl ServerHandshake {
             return Err(PeerMisbehaved::DecryptError("client Finished").into());
         }
         transcript.update(&message.bytes);
-        common.enter_traffic_keys(suite, client_app, server_app)?;
+        // Our write key is the application one since our Finished.
+        common.set_read_key(suite, &client_app)?;
+        common.read_secret = Some(client_app);
+        common.early_started = false;
         let resumption = master.resumption_master(&transcript.current());
         // A resumed session keeps the chain the ticket carried.
         let client_chain = if peer_chain.is_empty() {

@@ -372,7 +372,11 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert2(
             return Err(Error::InvalidRequest.into());
         }
         // SAFETY: NULL or live.
-        unsafe { with_session(session, |s| s.set_verify_cert(expected.name.as_deref(), flags)) }?;
+        unsafe {
+            with_session(session, |s| {
+                s.set_verify_cert(expected.name.as_deref(), flags)
+            })
+        }?;
         Ok(())
     })
 }

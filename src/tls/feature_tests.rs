@@ -241,3 +241,36 @@ fn the_send_cap_limits_records_and_the_randoms_can_be_fixed() {
     s.read_tls(&records).unwrap();
     assert_eq!(exported(&c), exported(&s));
 }
+
+#[test]
+fn early_start_sends_before_the_client_finished_and_reads_only_after_it() {
+    let config = ServerConfig {
+        verify: super::config::VerifyPolicy::Report,
+        early_start: true,
+        ..ServerConfig::new(certified())
+    };
+    let client_config = ClientConfig {
+        verify: super::config::VerifyPolicy::Report,
+        ..ClientConfig::default()
+    };
+    let mut c = Connection::client(Arc::new(client_config), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(config));
+    // ClientHello in, the server's flight out: the server is done.
+    s.read_tls(&c.take_tls()).unwrap();
+    assert!(!s.is_handshaking());
+    assert!(s.negotiated().early_start);
+    s.write(b"half a round trip early").unwrap();
+    // The client takes the flight and the data, and answers with its Finished.
+    c.read_tls(&s.take_tls()).unwrap();
+    assert!(!c.is_handshaking());
+    let mut buf = [0u8; 64];
+    let n = c.read(&mut buf);
+    assert_eq!(&buf[..n], b"half a round trip early");
+    c.write(b"after the Finished").unwrap();
+    s.read_tls(&c.take_tls()).unwrap();
+    let n = s.read(&mut buf);
+    assert_eq!(&buf[..n], b"after the Finished");
+    // Without the option, or when a certificate is asked for, no early start.
+    let (_, s) = connect(ClientConfig::default(), ServerConfig::new(certified()));
+    assert!(!s.negotiated().early_start);
+}

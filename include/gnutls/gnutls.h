@@ -3265,8 +3265,9 @@ typedef unsigned int gnutls_ext_flags_t;
 #define GNUTLS_EXT_VERSION_NEG 5
 
 /**
- * Replace an internal extension (refused by stepup, as by GnuTLS 3.7 for
- * the extensions it implements).
+ * Replace an internal extension: stepup allows it for cookie (44),
+ * ec_point_formats (11), padding (21) and compress_certificate (27); the
+ * others are refused (GnuTLS refuses about half of them too).
  */
 #define GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL 1
 
@@ -3292,12 +3293,13 @@ typedef unsigned int gnutls_ext_flags_t;
 #define GNUTLS_EXT_FLAG_EE (1 << 4)
 
 /**
- * The extension may be in a HelloRetryRequest (not supported by stepup).
+ * The extension may be in a HelloRetryRequest.
  */
 #define GNUTLS_EXT_FLAG_HRR (1 << 5)
 
 /**
- * Send the extension even if the client did not (not supported by stepup).
+ * A server sends the extension even if the client did not; a client takes
+ * it from a server although it did not send it.
  */
 #define GNUTLS_EXT_FLAG_IGNORE_CLIENT_REQUEST (1 << 6)
 
@@ -4065,19 +4067,23 @@ void gnutls_perror(int error);
  * Registers an extension for this session's next handshake: `type` is
  * its code point; `recv_func` gets the peer's body, `send_func` appends
  * ours. `flags` say where it goes: with `GNUTLS_EXT_FLAG_CLIENT_HELLO` a
- * client sends it in its ClientHello and a server receives it there; with
- * `GNUTLS_EXT_FLAG_EE` a server answers in EncryptedExtensions (only to a
- * client that sent it) and the client receives it there. stepup speaks
- * TLS 1.3 only, so the TLS 1.2/1.3 ServerHello, HelloRetryRequest and
- * IGNORE_CLIENT_REQUEST placements are never used, and an extension for
- * DTLS only is inert. `name` and `parse_point` are not used;
+ * client sends it in its ClientHello and a server receives it there (in
+ * each ClientHello); with `GNUTLS_EXT_FLAG_HRR` or `GNUTLS_EXT_FLAG_EE` a
+ * server answers in a HelloRetryRequest or EncryptedExtensions (only to a
+ * client that sent it, unless `GNUTLS_EXT_FLAG_IGNORE_CLIENT_REQUEST`) and
+ * the client receives it there. No placement flag means ClientHello and
+ * EncryptedExtensions, as in GnuTLS. stepup speaks TLS 1.3 only, so the
+ * TLS 1.2 ServerHello placement is never used, the TLS 1.3 ServerHello one
+ * is not supported (nothing is sent there), and an extension for DTLS
+ * only is inert. `name` and `parse_point` are not used;
  * `deinit_func`, `pack_func` and `unpack_func` are never called (stepup
  * keeps no extension data and resumes no sessions). The pointers are
  * stored, not owned.
  *
  * Returns 0; `GNUTLS_E_ALREADY_REGISTERED` for a type registered already
- * or implemented by GnuTLS itself (even with
- * `GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL`); `GNUTLS_E_INVALID_REQUEST` for a
+ * or implemented by GnuTLS itself (unless `GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL`
+ * and the type is one stepup lets the application take over, see there);
+ * `GNUTLS_E_INVALID_REQUEST` for a
  * type above 65535, a NULL session, or a session whose handshake started.
  *
  * # Safety

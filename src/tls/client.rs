@@ -13,7 +13,7 @@ use super::codec::hello::{ClientHello, ServerHello};
 use super::codec::psk;
 use super::codec::ticket::NewSessionTicket;
 use super::common::{Common, Event, PeerIdentity, Verification};
-use super::config::{CertifiedKey, ClientConfig, ExtensionMessage, VerifyPolicy};
+use super::config::{CertifiedKey, ClientConfig, CustomExtension, ExtensionMessage, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{
     Handshake, KeySchedule, Secret, finished_verify_data, ticket_psk, verify_finished,
@@ -226,6 +226,20 @@ fn share_groups(groups: &[KxGroup], count: usize) -> Vec<KxGroup> {
         }
     }
     chosen
+}
+
+/// The application's extensions a server may send us: those we offered
+/// (`offered` says which types), and those taken unasked.
+fn answerable_custom(
+    config: &ClientConfig,
+    offered: impl Fn(u16) -> bool,
+) -> Vec<Arc<dyn CustomExtension>> {
+    config
+        .custom_extensions
+        .iter()
+        .filter(|c| offered(c.extension_type()) || c.unasked())
+        .cloned()
+        .collect()
 }
 
 fn is_dns_name(name: &str) -> bool {
@@ -530,10 +544,17 @@ impl ExpectServerHello {
         if self.retry.is_some() {
             return Err(PeerMisbehaved::UnexpectedMessage("second HelloRetryRequest").into());
         }
-        hrr.extensions.check_allowed(
-            &[ext::SUPPORTED_VERSIONS, ext::KEY_SHARE, ext::COOKIE],
-            true,
-        )?;
+        let answerable = answerable_custom(&self.config, |t| self.hello.extensions.has(t));
+        let mut allowed = vec![ext::SUPPORTED_VERSIONS, ext::KEY_SHARE, ext::COOKIE];
+        allowed.extend(answerable.iter().map(|c| c.extension_type()));
+        hrr.extensions.check_allowed(&allowed, true)?;
+        for custom in &answerable {
+            if let Some(body) = hrr.extensions.get(custom.extension_type()) {
+                custom
+                    .receive(ExtensionMessage::HelloRetryRequest, body)
+                    .map_err(Error::HookAborted)?;
+            }
+        }
         let selected = hrr
             .extensions
             .get(ext::KEY_SHARE)
@@ -565,6 +586,17 @@ impl ExpectServerHello {
             .push(ext::KEY_SHARE, key_share_body(std::slice::from_ref(&share)));
         if let Some(cookie) = hrr.extensions.get(ext::COOKIE) {
             self.hello.extensions.push(ext::COOKIE, cookie.to_vec());
+        }
+        // The application's extensions are asked again for the second
+        // ClientHello, as GnuTLS does (an answer to the retry may differ).
+        for custom in &self.config.custom_extensions {
+            match custom
+                .send(ExtensionMessage::ClientHello)
+                .map_err(Error::HookAborted)?
+            {
+                Some(body) => self.hello.extensions.push(custom.extension_type(), body),
+                None => self.hello.extensions.remove(custom.extension_type()),
+            }
         }
         if self.config.middlebox_compat {
             common.send_ccs()?;
@@ -617,13 +649,8 @@ impl ClientHandshake {
             allowed.push(ext::MAX_FRAGMENT_LENGTH);
         }
         // The application's extensions we offered may be answered here.
-        let offered_custom: Vec<_> = self
-            .config
-            .custom_extensions
-            .iter()
-            .filter(|c| self.offered_extensions.contains(&c.extension_type()))
-            .cloned()
-            .collect();
+        let offered_custom =
+            answerable_custom(&self.config, |t| self.offered_extensions.contains(&t));
         allowed.extend(offered_custom.iter().map(|c| c.extension_type()));
         extensions.check_allowed(&allowed, true)?;
         for custom in &offered_custom {

@@ -39,13 +39,16 @@ pub enum ExtensionMessage {
     ClientHello,
     /// The EncryptedExtensions (sent by a server, received by a client).
     EncryptedExtensions,
+    /// A HelloRetryRequest (sent by a server, received by a client).
+    HelloRetryRequest,
 }
 
 /// An extension the application defines (GnuTLS's session extensions): a
 /// client offers it in its ClientHello when `send` returns a body; a server
-/// hands the client's body to `receive` and answers in EncryptedExtensions
-/// when `send` returns one. An `Err(code)` ends the handshake with
-/// `Error::HookAborted(code)`.
+/// hands the body of each ClientHello to `receive` and answers in a
+/// HelloRetryRequest or EncryptedExtensions when `send` returns one, to a
+/// client that sent the extension (to any client when `unasked`). An
+/// `Err(code)` ends the handshake with `Error::HookAborted(code)`.
 pub trait CustomExtension: Send + Sync {
     /// The extension's code point.
     fn extension_type(&self) -> u16;
@@ -53,6 +56,11 @@ pub trait CustomExtension: Send + Sync {
     fn send(&self, message: ExtensionMessage) -> Result<Option<Vec<u8>>, i32>;
     /// The peer's body of the extension, received in `message`.
     fn receive(&self, message: ExtensionMessage, body: &[u8]) -> Result<(), i32>;
+    /// A server sends it to clients that did not, and a client takes it
+    /// from a server although it did not send it.
+    fn unasked(&self) -> bool {
+        false
+    }
 }
 
 /// The application's extensions.

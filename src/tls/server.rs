@@ -130,6 +130,24 @@ struct PskChoice {
     with_dhe: bool,
 }
 
+/// The application's extensions in `message`: answered to a client that
+/// offered them, or to any with `unasked`.
+fn answer_custom(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    message: ExtensionMessage,
+    extensions: &mut Extensions,
+) -> Result<(), Error> {
+    for custom in &config.custom_extensions {
+        if hello.extensions.has(custom.extension_type()) || custom.unasked() {
+            if let Some(body) = custom.send(message).map_err(Error::HookAborted)? {
+                extensions.push(custom.extension_type(), body);
+            }
+        }
+    }
+    Ok(())
+}
+
 /// The certificate to present and its signature scheme: with a choice,
 /// the first whose names hold the client's server name and whose key signs
 /// with one of `schemes`, else the first whose key does; `None` when no
@@ -488,23 +506,23 @@ impl ExpectClientHello {
         common.negotiated.alpn = choice.alpn.clone();
         common.negotiated.peer_offered_extended_master_secret =
             hello.extensions.has(ext::EXTENDED_MASTER_SECRET);
-        if self.retry.is_none() {
-            for custom in &self.config.custom_extensions {
-                if let Some(body) = hello.extensions.get(custom.extension_type()) {
-                    custom
-                        .receive(ExtensionMessage::ClientHello, body)
-                        .map_err(Error::HookAborted)?;
-                }
+        // Each ClientHello's, as GnuTLS: the second may answer what our
+        // HelloRetryRequest carried (a cookie).
+        for custom in &self.config.custom_extensions {
+            if let Some(body) = hello.extensions.get(custom.extension_type()) {
+                custom
+                    .receive(ExtensionMessage::ClientHello, body)
+                    .map_err(Error::HookAborted)?;
             }
-            if self.config.pause_after_client_hello {
-                common.client_hello_pause_requested = true;
-                return Ok(ServerState::AwaitClientHelloCheck(Box::new(PausedHello {
-                    expect: self,
-                    hello,
-                    message: message.clone(),
-                    choice,
-                })));
-            }
+        }
+        if self.retry.is_none() && self.config.pause_after_client_hello {
+            common.client_hello_pause_requested = true;
+            return Ok(ServerState::AwaitClientHelloCheck(Box::new(PausedHello {
+                expect: self,
+                hello,
+                message: message.clone(),
+                choice,
+            })));
         }
         if hello.extensions.has(ext::EARLY_DATA) {
             // 0-RTT is never accepted (EncryptedExtensions never carries
@@ -550,6 +568,12 @@ impl ExpectClientHello {
             ext::KEY_SHARE,
             group::to_u16(choice.group).to_be_bytes().to_vec(),
         );
+        answer_custom(
+            &self.config,
+            hello,
+            ExtensionMessage::HelloRetryRequest,
+            &mut extensions,
+        )?;
         let hrr = ServerHello {
             legacy_version: 0x0303,
             random: HRR_RANDOM,
@@ -686,17 +710,12 @@ impl ExpectClientHello {
             common.apply_max_fragment(size);
             ee.push(ext::MAX_FRAGMENT_LENGTH, body.to_vec());
         }
-        for custom in &config.custom_extensions {
-            // Answered only to a client that offered the extension.
-            if hello.extensions.has(custom.extension_type()) {
-                let sent = custom
-                    .send(ExtensionMessage::EncryptedExtensions)
-                    .map_err(Error::HookAborted)?;
-                if let Some(body) = sent {
-                    ee.push(custom.extension_type(), body);
-                }
-            }
-        }
+        answer_custom(
+            &config,
+            hello,
+            ExtensionMessage::EncryptedExtensions,
+            &mut ee,
+        )?;
         let mut body = Vec::new();
         ee.encode(&mut body);
         transcript.update(&common.send_message(HandshakeType::EncryptedExtensions, &body)?);

@@ -38,8 +38,9 @@ pub const GNUTLS_EXT_VERSION_NEG: gnutls_ext_parse_type_t = 5;
 /// Where an extension may appear (GnuTLS's `gnutls_ext_flags_t`, as an integer).
 #[allow(non_camel_case_types)]
 pub type gnutls_ext_flags_t = c_uint;
-/// Replace an internal extension (refused by stepup, as by GnuTLS 3.7 for
-/// the extensions it implements).
+/// Replace an internal extension: stepup allows it for cookie (44),
+/// ec_point_formats (11), padding (21) and compress_certificate (27); the
+/// others are refused (GnuTLS refuses about half of them too).
 pub const GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL: gnutls_ext_flags_t = 1;
 /// The extension may be in a ClientHello.
 pub const GNUTLS_EXT_FLAG_CLIENT_HELLO: gnutls_ext_flags_t = 1 << 1;
@@ -50,9 +51,10 @@ pub const GNUTLS_EXT_FLAG_TLS12_SERVER_HELLO: gnutls_ext_flags_t = 1 << 2;
 pub const GNUTLS_EXT_FLAG_TLS13_SERVER_HELLO: gnutls_ext_flags_t = 1 << 3;
 /// The extension may be in EncryptedExtensions.
 pub const GNUTLS_EXT_FLAG_EE: gnutls_ext_flags_t = 1 << 4;
-/// The extension may be in a HelloRetryRequest (not supported by stepup).
+/// The extension may be in a HelloRetryRequest.
 pub const GNUTLS_EXT_FLAG_HRR: gnutls_ext_flags_t = 1 << 5;
-/// Send the extension even if the client did not (not supported by stepup).
+/// A server sends the extension even if the client did not; a client takes
+/// it from a server although it did not send it.
 pub const GNUTLS_EXT_FLAG_IGNORE_CLIENT_REQUEST: gnutls_ext_flags_t = 1 << 6;
 /// The extension applies to TLS.
 pub const GNUTLS_EXT_FLAG_TLS: gnutls_ext_flags_t = 1 << 7;
@@ -99,6 +101,7 @@ fn message_code(message: ExtensionMessage) -> c_uint {
     match message {
         ExtensionMessage::ClientHello => GNUTLS_EXT_FLAG_CLIENT_HELLO,
         ExtensionMessage::EncryptedExtensions => GNUTLS_EXT_FLAG_EE,
+        ExtensionMessage::HelloRetryRequest => GNUTLS_EXT_FLAG_HRR,
     }
 }
 
@@ -136,6 +139,10 @@ impl CExtension {
 impl CustomExtension for CExtension {
     fn extension_type(&self) -> u16 {
         self.ty
+    }
+
+    fn unasked(&self) -> bool {
+        self.flags & GNUTLS_EXT_FLAG_IGNORE_CLIENT_REQUEST != 0
     }
 
     fn send(&self, message: ExtensionMessage) -> Result<Option<Vec<u8>>, i32> {
@@ -176,19 +183,23 @@ impl CustomExtension for CExtension {
 /// Registers an extension for this session's next handshake: `type` is
 /// its code point; `recv_func` gets the peer's body, `send_func` appends
 /// ours. `flags` say where it goes: with `GNUTLS_EXT_FLAG_CLIENT_HELLO` a
-/// client sends it in its ClientHello and a server receives it there; with
-/// `GNUTLS_EXT_FLAG_EE` a server answers in EncryptedExtensions (only to a
-/// client that sent it) and the client receives it there. stepup speaks
-/// TLS 1.3 only, so the TLS 1.2/1.3 ServerHello, HelloRetryRequest and
-/// IGNORE_CLIENT_REQUEST placements are never used, and an extension for
-/// DTLS only is inert. `name` and `parse_point` are not used;
+/// client sends it in its ClientHello and a server receives it there (in
+/// each ClientHello); with `GNUTLS_EXT_FLAG_HRR` or `GNUTLS_EXT_FLAG_EE` a
+/// server answers in a HelloRetryRequest or EncryptedExtensions (only to a
+/// client that sent it, unless `GNUTLS_EXT_FLAG_IGNORE_CLIENT_REQUEST`) and
+/// the client receives it there. No placement flag means ClientHello and
+/// EncryptedExtensions, as in GnuTLS. stepup speaks TLS 1.3 only, so the
+/// TLS 1.2 ServerHello placement is never used, the TLS 1.3 ServerHello one
+/// is not supported (nothing is sent there), and an extension for DTLS
+/// only is inert. `name` and `parse_point` are not used;
 /// `deinit_func`, `pack_func` and `unpack_func` are never called (stepup
 /// keeps no extension data and resumes no sessions). The pointers are
 /// stored, not owned.
 ///
 /// Returns 0; `GNUTLS_E_ALREADY_REGISTERED` for a type registered already
-/// or implemented by GnuTLS itself (even with
-/// `GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL`); `GNUTLS_E_INVALID_REQUEST` for a
+/// or implemented by GnuTLS itself (unless `GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL`
+/// and the type is one stepup lets the application take over, see there);
+/// `GNUTLS_E_INVALID_REQUEST` for a
 /// type above 65535, a NULL session, or a session whose handshake started.
 ///
 /// # Safety
@@ -211,6 +222,17 @@ pub unsafe extern "C" fn gnutls_session_ext_register(
         let _ = (name, parse_point, deinit_func, pack_func, unpack_func);
         let ty = u16::try_from(r#type).map_err(|_| CallError::Invalid("type"))?;
         let dtls_only = flags & GNUTLS_EXT_FLAG_DTLS != 0 && flags & GNUTLS_EXT_FLAG_TLS == 0;
+        let placements = GNUTLS_EXT_FLAG_CLIENT_HELLO
+            | GNUTLS_EXT_FLAG_TLS12_SERVER_HELLO
+            | GNUTLS_EXT_FLAG_TLS13_SERVER_HELLO
+            | GNUTLS_EXT_FLAG_EE
+            | GNUTLS_EXT_FLAG_HRR;
+        let flags = if flags & placements == 0 {
+            flags | GNUTLS_EXT_FLAG_CLIENT_HELLO | GNUTLS_EXT_FLAG_EE
+        } else {
+            flags
+        };
+        let override_internal = flags & GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL != 0;
         let extension = CExtension {
             session,
             ty,
@@ -219,7 +241,11 @@ pub unsafe extern "C" fn gnutls_session_ext_register(
             send: send_func,
         };
         // SAFETY: NULL or live.
-        unsafe { with_session(session, |s| s.register_extension(Arc::new(extension))) }??;
+        unsafe {
+            with_session(session, |s| {
+                s.register_extension(Arc::new(extension), override_internal)
+            })
+        }??;
         Ok(0)
     })
 }

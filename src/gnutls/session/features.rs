@@ -36,6 +36,13 @@ const INTERNAL_EXTENSIONS: &[u16] = &[
     0xff01,
 ];
 
+/// The internal extensions an application may take over with
+/// `GNUTLS_EXT_FLAG_OVERRIDE_INTERNAL`: ones GnuTLS allows that stepup's
+/// engine neither sends nor reads (ec_point_formats, padding,
+/// compress_certificate), and the cookie, which a stepup server never
+/// sends (a client echoes any cookie it is sent, as RFC 8446 asks).
+const OVERRIDABLE_EXTENSIONS: &[u16] = &[11, 21, 27, 44];
+
 /// The application's look at a ClientHello: returns 0 to go on, or a
 /// negative GnuTLS code that ends the handshake.
 pub type PostClientHello = Box<dyn FnMut() -> i32 + Send>;
@@ -385,11 +392,17 @@ impl Session {
     }
 
     /// `gnutls_session_ext_register`: an application-defined extension.
-    /// Types GnuTLS implements itself, or registered already, fail with
+    /// Types GnuTLS implements itself (unless `override_internal` and the
+    /// type is one stepup lets go), or registered already, fail with
     /// `AlreadyRegistered`.
-    pub fn register_extension(&mut self, extension: Arc<dyn CustomExtension>) -> Result<(), Error> {
+    pub fn register_extension(
+        &mut self,
+        extension: Arc<dyn CustomExtension>,
+        override_internal: bool,
+    ) -> Result<(), Error> {
         let ty = extension.extension_type();
-        if INTERNAL_EXTENSIONS.contains(&ty)
+        let taken_over = override_internal && OVERRIDABLE_EXTENSIONS.contains(&ty);
+        if (INTERNAL_EXTENSIONS.contains(&ty) && !taken_over)
             || self
                 .features
                 .extensions

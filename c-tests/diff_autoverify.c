@@ -3,7 +3,9 @@
  * to what a later gnutls_reauth brings. With REQUEST or REQUIRE the check
  * runs on the handshake's client certificate, an empty one included, and
  * before the server answers the client's Finished (no tickets reach the
- * client of a failed check). The side that fails shuts its writing half
+ * client of a failed check). A client sends its certificate only when the
+ * request's CA list names an issuer of it, unless initialised with
+ * GNUTLS_FORCE_CLIENT_CERT. The side that fails shuts its writing half
  * and drains until the other has finished, so no write meets a closed
  * socket and the output never depends on timing. The output must be the
  * same built against the system GnuTLS and against stepup. */
@@ -21,21 +23,27 @@ struct scenario {
     int reauth;                 /* 1: the server re-authenticates with REQUEST */
     const char *client_cert;    /* "ecdsa" (trusted), "stranger" (untrusted), NULL */
     int no_ca_list;             /* gnutls_certificate_send_x509_rdn_sequence(s, 1) */
+    unsigned client_flags;      /* more gnutls_init flags for the client */
 };
 
 static const struct scenario scenarios[] = {
-    {"ignore, then reauth with a trusted certificate", GNUTLS_CERT_IGNORE, 1, "ecdsa", 0},
+    {"ignore, then reauth with a trusted certificate", GNUTLS_CERT_IGNORE, 1, "ecdsa", 0, 0},
     /* The CA list names only the test CA: the stranger's client sends nothing. */
-    {"ignore, then reauth with an untrusted certificate", GNUTLS_CERT_IGNORE, 1, "stranger", 0},
-    {"ignore, then reauth declined", GNUTLS_CERT_IGNORE, 1, NULL, 0},
-    {"ignore, no reauth", GNUTLS_CERT_IGNORE, 0, "ecdsa", 0},
-    {"request, trusted certificate", GNUTLS_CERT_REQUEST, 0, "ecdsa", 0},
-    {"request, no certificate", GNUTLS_CERT_REQUEST, 0, NULL, 0},
-    {"request, untrusted certificate", GNUTLS_CERT_REQUEST, 0, "stranger", 0},
-    {"require, untrusted certificate", GNUTLS_CERT_REQUIRE, 0, "stranger", 0},
+    {"ignore, then reauth with an untrusted certificate", GNUTLS_CERT_IGNORE, 1, "stranger", 0, 0},
+    {"ignore, then reauth declined", GNUTLS_CERT_IGNORE, 1, NULL, 0, 0},
+    {"ignore, no reauth", GNUTLS_CERT_IGNORE, 0, "ecdsa", 0, 0},
+    {"request, trusted certificate", GNUTLS_CERT_REQUEST, 0, "ecdsa", 0, 0},
+    {"request, no certificate", GNUTLS_CERT_REQUEST, 0, NULL, 0, 0},
+    {"request, untrusted certificate", GNUTLS_CERT_REQUEST, 0, "stranger", 0, 0},
+    {"require, untrusted certificate", GNUTLS_CERT_REQUIRE, 0, "stranger", 0, 0},
     /* With no CA list the client sends what it has, and the check refuses it. */
-    {"request, no CA list, untrusted certificate", GNUTLS_CERT_REQUEST, 0, "stranger", 1},
-    {"ignore, no CA list, reauth with an untrusted certificate", GNUTLS_CERT_IGNORE, 1, "stranger", 1},
+    {"request, no CA list, untrusted certificate", GNUTLS_CERT_REQUEST, 0, "stranger", 1, 0},
+    {"ignore, no CA list, reauth with an untrusted certificate", GNUTLS_CERT_IGNORE, 1, "stranger", 1, 0},
+    /* GNUTLS_FORCE_CLIENT_CERT: the client sends it though the list names
+     * none of its issuers, and the check refuses it. */
+    {"request, forced untrusted certificate", GNUTLS_CERT_REQUEST, 0, "stranger", 0, GNUTLS_FORCE_CLIENT_CERT},
+    {"ignore, then reauth with a forced untrusted certificate", GNUTLS_CERT_IGNORE, 1, "stranger", 0,
+     GNUTLS_FORCE_CLIENT_CERT},
 };
 #define SCENARIOS (int)(sizeof scenarios / sizeof scenarios[0])
 
@@ -88,7 +96,8 @@ static void client(int fd, int n)
         if (k < 0)
             say("C key file %s: %d\n", cert, k);
     }
-    gnutls_session_t s = twoends_session(GNUTLS_CLIENT | GNUTLS_POST_HANDSHAKE_AUTH, PRIORITY, cred, fd);
+    gnutls_session_t s =
+        twoends_session(GNUTLS_CLIENT | GNUTLS_POST_HANDSHAKE_AUTH | sc->client_flags, PRIORITY, cred, fd);
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     int r = gnutls_handshake(s);
     say("C handshake %s\n", twoends_code(r));

@@ -1194,12 +1194,14 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_CLIENT (1 << 1)
 
 /**
- * `gnutls_init` flag: the transport is non-blocking.
+ * `gnutls_init` flag: the transport is non-blocking (GnuTLS uses it for
+ * DTLS only; accepted, no effect).
  */
 #define GNUTLS_NONBLOCK (1 << 3)
 
 /**
- * `gnutls_init` flag: send a certificate even if it does not fit the request.
+ * `gnutls_init` flag: (client) send the credentials' certificate even when
+ * the server's request names none of its issuers.
  */
 #define GNUTLS_FORCE_CLIENT_CERT (1 << 9)
 
@@ -1214,7 +1216,8 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_KEY_SHARE_TOP (1 << 11)
 
 /**
- * `gnutls_init` flag: send the top two key shares.
+ * `gnutls_init` flag: send the top two key shares (the default: the first
+ * group and the first of the other kind).
  */
 #define GNUTLS_KEY_SHARE_TOP2 (1 << 12)
 

@@ -398,7 +398,8 @@ impl Session {
                     .filter(|c| !c.app_chooses())
                     .and_then(|c| c.key()),
                 choose_certificate: self.app_chooses(),
-                match_certificate_authorities: true,
+                // GNUTLS_FORCE_CLIENT_CERT: our one pair whatever the CA list.
+                match_certificate_authorities: self.flags & GNUTLS_FORCE_CLIENT_CERT == 0,
                 key_shares: key_shares(self.flags),
                 middlebox_compat: priority.compat_mode,
                 post_handshake_auth: self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0,

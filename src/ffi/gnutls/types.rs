@@ -98,15 +98,18 @@ pub const GNUTLS_CIPHER_CHACHA20_POLY1305: gnutls_cipher_algorithm_t = 23;
 pub const GNUTLS_SERVER: c_uint = 1;
 /// `gnutls_init` flag: a client.
 pub const GNUTLS_CLIENT: c_uint = 1 << 1;
-/// `gnutls_init` flag: the transport is non-blocking.
+/// `gnutls_init` flag: the transport is non-blocking (GnuTLS uses it for
+/// DTLS only; accepted, no effect).
 pub const GNUTLS_NONBLOCK: c_uint = 1 << 3;
-/// `gnutls_init` flag: send a certificate even if it does not fit the request.
+/// `gnutls_init` flag: (client) send the credentials' certificate even when
+/// the server's request names none of its issuers.
 pub const GNUTLS_FORCE_CLIENT_CERT: c_uint = 1 << 9;
 /// `gnutls_init` flag: no session tickets.
 pub const GNUTLS_NO_TICKETS: c_uint = 1 << 10;
 /// `gnutls_init` flag: send the top key share.
 pub const GNUTLS_KEY_SHARE_TOP: c_uint = 1 << 11;
-/// `gnutls_init` flag: send the top two key shares.
+/// `gnutls_init` flag: send the top two key shares (the default: the first
+/// group and the first of the other kind).
 pub const GNUTLS_KEY_SHARE_TOP2: c_uint = 1 << 12;
 /// `gnutls_init` flag: send the top three key shares.
 pub const GNUTLS_KEY_SHARE_TOP3: c_uint = 1 << 13;

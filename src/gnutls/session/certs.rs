@@ -39,8 +39,13 @@ impl Session {
     pub(super) fn certificate_for_request(&mut self) -> Result<Option<Arc<CertifiedKey>>, Error> {
         if !self.app_chooses() {
             // As in the handshake: only a chain that one of the listed
-            // authorities issued, when the request lists any.
-            let authorities = self.certificate_request_info().authorities;
+            // authorities issued, when the request lists any (and the
+            // session was not initialised with GNUTLS_FORCE_CLIENT_CERT).
+            let authorities = if self.flags & super::GNUTLS_FORCE_CLIENT_CERT == 0 {
+                self.certificate_request_info().authorities
+            } else {
+                Vec::new()
+            };
             return Ok(self
                 .credentials
                 .as_ref()

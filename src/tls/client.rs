@@ -991,6 +991,13 @@ pub struct CertificateRequestInfo {
 }
 
 impl CertificateRequestInfo {
+    /// Whether `chain` may answer the request: it names no authorities,
+    /// or one of them issued a certificate of the chain (GnuTLS's rule).
+    pub fn accepts(&self, chain: &[Vec<u8>]) -> bool {
+        self.authorities.is_empty()
+            || crate::x509::authorities::chain_issued_by(chain, &self.authorities)
+    }
+
     fn of(request: &CertificateRequest) -> Self {
         let schemes = request
             .extensions
@@ -1020,9 +1027,7 @@ fn acceptable(
     if !config.match_certificate_authorities {
         return true;
     }
-    let authorities = CertificateRequestInfo::of(request).authorities;
-    authorities.is_empty()
-        || crate::x509::authorities::chain_issued_by(&certificate.chain, &authorities)
+    CertificateRequestInfo::of(request).accepts(&certificate.chain)
 }
 
 /// RFC 8446 §4.2.4: `DistinguishedName authorities<3..2^16-1>`, each

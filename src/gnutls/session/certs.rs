@@ -38,22 +38,15 @@ impl Session {
     /// application's choice (asked for first), else the credentials' first pair.
     pub(super) fn certificate_for_request(&mut self) -> Result<Option<Arc<CertifiedKey>>, Error> {
         if !self.app_chooses() {
-            // As in the handshake: only a chain that one of the listed
-            // authorities issued, when the request lists any (and the
-            // session was not initialised with GNUTLS_FORCE_CLIENT_CERT).
-            let authorities = if self.flags & super::GNUTLS_FORCE_CLIENT_CERT == 0 {
-                self.certificate_request_info().authorities
-            } else {
-                Vec::new()
-            };
+            // As in the handshake: only a chain the request accepts (unless
+            // the session was initialised with GNUTLS_FORCE_CLIENT_CERT).
+            let forced = self.flags & super::GNUTLS_FORCE_CLIENT_CERT != 0;
+            let request = self.certificate_request_info();
             return Ok(self
                 .credentials
                 .as_ref()
                 .and_then(|c| c.key())
-                .filter(|key| {
-                    authorities.is_empty()
-                        || crate::x509::authorities::chain_issued_by(&key.chain, &authorities)
-                }));
+                .filter(|key| forced || request.accepts(&key.chain)));
         }
         self.chosen.take().ok_or(Error::CertificateChoicePending)
     }

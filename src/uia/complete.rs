@@ -16,7 +16,7 @@ use serde_json::json;
 use subtle::ConstantTimeEq;
 
 use super::client_cert::ClientCert;
-use super::engine::{Engine, Stored, completion, request_fingerprint, store_in_tx};
+use super::engine::{Engine, Stored, completion, store_in_tx};
 use super::flows::FlowSet;
 use super::hooks::Hooks;
 use super::outcome::{self, Failure, Outcome, Response};
@@ -265,7 +265,9 @@ impl Engine {
             }
         };
         if let SessionState::Completed { fingerprint } = &session.state {
-            let repeat: bool = fingerprint.ct_eq(&request_fingerprint(request)).into();
+            // A repeat replays only when identical, secrets included: a
+            // repeat with another password or token learns nothing.
+            let repeat: bool = fingerprint.ct_eq(&self.request_fingerprint(request)).into();
             if mode == Mode::Fallback || !repeat {
                 return Ok(respond(Failure::new(
                     403,
@@ -339,16 +341,22 @@ impl Engine {
             tls: &tls,
         };
         let limit_keys = self.limit_keys(&session, request, stage.subject(&input), kind);
-        if let Some(wait) = self.limiter.retry_after(&limit_keys, now) {
-            let body = json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too many failed attempts", "retry_after_ms": wait});
-            return Ok(Step::Decided(Outcome::Respond(Response {
-                status: 429,
-                body,
-            })));
-        }
+        // The attempt holds its place from before the check, so concurrent
+        // guesses cannot all reach a slow checker (it is a failure until it
+        // is known to have passed).
+        let attempt = match self.limiter.begin(&limit_keys, now) {
+            Ok(attempt) => attempt,
+            Err(wait) => {
+                let body = json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too many failed attempts", "retry_after_ms": wait});
+                return Ok(Step::Decided(Outcome::Respond(Response {
+                    status: 429,
+                    body,
+                })));
+            }
+        };
         match stage.check(&input, hooks)? {
             Verdict::Fail(failure) => {
-                self.limiter.record_failure(&limit_keys, now);
+                attempt.failed();
                 Ok(Step::Decided(failed(flows, &session, failure)))
             }
             Verdict::Pass { user, token } => {
@@ -370,7 +378,7 @@ impl Engine {
                 let step = self.store_step(flows, request, session, passed, now, mode)?;
                 if let Step::Decided(Outcome::Respond(response)) = &step {
                     if response.body.get("errcode").is_some() {
-                        self.limiter.record_failure(&limit_keys, now);
+                        attempt.failed();
                     }
                 }
                 Ok(step)
@@ -444,7 +452,7 @@ impl Engine {
         };
         if finished.is_some() {
             next.state = SessionState::Completed {
-                fingerprint: request_fingerprint(request),
+                fingerprint: self.request_fingerprint(request),
             };
         }
         let mut stored = Stored::Raced;

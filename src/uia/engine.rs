@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use parking_lot::RwLock;
-use ring::digest;
+use ring::hmac;
 
 use super::clock::{Clock, SystemClock};
 use super::config::Config;
@@ -30,6 +30,8 @@ pub struct Engine {
     pub(super) clock: Arc<dyn Clock>,
     pub(super) hooks: RwLock<Hooks>,
     pub(super) limiter: Arc<RateLimiter>,
+    /// Keys the fingerprints of completed requests (see `request_fingerprint`).
+    pub(super) replay_key: hmac::Key,
 }
 
 impl Engine {
@@ -62,6 +64,7 @@ impl Engine {
             clock,
             hooks: RwLock::new(Hooks::default()),
             limiter,
+            replay_key: replay_key(),
         }
     }
 
@@ -313,23 +316,37 @@ pub(super) fn completion(session: &Session, flow: &[StageKind], replayed: bool) 
     }
 }
 
-/// SHA-256 over the method, path and body, each length-prefixed; the body
-/// without its secret fields, so that a stored fingerprint cannot confirm a
-/// guessed password. A repeat that differs only in secrets counts as the
-/// same request: it is reported as a replay, which never performs the
-/// operation again.
-pub(super) fn request_fingerprint(request: &Request<'_>) -> [u8; 32] {
-    let body = super::request::without_secrets(request.body);
-    let mut ctx = digest::Context::new(&digest::SHA256);
-    for part in [
-        request.method.as_bytes(),
-        request.path.as_bytes(),
-        body.as_slice(),
-    ] {
-        ctx.update(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
-        ctx.update(part);
+impl Engine {
+    /// HMAC-SHA256, under this engine's own random key, of the method, path
+    /// and whole body (secrets included, JSON canonically encoded), each
+    /// length-prefixed: what a completed session keeps of the request that
+    /// completed it. Only an identical repeat, secrets included, matches;
+    /// without the key the stored value confirms no guess of a secret.
+    pub(super) fn request_fingerprint(&self, request: &Request<'_>) -> [u8; 32] {
+        let body = super::request::canonical(request.body);
+        let mut ctx = hmac::Context::with_key(&self.replay_key);
+        for part in [
+            request.method.as_bytes(),
+            request.path.as_bytes(),
+            body.as_slice(),
+        ] {
+            ctx.update(&u64::try_from(part.len()).unwrap_or(u64::MAX).to_be_bytes());
+            ctx.update(part);
+        }
+        let mut out = [0u8; 32];
+        out.copy_from_slice(ctx.sign().as_ref());
+        out
     }
-    let mut out = [0u8; 32];
-    out.copy_from_slice(ctx.finish().as_ref());
-    out
+}
+
+/// A fresh key for the fingerprints of completed requests.
+fn replay_key() -> hmac::Key {
+    let rng = ring::rand::SystemRandom::new();
+    // A failing system generator leaves no safe key: panicking would abort
+    // the host, so fall back to a key from the clock and address space,
+    // which still keeps the store from confirming guesses of a secret.
+    hmac::Key::generate(hmac::HMAC_SHA256, &rng).unwrap_or_else(|_| {
+        let seed = format!("{:?}{:p}", std::time::SystemTime::now(), &rng);
+        hmac::Key::new(hmac::HMAC_SHA256, seed.as_bytes())
+    })
 }

@@ -664,19 +664,66 @@ fn fallback_answers_always_carry_completed() {
     assert_eq!((status, body["completed"].clone()), (400, json!([])));
 }
 
+// Issue 14, hole 1: a completed session replays only an identical repeat,
+// secrets included; any other repeat is refused and leaves the record as it was.
 #[test]
-fn a_repeat_differing_only_in_secrets_is_a_replay_not_a_new_operation() {
+fn completed_session_replays_only_with_identical_secrets() {
     let h = harness();
     let flows = password_flows();
     let alice = Some("@alice:example.org");
     let session = start(&h, &flows, DELETE, alice);
-    let right = json!({"devices": ["A"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "correct horse"}});
+    let with = |password: Option<&str>, devices: &str| {
+        let mut auth = json!({"type": "m.login.password", "session": session, "user": "alice"});
+        if let Some(p) = password {
+            auth["password"] = json!(p);
+        }
+        json!({"devices": [devices], "auth": auth})
+    };
+    let right = with(Some("correct horse"), "A");
     assert!(!done(call(&h, &flows, "POST", DELETE, &right, alice)).replayed);
-    let other_secret = json!({"devices": ["A"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "guess"}});
-    assert!(done(call(&h, &flows, "POST", DELETE, &other_secret, alice)).replayed);
-    let other_devices = json!({"devices": ["B"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "correct horse"}});
-    let (status, _) = respond(call(&h, &flows, "POST", DELETE, &other_devices, alice));
+    for refused in [
+        with(Some("guess"), "A"),
+        with(None, "A"),
+        with(Some("correct horse"), "B"),
+    ] {
+        let (status, body) = respond(call(&h, &flows, "POST", DELETE, &refused, alice));
+        assert_eq!(
+            (status, body["errcode"].as_str()),
+            (403, Some("M_FORBIDDEN")),
+            "{refused}"
+        );
+    }
+    // The refusals changed nothing: the identical repeat still replays.
+    assert!(done(call(&h, &flows, "POST", DELETE, &right, alice)).replayed);
+
+    // The same with a registration token as the last stage.
+    let flows =
+        FlowSet::from_json(r#"{"flows":[{"stages":["m.login.registration_token"]}]}"#).unwrap();
+    h.engine.put_token("tok-replay", Some(1), None).unwrap();
+    let session = start(&h, &flows, REGISTER, None);
+    let token = |t: &str| json!({"username": "dave", "auth": {"type": "m.login.registration_token", "token": t, "session": session}});
+    let first = done(call(
+        &h,
+        &flows,
+        "POST",
+        REGISTER,
+        &token("tok-replay"),
+        None,
+    ));
+    assert!(!first.replayed);
+    let (status, _) = respond(call(&h, &flows, "POST", REGISTER, &token("wrong"), None));
     assert_eq!(status, 403);
+    assert!(
+        done(call(
+            &h,
+            &flows,
+            "POST",
+            REGISTER,
+            &token("tok-replay"),
+            None
+        ))
+        .replayed
+    );
 }
 
 #[test]
@@ -720,4 +767,51 @@ fn fallback_refuses_stages_outside_the_sessions_flows_and_other_users() {
         alice,
     ));
     assert_eq!(result.user.as_deref(), Some("@alice:example.org"));
+}
+
+// Issue 14, hole 2: guesses in flight count. 64 threads send a wrong
+// password to one session at once, with a checker as slow as bcrypt: no
+// more than `max_failures` of them reach it.
+#[test]
+fn parallel_guesses_reach_the_checker_at_most_max_failures_times() {
+    let h = harness_with(Config {
+        store: "memory".into(),
+        server_name: "example.org".into(),
+        max_failures: 3,
+        ..Config::default()
+    });
+    let calls = Arc::new(AtomicUsize::new(0));
+    let counted = calls.clone();
+    h.engine
+        .set_password_checker(Arc::new(move |_user: &str, _password: &str| {
+            counted.fetch_add(1, Ordering::SeqCst);
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            Ok(PasswordVerdict::Wrong)
+        }));
+    let flows = password_flows();
+    let alice = Some("@alice:example.org");
+    let session = start(&h, &flows, DELETE, alice);
+    let guess = json!({"devices": ["A"], "auth": {"type": "m.login.password", "session": session, "user": "alice", "password": "guess"}});
+    let limited = AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..64 {
+            scope.spawn(|| {
+                let (status, _) = respond(call(&h, &flows, "POST", DELETE, &guess, alice));
+                if status == 429 {
+                    limited.fetch_add(1, Ordering::SeqCst);
+                }
+            });
+        }
+    });
+    // The manual clock stands still: exactly the limit's worth ran.
+    assert_eq!(
+        calls.load(Ordering::SeqCst),
+        3,
+        "guesses that reached the checker"
+    );
+    assert_eq!(
+        limited.load(Ordering::SeqCst),
+        61,
+        "guesses refused with 429"
+    );
 }

@@ -280,6 +280,15 @@ def run_steps(walk, server, port, data, tmp):
     status, body = curl("replay", REGISTER, body=completing)
     expect("the completing request repeated: the same answer, no second user", status, body, 200,
            also=as_json(body).get("user_id") == "@bob:localhost" and as_json(body).get("access_token") == bob_token)
+    for label, password in (("another password", "guessed"), ("no password", None)):
+        replay = json.loads(completing)
+        if password is None:
+            del replay["password"]
+        else:
+            replay["password"] = password
+        status, body = curl("replay, " + label, REGISTER, body=json.dumps(replay))
+        expect(f"the completing request with {label}: 403, no access token", status, body, 403, "M_FORBIDDEN",
+               also="access_token" not in as_json(body))
     status, body = curl("bob again", REGISTER, body=bob)
     expect("registering bob again: 400 M_USER_IN_USE", status, body, 400, "M_USER_IN_USE")
     status, body = curl("bad name", REGISTER, body=json.dumps({"username": "Bad Name!", "password": "x"}))

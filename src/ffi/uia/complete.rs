@@ -90,8 +90,10 @@ impl stepup_uia_result {
 /// - `1`: the client completed a flow; perform the operation. `*result` holds
 ///   the session id, the completed flow, the authenticated user, the consumed
 ///   registration token and the body of the request that created the session;
-///   `stepup_uia_result_replayed` tells a repeat of the completing request
-///   (answer it as before, do not perform the operation twice).
+///   `stepup_uia_result_replayed` tells a repeat of the completing request,
+///   identical secrets included (answer it as before, do not perform the
+///   operation twice); any other request on a completed session is refused
+///   (`0`, 403).
 /// - `0`: send the response in `*result` (`stepup_uia_result_status`,
 ///   `stepup_uia_result_body`) to the client as it is, and stop: 401 with the
 ///   flows and session when stages remain, 400/403/413/429 with an errcode

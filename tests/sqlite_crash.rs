@@ -22,11 +22,13 @@ fn flows() -> FlowSet {
 
 /// The child: registrations as fast as it can until it is killed; every
 /// fifth one is abandoned after the token stage, so pending uses exist.
+/// Ignored: only the crash test runs it (with `--ignored`), in a process of
+/// its own; run any other way it fails, so it can never pass unrun.
 #[test]
+#[ignore = "a child process of sigkill_at_random_points_leaves_a_consistent_store, which runs it"]
 fn crash_child() {
-    let Ok(path) = std::env::var(CHILD_ENV) else {
-        return;
-    };
+    let path = std::env::var(CHILD_ENV)
+        .expect("crash_child is run by sigkill_at_random_points_leaves_a_consistent_store");
     let engine = Engine::new(Config {
         store: format!("sqlite:{path}"),
         ..Config::default()
@@ -101,7 +103,13 @@ fn sigkill_at_random_points_leaves_a_consistent_store() {
             "the crash test is taking too long"
         );
         let mut child = Command::new(std::env::current_exe().unwrap())
-            .args(["--exact", "crash_child", "--nocapture", "--test-threads=1"])
+            .args([
+                "--exact",
+                "crash_child",
+                "--ignored",
+                "--nocapture",
+                "--test-threads=1",
+            ])
             .env(CHILD_ENV, &db_path)
             .stdout(Stdio::null())
             .stderr(Stdio::null())

@@ -290,8 +290,10 @@ int stepup_uia_cert_revoke(const stepup_uia *engine, const char *user_id, const 
  * - `1`: the client completed a flow; perform the operation. `*result` holds
  *   the session id, the completed flow, the authenticated user, the consumed
  *   registration token and the body of the request that created the session;
- *   `stepup_uia_result_replayed` tells a repeat of the completing request
- *   (answer it as before, do not perform the operation twice).
+ *   `stepup_uia_result_replayed` tells a repeat of the completing request,
+ *   identical secrets included (answer it as before, do not perform the
+ *   operation twice); any other request on a completed session is refused
+ *   (`0`, 403).
  * - `0`: send the response in `*result` (`stepup_uia_result_status`,
  *   `stepup_uia_result_body`) to the client as it is, and stop: 401 with the
  *   flows and session when stages remain, 400/403/413/429 with an errcode
@@ -423,7 +425,10 @@ void stepup_uia_result_free(stepup_uia_result *result);
  * "localhost"), `session_lifetime_ms` (idle lifetime, default 900000),
  * `max_failures` and `failure_window_ms` (failed password/token attempts
  * per user and per session, default 5 per 300000), `max_body_bytes`
- * (default and maximum 65536). It is only read during the call.
+ * (default and maximum 65536), `store_file_mode` (the permissions of a
+ * SQLite file the engine creates, octal digits in a string, default
+ * "0600": the owner's only; its -wal and -shm files get the same). It is
+ * only read during the call.
  *
  * On success writes the new engine to `*out` (free it with
  * `stepup_uia_free`) and returns 0. Returns `STEPUP_E_NULL_POINTER` for a NULL

@@ -3,7 +3,7 @@
 //! ```json
 //! {"store": "sqlite:uia.db", "server_name": "example.org",
 //!  "session_lifetime_ms": 900000, "max_failures": 5, "failure_window_ms": 300000,
-//!  "max_body_bytes": 65536,
+//!  "max_body_bytes": 65536, "store_file_mode": "0600",
 //!  "tls_client_cert": {"subject_cn": "{localpart}", "san_email": "{localpart}@example.org",
 //!                      "san_uri": "matrix:u/{localpart}:example.org"}}
 //! ```
@@ -33,6 +33,10 @@ pub struct Config {
     pub max_body_bytes: usize,
     /// How client certificates map to users (`tls_client_cert`).
     pub cert_mapping: CertMapping,
+    /// The permissions of a SQLite database file the engine creates
+    /// (`store_file_mode`, octal digits as a string such as `"0640"`;
+    /// `"0600"` by default: the owner's only).
+    pub store_file_mode: u32,
 }
 
 impl Default for Config {
@@ -45,6 +49,7 @@ impl Default for Config {
             failure_window_ms: 5 * 60 * 1000,
             max_body_bytes: MAX_BODY_BYTES,
             cert_mapping: CertMapping::default(),
+            store_file_mode: 0o600,
         }
     }
 }
@@ -90,6 +95,17 @@ impl Config {
                     config.max_body_bytes = n;
                 }
                 "tls_client_cert" => config.cert_mapping = CertMapping::from_json(value)?,
+                "store_file_mode" => {
+                    config.store_file_mode = u32::from_str_radix(&string()?, 8)
+                        .ok()
+                        .filter(|mode| *mode <= 0o777)
+                        .ok_or_else(|| {
+                            bad(
+                                "`store_file_mode` must be octal permissions such as \"0600\""
+                                    .into(),
+                            )
+                        })?;
+                }
                 other => return Err(bad(format!("unknown key `{other}`"))),
             }
         }
@@ -111,6 +127,9 @@ mod tests {
         assert_eq!(config.max_failures, 5);
         assert_eq!(config.session_lifetime_ms, 900_000);
         assert_eq!(config.max_body_bytes, 65_536);
+        assert_eq!(config.store_file_mode, 0o600);
+        let config = Config::from_json(r#"{"store_file_mode":"0640"}"#).unwrap();
+        assert_eq!(config.store_file_mode, 0o640);
     }
 
     #[test]
@@ -122,6 +141,9 @@ mod tests {
             r#"{"max_failures":-1}"#,
             r#"{"max_body_bytes":70000}"#,
             r#"{"session_lifetime_ms":0}"#,
+            r#"{"store_file_mode":"0800"}"#,
+            r#"{"store_file_mode":"1777"}"#,
+            r#"{"store_file_mode":384}"#,
         ] {
             assert!(Config::from_json(text).is_err(), "{text}");
         }

@@ -37,7 +37,7 @@ pub struct Engine {
 impl Engine {
     /// An engine with `config`, opening the store it names.
     pub fn new(config: Config) -> Result<Self, UiaError> {
-        let store = store::open(&config.store)?;
+        let store = store::open_with_mode(&config.store, config.store_file_mode)?;
         Ok(Self::with_store(config, store, Arc::new(SystemClock)))
     }
 

@@ -19,7 +19,10 @@ pub struct stepup_uia {
 /// "localhost"), `session_lifetime_ms` (idle lifetime, default 900000),
 /// `max_failures` and `failure_window_ms` (failed password/token attempts
 /// per user and per session, default 5 per 300000), `max_body_bytes`
-/// (default and maximum 65536). It is only read during the call.
+/// (default and maximum 65536), `store_file_mode` (the permissions of a
+/// SQLite file the engine creates, octal digits in a string, default
+/// "0600": the owner's only; its -wal and -shm files get the same). It is
+/// only read during the call.
 ///
 /// On success writes the new engine to `*out` (free it with
 /// `stepup_uia_free`) and returns 0. Returns `STEPUP_E_NULL_POINTER` for a NULL

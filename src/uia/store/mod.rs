@@ -118,14 +118,19 @@ pub trait Store: Send + Sync {
 }
 
 /// Opens the store a configuration names: `memory`, `sqlite:PATH`,
-/// `postgres://...`.
+/// `postgres://...`; a SQLite file it creates gets the owner's permissions only.
 pub fn open(spec: &str) -> Result<Box<dyn Store>, StoreError> {
+    open_with_mode(spec, 0o600)
+}
+
+/// As `open`, a SQLite file it creates getting permissions `file_mode`.
+pub fn open_with_mode(spec: &str, file_mode: u32) -> Result<Box<dyn Store>, StoreError> {
     if spec == "memory" {
         return Ok(Box::new(MemoryStore::new()));
     }
     if let Some(path) = spec.strip_prefix("sqlite:") {
         #[cfg(feature = "sqlite")]
-        return Ok(Box::new(SqliteStore::open(path)?));
+        return Ok(Box::new(SqliteStore::open_with_mode(path, file_mode)?));
         #[cfg(not(feature = "sqlite"))]
         return Err(StoreError::Open(format!(
             "sqlite store `{path}`: built without the `sqlite` feature"

@@ -4,6 +4,7 @@
 //! durable across a killed process (the WAL is written before commit
 //! returns); only a power loss may drop the newest commits, never consistency.
 
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::Path;
 
 use std::collections::HashMap;
@@ -15,6 +16,9 @@ use super::{Store, StoreError, Tx, TxBody};
 use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::{Session, SessionState};
 use crate::uia::token::{self, TokenRecord};
+
+/// The permissions of a database file stepup creates: the owner's only.
+pub const DEFAULT_FILE_MODE: u32 = 0o600;
 
 /// Schema migrations: entry N brings `user_version` from N to N + 1.
 const MIGRATIONS: &[&str] = &[
@@ -64,18 +68,33 @@ impl SqliteStore {
     /// Opens (creating if needed) the database at `path` and brings its
     /// schema up to date.
     pub fn open(path: &str) -> Result<Self, StoreError> {
+        Self::open_with_mode(path, DEFAULT_FILE_MODE)
+    }
+
+    /// As `open`; a database file that does not exist yet is created with
+    /// permissions `mode` (SQLite gives its -wal and -shm files the same).
+    pub fn open_with_mode(path: &str, mode: u32) -> Result<Self, StoreError> {
         if path.is_empty() {
             return Err(StoreError::Open("empty SQLite path".into()));
         }
-        let conn = Connection::open(Path::new(path))
-            .map_err(|e| StoreError::Open(format!("{path}: {e}")))?;
+        let open_error = |e: &dyn std::fmt::Display| StoreError::Open(format!("{path}: {e}"));
+        // Created here, not by SQLite, so that the process umask does not
+        // decide who may read the sessions.
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .mode(mode)
+            .open(path)
+            .map_err(|e| open_error(&e))?;
+        let mut conn = Connection::open(Path::new(path)).map_err(|e| open_error(&e))?;
         conn.busy_timeout(std::time::Duration::from_secs(10))
             .map_err(backend)?;
         conn.pragma_update(None, "journal_mode", "WAL")
             .map_err(backend)?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(backend)?;
-        migrate(&conn)?;
+        migrate(&mut conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })
@@ -155,8 +174,15 @@ impl SqliteStore {
     }
 }
 
-fn migrate(conn: &Connection) -> Result<(), StoreError> {
-    let current: i64 = conn
+/// Brings the schema up to date: the version check and every migration in
+/// one immediate transaction, so that processes opening a new database at
+/// once take turns, and each finds the schema either absent or complete.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let failed = |e: rusqlite::Error| StoreError::Open(format!("schema migration: {e}"));
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(failed)?;
+    let current: i64 = tx
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(backend)?;
     let current = usize::try_from(current)
@@ -166,15 +192,15 @@ fn migrate(conn: &Connection) -> Result<(), StoreError> {
             "schema version {current} is newer than this stepup"
         )));
     }
-    for (version, sql) in MIGRATIONS.iter().enumerate().skip(current) {
-        let next = version + 1;
-        let batch = format!("BEGIN IMMEDIATE; {sql} PRAGMA user_version = {next}; COMMIT;");
-        conn.execute_batch(&batch).map_err(|e| {
-            let _ = conn.execute_batch("ROLLBACK");
-            StoreError::Open(format!("migration to schema {next}: {e}"))
-        })?;
+    if current == MIGRATIONS.len() {
+        return Ok(());
     }
-    Ok(())
+    for sql in &MIGRATIONS[current..] {
+        tx.execute_batch(sql).map_err(failed)?;
+    }
+    tx.pragma_update(None, "user_version", MIGRATIONS.len())
+        .map_err(failed)?;
+    tx.commit().map_err(failed)
 }
 
 struct SqliteTx<'a> {
@@ -408,6 +434,40 @@ mod tests {
             let _ = std::fs::remove_file(&path);
             Box::new(SqliteStore::open(path.to_str().unwrap()).unwrap())
         });
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    // Issue 14, hole 6: the database and its -wal/-shm files are the
+    // owner's only, whatever the umask, unless the host asks otherwise.
+    #[test]
+    fn creates_its_files_for_the_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-mode-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mode = |name: &str| {
+            std::fs::metadata(dir.join(name))
+                .unwrap()
+                .permissions()
+                .mode()
+                & 0o777
+        };
+        let path = dir.join("private.db");
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        store
+            .transaction(&mut |tx| tx.insert_session(&crate::uia::session::tests::sample("s")))
+            .unwrap();
+        for name in ["private.db", "private.db-wal", "private.db-shm"] {
+            assert_eq!(mode(name), 0o600, "{name}");
+        }
+        drop(store);
+        let path = dir.join("shared.db");
+        let store = SqliteStore::open_with_mode(path.to_str().unwrap(), 0o640).unwrap();
+        store
+            .transaction(&mut |tx| tx.insert_session(&crate::uia::session::tests::sample("s")))
+            .unwrap();
+        assert_eq!(mode("shared.db"), 0o640);
+        assert_eq!(mode("shared.db-wal"), 0o640);
+        drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

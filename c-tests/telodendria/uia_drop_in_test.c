@@ -356,6 +356,32 @@ static int bad_input_never_crashes(void)
     return 0;
 }
 
+/* Issue 14: a stored session document of the drop-in's that no longer
+ * reads back is an error (<0), never "no session", and nothing is written. */
+static int corrupt_session_document_is_an_error(void)
+{
+    Array *flows = flows_of("m.login.dummy", NULL);
+    Result r = call(flows, REGISTER, NULL, "{}");
+    char session[64], path[128], body[256];
+    CHECK(session_in(r.response, session, sizeof session));
+    result_free(&r);
+    snprintf(path, sizeof path, "user_interactive/%s", session);
+    HashMap *doc = FakeDbPeek(db, path);
+    CHECK(doc != NULL);
+    JsonValueFree(HashMapSet(doc, "completed", JsonValueInteger(7)));
+    char *before = FakeJsonEncode(doc);
+    snprintf(body, sizeof body, "{\"auth\":{\"type\":\"m.login.dummy\",\"session\":\"%s\"}}", session);
+    r = call(flows, REGISTER, NULL, body);
+    CHECK(r.code < 0);
+    char *after = FakeJsonEncode(FakeDbPeek(db, path));
+    CHECK_STR(after, before);
+    free(before);
+    free(after);
+    result_free(&r);
+    UiaFlowsFree(flows);
+    return 0;
+}
+
 static int nothing_left_locked_or_allocated(void)
 {
     CHECK_INT(FakeOpenRefs(), 0);
@@ -381,6 +407,7 @@ int main(void)
         TEST_CASE(fallback_route_advances_the_session),
         TEST_CASE(cleanup_purges_idle_sessions_and_releases_uses),
         TEST_CASE(bad_input_never_crashes),
+        TEST_CASE(corrupt_session_document_is_an_error),
         TEST_CASE(nothing_left_locked_or_allocated),
     };
     return run_tests("telodendria", tests, sizeof tests / sizeof tests[0]);

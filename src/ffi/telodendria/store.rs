@@ -209,9 +209,14 @@ impl Tx for DbTx {
         let Some(doc) = read_doc(self.db, &[SESSIONS, &cid])? else {
             return Ok(None);
         };
+        // A document of Telodendria's own Uia.c (no engine `state`) is not a
+        // session here; one of ours that does not read back is corrupt, an
+        // error, never "no session" (which would let a request start over).
+        if !doc.contains_key("state") {
+            return Ok(None);
+        }
         let version = doc.get("version").and_then(Value::as_u64).unwrap_or(0);
-        // A document of Telodendria's own Uia.c (no engine fields) is not a session here.
-        Ok(Session::from_json(id, version, &Value::Object(doc).to_string()).ok())
+        Session::from_json(id, version, &Value::Object(doc).to_string()).map(Some)
     }
 
     fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {

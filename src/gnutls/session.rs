@@ -104,8 +104,13 @@ pub struct Session {
     /// (Client) an answer to a request met AGAIN/INTERRUPTED while being
     /// sent: `reauth` finishes it.
     answer_in_flight: bool,
-    /// The peer's latest certificate chain and its verification.
+    /// The peer's latest proven certificate chain and its verification
+    /// (the Finished that covers it verified).
     peer: Option<PeerIdentity>,
+    /// A chain under the application's check during a pause, its Finished
+    /// still to come: what `gnutls_certificate_get_peers` and the verify
+    /// functions see then. It proves nothing (the bridge ignores it).
+    checking: Option<PeerIdentity>,
     /// (Server) the client's latest answer to post-handshake
     /// authentication was an empty Certificate.
     declined_reauth: bool,
@@ -233,6 +238,7 @@ impl Session {
             request_reported: false,
             answer_in_flight: false,
             peer: None,
+            checking: None,
             declined_reauth: false,
             read_buf: vec![0; READ_CHUNK],
             handshake_timeout_ms: 0,
@@ -544,6 +550,7 @@ impl Session {
                     self.psk_info_replaced = self.psk_handshake();
                     self.declined_reauth = identity.chain.is_empty();
                     self.peer = Some(identity);
+                    self.checking = None;
                     self.reauth_waiting = false;
                 }
                 Event::TicketReceived => self.tickets.arrived = true,
@@ -592,6 +599,7 @@ impl Session {
         self.conn()?.forget_last_handshake_messages();
         self.check_alpn_mandatory()?;
         self.peer = self.conn()?.negotiated().peer.clone();
+        self.checking = None;
         // A resumed client saw no server signature to check on the way, so
         // the session's check runs on the original chain now.
         let resumed = self.negotiated().is_some_and(|n| n.resumed);
@@ -624,7 +632,7 @@ impl Session {
         if !conn.awaiting_peer_check() {
             return Ok(false);
         }
-        self.peer = conn.negotiated().peer.clone();
+        self.checking = conn.negotiated().peer_under_check.clone();
         let Some(hostname) = self.verify_cert.clone() else {
             return Err(Error::PeerCheckPending);
         };
@@ -694,17 +702,27 @@ impl Session {
         if self.psk_handshake() {
             return Vec::new();
         }
-        self.peer
-            .as_ref()
+        self.shown_peer()
             .map(|p| p.chain.clone())
             .unwrap_or_default()
+    }
+
+    /// The chain the GnuTLS functions show: the one under check during a
+    /// pause, else the proven one.
+    fn shown_peer(&self) -> Option<&PeerIdentity> {
+        self.checking.as_ref().or(self.peer.as_ref())
     }
 
     /// GnuTLS verification status bits of the peer's certificate (0 when it
     /// verified), checked against `hostname` too when given.
     pub fn verify_status(&self, hostname: Option<&str>) -> u32 {
+        self.status_of(self.shown_peer(), hostname)
+    }
+
+    /// GnuTLS verification status bits of `peer`'s chain.
+    pub(super) fn status_of(&self, peer: Option<&PeerIdentity>, hostname: Option<&str>) -> u32 {
         super::verify::status(
-            self.peer.as_ref(),
+            peer,
             self.credentials.as_ref().and_then(|c| c.trust()).as_deref(),
             self.server,
             hostname,
@@ -1113,7 +1131,7 @@ impl Session {
     /// `gnutls_certificate_verify_peers3`: the peer's status bits, checked
     /// against `hostname` when given; `NoCertificateFound` without one.
     pub fn verify_peer(&self, hostname: Option<&str>) -> Result<u32, Error> {
-        if self.peer.as_ref().is_none_or(|p| p.chain.is_empty()) {
+        if self.shown_peer().is_none_or(|p| p.chain.is_empty()) {
             return Err(Error::NoCertificateFound);
         }
         Ok(self.verify_status(hostname))

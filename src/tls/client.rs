@@ -738,7 +738,7 @@ impl ClientHandshake {
         {
             return Err(e.clone().into());
         }
-        common.negotiated.peer = Some(PeerIdentity {
+        common.negotiated.peer_under_check = Some(PeerIdentity {
             chain: chain.clone(),
             verification,
         });
@@ -762,9 +762,8 @@ impl ClientHandshake {
             .first()
             .map(Vec::as_slice)
             .unwrap_or_default();
-        if !verify_signature(leaf, cv.scheme, &content, &cv.signature) {
-            return Err(PeerMisbehaved::DecryptError("server CertificateVerify").into());
-        }
+        verify_signature(leaf, cv.scheme, &content, &cv.signature)
+            .map_err(|_| PeerMisbehaved::DecryptError("server CertificateVerify"))?;
         common.negotiated.server_signature_scheme = Some(cv.scheme);
         common.peer_authentication_received();
         self.transcript.update(&message.bytes);
@@ -790,8 +789,11 @@ impl ClientHandshake {
             ..
         } = *self;
         let hash = suite.hash();
-        if !verify_finished(hash, &server_secret, &transcript.current(), message.body()) {
-            return Err(PeerMisbehaved::DecryptError("server Finished").into());
+        verify_finished(hash, &server_secret, &transcript.current(), message.body())
+            .map_err(|_| PeerMisbehaved::DecryptError("server Finished"))?;
+        // The server's Finished verified: the chain it covers is proven.
+        if let Some(identity) = common.negotiated.peer_under_check.take() {
+            common.negotiated.peer = Some(identity);
         }
         transcript.update(&message.bytes);
         let master = schedule.into_master();

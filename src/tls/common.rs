@@ -95,8 +95,16 @@ pub struct Negotiated {
     pub alpn: Option<Vec<u8>>,
     /// The server name the client asked for (SNI).
     pub server_name: Option<String>,
-    /// The peer's certificate chain and its verification.
+    /// The peer's certificate chain and its verification, once proven:
+    /// set only after the Finished of the flight that brought it verified
+    /// (or from a resumed session's ticket). Never an identity whose
+    /// Finished is still to come.
     pub peer: Option<PeerIdentity>,
+    /// (Server) A client chain whose CertificateVerify checked out (or an
+    /// empty answer to a request) while its Finished is still to come: what
+    /// the application's check inspects during a pause. Not proof of
+    /// anything; it becomes `peer` when the Finished verifies.
+    pub peer_under_check: Option<PeerIdentity>,
     /// (Server) Whether the client offered post-handshake authentication.
     pub peer_offered_post_handshake_auth: bool,
     /// Whether a HelloRetryRequest was needed.

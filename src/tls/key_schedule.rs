@@ -230,16 +230,24 @@ pub fn finished_verify_data(
     hkdf::hmac_sign(hash, &finished_key, transcript_hash)
 }
 
+/// A Finished whose verify_data is not the expected one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadFinished;
+
 /// Checks a peer's Finished verify_data in constant time.
 pub fn verify_finished(
     hash: HashAlgorithm,
     base_key: &Secret,
     transcript_hash: &[u8],
     received: &[u8],
-) -> bool {
+) -> Result<(), BadFinished> {
     let finished_key =
         hkdf::expand_label(hash, base_key.expose(), b"finished", &[], hash.output_len());
-    hkdf::hmac_verify(hash, &finished_key, transcript_hash, received)
+    if hkdf::hmac_verify(hash, &finished_key, transcript_hash, received) {
+        Ok(())
+    } else {
+        Err(BadFinished)
+    }
 }
 
 /// TLS-Exporter(label, context, length) (RFC 8446 §7.5).
@@ -355,20 +363,16 @@ mod tests {
             finished_verify_data(SHA256, &client_hs, &unhex(FINISHED_HASH)),
             expected
         );
-        assert!(verify_finished(
-            SHA256,
-            &client_hs,
-            &unhex(FINISHED_HASH),
-            &expected
-        ));
+        assert_eq!(
+            verify_finished(SHA256, &client_hs, &unhex(FINISHED_HASH), &expected),
+            Ok(())
+        );
         let mut wrong = expected.clone();
         wrong[31] ^= 0x80;
-        assert!(!verify_finished(
-            SHA256,
-            &client_hs,
-            &unhex(FINISHED_HASH),
-            &wrong
-        ));
+        assert_eq!(
+            verify_finished(SHA256, &client_hs, &unhex(FINISHED_HASH), &wrong),
+            Err(BadFinished)
+        );
     }
 
     #[test]

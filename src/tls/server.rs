@@ -432,14 +432,13 @@ impl ExpectClientHello {
         transcript.update(truncated);
         // A binder is a Finished computed with the binder key (RFC 8446 §4.2.11.2).
         let binder_key = KeySchedule::new(hash, Some(&key)).binder_key(external);
-        if !verify_finished(
+        verify_finished(
             hash,
             &binder_key,
             &transcript.current(),
             &offered.binders[index],
-        ) {
-            return Err(PeerMisbehaved::BadPskBinder.into());
-        }
+        )
+        .map_err(|_| PeerMisbehaved::BadPskBinder)?;
         choice.suite = suite;
         choice.psk = Some(PskChoice {
             resumed: !external,
@@ -885,9 +884,8 @@ fn check_client_signature(
         return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
     }
     let content = signed_content(false, &transcript.current());
-    if !verify_signature(leaf, cv.scheme, &content, &cv.signature) {
-        return Err(PeerMisbehaved::DecryptError("client CertificateVerify").into());
-    }
+    verify_signature(leaf, cv.scheme, &content, &cv.signature)
+        .map_err(|_| PeerMisbehaved::DecryptError("client CertificateVerify"))?;
     Ok(())
 }
 
@@ -915,7 +913,7 @@ impl ServerHandshake {
         }
         let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
         let verification = check_client_chain(&self.config, &chain)?;
-        common.negotiated.peer = Some(PeerIdentity {
+        common.negotiated.peer_under_check = Some(PeerIdentity {
             chain: chain.clone(),
             verification,
         });
@@ -953,19 +951,24 @@ impl ServerHandshake {
             client_app,
             peer_chain,
         } = *self;
-        if !verify_finished(
+        verify_finished(
             suite.hash(),
             &client_secret,
             &transcript.current(),
             message.body(),
-        ) {
-            return Err(PeerMisbehaved::DecryptError("client Finished").into());
-        }
+        )
+        .map_err(|_| PeerMisbehaved::DecryptError("client Finished"))?;
         transcript.update(&message.bytes);
         // Our write key is the application one since our Finished.
         common.set_read_key(suite, &client_app)?;
         common.read_secret = Some(client_app);
         common.early_started = false;
+        // The Finished verified: the chain it covers is proven.
+        if let Some(identity) = common.negotiated.peer_under_check.take() {
+            if !identity.chain.is_empty() {
+                common.negotiated.peer = Some(identity);
+            }
+        }
         let resumption = master.resumption_master(&transcript.current());
         // A resumed session keeps the chain the ticket carried.
         let client_chain = if peer_chain.is_empty() {
@@ -1096,7 +1099,7 @@ impl ServerTraffic {
                     };
                     // As in the handshake: the check sees the empty answer,
                     // not an earlier certificate.
-                    common.negotiated.peer = Some(identity.clone());
+                    common.negotiated.peer_under_check = Some(identity.clone());
                     common.peer_authentication_received();
                     Pha::ExpectFinished {
                         transcript,
@@ -1126,9 +1129,9 @@ impl ServerTraffic {
                     .map(Vec::as_slice)
                     .unwrap_or_default();
                 check_client_signature(&self.config, leaf, &transcript, message)?;
-                // The chain under check is the current peer from here on (a
-                // pause lets the application inspect it).
-                common.negotiated.peer = Some(identity.clone());
+                // The chain is under check until the Finished verifies (a
+                // pause lets the application inspect it; it proves nothing).
+                common.negotiated.peer_under_check = Some(identity.clone());
                 common.peer_authentication_received();
                 transcript.update(&message.bytes);
                 Pha::ExpectFinished {
@@ -1149,14 +1152,14 @@ impl ServerTraffic {
                     .read_secret
                     .as_ref()
                     .ok_or(Error::Internal("no traffic secret"))?;
-                if !verify_finished(
+                verify_finished(
                     self.suite.hash(),
                     secret,
                     &transcript.current(),
                     message.body(),
-                ) {
-                    return Err(PeerMisbehaved::DecryptError("post-handshake Finished").into());
-                }
+                )
+                .map_err(|_| PeerMisbehaved::DecryptError("post-handshake Finished"))?;
+                common.negotiated.peer_under_check = None;
                 if !identity.chain.is_empty() {
                     common.negotiated.peer = Some(identity.clone());
                 }

@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::alert::AlertDescription;
+use super::codec::handshake::HandshakeType;
 use super::config::{CertifiedKey, ClientAuth, ClientConfig, ServerConfig, VerifyPolicy};
 use super::connection::Connection;
 use super::error::{Error, PeerMisbehaved};
@@ -425,7 +426,9 @@ fn pauses_after_the_servers_signature_until_the_application_decides() {
     let mut s = Connection::server(Arc::new(server_config("ecdsa")));
     pump(&mut c, &mut s).unwrap();
     assert!(c.awaiting_peer_check() && c.is_handshaking() && s.is_handshaking());
-    assert!(c.negotiated().peer.is_some());
+    // Under check, not proven: the server's Finished is still to come.
+    assert!(c.negotiated().peer_under_check.is_some());
+    assert!(c.negotiated().peer.is_none());
     assert_eq!(
         c.negotiated().server_signature_scheme,
         Some(crate::crypto::sign::scheme::ECDSA_SECP256R1_SHA256)
@@ -433,6 +436,7 @@ fn pauses_after_the_servers_signature_until_the_application_decides() {
     c.resume_after_peer_check(true).unwrap();
     pump(&mut c, &mut s).unwrap();
     assert!(!c.is_handshaking() && !s.is_handshaking());
+    assert!(c.negotiated().peer.is_some() && c.negotiated().peer_under_check.is_none());
     exchange(&mut c, &mut s, b"after the check");
 }
 
@@ -475,4 +479,96 @@ fn pauses_after_a_client_signature_and_remembers_the_last_alert() {
     c.close();
     pump(&mut c, &mut s).unwrap();
     assert_eq!(s.last_alert_received(), Some(AlertDescription::CloseNotify));
+}
+
+/// Splits TLS records: (header and body) of each whole record in `bytes`.
+fn records(bytes: &[u8]) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    let mut rest = bytes;
+    while rest.len() >= 5 {
+        let len = usize::from(u16::from_be_bytes([rest[3], rest[4]]));
+        let (record, tail) = rest.split_at(5 + len);
+        out.push(record.to_vec());
+        rest = tail;
+    }
+    out
+}
+
+// Issue 14, the step-up bridge: a client certificate is proven only by the
+// Finished of its flight. A client that sends Certificate and
+// CertificateVerify and withholds its Finished, or sends a wrong one,
+// leaves the server without a peer identity.
+#[test]
+fn a_post_handshake_certificate_counts_only_after_its_finished() {
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ecdsa")),
+        ..client_config()
+    };
+    let (mut c, mut s) = connect(client, server_config("ecdsa"));
+    s.request_client_auth(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    c.answer_certificate_request(None).unwrap();
+    let flight = records(&c.take_tls());
+    assert_eq!(flight.len(), 3, "Certificate, CertificateVerify, Finished");
+    // Certificate and CertificateVerify arrive; the Finished is withheld.
+    s.read_tls(&flight[..2].concat()).unwrap();
+    assert!(
+        s.negotiated().peer.is_none(),
+        "no identity before the Finished"
+    );
+    assert!(s.negotiated().peer_under_check.is_some());
+    assert!(
+        !events(&mut s)
+            .iter()
+            .any(|e| matches!(e, Event::ClientAuthenticated(_)))
+    );
+    // A damaged record cannot be read: still nothing proven.
+    let mut damaged = flight[2].clone();
+    let last = damaged.len() - 1;
+    damaged[last] ^= 1;
+    assert!(s.read_tls(&damaged).is_err());
+    assert!(s.negotiated().peer.is_none(), "no Finished, no proof");
+
+    // A well-protected Finished with the wrong verify_data: the connection
+    // fails (decrypt_error) and the certificate is not proven.
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ecdsa")),
+        ..client_config()
+    };
+    let (mut c, mut s) = connect(client, server_config("ecdsa"));
+    s.request_client_auth(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    c.common_mut().rewrite_outgoing = Some(Box::new(|message: &mut Vec<u8>| {
+        if message.first() == Some(&HandshakeType::Finished.to_u8()) {
+            if let Some(last) = message.last_mut() {
+                *last ^= 1;
+            }
+        }
+    }));
+    c.answer_certificate_request(None).unwrap();
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert!(
+        matches!(err, Error::PeerMisbehaved(PeerMisbehaved::DecryptError(_))),
+        "{err:?}"
+    );
+    assert!(
+        s.negotiated().peer.is_none(),
+        "a wrong Finished proves nothing"
+    );
+
+    // The same flight delivered whole proves the certificate.
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ecdsa")),
+        ..client_config()
+    };
+    let (mut c, mut s) = connect(client, server_config("ecdsa"));
+    s.request_client_auth(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    c.answer_certificate_request(None).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(s.negotiated().peer.is_some());
+    assert!(s.negotiated().peer_under_check.is_none());
 }

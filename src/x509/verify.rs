@@ -169,19 +169,25 @@ fn map_webpki(e: webpki::Error) -> CertificateError {
     }
 }
 
+/// A handshake signature that does not verify.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadSignature;
+
 /// Verifies a handshake signature (`message` signed with `scheme_id`) with
-/// the public key of the DER certificate `leaf`. Returns false for a bad
+/// the public key of the DER certificate `leaf`. `BadSignature` for a bad
 /// signature, a scheme not allowed in TLS 1.3 handshakes, or a scheme that
 /// does not fit the key.
-pub fn verify_signature(leaf: &[u8], scheme_id: u16, message: &[u8], signature: &[u8]) -> bool {
-    let Some(algorithm) = handshake_algorithm(scheme_id) else {
-        return false;
-    };
+pub fn verify_signature(
+    leaf: &[u8],
+    scheme_id: u16,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), BadSignature> {
+    let algorithm = handshake_algorithm(scheme_id).ok_or(BadSignature)?;
     let der = CertificateDer::from(leaf);
-    let Ok(ee) = EndEntityCert::try_from(&der) else {
-        return false;
-    };
-    ee.verify_signature(algorithm, message, signature).is_ok()
+    let ee = EndEntityCert::try_from(&der).map_err(|_| BadSignature)?;
+    ee.verify_signature(algorithm, message, signature)
+        .map_err(|_| BadSignature)
 }
 
 #[cfg(test)]
@@ -219,7 +225,10 @@ mod tests {
             let key = pem::private_key(&fixture(&format!("client-{kind}.key"))).unwrap();
             let scheme = key.schemes()[0];
             let sig = key.sign(scheme, b"t").unwrap();
-            assert!(verify_signature(&client[0], scheme, b"t", &sig), "{kind}");
+            assert!(
+                verify_signature(&client[0], scheme, b"t", &sig).is_ok(),
+                "{kind}"
+            );
         }
     }
 
@@ -258,18 +267,16 @@ mod tests {
             for &scheme_id in key.schemes() {
                 let sig = key.sign(scheme_id, b"transcript").unwrap();
                 assert!(
-                    verify_signature(&cert, scheme_id, b"transcript", &sig),
+                    verify_signature(&cert, scheme_id, b"transcript", &sig).is_ok(),
                     "{kind} {scheme_id:#x}"
                 );
-                assert!(!verify_signature(&cert, scheme_id, b"other", &sig));
+                assert!(verify_signature(&cert, scheme_id, b"other", &sig).is_err());
             }
             // PKCS#1 v1.5 is never accepted in a handshake signature.
-            assert!(!verify_signature(
-                &cert,
-                scheme::RSA_PKCS1_SHA256,
-                b"transcript",
-                &[0; 256]
-            ));
+            assert!(
+                verify_signature(&cert, scheme::RSA_PKCS1_SHA256, b"transcript", &[0; 256])
+                    .is_err()
+            );
         }
     }
 

@@ -34,10 +34,12 @@ impl Session {
         if !self.server || !handshaken {
             return ClientCertState::CannotAsk;
         }
+        // Only a proven chain: one whose Finished verified. A chain still
+        // under check (its Finished withheld) counts for nothing here.
         if let Some(peer) = self.peer.as_ref().filter(|p| !p.chain.is_empty()) {
             return ClientCertState::Presented {
                 chain: peer.chain.clone(),
-                status: self.verify_status(None),
+                status: self.status_of(Some(peer), None),
             };
         }
         if self.declined_reauth {

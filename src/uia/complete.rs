@@ -344,8 +344,8 @@ impl Engine {
         // The attempt holds its place from before the check, so concurrent
         // guesses cannot all reach a slow checker (it is a failure until it
         // is known to have passed).
-        let attempt = match self.limiter.begin(&limit_keys, now) {
-            Ok(attempt) => attempt,
+        let attempt = match self.take_place(&limit_keys, now)? {
+            Ok(place) => place,
             Err(wait) => {
                 let body = json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too many failed attempts", "retry_after_ms": wait});
                 return Ok(Step::Decided(Outcome::Respond(Response {

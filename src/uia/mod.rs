@@ -2,6 +2,7 @@
 //! authentication API"): flows of stages, sessions, and completion with the
 //! `UiaComplete` contract. No C types here; `src/ffi/uia/` exports it.
 
+mod attempts;
 pub mod client_cert;
 pub mod clock;
 mod complete;

@@ -94,6 +94,30 @@ pub trait Tx {
         Err(no_enrolment())
     }
 
+    /// Takes a place for one password or token attempt, with id `id`, under
+    /// each of `keys`, unless one of them already holds `max` places taken
+    /// less than `window_ms` before `now_ms`: then nothing is taken and the
+    /// milliseconds until a place frees are returned. Places older than the
+    /// window are dropped. Stores that keep no attempts (see
+    /// [`Store::keeps_attempts`]) keep this default, which fails.
+    fn take_attempt(
+        &mut self,
+        keys: &[String],
+        id: &str,
+        now_ms: u64,
+        window_ms: u64,
+        max: u32,
+    ) -> Result<Option<u64>, StoreError> {
+        let _ = (keys, id, now_ms, window_ms, max);
+        Err(StoreError::Backend("this store keeps no attempts".into()))
+    }
+
+    /// Gives back the places of attempt `id` (its check passed).
+    fn drop_attempt(&mut self, id: &str) -> Result<(), StoreError> {
+        let _ = id;
+        Err(StoreError::Backend("this store keeps no attempts".into()))
+    }
+
     /// Gives back a reserved use (the session expired before completing).
     fn release_token(&mut self, token: &str) -> Result<(), StoreError> {
         if let Some(mut record) = self.token(&token::key_of(token))? {
@@ -115,6 +139,22 @@ pub type TxBody<'a> = dyn FnMut(&mut dyn Tx) -> Result<(), StoreError> + 'a;
 pub trait Store: Send + Sync {
     /// Runs `body` in one transaction.
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError>;
+
+    /// Whether the store keeps the failure limit's attempts
+    /// (`Tx::take_attempt`), so that it holds across the processes sharing
+    /// the store and across restarts; otherwise the engine counts in memory.
+    fn keeps_attempts(&self) -> bool {
+        false
+    }
+}
+
+/// The milliseconds until a place taken at `oldest_ms` leaves the window,
+/// at least 1.
+pub(crate) fn wait_for(oldest_ms: u64, now_ms: u64, window_ms: u64) -> u64 {
+    oldest_ms
+        .saturating_add(window_ms)
+        .saturating_sub(now_ms)
+        .max(1)
 }
 
 /// Opens the store a configuration names: `memory`, `sqlite:PATH`,

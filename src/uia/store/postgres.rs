@@ -43,6 +43,13 @@ const MIGRATIONS: &[&str] = &[
          enrolled_ms BIGINT NOT NULL
      );
      CREATE INDEX stepup_uia_certificates_by_user ON stepup_uia_certificates (user_id);",
+    "CREATE TABLE stepup_uia_attempts (
+         id TEXT NOT NULL,
+         key TEXT NOT NULL,
+         at_ms BIGINT NOT NULL
+     );
+     CREATE INDEX stepup_uia_attempts_by_key ON stepup_uia_attempts (key, at_ms);
+     CREATE INDEX stepup_uia_attempts_by_id ON stepup_uia_attempts (id);",
 ];
 
 /// The PostgreSQL store.
@@ -297,6 +304,74 @@ impl Tx for PgTx<'_, '_> {
             .collect()
     }
 
+    fn take_attempt(
+        &mut self,
+        keys: &[String],
+        id: &str,
+        now_ms: u64,
+        window_ms: u64,
+        max: u32,
+    ) -> Result<Option<u64>, StoreError> {
+        // One transaction-scoped advisory lock per key, taken in order (no
+        // deadlock): count and take are one step for every process.
+        let mut sorted: Vec<&String> = keys.iter().collect();
+        sorted.sort();
+        sorted.dedup();
+        for key in &sorted {
+            self.tx
+                .execute(
+                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))",
+                    &[key],
+                )
+                .map_err(backend)?;
+        }
+        let cutoff = to_i64(now_ms.saturating_sub(window_ms))?;
+        // Places past the window, of every key: the table stays small.
+        self.tx
+            .execute(
+                "DELETE FROM stepup_uia_attempts WHERE at_ms <= $1",
+                &[&cutoff],
+            )
+            .map_err(backend)?;
+        let mut wait = None;
+        for key in keys {
+            let row = self
+                .tx
+                .query_one(
+                    "SELECT COUNT(*), MIN(at_ms) FROM stepup_uia_attempts WHERE key = $1",
+                    &[key],
+                )
+                .map_err(backend)?;
+            let count: i64 = row.get(0);
+            let oldest: Option<i64> = row.get(1);
+            if to_u64(count)? >= u64::from(max) {
+                let oldest = to_u64(oldest.unwrap_or(cutoff))?;
+                let until = super::wait_for(oldest, now_ms, window_ms);
+                wait = Some(wait.map_or(until, |w: u64| w.max(until)));
+            }
+        }
+        if wait.is_some() {
+            return Ok(wait);
+        }
+        let at = to_i64(now_ms)?;
+        for key in keys {
+            self.tx
+                .execute(
+                    "INSERT INTO stepup_uia_attempts (id, key, at_ms) VALUES ($1, $2, $3)",
+                    &[&id, key, &at],
+                )
+                .map_err(backend)?;
+        }
+        Ok(None)
+    }
+
+    fn drop_attempt(&mut self, id: &str) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM stepup_uia_attempts WHERE id = $1", &[&id])
+            .map_err(backend)?;
+        Ok(())
+    }
+
     fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
         let changed = self
             .tx
@@ -316,6 +391,10 @@ fn attempt(client: &mut Client, body: &mut TxBody<'_>) -> Result<(), StoreError>
 }
 
 impl Store for PostgresStore {
+    fn keeps_attempts(&self) -> bool {
+        true
+    }
+
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {
         let mut client = self.checkout()?;
         // A transaction PostgreSQL aborted for a conflict is run again from the start.

@@ -42,6 +42,13 @@ const MIGRATIONS: &[&str] = &[
          enrolled_ms INTEGER NOT NULL
      );
      CREATE INDEX certificates_by_user ON certificates (user_id);",
+    "CREATE TABLE attempts (
+         id TEXT NOT NULL,
+         key TEXT NOT NULL,
+         at_ms INTEGER NOT NULL
+     );
+     CREATE INDEX attempts_by_key ON attempts (key, at_ms);
+     CREATE INDEX attempts_by_id ON attempts (id);",
 ];
 
 /// The SQLite store.
@@ -224,6 +231,58 @@ impl SqliteTx<'_> {
 }
 
 impl Tx for SqliteTx<'_> {
+    fn take_attempt(
+        &mut self,
+        keys: &[String],
+        id: &str,
+        now_ms: u64,
+        window_ms: u64,
+        max: u32,
+    ) -> Result<Option<u64>, StoreError> {
+        // The immediate transaction serialises writers: count and take are
+        // one step for every process on the file.
+        let cutoff = to_i64(now_ms.saturating_sub(window_ms))?;
+        self.tx
+            .execute("DELETE FROM attempts WHERE at_ms <= ?1", params![cutoff])
+            .map_err(backend)?;
+        let mut wait = None;
+        for key in keys {
+            let (count, oldest): (i64, Option<i64>) = self
+                .tx
+                .query_row(
+                    "SELECT COUNT(*), MIN(at_ms) FROM attempts WHERE key = ?1",
+                    params![key],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .map_err(backend)?;
+            if to_u64(count)? >= u64::from(max) {
+                let oldest = to_u64(oldest.unwrap_or(cutoff))?;
+                let until = super::wait_for(oldest, now_ms, window_ms);
+                wait = Some(wait.map_or(until, |w: u64| w.max(until)));
+            }
+        }
+        if wait.is_some() {
+            return Ok(wait);
+        }
+        let at = to_i64(now_ms)?;
+        for key in keys {
+            self.tx
+                .execute(
+                    "INSERT INTO attempts (id, key, at_ms) VALUES (?1, ?2, ?3)",
+                    params![id, key, at],
+                )
+                .map_err(backend)?;
+        }
+        Ok(None)
+    }
+
+    fn drop_attempt(&mut self, id: &str) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM attempts WHERE id = ?1", params![id])
+            .map_err(backend)?;
+        Ok(())
+    }
+
     fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError> {
         self.read_session(id)
     }
@@ -409,6 +468,10 @@ impl Tx for SqliteTx<'_> {
 }
 
 impl Store for SqliteStore {
+    fn keeps_attempts(&self) -> bool {
+        true
+    }
+
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {
         let mut conn = self.conn.lock();
         let tx = conn

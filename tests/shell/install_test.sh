@@ -30,17 +30,21 @@ int main(void) {
 }
 C
 # pkg-config resolves the .pc files inside the staging tree through the sysroot.
+# Outputs go to files before grep -q reads them: with pipefail, a grep -q that
+# stops at its first match would make the writer's SIGPIPE fail the check.
 pc() { PKG_CONFIG_SYSROOT_DIR="$stage" PKG_CONFIG_LIBDIR="$lib/pkgconfig" pkg-config "$@"; }
 check "pkg-config knows gnutls (stepup's) at the GnuTLS API version" test "$(pc --modversion gnutls)" = "3.7.9"
 dynamic() {
   ${CC:-cc} "$work/prog.c" -o "$work/prog" $(pc --cflags --libs gnutls) && LD_LIBRARY_PATH="$lib" "$work/prog" > "$work/out" \
     && grep -q '^3.7.9 [0-9.]* Resource temporarily unavailable, try again.$' "$work/out" \
-    && LD_LIBRARY_PATH="$lib" ldd "$work/prog" | grep -q "libstepup.so.0 => $lib/libstepup.so.0"
+    && LD_LIBRARY_PATH="$lib" ldd "$work/prog" > "$work/ldd" \
+    && grep -q "libstepup.so.0 => $lib/libstepup.so.0" "$work/ldd"
 }
 check "a program built with pkg-config gnutls links libstepup.so.0 and runs" dynamic
 static() {
   ${CC:-cc} "$work/prog.c" -o "$work/prog-static" $(pc --cflags stepup) "$lib/libstepup.a" $(pc --static --libs-only-l stepup | sed 's/-lstepup//') \
-    && "$work/prog-static" > /dev/null && ! ldd "$work/prog-static" | grep -q stepup
+    && "$work/prog-static" > /dev/null && ldd "$work/prog-static" > "$work/ldd-static" \
+    && ! grep -q stepup "$work/ldd-static"
 }
 check "a program linked statically with libstepup.a runs" static
 

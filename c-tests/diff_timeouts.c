@@ -105,8 +105,5 @@ static void client(int fd, int scenario)
 
 int main(void)
 {
-    gnutls_global_init();
-    twoends_run(SCENARIOS, server, client);
-    gnutls_global_deinit();
-    return 0;
+    return twoends_main(SCENARIOS, server, client);
 }

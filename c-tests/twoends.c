@@ -118,3 +118,11 @@ gnutls_session_t twoends_session(unsigned flags, const char *priority, gnutls_ce
     gnutls_transport_set_int(s, fd);
     return s;
 }
+
+int twoends_main(int count, twoends_side server, twoends_side client)
+{
+    gnutls_global_init();
+    twoends_run(count, server, client);
+    gnutls_global_deinit();
+    return 0;
+}

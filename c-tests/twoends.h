@@ -27,6 +27,10 @@ typedef void (*twoends_side)(int fd, int scenario);
  * whether the child exited cleanly. Sets a 60 s alarm so a hang fails. */
 void twoends_run(int count, twoends_side server, twoends_side client);
 
+/* A whole test program: gnutls_global_init, twoends_run, gnutls_global_deinit;
+ * returns main's exit status. */
+int twoends_main(int count, twoends_side server, twoends_side client);
+
 /* A return code as the tests print it: the number, and for a negative one
  * its GnuTLS name (a static buffer, valid until the next call). */
 const char *twoends_code(int r);

@@ -5,7 +5,8 @@
 //! `max_failures` times in all, not once per process.
 #![cfg(feature = "postgres")]
 
-use std::process::{Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -81,24 +82,11 @@ fn limit_child() {
     println!("\nLIMIT-CALLS={}", calls.load(Ordering::SeqCst));
 }
 
-fn server_url() -> Option<String> {
-    match std::env::var("STEPUP_TEST_POSTGRES") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var("STEPUP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
-            panic!("STEPUP_REQUIRE_POSTGRES=1 but no server; run under scripts/with-postgres.sh")
-        }
-        Err(_) => {
-            eprintln!(
-                "!!! SKIPPED: two-process PostgreSQL failure limit: no server (run under scripts/with-postgres.sh)"
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn two_processes_share_one_failure_limit() {
-    let Some(server) = server_url() else { return };
+    let Some(server) = common::server_url("two-process PostgreSQL failure limit") else {
+        return;
+    };
     let name = format!("stepup_limit_{}", std::process::id());
     let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
     admin
@@ -110,34 +98,12 @@ fn two_processes_share_one_failure_limit() {
         panic!("no session")
     };
     let session = first.body["session"].as_str().unwrap().to_owned();
-    let children: Vec<_> = (0..2)
-        .map(|_| {
-            Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "limit_child",
-                    "--ignored",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env(CHILD_URL, &url)
-                .env(CHILD_SESSION, &session)
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let mut calls = 0;
-    for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert!(output.status.success(), "a guessing process failed");
-        let text = String::from_utf8(output.stdout).unwrap();
-        let line = text
-            .lines()
-            .find_map(|l| l.strip_prefix("LIMIT-CALLS="))
-            .expect("child reported its checker calls");
-        calls += line.trim().parse::<usize>().unwrap();
-    }
+    let env = vec![(CHILD_URL, url.clone()), (CHILD_SESSION, session.clone())];
+    let outputs = common::run_children("limit_child", &[env.clone(), env]);
+    let calls: usize = outputs
+        .iter()
+        .map(|o| common::reported(o, "LIMIT-CALLS="))
+        .sum();
     assert_eq!(
         calls,
         usize::try_from(MAX_FAILURES).unwrap(),

@@ -4,7 +4,8 @@
 //! token's counters are exact.
 #![cfg(feature = "postgres")]
 
-use std::process::{Command, Stdio};
+mod common;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -76,24 +77,11 @@ fn race_child() {
     println!("\nRACE-WINS={}", wins.load(Ordering::SeqCst));
 }
 
-fn server_url() -> Option<String> {
-    match std::env::var("STEPUP_TEST_POSTGRES") {
-        Ok(url) => Some(url),
-        Err(_) if std::env::var("STEPUP_REQUIRE_POSTGRES").is_ok_and(|v| v == "1") => {
-            panic!("STEPUP_REQUIRE_POSTGRES=1 but no server; run under scripts/with-postgres.sh")
-        }
-        Err(_) => {
-            eprintln!(
-                "!!! SKIPPED: two-process PostgreSQL race: no server (run under scripts/with-postgres.sh)"
-            );
-            None
-        }
-    }
-}
-
 #[test]
 fn two_processes_complete_one_session_exactly_once() {
-    let Some(server) = server_url() else { return };
+    let Some(server) = common::server_url("two-process PostgreSQL race") else {
+        return;
+    };
     let name = format!("stepup_race_{}", std::process::id());
     let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
     admin
@@ -117,35 +105,20 @@ fn two_processes_complete_one_session_exactly_once() {
     );
     complete(&engine, &flows, &token);
 
-    let children: Vec<_> = (0..2)
+    let envs: Vec<_> = (0..2)
         .map(|i| {
-            Command::new(std::env::current_exe().unwrap())
-                .args([
-                    "--exact",
-                    "race_child",
-                    "--ignored",
-                    "--nocapture",
-                    "--test-threads=1",
-                ])
-                .env(CHILD_URL, &url)
-                .env(CHILD_SESSION, &session)
-                .env(CHILD_INDEX, i.to_string())
-                .stdout(Stdio::piped())
-                .spawn()
-                .unwrap()
+            vec![
+                (CHILD_URL, url.clone()),
+                (CHILD_SESSION, session.clone()),
+                (CHILD_INDEX, i.to_string()),
+            ]
         })
         .collect();
-    let mut wins = 0;
-    for child in children {
-        let output = child.wait_with_output().unwrap();
-        assert!(output.status.success(), "a racing process failed");
-        let text = String::from_utf8(output.stdout).unwrap();
-        let line = text
-            .lines()
-            .find_map(|l| l.strip_prefix("RACE-WINS="))
-            .expect("child reported its wins");
-        wins += line.trim().parse::<usize>().unwrap();
-    }
+    let outputs = common::run_children("race_child", &envs);
+    let wins: usize = outputs
+        .iter()
+        .map(|o| common::reported(o, "RACE-WINS="))
+        .sum();
     assert_eq!(
         wins, 1,
         "exactly one request across both processes completes the session"

@@ -494,12 +494,9 @@ fn records(bytes: &[u8]) -> Vec<Vec<u8>> {
     out
 }
 
-// Issue 14, the step-up bridge: a client certificate is proven only by the
-// Finished of its flight. A client that sends Certificate and
-// CertificateVerify and withholds its Finished, or sends a wrong one,
-// leaves the server without a peer identity.
-#[test]
-fn a_post_handshake_certificate_counts_only_after_its_finished() {
+/// A connection whose server has just asked the client (which holds an
+/// ECDSA certificate) for one after the handshake.
+fn requested_pair() -> (Connection, Connection) {
     let client = ClientConfig {
         post_handshake_auth: true,
         certificate: Some(certified("client", "ecdsa")),
@@ -508,6 +505,16 @@ fn a_post_handshake_certificate_counts_only_after_its_finished() {
     let (mut c, mut s) = connect(client, server_config("ecdsa"));
     s.request_client_auth(true).unwrap();
     pump(&mut c, &mut s).unwrap();
+    (c, s)
+}
+
+// Issue 14, the step-up bridge: a client certificate is proven only by the
+// Finished of its flight. A client that sends Certificate and
+// CertificateVerify and withholds its Finished, or sends a wrong one,
+// leaves the server without a peer identity.
+#[test]
+fn a_post_handshake_certificate_counts_only_after_its_finished() {
+    let (mut c, mut s) = requested_pair();
     c.answer_certificate_request(None).unwrap();
     let flight = records(&c.take_tls());
     assert_eq!(flight.len(), 3, "Certificate, CertificateVerify, Finished");
@@ -532,14 +539,7 @@ fn a_post_handshake_certificate_counts_only_after_its_finished() {
 
     // A well-protected Finished with the wrong verify_data: the connection
     // fails (decrypt_error) and the certificate is not proven.
-    let client = ClientConfig {
-        post_handshake_auth: true,
-        certificate: Some(certified("client", "ecdsa")),
-        ..client_config()
-    };
-    let (mut c, mut s) = connect(client, server_config("ecdsa"));
-    s.request_client_auth(true).unwrap();
-    pump(&mut c, &mut s).unwrap();
+    let (mut c, mut s) = requested_pair();
     c.common_mut().rewrite_outgoing = Some(Box::new(|message: &mut Vec<u8>| {
         if message.first() == Some(&HandshakeType::Finished.to_u8()) {
             if let Some(last) = message.last_mut() {
@@ -559,14 +559,7 @@ fn a_post_handshake_certificate_counts_only_after_its_finished() {
     );
 
     // The same flight delivered whole proves the certificate.
-    let client = ClientConfig {
-        post_handshake_auth: true,
-        certificate: Some(certified("client", "ecdsa")),
-        ..client_config()
-    };
-    let (mut c, mut s) = connect(client, server_config("ecdsa"));
-    s.request_client_auth(true).unwrap();
-    pump(&mut c, &mut s).unwrap();
+    let (mut c, mut s) = requested_pair();
     c.answer_certificate_request(None).unwrap();
     pump(&mut c, &mut s).unwrap();
     assert!(s.negotiated().peer.is_some());

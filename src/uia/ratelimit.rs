@@ -96,20 +96,15 @@ impl RateLimiter {
         max: u32,
         window_ms: u64,
     ) -> Option<u64> {
-        let (max, window) = (max, window_ms);
-        let mut wait = None;
+        let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
-            let Some(times) = failures.get_mut(key) else {
-                continue;
-            };
-            Self::expire(times, now_ms, window);
-            if times.len() >= usize::try_from(max).unwrap_or(usize::MAX) {
-                let oldest = times.front().copied().unwrap_or(now_ms);
-                let until = oldest.saturating_add(window).saturating_sub(now_ms).max(1);
-                wait = Some(wait.map_or(until, |w: u64| w.max(until)));
+            if let Some(times) = failures.get_mut(key) {
+                Self::expire(times, now_ms, window_ms);
+                let count = u64::try_from(times.len()).unwrap_or(u64::MAX);
+                counts.push((count, times.front().copied()));
             }
         }
-        wait
+        super::store::refusal(counts, now_ms, window_ms, max)
     }
 
     /// Drops idle entries once there are many, bounding memory under attack.

@@ -148,13 +148,26 @@ pub trait Store: Send + Sync {
     }
 }
 
-/// The milliseconds until a place taken at `oldest_ms` leaves the window,
-/// at least 1.
-pub(crate) fn wait_for(oldest_ms: u64, now_ms: u64, window_ms: u64) -> u64 {
-    oldest_ms
-        .saturating_add(window_ms)
-        .saturating_sub(now_ms)
-        .max(1)
+/// Whether an attempt may take its places, given each key's count of
+/// places in the window and the time of its oldest: `Some(ms)` until a
+/// place frees when a key holds `max` already, `None` when it may.
+pub(crate) fn refusal(
+    counts: impl IntoIterator<Item = (u64, Option<u64>)>,
+    now_ms: u64,
+    window_ms: u64,
+    max: u32,
+) -> Option<u64> {
+    counts
+        .into_iter()
+        .filter(|(count, _)| *count >= u64::from(max))
+        .map(|(_, oldest)| {
+            oldest
+                .unwrap_or(now_ms)
+                .saturating_add(window_ms)
+                .saturating_sub(now_ms)
+                .max(1)
+        })
+        .max()
 }
 
 /// Opens the store a configuration names: `memory`, `sqlite:PATH`,

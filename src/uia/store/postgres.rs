@@ -333,7 +333,7 @@ impl Tx for PgTx<'_, '_> {
                 &[&cutoff],
             )
             .map_err(backend)?;
-        let mut wait = None;
+        let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
             let row = self
                 .tx
@@ -342,16 +342,11 @@ impl Tx for PgTx<'_, '_> {
                     &[key],
                 )
                 .map_err(backend)?;
-            let count: i64 = row.get(0);
-            let oldest: Option<i64> = row.get(1);
-            if to_u64(count)? >= u64::from(max) {
-                let oldest = to_u64(oldest.unwrap_or(cutoff))?;
-                let until = super::wait_for(oldest, now_ms, window_ms);
-                wait = Some(wait.map_or(until, |w: u64| w.max(until)));
-            }
+            let (count, oldest): (i64, Option<i64>) = (row.get(0), row.get(1));
+            counts.push((to_u64(count)?, oldest.map(to_u64).transpose()?));
         }
-        if wait.is_some() {
-            return Ok(wait);
+        if let Some(wait) = super::refusal(counts, now_ms, window_ms, max) {
+            return Ok(Some(wait));
         }
         let at = to_i64(now_ms)?;
         for key in keys {

@@ -245,7 +245,7 @@ impl Tx for SqliteTx<'_> {
         self.tx
             .execute("DELETE FROM attempts WHERE at_ms <= ?1", params![cutoff])
             .map_err(backend)?;
-        let mut wait = None;
+        let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
             let (count, oldest): (i64, Option<i64>) = self
                 .tx
@@ -255,14 +255,10 @@ impl Tx for SqliteTx<'_> {
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .map_err(backend)?;
-            if to_u64(count)? >= u64::from(max) {
-                let oldest = to_u64(oldest.unwrap_or(cutoff))?;
-                let until = super::wait_for(oldest, now_ms, window_ms);
-                wait = Some(wait.map_or(until, |w: u64| w.max(until)));
-            }
+            counts.push((to_u64(count)?, oldest.map(to_u64).transpose()?));
         }
-        if wait.is_some() {
-            return Ok(wait);
+        if let Some(wait) = super::refusal(counts, now_ms, window_ms, max) {
+            return Ok(Some(wait));
         }
         let at = to_i64(now_ms)?;
         for key in keys {

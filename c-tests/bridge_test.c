@@ -143,7 +143,7 @@ static stepup_uia *new_engine(const char *mapping)
 
 static stepup_uia_request request_of(const char *user)
 {
-    stepup_uia_request r = {"POST", DELETE, ATTEMPT, strlen(ATTEMPT), user};
+    stepup_uia_request r = {"POST", DELETE, ATTEMPT, strlen(ATTEMPT), user, NULL};
     return r;
 }
 

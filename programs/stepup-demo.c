@@ -793,6 +793,7 @@ struct conn {
     int bad_auth;    /* ... but not a usable bearer token */
     const char *body;
     size_t body_len;
+    char peer[INET6_ADDRSTRLEN]; /* the client's address: new UIA sessions are bounded per address */
 };
 
 static const char *reason(int status)
@@ -1129,7 +1130,8 @@ static void handle_register(struct conn *c)
         if (found != 0 && refuse_username(c, found, username) < 0)
             return;
     }
-    stepup_uia_request request = {"POST", c->path, c->body_len ? c->body : NULL, c->body_len, NULL};
+    stepup_uia_request request = {"POST", c->path, c->body_len ? c->body : NULL, c->body_len, NULL,
+                                  c->peer[0] ? c->peer : NULL};
     stepup_uia_result *result = NULL;
     int r = stepup_uia_complete(engine, register_flows, &request, &result);
     if (r < 0) {
@@ -1186,7 +1188,8 @@ static void handle_delete_devices(struct conn *c)
         return;
     }
     fmt(user_id, sizeof user_id, "@%s:%s", localpart, SERVER_NAME);
-    stepup_uia_request request = {"POST", c->path, c->body_len ? c->body : NULL, c->body_len, user_id};
+    stepup_uia_request request = {"POST", c->path, c->body_len ? c->body : NULL, c->body_len, user_id,
+                                  c->peer[0] ? c->peer : NULL};
     stepup_uia_result *result = NULL;
     /* The engine asks for the certificate itself when the client tries the
      * certificate stage; it hands the reauth back only when it could not
@@ -1579,7 +1582,10 @@ static void accept_loop(int lfd)
         /* poll with a timeout, so a signal between the check and the wait is not missed for long. */
         struct pollfd p = {lfd, POLLIN, 0};
         int ready = poll(&p, 1, 500);
-        int fd = ready > 0 ? accept4(lfd, NULL, NULL, SOCK_CLOEXEC) : -1;
+        struct sockaddr_storage from;
+        memset(&from, 0, sizeof from);
+        socklen_t from_len = sizeof from;
+        int fd = ready > 0 ? accept4(lfd, (struct sockaddr *)&from, &from_len, SOCK_CLOEXEC) : -1;
         if (fd < 0) {
             if (ready > 0 && errno != EINTR && errno != EAGAIN && errno != ECONNABORTED)
                 fprintf(stderr, "%s: accept: %s\n", program_name, strerror(errno));
@@ -1598,6 +1604,10 @@ static void accept_loop(int lfd)
         }
         c->fd = fd;
         c->slot = slot;
+        if (from.ss_family == AF_INET)
+            inet_ntop(AF_INET, &((struct sockaddr_in *)&from)->sin_addr, c->peer, sizeof c->peer);
+        else if (from.ss_family == AF_INET6)
+            inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&from)->sin6_addr, c->peer, sizeof c->peer);
         pthread_mutex_lock(&conns_lock);
         conn_fds[slot] = fd;
         pthread_mutex_unlock(&conns_lock);

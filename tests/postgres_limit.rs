@@ -42,6 +42,7 @@ fn complete(engine: &Engine, flows: &FlowSet, body: &str) -> Outcome {
                 path: PATH,
                 body: body.as_bytes(),
                 user: Some(ALICE),
+                client: None,
             },
         )
         .unwrap()

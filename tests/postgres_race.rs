@@ -29,6 +29,7 @@ fn complete(engine: &Engine, flows: &FlowSet, body: &str) -> Outcome {
                 path: "/register",
                 body: body.as_bytes(),
                 user: None,
+                client: None,
             },
         )
         .unwrap()

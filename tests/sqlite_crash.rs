@@ -44,6 +44,7 @@ fn crash_child() {
                     path: "/register",
                     body: body.as_bytes(),
                     user: None,
+                    client: None,
                 },
             )
             .unwrap()

@@ -117,6 +117,8 @@ int RegTokenValid(RegTokenInfo *);
 void RegTokenUse(RegTokenInfo *);
 int RegTokenClose(RegTokenInfo *);
 void RegTokenFree(RegTokenInfo *);
+/* Cytoplasm's Log.h: a syslog level (LOG_ERR is 3) and a printf format. */
+void Log(int, const char *, ...);
 
 /* Test helpers (not Cytoplasm API). */
 HashMap *FakeJsonParse(const char *text);       /* an object, or NULL */
@@ -136,5 +138,6 @@ void FakeUsersFree(void);
 long FakeLiveAllocations(void);
 long FakeOpenRefs(void);
 long FakeLockedUsers(void);
+const char *FakeLastLog(int *level);            /* the last Log line ("" for none) and its level */
 
 #endif

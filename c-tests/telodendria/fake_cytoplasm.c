@@ -906,3 +906,23 @@ int RegTokenClose(RegTokenInfo *info)
 }
 
 void RegTokenFree(RegTokenInfo *info) { fake_free(info); }
+
+/* Log: keeps the last line, for tests that expect one. */
+static char last_log[1024];
+static int last_log_level = -1;
+
+void Log(int level, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(last_log, sizeof last_log, fmt, ap);
+    va_end(ap);
+    last_log_level = level;
+}
+
+const char *FakeLastLog(int *level)
+{
+    if (level)
+        *level = last_log_level;
+    return last_log;
+}

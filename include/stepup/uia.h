@@ -157,6 +157,14 @@ typedef struct {
      * request carried none.
      */
     const char *user;
+    /**
+     * The client's network address as the host sees it (any text, such as
+     * "192.0.2.7"), or NULL. Sessions created without an access token are
+     * bounded per address (`max_new_sessions_per_client`); with NULL only
+     * the total bound applies to them. Hosts behind a proxy pass the
+     * address the proxy reports.
+     */
+    const char *client;
 } stepup_uia_request;
 
 /**
@@ -289,15 +297,25 @@ int stepup_uia_cert_revoke(const stepup_uia *engine, const char *user_id, const 
  * Returns:
  * - `1`: the client completed a flow; perform the operation. `*result` holds
  *   the session id, the completed flow, the authenticated user, the consumed
- *   registration token and the body of the request that created the session;
- *   `stepup_uia_result_replayed` tells a repeat of the completing request,
- *   identical secrets included (answer it as before, do not perform the
- *   operation twice); any other request on a completed session is refused
- *   (`0`, 403).
+ *   registration token (when this request carried it) and this request's
+ *   body without `auth`; `stepup_uia_result_replayed` tells a repeat of the
+ *   completing request, identical secrets included (answer it as before, do
+ *   not perform the operation twice); any other request on a completed
+ *   session is refused (`0`, 403).
  * - `0`: send the response in `*result` (`stepup_uia_result_status`,
  *   `stepup_uia_result_body`) to the client as it is, and stop: 401 with the
  *   flows and session when stages remain, 400/403/413/429 with an errcode
  *   when the request is refused.
+ *
+ * A session authorises one operation: the first request on it with a body
+ * (besides `auth` and the secret fields) fixes it, by a digest, and a later
+ * request with another body gets 403. A request with only `auth` may pass
+ * stages but does not complete an operation that has a body: after the last
+ * stage it gets 401 with every stage completed, and the client repeats its
+ * request with the body. A request that starts a session gets 429 (with
+ * `retry_after_ms`) when its user, else its `client` address, or everyone
+ * together started as many sessions in the last session lifetime as
+ * `max_new_sessions_per_client` or `max_new_sessions` allow.
  * - `<0`: an internal error (`STEPUP_E_*`); `*result` is left untouched.
  *   `STEPUP_E_MISSING_HOOK` when a stage has no checker (it never passes).
  *
@@ -382,8 +400,10 @@ const char *stepup_uia_result_flow(const stepup_uia_result *result);
 const char *stepup_uia_result_user(const stepup_uia_result *result);
 
 /**
- * The registration token the completed session consumed, or NULL. Owned by
- * the result.
+ * The registration token the completed session consumed, when the
+ * completing request carried it (its `auth` attempted the token stage);
+ * else NULL, also when the token was given in an earlier request: the
+ * store keeps only a digest of it. Owned by the result.
  *
  * # Safety
  * `result` is NULL or a live result.
@@ -391,8 +411,11 @@ const char *stepup_uia_result_user(const stepup_uia_result *result);
 const char *stepup_uia_result_token(const stepup_uia_result *result);
 
 /**
- * The body (JSON, without `auth`) of the request that created the completed
- * session, or NULL before completion. Owned by the result.
+ * The body (JSON, without `auth` and without the secret fields `password`,
+ * `new_password`, `old_password`) of the request that completed the
+ * session, or NULL before completion: the operation to perform, which the
+ * engine checked is the one the session was started for. Owned by the
+ * result.
  *
  * # Safety
  * `result` is NULL or a live result.
@@ -427,8 +450,10 @@ void stepup_uia_result_free(stepup_uia_result *result);
  * per user and per session, default 5 per 300000), `max_body_bytes`
  * (default and maximum 65536), `store_file_mode` (the permissions of a
  * SQLite file the engine creates, octal digits in a string, default
- * "0600": the owner's only; its -wal and -shm files get the same). It is
- * only read during the call.
+ * "0600": the owner's only; its -wal and -shm files get the same),
+ * `max_new_sessions` and `max_new_sessions_per_client` (sessions started
+ * in any one session lifetime, in total and per user or client address,
+ * default 100000 and 60; 0 for no bound). It is only read during the call.
  *
  * On success writes the new engine to `*out` (free it with
  * `stepup_uia_free`) and returns 0. Returns `STEPUP_E_NULL_POINTER` for a NULL

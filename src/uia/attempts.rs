@@ -1,16 +1,28 @@
-//! Where password and token attempts are counted for the failure limit: in
-//! the store when it keeps them (SQLite, PostgreSQL: the limit then holds
-//! across the processes sharing it and across restarts), else in the
-//! engine's memory. Either way an attempt takes its place before its check
-//! runs and gives it back only when the check passed.
+//! Where password and token attempts are counted for the failure limit, and
+//! new sessions for their bounds: in the store when it keeps them (SQLite,
+//! PostgreSQL: the limits then hold across the processes sharing it and
+//! across restarts), else in the engine's memory. Either way an attempt
+//! takes its place before its check runs and gives it back only when the
+//! check passed; a new session keeps its place for a session lifetime.
 
 use super::engine::Engine;
-use super::ratelimit;
+use super::ratelimit::{self, RateLimiter};
+use super::store::Claim;
 use super::{StoreError, UiaError};
 
-/// An attempt's place under the failure limit; dropped without
-/// [`Place::failed`], it is given back.
-#[must_use = "a place is given back when dropped; call failed() for a failure"]
+/// The limit a place counts under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Limit {
+    /// `max_failures` per `failure_window_ms`.
+    Failures,
+    /// `max_new_sessions_per_client` per session lifetime.
+    NewPerClient,
+    /// `max_new_sessions` per session lifetime.
+    NewTotal,
+}
+
+/// A place under a limit; dropped without [`Place::keep`], it is given back.
+#[must_use = "a place is given back when dropped; call keep() to keep it"]
 pub(super) enum Place<'a> {
     /// Counted in the engine's memory.
     Memory(ratelimit::Attempt<'a>),
@@ -26,8 +38,9 @@ pub(super) struct StorePlace<'a> {
 }
 
 impl Place<'_> {
-    /// The check failed: the place stays, as a failure in the window.
-    pub(super) fn failed(self) {
+    /// The place stays counted for its window: a failed check, or a
+    /// session created.
+    pub(super) fn keep(self) {
         match self {
             Place::Memory(attempt) => attempt.failed(),
             Place::Store(mut place) => place.failed = true,
@@ -48,15 +61,42 @@ impl Drop for StorePlace<'_> {
 }
 
 impl Engine {
-    /// Takes a place for an attempt under each of `keys`, or returns the
-    /// milliseconds until one frees (`Ok(Err(wait))`).
+    /// The in-memory counter, the maximum and the window of `limit`.
+    fn limit(&self, limit: Limit) -> (&RateLimiter, u32, u64) {
+        let (config, limits) = (&self.config, &*self.limits);
+        match limit {
+            Limit::Failures => (
+                &limits.failures,
+                config.max_failures,
+                config.failure_window_ms,
+            ),
+            Limit::NewPerClient => (
+                &limits.new_per_client,
+                config.max_new_sessions_per_client,
+                config.session_lifetime_ms,
+            ),
+            Limit::NewTotal => (
+                &limits.new_total,
+                config.max_new_sessions,
+                config.session_lifetime_ms,
+            ),
+        }
+    }
+
+    /// Takes a place under `limit` for each of `keys`, or returns the
+    /// milliseconds until one frees (`Ok(Err(wait))`). A bound on new
+    /// sessions set to 0 takes nothing and never refuses.
     pub(super) fn take_place(
         &self,
+        limit: Limit,
         keys: &[String],
         now_ms: u64,
     ) -> Result<Result<Place<'_>, u64>, UiaError> {
+        let (counter, max, window) = self.limit(limit);
+        let unbounded = limit != Limit::Failures && max == 0;
+        let keys = if unbounded { &[] } else { keys };
         if !self.store.keeps_attempts() {
-            return Ok(self.limiter.begin(keys, now_ms).map(Place::Memory));
+            return Ok(counter.begin(keys, now_ms).map(Place::Memory));
         }
         if keys.is_empty() {
             return Ok(Ok(Place::Store(StorePlace {
@@ -68,11 +108,21 @@ impl Engine {
         let mut id_bytes = [0u8; 16];
         crate::crypto::fill_random(&mut id_bytes).map_err(|_| UiaError::Random)?;
         let id: String = id_bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let (max, window) = (self.config.max_failures, self.config.failure_window_ms);
+        let claim = Claim {
+            keys,
+            id: &id,
+            now_ms,
+            window_ms: window,
+            max,
+            keep_ms: self
+                .config
+                .failure_window_ms
+                .max(self.config.session_lifetime_ms),
+        };
         let mut wait = None;
         self.store
             .transaction(&mut |tx| {
-                wait = tx.take_attempt(keys, &id, now_ms, window, max)?;
+                wait = tx.take_attempt(&claim)?;
                 Ok(())
             })
             .map_err(|e: StoreError| UiaError::from(e))?;

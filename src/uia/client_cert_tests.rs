@@ -71,6 +71,7 @@ fn attempt(
         path,
         body: body.as_bytes(),
         user,
+        client: None,
     };
     engine.complete_with_cert(flows, &request, cert).unwrap()
 }
@@ -207,6 +208,7 @@ fn without_a_user_the_stage_proves_the_one_the_certificate_names() {
         path: REGISTER,
         body: dummy.as_bytes(),
         user: None,
+        client: None,
     };
     match engine.complete(&flows, &request).unwrap() {
         Outcome::Done(done) => assert_eq!(done.user.as_deref(), Some("@carol:example.org")),
@@ -220,6 +222,7 @@ fn without_a_user_the_stage_proves_the_one_the_certificate_names() {
         path: REGISTER,
         body: text.as_bytes(),
         user: None,
+        client: None,
     };
     let (_, errcode) = refusal(engine.complete(&flows, &request).unwrap());
     assert_eq!(errcode, "IO.STEPUP.CERT_UNAVAILABLE");

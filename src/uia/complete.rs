@@ -15,16 +15,17 @@
 use serde_json::json;
 use subtle::ConstantTimeEq;
 
+use super::attempts::Limit;
 use super::client_cert::ClientCert;
 use super::engine::{Engine, Stored, completion, store_in_tx};
 use super::flows::FlowSet;
 use super::hooks::Hooks;
 use super::outcome::{self, Failure, Outcome, Response};
 use super::registry::StageKind;
-use super::request::{self, Auth, Request};
+use super::request::{self, Auth, Request, operation_of};
 use super::session::{Session, SessionState, hex};
 use super::stages::{self, StageInput, TlsInput, Verdict};
-use super::{StoreError, UiaError};
+use super::{StoreError, UiaError, token};
 
 /// Attempts at storing one step before giving up on a hot session.
 const MAX_ATTEMPTS: usize = 32;
@@ -49,6 +50,14 @@ enum Step {
 
 fn respond(failure: Failure) -> Step {
     Step::Decided(Outcome::Respond(failure.into_response()))
+}
+
+/// What a request asks for, beyond its `auth`.
+struct Asked<'a> {
+    /// The body without `auth` and secret fields.
+    body: &'a str,
+    /// Its digest; `None` for an empty body (a stage-only request).
+    operation: Option<[u8; 32]>,
 }
 
 /// What a passed stage adds to a session.
@@ -80,13 +89,20 @@ impl Engine {
             Ok(parsed) => parsed,
             Err(failure) => return Ok(Outcome::Respond(failure.into_response())),
         };
+        let asked = Asked {
+            body: &parsed.body_without_auth,
+            operation: operation_of(&parsed.body_without_auth),
+        };
         let (session_id, auth) = match parsed.auth {
             Some(auth) if auth.session.is_some() => {
                 (auth.session.clone().unwrap_or_default(), auth)
             }
             auth => {
                 // No session named: start one (clients may send a stage with it).
-                let session = self.create_session(request, flows, parsed.body_without_auth)?;
+                let session = match self.create_session(request, flows, asked.operation)? {
+                    Ok(session) => session,
+                    Err(wait) => return Ok(Outcome::Respond(too_many(wait, "UIA sessions"))),
+                };
                 match auth {
                     Some(auth) if auth.kind.is_some() => (session.id, auth),
                     _ => {
@@ -100,7 +116,14 @@ impl Engine {
                 }
             }
         };
-        self.settle(flows, request, &session_id, &auth, Mode::Endpoint, cert)
+        let call = Call {
+            request,
+            asked: &asked,
+            auth: &auth,
+            mode: Mode::Endpoint,
+            cert,
+        };
+        self.settle(flows, &session_id, &call)
     }
 
     /// Handles a POST from the fallback page of `stage`: checks the stage
@@ -137,14 +160,18 @@ impl Engine {
         // The flows come from the session itself; these stand in until it is loaded.
         let mut flows = FlowSet::new();
         flows.add_flow(vec![stage.clone()])?;
-        let mut outcome = self.settle(
-            &flows,
+        let asked = Asked {
+            body: &parsed.body_without_auth,
+            operation: None,
+        };
+        let call = Call {
             request,
-            &session_id,
-            &auth,
-            Mode::Fallback,
-            &ClientCert::Unavailable,
-        )?;
+            asked: &asked,
+            auth: &auth,
+            mode: Mode::Fallback,
+            cert: &ClientCert::Unavailable,
+        };
+        let mut outcome = self.settle(&flows, &session_id, &call)?;
         // Fallback pages read `completed` from every answer (Telodendria's does).
         if let Outcome::Respond(Response {
             body: serde_json::Value::Object(body),
@@ -161,32 +188,44 @@ impl Engine {
     fn settle(
         &self,
         flows: &FlowSet,
-        request: &Request<'_>,
         session_id: &str,
-        auth: &Auth,
-        mode: Mode,
-        cert: &ClientCert,
+        call: &Call<'_>,
     ) -> Result<Outcome, UiaError> {
         let hooks = self.hooks.read().clone();
         for _ in 0..MAX_ATTEMPTS {
-            if let Step::Decided(outcome) =
-                self.attempt(flows, request, session_id, auth, &hooks, mode, cert)?
-            {
+            if let Step::Decided(outcome) = self.attempt(flows, session_id, call, &hooks)? {
                 return Ok(outcome);
             }
         }
         Err(UiaError::Contention)
     }
 
+    /// Stores a new session, unless its creator (the requesting user, else
+    /// the client address) or everyone together created as many as the
+    /// bounds allow in the last session lifetime: then the milliseconds
+    /// until one may (`Ok(Err(wait))`).
     fn create_session(
         &self,
         request: &Request<'_>,
         flows: &FlowSet,
-        created_body: String,
-    ) -> Result<Session, UiaError> {
+        operation: Option<[u8; 32]>,
+    ) -> Result<Result<Session, u64>, UiaError> {
+        let now = self.clock.now_ms();
+        let creator = match (request.user, request.client) {
+            (Some(user), _) => vec![format!("new:user:{user}")],
+            (None, Some(client)) => vec![format!("new:client:{client}")],
+            (None, None) => Vec::new(),
+        };
+        let per_client = match self.take_place(Limit::NewPerClient, &creator, now)? {
+            Ok(place) => place,
+            Err(wait) => return Ok(Err(wait)),
+        };
+        let total = match self.take_place(Limit::NewTotal, &["new:*".to_owned()], now)? {
+            Ok(place) => place,
+            Err(wait) => return Ok(Err(wait)),
+        };
         let mut id_bytes = [0u8; SESSION_ID_BYTES];
         crate::crypto::fill_random(&mut id_bytes).map_err(|_| UiaError::Random)?;
-        let now = self.clock.now_ms();
         let session = Session {
             id: hex(&id_bytes),
             method: request.method.to_owned(),
@@ -195,8 +234,8 @@ impl Engine {
             auth_user: None,
             flows: flows.stage_lists(),
             completed: Vec::new(),
-            created_body,
-            token: None,
+            operation,
+            token_key: None,
             state: SessionState::InProgress,
             created_ms: now,
             last_access_ms: now,
@@ -204,7 +243,9 @@ impl Engine {
         };
         self.store
             .transaction(&mut |tx| tx.insert_session(&session))?;
-        Ok(session)
+        per_client.keep();
+        total.keep();
+        Ok(Ok(session))
     }
 
     fn load(&self, id: &str) -> Result<Option<Session>, UiaError> {
@@ -217,17 +258,20 @@ impl Engine {
     }
 
     /// Decides one attempt from the session as stored now.
-    #[allow(clippy::too_many_arguments)]
     fn attempt(
         &self,
         endpoint_flows: &FlowSet,
-        request: &Request<'_>,
         session_id: &str,
-        auth: &Auth,
+        call: &Call<'_>,
         hooks: &Hooks,
-        mode: Mode,
-        cert: &ClientCert,
     ) -> Result<Step, UiaError> {
+        let Call {
+            request,
+            asked,
+            auth,
+            mode,
+            cert,
+        } = *call;
         let now = self.clock.now_ms();
         let session = match self.load(session_id)? {
             Some(s) if !s.is_expired(now, self.config.session_lifetime_ms) => s,
@@ -257,6 +301,16 @@ impl Engine {
                         "The UIA session belongs to another user",
                     )));
                 }
+                // A body, when there is one, must ask for the same operation.
+                if let (Some(asked), Some(bound)) = (&asked.operation, &session.operation) {
+                    if !bool::from(asked.ct_eq(bound)) {
+                        return Ok(respond(Failure::new(
+                            403,
+                            "M_FORBIDDEN",
+                            "The request differs from the one that started the UIA session",
+                        )));
+                    }
+                }
                 endpoint_flows
             }
             Mode::Fallback => {
@@ -280,20 +334,26 @@ impl Engine {
                 .map(|f| f.stages().to_vec())
                 .unwrap_or_default();
             return Ok(Step::Decided(Outcome::Done(completion(
-                &session, &flow, true,
+                &session,
+                &flow,
+                true,
+                asked.body,
+                carried_token(auth),
             ))));
         }
+        // Every stage is done (on the fallback page, or by a request without
+        // the operation's body): this request finishes the session.
+        if mode == Mode::Endpoint && flows.finished_flow(&session.completed).is_some() {
+            let passed = Passed {
+                kind: None,
+                user: None,
+                token: None,
+            };
+            return self.store_step(flows, call, session, passed, now);
+        }
         let Some(kind) = auth.kind.as_ref() else {
-            // Only the session: finish a flow the fallback page completed, or
-            // report where the session stands (clients poll after fallback auth).
-            if mode == Mode::Endpoint && flows.finished_flow(&session.completed).is_some() {
-                let passed = Passed {
-                    kind: None,
-                    user: None,
-                    token: None,
-                };
-                return self.store_step(flows, request, session, passed, now, mode);
-            }
+            // Only the session: report where it stands (clients poll after
+            // fallback auth).
             self.touch(&session, now)?;
             return Ok(Step::Decided(Outcome::Respond(outcome::state(
                 flows,
@@ -344,19 +404,18 @@ impl Engine {
         // The attempt holds its place from before the check, so concurrent
         // guesses cannot all reach a slow checker (it is a failure until it
         // is known to have passed).
-        let attempt = match self.take_place(&limit_keys, now)? {
+        let attempt = match self.take_place(Limit::Failures, &limit_keys, now)? {
             Ok(place) => place,
             Err(wait) => {
-                let body = json!({"errcode": "M_LIMIT_EXCEEDED", "error": "Too many failed attempts", "retry_after_ms": wait});
-                return Ok(Step::Decided(Outcome::Respond(Response {
-                    status: 429,
-                    body,
-                })));
+                return Ok(Step::Decided(Outcome::Respond(too_many(
+                    wait,
+                    "failed attempts",
+                ))));
             }
         };
         match stage.check(&input, hooks)? {
             Verdict::Fail(failure) => {
-                attempt.failed();
+                attempt.keep();
                 Ok(Step::Decided(failed(flows, &session, failure)))
             }
             Verdict::Pass { user, token } => {
@@ -375,10 +434,10 @@ impl Engine {
                     user,
                     token,
                 };
-                let step = self.store_step(flows, request, session, passed, now, mode)?;
+                let step = self.store_step(flows, call, session, passed, now)?;
                 if let Step::Decided(Outcome::Respond(response)) = &step {
                     if response.body.get("errcode").is_some() {
-                        attempt.failed();
+                        attempt.keep();
                     }
                 }
                 Ok(step)
@@ -426,33 +485,42 @@ impl Engine {
     fn store_step(
         &self,
         flows: &FlowSet,
-        request: &Request<'_>,
+        call: &Call<'_>,
         session: Session,
         passed: Passed,
         now: u64,
-        mode: Mode,
     ) -> Result<Step, UiaError> {
         let mut next = session.clone();
         next.last_access_ms = now;
-        let reserving = passed.kind.as_ref() == Some(&StageKind::RegistrationToken);
-        if let Some(kind) = passed.kind {
+        let reserving = passed
+            .token
+            .as_deref()
+            .filter(|_| passed.kind.as_ref() == Some(&StageKind::RegistrationToken));
+        if let Some(kind) = passed.kind.clone() {
             next.completed.push(kind);
         }
         if passed.user.is_some() {
-            next.auth_user = passed.user;
+            next.auth_user.clone_from(&passed.user);
         }
-        if passed.token.is_some() {
-            next.token = passed.token;
+        if let Some(token) = passed.token.as_deref() {
+            next.token_key = Some(token::key_of(token));
         }
-        let finished = match mode {
-            Mode::Endpoint => flows
+        // The first body sent on a session fixes its operation.
+        if call.mode == Mode::Endpoint && next.operation.is_none() {
+            next.operation = call.asked.operation;
+        }
+        // The host performs the operation on the completing request's body,
+        // so a request without one (when the operation has one) cannot complete.
+        let carries_operation = next.operation.is_none() || call.asked.operation.is_some();
+        let finished = match call.mode {
+            Mode::Endpoint if carries_operation => flows
                 .finished_flow(&next.completed)
                 .map(|f| f.stages().to_vec()),
-            Mode::Fallback => None,
+            Mode::Endpoint | Mode::Fallback => None,
         };
         if finished.is_some() {
             next.state = SessionState::Completed {
-                fingerprint: self.request_fingerprint(request),
+                fingerprint: self.request_fingerprint(call.request),
             };
         }
         let mut stored = Stored::Raced;
@@ -474,7 +542,13 @@ impl Engine {
                 )))
             }
             Stored::Yes => match finished {
-                Some(flow) => Step::Decided(Outcome::Done(completion(&next, &flow, false))),
+                Some(flow) => Step::Decided(Outcome::Done(completion(
+                    &next,
+                    &flow,
+                    false,
+                    call.asked.body,
+                    passed.token.as_deref().or(carried_token(call.auth)),
+                ))),
                 None => Step::Decided(Outcome::Respond(outcome::state(
                     flows,
                     &next.id,
@@ -483,6 +557,37 @@ impl Engine {
                 ))),
             },
         })
+    }
+}
+
+/// One request as `settle` and `attempt` see it.
+#[derive(Clone, Copy)]
+struct Call<'a> {
+    request: &'a Request<'a>,
+    asked: &'a Asked<'a>,
+    auth: &'a Auth,
+    mode: Mode,
+    cert: &'a ClientCert,
+}
+
+/// The registration token the request's `auth` carries, if it attempts
+/// that stage.
+fn carried_token(auth: &Auth) -> Option<&str> {
+    if auth.kind.as_ref() != Some(&StageKind::RegistrationToken) {
+        return None;
+    }
+    auth.fields.get("token").and_then(serde_json::Value::as_str)
+}
+
+/// 429 with the time until the client may try again.
+fn too_many(wait_ms: u64, what: &str) -> Response {
+    Response {
+        status: 429,
+        body: json!({
+            "errcode": "M_LIMIT_EXCEEDED",
+            "error": format!("Too many {what}"),
+            "retry_after_ms": wait_ms,
+        }),
     }
 }
 

@@ -4,6 +4,7 @@
 //! {"store": "sqlite:uia.db", "server_name": "example.org",
 //!  "session_lifetime_ms": 900000, "max_failures": 5, "failure_window_ms": 300000,
 //!  "max_body_bytes": 65536, "store_file_mode": "0600",
+//!  "max_new_sessions": 100000, "max_new_sessions_per_client": 60,
 //!  "tls_client_cert": {"subject_cn": "{localpart}", "san_email": "{localpart}@example.org",
 //!                      "san_uri": "matrix:u/{localpart}:example.org"}}
 //! ```
@@ -37,7 +38,21 @@ pub struct Config {
     /// (`store_file_mode`, octal digits as a string such as `"0640"`;
     /// `"0600"` by default: the owner's only).
     pub store_file_mode: u32,
+    /// Sessions created in any one session lifetime, in total (0: unbounded).
+    pub max_new_sessions: u32,
+    /// Sessions created in any one session lifetime per user, or per client
+    /// address for requests without an access token (0: unbounded).
+    pub max_new_sessions_per_client: u32,
 }
+
+/// The default bound on sessions created per session lifetime, in total: a
+/// session record is under a kilobyte, so this keeps a store under about
+/// 100 MB whatever clients send.
+pub const DEFAULT_MAX_NEW_SESSIONS: u32 = 100_000;
+/// The default bound on sessions created per session lifetime by one user or
+/// client address: far above what a person completing UIA needs, even behind
+/// a shared address.
+pub const DEFAULT_MAX_NEW_SESSIONS_PER_CLIENT: u32 = 60;
 
 impl Default for Config {
     fn default() -> Self {
@@ -50,6 +65,8 @@ impl Default for Config {
             max_body_bytes: MAX_BODY_BYTES,
             cert_mapping: CertMapping::default(),
             store_file_mode: 0o600,
+            max_new_sessions: DEFAULT_MAX_NEW_SESSIONS,
+            max_new_sessions_per_client: DEFAULT_MAX_NEW_SESSIONS_PER_CLIENT,
         }
     }
 }
@@ -85,6 +102,15 @@ impl Config {
                         .map_err(|_| bad("`max_failures` is too large".into()))?;
                 }
                 "failure_window_ms" => config.failure_window_ms = number()?,
+                "max_new_sessions" | "max_new_sessions_per_client" => {
+                    let n = u32::try_from(number()?)
+                        .map_err(|_| bad(format!("`{key}` is too large")))?;
+                    if key == "max_new_sessions" {
+                        config.max_new_sessions = n;
+                    } else {
+                        config.max_new_sessions_per_client = n;
+                    }
+                }
                 "max_body_bytes" => {
                     let n = usize::try_from(number()?).unwrap_or(usize::MAX);
                     if n == 0 || n > MAX_BODY_BYTES {
@@ -128,6 +154,8 @@ mod tests {
         assert_eq!(config.session_lifetime_ms, 900_000);
         assert_eq!(config.max_body_bytes, 65_536);
         assert_eq!(config.store_file_mode, 0o600);
+        assert_eq!(config.max_new_sessions, 100_000);
+        assert_eq!(config.max_new_sessions_per_client, 60);
         let config = Config::from_json(r#"{"store_file_mode":"0640"}"#).unwrap();
         assert_eq!(config.store_file_mode, 0o640);
     }
@@ -144,6 +172,8 @@ mod tests {
             r#"{"store_file_mode":"0800"}"#,
             r#"{"store_file_mode":"1777"}"#,
             r#"{"store_file_mode":384}"#,
+            r#"{"max_new_sessions":-1}"#,
+            r#"{"max_new_sessions_per_client":4294967296}"#,
         ] {
             assert!(Config::from_json(text).is_err(), "{text}");
         }

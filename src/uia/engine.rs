@@ -12,7 +12,7 @@ use super::config::Config;
 use super::enrolment::{self, EnrolledCert};
 use super::hooks::{Hooks, PasswordChecker, Validator};
 use super::outcome::Completion;
-use super::ratelimit::RateLimiter;
+use super::ratelimit::Limits;
 use super::registry::StageKind;
 use super::request::Request;
 use super::session::{Session, SessionState};
@@ -29,7 +29,7 @@ pub struct Engine {
     pub(super) store: Box<dyn Store>,
     pub(super) clock: Arc<dyn Clock>,
     pub(super) hooks: RwLock<Hooks>,
-    pub(super) limiter: Arc<RateLimiter>,
+    pub(super) limits: Arc<Limits>,
     /// Keys the fingerprints of completed requests (see `request_fingerprint`).
     pub(super) replay_key: hmac::Key,
 }
@@ -43,27 +43,25 @@ impl Engine {
 
     /// An engine over a given store and clock (tests, embedding).
     pub fn with_store(config: Config, store: Box<dyn Store>, clock: Arc<dyn Clock>) -> Self {
-        let limiter = Arc::new(RateLimiter::new(
-            config.max_failures,
-            config.failure_window_ms,
-        ));
-        Self::with_limiter(config, store, clock, limiter)
+        let limits = Arc::new(Limits::new(&config));
+        Self::with_limits(config, store, clock, limits)
     }
 
-    /// An engine sharing failure counters with others (an embedding that
-    /// builds an engine per request keeps its limits across them).
-    pub fn with_limiter(
+    /// An engine sharing its in-memory counters (failures, new sessions)
+    /// with others: an embedding that builds an engine per request keeps
+    /// its limits across them.
+    pub fn with_limits(
         config: Config,
         store: Box<dyn Store>,
         clock: Arc<dyn Clock>,
-        limiter: Arc<RateLimiter>,
+        limits: Arc<Limits>,
     ) -> Self {
         Self {
             config,
             store,
             clock,
             hooks: RwLock::new(Hooks::default()),
-            limiter,
+            limits,
             replay_key: replay_key(),
         }
     }
@@ -274,19 +272,22 @@ pub(super) enum Stored {
 pub(super) fn store_in_tx(
     tx: &mut dyn Tx,
     next: &Session,
-    reserving: bool,
+    reserving: Option<&str>,
     finishing: bool,
     now: u64,
     stored: &mut Stored,
 ) -> Result<(), StoreError> {
-    let token = next.token.as_deref().unwrap_or_default();
     *stored = Stored::TokenInvalid;
-    if reserving && !tx.reserve_token(token, now)? {
-        return Err(StoreError::Aborted);
+    if let Some(token) = reserving {
+        if !tx.reserve_token(token, now)? {
+            return Err(StoreError::Aborted);
+        }
     }
     // A token deleted while the session held a use cannot complete it.
-    if finishing && next.token.is_some() && !tx.consume_token(token)? {
-        return Err(StoreError::Aborted);
+    if let Some(key) = next.token_key.as_deref().filter(|_| finishing) {
+        if !tx.consume_token(key)? {
+            return Err(StoreError::Aborted);
+        }
     }
     if !tx.update_session(next)? {
         *stored = Stored::Raced;
@@ -299,19 +300,29 @@ pub(super) fn store_in_tx(
 /// Gives back the token use an unfinished session holds.
 fn release_held_token(tx: &mut dyn Tx, session: &Session) -> Result<(), StoreError> {
     let holds_use = session.completed.contains(&StageKind::RegistrationToken);
-    match session.token.as_deref() {
-        Some(token) if holds_use => tx.release_token(token),
+    match session.token_key.as_deref() {
+        Some(key) if holds_use => tx.release_token(key),
         _ => Ok(()),
     }
 }
 
-pub(super) fn completion(session: &Session, flow: &[StageKind], replayed: bool) -> Completion {
+/// What the host learns of a completion: `body` is the completing
+/// request's (without `auth` and secrets), `token` the registration token
+/// it carried, if that is the one the session used.
+pub(super) fn completion(
+    session: &Session,
+    flow: &[StageKind],
+    replayed: bool,
+    body: &str,
+    token: Option<&str>,
+) -> Completion {
+    let token = token.filter(|t| session.token_key.as_deref() == Some(&token::key_of(t)));
     Completion {
         session: session.id.clone(),
         flow: flow.iter().map(|s| s.wire().to_owned()).collect(),
         user: session.auth_user.clone(),
-        token: session.token.clone(),
-        created_body: session.created_body.clone(),
+        token: token.map(str::to_owned),
+        body: body.to_owned(),
         replayed,
     }
 }

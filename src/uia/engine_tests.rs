@@ -11,15 +11,15 @@ use super::hooks::{HookFailed, PasswordVerdict, ValidatorVerdict};
 use super::store::MemoryStore;
 use super::*;
 
-const REGISTER: &str = "/_matrix/client/v3/register";
-const DELETE: &str = "/_matrix/client/v3/delete_devices";
+pub(super) const REGISTER: &str = "/_matrix/client/v3/register";
+pub(super) const DELETE: &str = "/_matrix/client/v3/delete_devices";
 
-struct Harness {
-    engine: Engine,
-    clock: Arc<ManualClock>,
+pub(super) struct Harness {
+    pub(super) engine: Engine,
+    pub(super) clock: Arc<ManualClock>,
 }
 
-fn harness() -> Harness {
+pub(super) fn harness() -> Harness {
     harness_with(Config {
         store: "memory".into(),
         server_name: "example.org".into(),
@@ -27,7 +27,7 @@ fn harness() -> Harness {
     })
 }
 
-fn harness_with(config: Config) -> Harness {
+pub(super) fn harness_with(config: Config) -> Harness {
     let clock = Arc::new(ManualClock::at(1_000_000));
     let engine = Engine::with_store(config, Box::new(MemoryStore::new()), clock.clone());
     engine.set_password_checker(Arc::new(|user: &str, password: &str| {
@@ -44,16 +44,16 @@ fn harness_with(config: Config) -> Harness {
     Harness { engine, clock }
 }
 
-fn registration_flows() -> FlowSet {
+pub(super) fn registration_flows() -> FlowSet {
     FlowSet::from_json(r#"{"flows":[{"stages":["m.login.registration_token","m.login.dummy"]}]}"#)
         .unwrap()
 }
 
-fn password_flows() -> FlowSet {
+pub(super) fn password_flows() -> FlowSet {
     FlowSet::from_json(r#"{"flows":[{"stages":["m.login.password"]}]}"#).unwrap()
 }
 
-fn call(
+pub(super) fn call(
     h: &Harness,
     flows: &FlowSet,
     method: &str,
@@ -70,19 +70,20 @@ fn call(
                 path,
                 body: text.as_bytes(),
                 user,
+                client: None,
             },
         )
         .unwrap()
 }
 
-fn respond(outcome: Outcome) -> (u16, Value) {
+pub(super) fn respond(outcome: Outcome) -> (u16, Value) {
     match outcome {
         Outcome::Respond(r) => (r.status, r.body),
         other => panic!("expected a response, got {other:?}"),
     }
 }
 
-fn done(outcome: Outcome) -> Completion {
+pub(super) fn done(outcome: Outcome) -> Completion {
     match outcome {
         Outcome::Done(c) => c,
         Outcome::Respond(r) => panic!("expected done, got {}: {}", r.status, r.body),
@@ -90,15 +91,10 @@ fn done(outcome: Outcome) -> Completion {
     }
 }
 
-fn start(h: &Harness, flows: &FlowSet, path: &str, user: Option<&str>) -> String {
-    let (status, body) = respond(call(
-        h,
-        flows,
-        "POST",
-        path,
-        &json!({"username": "carol"}),
-        user,
-    ));
+/// Starts a session with an empty body (it fixes no operation: the first
+/// request with a body does).
+pub(super) fn start(h: &Harness, flows: &FlowSet, path: &str, user: Option<&str>) -> String {
+    let (status, body) = respond(call(h, flows, "POST", path, &json!({}), user));
     assert_eq!(status, 401);
     body["session"].as_str().unwrap().to_owned()
 }
@@ -177,9 +173,11 @@ fn out_of_order_stage_gets_the_state_and_does_not_advance() {
     assert_eq!(status, 401);
 }
 
-// 4. Registration with [token, dummy]; the result carries token and body.
+// 4. Registration with [token, dummy]: the token's use is consumed; the
+// result carries the completing request's body, and no token (the request
+// did not carry it; the store kept only its digest).
 #[test]
-fn registration_with_token_then_dummy_completes_with_the_token() {
+fn registration_with_token_then_dummy_consumes_the_token() {
     let h = harness();
     h.engine.put_token("tok-reg", Some(1), None).unwrap();
     let flows = registration_flows();
@@ -192,8 +190,8 @@ fn registration_with_token_then_dummy_completes_with_the_token() {
     let dummy = json!({"username": "carol", "auth": {"type": "m.login.dummy", "session": session}});
     let result = done(call(&h, &flows, "POST", REGISTER, &dummy, None));
     assert_eq!(result.flow, ["m.login.registration_token", "m.login.dummy"]);
-    assert_eq!(result.token.as_deref(), Some("tok-reg"));
-    assert_eq!(result.created_body, r#"{"username":"carol"}"#);
+    assert_eq!(result.token, None);
+    assert_eq!(result.body, r#"{"username":"carol"}"#);
     assert!(!result.replayed);
     let record = h.engine.token("tok-reg").unwrap().unwrap();
     assert_eq!((record.pending, record.completed), (0, 1));
@@ -236,6 +234,7 @@ fn custom_stage_uses_its_validator_and_fails_closed_without_one() {
             path: DELETE,
             body: attempt("1").to_string().as_bytes(),
             user: None,
+            client: None,
         },
     );
     assert!(matches!(err, Err(UiaError::MissingHook(_))));
@@ -280,6 +279,7 @@ fn password_stage_without_checker_is_an_internal_error_not_a_pass() {
             path: DELETE,
             body: body.as_bytes(),
             user: None,
+            client: None,
         },
     );
     assert!(matches!(result, Err(UiaError::MissingHook(_))));
@@ -410,6 +410,7 @@ fn malformed_input_gets_4xx_and_changes_nothing() {
                     path: DELETE,
                     body,
                     user: None,
+                    client: None,
                 },
             )
             .unwrap();
@@ -507,6 +508,7 @@ fn race_to_complete(engine: Arc<Engine>) {
                 path: REGISTER,
                 body: start_body,
                 user: None,
+                client: None,
             },
         )
         .unwrap()
@@ -523,6 +525,7 @@ fn race_to_complete(engine: Arc<Engine>) {
                 path: REGISTER,
                 body: token.as_bytes(),
                 user: None,
+                client: None,
             },
         )
         .unwrap();
@@ -532,7 +535,7 @@ fn race_to_complete(engine: Arc<Engine>) {
             let (engine, flows, wins, session) = (engine.clone(), flows.clone(), wins.clone(), session.clone());
             std::thread::spawn(move || {
                 let body = json!({"username": format!("user{i}"), "auth": {"type": "m.login.dummy", "session": session}}).to_string();
-                let outcome = engine.complete(&flows, &Request { method: "POST", path: REGISTER, body: body.as_bytes(), user: None }).unwrap();
+                let outcome = engine.complete(&flows, &Request { method: "POST", path: REGISTER, body: body.as_bytes(), user: None , client: None }).unwrap();
                 if let Outcome::Done(c) = outcome {
                     assert!(!c.replayed);
                     wins.fetch_add(1, Ordering::SeqCst);
@@ -599,6 +602,7 @@ fn fallback(h: &Harness, stage: StageKind, body: &Value) -> Outcome {
                 path: &path,
                 body: text.as_bytes(),
                 user: None,
+                client: None,
             },
         )
         .unwrap()
@@ -619,7 +623,10 @@ fn fallback_advances_a_stage_and_the_endpoint_finishes_the_session() {
     assert_eq!(state["completed"], json!(["m.login.registration_token"]));
     let dummy = json!({"username": "carol", "auth": {"type": "m.login.dummy", "session": session}});
     let result = done(call(&h, &flows, "POST", REGISTER, &dummy, None));
-    assert_eq!(result.token.as_deref(), Some("fb"));
+    // The token came in an earlier request: the use is counted, the token
+    // itself was not kept to hand back.
+    assert_eq!(result.token, None);
+    assert_eq!(result.body, r#"{"username":"carol"}"#);
     assert_eq!(h.engine.token("fb").unwrap().unwrap().completed, 1);
 }
 

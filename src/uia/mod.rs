@@ -34,3 +34,5 @@ pub use request::Request;
 mod client_cert_tests;
 #[cfg(test)]
 mod engine_tests;
+#[cfg(test)]
+mod session_records_tests;

@@ -38,12 +38,14 @@ pub struct Completion {
     pub flow: Vec<String>,
     /// The user the stages authenticated, if any.
     pub user: Option<String>,
-    /// The registration token this session consumed, if any.
+    /// The registration token this session consumed, when the completing
+    /// request carried it (the store keeps only its digest).
     pub token: Option<String>,
-    /// The body of the request that created the session, without `auth` and
-    /// without secret fields (`password`, `new_password`): secrets are
-    /// never stored.
-    pub created_body: String,
+    /// The completing request's body without `auth` and without secret
+    /// fields (`password`, `new_password`, `old_password`): the operation
+    /// the session authorised, the same (but for those fields) as every
+    /// request on the session that carried a body.
+    pub body: String,
     /// True when this is a repeat of the request that completed the session
     /// (the client lost the first answer): the host should answer as it did,
     /// not perform the operation again.

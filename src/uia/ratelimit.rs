@@ -127,6 +127,33 @@ impl RateLimiter {
     }
 }
 
+/// The counters an engine keeps in memory when its store keeps none:
+/// failures, and sessions created (per user or client address, and in
+/// total). Shared by engines that stand for one host (see
+/// `Engine::with_limits`).
+pub struct Limits {
+    /// Failed password and token attempts.
+    pub failures: RateLimiter,
+    /// Sessions created by one user or client address.
+    pub new_per_client: RateLimiter,
+    /// Sessions created in total.
+    pub new_total: RateLimiter,
+}
+
+impl Limits {
+    /// The limits `config` sets.
+    pub fn new(config: &super::config::Config) -> Self {
+        Self {
+            failures: RateLimiter::new(config.max_failures, config.failure_window_ms),
+            new_per_client: RateLimiter::new(
+                config.max_new_sessions_per_client,
+                config.session_lifetime_ms,
+            ),
+            new_total: RateLimiter::new(config.max_new_sessions, config.session_lifetime_ms),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

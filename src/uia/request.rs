@@ -18,6 +18,9 @@ pub struct Request<'a> {
     pub body: &'a [u8],
     /// The user of the access token the request carried, if any.
     pub user: Option<&'a str>,
+    /// The client's network address as the host sees it, if it says: new
+    /// sessions are bounded per user, else per address.
+    pub client: Option<&'a str>,
 }
 
 /// The `auth` object of a request.
@@ -44,13 +47,27 @@ pub fn canonical(body: &[u8]) -> Vec<u8> {
     }
 }
 
+/// The operation a body (without `auth` and secret fields, as `parse`
+/// leaves it) asks for: SHA-256 over its text, or `None` for an empty
+/// body (`{}`), which asks for no operation of its own (a stage-only request).
+pub fn operation_of(body_without_auth: &str) -> Option<[u8; 32]> {
+    let canonical = canonical(body_without_auth.as_bytes());
+    if canonical == b"{}" {
+        return None;
+    }
+    let digest = ring::digest::digest(&ring::digest::SHA256, &canonical);
+    let mut out = [0u8; 32];
+    out.copy_from_slice(digest.as_ref());
+    Some(out)
+}
+
 /// A validated request body.
 #[derive(Debug, Clone)]
 pub struct Parsed {
     /// The `auth` object, if present.
     pub auth: Option<Auth>,
     /// The body without `auth` and without secret fields, as JSON text
-    /// (kept with a new session).
+    /// (what the host performs the operation on; never stored).
     pub body_without_auth: String,
 }
 
@@ -151,6 +168,7 @@ mod tests {
             path: "/p",
             body,
             user: None,
+            client: None,
         }
     }
 
@@ -220,6 +238,14 @@ mod tests {
         let other = canonical(br#"{"x":1,"auth":{"session":"s","password":"q","type":"m.login.password"},"new_password":"n"}"#);
         assert_ne!(a, other);
         assert_eq!(canonical(b"not json"), b"not json");
+    }
+
+    #[test]
+    fn an_operation_is_a_digest_of_the_body_and_none_for_an_empty_one() {
+        let a = operation_of(r#"{"username":"a","x":1}"#).unwrap();
+        assert_eq!(Some(a), operation_of(r#"{"x":1,"username":"a"}"#));
+        assert_ne!(Some(a), operation_of(r#"{"x":2,"username":"a"}"#));
+        assert_eq!(operation_of("{}"), None);
     }
 
     #[test]

@@ -37,10 +37,14 @@ pub struct Session {
     pub flows: Vec<Vec<StageKind>>,
     /// Stages completed, in order.
     pub completed: Vec<StageKind>,
-    /// The creating request's body without its `auth` object.
-    pub created_body: String,
-    /// A registration token this session holds a pending use of.
-    pub token: Option<String>,
+    /// What the session authorises: SHA-256 over the body (without `auth`
+    /// and secret fields, canonically encoded) of the first request on it
+    /// that carried one; `None` until a request did. The body itself is
+    /// never kept.
+    pub operation: Option<[u8; 32]>,
+    /// The key (`token::key_of`, a digest) of the registration token this
+    /// session holds a use of; the token itself is never kept.
+    pub token_key: Option<String>,
     /// Where the session stands.
     pub state: SessionState,
     /// Creation and last access, in milliseconds since the Unix epoch.
@@ -85,8 +89,8 @@ impl Session {
             "auth_user": self.auth_user,
             "flows": flows,
             "completed": completed,
-            "created_body": self.created_body,
-            "token": self.token,
+            "operation": self.operation.as_ref().map(|o| hex(o)),
+            "token_key": self.token_key,
             "state": state,
             "created_ms": self.created_ms,
             "last_access_ms": self.last_access_ms,
@@ -156,8 +160,8 @@ impl Session {
             bound_user: optional("bound_user")?,
             auth_user: optional("auth_user")?,
             completed,
-            created_body: string("created_body")?,
-            token: optional("token")?,
+            operation: operation(doc).ok_or_else(|| corrupt("operation"))?,
+            token_key: token_key(doc).ok_or_else(|| corrupt("token_key"))?,
             state: parse_state(doc.get("state")).ok_or_else(|| corrupt("state"))?,
             created_ms: number("created_ms")?,
             last_access_ms: number("last_access_ms")?,
@@ -166,21 +170,51 @@ impl Session {
     }
 }
 
+/// The operation digest; documents written before digests were kept hold
+/// the body (`created_body`, already without secrets) instead.
+fn operation(doc: &Map<String, Value>) -> Option<Option<[u8; 32]>> {
+    match (doc.get("operation"), doc.get("created_body")) {
+        (Some(Value::String(text)), _) => parse_digest(text).map(Some),
+        (None | Some(Value::Null), Some(Value::String(body))) => {
+            Some(super::request::operation_of(body))
+        }
+        (None | Some(Value::Null), None | Some(Value::Null)) => Some(None),
+        _ => None,
+    }
+}
+
+/// The held token's key; documents written before keys were kept hold the
+/// token itself (`token`).
+fn token_key(doc: &Map<String, Value>) -> Option<Option<String>> {
+    match (doc.get("token_key"), doc.get("token")) {
+        (Some(Value::String(key)), _) => parse_digest(key).map(|_| Some(key.clone())),
+        (None | Some(Value::Null), Some(Value::String(token))) => {
+            Some(Some(super::token::key_of(token)))
+        }
+        (None | Some(Value::Null), None | Some(Value::Null)) => Some(None),
+        _ => None,
+    }
+}
+
+/// 64 hex digits as 32 bytes.
+fn parse_digest(text: &str) -> Option<[u8; 32]> {
+    let mut digest = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (i, byte) in digest.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
+    }
+    Some(digest)
+}
+
 fn parse_state(value: Option<&Value>) -> Option<SessionState> {
     let state: &Map<String, Value> = value?.as_object()?;
     match state.get("state")?.as_str()? {
         "in_progress" => Some(SessionState::InProgress),
-        "completed" => {
-            let text = state.get("fingerprint")?.as_str()?;
-            let mut fingerprint = [0u8; 32];
-            if text.len() != 64 {
-                return None;
-            }
-            for (i, byte) in fingerprint.iter_mut().enumerate() {
-                *byte = u8::from_str_radix(text.get(2 * i..2 * i + 2)?, 16).ok()?;
-            }
-            Some(SessionState::Completed { fingerprint })
-        }
+        "completed" => Some(SessionState::Completed {
+            fingerprint: parse_digest(state.get("fingerprint")?.as_str()?)?,
+        }),
         _ => None,
     }
 }
@@ -215,8 +249,8 @@ pub(crate) mod tests {
                 StageKind::RegistrationToken,
                 StageKind::Custom("x.y".into()),
             ],
-            created_body: r#"{"username":"a"}"#.into(),
-            token: Some("tok".into()),
+            operation: Some([5u8; 32]),
+            token_key: Some(crate::uia::token::key_of("tok")),
             state: SessionState::Completed {
                 fingerprint: [7u8; 32],
             },
@@ -241,6 +275,28 @@ pub(crate) mod tests {
         let mut doc: Value = serde_json::from_str(&sample("a").to_json()).unwrap();
         doc["state"]["fingerprint"] = json!("zz");
         assert!(Session::from_json("a", 0, &doc.to_string()).is_err());
+    }
+
+    #[test]
+    fn documents_hold_no_secret_and_old_ones_read_as_digests() {
+        let session = sample("a");
+        let text = session.to_json();
+        assert!(!text.contains("\"tok\""), "{text}");
+        assert!(!text.contains("username"), "{text}");
+        // A document from before digests: the token and the body itself.
+        let mut old: Value = serde_json::from_str(&text).unwrap();
+        let doc = old.as_object_mut().unwrap();
+        doc.remove("operation");
+        doc.remove("token_key");
+        doc.insert("token".into(), json!("tok"));
+        doc.insert("created_body".into(), json!(r#"{"username":"a"}"#));
+        let read = Session::from_json("a", 3, &old.to_string()).unwrap();
+        assert_eq!(read.token_key, session.token_key);
+        assert_eq!(
+            read.operation,
+            crate::uia::request::operation_of(r#"{"username":"a"}"#)
+        );
+        assert!(!read.to_json().contains("\"tok\""));
     }
 
     #[test]

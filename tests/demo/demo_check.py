@@ -192,10 +192,11 @@ def run_steps(walk, server, port, data, tmp):
             text += f" (curl exit {done.returncode}: {done.stderr.strip()})"
         return int(code) if code.isdigit() else 0, text
 
-    def python(what, method, path, body=None, token=None, cert=True, pha=True):
+    def python(what, method, path, body=None, token=None, cert=True, pha=True, quiet=False):
         nonlocal requests
-        print(f"     $ python3 ssl+http.client {method} {path} (post_handshake_auth={pha}, "
-              f"certificate={'alice' if cert else 'none'})", flush=True)
+        if not quiet:
+            print(f"     $ python3 ssl+http.client {method} {path} (post_handshake_auth={pha}, "
+                  f"certificate={'alice' if cert else 'none'})", flush=True)
         requests += 1
         ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         ctx.minimum_version = ssl.TLSVersion.TLSv1_3
@@ -385,6 +386,22 @@ def run_steps(walk, server, port, data, tmp):
 
     # ---- the commands the demo printed, as printed ----
     requests += run_banner_commands(walk, server, banner, tmp)
+
+    # ---- a flood of new sessions from one address (last: it uses up 127.0.0.1's bound) ----
+    print("     $ python3 ssl+http.client POST /register (no auth, 60 KB body) until 429, at most 70 times",
+          flush=True)
+    flood = json.dumps({"username": "flood", "pad": "x" * 60000})
+    started, status, body = 0, 0, ""
+    for _ in range(70):
+        status, body = python("flood", "POST", REGISTER, body=flood, cert=False, quiet=True)
+        if status != 401:
+            break
+        started += 1
+    got = as_json(body)
+    walk.check(f"new sessions from one address are bounded: 429 M_LIMIT_EXCEEDED after {started} more",
+               status == 429 and got.get("errcode") == "M_LIMIT_EXCEEDED"
+               and isinstance(got.get("retry_after_ms"), int) and got["retry_after_ms"] > 0 and started < 60,
+               f"got {status} {short(body)} after {started} sessions")
 
     # ---- the request log ----
     time.sleep(0.3)

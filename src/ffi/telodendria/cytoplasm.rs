@@ -96,6 +96,21 @@ unsafe extern "C" {
     pub fn RegTokenUse(info: *mut RegTokenInfo);
     pub fn RegTokenClose(info: *mut RegTokenInfo) -> c_int;
     pub fn RegTokenFree(info: *mut RegTokenInfo);
+
+    /// Cytoplasm's `Log`: a syslog level and a printf format.
+    pub fn Log(level: c_int, fmt: *const c_char, ...);
+}
+
+/// syslog's `LOG_ERR`, the level Cytoplasm's `Log` takes for errors.
+pub const LOG_ERR: c_int = 3;
+
+/// Writes `message` to Telodendria's log at `level`.
+pub fn log(level: c_int, message: &str) {
+    // An interior NUL cannot come from our messages' Display; drop the line if it does.
+    if let Ok(line) = std::ffi::CString::new(message) {
+        // SAFETY: a "%s" format with one NUL-terminated string argument.
+        unsafe { Log(level, c"%s".as_ptr(), line.as_ptr()) };
+    }
 }
 
 /// How deep a request's JSON may nest before it is refused.

@@ -3,8 +3,14 @@
 //! completion (`registration_token` on /register, `user` on
 //! /account/deactivate without an access token), so those keys are written
 //! beside the engine's own. Registration tokens are Telodendria's, used
-//! through its RegToken* functions; pending uses are counted in the document
-//! `stepup/registration_tokens`.
+//! through its RegToken* functions; pending uses are counted, by the
+//! token's digest, in the document `stepup/registration_tokens`.
+//!
+//! A session in progress holds only the digest of its token. A completed
+//! one names the token in `registration_token`, because RouteRegister reads
+//! it there to grant the token's privileges; Telodendria keeps its tokens
+//! under their names in the same database, so this tells a reader of the
+//! database nothing it did not hold.
 //!
 //! Writes are staged and applied at commit, so a rolled-back step leaves
 //! the database untouched. Telodendria serialises requests on its database
@@ -17,9 +23,9 @@ use serde_json::{Map, Value};
 
 use super::cytoplasm::{self as cy, Db};
 use crate::uia::StoreError;
-use crate::uia::session::Session;
+use crate::uia::session::{Session, SessionState};
 use crate::uia::store::{Store, Tx, TxBody};
-use crate::uia::token::TokenRecord;
+use crate::uia::token::{self, TokenRecord};
 
 const SESSIONS: &CStrLit = c"user_interactive";
 const STEPUP: &CStrLit = c"stepup";
@@ -105,16 +111,17 @@ fn write_doc(
     }
 }
 
-/// The session document: the engine's fields, plus the keys Telodendria reads.
-fn session_doc(session: &Session) -> Map<String, Value> {
+/// The session document: the engine's fields, plus the keys Telodendria
+/// reads (`token_name`: the name of the token a completed session used).
+fn session_doc(session: &Session, token_name: Option<&str>) -> Map<String, Value> {
     let mut doc = match serde_json::from_str::<Value>(&session.to_json()) {
         Ok(Value::Object(doc)) => doc,
         _ => Map::new(),
     };
     doc.insert("version".into(), Value::from(session.version));
     doc.insert("last_access".into(), Value::from(session.last_access_ms));
-    if let Some(token) = &session.token {
-        doc.insert("registration_token".into(), Value::String(token.clone()));
+    if let Some(name) = token_name.filter(|_| session.state != SessionState::InProgress) {
+        doc.insert("registration_token".into(), Value::String(name.to_owned()));
     }
     // Telodendria looks users up by localpart.
     if let Some(localpart) = session
@@ -128,6 +135,11 @@ fn session_doc(session: &Session) -> Map<String, Value> {
     doc
 }
 
+/// 64 lower-case hex digits: a token digest (`token::key_of`).
+fn is_digest(text: &str) -> bool {
+    text.len() == 64 && text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f'))
+}
+
 /// A staged change.
 enum Staged {
     Put(Box<Session>),
@@ -137,41 +149,90 @@ enum Staged {
 struct DbTx {
     db: *mut Db,
     sessions: StdHashMap<String, Staged>,
-    /// Pending-use counts per token after this transaction.
+    /// Pending-use counts per token digest after this transaction.
     pending: Option<Map<String, Value>>,
-    /// Tokens whose use is consumed at commit.
+    /// Names of tokens whose use is consumed at commit.
     consumed: Vec<String>,
+    /// Token names by digest, as this transaction learnt them.
+    names: StdHashMap<String, String>,
 }
 
 impl DbTx {
     fn pending_counts(&mut self) -> Result<&mut Map<String, Value>, StoreError> {
         if self.pending.is_none() {
-            self.pending = Some(read_doc(self.db, &[STEPUP, PENDING])?.unwrap_or_default());
+            let stored = read_doc(self.db, &[STEPUP, PENDING])?.unwrap_or_default();
+            // Counts written before digests were keyed by the token's name.
+            let mut counts = Map::new();
+            for (name, count) in stored {
+                let key = if is_digest(&name) {
+                    name
+                } else {
+                    token::key_of(&name)
+                };
+                let sum = counts
+                    .get(&key)
+                    .and_then(Value::as_i64)
+                    .unwrap_or(0)
+                    .saturating_add(count.as_i64().unwrap_or(0));
+                counts.insert(key, Value::from(sum));
+            }
+            self.pending = Some(counts);
         }
         Ok(self.pending.get_or_insert_with(Map::new))
     }
 
-    fn adjust_pending(&mut self, token: &str, delta: i64) -> Result<(), StoreError> {
+    fn adjust_pending(&mut self, key: &str, delta: i64) -> Result<(), StoreError> {
         let counts = self.pending_counts()?;
         let now = counts
-            .get(token)
+            .get(key)
             .and_then(Value::as_i64)
             .unwrap_or(0)
             .saturating_add(delta)
             .max(0);
         if now == 0 {
-            counts.remove(token);
+            counts.remove(key);
         } else {
-            counts.insert(token.to_owned(), Value::from(now));
+            counts.insert(key.to_owned(), Value::from(now));
         }
         Ok(())
+    }
+
+    /// The name of the Telodendria token whose digest is `key`, if one exists.
+    fn token_name(&mut self, key: &str) -> Result<Option<String>, StoreError> {
+        if let Some(name) = self.names.get(key) {
+            return Ok(Some(name.clone()));
+        }
+        // SAFETY: a live Db; the list is freed with DbListFree.
+        let names: Vec<String> = unsafe {
+            let list = cy::DbList(self.db, 2, TOKENS.as_ptr(), REGISTRATION.as_ptr());
+            if list.is_null() {
+                return Ok(None);
+            }
+            let names = (0..cy::ArraySize(list))
+                .filter_map(|i| cy::text(cy::ArrayGet(list, i).cast()))
+                .collect();
+            cy::DbListFree(list);
+            names
+        };
+        let found = names.into_iter().find(|name| token::key_of(name) == key);
+        if let Some(name) = &found {
+            self.names.insert(key.to_owned(), name.clone());
+        }
+        Ok(found)
     }
 
     fn commit(self) -> Result<(), StoreError> {
         for (id, change) in &self.sessions {
             let cid = c_id(id)?;
             match change {
-                Staged::Put(session) => write_doc(self.db, SESSIONS, &cid, &session_doc(session))?,
+                Staged::Put(session) => {
+                    let name = session
+                        .token_key
+                        .as_ref()
+                        .and_then(|key| self.names.get(key));
+                    let doc = session_doc(session, name.map(String::as_str));
+                    write_doc(self.db, SESSIONS, &cid, &doc)?;
+                }
                 Staged::Delete => {
                     // SAFETY: a live Db and NUL-terminated parts; deleting a missing document is harmless.
                     unsafe { cy::DbDelete(self.db, 2, SESSIONS.as_ptr(), cid.as_ptr()) };
@@ -322,31 +383,36 @@ impl Tx for DbTx {
         let doc = read_doc(self.db, &[TOKENS, REGISTRATION, &name])?.unwrap_or_default();
         let uses = doc.get("uses").and_then(Value::as_i64).unwrap_or(-1);
         let used = doc.get("used").and_then(Value::as_i64).unwrap_or(0);
+        let key = token::key_of(token);
         let held = self
             .pending_counts()?
-            .get(token)
+            .get(&key)
             .and_then(Value::as_i64)
             .unwrap_or(0);
         if uses >= 0 && used.saturating_add(held) >= uses {
             return Ok(false);
         }
-        self.adjust_pending(token, 1)?;
+        self.adjust_pending(&key, 1)?;
+        self.names.insert(key, token.to_owned());
         Ok(true)
     }
 
-    fn consume_token(&mut self, token: &str) -> Result<bool, StoreError> {
-        let name = c_id(token)?;
+    fn consume_token(&mut self, key: &str) -> Result<bool, StoreError> {
+        let Some(token) = self.token_name(key)? else {
+            return Ok(false);
+        };
+        let name = c_id(&token)?;
         // SAFETY: a live Db and a NUL-terminated name.
         if unsafe { cy::RegTokenExists(self.db, name.as_ptr().cast_mut()) } == 0 {
             return Ok(false);
         }
-        self.adjust_pending(token, -1)?;
-        self.consumed.push(token.to_owned());
+        self.adjust_pending(key, -1)?;
+        self.consumed.push(token);
         Ok(true)
     }
 
-    fn release_token(&mut self, token: &str) -> Result<(), StoreError> {
-        self.adjust_pending(token, -1)
+    fn release_token(&mut self, key: &str) -> Result<(), StoreError> {
+        self.adjust_pending(key, -1)
     }
 }
 
@@ -357,6 +423,7 @@ impl Store for DbStore {
             sessions: StdHashMap::new(),
             pending: None,
             consumed: Vec::new(),
+            names: StdHashMap::new(),
         };
         body(&mut tx)?;
         tx.commit()

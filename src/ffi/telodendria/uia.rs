@@ -11,7 +11,7 @@ use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::uia::clock::SystemClock;
 use crate::uia::hooks::{HookFailed, PasswordVerdict};
-use crate::uia::ratelimit::RateLimiter;
+use crate::uia::ratelimit::Limits;
 use crate::uia::{Config as UiaConfig, Engine, FlowSet, Outcome, Request, StageKind, UiaError};
 
 /// One stage of a flow: its type and its parameters (owned, freed by
@@ -97,17 +97,12 @@ impl DbPtr {
     }
 }
 
-/// Failure counters outlive each call: one limiter for the process.
-fn limiter() -> Arc<RateLimiter> {
-    static LIMITER: OnceLock<Arc<RateLimiter>> = OnceLock::new();
-    let defaults = UiaConfig::default();
-    LIMITER
-        .get_or_init(|| {
-            Arc::new(RateLimiter::new(
-                defaults.max_failures,
-                defaults.failure_window_ms,
-            ))
-        })
+/// Failure and new-session counters outlive each call: one set for the
+/// process.
+fn limits() -> Arc<Limits> {
+    static LIMITS: OnceLock<Arc<Limits>> = OnceLock::new();
+    LIMITS
+        .get_or_init(|| Arc::new(Limits::new(&UiaConfig::default())))
         .clone()
 }
 
@@ -119,11 +114,11 @@ fn engine_for(db: *mut Db, server_name: &str) -> Engine {
         server_name: server_name.to_owned(),
         ..UiaConfig::default()
     };
-    let engine = Engine::with_limiter(
+    let engine = Engine::with_limits(
         config,
         Box::new(DbStore::new(db)),
         Arc::new(SystemClock),
-        limiter(),
+        limits(),
     );
     let db = DbPtr(db);
     engine.set_password_checker(Arc::new(move |user_id: &str, password: &str| {
@@ -358,11 +353,20 @@ pub unsafe extern "C" fn UiaComplete(
                 path: &path,
                 body: body.as_bytes(),
                 user: user.as_deref(),
+                // Cytoplasm's HttpServerContext does not tell the peer's
+                // address: sessions without an access token are bounded in
+                // total only.
+                client: None,
             };
             let outcome = match crate::uia::fallback::stage_of_path(&path) {
-                Some(stage) => engine.complete_fallback(&stage, &req)?,
-                None => engine.complete(&flows, &req)?,
-            };
+                Some(stage) => engine.complete_fallback(&stage, &req),
+                None => engine.complete(&flows, &req),
+            }
+            .inspect_err(|e| {
+                // A corrupt session or a failing database is the operator's
+                // to know about: the client only sees a 500.
+                cy::log(cy::LOG_ERR, &format!("UIA on {path}: {e}"));
+            })?;
             match outcome {
                 Outcome::Respond(r) => respond(context, response, c_int::from(r.status), &r.body),
                 // Telodendria cannot tell a replay from a first completion and

@@ -26,6 +26,12 @@ pub struct stepup_uia_request {
     /// The full user id of the request's access token, or NULL when the
     /// request carried none.
     pub user: *const c_char,
+    /// The client's network address as the host sees it (any text, such as
+    /// "192.0.2.7"), or NULL. Sessions created without an access token are
+    /// bounded per address (`max_new_sessions_per_client`); with NULL only
+    /// the total bound applies to them. Hosts behind a proxy pass the
+    /// address the proxy reports.
+    pub client: *const c_char,
 }
 
 /// The result of `stepup_uia_complete`; read it with the
@@ -74,7 +80,7 @@ impl stepup_uia_result {
                     flow: Some(cstring(serde_json::Value::from(done.flow).to_string())?),
                     user: done.user.map(cstring).transpose()?,
                     token: done.token.map(cstring).transpose()?,
-                    request_body: Some(cstring(done.created_body)?),
+                    request_body: Some(cstring(done.body)?),
                     replayed: done.replayed,
                 },
             ),
@@ -89,15 +95,25 @@ impl stepup_uia_result {
 /// Returns:
 /// - `1`: the client completed a flow; perform the operation. `*result` holds
 ///   the session id, the completed flow, the authenticated user, the consumed
-///   registration token and the body of the request that created the session;
-///   `stepup_uia_result_replayed` tells a repeat of the completing request,
-///   identical secrets included (answer it as before, do not perform the
-///   operation twice); any other request on a completed session is refused
-///   (`0`, 403).
+///   registration token (when this request carried it) and this request's
+///   body without `auth`; `stepup_uia_result_replayed` tells a repeat of the
+///   completing request, identical secrets included (answer it as before, do
+///   not perform the operation twice); any other request on a completed
+///   session is refused (`0`, 403).
 /// - `0`: send the response in `*result` (`stepup_uia_result_status`,
 ///   `stepup_uia_result_body`) to the client as it is, and stop: 401 with the
 ///   flows and session when stages remain, 400/403/413/429 with an errcode
 ///   when the request is refused.
+///
+/// A session authorises one operation: the first request on it with a body
+/// (besides `auth` and the secret fields) fixes it, by a digest, and a later
+/// request with another body gets 403. A request with only `auth` may pass
+/// stages but does not complete an operation that has a body: after the last
+/// stage it gets 401 with every stage completed, and the client repeats its
+/// request with the body. A request that starts a session gets 429 (with
+/// `retry_after_ms`) when its user, else its `client` address, or everyone
+/// together started as many sessions in the last session lifetime as
+/// `max_new_sessions_per_client` or `max_new_sessions` allow.
 /// - `<0`: an internal error (`STEPUP_E_*`); `*result` is left untouched.
 ///   `STEPUP_E_MISSING_HOOK` when a stage has no checker (it never passes).
 ///
@@ -192,6 +208,7 @@ pub(super) unsafe fn request_from_c<'a>(
             path: args::utf8(request.path, "request.path")?,
             body: args::bytes(request.body.cast(), request.body_len, "request.body")?,
             user: args::optional_utf8(request.user, "request.user")?,
+            client: args::optional_utf8(request.client, "request.client")?,
         })
     }
 }
@@ -263,8 +280,10 @@ pub unsafe extern "C" fn stepup_uia_result_user(result: *const stepup_uia_result
     field(result, |r| r.user.as_ref())
 }
 
-/// The registration token the completed session consumed, or NULL. Owned by
-/// the result.
+/// The registration token the completed session consumed, when the
+/// completing request carried it (its `auth` attempted the token stage);
+/// else NULL, also when the token was given in an earlier request: the
+/// store keeps only a digest of it. Owned by the result.
 ///
 /// # Safety
 /// `result` is NULL or a live result.
@@ -275,8 +294,11 @@ pub unsafe extern "C" fn stepup_uia_result_token(
     field(result, |r| r.token.as_ref())
 }
 
-/// The body (JSON, without `auth`) of the request that created the completed
-/// session, or NULL before completion. Owned by the result.
+/// The body (JSON, without `auth` and without the secret fields `password`,
+/// `new_password`, `old_password`) of the request that completed the
+/// session, or NULL before completion: the operation to perform, which the
+/// engine checked is the one the session was started for. Owned by the
+/// result.
 ///
 /// # Safety
 /// `result` is NULL or a live result.

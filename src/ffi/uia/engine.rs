@@ -21,8 +21,10 @@ pub struct stepup_uia {
 /// per user and per session, default 5 per 300000), `max_body_bytes`
 /// (default and maximum 65536), `store_file_mode` (the permissions of a
 /// SQLite file the engine creates, octal digits in a string, default
-/// "0600": the owner's only; its -wal and -shm files get the same). It is
-/// only read during the call.
+/// "0600": the owner's only; its -wal and -shm files get the same),
+/// `max_new_sessions` and `max_new_sessions_per_client` (sessions started
+/// in any one session lifetime, in total and per user or client address,
+/// default 100000 and 60; 0 for no bound). It is only read during the call.
 ///
 /// On success writes the new engine to `*out` (free it with
 /// `stepup_uia_free`) and returns 0. Returns `STEPUP_E_NULL_POINTER` for a NULL

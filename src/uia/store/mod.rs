@@ -57,10 +57,11 @@ pub trait Tx {
         }
     }
 
-    /// Turns a reserved use into a completed one. Returns false when the
-    /// token no longer exists (the session cannot complete).
-    fn consume_token(&mut self, token: &str) -> Result<bool, StoreError> {
-        let Some(mut record) = self.token(&token::key_of(token))? else {
+    /// Turns a reserved use of the token with key `key` into a completed
+    /// one. Returns false when the token no longer exists (the session
+    /// cannot complete).
+    fn consume_token(&mut self, key: &str) -> Result<bool, StoreError> {
+        let Some(mut record) = self.token(key)? else {
             return Ok(false);
         };
         record.pending = record.pending.saturating_sub(1);
@@ -94,21 +95,15 @@ pub trait Tx {
         Err(no_enrolment())
     }
 
-    /// Takes a place for one password or token attempt, with id `id`, under
-    /// each of `keys`, unless one of them already holds `max` places taken
-    /// less than `window_ms` before `now_ms`: then nothing is taken and the
-    /// milliseconds until a place frees are returned. Places older than the
-    /// window are dropped. Stores that keep no attempts (see
+    /// Takes the places of `claim` (a password or token attempt, or a new
+    /// session) under each of its keys, unless one of them already holds
+    /// `claim.max` places taken less than `claim.window_ms` before
+    /// `claim.now_ms`: then nothing is taken and the milliseconds until a
+    /// place frees are returned. Places older than `claim.keep_ms`, of any
+    /// key, are dropped. Stores that keep no attempts (see
     /// [`Store::keeps_attempts`]) keep this default, which fails.
-    fn take_attempt(
-        &mut self,
-        keys: &[String],
-        id: &str,
-        now_ms: u64,
-        window_ms: u64,
-        max: u32,
-    ) -> Result<Option<u64>, StoreError> {
-        let _ = (keys, id, now_ms, window_ms, max);
+    fn take_attempt(&mut self, claim: &Claim<'_>) -> Result<Option<u64>, StoreError> {
+        let _ = claim;
         Err(StoreError::Backend("this store keeps no attempts".into()))
     }
 
@@ -118,13 +113,50 @@ pub trait Tx {
         Err(StoreError::Backend("this store keeps no attempts".into()))
     }
 
-    /// Gives back a reserved use (the session expired before completing).
-    fn release_token(&mut self, token: &str) -> Result<(), StoreError> {
-        if let Some(mut record) = self.token(&token::key_of(token))? {
+    /// Gives back a reserved use of the token with key `key` (the session
+    /// expired before completing).
+    fn release_token(&mut self, key: &str) -> Result<(), StoreError> {
+        if let Some(mut record) = self.token(key)? {
             record.pending = record.pending.saturating_sub(1);
             self.put_token(&record)?;
         }
         Ok(())
+    }
+}
+
+/// Places claimed under limits: see [`Tx::take_attempt`].
+#[derive(Debug, Clone, Copy)]
+pub struct Claim<'a> {
+    /// What the places count against (`session:…`, `user:…`, `new:…`).
+    pub keys: &'a [String],
+    /// The claim's id, to give its places back by.
+    pub id: &'a str,
+    /// When the places are taken.
+    pub now_ms: u64,
+    /// How long a place counts...
+    pub window_ms: u64,
+    /// ...and how many may count at once under one key.
+    pub max: u32,
+    /// Places older than this are dropped, whatever their key: the longest
+    /// window the engine uses.
+    pub keep_ms: u64,
+}
+
+impl Claim<'_> {
+    /// Places taken at or before this are dropped, of every key.
+    pub fn stale_ms(&self) -> u64 {
+        self.now_ms.saturating_sub(self.keep_ms.max(self.window_ms))
+    }
+
+    /// Places taken after this count against the limit.
+    pub fn counted_after_ms(&self) -> u64 {
+        self.now_ms.saturating_sub(self.window_ms)
+    }
+
+    /// Whether the claim is refused, given each key's count of places in
+    /// the window and the time of its oldest (see [`refusal`]).
+    pub fn refusal(&self, counts: impl IntoIterator<Item = (u64, Option<u64>)>) -> Option<u64> {
+        refusal(counts, self.now_ms, self.window_ms, self.max)
     }
 }
 

@@ -8,7 +8,7 @@ use parking_lot::Mutex;
 use postgres::error::SqlState;
 use postgres::{Client, NoTls, Transaction};
 
-use super::{Store, StoreError, Tx, TxBody};
+use super::{Claim, Store, StoreError, Tx, TxBody};
 use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::Session;
 use crate::uia::token::TokenRecord;
@@ -50,7 +50,12 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX stepup_uia_attempts_by_key ON stepup_uia_attempts (key, at_ms);
      CREATE INDEX stepup_uia_attempts_by_id ON stepup_uia_attempts (id);",
+    // Sessions keep digests, not the token and body: `rewrite_sessions`.
+    "-- session documents rewritten",
 ];
+
+/// The migration after which session documents hold no secret.
+const DIGESTS_SINCE: usize = 4;
 
 /// The PostgreSQL store.
 pub struct PostgresStore {
@@ -139,7 +144,28 @@ fn migrate(client: &mut Client) -> Result<(), StoreError> {
         tx.execute("UPDATE stepup_uia_schema SET version = $1", &[&next])
             .map_err(backend)?;
     }
+    if current < DIGESTS_SINCE {
+        rewrite_sessions(&mut tx)?;
+    }
     tx.commit().map_err(backend)
+}
+
+/// Rewrites every session document as this version writes it: one written
+/// before digests held the registration token and request body themselves.
+fn rewrite_sessions(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
+    let rows = tx
+        .query("SELECT id, version, doc FROM stepup_uia_sessions", &[])
+        .map_err(backend)?;
+    for row in rows {
+        let (id, version, doc): (String, i64, String) = (row.get(0), row.get(1), row.get(2));
+        let rewritten = session_from_row(&id, version, &doc)?.to_json();
+        tx.execute(
+            "UPDATE stepup_uia_sessions SET doc = $1 WHERE id = $2",
+            &[&rewritten, &id],
+        )
+        .map_err(backend)?;
+    }
+    Ok(())
 }
 
 struct PgTx<'a, 'b> {
@@ -304,14 +330,8 @@ impl Tx for PgTx<'_, '_> {
             .collect()
     }
 
-    fn take_attempt(
-        &mut self,
-        keys: &[String],
-        id: &str,
-        now_ms: u64,
-        window_ms: u64,
-        max: u32,
-    ) -> Result<Option<u64>, StoreError> {
+    fn take_attempt(&mut self, claim: &Claim<'_>) -> Result<Option<u64>, StoreError> {
+        let (keys, id) = (claim.keys, claim.id);
         // One transaction-scoped advisory lock per key, taken in order (no
         // deadlock): count and take are one step for every process.
         let mut sorted: Vec<&String> = keys.iter().collect();
@@ -325,30 +345,31 @@ impl Tx for PgTx<'_, '_> {
                 )
                 .map_err(backend)?;
         }
-        let cutoff = to_i64(now_ms.saturating_sub(window_ms))?;
-        // Places past the window, of every key: the table stays small.
+        // Places past every window, of every key: the table stays small.
+        let stale = to_i64(claim.stale_ms())?;
         self.tx
             .execute(
                 "DELETE FROM stepup_uia_attempts WHERE at_ms <= $1",
-                &[&cutoff],
+                &[&stale],
             )
             .map_err(backend)?;
+        let cutoff = to_i64(claim.counted_after_ms())?;
         let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
             let row = self
                 .tx
                 .query_one(
-                    "SELECT COUNT(*), MIN(at_ms) FROM stepup_uia_attempts WHERE key = $1",
-                    &[key],
+                    "SELECT COUNT(*), MIN(at_ms) FROM stepup_uia_attempts WHERE key = $1 AND at_ms > $2",
+                    &[key, &cutoff],
                 )
                 .map_err(backend)?;
             let (count, oldest): (i64, Option<i64>) = (row.get(0), row.get(1));
             counts.push((to_u64(count)?, oldest.map(to_u64).transpose()?));
         }
-        if let Some(wait) = super::refusal(counts, now_ms, window_ms, max) {
+        if let Some(wait) = claim.refusal(counts) {
             return Ok(Some(wait));
         }
-        let at = to_i64(now_ms)?;
+        let at = to_i64(claim.now_ms)?;
         for key in keys {
             self.tx
                 .execute(

@@ -12,10 +12,10 @@ use std::collections::HashMap;
 use parking_lot::Mutex;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::{Store, StoreError, Tx, TxBody};
+use super::{Claim, Store, StoreError, Tx, TxBody};
 use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::{Session, SessionState};
-use crate::uia::token::{self, TokenRecord};
+use crate::uia::token::TokenRecord;
 
 /// The permissions of a database file stepup creates: the owner's only.
 pub const DEFAULT_FILE_MODE: u32 = 0o600;
@@ -49,7 +49,12 @@ const MIGRATIONS: &[&str] = &[
      );
      CREATE INDEX attempts_by_key ON attempts (key, at_ms);
      CREATE INDEX attempts_by_id ON attempts (id);",
+    // Sessions keep digests, not the token and body: `rewrite_sessions`.
+    "-- session documents rewritten",
 ];
+
+/// The migration after which session documents hold no secret.
+const DIGESTS_SINCE: usize = 4;
 
 /// The SQLite store.
 pub struct SqliteStore {
@@ -121,25 +126,11 @@ impl SqliteStore {
             return Err(StoreError::Corrupt(format!("integrity_check: {verdict}")));
         }
         let mut held: HashMap<String, (u64, u64)> = HashMap::new();
-        let mut stmt = conn
-            .prepare("SELECT id, version, doc FROM sessions")
-            .map_err(backend)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, String>(2)?,
-                ))
-            })
-            .map_err(backend)?;
-        for row in rows {
-            let (id, version, doc) = row.map_err(backend)?;
-            let session = Session::from_json(&id, to_u64(version)?, &doc)?;
-            let Some(token) = session.token.as_deref() else {
+        for session in all_sessions(&conn)? {
+            let Some(key) = session.token_key else {
                 continue;
             };
-            let counts = held.entry(token::key_of(token)).or_default();
+            let counts = held.entry(key).or_default();
             match session.state {
                 SessionState::InProgress => counts.0 += 1,
                 SessionState::Completed { .. } => counts.1 += 1,
@@ -205,9 +196,47 @@ fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
     for sql in &MIGRATIONS[current..] {
         tx.execute_batch(sql).map_err(failed)?;
     }
+    if current < DIGESTS_SINCE {
+        rewrite_sessions(&tx)?;
+    }
     tx.pragma_update(None, "user_version", MIGRATIONS.len())
         .map_err(failed)?;
     tx.commit().map_err(failed)
+}
+
+/// Rewrites every session document as this version writes it: one written
+/// before digests held the registration token and request body themselves.
+fn rewrite_sessions(tx: &rusqlite::Transaction<'_>) -> Result<(), StoreError> {
+    for session in all_sessions(tx)? {
+        tx.execute(
+            "UPDATE sessions SET doc = ?1 WHERE id = ?2",
+            params![session.to_json(), session.id],
+        )
+        .map_err(backend)?;
+    }
+    Ok(())
+}
+
+/// Every stored session, decoded (a document that does not decode is an error).
+fn all_sessions(conn: &Connection) -> Result<Vec<Session>, StoreError> {
+    let mut stmt = conn
+        .prepare("SELECT id, version, doc FROM sessions")
+        .map_err(backend)?;
+    let rows = stmt
+        .query_map([], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, String>(2)?,
+            ))
+        })
+        .map_err(backend)?;
+    let mut sessions = Vec::new();
+    for row in rows {
+        let (id, version, doc) = row.map_err(backend)?;
+        sessions.push(Session::from_json(&id, to_u64(version)?, &doc)?);
+    }
+    Ok(sessions)
 }
 
 struct SqliteTx<'a> {
@@ -231,36 +260,31 @@ impl SqliteTx<'_> {
 }
 
 impl Tx for SqliteTx<'_> {
-    fn take_attempt(
-        &mut self,
-        keys: &[String],
-        id: &str,
-        now_ms: u64,
-        window_ms: u64,
-        max: u32,
-    ) -> Result<Option<u64>, StoreError> {
+    fn take_attempt(&mut self, claim: &Claim<'_>) -> Result<Option<u64>, StoreError> {
+        let (keys, id) = (claim.keys, claim.id);
         // The immediate transaction serialises writers: count and take are
         // one step for every process on the file.
-        let cutoff = to_i64(now_ms.saturating_sub(window_ms))?;
+        let stale = to_i64(claim.stale_ms())?;
         self.tx
-            .execute("DELETE FROM attempts WHERE at_ms <= ?1", params![cutoff])
+            .execute("DELETE FROM attempts WHERE at_ms <= ?1", params![stale])
             .map_err(backend)?;
+        let cutoff = to_i64(claim.counted_after_ms())?;
         let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
             let (count, oldest): (i64, Option<i64>) = self
                 .tx
                 .query_row(
-                    "SELECT COUNT(*), MIN(at_ms) FROM attempts WHERE key = ?1",
-                    params![key],
+                    "SELECT COUNT(*), MIN(at_ms) FROM attempts WHERE key = ?1 AND at_ms > ?2",
+                    params![key, cutoff],
                     |r| Ok((r.get(0)?, r.get(1)?)),
                 )
                 .map_err(backend)?;
             counts.push((to_u64(count)?, oldest.map(to_u64).transpose()?));
         }
-        if let Some(wait) = super::refusal(counts, now_ms, window_ms, max) {
+        if let Some(wait) = claim.refusal(counts) {
             return Ok(Some(wait));
         }
-        let at = to_i64(now_ms)?;
+        let at = to_i64(claim.now_ms)?;
         for key in keys {
             self.tx
                 .execute(
@@ -481,6 +505,7 @@ impl Store for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::uia::token;
 
     #[test]
     fn passes_the_shared_store_suite() {
@@ -526,6 +551,61 @@ mod tests {
             .unwrap();
         assert_eq!(mode("shared.db"), 0o640);
         assert_eq!(mode("shared.db-wal"), 0o640);
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    // Issue 14, hole 5: a database from before digests held the token and
+    // the body in its session documents; opening it rewrites them.
+    #[test]
+    fn opening_an_older_database_rewrites_sessions_without_their_secrets() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-old-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("old.db");
+        let _ = std::fs::remove_file(&path);
+        let session = crate::uia::session::tests::sample("old");
+        let mut doc: serde_json::Value = serde_json::from_str(&session.to_json()).unwrap();
+        let fields = doc.as_object_mut().unwrap();
+        fields.remove("operation");
+        fields.remove("token_key");
+        fields.insert("token".into(), "tok-old-secret".into());
+        fields.insert("created_body".into(), r#"{"username":"old-body"}"#.into());
+        {
+            let conn = Connection::open(&path).unwrap();
+            for sql in &MIGRATIONS[..DIGESTS_SINCE - 1] {
+                conn.execute_batch(sql).unwrap();
+            }
+            conn.pragma_update(None, "user_version", DIGESTS_SINCE - 1)
+                .unwrap();
+            conn.execute(
+                "INSERT INTO sessions (id, version, last_access_ms, doc) VALUES ('old', 3, 9, ?1)",
+                params![doc.to_string()],
+            )
+            .unwrap();
+        }
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        let stored: String = store
+            .conn
+            .lock()
+            .query_row("SELECT doc FROM sessions WHERE id = 'old'", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        assert!(!stored.contains("tok-old-secret"), "{stored}");
+        assert!(!stored.contains("old-body"), "{stored}");
+        let mut read = None;
+        store
+            .transaction(&mut |tx| {
+                read = tx.session("old")?;
+                Ok(())
+            })
+            .unwrap();
+        let read = read.unwrap();
+        assert_eq!(read.token_key, Some(token::key_of("tok-old-secret")));
+        assert_eq!(
+            read.operation,
+            crate::uia::request::operation_of(r#"{"username":"old-body"}"#)
+        );
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
     }

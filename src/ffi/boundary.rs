@@ -47,6 +47,17 @@ pub fn gnutls<R: CReturn>(body: impl FnOnce() -> Result<R, CallError>) -> R {
     run(Family::Gnutls, body)
 }
 
+/// Runs the body of a GnuTLS-API export whose return type has no error
+/// value of its own (`unsigned`, `size_t`, a function pointer): `fallback`
+/// when the body fails or panics, chosen per function (a verification
+/// status falls back to "invalid", not to 0, which means verified).
+pub fn gnutls_or<R>(fallback: R, body: impl FnOnce() -> Result<R, CallError>) -> R {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(value)) => value,
+        Ok(Err(_)) | Err(_) => fallback,
+    }
+}
+
 /// Runs the body of a native-API export.
 pub fn stepup<R: CReturn>(body: impl FnOnce() -> Result<R, CallError>) -> R {
     run(Family::Stepup, body)
@@ -88,6 +99,17 @@ mod tests {
         assert_eq!(panicking_gnutls_export(), GNUTLS_E_INTERNAL_ERROR);
         assert_eq!(panicking_stepup_export(), STEPUP_E_INTERNAL);
         assert!(panicking_pointer_export().is_null());
+    }
+
+    extern "C" fn panicking_status_export() -> std::ffi::c_uint {
+        gnutls_or(std::ffi::c_uint::MAX, || panic!("forced panic"))
+    }
+
+    #[test]
+    fn exports_without_an_error_value_fall_back_to_theirs() {
+        assert_eq!(panicking_status_export(), std::ffi::c_uint::MAX);
+        assert_eq!(gnutls_or(0usize, || Err(CallError::Null("session"))), 0);
+        assert_eq!(gnutls_or(0usize, || Ok(5)), 5);
     }
 
     #[test]

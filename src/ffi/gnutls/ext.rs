@@ -258,8 +258,11 @@ pub unsafe extern "C" fn gnutls_session_ext_register(
 /// `session` is NULL or a live session.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_ext_get_current_msg(session: gnutls_session_t) -> c_uint {
-    // SAFETY: NULL or live; reads a cell only (works inside callbacks).
-    unsafe { with_callbacks(session, |c| c.ext_msg.get()) }.unwrap_or(0)
+    boundary::gnutls_or(0, || {
+        // SAFETY: NULL or live; reads a cell only (works inside callbacks).
+        let msg = unsafe { with_callbacks(session, |c| c.ext_msg.get()) };
+        Ok(msg.unwrap_or(0))
+    })
 }
 
 /// Calls `cb` with `ctx` for each extension in `data`, in order: the data

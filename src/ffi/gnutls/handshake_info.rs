@@ -110,11 +110,10 @@ pub unsafe extern "C" fn gnutls_session_get_id(
 pub unsafe extern "C" fn gnutls_session_ext_master_secret_status(
     session: gnutls_session_t,
 ) -> c_uint {
-    if session.is_null() {
-        return 0;
-    }
-    // SAFETY: live by the caller's promise.
-    unsafe { with_session(session, |s| s.ext_master_secret_status()) }.unwrap_or(0)
+    // SAFETY: NULL (an error) or live by the caller's promise.
+    boundary::gnutls_or(0, || unsafe {
+        with_session(session, |s| s.ext_master_secret_status())
+    })
 }
 
 /// Sets the random of the session's hello message (ClientHello or

@@ -233,5 +233,5 @@ pub unsafe extern "C" fn gnutls_handshake_set_hook_function(
 pub extern "C" fn gnutls_handshake_description_get_name(
     htype: gnutls_handshake_description_t,
 ) -> *const c_char {
-    handshake_type::name(htype).as_ptr()
+    boundary::gnutls(|| Ok(handshake_type::name(htype).as_ptr()))
 }

@@ -92,6 +92,9 @@ pub unsafe extern "C" fn gnutls_session_set_keylog_function(
 pub unsafe extern "C" fn gnutls_session_get_keylog_function(
     session: gnutls_session_t,
 ) -> gnutls_keylog_func {
-    // SAFETY: NULL or live; reads a cell only, so it works inside callbacks.
-    unsafe { with_callbacks(session, |c| c.keylog.get()) }.flatten()
+    boundary::gnutls_or(None, || {
+        // SAFETY: NULL or live; reads a cell only, so it works inside callbacks.
+        let keylog = unsafe { with_callbacks(session, |c| c.keylog.get()) };
+        Ok(keylog.flatten())
+    })
 }

@@ -98,11 +98,10 @@ pub unsafe extern "C" fn gnutls_record_set_max_recv_size(
 /// `session` is NULL or a live session.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_record_get_max_size(session: gnutls_session_t) -> usize {
-    if session.is_null() {
-        return 0;
-    }
-    // SAFETY: live by the caller's promise.
-    unsafe { with_session(session, |s| s.max_record_size()) }.unwrap_or(0)
+    // SAFETY: NULL (an error) or live by the caller's promise.
+    boundary::gnutls_or(0, || unsafe {
+        with_session(session, |s| s.max_record_size())
+    })
 }
 
 /// Updates the session's sending keys (a TLS 1.3 KeyUpdate, RFC 8446

@@ -385,11 +385,8 @@ pub unsafe extern "C" fn gnutls_record_get_direction(session: gnutls_session_t) 
 /// `session` is NULL or a live session.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_record_check_pending(session: gnutls_session_t) -> usize {
-    if session.is_null() {
-        return 0;
-    }
-    // SAFETY: live by the caller's promise.
-    unsafe { session_mut(session) }.map_or(0, |s| s.pending())
+    // SAFETY: NULL (an error) or live by the caller's promise.
+    boundary::gnutls_or(0, || Ok(unsafe { session_mut(session) }?.pending()))
 }
 
 /// Ends the session: sends close_notify, and with `GNUTLS_SHUT_RDWR` waits
@@ -541,11 +538,8 @@ pub unsafe extern "C" fn gnutls_ocsp_status_request_enable_client(
 /// `session` is NULL or a live session.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_session_get_flags(session: gnutls_session_t) -> c_uint {
-    if session.is_null() {
-        return 0;
-    }
-    // SAFETY: live by the caller's promise.
-    unsafe { session_mut(session) }.map_or(0, |s| s.flags())
+    // SAFETY: NULL (an error) or live by the caller's promise.
+    boundary::gnutls_or(0, || Ok(unsafe { session_mut(session) }?.flags()))
 }
 
 /// Stores a pointer for the application (`gnutls_session_get_ptr`).

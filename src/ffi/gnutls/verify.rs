@@ -145,9 +145,8 @@ pub unsafe extern "C" fn gnutls_certificate_verification_status_print(
 pub unsafe extern "C" fn gnutls_session_get_verify_cert_status(
     session: gnutls_session_t,
 ) -> c_uint {
-    if session.is_null() {
-        return c_uint::MAX;
-    }
-    // SAFETY: live by the caller's promise.
-    unsafe { with_session(session, |s| s.verify_cert_status()) }.unwrap_or(c_uint::MAX)
+    // SAFETY: NULL (an error) or live by the caller's promise.
+    boundary::gnutls_or(c_uint::MAX, || unsafe {
+        with_session(session, |s| s.verify_cert_status())
+    })
 }

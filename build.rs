@@ -9,6 +9,9 @@ use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
+#[path = "build_support/load_only.rs"]
+mod load_only;
+
 /// One generated header: where it goes and which sources declare it.
 struct Header {
     path: &'static str,
@@ -52,7 +55,17 @@ const HEADERS: &[Header] = &[
             "src/gnutls/random.rs",
             "src/ffi/gnutls/mod.rs",
         ],
-        exclude: &["gnutls_cert_retr_st"],
+        exclude: &[
+            "gnutls_cert_retr_st",
+            "ConstDatum",
+            "ConstStr",
+            "_gnutls_log_level",
+            "_gnutls_global_version",
+            "_gnutls_default_priority_string",
+            "_gnutls_mpi_ops",
+            // Exported by GnuTLS, declared by none of its headers.
+            "gnutls_secure_malloc",
+        ],
         preamble: GNUTLS_PREAMBLE,
         trailer: GNUTLS_TRAILER,
     },
@@ -120,6 +133,35 @@ const GNUTLS_TRAILER: &str = "#ifndef GNUTLS_GNUTLS_H_TRAILER
 #ifdef __cplusplus
 extern \"C\" {
 #endif
+
+/* The Diffie-Hellman groups of RFC 7919 and RFC 5054, as data. */
+extern const gnutls_datum_t gnutls_ffdhe_2048_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_2048_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_2048_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_3072_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_3072_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_3072_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_4096_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_4096_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_4096_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_6144_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_6144_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_6144_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_8192_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_8192_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_8192_group_generator;
+extern const gnutls_datum_t gnutls_srp_1024_group_prime;
+extern const gnutls_datum_t gnutls_srp_1024_group_generator;
+extern const gnutls_datum_t gnutls_srp_1536_group_prime;
+extern const gnutls_datum_t gnutls_srp_1536_group_generator;
+extern const gnutls_datum_t gnutls_srp_2048_group_prime;
+extern const gnutls_datum_t gnutls_srp_2048_group_generator;
+extern const gnutls_datum_t gnutls_srp_3072_group_prime;
+extern const gnutls_datum_t gnutls_srp_3072_group_generator;
+extern const gnutls_datum_t gnutls_srp_4096_group_prime;
+extern const gnutls_datum_t gnutls_srp_4096_group_generator;
+extern const gnutls_datum_t gnutls_srp_8192_group_prime;
+extern const gnutls_datum_t gnutls_srp_8192_group_generator;
 
 /* What gnutls_certificate_retrieve_function3 is told about the request
  * (see gnutls_certificate_set_retrieve_function3). */
@@ -201,6 +243,13 @@ fn main() {
     println!("cargo:rerun-if-changed=cbindgen.toml");
     println!("cargo:rerun-if-changed=src/ffi");
     println!("cargo:rerun-if-changed=src/gnutls");
+    println!("cargo:rerun-if-changed=build_support");
+    println!("cargo:rerun-if-changed=compat/gnutls.returns");
+    println!("cargo:rerun-if-changed=compat/gnutls.groups");
+    load_only::generate(
+        &root,
+        &PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")),
+    );
 
     // The shared library's SONAME carries the ABI major version, so installed
     // copies get the usual libstepup.so.0 symlink chain (see `make install`).

@@ -143,7 +143,7 @@ vg_clean() {
   echo "     exit status $status"; sed 's/^/     /' "$out/logs/$log.vg" "$out/logs/$log.err" 2>/dev/null | head -30
   return 1
 }
-for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_reauth diff_again diff_hooks diff_hook_flow diff_client_hello diff_cert_select diff_keys diff_record_size diff_early_start diff_verify_flags diff_ext_hrr diff_threads diff_names diff_session diff_certs diff_psk diff_tickets; do
+for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_reauth diff_again diff_hooks diff_hook_flow diff_client_hello diff_cert_select diff_keys diff_record_size diff_early_start diff_verify_flags diff_ext_hrr diff_threads diff_names diff_session diff_certs diff_psk diff_tickets diff_exported_data; do
   if ! build system "$t"; then fail "$t-system builds"; continue; fi
   run "$t-system" -- "$out/$t-system"; check "$t-system runs" vg_clean $? "$t-system"
   [ -s "$out/logs/$t-system.out" ] || fail "$t-system printed nothing"
@@ -186,6 +186,19 @@ versioned_ok() {
   [ -z "$bad" ] || { echo "$bad" | sed 's/^/     wrong node: /'; return 1; }
 }
 check "compat puts each gnutls_* symbol in GnuTLS's node" versioned_ok
+# The whole ABI: every symbol the system libgnutls.so.30 defines, in the same
+# node (default or not), of the same kind, and data objects of the same size
+# (programs copy-relocate them).
+abi_table() {
+  readelf --dyn-syms -W "$1" |
+    awk '$7 != "UND" && $8 ~ /@/ && $8 !~ /^stepup_/ { print $8, $4, ($4 == "OBJECT" ? $3 : "-") }' | sort
+}
+abi_same() {
+  local differences
+  differences=$(diff <(abi_table "$(pkg-config --variable=libdir gnutls)/libgnutls.so.30") <(abi_table "$compat/libgnutls.so.30"))
+  [ -z "$differences" ] || { echo "$differences" | head -20 | sed 's/^/     /'; return 1; }
+}
+check "compat exports every symbol of the system libgnutls.so.30, in its node, of its kind and size" abi_same
 
 # 5. The Telodendria drop-in, over the fake Cytoplasm: static link only (the
 # library with the `telodendria` feature leaves Cytoplasm's symbols to the host).

@@ -1930,6 +1930,16 @@ typedef void *(*gnutls_alloc_function)(size_t size);
 typedef void (*gnutls_free_function)(void *ptr);
 
 /**
+ * The type of `gnutls_calloc`.
+ */
+typedef void *(*gnutls_calloc_function)(size_t n, size_t size);
+
+/**
+ * The type of `gnutls_realloc`.
+ */
+typedef void *(*gnutls_realloc_function)(void *ptr, size_t size);
+
+/**
  * `flags` of `gnutls_alpn_set_protocols` (GnuTLS's enumeration, as an integer).
  */
 typedef unsigned int gnutls_alpn_flags_t;
@@ -3576,6 +3586,31 @@ extern "C" {
 #endif // __cplusplus
 
 /**
+ * Private exponent sizes (bits) GnuTLS uses with each FFDHE group.
+ */
+extern const unsigned int gnutls_ffdhe_2048_key_bits;
+
+/**
+ * As `gnutls_ffdhe_2048_key_bits`, for the 3072-bit group.
+ */
+extern const unsigned int gnutls_ffdhe_3072_key_bits;
+
+/**
+ * As `gnutls_ffdhe_2048_key_bits`, for the 4096-bit group.
+ */
+extern const unsigned int gnutls_ffdhe_4096_key_bits;
+
+/**
+ * As `gnutls_ffdhe_2048_key_bits`, for the 6144-bit group.
+ */
+extern const unsigned int gnutls_ffdhe_6144_key_bits;
+
+/**
+ * As `gnutls_ffdhe_2048_key_bits`, for the 8192-bit group.
+ */
+extern const unsigned int gnutls_ffdhe_8192_key_bits;
+
+/**
  * Allocates memory the way the library does; release it with `gnutls_free`.
  */
 extern gnutls_alloc_function gnutls_malloc;
@@ -3589,6 +3624,16 @@ extern gnutls_free_function gnutls_free;
  * Duplicates a string into memory to be released with `gnutls_free`.
  */
 extern char *(*gnutls_strdup)(const char *s);
+
+/**
+ * Allocates zeroed memory the way the library does.
+ */
+extern gnutls_calloc_function gnutls_calloc;
+
+/**
+ * Resizes memory from `gnutls_malloc`.
+ */
+extern gnutls_realloc_function gnutls_realloc;
 
 /**
  * Sets the protocols to offer (client) or accept (server), most preferred
@@ -5705,6 +5750,35 @@ int gnutls_x509_crt_get_issuer_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, u
 #ifdef __cplusplus
 extern "C" {
 #endif
+
+/* The Diffie-Hellman groups of RFC 7919 and RFC 5054, as data. */
+extern const gnutls_datum_t gnutls_ffdhe_2048_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_2048_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_2048_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_3072_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_3072_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_3072_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_4096_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_4096_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_4096_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_6144_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_6144_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_6144_group_generator;
+extern const gnutls_datum_t gnutls_ffdhe_8192_group_prime;
+extern const gnutls_datum_t gnutls_ffdhe_8192_group_q;
+extern const gnutls_datum_t gnutls_ffdhe_8192_group_generator;
+extern const gnutls_datum_t gnutls_srp_1024_group_prime;
+extern const gnutls_datum_t gnutls_srp_1024_group_generator;
+extern const gnutls_datum_t gnutls_srp_1536_group_prime;
+extern const gnutls_datum_t gnutls_srp_1536_group_generator;
+extern const gnutls_datum_t gnutls_srp_2048_group_prime;
+extern const gnutls_datum_t gnutls_srp_2048_group_generator;
+extern const gnutls_datum_t gnutls_srp_3072_group_prime;
+extern const gnutls_datum_t gnutls_srp_3072_group_generator;
+extern const gnutls_datum_t gnutls_srp_4096_group_prime;
+extern const gnutls_datum_t gnutls_srp_4096_group_generator;
+extern const gnutls_datum_t gnutls_srp_8192_group_prime;
+extern const gnutls_datum_t gnutls_srp_8192_group_generator;
 
 /* What gnutls_certificate_retrieve_function3 is told about the request
  * (see gnutls_certificate_set_retrieve_function3). */

@@ -30,3 +30,29 @@ pub static mut gnutls_free: gnutls_free_function = Some(libc::free);
 #[allow(non_upper_case_globals)]
 pub static mut gnutls_strdup: Option<unsafe extern "C" fn(s: *const c_char) -> *mut c_char> =
     Some(libc::strdup);
+
+/// The type of `gnutls_calloc`.
+#[allow(non_camel_case_types)]
+pub type gnutls_calloc_function =
+    Option<unsafe extern "C" fn(n: usize, size: usize) -> *mut c_void>;
+
+/// The type of `gnutls_realloc`.
+#[allow(non_camel_case_types)]
+pub type gnutls_realloc_function =
+    Option<unsafe extern "C" fn(ptr: *mut c_void, size: usize) -> *mut c_void>;
+
+/// Allocates zeroed memory the way the library does.
+#[unsafe(no_mangle)]
+#[allow(non_upper_case_globals)]
+pub static mut gnutls_calloc: gnutls_calloc_function = Some(libc::calloc);
+
+/// Resizes memory from `gnutls_malloc`.
+#[unsafe(no_mangle)]
+#[allow(non_upper_case_globals)]
+pub static mut gnutls_realloc: gnutls_realloc_function = Some(libc::realloc);
+
+/// Allocates memory for secrets; the C library's `malloc`, as
+/// `gnutls_malloc` (stepup keeps no separate secure heap).
+#[unsafe(no_mangle)]
+#[allow(non_upper_case_globals)]
+pub static mut gnutls_secure_malloc: gnutls_alloc_function = Some(libc::malloc);

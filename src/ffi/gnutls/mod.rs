@@ -18,6 +18,8 @@ pub mod dh;
 pub mod enums;
 pub mod errors;
 #[cfg(feature = "tls")]
+pub mod exported_data;
+#[cfg(feature = "tls")]
 pub mod ext;
 pub mod global;
 #[cfg(feature = "tls")]
@@ -26,6 +28,8 @@ pub mod handshake_info;
 pub mod hooks;
 #[cfg(feature = "tls")]
 pub mod keylog;
+#[cfg(feature = "tls")]
+pub mod load_only;
 pub mod logging;
 pub mod memory;
 #[cfg(feature = "tls")]

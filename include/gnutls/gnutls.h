@@ -5738,6 +5738,193 @@ int gnutls_x509_crt_get_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned
  */
 int gnutls_x509_crt_get_issuer_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned int flags);
 
+/**
+ * The time the certificate becomes valid (notBefore), in seconds since the
+ * epoch; `(time_t)-1` for NULL, an empty object or an unreadable field.
+ *
+ * # Safety
+ * `cert` is NULL or live.
+ */
+time_t gnutls_x509_crt_get_activation_time(gnutls_x509_crt_t cert);
+
+/**
+ * The time the certificate expires (notAfter), as
+ * `gnutls_x509_crt_get_activation_time`.
+ *
+ * # Safety
+ * `cert` is NULL or live.
+ */
+time_t gnutls_x509_crt_get_expiration_time(gnutls_x509_crt_t cert);
+
+/**
+ * The certificate's version (1, 2 or 3). An empty object answers 1, as
+ * GnuTLS does. Returns `GNUTLS_E_INVALID_REQUEST` for NULL,
+ * `GNUTLS_E_ASN1_DER_ERROR` for an unreadable field.
+ *
+ * # Safety
+ * `cert` is NULL or live.
+ */
+int gnutls_x509_crt_get_version(gnutls_x509_crt_t cert);
+
+/**
+ * Writes the digest of the certificate's DER with `algo` (SHA-1, SHA-256,
+ * SHA-384, SHA-512) to `buf` (`*buf_size` bytes of room; the digest's
+ * length is written back). Returns 0; `GNUTLS_E_SHORT_MEMORY_BUFFER` with
+ * the length needed in `*buf_size` (also for a NULL `buf`);
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE` for another algorithm;
+ * `GNUTLS_E_ASN1_VALUE_NOT_FOUND` for an empty object;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL `cert` or `buf_size`.
+ *
+ * # Safety
+ * `cert` is NULL or live; `buf_size` is NULL or valid for reads and
+ * writes; `buf` is NULL or writable for `*buf_size` bytes.
+ */
+int gnutls_x509_crt_get_fingerprint(gnutls_x509_crt_t cert, int algo, void *buf, size_t *buf_size);
+
+/**
+ * Writes the certificate in `format` (DER, or PEM followed by a NUL not
+ * counted in the length written back) to `output_data`. Returns 0;
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` with the room needed in
+ * `*output_data_size`; `GNUTLS_E_ASN1_VALUE_NOT_FOUND` for an empty
+ * object; `GNUTLS_E_INVALID_REQUEST` for NULL arguments or another format.
+ *
+ * # Safety
+ * As `gnutls_x509_crt_get_fingerprint`.
+ */
+int gnutls_x509_crt_export(gnutls_x509_crt_t cert,
+                           gnutls_x509_crt_fmt_t format,
+                           void *output_data,
+                           size_t *output_data_size);
+
+/**
+ * Writes the certificate in `format` to `*out`, allocated (free
+ * `out->data` with `gnutls_free`; PEM is NUL-terminated, the NUL not
+ * counted). Returns 0, or the errors of `gnutls_x509_crt_export` and
+ * `GNUTLS_E_MEMORY_ERROR`; `*out` is untouched on failure.
+ *
+ * # Safety
+ * `cert` is NULL or live; `out` is NULL or writable.
+ */
+int gnutls_x509_crt_export2(gnutls_x509_crt_t cert,
+                            gnutls_x509_crt_fmt_t format,
+                            gnutls_datum_t *out);
+
+/**
+ * Writes the subject DN as an RFC 4514 string, NUL-terminated, to `buf`.
+ * Returns 0 with the length (without the NUL) in `*buf_size`;
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` with the room needed (NUL included);
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` for an empty object;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL `cert` or `buf_size`.
+ *
+ * # Safety
+ * `cert` is NULL or live; `buf_size` is NULL or valid for reads and
+ * writes; `buf` is NULL or writable for `*buf_size` bytes.
+ */
+int gnutls_x509_crt_get_dn(gnutls_x509_crt_t cert, char *buf, size_t *buf_size);
+
+/**
+ * As `gnutls_x509_crt_get_dn`, for the issuer's DN.
+ *
+ * # Safety
+ * As `gnutls_x509_crt_get_dn`.
+ */
+int gnutls_x509_crt_get_issuer_dn(gnutls_x509_crt_t cert, char *buf, size_t *buf_size);
+
+/**
+ * `gnutls_x509_crt_get_dn3` with no flags.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_dn2(gnutls_x509_crt_t cert, gnutls_datum_t *dn);
+
+/**
+ * `gnutls_x509_crt_get_issuer_dn3` with no flags.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_issuer_dn2(gnutls_x509_crt_t cert, gnutls_datum_t *dn);
+
+/**
+ * `gnutls_x509_crt_check_hostname2` with no flags.
+ *
+ * # Safety
+ * `cert` is NULL or live; `hostname` is NULL or NUL-terminated.
+ */
+unsigned int gnutls_x509_crt_check_hostname(gnutls_x509_crt_t cert, const char *hostname);
+
+/**
+ * Returns 1 when the certificate is for `hostname`, else 0 (also for NULL
+ * arguments, an empty object or a name that is not UTF-8). An IPv4 or IPv6
+ * address is matched against the certificate's iPAddress entries only,
+ * unless `flags` has `GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES`. A name is
+ * matched against its dNSName entries (without case; a `*` first label
+ * stands for one label), or, when it has neither dNSName nor iPAddress
+ * entries and may serve a web server (extendedKeyUsage absent, serverAuth
+ * or any), against its single CN.
+ *
+ * # Safety
+ * As `gnutls_x509_crt_check_hostname`.
+ */
+unsigned int gnutls_x509_crt_check_hostname2(gnutls_x509_crt_t cert,
+                                             const char *hostname,
+                                             unsigned int flags);
+
+/**
+ * Writes the serial number (its bytes as encoded, big-endian) to `result`,
+ * by the buffer convention above. Returns 0;
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER`; `GNUTLS_E_ASN1_VALUE_NOT_FOUND` for an
+ * empty object; `GNUTLS_E_INVALID_REQUEST` for NULL `cert` or
+ * `result_size`.
+ *
+ * # Safety
+ * As `gnutls_x509_crt_get_fingerprint`.
+ */
+int gnutls_x509_crt_get_serial(gnutls_x509_crt_t cert, void *result, size_t *result_size);
+
+/**
+ * The `indx`-th value of the subject's attributes of type `oid` (dotted,
+ * such as "2.5.4.3" for CN): as a NUL-terminated string, or with `raw_flag`
+ * its DER, written by the buffer convention above. Returns 0;
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER`; `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE`
+ * when there is no such value or the object is empty;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL `cert`, `oid` or `buf_size`.
+ *
+ * # Safety
+ * `cert` is NULL or live; `oid` is NULL or NUL-terminated; `buf_size` is
+ * NULL or valid for reads and writes; `buf` is NULL or writable for
+ * `*buf_size` bytes.
+ */
+int gnutls_x509_crt_get_dn_by_oid(gnutls_x509_crt_t cert,
+                                  const char *oid,
+                                  unsigned int indx,
+                                  unsigned int raw_flag,
+                                  void *buf,
+                                  size_t *buf_size);
+
+/**
+ * As `gnutls_x509_crt_get_dn_by_oid`, for the issuer's DN.
+ *
+ * # Safety
+ * As `gnutls_x509_crt_get_dn_by_oid`.
+ */
+int gnutls_x509_crt_get_issuer_dn_by_oid(gnutls_x509_crt_t cert,
+                                         const char *oid,
+                                         unsigned int indx,
+                                         unsigned int raw_flag,
+                                         void *buf,
+                                         size_t *buf_size);
+
+/**
+ * Returns 1 when `issuer`'s subject DN is `cert`'s issuer DN (compared as
+ * encoded), else 0 (also for NULL or empty objects).
+ *
+ * # Safety
+ * `cert` and `issuer` are NULL or live.
+ */
+unsigned int gnutls_x509_crt_check_issuer(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus

@@ -89,6 +89,13 @@ pub enum Error {
     /// import that is not DER at all).
     #[error("ASN.1 tag error")]
     Asn1Tag,
+    /// A certificate object holds nothing to read (GnuTLS's answer for an
+    /// object nothing was imported into).
+    #[error("ASN.1 value not found")]
+    Asn1ValueNotFound,
+    /// A feature (an algorithm) stepup does not provide.
+    #[error("the requested feature is not implemented")]
+    Unimplemented,
     /// A key is too weak for the crypto library to use (RSA under 2048 bits).
     #[error("the key's security level is insufficient")]
     InsufficientSecurity,

@@ -14,6 +14,43 @@ pub fn hex_encode(data: &[u8]) -> String {
     out
 }
 
+/// Base64 of `data` with padding, in lines of 64 characters each ending in
+/// a line feed, as PEM writes it.
+pub fn base64_lines(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut text = String::with_capacity(data.len() / 3 * 4 + 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = u32::from(b[0]) << 16 | u32::from(b[1]) << 8 | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                let index = usize::try_from((n >> (18 - 6 * i)) & 63).unwrap_or(0);
+                text.push(char::from(ALPHABET[index]));
+            } else {
+                text.push('=');
+            }
+        }
+    }
+    let mut lines = String::with_capacity(text.len() + text.len() / 64 + 1);
+    for line in text.as_bytes().chunks(64) {
+        lines.push_str(std::str::from_utf8(line).unwrap_or_default());
+        lines.push('\n');
+    }
+    lines
+}
+
+/// `der` as a PEM block labelled `label`.
+pub fn pem(label: &str, der: &[u8]) -> String {
+    format!(
+        "-----BEGIN {label}-----\n{}-----END {label}-----\n",
+        base64_lines(der)
+    )
+}
+
 /// The value of one base64 character, `None` for a character outside the alphabet.
 fn sextet(c: u8) -> Option<u32> {
     let v = match c {

@@ -103,11 +103,151 @@ impl Certificate {
         fields::validity(&self.der).map_err(|_| Error::DerDecoding)
     }
 
+    /// `gnutls_x509_crt_get_version`: 1, 2 or 3.
+    pub fn version(&self) -> Result<i32, Error> {
+        fields::version(&self.der).map_err(|_| Error::DerDecoding)
+    }
+
+    /// `gnutls_x509_crt_get_fingerprint`: the digest of the DER with
+    /// `gnutls_digest_algorithm_t` `algorithm` (SHA-1 and SHA-2 256, 384,
+    /// 512; others are `Unimplemented`).
+    pub fn fingerprint(&self, algorithm: i32) -> Result<Vec<u8>, Error> {
+        use ring::digest;
+        let algorithm = match algorithm {
+            3 => &digest::SHA1_FOR_LEGACY_USE_ONLY,
+            6 => &digest::SHA256,
+            7 => &digest::SHA384,
+            8 => &digest::SHA512,
+            _ => return Err(Error::Unimplemented),
+        };
+        Ok(digest::digest(algorithm, &self.der).as_ref().to_vec())
+    }
+
+    /// `gnutls_x509_crt_export`: the DER, or with `GNUTLS_X509_FMT_PEM` a
+    /// "CERTIFICATE" PEM block.
+    pub fn export(&self, format: i32) -> Result<Vec<u8>, Error> {
+        match format {
+            GNUTLS_X509_FMT_DER => Ok(self.der.clone()),
+            GNUTLS_X509_FMT_PEM => Ok(super::util::pem("CERTIFICATE", &self.der).into_bytes()),
+            _ => Err(Error::InvalidRequest),
+        }
+    }
+
+    /// `gnutls_x509_crt_check_hostname2`: whether the certificate is for
+    /// `hostname`. An address (IPv4, or anything with a colon that parses
+    /// as IPv6) is compared with the iPAddress entries only, unless `flags`
+    /// has `GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES` (then it is a name like
+    /// any other). A name is compared with the dNSName entries (without
+    /// case; `*.` as a whole first label stands for one label); when there
+    /// is neither a dNSName nor an iPAddress entry and the certificate may
+    /// serve a web server (no extendedKeyUsage, or serverAuth or any), with
+    /// its single CN.
+    pub fn check_hostname(&self, hostname: &str, flags: u32) -> bool {
+        // GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES.
+        const DO_NOT_ALLOW_IP_MATCHES: u32 = 1 << 1;
+        let Ok(names) = fields::alt_names(&self.der) else {
+            return false;
+        };
+        if flags & DO_NOT_ALLOW_IP_MATCHES == 0 {
+            let address = if hostname.contains(':') {
+                hostname
+                    .parse::<std::net::Ipv6Addr>()
+                    .ok()
+                    .map(|a| a.octets().to_vec())
+            } else {
+                hostname
+                    .parse::<std::net::Ipv4Addr>()
+                    .ok()
+                    .map(|a| a.octets().to_vec())
+            };
+            if let Some(address) = address {
+                return names.ips.contains(&address);
+            }
+        }
+        if names
+            .dns
+            .iter()
+            .any(|name| hostname_matches(name, hostname))
+        {
+            return true;
+        }
+        if !names.dns.is_empty() || !names.ips.is_empty() || !self.may_serve_the_web() {
+            return false;
+        }
+        match dn::subject_common_names(&self.der).as_deref() {
+            Ok([cn]) => hostname_matches(cn, hostname),
+            _ => false,
+        }
+    }
+
+    /// Whether the extendedKeyUsage (if any) allows a web server.
+    fn may_serve_the_web(&self) -> bool {
+        const SERVER_AUTH: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x01];
+        const ANY: &[u8] = &[0x55, 0x1d, 0x25, 0x00];
+        match fields::extended_key_usage(&self.der) {
+            Ok(None) => true,
+            Ok(Some(purposes)) => purposes.iter().any(|p| p == SERVER_AUTH || p == ANY),
+            Err(_) => false,
+        }
+    }
+
+    /// `gnutls_x509_crt_get_serial`: the serial number's bytes as encoded.
+    pub fn serial(&self) -> Result<Vec<u8>, Error> {
+        Ok(fields::serial(&self.der)
+            .map_err(|_| Error::DerDecoding)?
+            .to_vec())
+    }
+
+    /// `gnutls_x509_crt_get_dn_by_oid` (`issuer` false) and
+    /// `gnutls_x509_crt_get_issuer_dn_by_oid`: the `index`-th value of the
+    /// attributes of type `oid` (dotted), as text, or as its DER with `raw`.
+    pub fn dn_value(
+        &self,
+        issuer: bool,
+        oid: &str,
+        index: usize,
+        raw: bool,
+    ) -> Result<Vec<u8>, Error> {
+        let names = dn::names(&self.der).map_err(|_| Error::DerDecoding)?;
+        let name = if issuer { names.issuer } else { names.subject };
+        dn::attribute_values(name, oid, raw)
+            .map_err(|_| Error::DerDecoding)?
+            .into_iter()
+            .nth(index)
+            .ok_or(Error::RequestedDataNotAvailable)
+    }
+
+    /// `gnutls_x509_crt_check_issuer`: whether `issuer`'s subject is this
+    /// certificate's issuer (the names compared as encoded).
+    pub fn is_issued_by(&self, issuer: &Certificate) -> bool {
+        match (dn::names(&self.der), dn::names(&issuer.der)) {
+            (Ok(mine), Ok(theirs)) => mine.issuer == theirs.subject,
+            _ => false,
+        }
+    }
+
     /// `gnutls_x509_crt_get_issuer_dn3`: the issuer DN, as `subject_dn`.
     pub fn issuer_dn(&self, flags: u32) -> Result<String, Error> {
         let names = dn::names(&self.der).map_err(|_| Error::DerDecoding)?;
         dn::to_string(names.issuer, flags & GNUTLS_X509_DN_FLAG_COMPAT != 0)
             .map_err(|_| Error::DerDecoding)
+    }
+}
+
+/// Whether certificate name `pattern` names `hostname`: equal without ASCII
+/// case, or `*.rest` and `hostname` is one label followed by `.rest`.
+fn hostname_matches(pattern: &str, hostname: &str) -> bool {
+    if pattern.is_empty() || pattern.as_bytes().contains(&0) {
+        return false;
+    }
+    if pattern.eq_ignore_ascii_case(hostname) {
+        return true;
+    }
+    match (pattern.strip_prefix("*."), hostname.split_once('.')) {
+        (Some(rest), Some((label, host_rest))) => {
+            rest.contains('.') && !label.is_empty() && rest.eq_ignore_ascii_case(host_rest)
+        }
+        _ => false,
     }
 }
 
@@ -139,5 +279,31 @@ mod tests {
             Certificate::import(&cert.der()[..10], GNUTLS_X509_FMT_DER),
             Err(Error::DerDecoding)
         );
+    }
+
+    #[test]
+    fn exports_pem_that_imports_back_and_digests_the_der() {
+        let cert = Certificate::import(CA, GNUTLS_X509_FMT_PEM).unwrap();
+        let pem = cert.export(GNUTLS_X509_FMT_PEM).unwrap();
+        assert!(pem.starts_with(b"-----BEGIN CERTIFICATE-----\n"));
+        assert!(pem.split(|&b| b == b'\n').all(|line| line.len() <= 64));
+        assert_eq!(
+            Certificate::import(&pem, GNUTLS_X509_FMT_PEM).unwrap(),
+            cert
+        );
+        assert_eq!(cert.export(GNUTLS_X509_FMT_DER).unwrap(), cert.der());
+        assert_eq!(cert.version().unwrap(), 3);
+        assert_eq!(cert.fingerprint(6).unwrap().len(), 32);
+        assert_eq!(cert.fingerprint(2), Err(Error::Unimplemented)); // MD5
+    }
+
+    #[test]
+    fn hostnames_match_without_case_and_with_one_wildcard_label() {
+        assert!(hostname_matches("www.Example.org", "WWW.example.ORG"));
+        assert!(hostname_matches("*.example.org", "www.example.org"));
+        assert!(!hostname_matches("*.example.org", "example.org"));
+        assert!(!hostname_matches("*.example.org", "a.b.example.org"));
+        assert!(!hostname_matches("*.org", "example.org"));
+        assert!(!hostname_matches("", ""));
     }
 }

@@ -139,6 +139,24 @@ pub fn subject_common_names(der: &[u8]) -> Result<Vec<String>, DerError> {
         .collect())
 }
 
+/// The values of the attributes of type `oid` (dotted) in `name` (an
+/// RDNSequence's contents), in encoding order: as text when `raw` is false
+/// (values that are not text are left out), else each value's whole DER.
+pub fn attribute_values(name: &[u8], oid: &str, raw: bool) -> Result<Vec<Vec<u8>>, DerError> {
+    Ok(rdns(name)?
+        .iter()
+        .flatten()
+        .filter(|a| dotted(a.oid) == oid)
+        .filter_map(|a| {
+            if raw {
+                Some(a.value.encoding.to_vec())
+            } else {
+                string_value(&a.value).map(String::into_bytes)
+            }
+        })
+        .collect())
+}
+
 /// One attribute: its OID (DER contents) and its value element.
 struct Attribute<'a> {
     oid: &'a [u8],

@@ -54,6 +54,37 @@ fn parts(der: &[u8]) -> Result<Parts<'_>, DerError> {
     })
 }
 
+/// The certificate's version: 1 when the field is absent, else its value + 1.
+pub fn version(der: &[u8]) -> Result<i32, DerError> {
+    let mut outer = Reader::new(der);
+    let mut top = Reader::new(outer.expect(SEQUENCE)?.contents);
+    let mut fields = Reader::new(top.expect(SEQUENCE)?.contents);
+    let field = fields.next()?;
+    if field.tag != VERSION {
+        return Ok(1);
+    }
+    let value = Reader::new(field.contents).expect(INTEGER)?.contents;
+    match value {
+        [v] if *v < 127 => Ok(i32::from(*v) + 1),
+        _ => Err(DerError),
+    }
+}
+
+/// The serialNumber INTEGER's contents (big-endian, as encoded).
+pub fn serial(der: &[u8]) -> Result<&[u8], DerError> {
+    let mut outer = Reader::new(der);
+    let mut top = Reader::new(outer.expect(SEQUENCE)?.contents);
+    let mut fields = Reader::new(top.expect(SEQUENCE)?.contents);
+    let mut field = fields.next()?;
+    if field.tag == VERSION {
+        field = fields.next()?;
+    }
+    if field.tag != INTEGER {
+        return Err(DerError);
+    }
+    Ok(field.contents)
+}
+
 /// The dotted OID of the certificate's signature algorithm.
 pub fn signature_oid(der: &[u8]) -> Result<String, DerError> {
     Ok(dotted(parts(der)?.signature_oid))
@@ -75,14 +106,12 @@ pub fn spki(der: &[u8]) -> Result<&[u8], DerError> {
     Ok(parts(der)?.spki_der)
 }
 
-/// The rfc822Name (email), dNSName and uniformResourceIdentifier entries
-/// of the subjectAltName extension, if the certificate has one.
-pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
+/// The value (the OCTET STRING's contents) of the extension with DER
+/// contents `wanted` of its OID, if the certificate has it.
+fn extension<'a>(der: &'a [u8], wanted: &[u8]) -> Result<Option<&'a [u8]>, DerError> {
     const EXTENSIONS: u8 = 0xa3;
-    const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
     const OCTET_STRING: u8 = 0x04;
     const BOOLEAN: u8 = 0x01;
-    let mut names = AltNames::default();
     let mut rest = Reader::new(parts(der)?.rest);
     while !rest.is_empty() {
         let field = rest.next()?;
@@ -100,23 +129,51 @@ pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
             if value.tag != OCTET_STRING {
                 return Err(DerError);
             }
-            if oid != SUBJECT_ALT_NAME {
-                continue;
-            }
-            let mut general = Reader::new(Reader::new(value.contents).expect(SEQUENCE)?.contents);
-            while !general.is_empty() {
-                let name = general.next()?;
-                let text = || String::from_utf8(name.contents.to_vec()).map_err(|_| DerError);
-                match name.tag {
-                    0x81 => names.emails.push(text()?),
-                    0x82 => names.dns.push(text()?),
-                    0x86 => names.uris.push(text()?),
-                    _ => {}
-                }
+            if oid == wanted {
+                return Ok(Some(value.contents));
             }
         }
     }
+    Ok(None)
+}
+
+/// The rfc822Name (email), dNSName, uniformResourceIdentifier and
+/// iPAddress entries of the subjectAltName extension, if the certificate
+/// has one.
+pub fn alt_names(der: &[u8]) -> Result<AltNames, DerError> {
+    const SUBJECT_ALT_NAME: &[u8] = &[0x55, 0x1d, 0x11];
+    let mut names = AltNames::default();
+    let Some(value) = extension(der, SUBJECT_ALT_NAME)? else {
+        return Ok(names);
+    };
+    let mut general = Reader::new(Reader::new(value).expect(SEQUENCE)?.contents);
+    while !general.is_empty() {
+        let name = general.next()?;
+        let text = || String::from_utf8(name.contents.to_vec()).map_err(|_| DerError);
+        match name.tag {
+            0x81 => names.emails.push(text()?),
+            0x82 => names.dns.push(text()?),
+            0x86 => names.uris.push(text()?),
+            0x87 => names.ips.push(name.contents.to_vec()),
+            _ => {}
+        }
+    }
     Ok(names)
+}
+
+/// The key purposes (DER contents of each OID) of the extendedKeyUsage
+/// extension, or `None` when the certificate has none.
+pub fn extended_key_usage(der: &[u8]) -> Result<Option<Vec<Vec<u8>>>, DerError> {
+    const EXTENDED_KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x25];
+    let Some(value) = extension(der, EXTENDED_KEY_USAGE)? else {
+        return Ok(None);
+    };
+    let mut purposes = Reader::new(Reader::new(value).expect(SEQUENCE)?.contents);
+    let mut out = Vec::new();
+    while !purposes.is_empty() {
+        out.push(purposes.expect(OID)?.contents.to_vec());
+    }
+    Ok(Some(out))
 }
 
 /// Entries of a subjectAltName that can name a person or a host.
@@ -128,6 +185,8 @@ pub struct AltNames {
     pub uris: Vec<String>,
     /// dNSName entries.
     pub dns: Vec<String>,
+    /// iPAddress entries (4 or 16 bytes).
+    pub ips: Vec<Vec<u8>>,
 }
 
 /// The subjectPublicKey bits (the BIT STRING's contents after its

@@ -66,3 +66,5 @@ pub mod util;
 pub mod verify;
 #[cfg(feature = "tls")]
 pub mod x509;
+#[cfg(feature = "tls")]
+pub mod x509_fields;

@@ -18,6 +18,23 @@ pub struct gnutls_datum_t {
 }
 
 impl gnutls_datum_t {
+    /// A datum holding a copy of `bytes`, followed by a NUL that `size` does
+    /// not count, in memory the caller frees with `gnutls_free`.
+    pub(crate) fn malloc_bytes(bytes: &[u8]) -> Result<Self, CallError> {
+        let size = c_uint::try_from(bytes.len()).map_err(|_| CallError::NoMemory)?;
+        // SAFETY: malloc with a non-zero size; the result is checked for NULL.
+        let data = unsafe { libc::malloc(bytes.len() + 1) }.cast::<c_uchar>();
+        if data.is_null() {
+            return Err(CallError::NoMemory);
+        }
+        // SAFETY: `data` holds len + 1 bytes; the source is `len` readable bytes.
+        unsafe {
+            std::ptr::copy_nonoverlapping(bytes.as_ptr(), data, bytes.len());
+            data.add(bytes.len()).write(0);
+        }
+        Ok(Self { data, size })
+    }
+
     /// A datum holding a copy of `text`, NUL-terminated (the terminator is
     /// not counted in `size`), in memory the caller frees with `gnutls_free`.
     pub(crate) fn malloc_text(text: &str) -> Result<Self, CallError> {

@@ -1,5 +1,6 @@
 //! X.509 certificate objects: `gnutls_x509_crt_init`, `_import`,
 //! `_list_import2`, `_deinit`, and the DNs (`_get_dn3`, `_get_issuer_dn3`).
+//! The other accessors are in `x509_fields.rs`.
 
 use std::ffi::{c_int, c_uint};
 
@@ -28,6 +29,13 @@ pub const GNUTLS_X509_CRT_LIST_SORT: c_uint = 1 << 2;
 #[allow(non_camel_case_types)]
 pub struct gnutls_x509_crt_int {
     cert: Option<Certificate>,
+}
+
+impl gnutls_x509_crt_int {
+    /// The certificate imported into the object, if any.
+    pub(super) fn certificate(&self) -> Option<&Certificate> {
+        self.cert.as_ref()
+    }
 }
 
 /// A certificate handle.

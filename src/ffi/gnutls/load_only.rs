@@ -82,27 +82,15 @@ pub fn coverage_table(returns: &str) -> String {
     for (name, (done, stub)) in &families {
         let _ = writeln!(out, "| `{name}` | {} | {} |", done.len(), stub.len());
     }
-    let _ = writeln!(out, "\n## Implemented\n");
-    for (name, (done, _)) in families.iter().filter(|f| !f.1.0.is_empty()) {
-        let _ = writeln!(
-            out,
-            "- `{name}`: {}",
-            done.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
-    }
-    let _ = writeln!(out, "\n## Load-only\n");
-    for (name, (_, stub)) in families.iter().filter(|f| !f.1.1.is_empty()) {
-        let _ = writeln!(
-            out,
-            "- `{name}`: {}",
-            stub.iter()
-                .map(|n| format!("`{n}`"))
-                .collect::<Vec<_>>()
-                .join(", ")
-        );
+    for (title, load_only) in [("Implemented", false), ("Load-only", true)] {
+        let _ = writeln!(out, "\n## {title}\n");
+        for (name, (done, stub)) in &families {
+            let names = if load_only { stub } else { done };
+            if !names.is_empty() {
+                let listed: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                let _ = writeln!(out, "- `{name}`: {}", listed.join(", "));
+            }
+        }
     }
     out
 }

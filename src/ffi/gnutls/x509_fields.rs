@@ -14,16 +14,25 @@ use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
 use crate::gnutls::x509::Certificate;
 
-/// The certificate a handle holds; `GNUTLS_E_INVALID_REQUEST` for NULL and,
-/// as GnuTLS answers for an object nothing was imported into,
-/// `GNUTLS_E_ASN1_VALUE_NOT_FOUND` for an empty one.
+/// The certificate a handle holds, `None` for an object nothing was
+/// imported into; `GNUTLS_E_INVALID_REQUEST` for NULL.
+///
+/// # Safety
+/// `cert` is NULL or live during `'a`.
+unsafe fn contents<'a>(cert: gnutls_x509_crt_t) -> Result<Option<&'a Certificate>, CallError> {
+    // SAFETY: forwarded promise.
+    let handle: &gnutls_x509_crt_int = unsafe { args::object(cert.cast_const(), "cert") }?;
+    Ok(handle.certificate())
+}
+
+/// As `contents`, with GnuTLS's most common answer for an empty object:
+/// `GNUTLS_E_ASN1_VALUE_NOT_FOUND`.
 ///
 /// # Safety
 /// `cert` is NULL or live during `'a`.
 unsafe fn imported<'a>(cert: gnutls_x509_crt_t) -> Result<&'a Certificate, CallError> {
     // SAFETY: forwarded promise.
-    let handle: &gnutls_x509_crt_int = unsafe { args::object(cert.cast_const(), "cert") }?;
-    Ok(handle.certificate().ok_or(Error::Asn1ValueNotFound)?)
+    Ok(unsafe { contents(cert) }?.ok_or(Error::Asn1ValueNotFound)?)
 }
 
 /// Copies `bytes` (and a NUL when `terminated`) to `buf`, by the
@@ -93,10 +102,9 @@ pub unsafe extern "C" fn gnutls_x509_crt_get_expiration_time(
 pub unsafe extern "C" fn gnutls_x509_crt_get_version(cert: gnutls_x509_crt_t) -> c_int {
     boundary::gnutls(|| {
         // SAFETY: forwarded promise.
-        match unsafe { imported(cert) } {
-            Ok(c) => Ok(c.version()?),
-            Err(CallError::Gnutls(Error::Asn1ValueNotFound)) => Ok(1),
-            Err(e) => Err(e),
+        match unsafe { contents(cert) }? {
+            Some(c) => Ok(c.version()?),
+            None => Ok(1),
         }
     })
 }
@@ -193,12 +201,7 @@ unsafe fn dn_out(
 ) -> Result<c_int, CallError> {
     // SAFETY: forwarded promises.
     unsafe {
-        let cert = match imported(cert) {
-            Err(CallError::Gnutls(Error::Asn1ValueNotFound)) => {
-                return Err(Error::RequestedDataNotAvailable.into());
-            }
-            other => other?,
-        };
+        let cert = contents(cert)?.ok_or(Error::RequestedDataNotAvailable)?;
         copy_out(which(cert)?.as_bytes(), true, buf.cast(), buf_size)
     }
 }
@@ -376,12 +379,7 @@ unsafe fn dn_value_out(
     // SAFETY: forwarded promises.
     unsafe {
         let oid = args::utf8(oid, "oid")?;
-        let cert = match imported(cert) {
-            Err(CallError::Gnutls(Error::Asn1ValueNotFound)) => {
-                return Err(Error::RequestedDataNotAvailable.into());
-            }
-            other => other?,
-        };
+        let cert = contents(cert)?.ok_or(Error::RequestedDataNotAvailable)?;
         let index = usize::try_from(indx).map_err(|_| Error::RequestedDataNotAvailable)?;
         let value = cert.dn_value(issuer, oid, index, raw_flag != 0)?;
         copy_out(&value, raw_flag == 0, buf, buf_size)

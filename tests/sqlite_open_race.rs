@@ -34,7 +34,7 @@ fn sixteen_processes_open_one_fresh_database() {
                 Command::new(std::env::current_exe().unwrap())
                     .args(["--exact", "open_child", "--ignored", "--test-threads=1"])
                     .env(CHILD_ENV, &path)
-                    .stdout(Stdio::null())
+                    .stdout(Stdio::piped())
                     .stderr(Stdio::piped())
                     .spawn()
                     .unwrap()
@@ -44,7 +44,9 @@ fn sixteen_processes_open_one_fresh_database() {
             let out = child.wait_with_output().unwrap();
             assert!(
                 out.status.success(),
-                "round {round}: a process failed to open the new database: {}",
+                "round {round}: a process failed to open the new database ({}): {}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
                 String::from_utf8_lossy(&out.stderr)
             );
         }

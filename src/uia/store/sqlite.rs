@@ -100,10 +100,11 @@ impl SqliteStore {
             .open(path)
             .map_err(|e| open_error(&e))?;
         let mut conn = Connection::open(Path::new(path)).map_err(|e| open_error(&e))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .map_err(backend)?;
-        conn.pragma_update(None, "journal_mode", "WAL")
-            .map_err(backend)?;
+        conn.busy_timeout(BUSY_TIMEOUT).map_err(backend)?;
+        // Switching a new file to WAL answers "locked" at once, without the
+        // busy handler, while another process switches it: wait our turn.
+        retry_while_busy(|| conn.pragma_update(None, "journal_mode", "WAL"))
+            .map_err(|e| open_error(&e))?;
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(backend)?;
         migrate(&mut conn)?;
@@ -169,6 +170,30 @@ impl SqliteStore {
             }
         }
         Ok(())
+    }
+}
+
+/// How long an open waits for other processes holding the database.
+const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Runs `step` until it does not fail with SQLite's busy or locked answer,
+/// for at most `BUSY_TIMEOUT`, sleeping a little longer after each refusal.
+fn retry_while_busy<T>(mut step: impl FnMut() -> rusqlite::Result<T>) -> rusqlite::Result<T> {
+    let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+    let mut pause = std::time::Duration::from_millis(1);
+    loop {
+        match step() {
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if matches!(
+                    e.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) && std::time::Instant::now() < deadline =>
+            {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
     }
 }
 

@@ -16,7 +16,7 @@ GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p
 
 TELODENDRIA_RELEASE := target/telodendria/release
 
-.PHONY: all lib compat programs examples-system telodendria-lib test test-rust test-programs test-c test-shell lint check-headers headers \
+.PHONY: all lib compat programs examples-system telodendria-lib test test-rust test-programs test-real test-c test-shell lint check-headers headers \
         bench demo demo-check install uninstall clean
 
 all: lib compat programs build/bin/stepup-demo
@@ -54,7 +54,7 @@ build/bin-system/%: programs/%.c $(PROG_SOURCES)
 	@mkdir -p build/bin-system
 	$(CC) $(PROG_CFLAGS) -o $@ $< programs/common.c $$(pkg-config --cflags --libs gnutls)
 
-test: all check-headers lint test-rust test-shell test-c test-programs demo-check
+test: all check-headers lint test-rust test-shell test-c test-programs test-real demo-check
 
 # The PostgreSQL store's tests need a server: with-postgres.sh starts a
 # private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
@@ -74,6 +74,12 @@ test-c: all telodendria-lib
 test-programs: all examples-system
 	STEPUP_REQUIRE_INTEROP=1 bash tests/programs/interop.sh
 	STEPUP_REQUIRE_INTEROP=1 bash tests/programs/serv_options.sh
+
+# Real programs that link libgnutls.so.30 (wget, libcurl-gnutls, gnutls-cli,
+# gnutls-serv, msmtp, libmicrohttpd), unchanged, on the system GnuTLS and on
+# build/compat: the outcomes must match.
+test-real: all
+	STEPUP_REQUIRE_INTEROP=1 bash tests/real/real_programs.sh
 
 test-shell:
 	bash tests/shell/check_headers_test.sh

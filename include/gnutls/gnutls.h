@@ -1105,6 +1105,17 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_RND_KEY 2
 
 /**
+ * `gnutls_privkey_import_x509` flag: the abstract key frees the X.509 key
+ * when it is freed.
+ */
+#define GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE 1
+
+/**
+ * `gnutls_privkey_import_x509` flag: copy the key (stepup always does).
+ */
+#define GNUTLS_PRIVKEY_IMPORT_COPY (1 << 1)
+
+/**
  * `gnutls_certificate_set_flags`: add pairs without checking that the key
  * is the certificate's.
  */
@@ -1182,6 +1193,36 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 
 
 
+
+/**
+ * Trust list flag: check CRLs (CRLs are not supported; no effect).
+ */
+#define GNUTLS_TL_VERIFY_CRL 1
+
+/**
+ * Trust list flag: the anchors are for TLS (no effect: they always are).
+ */
+#define GNUTLS_TL_USE_IN_TLS (1 << 1)
+
+/**
+ * Trust list flag: drop duplicate anchors (no effect).
+ */
+#define GNUTLS_TL_NO_DUPLICATES (1 << 2)
+
+/**
+ * Trust list flag: drop anchors with a key already present (no effect).
+ */
+#define GNUTLS_TL_NO_DUPLICATE_KEY (1 << 3)
+
+/**
+ * Trust list flag: return copies from lookups (no effect).
+ */
+#define GNUTLS_TL_GET_COPY (1 << 4)
+
+/**
+ * Trust list flag: fail on an invalid CRL (no effect).
+ */
+#define GNUTLS_TL_FAIL_ON_INVALID_CRL (1 << 5)
 
 /**
  * `gnutls_init` flag: a server.
@@ -1385,8 +1426,9 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_X509_DN_FLAG_COMPAT 1
 
 /**
- * `gnutls_x509_crt_list_import2` flag: fail if there are more
- * certificates than fit (no effect: the list is allocated to fit).
+ * `gnutls_x509_crt_list_import` flag: fail if there are more
+ * certificates than fit (no effect on `_list_import2`, whose list is
+ * allocated to fit).
  */
 #define GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED 1
 
@@ -1401,6 +1443,16 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
  * ignored).
  */
 #define GNUTLS_X509_CRT_LIST_SORT (1 << 2)
+
+/**
+ * Anonymous client credentials (opaque; hold nothing).
+ */
+typedef struct gnutls_anon_client_credentials_st gnutls_anon_client_credentials_st;
+
+/**
+ * Anonymous server credentials (opaque; hold nothing).
+ */
+typedef struct gnutls_anon_server_credentials_st gnutls_anon_server_credentials_st;
 
 /**
  * A byte buffer owned by the library (opaque); callbacks append to it.
@@ -1438,7 +1490,7 @@ typedef struct gnutls_pkcs11_privkey_st gnutls_pkcs11_privkey_st;
 typedef struct gnutls_priority_st gnutls_priority_st;
 
 /**
- * An abstract private key (opaque; stepup exports no way to create one).
+ * An abstract private key (opaque); empty until imported.
  */
 typedef struct gnutls_privkey_st gnutls_privkey_st;
 
@@ -1453,7 +1505,7 @@ typedef struct gnutls_psk_client_credentials_st gnutls_psk_client_credentials_st
 typedef struct gnutls_psk_server_credentials_st gnutls_psk_server_credentials_st;
 
 /**
- * An abstract public key (opaque; stepup creates none).
+ * An abstract public key (opaque); empty until imported.
  */
 typedef struct gnutls_pubkey_st gnutls_pubkey_st;
 
@@ -1478,9 +1530,19 @@ typedef struct gnutls_x509_crt_int gnutls_x509_crt_int;
 typedef struct gnutls_x509_privkey_int gnutls_x509_privkey_int;
 
 /**
- * A session handle.
+ * A trust list (opaque).
  */
-typedef gnutls_session_int *gnutls_session_t;
+typedef struct gnutls_x509_trust_list_st gnutls_x509_trust_list_st;
+
+/**
+ * A public key handle.
+ */
+typedef gnutls_pubkey_st *gnutls_pubkey_t;
+
+/**
+ * A certificate handle.
+ */
+typedef gnutls_x509_crt_int *gnutls_x509_crt_t;
 
 /**
  * A block of bytes: `data` holds `size` bytes.
@@ -1497,14 +1559,89 @@ typedef struct {
 } gnutls_datum_t;
 
 /**
+ * The encoding of certificates and keys.
+ */
+typedef int gnutls_x509_crt_fmt_t;
+
+/**
+ * A private key handle.
+ */
+typedef gnutls_privkey_st *gnutls_privkey_t;
+
+/**
+ * A private key handle.
+ */
+typedef gnutls_x509_privkey_int *gnutls_x509_privkey_t;
+
+/**
+ * A PIN callback (`gnutls_pin_callback_t`): asked for the PIN of a token
+ * or an encrypted key.
+ */
+typedef int (*gnutls_pin_callback_t)(void *userdata,
+                                     int attempt,
+                                     const char *token_url,
+                                     const char *token_label,
+                                     unsigned int flags,
+                                     char *pin,
+                                     size_t pin_max);
+
+/**
+ * A certificate type.
+ */
+typedef int gnutls_certificate_type_t;
+
+/**
+ * A parsed certificate, as `gnutls_certificate_retrieve_function2/3` answer.
+ */
+typedef struct {
+    /**
+     * Its public key.
+     */
+    gnutls_pubkey_t pubkey;
+    /**
+     * Its DER.
+     */
+    gnutls_datum_t cert;
+    /**
+     * `GNUTLS_CRT_X509`.
+     */
+    gnutls_certificate_type_t type;
+} gnutls_pcert_st;
+
+/**
  * A certificate credentials handle.
  */
 typedef gnutls_certificate_credentials_st *gnutls_certificate_credentials_t;
 
 /**
- * The encoding of certificates and keys.
+ * A cipher.
  */
-typedef int gnutls_x509_crt_fmt_t;
+typedef int gnutls_cipher_algorithm_t;
+
+/**
+ * A hash algorithm (the same numbers as the MACs).
+ */
+typedef int gnutls_digest_algorithm_t;
+
+/**
+ * A MAC algorithm.
+ */
+typedef int gnutls_mac_algorithm_t;
+
+/**
+ * A session handle.
+ */
+typedef gnutls_session_int *gnutls_session_t;
+
+/**
+ * An anonymous client credentials handle.
+ */
+typedef gnutls_anon_client_credentials_st *gnutls_anon_client_credentials_t;
+
+/**
+ * An anonymous server credentials handle.
+ */
+typedef gnutls_anon_server_credentials_st *gnutls_anon_server_credentials_t;
 
 /**
  * The kind of a `gnutls_typed_vdata_st` element.
@@ -1530,11 +1667,6 @@ typedef struct {
 } gnutls_typed_vdata_st;
 
 /**
- * A certificate handle.
- */
-typedef gnutls_x509_crt_int *gnutls_x509_crt_t;
-
-/**
  * A CRL handle.
  */
 typedef gnutls_x509_crl_int *gnutls_x509_crl_t;
@@ -1554,6 +1686,16 @@ typedef int gnutls_credentials_type_t;
  * A DH parameters handle.
  */
 typedef gnutls_dh_params_int *gnutls_dh_params_t;
+
+/**
+ * `gnutls_sec_param_t`: a security level.
+ */
+typedef int gnutls_sec_param_t;
+
+/**
+ * A PSK server credentials handle.
+ */
+typedef gnutls_psk_server_credentials_st *gnutls_psk_server_credentials_t;
 
 /**
  * When an extension is parsed (GnuTLS's enumeration, as an integer).
@@ -1650,21 +1792,6 @@ typedef void (*gnutls_log_func)(int level, const char *text);
 typedef int gnutls_protocol_t;
 
 /**
- * A cipher.
- */
-typedef int gnutls_cipher_algorithm_t;
-
-/**
- * A MAC algorithm.
- */
-typedef int gnutls_mac_algorithm_t;
-
-/**
- * A hash algorithm (the same numbers as the MACs).
- */
-typedef int gnutls_digest_algorithm_t;
-
-/**
  * A signature algorithm.
  */
 typedef int gnutls_sign_algorithm_t;
@@ -1685,19 +1812,14 @@ typedef int gnutls_kx_algorithm_t;
 typedef int gnutls_alert_description_t;
 
 /**
- * A certificate type.
+ * Whose certificate type `gnutls_certificate_type_get2` reports.
  */
-typedef int gnutls_certificate_type_t;
+typedef int gnutls_ctype_target_t;
 
 /**
  * A priority handle.
  */
 typedef gnutls_priority_st *gnutls_priority_t;
-
-/**
- * A private key handle.
- */
-typedef gnutls_x509_privkey_int *gnutls_x509_privkey_t;
 
 /**
  * A PSK client credentials handle.
@@ -1709,11 +1831,6 @@ typedef gnutls_psk_client_credentials_st *gnutls_psk_client_credentials_t;
  * its key (`GNUTLS_PSK_KEY_RAW` 0, `GNUTLS_PSK_KEY_HEX` 1).
  */
 typedef unsigned int gnutls_psk_key_flags;
-
-/**
- * A PSK server credentials handle.
- */
-typedef gnutls_psk_server_credentials_st *gnutls_psk_server_credentials_t;
 
 /**
  * The strength of random data asked of `gnutls_rnd`: one of the
@@ -1811,34 +1928,6 @@ typedef struct {
 } gnutls_retr2_st;
 
 /**
- * A public key handle.
- */
-typedef gnutls_pubkey_st *gnutls_pubkey_t;
-
-/**
- * A parsed certificate, as `gnutls_certificate_retrieve_function2/3` answer.
- */
-typedef struct {
-    /**
-     * Its public key.
-     */
-    gnutls_pubkey_t pubkey;
-    /**
-     * Its DER.
-     */
-    gnutls_datum_t cert;
-    /**
-     * `GNUTLS_CRT_X509`.
-     */
-    gnutls_certificate_type_t type;
-} gnutls_pcert_st;
-
-/**
- * A private key handle.
- */
-typedef gnutls_privkey_st *gnutls_privkey_t;
-
-/**
  * An OCSP response for a certificate (`gnutls_certificate_retrieve_function3`).
  */
 typedef struct {
@@ -1881,6 +1970,11 @@ typedef int gnutls_certificate_request_t;
 typedef int gnutls_server_name_type_t;
 
 /**
+ * `gnutls_channel_binding_t`: a kind of channel binding.
+ */
+typedef int gnutls_channel_binding_t;
+
+/**
  * Stores a session's data under a key: never called by stepup.
  */
 typedef int (*gnutls_db_store_func)(void *ptr, gnutls_datum_t key, gnutls_datum_t data);
@@ -1920,6 +2014,26 @@ typedef ssize_t (*gnutls_pull_func)(gnutls_transport_ptr_t ptr, void *data, size
 typedef int (*gnutls_pull_timeout_func)(gnutls_transport_ptr_t ptr, unsigned int ms);
 
 /**
+ * A trust list handle.
+ */
+typedef gnutls_x509_trust_list_st *gnutls_x509_trust_list_t;
+
+/**
+ * The callback `gnutls_x509_trust_list_verify_crt` reports each
+ * certificate to (not called by stepup; see there).
+ */
+typedef int (*VerifyOutput)(gnutls_x509_crt_t cert,
+                            gnutls_x509_crt_t issuer,
+                            gnutls_x509_crl_t crl,
+                            unsigned int verification_output);
+
+/**
+ * How `gnutls_x509_crt_print` formats: `GNUTLS_CRT_PRINT_FULL` (0),
+ * `_ONELINE` (1), `_UNSIGNED_FULL` (2), `_COMPACT` (3), `_FULL_NUMBERS` (4).
+ */
+typedef int gnutls_certificate_print_formats_t;
+
+/**
  * The type of `gnutls_malloc`.
  */
 typedef void *(*gnutls_alloc_function)(size_t size);
@@ -1953,6 +2067,11 @@ typedef unsigned int gnutls_certificate_status_t;
  * Where an extension may appear (GnuTLS's `gnutls_ext_flags_t`, as an integer).
  */
 typedef unsigned int gnutls_ext_flags_t;
+
+/**
+ * `gnutls_keyid_flags_t`: the digest of a key identifier.
+ */
+typedef unsigned int gnutls_keyid_flags_t;
 
 /**
  * Fail the handshake when no protocol is common: a server fails it with
@@ -1991,6 +2110,61 @@ typedef unsigned int gnutls_ext_flags_t;
  * The peer's expected IP address (`data`: 4 or 16 bytes, `size` bytes).
  */
 #define GNUTLS_DT_IP_ADDRESS 4
+
+/**
+ * Unknown.
+ */
+#define GNUTLS_SEC_PARAM_UNKNOWN 0
+
+/**
+ * Under 42 bits.
+ */
+#define GNUTLS_SEC_PARAM_INSECURE 5
+
+/**
+ * 42 bits.
+ */
+#define GNUTLS_SEC_PARAM_EXPORT 10
+
+/**
+ * 64 bits.
+ */
+#define GNUTLS_SEC_PARAM_VERY_WEAK 15
+
+/**
+ * 72 bits.
+ */
+#define GNUTLS_SEC_PARAM_WEAK 20
+
+/**
+ * 80 bits.
+ */
+#define GNUTLS_SEC_PARAM_LOW 25
+
+/**
+ * 96 bits.
+ */
+#define GNUTLS_SEC_PARAM_LEGACY 30
+
+/**
+ * 112 bits.
+ */
+#define GNUTLS_SEC_PARAM_MEDIUM 35
+
+/**
+ * 128 bits.
+ */
+#define GNUTLS_SEC_PARAM_HIGH 40
+
+/**
+ * 192 bits.
+ */
+#define GNUTLS_SEC_PARAM_ULTRA 45
+
+/**
+ * 256 bits.
+ */
+#define GNUTLS_SEC_PARAM_FUTURE 50
 
 /**
  * GnuTLS's cipher `GNUTLS_CIPHER_UNKNOWN`.
@@ -2878,6 +3052,26 @@ typedef unsigned int gnutls_ext_flags_t;
 #define GNUTLS_CRT_UNKNOWN 0
 
 /**
+ * The client's.
+ */
+#define GNUTLS_CTYPE_CLIENT 0
+
+/**
+ * The server's.
+ */
+#define GNUTLS_CTYPE_SERVER 1
+
+/**
+ * Ours.
+ */
+#define GNUTLS_CTYPE_OURS 2
+
+/**
+ * The peer's.
+ */
+#define GNUTLS_CTYPE_PEERS 3
+
+/**
  * GnuTLS's certificate type `GNUTLS_CRT_X509`.
  */
 #define GNUTLS_CRT_X509 1
@@ -3492,6 +3686,21 @@ typedef unsigned int gnutls_ext_flags_t;
 #define GNUTLS_PRIVKEY_EXT 3
 
 /**
+ * tls-unique (RFC 5929): not defined for TLS 1.3.
+ */
+#define GNUTLS_CB_TLS_UNIQUE 0
+
+/**
+ * tls-server-end-point (RFC 5929).
+ */
+#define GNUTLS_CB_TLS_SERVER_END_POINT 1
+
+/**
+ * tls-exporter (RFC 9266).
+ */
+#define GNUTLS_CB_TLS_EXPORTER 2
+
+/**
  * Certificate credentials.
  */
 #define GNUTLS_CRD_CERTIFICATE 1
@@ -3581,6 +3790,51 @@ typedef unsigned int gnutls_ext_flags_t;
  */
 #define GNUTLS_CIPHER_CHACHA20_POLY1305 23
 
+/**
+ * Every field (`gnutls_x509_crt_print`; not supported).
+ */
+#define GNUTLS_CRT_PRINT_FULL 0
+
+/**
+ * One line.
+ */
+#define GNUTLS_CRT_PRINT_ONELINE 1
+
+/**
+ * Every field of an unsigned certificate (not supported).
+ */
+#define GNUTLS_CRT_PRINT_UNSIGNED_FULL 2
+
+/**
+ * One line and the key identifiers.
+ */
+#define GNUTLS_CRT_PRINT_COMPACT 3
+
+/**
+ * Every field with the key's numbers (not supported).
+ */
+#define GNUTLS_CRT_PRINT_FULL_NUMBERS 4
+
+/**
+ * SHA-1 (the default).
+ */
+#define GNUTLS_KEYID_USE_SHA1 0
+
+/**
+ * SHA-256.
+ */
+#define GNUTLS_KEYID_USE_SHA256 1
+
+/**
+ * SHA-512.
+ */
+#define GNUTLS_KEYID_USE_SHA512 (1 << 1)
+
+/**
+ * The best known (SHA-512).
+ */
+#define GNUTLS_KEYID_USE_BEST_KNOWN (1 << 30)
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -3636,6 +3890,286 @@ extern gnutls_calloc_function gnutls_calloc;
 extern gnutls_realloc_function gnutls_realloc;
 
 /**
+ * Creates an empty public key object and writes it to `*key`; free it with
+ * `gnutls_pubkey_deinit`. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a
+ * NULL `key`.
+ *
+ * # Safety
+ * `key` is NULL or valid for a pointer write.
+ */
+int gnutls_pubkey_init(gnutls_pubkey_t *key);
+
+/**
+ * Frees a public key object. NULL is ignored.
+ *
+ * # Safety
+ * `key` is NULL or from this library, not used again.
+ */
+void gnutls_pubkey_deinit(gnutls_pubkey_t key);
+
+/**
+ * Imports the public key of certificate `crt` into `key` (replacing what
+ * it held). `flags` are ignored. Returns 0, `GNUTLS_E_INVALID_REQUEST` for
+ * NULL arguments or an empty certificate, or `GNUTLS_E_ASN1_DER_ERROR`.
+ *
+ * # Safety
+ * `key` and `crt` are NULL or live.
+ */
+int gnutls_pubkey_import_x509(gnutls_pubkey_t key, gnutls_x509_crt_t crt, unsigned int flags);
+
+/**
+ * Imports a SubjectPublicKeyInfo (`GNUTLS_X509_FMT_DER`, or `_PEM` with a
+ * PUBLIC KEY block) into `key`, replacing what it held. Returns 0,
+ * `GNUTLS_E_ASN1_DER_ERROR`, `GNUTLS_E_BASE64_*` errors for PEM, or
+ * `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `key` is NULL or live; `data` is NULL or a datum holding `size` bytes.
+ */
+int gnutls_pubkey_import(gnutls_pubkey_t key,
+                         const gnutls_datum_t *data,
+                         gnutls_x509_crt_fmt_t format);
+
+/**
+ * Writes the key's SubjectPublicKeyInfo in `format` (DER, or PEM with a
+ * PUBLIC KEY block and a NUL) to `output_data`, which holds
+ * `*output_data_size` bytes; `*output_data_size` becomes the length
+ * written (without the NUL). Returns 0; `GNUTLS_E_SHORT_MEMORY_BUFFER`
+ * (with the size needed in `*output_data_size`) when it does not fit or
+ * `output_data` is NULL; `GNUTLS_E_INVALID_REQUEST` for NULL or empty
+ * keys or another format.
+ *
+ * # Safety
+ * `key` is NULL or live; `output_data_size` is NULL or readable and
+ * writable; `output_data` is NULL or writable for `*output_data_size`
+ * bytes.
+ */
+int gnutls_pubkey_export(gnutls_pubkey_t key,
+                         gnutls_x509_crt_fmt_t format,
+                         void *output_data,
+                         size_t *output_data_size);
+
+/**
+ * Writes the key's SubjectPublicKeyInfo in `format` to `*out`, allocated
+ * (free `out->data` with `gnutls_free`; PEM is NUL-terminated, the NUL
+ * not counted). Returns 0 or the errors of `gnutls_pubkey_export` and
+ * `GNUTLS_E_MEMORY_ERROR`; `*out` is untouched on failure.
+ *
+ * # Safety
+ * `key` is NULL or live; `out` is NULL or writable.
+ */
+int gnutls_pubkey_export2(gnutls_pubkey_t key, gnutls_x509_crt_fmt_t format, gnutls_datum_t *out);
+
+/**
+ * Returns the key's algorithm (`GNUTLS_PK_RSA`, `GNUTLS_PK_ECDSA`,
+ * `GNUTLS_PK_EDDSA_ED25519`, ...; `GNUTLS_PK_UNKNOWN` for another or an
+ * empty key) and, when `bits` is not NULL, writes its size in bits there
+ * (RSA: the modulus; EC: the curve; 0 for an empty key).
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL key.
+ *
+ * # Safety
+ * `key` is NULL or live; `bits` is NULL or writable.
+ */
+int gnutls_pubkey_get_pk_algorithm(gnutls_pubkey_t key, unsigned int *bits);
+
+/**
+ * Creates an empty private key object and writes it to `*key`; free it
+ * with `gnutls_privkey_deinit`. Returns 0, or `GNUTLS_E_INVALID_REQUEST`
+ * for a NULL `key`.
+ *
+ * # Safety
+ * `key` is NULL or valid for a pointer write.
+ */
+int gnutls_privkey_init(gnutls_privkey_t *key);
+
+/**
+ * Frees a private key object (and an X.509 key imported into it with
+ * `GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE`); key bytes are zeroized. NULL is
+ * ignored.
+ *
+ * # Safety
+ * `key` is NULL or from this library, not used again.
+ */
+void gnutls_privkey_deinit(gnutls_privkey_t key);
+
+/**
+ * Imports an X.509 private key object into `pkey` (a copy). With
+ * `GNUTLS_PRIVKEY_IMPORT_AUTO_RELEASE` in `flags`, `pkey` also takes
+ * `key` and frees it when freed; otherwise `key` stays the caller's.
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty
+ * `key` (then nothing is taken).
+ *
+ * # Safety
+ * `pkey` and `key` are NULL or live; with AUTO_RELEASE the caller does not
+ * free `key`.
+ */
+int gnutls_privkey_import_x509(gnutls_privkey_t pkey,
+                               gnutls_x509_privkey_t key,
+                               unsigned int flags);
+
+/**
+ * Imports the private key in `data` into `pkey`, replacing what it held,
+ * as `gnutls_x509_privkey_import` reads it (PKCS #8, SEC 1 or PKCS #1; DER
+ * or PEM). Encrypted keys are not supported: a key that does not read with
+ * a `password` given gives `GNUTLS_E_UNIMPLEMENTED_FEATURE` (an
+ * unencrypted one reads; the password is not used). `flags` are ignored.
+ * Returns 0 or the errors of `gnutls_x509_privkey_import`.
+ *
+ * # Safety
+ * `pkey` is NULL or live; `data` is NULL or a datum holding `size` bytes;
+ * `password` is NULL or NUL-terminated.
+ */
+int gnutls_privkey_import_x509_raw(gnutls_privkey_t pkey,
+                                   const gnutls_datum_t *data,
+                                   gnutls_x509_crt_fmt_t format,
+                                   const char *password,
+                                   unsigned int flags);
+
+/**
+ * Sets the function asked for the key's PIN. stepup imports no
+ * PIN-protected keys, so it is never called and nothing is kept. NULL
+ * arguments are ignored.
+ *
+ * # Safety
+ * `key` is NULL or live.
+ */
+void gnutls_privkey_set_pin_function(gnutls_privkey_t key,
+                                     gnutls_pin_callback_t fn,
+                                     void *userdata);
+
+/**
+ * Returns the key's algorithm (as `gnutls_pubkey_get_pk_algorithm`) and,
+ * when `bits` is not NULL, writes its size there.
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL or empty key.
+ *
+ * # Safety
+ * `key` is NULL or live; `bits` is NULL or writable.
+ */
+int gnutls_privkey_get_pk_algorithm(gnutls_privkey_t key, unsigned int *bits);
+
+/**
+ * Fills `*pcert` from certificate `crt` (a copy of its DER and a new
+ * public key object); release it with `gnutls_pcert_deinit`. `flags` are
+ * ignored. Returns 0, `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an
+ * empty certificate, or `GNUTLS_E_MEMORY_ERROR`; `*pcert` is written only
+ * on success.
+ *
+ * # Safety
+ * `pcert` is NULL or writable; `crt` is NULL or live.
+ */
+int gnutls_pcert_import_x509(gnutls_pcert_st *pcert, gnutls_x509_crt_t crt, unsigned int flags);
+
+/**
+ * Fills `*pcert` from the (first) certificate in `cert`, DER or PEM as
+ * `format` says; release it with `gnutls_pcert_deinit`. `flags` are
+ * ignored. Returns 0 or the errors of `gnutls_x509_crt_import`; `*pcert`
+ * is written only on success.
+ *
+ * # Safety
+ * `pcert` is NULL or writable; `cert` is NULL or a datum holding `size`
+ * bytes.
+ */
+int gnutls_pcert_import_x509_raw(gnutls_pcert_st *pcert,
+                                 const gnutls_datum_t *cert,
+                                 gnutls_x509_crt_fmt_t format,
+                                 unsigned int flags);
+
+/**
+ * Fills up to `*pcert_list_size` entries of `pcert_list` from the
+ * certificates in `data` (PEM: each CERTIFICATE block; DER: one) and
+ * writes the number filled to `*pcert_list_size`; release each with
+ * `gnutls_pcert_deinit`. Returns 0; `GNUTLS_E_SHORT_MEMORY_BUFFER` with
+ * the number needed in `*pcert_list_size` (nothing filled) when they do
+ * not fit and `flags` holds `GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED`
+ * (otherwise the first ones are filled); the errors of
+ * `gnutls_x509_crt_list_import`.
+ *
+ * # Safety
+ * `pcert_list` is NULL or holds `*pcert_list_size` writable entries;
+ * `pcert_list_size` is NULL or readable and writable; `data` is NULL or a
+ * datum holding `size` bytes.
+ */
+int gnutls_pcert_list_import_x509_raw(gnutls_pcert_st *pcert_list,
+                                      unsigned int *pcert_list_size,
+                                      const gnutls_datum_t *data,
+                                      gnutls_x509_crt_fmt_t format,
+                                      unsigned int flags);
+
+/**
+ * Releases what a pcert holds (its public key and certificate copy), not
+ * the structure itself. NULL is ignored.
+ *
+ * # Safety
+ * `pcert` is NULL or was filled by this library and not released since.
+ */
+void gnutls_pcert_deinit(gnutls_pcert_st *pcert);
+
+/**
+ * Adds a certificate chain (`pcert_list`, end-entity first) and its key to
+ * the credentials, as `gnutls_certificate_set_x509_key` does. `names`
+ * (alternative server names) are ignored: the certificate's own names
+ * are used. The credentials take the pcerts' contents and the key and
+ * free them when freed (the array itself stays the caller's). Returns 0
+ * (the pair's index with `GNUTLS_CERTIFICATE_API_V2`),
+ * `GNUTLS_E_CERTIFICATE_KEY_MISMATCH`, or `GNUTLS_E_INVALID_REQUEST` for
+ * NULL arguments or an empty list; on failure nothing is taken.
+ *
+ * # Safety
+ * `res` is NULL or live; `pcert_list` is NULL or holds `pcert_list_size`
+ * pcerts filled by this library; `key` is NULL or live; after a success
+ * the caller frees neither the pcerts' contents nor `key`.
+ */
+int gnutls_certificate_set_key(gnutls_certificate_credentials_t res,
+                               const char **names,
+                               int names_size,
+                               gnutls_pcert_st *pcert_list,
+                               int pcert_list_size,
+                               gnutls_privkey_t key);
+
+/**
+ * The key size of cipher `algorithm` in bytes (32 for AES-256-GCM), 0 for
+ * an unknown one.
+ */
+size_t gnutls_cipher_get_key_size(gnutls_cipher_algorithm_t algorithm);
+
+/**
+ * The IV (nonce) size of cipher `algorithm` in bytes, 0 for an unknown one.
+ */
+unsigned int gnutls_cipher_get_iv_size(gnutls_cipher_algorithm_t algorithm);
+
+/**
+ * The block size of cipher `algorithm` in bytes (1 for a stream cipher),
+ * 0 for an unknown one.
+ */
+unsigned int gnutls_cipher_get_block_size(gnutls_cipher_algorithm_t algorithm);
+
+/**
+ * The authentication tag size of cipher `algorithm` in bytes (0 for a
+ * cipher without one and for an unknown one).
+ */
+unsigned int gnutls_cipher_get_tag_size(gnutls_cipher_algorithm_t algorithm);
+
+/**
+ * The output size of digest `algorithm` in bytes, 0 for an unknown one.
+ */
+unsigned int gnutls_hash_get_len(gnutls_digest_algorithm_t algorithm);
+
+/**
+ * The output size of MAC `algorithm` in bytes, 0 for an unknown one.
+ */
+unsigned int gnutls_hmac_get_len(gnutls_mac_algorithm_t algorithm);
+
+/**
+ * The key size of MAC `algorithm` in bytes, 0 for an unknown one.
+ */
+size_t gnutls_mac_get_key_size(gnutls_mac_algorithm_t algorithm);
+
+/**
+ * As `gnutls_mac_get_key_size`.
+ */
+unsigned int gnutls_hmac_get_key_size(gnutls_mac_algorithm_t algorithm);
+
+/**
  * Sets the protocols to offer (client) or accept (server), most preferred
  * first, for the next handshake. `protocols` is an array of
  * `protocols_size` datums, copied: the caller keeps ownership. At most 8
@@ -3668,6 +4202,46 @@ int gnutls_alpn_set_protocols(gnutls_session_t session,
  * `session` is NULL or live; `protocol` is NULL or writable.
  */
 int gnutls_alpn_get_selected_protocol(gnutls_session_t session, gnutls_datum_t *protocol);
+
+/**
+ * Allocates anonymous client credentials and writes them to `*sc`; free
+ * them with `gnutls_anon_free_client_credentials`. They are never used in
+ * a TLS 1.3 handshake. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL
+ * `sc`.
+ *
+ * # Safety
+ * `sc` is NULL or valid for a pointer write.
+ */
+int gnutls_anon_allocate_client_credentials(gnutls_anon_client_credentials_t *sc);
+
+/**
+ * Frees anonymous client credentials. NULL is ignored.
+ *
+ * # Safety
+ * `sc` is NULL or from `gnutls_anon_allocate_client_credentials`, not used
+ * again.
+ */
+void gnutls_anon_free_client_credentials(gnutls_anon_client_credentials_t sc);
+
+/**
+ * Allocates anonymous server credentials and writes them to `*sc`; free
+ * them with `gnutls_anon_free_server_credentials`. They are never used in
+ * a TLS 1.3 handshake. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL
+ * `sc`.
+ *
+ * # Safety
+ * `sc` is NULL or valid for a pointer write.
+ */
+int gnutls_anon_allocate_server_credentials(gnutls_anon_server_credentials_t *sc);
+
+/**
+ * Frees anonymous server credentials. NULL is ignored.
+ *
+ * # Safety
+ * `sc` is NULL or from `gnutls_anon_allocate_server_credentials`, not used
+ * again.
+ */
+void gnutls_anon_free_server_credentials(gnutls_anon_server_credentials_t sc);
 
 /**
  * Adds a certificate chain and its private key from memory (`type`
@@ -3888,6 +4462,18 @@ int gnutls_certificate_set_x509_key_file2(gnutls_certificate_credentials_t res,
                                           unsigned int flags);
 
 /**
+ * As `gnutls_certificate_set_x509_key_file2` with no password and no
+ * flags.
+ *
+ * # Safety
+ * `res` is live; the file names are NUL-terminated.
+ */
+int gnutls_certificate_set_x509_key_file(gnutls_certificate_credentials_t res,
+                                         const char *certfile,
+                                         const char *keyfile,
+                                         gnutls_x509_crt_fmt_t type);
+
+/**
  * Adds a certificate chain and its private key from memory. Returns as
  * `gnutls_certificate_set_x509_key_file2`.
  *
@@ -3924,11 +4510,38 @@ int gnutls_certificate_set_x509_trust_file(gnutls_certificate_credentials_t cred
                                            gnutls_x509_crt_fmt_t type);
 
 /**
+ * Adds the CA certificates of every file in the directory `ca_dir` that
+ * holds some (in `type`'s format; others are skipped) as trust anchors.
+ * Returns the number added, `GNUTLS_E_FILE_ERROR` for a directory that
+ * cannot be read, or another negative code.
+ *
+ * # Safety
+ * `cred` is NULL or live; `ca_dir` is NULL or NUL-terminated.
+ */
+int gnutls_certificate_set_x509_trust_dir(gnutls_certificate_credentials_t cred,
+                                          const char *ca_dir,
+                                          gnutls_x509_crt_fmt_t type);
+
+/**
+ * Sets the function asked for PINs of keys the credentials load. stepup
+ * loads no PIN-protected keys (no PKCS #11, no encrypted key files: those
+ * calls fail), so the function is never called and nothing is kept.
+ * NULL arguments are ignored.
+ *
+ * # Safety
+ * `cred` is NULL or live credentials.
+ */
+void gnutls_certificate_set_pin_function(gnutls_certificate_credentials_t cred,
+                                         gnutls_pin_callback_t fn,
+                                         void *userdata);
+
+/**
  * Sets credentials on a session: `GNUTLS_CRD_CERTIFICATE` (certificate
  * credentials) or `GNUTLS_CRD_PSK` (PSK credentials of the session's
  * side: `gnutls_psk_client_credentials_t` on a client,
  * `gnutls_psk_server_credentials_t` on a server); a session may have both.
- * Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
+ * `GNUTLS_CRD_ANON` is accepted and changes nothing (TLS 1.3 has no
+ * anonymous key exchange). Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
  * reference. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
  * a NULL session or credentials).
  *
@@ -4029,6 +4642,37 @@ int gnutls_dh_params_import_pkcs3(gnutls_dh_params_t params,
  */
 void gnutls_certificate_set_dh_params(gnutls_certificate_credentials_t res,
                                       gnutls_dh_params_t dh_params);
+
+/**
+ * Accepts GnuTLS's built-in DH parameters of the `sec_param` level for
+ * the credentials. As with `gnutls_certificate_set_dh_params`, they serve
+ * TLS 1.2 DHE only; stepup negotiates TLS 1.3 (named groups), so nothing
+ * is kept. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for NULL credentials.
+ *
+ * # Safety
+ * `res` is NULL or live.
+ */
+int gnutls_certificate_set_known_dh_params(gnutls_certificate_credentials_t res,
+                                           gnutls_sec_param_t sec_param);
+
+/**
+ * As `gnutls_certificate_set_known_dh_params`, for PSK server credentials.
+ *
+ * # Safety
+ * `res` is NULL or live.
+ */
+int gnutls_psk_set_server_known_dh_params(gnutls_psk_server_credentials_t res,
+                                          gnutls_sec_param_t sec_param);
+
+/**
+ * As `gnutls_certificate_set_known_dh_params`, for anonymous server
+ * credentials.
+ *
+ * # Safety
+ * `res` is NULL or live.
+ */
+int gnutls_anon_set_server_known_dh_params(gnutls_anon_server_credentials_t res,
+                                           gnutls_sec_param_t sec_param);
 
 /**
  * Sets the smallest DH prime a client accepts in a TLS 1.2 DHE exchange.
@@ -4457,6 +5101,17 @@ gnutls_mac_algorithm_t gnutls_mac_get(gnutls_session_t session);
 int gnutls_sign_algorithm_get(gnutls_session_t session);
 
 /**
+ * The signature algorithm of the client's last CertificateVerify (in the
+ * handshake or a post-handshake authentication; sent by this client or
+ * verified by this server), `GNUTLS_SIGN_UNKNOWN` (0) when the client
+ * signed nothing. Returns `GNUTLS_E_INVALID_REQUEST` for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_sign_algorithm_get_client(gnutls_session_t session);
+
+/**
  * The certificate type in use: always `GNUTLS_CRT_X509` (stepup speaks
  * X.509 only); 0 for a NULL session.
  *
@@ -4464,6 +5119,32 @@ int gnutls_sign_algorithm_get(gnutls_session_t session);
  * `session` is NULL or a live session.
  */
 gnutls_certificate_type_t gnutls_certificate_type_get(gnutls_session_t session);
+
+/**
+ * The certificate type `target` (`GNUTLS_CTYPE_CLIENT`, `_SERVER`,
+ * `_OURS` or `_PEERS`) uses: always `GNUTLS_CRT_X509` (stepup speaks
+ * X.509 only); 0 for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_certificate_type_t gnutls_certificate_type_get2(gnutls_session_t session,
+                                                       gnutls_ctype_target_t target);
+
+/**
+ * The name of certificate type `type` ("X.509" or "Raw Public Key"), or NULL for
+ * another value. The string is static: never free it.
+ */
+const char *gnutls_certificate_type_get_name(gnutls_certificate_type_t type);
+
+/**
+ * The certificate type named `name` (case-insensitive: "X.509" or "X509",
+ * "RAWPK"), or `GNUTLS_CRT_UNKNOWN` (0) for another or a NULL name.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated.
+ */
+gnutls_certificate_type_t gnutls_certificate_type_get_id(const char *name);
 
 /**
  * The last alert the peer sent (after a `GNUTLS_E_WARNING_ALERT_RECEIVED`
@@ -4900,11 +5581,11 @@ void gnutls_certificate_set_retrieve_function(gnutls_certificate_credentials_t c
 /**
  * As `gnutls_certificate_set_retrieve_function`, with a function that
  * answers with `*pcert_length` parsed certificates in `*pcert` and an
- * abstract key in `*privkey`. stepup exports no way to create a
- * `gnutls_privkey_t`, so only an answer without certificates
- * (`*pcert_length` 0: send none) can be used; one with certificates fails
- * the operation with `GNUTLS_E_INSUFFICIENT_CREDENTIALS`. Nothing the
- * function returns is freed by the library.
+ * abstract key in `*privkey` (`gnutls_pcert_import_x509*`,
+ * `gnutls_privkey_import_x509*`); `*pcert_length` 0 sends none.
+ * Certificates without a usable key fail the operation with
+ * `GNUTLS_E_INSUFFICIENT_CREDENTIALS`. Nothing the function returns is
+ * freed by the library; it is copied.
  *
  * # Safety
  * `cred` is NULL or live; `func` is NULL or safe to call as described.
@@ -4923,8 +5604,9 @@ void gnutls_certificate_set_retrieve_function2(gnutls_certificate_credentials_t 
  * As `gnutls_certificate_set_retrieve_function2`, with the request in one
  * structure (`info`: version 0 as in GnuTLS 3.7, the credentials, the CA names and the key
  * algorithms; valid during the call) and OCSP responses and flags in the
- * answer (ignored). The same limit applies: only an answer without
- * certificates can be used.
+ * answer: the responses are ignored; with `GNUTLS_CERT_RETR_DEINIT_ALL`
+ * in `*flags` the library frees the pcerts (`gnutls_pcert_deinit`), their
+ * array (`gnutls_free`) and the key after use.
  *
  * # Safety
  * `cred` is NULL or live; `func` is NULL or safe to call as described.
@@ -5215,6 +5897,111 @@ gnutls_protocol_t gnutls_protocol_get_version(gnutls_session_t session);
  * `session` is NULL or a live session.
  */
 gnutls_cipher_algorithm_t gnutls_cipher_get(gnutls_session_t session);
+
+/**
+ * How the peer authenticated: `GNUTLS_CRD_CERTIFICATE`, or
+ * `GNUTLS_CRD_PSK` after a handshake with an external PSK; 0 before the
+ * handshake completed or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+int gnutls_auth_get_type(gnutls_session_t session);
+
+/**
+ * The server's authentication type; as `gnutls_auth_get_type` (TLS 1.3
+ * authenticates both sides the same way).
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+int gnutls_auth_server_get_type(gnutls_session_t session);
+
+/**
+ * The client's authentication type; as `gnutls_auth_get_type`.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+int gnutls_auth_client_get_type(gnutls_session_t session);
+
+/**
+ * Whether safe renegotiation (RFC 5746) is in use. TLS 1.3 has no
+ * renegotiation, but as GnuTLS 3.7 does, a server reports 1 when its
+ * client offered it (renegotiation_info or the SCSV); a client reports 0,
+ * as does a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+unsigned int gnutls_safe_renegotiation_status(gnutls_session_t session);
+
+/**
+ * Whether encrypt-then-MAC (RFC 7366) is in use: always 0 (TLS 1.3 uses
+ * AEAD ciphers only).
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+unsigned int gnutls_session_etm_status(gnutls_session_t session);
+
+/**
+ * Whether the peer's OCSP status response was checked: always 0 (stepup
+ * does not check OCSP responses).
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+unsigned int gnutls_ocsp_status_request_is_checked(gnutls_session_t session, unsigned int flags);
+
+/**
+ * Writes the SRTP profile negotiated to `*profile`: stepup speaks TLS,
+ * not DTLS, so there never is one: `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE`
+ * (`*profile` untouched).
+ *
+ * # Safety
+ * `session` is NULL or live; `profile` is NULL or writable.
+ */
+int gnutls_srtp_get_selected_profile(gnutls_session_t session, int *profile);
+
+/**
+ * On a client: non-zero when the server asked for a certificate during
+ * the handshake; 0 otherwise, on a server, or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+unsigned int gnutls_certificate_client_get_request_status(gnutls_session_t session);
+
+/**
+ * Whether `url` names a key or certificate location stepup can read:
+ * stepup reads files only (no PKCS #11, TPM or system keys), so always 0.
+ *
+ * # Safety
+ * `url` is NULL or NUL-terminated.
+ */
+unsigned int gnutls_url_is_supported(const char *url);
+
+/**
+ * Writes the session's channel binding of kind `cbtype` to `*cb`
+ * (`cb->data` allocated; free it with `gnutls_free`):
+ * `GNUTLS_CB_TLS_SERVER_END_POINT`, a digest of the server's certificate
+ * with its signature's hash (SHA-256 for MD5 and SHA-1);
+ * `GNUTLS_CB_TLS_EXPORTER`, 32 bytes exported with the label
+ * "EXPORTER-Channel-Binding" and an empty context. Returns 0;
+ * `GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE` before the handshake completed
+ * and for `GNUTLS_CB_TLS_UNIQUE` (not defined for TLS 1.3);
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE` for another kind, without a server
+ * certificate, or for a signature hash stepup does not compute;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments. `*cb` is written only on
+ * success.
+ *
+ * # Safety
+ * `session` is NULL or live; `cb` is NULL or writable.
+ */
+int gnutls_session_channel_binding(gnutls_session_t session,
+                                   gnutls_channel_binding_t cbtype,
+                                   gnutls_datum_t *cb);
 
 /**
  * Adds the system's trusted CAs (the distribution's PEM bundle, such as
@@ -5527,6 +6314,183 @@ int gnutls_system_recv_timeout(gnutls_transport_ptr_t ptr, unsigned int ms);
 void gnutls_transport_set_errno(gnutls_session_t session, int err);
 
 /**
+ * Creates an empty trust list and writes it to `*list`; free it with
+ * `gnutls_x509_trust_list_deinit`, unless it is handed to credentials with
+ * `gnutls_certificate_set_trust_list`. `size` (a hash-table size hint in
+ * GnuTLS) is ignored. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL
+ * `list`.
+ *
+ * # Safety
+ * `list` is NULL or valid for a pointer write.
+ */
+int gnutls_x509_trust_list_init(gnutls_x509_trust_list_t *list, unsigned int size);
+
+/**
+ * Frees a trust list; with `all` non-zero also the certificates given to
+ * it with `gnutls_x509_trust_list_add_cas`. Credentials it was handed to
+ * keep their anchors. NULL is ignored.
+ *
+ * # Safety
+ * `list` is NULL or a list from this library that no credentials own, not
+ * used again.
+ */
+void gnutls_x509_trust_list_deinit(gnutls_x509_trust_list_t list, unsigned int all);
+
+/**
+ * Adds the CA certificates of `ca_file` (`type` `GNUTLS_X509_FMT_PEM` or
+ * `_DER`) to the list. `tl_flags` and `tl_vflags` are ignored. CRLs are
+ * not supported: a `crl_file` gives `GNUTLS_E_UNIMPLEMENTED_FEATURE`, as
+ * does a PKCS #11 URL. Returns the number of certificates added (0 for a
+ * NULL `ca_file`), `GNUTLS_E_FILE_ERROR`, a parsing error, or
+ * `GNUTLS_E_INVALID_REQUEST`; on an error nothing is added.
+ *
+ * # Safety
+ * `list` is NULL or live; the file names are NULL or NUL-terminated.
+ */
+int gnutls_x509_trust_list_add_trust_file(gnutls_x509_trust_list_t list,
+                                          const char *ca_file,
+                                          const char *crl_file,
+                                          gnutls_x509_crt_fmt_t type,
+                                          unsigned int tl_flags,
+                                          unsigned int tl_vflags);
+
+/**
+ * Adds the CA certificates in `cas` (PEM or DER, as `type` says) to the
+ * list; `crls` must be NULL or empty (CRLs are not supported:
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE`). `tl_flags` and `tl_vflags` are
+ * ignored. Returns the number added (0 for a NULL `cas`) or a negative
+ * code; on an error nothing is added. The data is copied.
+ *
+ * # Safety
+ * `list` is NULL or live; the datums are NULL or hold `size` bytes.
+ */
+int gnutls_x509_trust_list_add_trust_mem(gnutls_x509_trust_list_t list,
+                                         const gnutls_datum_t *cas,
+                                         const gnutls_datum_t *crls,
+                                         gnutls_x509_crt_fmt_t type,
+                                         unsigned int tl_flags,
+                                         unsigned int tl_vflags);
+
+/**
+ * Adds the CA certificates of every file in `ca_dir` that holds some (in
+ * `type`'s format; files that hold none are skipped). `crl_dir` must be
+ * NULL (`GNUTLS_E_UNIMPLEMENTED_FEATURE`); `tl_flags` and `tl_vflags` are
+ * ignored. Returns the number added (0 for a NULL `ca_dir`),
+ * `GNUTLS_E_FILE_ERROR` for a directory that cannot be read, or another
+ * negative code.
+ *
+ * # Safety
+ * `list` is NULL or live; the names are NULL or NUL-terminated.
+ */
+int gnutls_x509_trust_list_add_trust_dir(gnutls_x509_trust_list_t list,
+                                         const char *ca_dir,
+                                         const char *crl_dir,
+                                         gnutls_x509_crt_fmt_t type,
+                                         unsigned int tl_flags,
+                                         unsigned int tl_vflags);
+
+/**
+ * Adds the system's trusted CAs (the distribution's PEM bundle).
+ * `tl_flags` and `tl_vflags` are ignored. Returns the number added,
+ * `GNUTLS_E_FILE_ERROR` when the system has none, or another negative
+ * code.
+ *
+ * # Safety
+ * `list` is NULL or live.
+ */
+int gnutls_x509_trust_list_add_system_trust(gnutls_x509_trust_list_t list,
+                                            unsigned int tl_flags,
+                                            unsigned int tl_vflags);
+
+/**
+ * Adds `clist_size` certificates as trust anchors. The list takes the
+ * certificate objects: `gnutls_x509_trust_list_deinit` with `all` (or the
+ * credentials owning the list) frees them, so the caller must not.
+ * `flags` are ignored. Returns the number added, or a negative code
+ * (`GNUTLS_E_INVALID_REQUEST` for a NULL list, certificate or array,
+ * `GNUTLS_E_CERTIFICATE_ERROR` for a certificate that cannot be an
+ * anchor), and then takes nothing.
+ *
+ * # Safety
+ * `list` is NULL or live; `clist` is NULL or holds `clist_size` live
+ * certificates that the caller does not use after a success.
+ */
+int gnutls_x509_trust_list_add_cas(gnutls_x509_trust_list_t list,
+                                   const gnutls_x509_crt_t *clist,
+                                   unsigned int clist_size,
+                                   unsigned int flags);
+
+/**
+ * Verifies a chain (`cert_list`, end-entity first) against the list's
+ * anchors, at the clock of `gnutls_global_set_time_function`, and writes
+ * the `GNUTLS_CERT_*` status bits to `*voutput` (0: trusted). The chain's
+ * key purpose is checked as a TLS server's. `flags` as for
+ * `gnutls_certificate_set_verify_flags` (`GNUTLS_VERIFY_*`; only
+ * `DO_NOT_ALLOW_IP_MATCHES` changes anything). `func` is not called:
+ * stepup verifies the chain as a whole. Returns 0 or a negative code
+ * (`GNUTLS_E_INVALID_REQUEST` for NULL arguments).
+ *
+ * # Safety
+ * `list` is NULL or live; `cert_list` is NULL or holds `cert_list_size`
+ * live certificates; `voutput` is NULL or writable.
+ */
+int gnutls_x509_trust_list_verify_crt(gnutls_x509_trust_list_t list,
+                                      gnutls_x509_crt_t *cert_list,
+                                      unsigned int cert_list_size,
+                                      unsigned int flags,
+                                      unsigned int *voutput,
+                                      VerifyOutput func);
+
+/**
+ * As `gnutls_x509_trust_list_verify_crt`, also checking the chain against
+ * the `elements` entries of `data`: `GNUTLS_DT_DNS_HOSTNAME` or
+ * `GNUTLS_DT_IP_ADDRESS` names the server; `GNUTLS_DT_KEY_PURPOSE_OID`
+ * picks the TLS server (`GNUTLS_KP_TLS_WWW_SERVER`) or client purpose.
+ * Another purpose or an e-mail address gives `GNUTLS_E_INVALID_REQUEST`
+ * (not supported).
+ *
+ * # Safety
+ * As for `gnutls_x509_trust_list_verify_crt`; `data` is NULL or holds
+ * `elements` entries whose data is NUL-terminated or holds `size` bytes.
+ */
+int gnutls_x509_trust_list_verify_crt2(gnutls_x509_trust_list_t list,
+                                       gnutls_x509_crt_t *cert_list,
+                                       unsigned int cert_list_size,
+                                       gnutls_typed_vdata_st *data,
+                                       unsigned int elements,
+                                       unsigned int flags,
+                                       unsigned int *voutput,
+                                       VerifyOutput func);
+
+/**
+ * Makes the credentials verify peers against `tlist` instead of the
+ * anchors they had, and takes the list: it is freed with the credentials
+ * (with the certificates it owns), and so is a list handed over before.
+ * The caller may still add anchors to it until then; it must not free it.
+ * `flags` are ignored. NULL arguments change nothing and take nothing.
+ *
+ * # Safety
+ * `res` is NULL or live credentials; `tlist` is NULL or a live list that
+ * no other credentials own.
+ */
+void gnutls_certificate_set_trust_list(gnutls_certificate_credentials_t res,
+                                       gnutls_x509_trust_list_t tlist,
+                                       unsigned int flags);
+
+/**
+ * Writes the credentials' trust list to `*tlist`: the one handed over
+ * with `gnutls_certificate_set_trust_list`, or one holding the anchors
+ * added to the credentials. The credentials keep owning it: do not free
+ * it; anchors added to it are used by the credentials. `flags` are
+ * ignored. Returns nothing; NULL arguments are ignored.
+ *
+ * # Safety
+ * `res` is NULL or live credentials; `tlist` is NULL or writable.
+ */
+void gnutls_certificate_get_trust_list(gnutls_certificate_credentials_t res,
+                                       gnutls_x509_trust_list_t *tlist);
+
+/**
  * Reads the file `filename` into `*data`, in memory the caller frees with
  * `gnutls_free` (a NUL follows the bytes; `data->size` does not count it).
  * Returns 0; `GNUTLS_E_FILE_ERROR` when the file cannot be read;
@@ -5579,6 +6543,20 @@ int gnutls_pem_base64_decode2(const char *header,
  * `data` is NULL or valid for reads of `data_size` bytes.
  */
 int gnutls_buffer_append_data(gnutls_buffer_t buf, const void *data, size_t data_size);
+
+/**
+ * Maps the host name `input` (`ilen` bytes) to its IDNA (ASCII) form in
+ * `*out`, freed by the caller with `gnutls_free`. A name of printable
+ * ASCII is copied unchanged; converting internationalised names is not
+ * supported (`GNUTLS_E_UNIMPLEMENTED_FEATURE`, as GnuTLS built without
+ * libidn2). `flags` are ignored. Returns 0 or a negative code
+ * (`GNUTLS_E_INVALID_REQUEST` for NULL arguments); `*out` is written only
+ * on success.
+ *
+ * # Safety
+ * `input` is NULL or holds `ilen` readable bytes; `out` is NULL or writable.
+ */
+int gnutls_idna_map(const char *input, unsigned int ilen, gnutls_datum_t *out, unsigned int flags);
 
 /**
  * Sets the function called during the handshake once the peer's
@@ -5715,6 +6693,31 @@ int gnutls_x509_crt_list_import2(gnutls_x509_crt_t **certs,
                                  const gnutls_datum_t *data,
                                  gnutls_x509_crt_fmt_t format,
                                  unsigned int flags);
+
+/**
+ * Imports the certificates in `data` (PEM: each CERTIFICATE block; DER:
+ * one) into the caller's array `certs` of `*cert_max` entries, creating a
+ * certificate object in each entry used (free each with
+ * `gnutls_x509_crt_deinit`). Returns the number imported and writes it to
+ * `*cert_max`. When `data` holds more than fit: without
+ * `GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED` the first `*cert_max` are
+ * imported; with it nothing is, `*cert_max` is set to the number needed
+ * and the result is `GNUTLS_E_SHORT_MEMORY_BUFFER`. PEM without a
+ * certificate gives `GNUTLS_E_NO_CERTIFICATE_FOUND`.
+ * `GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED` as for
+ * `gnutls_x509_crt_list_import2`. Otherwise returns the codes of
+ * `gnutls_x509_crt_import`; nothing is created on failure.
+ *
+ * # Safety
+ * `certs` is NULL or holds `*cert_max` writable entries; `cert_max` is
+ * NULL or readable and writable; `data` is NULL or a datum holding `size`
+ * bytes.
+ */
+int gnutls_x509_crt_list_import(gnutls_x509_crt_t *certs,
+                                unsigned int *cert_max,
+                                const gnutls_datum_t *data,
+                                gnutls_x509_crt_fmt_t format,
+                                unsigned int flags);
 
 /**
  * Writes the certificate's subject DN to `*dn` as an RFC 4514 string
@@ -5924,6 +6927,75 @@ int gnutls_x509_crt_get_issuer_dn_by_oid(gnutls_x509_crt_t cert,
  * `cert` and `issuer` are NULL or live.
  */
 unsigned int gnutls_x509_crt_check_issuer(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer);
+
+/**
+ * Returns the algorithm of the certificate's key (`GNUTLS_PK_RSA`,
+ * `GNUTLS_PK_ECDSA`, `GNUTLS_PK_EDDSA_ED25519`, ...; `GNUTLS_PK_UNKNOWN`
+ * for another) and, when `bits` is not NULL, writes its size in bits
+ * there. `GNUTLS_E_INVALID_REQUEST` for a NULL or empty certificate.
+ *
+ * # Safety
+ * `cert` is NULL or live; `bits` is NULL or writable.
+ */
+int gnutls_x509_crt_get_pk_algorithm(gnutls_x509_crt_t cert, unsigned int *bits);
+
+/**
+ * Writes the certificate key's identifier (a digest of its
+ * SubjectPublicKeyInfo: SHA-1, or with `GNUTLS_KEYID_USE_SHA256` in
+ * `flags` SHA-256, with `_SHA512` or `_BEST_KNOWN` SHA-512) to
+ * `output_data` (`*output_data_size` bytes; set to the length written).
+ * Returns 0; `GNUTLS_E_SHORT_MEMORY_BUFFER` with the size needed when it
+ * does not fit; `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty
+ * certificate.
+ *
+ * # Safety
+ * `crt` is NULL or live; `output_data_size` is NULL or readable and
+ * writable; `output_data` is NULL or writable for `*output_data_size` bytes.
+ */
+int gnutls_x509_crt_get_key_id(gnutls_x509_crt_t crt,
+                               unsigned int flags,
+                               unsigned char *output_data,
+                               size_t *output_data_size);
+
+/**
+ * As `gnutls_x509_crt_get_key_id`, for an abstract public key.
+ *
+ * # Safety
+ * `key` is NULL or live; the output as for `gnutls_x509_crt_get_key_id`.
+ */
+int gnutls_pubkey_get_key_id(gnutls_pubkey_t key,
+                             unsigned int flags,
+                             unsigned char *output_data,
+                             size_t *output_data_size);
+
+/**
+ * Writes a summary of the certificate to `*out` (NUL-terminated, freed by
+ * the caller with `gnutls_free`), as GnuTLS prints it:
+ * `GNUTLS_CRT_PRINT_ONELINE` (subject, issuer, serial, key, signature,
+ * validity, key pin) or `GNUTLS_CRT_PRINT_COMPACT` (that line and the key
+ * identifiers). The full forms are not supported:
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns 0 or a negative code
+ * (`GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty
+ * certificate); `*out` is written only on success.
+ *
+ * # Safety
+ * `cert` is NULL or live; `out` is NULL or writable.
+ */
+int gnutls_x509_crt_print(gnutls_x509_crt_t cert,
+                          gnutls_certificate_print_formats_t format,
+                          gnutls_datum_t *out);
+
+/**
+ * The name of key algorithm `algorithm` ("RSA", "EC/ECDSA",
+ * "EdDSA (Ed25519)", ...; as in GnuTLS, "GOST R 34.10-94" for
+ * `GNUTLS_PK_UNKNOWN`), or NULL for another value. The string is static: never free it.
+ */
+const char *gnutls_pk_algorithm_get_name(int algorithm);
+
+/**
+ * As `gnutls_pk_algorithm_get_name`, but "Unknown" instead of NULL.
+ */
+const char *gnutls_pk_get_name(int algorithm);
 
 #ifdef __cplusplus
 }  // extern "C"

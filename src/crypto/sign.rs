@@ -206,6 +206,21 @@ impl SigningKey {
             .find(|s| peer_accepts.contains(s))
     }
 
+    /// The key's algorithm and size in bits.
+    pub fn info(&self) -> crate::x509::key_info::KeyInfo {
+        use crate::x509::key_info::{KeyInfo, KeyKind};
+        let (kind, bits) = match &self.key {
+            Key::EcdsaP256(_) => (KeyKind::Ec, 256),
+            Key::EcdsaP384(_) => (KeyKind::Ec, 384),
+            Key::Ed25519(_) => (KeyKind::Ed25519, 256),
+            Key::Rsa(k) => (
+                KeyKind::Rsa,
+                u32::try_from(k.public().modulus_len() * 8).unwrap_or(0),
+            ),
+        };
+        KeyInfo { kind, bits }
+    }
+
     /// The public key (the raw bytes ring exports; compared with a
     /// certificate's key to catch a mismatched pair).
     pub fn public_key(&self) -> &[u8] {

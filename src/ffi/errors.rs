@@ -137,6 +137,7 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::Asn1Tag => gn::GNUTLS_E_ASN1_TAG_ERROR,
         E::Asn1ValueNotFound => gn::GNUTLS_E_ASN1_VALUE_NOT_FOUND,
         E::Unimplemented => gn::GNUTLS_E_UNIMPLEMENTED_FEATURE,
+        E::ChannelBindingNotAvailable => gn::GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE,
         E::CertificateListUnsorted => gn::GNUTLS_E_CERTIFICATE_LIST_UNSORTED,
         E::RequestedDataNotAvailable => gn::GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE,
         E::ShortMemoryBuffer => gn::GNUTLS_E_SHORT_MEMORY_BUFFER,

@@ -7,14 +7,12 @@ use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use parking_lot::RwLock;
 
 use super::Error;
+use super::trust_list::{TrustList, certificates, read_file};
 use crate::tls::{CertifiedKey, NamedCertificate};
+use crate::x509::fields;
 use crate::x509::verify::TrustStore;
-use crate::x509::{fields, pem};
 
-/// `GNUTLS_X509_FMT_DER`.
-pub const GNUTLS_X509_FMT_DER: i32 = 0;
-/// `GNUTLS_X509_FMT_PEM`.
-pub const GNUTLS_X509_FMT_PEM: i32 = 1;
+pub use super::trust_list::{GNUTLS_X509_FMT_DER, GNUTLS_X509_FMT_PEM};
 /// `GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH`: add pairs without checking
 /// that the key belongs to the certificate.
 pub const GNUTLS_CERTIFICATE_SKIP_KEY_CERT_MATCH: u32 = 1;
@@ -26,8 +24,9 @@ pub const GNUTLS_CERTIFICATE_API_V2: u32 = 1 << 1;
 struct Inner {
     /// Our pairs, in the order added, with the server names each is for.
     keys: Vec<NamedCertificate>,
-    anchors: Vec<Vec<u8>>,
-    trust: Option<Arc<TrustStore>>,
+    /// Shared with the `gnutls_x509_trust_list_t` handed over by
+    /// `gnutls_certificate_set_trust_list`, if any.
+    trust: Arc<TrustList>,
 }
 
 /// Certificate credentials; shared by the sessions they are set on.
@@ -44,20 +43,6 @@ pub struct CertificateCredentials {
     /// Whether the application chooses the certificate to send
     /// (`gnutls_certificate_set_retrieve_function*`).
     app_chooses: AtomicBool,
-}
-
-fn read_file(path: &str) -> Result<Vec<u8>, Error> {
-    std::fs::read(path).map_err(|_| Error::FileError)
-}
-
-fn certificates(data: &[u8], format: i32) -> Result<Vec<Vec<u8>>, Error> {
-    match format {
-        // A certificate is a SEQUENCE: anything else is not DER at all.
-        GNUTLS_X509_FMT_DER if data.first() != Some(&0x30) => Err(Error::Asn1Tag),
-        GNUTLS_X509_FMT_DER => Ok(vec![data.to_vec()]),
-        GNUTLS_X509_FMT_PEM => pem::certificates(data).map_err(|_| Error::Base64Decoding),
-        _ => Err(Error::InvalidRequest),
-    }
 }
 
 /// The names a certificate answers to when a server picks one by the
@@ -153,13 +138,18 @@ impl CertificateCredentials {
 
     /// Adds trust anchors; returns how many.
     pub fn add_trust(&self, data: &[u8], format: i32) -> Result<usize, Error> {
-        let certs = certificates(data, format)?;
-        let mut inner = self.inner.write();
-        inner.anchors.extend(certs.iter().cloned());
-        let store =
-            TrustStore::from_certificates(&inner.anchors).map_err(|_| Error::CertificateError)?;
-        inner.trust = Some(Arc::new(store));
-        Ok(certs.len())
+        self.trust_list().add(data, format)
+    }
+
+    /// The trust list anchors are added to and verified against.
+    pub fn trust_list(&self) -> Arc<TrustList> {
+        self.inner.read().trust.clone()
+    }
+
+    /// Verifies against `list` from now on, instead of the anchors added
+    /// so far (`gnutls_certificate_set_trust_list`).
+    pub fn set_trust_list(&self, list: Arc<TrustList>) {
+        self.inner.write().trust = list;
     }
 
     /// Adds trust anchors from a file; returns how many.
@@ -195,7 +185,7 @@ impl CertificateCredentials {
 
     /// The trust anchors, if any were set.
     pub fn trust(&self) -> Option<Arc<TrustStore>> {
-        self.inner.read().trust.clone()
+        self.trust_list().store()
     }
 
     /// Makes handshakes with these credentials stop after the peer's

@@ -93,6 +93,9 @@ pub enum Error {
     /// object nothing was imported into).
     #[error("ASN.1 value not found")]
     Asn1ValueNotFound,
+    /// The channel binding is not defined for this session (yet).
+    #[error("channel binding data not available")]
+    ChannelBindingNotAvailable,
     /// A feature (an algorithm) stepup does not provide.
     #[error("the requested feature is not implemented")]
     Unimplemented,

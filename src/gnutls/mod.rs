@@ -1,6 +1,9 @@
 //! GnuTLS semantics in safe Rust: what each GnuTLS call means, independent of
 //! how it is reached from C. `src/ffi/gnutls/` is the only caller from C.
 
+pub mod algorithm_sizes;
+#[cfg(feature = "tls")]
+pub mod channel_binding;
 pub mod clock;
 #[cfg(feature = "tls")]
 pub mod credentials;
@@ -24,17 +27,23 @@ pub mod privkey;
 pub mod psk;
 #[cfg(feature = "tls")]
 pub mod psk_file;
+#[cfg(feature = "tls")]
+pub mod pubkey;
 pub mod random;
 #[cfg(feature = "tls")]
 pub mod session;
 #[cfg(feature = "tls")]
 pub mod system_trust;
 pub mod transport;
+#[cfg(feature = "tls")]
+pub mod trust_list;
 pub mod util;
 #[cfg(feature = "tls")]
 pub mod verify;
 pub mod version;
 #[cfg(feature = "tls")]
 pub mod x509;
+#[cfg(feature = "tls")]
+pub mod x509_print;
 
 pub use error::Error;

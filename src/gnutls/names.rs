@@ -263,6 +263,27 @@ fn lookup(table: &'static [(i32, &'static CStr)], value: i32) -> Option<&'static
         .map(|(_, name)| *name)
 }
 
+/// `gnutls_certificate_type_get_name`.
+pub fn certificate_type(value: i32) -> Option<&'static CStr> {
+    match value {
+        1 => Some(c"X.509"),
+        3 => Some(c"Raw Public Key"),
+        _ => None,
+    }
+}
+
+/// `gnutls_certificate_type_get_id`: 0 (`GNUTLS_CRT_UNKNOWN`) for an
+/// unknown name.
+pub fn certificate_type_id(name: &str) -> i32 {
+    if name.eq_ignore_ascii_case("X.509") || name.eq_ignore_ascii_case("X509") {
+        1
+    } else if name.eq_ignore_ascii_case("RAWPK") {
+        3
+    } else {
+        0
+    }
+}
+
 /// `gnutls_protocol_get_name`.
 pub fn protocol(value: i32) -> Option<&'static CStr> {
     lookup(PROTOCOLS, value)

@@ -59,6 +59,16 @@ impl PrivateKey {
         })
     }
 
+    /// An independent copy (`GNUTLS_PRIVKEY_IMPORT_COPY`).
+    pub fn duplicate(&self) -> Result<Self, Error> {
+        Self::import(&self.encoding, self.format)
+    }
+
+    /// The key's algorithm and size.
+    pub fn info(&self) -> crate::x509::key_info::KeyInfo {
+        self.key.info()
+    }
+
     /// A fresh signing key for credentials.
     pub fn signing_key(&self) -> Result<SigningKey, Error> {
         parse(&self.encoding, self.format)

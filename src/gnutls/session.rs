@@ -46,6 +46,9 @@ pub const GNUTLS_NO_EXTENSIONS: u32 = 1 << 4;
 pub const GNUTLS_NO_TICKETS: u32 = 1 << 10;
 /// `GNUTLS_ENABLE_EARLY_START`.
 pub const GNUTLS_ENABLE_EARLY_START: u32 = 1 << 17;
+/// `GNUTLS_ENABLE_RAWPK`: raw public keys may be negotiated (stepup never
+/// does; session descriptions then name the certificate type, as GnuTLS's).
+pub const GNUTLS_ENABLE_RAWPK: u32 = 1 << 18;
 /// `GNUTLS_SFLAGS_EARLY_START`: (server) the handshake returned before the
 /// client's Finished.
 pub const GNUTLS_SFLAGS_EARLY_START: u32 = 1 << 9;
@@ -1091,6 +1094,23 @@ impl Session {
         }
     }
 
+    /// `gnutls_auth_get_type`: `GNUTLS_CRD_PSK` (4) for a handshake with an
+    /// external PSK, `GNUTLS_CRD_CERTIFICATE` (1) for another, 0 before
+    /// the handshake completed.
+    pub fn auth_type(&self) -> i32 {
+        match self.completed() {
+            Some(n) if external_psk(n) => 4,
+            Some(_) => 1,
+            None => 0,
+        }
+    }
+
+    /// `gnutls_certificate_client_get_request_status`: whether the server
+    /// asked this client for a certificate in the handshake.
+    pub fn certificate_requested(&self) -> bool {
+        self.negotiated().is_some_and(|n| n.certificate_requested)
+    }
+
     /// `gnutls_sign_algorithm_get`: the server's handshake signature
     /// algorithm, `GNUTLS_SIGN_UNKNOWN` (0) before it is known.
     pub fn sign(&self) -> i32 {
@@ -1099,18 +1119,30 @@ impl Session {
             .map_or(0, names::sign_of)
     }
 
+    /// `gnutls_sign_algorithm_get_client`: the client's last
+    /// CertificateVerify signature algorithm, `GNUTLS_SIGN_UNKNOWN` (0)
+    /// when the client signed nothing.
+    pub fn client_sign(&self) -> i32 {
+        self.negotiated()
+            .and_then(|n| n.client_signature_scheme)
+            .map_or(0, names::sign_of)
+    }
+
     /// `gnutls_session_get_desc`: `None` before the handshake completed.
     pub fn description(&self) -> Option<String> {
         let n = self.completed()?;
-        // GnuTLS 3.7 describes resumed sessions as it does PSK ones.
-        if external_psk(n) || n.resumed {
-            return Some(names::psk_session_description(n.suite?));
-        }
-        Some(names::session_description(
-            n.suite?,
-            n.group?,
-            n.server_signature_scheme,
-        ))
+        // With other certificate types allowed, GnuTLS names the type in use.
+        let desc = if external_psk(n) || n.resumed {
+            // GnuTLS 3.7 describes resumed sessions as it does PSK ones.
+            names::psk_session_description(n.suite?)
+        } else {
+            names::session_description(n.suite?, n.group?, n.server_signature_scheme)
+        };
+        Some(if self.flags & GNUTLS_ENABLE_RAWPK != 0 {
+            desc.replacen("(TLS1.3)", "(TLS1.3-X.509)", 1)
+        } else {
+            desc
+        })
     }
 
     /// `gnutls_alert_get`: the last alert the peer sent (0, close_notify,

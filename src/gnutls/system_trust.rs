@@ -3,7 +3,7 @@
 use std::path::Path;
 
 use super::Error;
-use super::credentials::{CertificateCredentials, GNUTLS_X509_FMT_PEM};
+use super::trust_list::{GNUTLS_X509_FMT_PEM, TrustList};
 
 /// Where distributions keep their PEM bundle of trusted CAs, most common
 /// first (Debian and Ubuntu; Fedora and RHEL; Alpine and the BSDs; SUSE).
@@ -14,12 +14,13 @@ const BUNDLES: [&str; 4] = [
     "/etc/ssl/ca-bundle.pem",
 ];
 
-/// `gnutls_certificate_set_x509_system_trust`: adds the first bundle found
+/// `gnutls_certificate_set_x509_system_trust` and
+/// `gnutls_x509_trust_list_add_system_trust`: adds the first bundle found
 /// and returns how many CAs it held; `Error::FileError` when there is none.
-pub fn add_system_trust(credentials: &CertificateCredentials) -> Result<usize, Error> {
+pub fn add_system_trust(list: &TrustList) -> Result<usize, Error> {
     let bundle = BUNDLES
         .iter()
         .find(|path| Path::new(path).is_file())
         .ok_or(Error::FileError)?;
-    credentials.add_trust_file(bundle, GNUTLS_X509_FMT_PEM)
+    list.add_file(bundle, GNUTLS_X509_FMT_PEM)
 }

@@ -17,6 +17,17 @@ pub fn hex_encode(data: &[u8]) -> String {
 /// Base64 of `data` with padding, in lines of 64 characters each ending in
 /// a line feed, as PEM writes it.
 pub fn base64_lines(data: &[u8]) -> String {
+    let text = base64(data);
+    let mut lines = String::with_capacity(text.len() + text.len() / 64 + 1);
+    for line in text.as_bytes().chunks(64) {
+        lines.push_str(std::str::from_utf8(line).unwrap_or_default());
+        lines.push('\n');
+    }
+    lines
+}
+
+/// Base64 of `data` with padding, on one line.
+pub fn base64(data: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let mut text = String::with_capacity(data.len() / 3 * 4 + 4);
     for chunk in data.chunks(3) {
@@ -35,12 +46,7 @@ pub fn base64_lines(data: &[u8]) -> String {
             }
         }
     }
-    let mut lines = String::with_capacity(text.len() + text.len() / 64 + 1);
-    for line in text.as_bytes().chunks(64) {
-        lines.push_str(std::str::from_utf8(line).unwrap_or_default());
-        lines.push('\n');
-    }
-    lines
+    text
 }
 
 /// `der` as a PEM block labelled `label`.

@@ -42,13 +42,28 @@ pub fn status(
     hostname: Option<&str>,
     flags: u32,
 ) -> u32 {
-    let Some(peer) = peer.filter(|p| !p.chain.is_empty()) else {
+    let Some(peer) = peer else {
         return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
     };
-    let Some(trust) = trust else {
+    chain_status(&peer.chain, trust, !we_are_server, hostname, flags)
+}
+
+/// The status of `chain` (end-entity first), checked against `trust` for
+/// a TLS server's purpose (`peer_is_server`) or a client's, and for
+/// `hostname` as the `GNUTLS_VERIFY_*` `flags` say;
+/// `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND` without anchors or
+/// without a chain, as GnuTLS reports.
+pub fn chain_status(
+    chain: &[Vec<u8>],
+    trust: Option<&TrustStore>,
+    peer_is_server: bool,
+    hostname: Option<&str>,
+    flags: u32,
+) -> u32 {
+    let Some(trust) = trust.filter(|_| !chain.is_empty()) else {
         return GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND;
     };
-    let role = if we_are_server {
+    let role = if !peer_is_server {
         Role::Client
     } else {
         Role::Server
@@ -59,7 +74,7 @@ pub fn status(
     } else {
         NameCheck::Any
     };
-    match trust.verify_name(&peer.chain, role, hostname, check, now) {
+    match trust.verify_name(chain, role, hostname, check, now) {
         Ok(()) => 0,
         Err(e) => bits(&e),
     }

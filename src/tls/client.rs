@@ -291,6 +291,10 @@ impl ClientState {
             ext::RECORD_SIZE_LIMIT,
             config.record_size_limit.to_be_bytes().to_vec(),
         );
+        // An empty renegotiation_info (RFC 5746 §3.4), as GnuTLS clients
+        // send it: TLS 1.3 servers ignore it, and GnuTLS servers report safe
+        // renegotiation for a client that offers it.
+        extensions.push(ext::RENEGOTIATION_INFO, vec![0]);
         if let Some(code) = config
             .max_fragment_length
             .and_then(extensions::max_fragment_code)
@@ -360,6 +364,7 @@ impl ClientState {
                 s.encrypted_extensions(common, &message)
             }
             (Self::ExpectCertificateOrRequest(s), T::CertificateRequest) => {
+                common.negotiated.certificate_requested = true;
                 s.certificate_request(&message)
             }
             (Self::ExpectCertificateOrRequest(s) | Self::ExpectCertificate(s), T::Certificate) => {
@@ -880,6 +885,7 @@ fn send_certificate(
             &CertificateVerify { scheme, signature }.encode(),
         )?;
         transcript.update(&sent);
+        common.negotiated.client_signature_scheme = Some(scheme);
     }
     Ok(())
 }

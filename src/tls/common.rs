@@ -109,10 +109,19 @@ pub struct Negotiated {
     pub peer_offered_post_handshake_auth: bool,
     /// Whether a HelloRetryRequest was needed.
     pub retried: bool,
+    /// (Client) Whether the server asked for a certificate in the handshake.
+    pub certificate_requested: bool,
     /// The SignatureScheme of the server's handshake CertificateVerify.
     pub server_signature_scheme: Option<u16>,
+    /// The SignatureScheme of the client's last CertificateVerify (in the
+    /// handshake or after it), sent or verified.
+    pub client_signature_scheme: Option<u16>,
     /// The legacy_session_id of the ClientHello (echoed by the server).
     pub session_id: Vec<u8>,
+    /// (Server) Whether the ClientHello offered secure renegotiation
+    /// (RFC 5746: renegotiation_info or its SCSV; meaningless in TLS 1.3,
+    /// but GnuTLS reports it).
+    pub peer_offered_safe_renegotiation: bool,
     /// (Server) Whether the ClientHello carried extended_master_secret
     /// (RFC 7627; meaningless in TLS 1.3, but GnuTLS reports it).
     pub peer_offered_extended_master_secret: bool,

@@ -505,6 +505,11 @@ impl ExpectClientHello {
         common.negotiated.alpn = choice.alpn.clone();
         common.negotiated.peer_offered_extended_master_secret =
             hello.extensions.has(ext::EXTENDED_MASTER_SECRET);
+        // TLS_EMPTY_RENEGOTIATION_INFO_SCSV (RFC 5746 §3.3).
+        const RENEGOTIATION_SCSV: u16 = 0x00ff;
+        common.negotiated.peer_offered_safe_renegotiation =
+            hello.extensions.has(ext::RENEGOTIATION_INFO)
+                || hello.cipher_suites.contains(&RENEGOTIATION_SCSV);
         // Each ClientHello's, as GnuTLS: the second may answer what our
         // HelloRetryRequest carried (a cookie).
         for custom in &self.config.custom_extensions {
@@ -872,13 +877,14 @@ fn check_client_chain(config: &ServerConfig, chain: &[Vec<u8>]) -> Result<Verifi
     })
 }
 
-/// Checks a client CertificateVerify over `transcript`.
+/// Checks a client CertificateVerify over `transcript`; returns its
+/// signature scheme.
 fn check_client_signature(
     config: &ServerConfig,
     leaf: &[u8],
     transcript: &Transcript,
     message: &RawMessage,
-) -> Result<(), Error> {
+) -> Result<u16, Error> {
     let cv = CertificateVerify::decode(message.body())?;
     if !config.signature_schemes.contains(&cv.scheme) {
         return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
@@ -886,7 +892,7 @@ fn check_client_signature(
     let content = signed_content(false, &transcript.current());
     verify_signature(leaf, cv.scheme, &content, &cv.signature)
         .map_err(|_| PeerMisbehaved::DecryptError("client CertificateVerify"))?;
-    Ok(())
+    Ok(cv.scheme)
 }
 
 impl ServerHandshake {
@@ -931,7 +937,12 @@ impl ServerHandshake {
             .first()
             .map(Vec::as_slice)
             .unwrap_or_default();
-        check_client_signature(&self.config, leaf, &self.transcript, message)?;
+        common.negotiated.client_signature_scheme = Some(check_client_signature(
+            &self.config,
+            leaf,
+            &self.transcript,
+            message,
+        )?);
         common.peer_authentication_received();
         self.transcript.update(&message.bytes);
         Ok(ServerState::ExpectFinished(self))
@@ -1128,7 +1139,12 @@ impl ServerTraffic {
                     .first()
                     .map(Vec::as_slice)
                     .unwrap_or_default();
-                check_client_signature(&self.config, leaf, &transcript, message)?;
+                common.negotiated.client_signature_scheme = Some(check_client_signature(
+                    &self.config,
+                    leaf,
+                    &transcript,
+                    message,
+                )?);
                 // The chain is under check until the Finished verifies (a
                 // pause lets the application inspect it; it proves nothing).
                 common.negotiated.peer_under_check = Some(identity.clone());

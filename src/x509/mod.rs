@@ -5,6 +5,7 @@
 pub mod authorities;
 pub mod dn;
 pub mod fields;
+pub mod key_info;
 pub mod pem;
 pub mod verify;
 

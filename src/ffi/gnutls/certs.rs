@@ -62,9 +62,9 @@ pub const GNUTLS_KP_TLS_WWW_CLIENT: &str = "1.3.6.1.5.5.7.3.2";
 /// What a list of typed data asks for: the peer's name, and whether every
 /// element is one stepup checks (a key purpose other than the one of the
 /// peer's role, or an e-mail address, cannot be checked).
-struct Expected {
-    name: Option<String>,
-    checkable: bool,
+pub(super) struct Expected {
+    pub(super) name: Option<String>,
+    pub(super) checkable: bool,
 }
 
 /// Reads `elements` entries of `data`.
@@ -72,7 +72,7 @@ struct Expected {
 /// # Safety
 /// `data` is NULL (with 0 elements) or holds `elements` entries, each with
 /// `data` NUL-terminated or holding `size` bytes.
-unsafe fn expected(
+pub(super) unsafe fn expected(
     data: *const gnutls_typed_vdata_st,
     elements: c_uint,
     peer_is_server: bool,

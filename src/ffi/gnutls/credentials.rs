@@ -21,6 +21,11 @@ pub struct gnutls_certificate_credentials_st {
     pub(super) verify_function: VerifyCell,
     /// `gnutls_certificate_set_retrieve_function*`, shared likewise.
     pub(super) retrieve: super::retrieve::RetrieveCell,
+    /// The trust list the credentials own (`gnutls_certificate_set_trust_list`
+    /// or `_get_trust_list`), freed with them.
+    pub(super) trust_list: parking_lot::Mutex<Option<super::trust_list::OwnedTrustList>>,
+    /// Chains and keys handed over by `gnutls_certificate_set_key`.
+    pub(super) owned_keys: parking_lot::Mutex<Vec<super::abstract_key::OwnedKey>>,
 }
 
 /// A certificate credentials handle.
@@ -47,6 +52,8 @@ pub unsafe extern "C" fn gnutls_certificate_allocate_credentials(
                     credentials: Arc::new(CertificateCredentials::new()),
                     verify_function: VerifyCell::default(),
                     retrieve: super::retrieve::RetrieveCell::default(),
+                    trust_list: parking_lot::Mutex::new(None),
+                    owned_keys: parking_lot::Mutex::new(Vec::new()),
                 },
             )
         };
@@ -129,6 +136,24 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_key_file2(
     })
 }
 
+/// As `gnutls_certificate_set_x509_key_file2` with no password and no
+/// flags.
+///
+/// # Safety
+/// `res` is live; the file names are NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_key_file(
+    res: gnutls_certificate_credentials_t,
+    certfile: *const c_char,
+    keyfile: *const c_char,
+    r#type: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    // SAFETY: forwarded promises.
+    unsafe {
+        gnutls_certificate_set_x509_key_file2(res, certfile, keyfile, r#type, std::ptr::null(), 0)
+    }
+}
+
 /// Adds a certificate chain and its private key from memory. Returns as
 /// `gnutls_certificate_set_x509_key_file2`.
 ///
@@ -190,11 +215,69 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_trust_file(
     })
 }
 
+/// Adds the CA certificates of every file in the directory `ca_dir` that
+/// holds some (in `type`'s format; others are skipped) as trust anchors.
+/// Returns the number added, `GNUTLS_E_FILE_ERROR` for a directory that
+/// cannot be read, or another negative code.
+///
+/// # Safety
+/// `cred` is NULL or live; `ca_dir` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_trust_dir(
+    cred: gnutls_certificate_credentials_t,
+    ca_dir: *const c_char,
+    r#type: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (creds, dir) = unsafe { (creds(cred)?, args::utf8(ca_dir, "ca_dir")?) };
+        let added = crate::gnutls::trust_list::add_dir(&creds.trust_list(), dir, r#type)?;
+        Ok(c_int::try_from(added).unwrap_or(c_int::MAX))
+    })
+}
+
+/// A PIN callback (`gnutls_pin_callback_t`): asked for the PIN of a token
+/// or an encrypted key.
+#[allow(non_camel_case_types)]
+pub type gnutls_pin_callback_t = Option<
+    unsafe extern "C" fn(
+        userdata: *mut c_void,
+        attempt: c_int,
+        token_url: *const c_char,
+        token_label: *const c_char,
+        flags: c_uint,
+        pin: *mut c_char,
+        pin_max: usize,
+    ) -> c_int,
+>;
+
+/// Sets the function asked for PINs of keys the credentials load. stepup
+/// loads no PIN-protected keys (no PKCS #11, no encrypted key files: those
+/// calls fail), so the function is never called and nothing is kept.
+/// NULL arguments are ignored.
+///
+/// # Safety
+/// `cred` is NULL or live credentials.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_pin_function(
+    cred: gnutls_certificate_credentials_t,
+    r#fn: gnutls_pin_callback_t,
+    userdata: *mut c_void,
+) {
+    boundary::gnutls(|| {
+        let _ = (r#fn, userdata);
+        // SAFETY: NULL or live.
+        unsafe { creds(cred) }?;
+        Ok(())
+    })
+}
+
 /// Sets credentials on a session: `GNUTLS_CRD_CERTIFICATE` (certificate
 /// credentials) or `GNUTLS_CRD_PSK` (PSK credentials of the session's
 /// side: `gnutls_psk_client_credentials_t` on a client,
 /// `gnutls_psk_server_credentials_t` on a server); a session may have both.
-/// Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
+/// `GNUTLS_CRD_ANON` is accepted and changes nothing (TLS 1.3 has no
+/// anonymous key exchange). Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
 /// reference. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
 /// a NULL session or credentials).
 ///
@@ -210,6 +293,12 @@ pub unsafe extern "C" fn gnutls_credentials_set(
         if r#type == GNUTLS_CRD_PSK {
             // SAFETY: the caller's promises, forwarded.
             unsafe { super::psk::set_on_session(session, cred) }?;
+            return Ok(0);
+        }
+        if r#type == GNUTLS_CRD_ANON {
+            // No anonymous key exchange in TLS 1.3: nothing to set.
+            // SAFETY: NULL or live.
+            unsafe { super::session::with_session(session, |_| ()) }?;
             return Ok(0);
         }
         if r#type != GNUTLS_CRD_CERTIFICATE {

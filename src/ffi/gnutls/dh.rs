@@ -110,6 +110,93 @@ pub unsafe extern "C" fn gnutls_certificate_set_dh_params(
     })
 }
 
+/// `gnutls_sec_param_t`: a security level.
+#[allow(non_camel_case_types)]
+pub type gnutls_sec_param_t = c_int;
+/// Unknown.
+pub const GNUTLS_SEC_PARAM_UNKNOWN: gnutls_sec_param_t = 0;
+/// Under 42 bits.
+pub const GNUTLS_SEC_PARAM_INSECURE: gnutls_sec_param_t = 5;
+/// 42 bits.
+pub const GNUTLS_SEC_PARAM_EXPORT: gnutls_sec_param_t = 10;
+/// 64 bits.
+pub const GNUTLS_SEC_PARAM_VERY_WEAK: gnutls_sec_param_t = 15;
+/// 72 bits.
+pub const GNUTLS_SEC_PARAM_WEAK: gnutls_sec_param_t = 20;
+/// 80 bits.
+pub const GNUTLS_SEC_PARAM_LOW: gnutls_sec_param_t = 25;
+/// 96 bits.
+pub const GNUTLS_SEC_PARAM_LEGACY: gnutls_sec_param_t = 30;
+/// 112 bits.
+pub const GNUTLS_SEC_PARAM_MEDIUM: gnutls_sec_param_t = 35;
+/// 128 bits.
+pub const GNUTLS_SEC_PARAM_HIGH: gnutls_sec_param_t = 40;
+/// 192 bits.
+pub const GNUTLS_SEC_PARAM_ULTRA: gnutls_sec_param_t = 45;
+/// 256 bits.
+pub const GNUTLS_SEC_PARAM_FUTURE: gnutls_sec_param_t = 50;
+
+/// Accepts GnuTLS's built-in DH parameters of the `sec_param` level for
+/// the credentials. As with `gnutls_certificate_set_dh_params`, they serve
+/// TLS 1.2 DHE only; stepup negotiates TLS 1.3 (named groups), so nothing
+/// is kept. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for NULL credentials.
+///
+/// # Safety
+/// `res` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_known_dh_params(
+    res: gnutls_certificate_credentials_t,
+    sec_param: gnutls_sec_param_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object(res.cast_const(), "res") }?;
+        known_params_ignored(sec_param);
+        Ok(0)
+    })
+}
+
+/// As `gnutls_certificate_set_known_dh_params`, for PSK server credentials.
+///
+/// # Safety
+/// `res` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_psk_set_server_known_dh_params(
+    res: super::psk::gnutls_psk_server_credentials_t,
+    sec_param: gnutls_sec_param_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object(res.cast_const(), "res") }?;
+        known_params_ignored(sec_param);
+        Ok(0)
+    })
+}
+
+/// As `gnutls_certificate_set_known_dh_params`, for anonymous server
+/// credentials.
+///
+/// # Safety
+/// `res` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_anon_set_server_known_dh_params(
+    res: super::anon::gnutls_anon_server_credentials_t,
+    sec_param: gnutls_sec_param_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { args::object(res.cast_const(), "res") }?;
+        known_params_ignored(sec_param);
+        Ok(0)
+    })
+}
+
+fn known_params_ignored(sec_param: gnutls_sec_param_t) {
+    crate::gnutls::log::log(2, || {
+        format!("CRD: known DH parameters (level {sec_param}) ignored: TLS 1.3 uses named groups")
+    });
+}
+
 /// Sets the smallest DH prime a client accepts in a TLS 1.2 DHE exchange.
 /// stepup negotiates TLS 1.3 only (named groups), so this changes nothing.
 ///

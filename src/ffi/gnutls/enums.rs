@@ -393,6 +393,18 @@ pub const GNUTLS_VERSION_UNKNOWN: gnutls_protocol_t = 255;
 pub type gnutls_certificate_type_t = c_int;
 /// GnuTLS's certificate type `GNUTLS_CRT_UNKNOWN`.
 pub const GNUTLS_CRT_UNKNOWN: gnutls_certificate_type_t = 0;
+/// Whose certificate type `gnutls_certificate_type_get2` reports.
+#[allow(non_camel_case_types)]
+pub type gnutls_ctype_target_t = c_int;
+/// The client's.
+pub const GNUTLS_CTYPE_CLIENT: gnutls_ctype_target_t = 0;
+/// The server's.
+pub const GNUTLS_CTYPE_SERVER: gnutls_ctype_target_t = 1;
+/// Ours.
+pub const GNUTLS_CTYPE_OURS: gnutls_ctype_target_t = 2;
+/// The peer's.
+pub const GNUTLS_CTYPE_PEERS: gnutls_ctype_target_t = 3;
+
 /// GnuTLS's certificate type `GNUTLS_CRT_X509`.
 pub const GNUTLS_CRT_X509: gnutls_certificate_type_t = 1;
 /// GnuTLS's certificate type `GNUTLS_CRT_OPENPGP`.

@@ -2,7 +2,12 @@
 //! these files and from `src/gnutls/error_codes.rs` (see `build.rs`).
 
 #[cfg(feature = "tls")]
+pub mod abstract_key;
+pub mod algorithm_sizes;
+#[cfg(feature = "tls")]
 pub mod alpn;
+#[cfg(feature = "tls")]
+pub mod anon;
 #[cfg(feature = "tls")]
 pub mod buffer;
 #[cfg(feature = "tls")]
@@ -52,13 +57,16 @@ pub mod server_name;
 #[cfg(feature = "tls")]
 pub mod session;
 #[cfg(feature = "tls")]
-pub mod system_trust;
+pub mod session_status;
 #[cfg(feature = "tls")]
+pub mod system_trust;
 #[cfg(feature = "tls")]
 pub mod tickets;
 #[cfg(feature = "tls")]
 pub mod timeouts;
 pub mod transport;
+#[cfg(feature = "tls")]
+pub mod trust_list;
 pub mod types;
 #[cfg(feature = "tls")]
 pub mod util;
@@ -68,3 +76,5 @@ pub mod verify;
 pub mod x509;
 #[cfg(feature = "tls")]
 pub mod x509_fields;
+#[cfg(feature = "tls")]
+pub mod x509_key;

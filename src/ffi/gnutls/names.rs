@@ -128,6 +128,23 @@ pub unsafe extern "C" fn gnutls_sign_algorithm_get(session: gnutls_session_t) ->
     })
 }
 
+/// The signature algorithm of the client's last CertificateVerify (in the
+/// handshake or a post-handshake authentication; sent by this client or
+/// verified by this server), `GNUTLS_SIGN_UNKNOWN` (0) when the client
+/// signed nothing. Returns `GNUTLS_E_INVALID_REQUEST` for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_sign_algorithm_get_client(
+    session: gnutls_session_t,
+) -> std::ffi::c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live, by the caller's promise.
+        unsafe { with_session(session, |s| s.client_sign()) }
+    })
+}
+
 /// The certificate type in use: always `GNUTLS_CRT_X509` (stepup speaks
 /// X.509 only); 0 for a NULL session.
 ///
@@ -141,6 +158,47 @@ pub unsafe extern "C" fn gnutls_certificate_type_get(
         // SAFETY: NULL or live, by the caller's promise.
         let live = unsafe { args::object(session.cast_const(), "session") }.is_ok();
         Ok(if live { GNUTLS_CRT_X509 } else { 0 })
+    })
+}
+
+/// The certificate type `target` (`GNUTLS_CTYPE_CLIENT`, `_SERVER`,
+/// `_OURS` or `_PEERS`) uses: always `GNUTLS_CRT_X509` (stepup speaks
+/// X.509 only); 0 for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_type_get2(
+    session: gnutls_session_t,
+    target: gnutls_ctype_target_t,
+) -> gnutls_certificate_type_t {
+    let _ = target;
+    // SAFETY: forwarded promise.
+    unsafe { gnutls_certificate_type_get(session) }
+}
+
+/// The name of certificate type `type` ("X.509" or "Raw Public Key"), or NULL for
+/// another value. The string is static: never free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn gnutls_certificate_type_get_name(
+    r#type: gnutls_certificate_type_t,
+) -> *const c_char {
+    boundary::gnutls(|| Ok(name_ptr(names::certificate_type(r#type))))
+}
+
+/// The certificate type named `name` (case-insensitive: "X.509" or "X509",
+/// "RAWPK"), or `GNUTLS_CRT_UNKNOWN` (0) for another or a NULL name.
+///
+/// # Safety
+/// `name` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_type_get_id(
+    name: *const c_char,
+) -> gnutls_certificate_type_t {
+    boundary::gnutls_or(0, || {
+        // SAFETY: NULL or NUL-terminated, by the caller's promise.
+        let name = unsafe { args::cstr(name, "name") }?;
+        Ok(names::certificate_type_id(&name.to_string_lossy()))
     })
 }
 

@@ -55,23 +55,7 @@ pub const GNUTLS_PRIVKEY_EXT: gnutls_privkey_type_t = 3;
 /// returned certificates and key after use.
 pub const GNUTLS_CERT_RETR_DEINIT_ALL: c_uint = 1;
 
-/// An abstract public key (opaque; stepup creates none).
-#[allow(non_camel_case_types)]
-pub struct gnutls_pubkey_st {
-    _private: [u8; 0],
-}
-/// A public key handle.
-#[allow(non_camel_case_types)]
-pub type gnutls_pubkey_t = *mut gnutls_pubkey_st;
-
-/// An abstract private key (opaque; stepup exports no way to create one).
-#[allow(non_camel_case_types)]
-pub struct gnutls_privkey_st {
-    _private: [u8; 0],
-}
-/// A private key handle.
-#[allow(non_camel_case_types)]
-pub type gnutls_privkey_t = *mut gnutls_privkey_st;
+pub use super::abstract_key::{gnutls_privkey_t, gnutls_pubkey_t};
 
 /// An OpenPGP certificate (opaque; not supported).
 #[allow(non_camel_case_types)]
@@ -491,7 +475,9 @@ unsafe fn call_v2(
     if r < 0 {
         return Err(user_error());
     }
-    abstract_answer(count)
+    // SAFETY: filled by the application's function, by its contract; the
+    // certificates and key stay the application's.
+    unsafe { abstract_answer(certs, count, key) }
 }
 
 /// # Safety
@@ -534,18 +520,53 @@ unsafe fn call_v3(
     if r < 0 {
         return Err(user_error());
     }
-    abstract_answer(count)
+    // SAFETY: filled by the application's function, by its contract.
+    let answer = unsafe { abstract_answer(certs, count, key) };
+    if flags & GNUTLS_CERT_RETR_DEINIT_ALL != 0 {
+        // SAFETY: handed over to the library by the function, with its
+        // array from gnutls_malloc.
+        unsafe { free_abstract(certs, count, key) };
+    }
+    answer
 }
 
 /// The answer of `gnutls_certificate_retrieve_function2/3`: no certificate,
-/// or certificates with a `gnutls_privkey_t`, which stepup cannot use (it
-/// exports no way to make one): `GNUTLS_E_INSUFFICIENT_CREDENTIALS`.
-fn abstract_answer(count: c_uint) -> Result<Option<CertifiedKey>, CallError> {
+/// or pcerts with their `gnutls_privkey_t` (`GNUTLS_E_INSUFFICIENT_CREDENTIALS`
+/// without a usable key).
+///
+/// # Safety
+/// `certs` is NULL or holds `count` pcerts; `key` is NULL or live.
+unsafe fn abstract_answer(
+    certs: *const gnutls_pcert_st,
+    count: c_uint,
+    key: gnutls_privkey_t,
+) -> Result<Option<CertifiedKey>, CallError> {
     if count == 0 {
-        Ok(None)
-    } else {
-        Err(Error::InsufficientCredentials.into())
+        return Ok(None);
     }
+    // SAFETY: forwarded promises.
+    unsafe { super::abstract_key::certified_key(certs, count, key) }
+        .map(Some)
+        .map_err(|_| Error::InsufficientCredentials.into())
+}
+
+/// Frees pcerts, their array and a key handed over with
+/// `GNUTLS_CERT_RETR_DEINIT_ALL`.
+///
+/// # Safety
+/// As for `abstract_answer`; the array came from `gnutls_malloc`; nothing
+/// is used again.
+unsafe fn free_abstract(certs: *mut gnutls_pcert_st, count: c_uint, key: gnutls_privkey_t) {
+    if !certs.is_null() {
+        for i in 0..usize::try_from(count).unwrap_or(0) {
+            // SAFETY: `certs` holds `count` pcerts given up by the application.
+            unsafe { super::abstract_key::gnutls_pcert_deinit(certs.add(i)) };
+        }
+        // SAFETY: the array came from gnutls_malloc (malloc), given up too.
+        unsafe { libc::free(certs.cast::<c_void>()) };
+    }
+    // SAFETY: given up by the application.
+    unsafe { super::abstract_key::gnutls_privkey_deinit(key) };
 }
 
 /// Sets the function that chooses the certificate to send, instead of the
@@ -589,11 +610,11 @@ pub unsafe extern "C" fn gnutls_certificate_set_retrieve_function(
 
 /// As `gnutls_certificate_set_retrieve_function`, with a function that
 /// answers with `*pcert_length` parsed certificates in `*pcert` and an
-/// abstract key in `*privkey`. stepup exports no way to create a
-/// `gnutls_privkey_t`, so only an answer without certificates
-/// (`*pcert_length` 0: send none) can be used; one with certificates fails
-/// the operation with `GNUTLS_E_INSUFFICIENT_CREDENTIALS`. Nothing the
-/// function returns is freed by the library.
+/// abstract key in `*privkey` (`gnutls_pcert_import_x509*`,
+/// `gnutls_privkey_import_x509*`); `*pcert_length` 0 sends none.
+/// Certificates without a usable key fail the operation with
+/// `GNUTLS_E_INSUFFICIENT_CREDENTIALS`. Nothing the function returns is
+/// freed by the library; it is copied.
 ///
 /// # Safety
 /// `cred` is NULL or live; `func` is NULL or safe to call as described.
@@ -620,8 +641,9 @@ pub unsafe extern "C" fn gnutls_certificate_set_retrieve_function2(
 /// As `gnutls_certificate_set_retrieve_function2`, with the request in one
 /// structure (`info`: version 0 as in GnuTLS 3.7, the credentials, the CA names and the key
 /// algorithms; valid during the call) and OCSP responses and flags in the
-/// answer (ignored). The same limit applies: only an answer without
-/// certificates can be used.
+/// answer: the responses are ignored; with `GNUTLS_CERT_RETR_DEINIT_ALL`
+/// in `*flags` the library frees the pcerts (`gnutls_pcert_deinit`), their
+/// array (`gnutls_free`) and the key after use.
 ///
 /// # Safety
 /// `cred` is NULL or live; `func` is NULL or safe to call as described.

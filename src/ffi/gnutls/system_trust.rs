@@ -21,6 +21,6 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_system_trust(
     boundary::gnutls(|| {
         // SAFETY: the caller's promise.
         let credentials = unsafe { creds(cred) }?;
-        Ok(c_int::try_from(add_system_trust(credentials)?).unwrap_or(c_int::MAX))
+        Ok(c_int::try_from(add_system_trust(&credentials.trust_list())?).unwrap_or(c_int::MAX))
     })
 }

@@ -144,3 +144,36 @@ pub unsafe extern "C" fn gnutls_buffer_append_data(
         Ok(0)
     })
 }
+
+/// Maps the host name `input` (`ilen` bytes) to its IDNA (ASCII) form in
+/// `*out`, freed by the caller with `gnutls_free`. A name of printable
+/// ASCII is copied unchanged; converting internationalised names is not
+/// supported (`GNUTLS_E_UNIMPLEMENTED_FEATURE`, as GnuTLS built without
+/// libidn2). `flags` are ignored. Returns 0 or a negative code
+/// (`GNUTLS_E_INVALID_REQUEST` for NULL arguments); `*out` is written only
+/// on success.
+///
+/// # Safety
+/// `input` is NULL or holds `ilen` readable bytes; `out` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_idna_map(
+    input: *const c_char,
+    ilen: c_uint,
+    out: *mut gnutls_datum_t,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        args::out_param(out, "out")?;
+        let len = usize::try_from(ilen).map_err(|_| CallError::Length("ilen"))?;
+        // SAFETY: the caller's promise.
+        let name = unsafe { args::bytes(input.cast::<c_void>(), len, "input") }?;
+        if !name.iter().all(|b| (0x20..0x7f).contains(b)) {
+            return Err(crate::gnutls::Error::Unimplemented.into());
+        }
+        let mapped = malloc_datum(name)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { out.write(mapped) };
+        Ok(0)
+    })
+}

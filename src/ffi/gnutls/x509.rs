@@ -15,8 +15,9 @@ use crate::gnutls::x509::Certificate;
 /// older order) instead of RFC 4514's.
 pub const GNUTLS_X509_DN_FLAG_COMPAT: c_uint = 1;
 
-/// `gnutls_x509_crt_list_import2` flag: fail if there are more
-/// certificates than fit (no effect: the list is allocated to fit).
+/// `gnutls_x509_crt_list_import` flag: fail if there are more
+/// certificates than fit (no effect on `_list_import2`, whose list is
+/// allocated to fit).
 pub const GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED: c_uint = 1;
 /// `gnutls_x509_crt_list_import2` flag: fail unless each certificate is
 /// issued by the next one.
@@ -167,6 +168,77 @@ pub unsafe extern "C" fn gnutls_x509_crt_list_import2(
         }
         Ok(0)
     })
+}
+
+/// Imports the certificates in `data` (PEM: each CERTIFICATE block; DER:
+/// one) into the caller's array `certs` of `*cert_max` entries, creating a
+/// certificate object in each entry used (free each with
+/// `gnutls_x509_crt_deinit`). Returns the number imported and writes it to
+/// `*cert_max`. When `data` holds more than fit: without
+/// `GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED` the first `*cert_max` are
+/// imported; with it nothing is, `*cert_max` is set to the number needed
+/// and the result is `GNUTLS_E_SHORT_MEMORY_BUFFER`. PEM without a
+/// certificate gives `GNUTLS_E_NO_CERTIFICATE_FOUND`.
+/// `GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED` as for
+/// `gnutls_x509_crt_list_import2`. Otherwise returns the codes of
+/// `gnutls_x509_crt_import`; nothing is created on failure.
+///
+/// # Safety
+/// `certs` is NULL or holds `*cert_max` writable entries; `cert_max` is
+/// NULL or readable and writable; `data` is NULL or a datum holding `size`
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_crt_list_import(
+    certs: *mut gnutls_x509_crt_t,
+    cert_max: *mut c_uint,
+    data: *const gnutls_datum_t,
+    format: gnutls_x509_crt_fmt_t,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(cert_max, "cert_max")?;
+        // SAFETY: checked non-NULL; readable by the caller's promise.
+        let room = usize::try_from(unsafe { cert_max.read() })
+            .map_err(|_| CallError::Length("cert_max"))?;
+        // SAFETY: NULL or a valid datum, by the caller's promise.
+        let bytes = unsafe { datum(data, "data") }?;
+        let mut list = import_for_list(bytes, format)?;
+        let found = c_uint::try_from(list.len()).map_err(|_| CallError::NoMemory)?;
+        if list.len() > room {
+            if flags & GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED != 0 {
+                // SAFETY: checked non-NULL; writable by the caller's promise.
+                unsafe { cert_max.write(found) };
+                return Err(Error::ShortMemoryBuffer.into());
+            }
+            list.truncate(room);
+        }
+        if flags & GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED != 0 && !is_sorted(&list) {
+            return Err(Error::CertificateListUnsorted.into());
+        }
+        if !list.is_empty() && certs.is_null() {
+            return Err(CallError::Null("certs"));
+        }
+        let count = c_uint::try_from(list.len()).map_err(|_| CallError::NoMemory)?;
+        for (i, cert) in list.into_iter().enumerate() {
+            let handle = Box::into_raw(Box::new(gnutls_x509_crt_int { cert: Some(cert) }));
+            // SAFETY: `certs` holds `room` entries and `i < room`.
+            unsafe { certs.add(i).write(handle) };
+        }
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { cert_max.write(count) };
+        Ok(c_int::try_from(count).unwrap_or(c_int::MAX))
+    })
+}
+
+/// The certificates of `data` as `gnutls_x509_crt_list_import` reads them:
+/// PEM without a certificate is `GNUTLS_E_NO_CERTIFICATE_FOUND` there.
+pub(super) fn import_for_list(data: &[u8], format: c_int) -> Result<Vec<Certificate>, Error> {
+    match Certificate::import_list(data, format) {
+        Err(Error::Base64Decoding) if format == super::types::GNUTLS_X509_FMT_PEM => {
+            Err(Error::NoCertificateFound)
+        }
+        other => other,
+    }
 }
 
 /// Whether each certificate is issued by the next.

@@ -41,7 +41,7 @@ unsafe fn imported<'a>(cert: gnutls_x509_crt_t) -> Result<&'a Certificate, CallE
 /// # Safety
 /// `size` is NULL or valid for reads and writes; `buf` is NULL or writable
 /// for `*size` bytes.
-unsafe fn copy_out(
+pub(super) unsafe fn copy_out(
     bytes: &[u8],
     terminated: bool,
     buf: *mut c_void,

@@ -207,6 +207,33 @@ impl Session {
             })
     }
 
+    /// `gnutls_session_channel_binding` (RFC 5929, RFC 9266): `kind` 0
+    /// (tls-unique: not defined for TLS 1.3), 1 (tls-server-end-point: a
+    /// digest of the server's certificate, with its signature's hash,
+    /// SHA-256 for SHA-1 or MD5) or 2 (tls-exporter: 32 bytes of
+    /// "EXPORTER-Channel-Binding" with an empty context). Before the
+    /// handshake completed: `ChannelBindingNotAvailable`.
+    pub fn channel_binding(&mut self, kind: i32) -> Result<Vec<u8>, Error> {
+        let negotiated = self.completed().ok_or(Error::ChannelBindingNotAvailable)?;
+        match kind {
+            0 => Err(Error::ChannelBindingNotAvailable),
+            1 => {
+                let server_certificate = if self.is_server() {
+                    negotiated.local_certificate.clone()
+                } else {
+                    negotiated
+                        .peer
+                        .as_ref()
+                        .and_then(|p| p.chain.first().cloned())
+                };
+                let der = server_certificate.ok_or(Error::Unimplemented)?;
+                super::super::channel_binding::server_end_point(&der)
+            }
+            2 => self.export_keying_material(b"EXPORTER-Channel-Binding", b"", 32),
+            _ => Err(Error::Unimplemented),
+        }
+    }
+
     /// `gnutls_prf` under TLS 1.3: the exporter with an empty context;
     /// `extra` data has no place in it (`InvalidRequest`), as in GnuTLS 3.7.
     pub fn prf(&mut self, label: &[u8], extra: &[u8], length: usize) -> Result<Vec<u8>, Error> {
@@ -427,6 +454,19 @@ impl Session {
                 && self
                     .negotiated()
                     .is_some_and(|n| n.peer_offered_extended_master_secret),
+        )
+    }
+
+    /// `gnutls_safe_renegotiation_status`: TLS 1.3 has no renegotiation,
+    /// but GnuTLS 3.7 reports 1 on a server whose client offered RFC 5746
+    /// (the renegotiation_info extension or the SCSV); so does stepup (a
+    /// client reports 0).
+    pub fn safe_renegotiation_status(&self) -> u32 {
+        u32::from(
+            self.server
+                && self
+                    .negotiated()
+                    .is_some_and(|n| n.peer_offered_safe_renegotiation),
         )
     }
 }

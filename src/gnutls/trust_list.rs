@@ -1,0 +1,140 @@
+//! Trust lists (`gnutls_x509_trust_list_t`): the CA certificates a peer's
+//! chain must lead to. Credentials verify against one, shared: GnuTLS
+//! programs add anchors to a list after handing it to credentials, and
+//! sessions see them.
+
+use std::sync::Arc;
+
+use parking_lot::RwLock;
+
+use super::Error;
+use crate::x509::pem;
+use crate::x509::verify::TrustStore;
+
+/// `GNUTLS_X509_FMT_DER`.
+pub const GNUTLS_X509_FMT_DER: i32 = 0;
+/// `GNUTLS_X509_FMT_PEM`.
+pub const GNUTLS_X509_FMT_PEM: i32 = 1;
+
+#[derive(Default)]
+struct Inner {
+    anchors: Vec<Vec<u8>>,
+    /// Built from `anchors` when they change; `None` while there are none.
+    store: Option<Arc<TrustStore>>,
+}
+
+/// A list of trust anchors.
+#[derive(Default)]
+pub struct TrustList {
+    inner: RwLock<Inner>,
+}
+
+/// The DER certificates in `data` (`format` `GNUTLS_X509_FMT_DER` or
+/// `_PEM`): `Asn1Tag` for DER that is not a SEQUENCE, `Base64Decoding` for
+/// PEM without a certificate.
+pub fn certificates(data: &[u8], format: i32) -> Result<Vec<Vec<u8>>, Error> {
+    match format {
+        // A certificate is a SEQUENCE: anything else is not DER at all.
+        GNUTLS_X509_FMT_DER if data.first() != Some(&0x30) => Err(Error::Asn1Tag),
+        GNUTLS_X509_FMT_DER => Ok(vec![data.to_vec()]),
+        GNUTLS_X509_FMT_PEM => pem::certificates(data).map_err(|_| Error::Base64Decoding),
+        _ => Err(Error::InvalidRequest),
+    }
+}
+
+/// A file's bytes, or `FileError`.
+pub fn read_file(path: &str) -> Result<Vec<u8>, Error> {
+    std::fs::read(path).map_err(|_| Error::FileError)
+}
+
+impl TrustList {
+    /// An empty list.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds the CA certificates in `data`; returns how many. A certificate
+    /// that cannot be an anchor fails the call and adds nothing.
+    pub fn add(&self, data: &[u8], format: i32) -> Result<usize, Error> {
+        let certs = certificates(data, format)?;
+        self.add_der(certs)
+    }
+
+    /// Adds DER CA certificates; returns how many.
+    pub fn add_der(&self, certs: Vec<Vec<u8>>) -> Result<usize, Error> {
+        let count = certs.len();
+        let mut inner = self.inner.write();
+        let mut anchors = inner.anchors.clone();
+        anchors.extend(certs);
+        let store = TrustStore::from_certificates(&anchors).map_err(|_| Error::CertificateError)?;
+        inner.anchors = anchors;
+        inner.store = Some(Arc::new(store));
+        Ok(count)
+    }
+
+    /// Adds the CA certificates of a file; returns how many.
+    pub fn add_file(&self, path: &str, format: i32) -> Result<usize, Error> {
+        self.add(&read_file(path)?, format)
+    }
+
+    /// The anchors to verify against, `None` while the list is empty.
+    pub fn store(&self) -> Option<Arc<TrustStore>> {
+        self.inner.read().store.clone()
+    }
+
+    /// The anchors' DER certificates, in the order added.
+    pub fn anchors(&self) -> Vec<Vec<u8>> {
+        self.inner.read().anchors.clone()
+    }
+}
+
+/// `gnutls_x509_trust_list_add_trust_dir`: adds the CA certificates of
+/// each regular file in `dir` that holds some, in name order; returns how
+/// many. Files without a certificate are skipped; `FileError` when the
+/// directory cannot be read.
+pub fn add_dir(list: &TrustList, dir: &str, format: i32) -> Result<usize, Error> {
+    let mut paths: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|_| Error::FileError)?
+        .filter_map(Result::ok)
+        .map(|entry| entry.path())
+        .filter(|path| path.is_file())
+        .collect();
+    paths.sort();
+    let mut certs = Vec::new();
+    for path in paths {
+        if let Ok(found) = std::fs::read(&path)
+            .map_err(|_| Error::FileError)
+            .and_then(|d| certificates(&d, format))
+        {
+            certs.extend(found);
+        }
+    }
+    list.add_der(certs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CA: &[u8] = include_bytes!("../../tests/fixtures/ca.pem");
+    const OTHER: &[u8] = include_bytes!("../../tests/fixtures/other-ca.pem");
+
+    #[test]
+    fn anchors_accumulate_and_a_bad_one_adds_nothing() {
+        let list = TrustList::new();
+        assert!(list.store().is_none());
+        assert_eq!(list.add(CA, GNUTLS_X509_FMT_PEM), Ok(1));
+        assert_eq!(list.add(OTHER, GNUTLS_X509_FMT_PEM), Ok(1));
+        assert_eq!(list.store().map(|s| s.len()), Some(2));
+        assert_eq!(list.add(b"junk", GNUTLS_X509_FMT_DER), Err(Error::Asn1Tag));
+        assert_eq!(
+            list.add(b"junk", GNUTLS_X509_FMT_PEM),
+            Err(Error::Base64Decoding)
+        );
+        assert_eq!(list.anchors().len(), 2);
+        assert_eq!(
+            list.add_file("/nonexistent/ca.pem", GNUTLS_X509_FMT_PEM),
+            Err(Error::FileError)
+        );
+    }
+}

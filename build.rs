@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 #[path = "build_support/load_only.rs"]
 mod load_only;
+#[path = "build_support/suites.rs"]
+mod suites;
 
 /// One generated header: where it goes and which sources declare it.
 struct Header {
@@ -246,10 +248,10 @@ fn main() {
     println!("cargo:rerun-if-changed=build_support");
     println!("cargo:rerun-if-changed=compat/gnutls.returns");
     println!("cargo:rerun-if-changed=compat/gnutls.groups");
-    load_only::generate(
-        &root,
-        &PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR")),
-    );
+    println!("cargo:rerun-if-changed=compat/gnutls.suites");
+    let generated = PathBuf::from(env::var("OUT_DIR").expect("cargo sets OUT_DIR"));
+    load_only::generate(&root, &generated);
+    suites::generate(&root, &generated);
 
     // The shared library's SONAME carries the ABI major version, so installed
     // copies get the usual libstepup.so.0 symlink chain (see `make install`).

@@ -267,6 +267,43 @@ static void verify(gnutls_x509_trust_list_t tl, const char *what, const char *le
     gnutls_x509_crt_deinit(chain[0]);
 }
 
+static void print_dn(const char *what, int r, gnutls_x509_crt_t crt)
+{
+    gnutls_datum_t dn = {NULL, 0};
+    if (r == 0)
+        gnutls_x509_crt_get_dn3(crt, &dn, 0);
+    printf("  %s: %s %s\n", what, twoends_code(r), r == 0 ? (char *)dn.data : "");
+    if (r == 0)
+        gnutls_free(dn.data);
+}
+
+/* The issuer of each certificate among a list's anchors, kept by the list
+ * or copied; and the same through credentials trusting the test CA. */
+static void issuers(gnutls_x509_trust_list_t tl)
+{
+    const char *leaves[] = {"server-rsa.pem", "stranger.pem", "ca.pem"};
+    for (size_t i = 0; i < sizeof leaves / sizeof leaves[0]; i++) {
+        gnutls_x509_crt_t leaf = crt_of(leaves[i]), issuer = NULL;
+        int r = gnutls_x509_trust_list_get_issuer(tl, leaf, &issuer, 0);
+        char what[128];
+        snprintf(what, sizeof what, "issuer of %s (kept)", leaves[i]);
+        print_dn(what, r, issuer);
+        r = gnutls_x509_trust_list_get_issuer(tl, leaf, &issuer, GNUTLS_TL_GET_COPY);
+        snprintf(what, sizeof what, "issuer of %s (copy)", leaves[i]);
+        print_dn(what, r, issuer);
+        if (r == 0)
+            gnutls_x509_crt_deinit(issuer);
+        gnutls_certificate_credentials_t cred;
+        gnutls_certificate_allocate_credentials(&cred);
+        gnutls_certificate_set_x509_trust_file(cred, FIXTURES "/ca.pem", GNUTLS_X509_FMT_PEM);
+        r = gnutls_certificate_get_issuer(cred, leaf, &issuer, 0);
+        snprintf(what, sizeof what, "issuer of %s (credentials)", leaves[i]);
+        print_dn(what, r, issuer);
+        gnutls_certificate_free_credentials(cred);
+        gnutls_x509_crt_deinit(leaf);
+    }
+}
+
 static void trust_lists(void)
 {
     gnutls_x509_trust_list_t tl;
@@ -291,6 +328,7 @@ static void trust_lists(void)
     printf("  add other-ca from memory: %s\n", twoends_code(r));
     gnutls_free(other.data);
     verify(tl, "stranger after other-ca", "stranger.pem", NULL, NULL);
+    issuers(tl);
     gnutls_x509_trust_list_deinit(tl, 1);
 
     gnutls_x509_trust_list_init(&tl, 0);

@@ -2,7 +2,8 @@
  * (issue 15, part 2): validity times, version, fingerprints, the DNs as
  * strings (into a caller's buffer and allocated), export in DER and PEM
  * (into a buffer and allocated), serial numbers, DN attributes by OID,
- * issuer checks against the test CA, and hostname checks, for every certificate
+ * issuer checks against the test CA, hostname checks, and the subjectAltName
+ * entries (into a buffer, short, and queried), for every certificate
  * of the test PKI, plus what each says for an empty object, NULL arguments
  * and short buffers. The output must be the same built against the system
  * GnuTLS and against stepup. FIXTURES is the test PKI directory. */
@@ -138,6 +139,93 @@ static void attributes(gnutls_x509_crt_t crt)
            gnutls_x509_crt_check_issuer(crt, crt));
 }
 
+static void alt_names(gnutls_x509_crt_t crt)
+{
+    for (unsigned seq = 0; seq < 4; seq++) {
+        unsigned char buf[256];
+        size_t size = sizeof buf;
+        unsigned critical = 9, type = 9;
+        int rc = gnutls_x509_crt_get_subject_alt_name2(crt, seq, buf, &size, &type, &critical);
+        printf("  san %u: %d type %u critical %u size %zu ", seq, rc, type, critical, size);
+        if (rc == GNUTLS_SAN_IPADDRESS)
+            hex(buf, size);
+        else if (rc > 0)
+            printf("%s", (char *)buf);
+        size = 3;
+        rc = gnutls_x509_crt_get_subject_alt_name(crt, seq, buf, &size, NULL);
+        printf(" short: %d %zu", rc, size);
+        size = 0;
+        rc = gnutls_x509_crt_get_subject_alt_name(crt, seq, NULL, &size, NULL);
+        printf(" query: %d %zu\n", rc, size);
+        if (rc == GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE)
+            break;
+    }
+}
+
+static void raw_dns(gnutls_x509_crt_t crt)
+{
+    gnutls_datum_t dn = {NULL, 0};
+    int rc = gnutls_x509_crt_get_raw_dn(crt, &dn);
+    printf("  raw dn: %d %u %lu", rc, dn.size, rc == 0 ? checksum(dn.data, dn.size) : 0);
+    if (rc == 0)
+        gnutls_free(dn.data);
+    rc = gnutls_x509_crt_get_raw_issuer_dn(crt, &dn);
+    printf(" raw issuer dn: %d %u %lu\n", rc, dn.size, rc == 0 ? checksum(dn.data, dn.size) : 0);
+    if (rc == 0)
+        gnutls_free(dn.data);
+}
+
+static void print_dn_object(const char *what, gnutls_x509_dn_t dn)
+{
+    for (int irdn = 0; irdn < 8; irdn++) {
+        for (int iava = 0; iava < 4; iava++) {
+            gnutls_x509_ava_st ava;
+            int rc = gnutls_x509_dn_get_rdn_ava(dn, irdn, iava, &ava);
+            if (rc < 0) {
+                printf("  %s rdn %d ava %d: %d\n", what, irdn, iava, rc);
+                if (iava == 0)
+                    return;
+                break;
+            }
+            printf("  %s rdn %d ava %d: %.*s tag %lu %.*s\n", what, irdn, iava, (int)ava.oid.size, ava.oid.data,
+                   ava.value_tag, (int)ava.value.size, ava.value.data);
+        }
+    }
+}
+
+static void dn_objects(gnutls_x509_crt_t crt)
+{
+    gnutls_x509_dn_t subject = NULL, issuer = NULL;
+    int rc = gnutls_x509_crt_get_subject(crt, &subject);
+    printf("  subject object: %d\n", rc);
+    if (rc == 0)
+        print_dn_object("subject", subject);
+    rc = gnutls_x509_crt_get_issuer(crt, &issuer);
+    printf("  issuer object: %d\n", rc);
+    if (rc == 0) {
+        print_dn_object("issuer", issuer);
+        gnutls_datum_t str;
+        rc = gnutls_x509_dn_get_str(issuer, &str);
+        printf("  issuer string: %d %s\n", rc, rc == 0 ? (char *)str.data : "");
+        if (rc == 0)
+            gnutls_free(str.data);
+    }
+    /* A DN object of its own, from the raw subject. */
+    gnutls_datum_t raw;
+    if (gnutls_x509_crt_get_raw_dn(crt, &raw) == 0) {
+        gnutls_x509_dn_t own;
+        gnutls_x509_dn_init(&own);
+        rc = gnutls_x509_dn_import(own, &raw);
+        gnutls_datum_t str;
+        int s = gnutls_x509_dn_get_str2(own, &str, GNUTLS_X509_DN_FLAG_COMPAT);
+        printf("  imported subject: %d, compat string %d %s\n", rc, s, s == 0 ? (char *)str.data : "");
+        if (s == 0)
+            gnutls_free(str.data);
+        gnutls_x509_dn_deinit(own);
+        gnutls_free(raw.data);
+    }
+}
+
 static void one(const char *name)
 {
     char path[512];
@@ -157,6 +245,9 @@ static void one(const char *name)
            (long long)gnutls_x509_crt_get_expiration_time(crt));
     fingerprints(crt);
     dns(crt);
+    alt_names(crt);
+    raw_dns(crt);
+    dn_objects(crt);
     attributes(crt);
     exports(crt);
     printf("  hostnames:");
@@ -193,6 +284,19 @@ int main(void)
     size = sizeof buf;
     printf(" dn %d hostname %u\n", gnutls_x509_crt_get_dn(empty, (char *)buf, &size),
            gnutls_x509_crt_check_hostname(empty, "localhost"));
+    size = sizeof buf;
+    printf("empty: san %d\n", gnutls_x509_crt_get_subject_alt_name(empty, 0, buf, &size, NULL));
+    gnutls_datum_t raw;
+    raw.size = 77;
+    int raw_rc = gnutls_x509_crt_get_raw_dn(empty, &raw);
+    printf("empty: raw dn %d size %u\n", raw_rc, raw.size);
+    gnutls_x509_dn_t empty_dn = NULL;
+    int dn_rc = gnutls_x509_crt_get_subject(empty, &empty_dn);
+    printf("empty: subject object %d\n", dn_rc);
+    if (dn_rc == 0)
+        print_dn_object("empty subject", empty_dn);
+    if (raw_rc == 0)
+        gnutls_free(raw.data);
     size = sizeof buf;
     printf("empty: serial %d dn by oid %d issuer %u\n", gnutls_x509_crt_get_serial(empty, buf, &size),
            gnutls_x509_crt_get_dn_by_oid(empty, "2.5.4.3", 0, 0, buf, &size),

@@ -1525,6 +1525,11 @@ typedef struct gnutls_x509_crl_int gnutls_x509_crl_int;
 typedef struct gnutls_x509_crt_int gnutls_x509_crt_int;
 
 /**
+ * A DN (opaque): a Name's DER and its attributes.
+ */
+typedef struct gnutls_x509_dn_st gnutls_x509_dn_st;
+
+/**
  * A private key object (opaque); empty until imported.
  */
 typedef struct gnutls_x509_privkey_int gnutls_x509_privkey_int;
@@ -1533,6 +1538,16 @@ typedef struct gnutls_x509_privkey_int gnutls_x509_privkey_int;
  * A trust list (opaque).
  */
 typedef struct gnutls_x509_trust_list_st gnutls_x509_trust_list_st;
+
+/**
+ * A running hash (opaque).
+ */
+typedef struct hash_hd_st hash_hd_st;
+
+/**
+ * A running HMAC (opaque).
+ */
+typedef struct hmac_hd_st hmac_hd_st;
 
 /**
  * A public key handle.
@@ -1629,6 +1644,16 @@ typedef int gnutls_digest_algorithm_t;
 typedef int gnutls_mac_algorithm_t;
 
 /**
+ * A key exchange algorithm.
+ */
+typedef int gnutls_kx_algorithm_t;
+
+/**
+ * A protocol version.
+ */
+typedef int gnutls_protocol_t;
+
+/**
  * A session handle.
  */
 typedef gnutls_session_int *gnutls_session_t;
@@ -1681,6 +1706,16 @@ typedef time_t (*gnutls_time_func)(time_t *t);
  * Which credentials `gnutls_credentials_set` installs.
  */
 typedef int gnutls_credentials_type_t;
+
+/**
+ * A hash handle.
+ */
+typedef hash_hd_st *gnutls_hash_hd_t;
+
+/**
+ * An HMAC handle.
+ */
+typedef hmac_hd_st *gnutls_hmac_hd_t;
 
 /**
  * A DH parameters handle.
@@ -1787,11 +1822,6 @@ typedef int (*gnutls_keylog_func)(gnutls_session_t, const char*, const gnutls_da
 typedef void (*gnutls_log_func)(int level, const char *text);
 
 /**
- * A protocol version.
- */
-typedef int gnutls_protocol_t;
-
-/**
  * A signature algorithm.
  */
 typedef int gnutls_sign_algorithm_t;
@@ -1800,11 +1830,6 @@ typedef int gnutls_sign_algorithm_t;
  * A key-exchange group.
  */
 typedef int gnutls_group_t;
-
-/**
- * A key exchange algorithm.
- */
-typedef int gnutls_kx_algorithm_t;
 
 /**
  * A TLS alert description (the wire value).
@@ -2028,6 +2053,29 @@ typedef int (*VerifyOutput)(gnutls_x509_crt_t cert,
                             unsigned int verification_output);
 
 /**
+ * A DN handle.
+ */
+typedef gnutls_x509_dn_st *gnutls_x509_dn_t;
+
+/**
+ * An attribute as `gnutls_x509_dn_get_rdn_ava` reports it.
+ */
+typedef struct {
+    /**
+     * The attribute type, dotted ("2.5.4.3"), NUL-terminated (not counted).
+     */
+    gnutls_datum_t oid;
+    /**
+     * The value's contents (a string's bytes).
+     */
+    gnutls_datum_t value;
+    /**
+     * The value's ASN.1 tag (12 for UTF8String, 19 for PrintableString).
+     */
+    unsigned long value_tag;
+} gnutls_x509_ava_st;
+
+/**
  * How `gnutls_x509_crt_print` formats: `GNUTLS_CRT_PRINT_FULL` (0),
  * `_ONELINE` (1), `_UNSIGNED_FULL` (2), `_COMPACT` (3), `_FULL_NUMBERS` (4).
  */
@@ -2067,6 +2115,11 @@ typedef unsigned int gnutls_certificate_status_t;
  * Where an extension may appear (GnuTLS's `gnutls_ext_flags_t`, as an integer).
  */
 typedef unsigned int gnutls_ext_flags_t;
+
+/**
+ * `gnutls_x509_subject_alt_name_t`: the kind of a subjectAltName entry.
+ */
+typedef int gnutls_x509_subject_alt_name_t;
 
 /**
  * `gnutls_keyid_flags_t`: the digest of a key identifier.
@@ -3791,6 +3844,41 @@ typedef unsigned int gnutls_keyid_flags_t;
 #define GNUTLS_CIPHER_CHACHA20_POLY1305 23
 
 /**
+ * A DNS name.
+ */
+#define GNUTLS_SAN_DNSNAME 1
+
+/**
+ * An e-mail address.
+ */
+#define GNUTLS_SAN_RFC822NAME 2
+
+/**
+ * A URI.
+ */
+#define GNUTLS_SAN_URI 3
+
+/**
+ * An IP address (4 or 16 bytes).
+ */
+#define GNUTLS_SAN_IPADDRESS 4
+
+/**
+ * An otherName.
+ */
+#define GNUTLS_SAN_OTHERNAME 5
+
+/**
+ * A directoryName.
+ */
+#define GNUTLS_SAN_DN 6
+
+/**
+ * A registeredID.
+ */
+#define GNUTLS_SAN_REGISTERED_ID 7
+
+/**
  * Every field (`gnutls_x509_crt_print`; not supported).
  */
 #define GNUTLS_CRT_PRINT_FULL 0
@@ -4168,6 +4256,34 @@ size_t gnutls_mac_get_key_size(gnutls_mac_algorithm_t algorithm);
  * As `gnutls_mac_get_key_size`.
  */
 unsigned int gnutls_hmac_get_key_size(gnutls_mac_algorithm_t algorithm);
+
+/**
+ * Suite `idx` (from 0) of GnuTLS's cipher suite table: returns its name
+ * ("TLS_AES_128_GCM_SHA256"; static, never free it) and writes its
+ * two-byte identifier to `cs_id`, its key exchange, cipher and MAC, and
+ * the oldest protocol it runs on to the other pointers (each only when not
+ * NULL); NULL past the end of the table. The table lists the suites of
+ * GnuTLS 3.7, most of them for TLS 1.2 and older, which stepup does not
+ * negotiate.
+ *
+ * # Safety
+ * `cs_id` is NULL or writable for 2 bytes; the others are NULL or writable.
+ */
+const char *gnutls_cipher_suite_info(size_t idx,
+                                     unsigned char *cs_id,
+                                     gnutls_kx_algorithm_t *kx,
+                                     gnutls_cipher_algorithm_t *cipher,
+                                     gnutls_mac_algorithm_t *mac,
+                                     gnutls_protocol_t *min_version);
+
+/**
+ * The name (without "TLS_", e.g. "AES_128_GCM_SHA256"; static) of the
+ * first suite in GnuTLS's table with key exchange `kx` (0 for TLS 1.3),
+ * `cipher` and `mac`, or NULL when there is none.
+ */
+const char *gnutls_cipher_suite_get_name(gnutls_kx_algorithm_t kx,
+                                         gnutls_cipher_algorithm_t cipher,
+                                         gnutls_mac_algorithm_t mac);
 
 /**
  * Sets the protocols to offer (client) or accept (server), most preferred
@@ -4595,6 +4711,181 @@ int gnutls_x509_crl_get_number(gnutls_x509_crl_t crl,
                                unsigned int *critical);
 
 /**
+ * Hashes `ptext_len` bytes at `ptext` with `algorithm` and writes the
+ * digest to `digest` (`gnutls_hash_get_len(algorithm)` bytes). Returns 0,
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE` for an algorithm other than SHA-1 and
+ * SHA-2, or `GNUTLS_E_INVALID_REQUEST` for NULL pointers.
+ *
+ * # Safety
+ * `ptext` is NULL or readable for `ptext_len` bytes; `digest` is NULL or
+ * writable for the digest's length.
+ */
+int gnutls_hash_fast(gnutls_digest_algorithm_t algorithm,
+                     const void *ptext,
+                     size_t ptext_len,
+                     void *digest);
+
+/**
+ * Starts a hash with `algorithm` and writes its handle to `*dig` (free it
+ * with `gnutls_hash_deinit`). Returns 0, `GNUTLS_E_UNIMPLEMENTED_FEATURE`
+ * for an algorithm other than SHA-1 and SHA-2, or
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL `dig`.
+ *
+ * # Safety
+ * `dig` is NULL or writable.
+ */
+int gnutls_hash_init(gnutls_hash_hd_t *dig, gnutls_digest_algorithm_t algorithm);
+
+/**
+ * Adds `ptext_len` bytes at `ptext` to the hash. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL pointers.
+ *
+ * # Safety
+ * `handle` is NULL or live; `ptext` is NULL or readable for `ptext_len`.
+ */
+int gnutls_hash(gnutls_hash_hd_t handle, const void *ptext, size_t ptext_len);
+
+/**
+ * Writes the digest of everything hashed so far to `digest` (when not
+ * NULL; the digest's length) and starts the hash afresh.
+ *
+ * # Safety
+ * `handle` is NULL or live; `digest` is NULL or writable for the digest.
+ */
+void gnutls_hash_output(gnutls_hash_hd_t handle, void *digest);
+
+/**
+ * Writes the digest to `digest` when it is not NULL, then frees the hash.
+ * NULL `handle` is ignored.
+ *
+ * # Safety
+ * `handle` is NULL or live, not used again; `digest` as for
+ * `gnutls_hash_output`.
+ */
+void gnutls_hash_deinit(gnutls_hash_hd_t handle, void *digest);
+
+/**
+ * A copy of the hash in its current state (free it with
+ * `gnutls_hash_deinit`); NULL for a NULL handle.
+ *
+ * # Safety
+ * `handle` is NULL or live.
+ */
+gnutls_hash_hd_t gnutls_hash_copy(gnutls_hash_hd_t handle);
+
+/**
+ * HMAC of `ptext_len` bytes at `ptext` with `algorithm` and the `keylen`
+ * bytes of `key`, written to `digest`. Returns 0,
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE` for an algorithm other than HMAC with
+ * SHA-1 or SHA-2, or `GNUTLS_E_INVALID_REQUEST` for NULL pointers.
+ *
+ * # Safety
+ * `key` and `ptext` are NULL or readable for their lengths; `digest` is
+ * NULL or writable for the MAC's length.
+ */
+int gnutls_hmac_fast(gnutls_mac_algorithm_t algorithm,
+                     const void *key,
+                     size_t keylen,
+                     const void *ptext,
+                     size_t ptext_len,
+                     void *digest);
+
+/**
+ * Starts an HMAC with `algorithm` and the `keylen` bytes of `key` (copied)
+ * and writes its handle to `*dig` (free it with `gnutls_hmac_deinit`).
+ * Returns 0, `GNUTLS_E_UNIMPLEMENTED_FEATURE` for an algorithm other than
+ * HMAC with SHA-1 or SHA-2, or `GNUTLS_E_INVALID_REQUEST` for NULL
+ * pointers.
+ *
+ * # Safety
+ * `dig` is NULL or writable; `key` is NULL or readable for `keylen` bytes.
+ */
+int gnutls_hmac_init(gnutls_hmac_hd_t *dig,
+                     gnutls_mac_algorithm_t algorithm,
+                     const void *key,
+                     size_t keylen);
+
+/**
+ * Adds `ptext_len` bytes at `ptext` to the HMAC. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL pointers.
+ *
+ * # Safety
+ * `handle` is NULL or live; `ptext` is NULL or readable for `ptext_len`.
+ */
+int gnutls_hmac(gnutls_hmac_hd_t handle, const void *ptext, size_t ptext_len);
+
+/**
+ * Sets a nonce: HMACs take none, so this does nothing.
+ *
+ * # Safety
+ * Any arguments; none is read.
+ */
+void gnutls_hmac_set_nonce(gnutls_hmac_hd_t handle, const void *nonce, size_t nonce_len);
+
+/**
+ * Writes the MAC of everything so far to `digest` (when not NULL) and
+ * starts the HMAC afresh with the same key.
+ *
+ * # Safety
+ * `handle` is NULL or live; `digest` is NULL or writable for the MAC.
+ */
+void gnutls_hmac_output(gnutls_hmac_hd_t handle, void *digest);
+
+/**
+ * Writes the MAC to `digest` when it is not NULL, then frees the HMAC
+ * (its key is wiped by ring). NULL `handle` is ignored.
+ *
+ * # Safety
+ * `handle` is NULL or live, not used again; `digest` as for
+ * `gnutls_hmac_output`.
+ */
+void gnutls_hmac_deinit(gnutls_hmac_hd_t handle, void *digest);
+
+/**
+ * A copy of the HMAC in its current state (free it with
+ * `gnutls_hmac_deinit`); NULL for a NULL handle.
+ *
+ * # Safety
+ * `handle` is NULL or live.
+ */
+gnutls_hmac_hd_t gnutls_hmac_copy(gnutls_hmac_hd_t handle);
+
+/**
+ * Writes the digest of `data` with `algo` to `result`, which holds
+ * `*result_size` bytes; `*result_size` becomes the digest's length.
+ * Returns 0; `GNUTLS_E_SHORT_MEMORY_BUFFER` (with the length needed) when
+ * it does not fit or `result` is NULL; `GNUTLS_E_UNIMPLEMENTED_FEATURE`
+ * for an algorithm other than SHA-1 and SHA-2; `GNUTLS_E_INVALID_REQUEST`
+ * for NULL `data` or `result_size`.
+ *
+ * # Safety
+ * `data` is NULL or a datum holding `size` bytes; `result_size` is NULL or
+ * readable and writable; `result` is NULL or writable for `*result_size`.
+ */
+int gnutls_fingerprint(gnutls_digest_algorithm_t algo,
+                       const gnutls_datum_t *data,
+                       void *result,
+                       size_t *result_size);
+
+/**
+ * The digest algorithm named `name` ("SHA256", case-insensitive), or
+ * `GNUTLS_DIG_UNKNOWN` (0) for another or a NULL name.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated.
+ */
+gnutls_digest_algorithm_t gnutls_digest_get_id(const char *name);
+
+/**
+ * Sets `size` bytes at `data` to `c` in a way the compiler keeps, for
+ * wiping secrets. NULL with a size of 0 is fine.
+ *
+ * # Safety
+ * `data` is writable for `size` bytes.
+ */
+void gnutls_memset(void *data, int c, size_t size);
+
+/**
  * Creates an empty parameters object and writes it to `*dh_params`; free
  * it with `gnutls_dh_params_deinit`. Returns 0, or
  * `GNUTLS_E_INVALID_REQUEST` for a NULL `dh_params`.
@@ -4849,6 +5140,16 @@ int gnutls_global_init(void);
  * matching init does nothing. Thread-safe.
  */
 void gnutls_global_deinit(void);
+
+/**
+ * The path of the system-wide priority configuration GnuTLS reads: the
+ * environment variable `GNUTLS_SYSTEM_PRIORITY_FILE` when set, else
+ * `/etc/gnutls/config` (Debian's). stepup does not read that file (its
+ * priorities come from the priority strings alone); the path is reported
+ * as GnuTLS reports it, for programs that show or check it. The string is
+ * the environment's or static: never free it.
+ */
+const char *gnutls_get_system_config_file(void);
 
 /**
  * The type of the last handshake message the session sent (a
@@ -6491,6 +6792,35 @@ void gnutls_certificate_get_trust_list(gnutls_certificate_credentials_t res,
                                        gnutls_x509_trust_list_t *tlist);
 
 /**
+ * Finds the issuer of `cert` among the list's anchors and writes it to
+ * `*issuer`: with `GNUTLS_TL_GET_COPY` in `flags` a new certificate object
+ * the caller frees with `gnutls_x509_crt_deinit`; otherwise one the list
+ * owns (valid until the list is freed; do not free it). Returns 0,
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` when no anchor issued `cert`,
+ * or `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty `cert`.
+ *
+ * # Safety
+ * `list` and `cert` are NULL or live; `issuer` is NULL or writable.
+ */
+int gnutls_x509_trust_list_get_issuer(gnutls_x509_trust_list_t list,
+                                      gnutls_x509_crt_t cert,
+                                      gnutls_x509_crt_t *issuer,
+                                      unsigned int flags);
+
+/**
+ * As `gnutls_x509_trust_list_get_issuer`, with the credentials' trust
+ * list (the one handed over with `gnutls_certificate_set_trust_list`, or
+ * the anchors added to the credentials).
+ *
+ * # Safety
+ * `sc` and `cert` are NULL or live; `issuer` is NULL or writable.
+ */
+int gnutls_certificate_get_issuer(gnutls_certificate_credentials_t sc,
+                                  gnutls_x509_crt_t cert,
+                                  gnutls_x509_crt_t *issuer,
+                                  unsigned int flags);
+
+/**
  * Reads the file `filename` into `*data`, in memory the caller frees with
  * `gnutls_free` (a NUL follows the bytes; `data->size` does not count it).
  * Returns 0; `GNUTLS_E_FILE_ERROR` when the file cannot be read;
@@ -6557,6 +6887,37 @@ int gnutls_buffer_append_data(gnutls_buffer_t buf, const void *data, size_t data
  * `input` is NULL or holds `ilen` readable bytes; `out` is NULL or writable.
  */
 int gnutls_idna_map(const char *input, unsigned int ilen, gnutls_datum_t *out, unsigned int flags);
+
+/**
+ * Writes `data` as a PEM block labelled `msg` ("-----BEGIN msg-----", the
+ * base64 in lines of 64, "-----END msg-----"; NULL or empty `msg`: the
+ * base64 alone, on one line) to `result`, which holds `*result_size`
+ * bytes; `*result_size` becomes the text's length. As in GnuTLS, no NUL is
+ * written, though room for one is required. Returns 0;
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` with the size needed (the length plus
+ * one) when it does not fit or `result` is NULL;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL `data` or `result_size`.
+ *
+ * # Safety
+ * `msg` is NULL or NUL-terminated; `data` is NULL or a datum holding
+ * `size` bytes; `result_size` is NULL or readable and writable; `result` is
+ * NULL or writable for `*result_size` bytes.
+ */
+int gnutls_pem_base64_encode(const char *msg,
+                             const gnutls_datum_t *data,
+                             char *result,
+                             size_t *result_size);
+
+/**
+ * As `gnutls_pem_base64_encode`, into `*result`, allocated (free
+ * `result->data` with `gnutls_free`; NUL-terminated, the NUL not counted).
+ * `*result` is written only on success.
+ *
+ * # Safety
+ * `msg` is NULL or NUL-terminated; `data` is NULL or a datum holding
+ * `size` bytes; `result` is NULL or writable.
+ */
+int gnutls_pem_base64_encode2(const char *msg, const gnutls_datum_t *data, gnutls_datum_t *result);
 
 /**
  * Sets the function called during the handshake once the peer's
@@ -6740,6 +7101,88 @@ int gnutls_x509_crt_get_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned
  * `cert` is NULL or live; `dn` is NULL or writable.
  */
 int gnutls_x509_crt_get_issuer_dn3(gnutls_x509_crt_t cert, gnutls_datum_t *dn, unsigned int flags);
+
+/**
+ * Writes the certificate's subject as a DN object to `*dn`, for
+ * `gnutls_x509_dn_get_rdn_ava`. The object belongs to the certificate:
+ * valid until it is freed or imports another one; do not free it. An
+ * empty object gives an empty DN, as in GnuTLS. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_subject(gnutls_x509_crt_t cert, gnutls_x509_dn_t *dn);
+
+/**
+ * As `gnutls_x509_crt_get_subject`, for the issuer.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_issuer(gnutls_x509_crt_t cert, gnutls_x509_dn_t *dn);
+
+/**
+ * Describes attribute `iava` of RDN `irdn` (both from 0, in encoding
+ * order) of `dn` in `*ava`: its type (dotted OID), its value's contents
+ * and tag. The datums point into `dn`: valid while it is; do not free
+ * them. Returns 0, `GNUTLS_E_ASN1_ELEMENT_NOT_FOUND` past the last RDN or
+ * attribute, or `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+ *
+ * # Safety
+ * `dn` is NULL or live; `ava` is NULL or writable.
+ */
+int gnutls_x509_dn_get_rdn_ava(gnutls_x509_dn_t dn, int irdn, int iava, gnutls_x509_ava_st *ava);
+
+/**
+ * Creates an empty DN object and writes it to `*dn`; free it with
+ * `gnutls_x509_dn_deinit`. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a
+ * NULL `dn`.
+ *
+ * # Safety
+ * `dn` is NULL or writable.
+ */
+int gnutls_x509_dn_init(gnutls_x509_dn_t *dn);
+
+/**
+ * Reads the DER Name in `data` into `dn`, replacing what it held (data
+ * is copied). Returns 0, `GNUTLS_E_ASN1_DER_ERROR` for what is not a
+ * Name, or `GNUTLS_E_INVALID_REQUEST` for NULL arguments; on failure `dn`
+ * is unchanged.
+ *
+ * # Safety
+ * `dn` is NULL or a DN from `gnutls_x509_dn_init`; `data` is NULL or a
+ * datum holding `size` bytes.
+ */
+int gnutls_x509_dn_import(gnutls_x509_dn_t dn, const gnutls_datum_t *data);
+
+/**
+ * Frees a DN object made with `gnutls_x509_dn_init` (never one a
+ * certificate handed out). NULL is ignored.
+ *
+ * # Safety
+ * `dn` is NULL or from `gnutls_x509_dn_init`, not used again.
+ */
+void gnutls_x509_dn_deinit(gnutls_x509_dn_t dn);
+
+/**
+ * Writes the DN as a string to `*str` (allocated, NUL-terminated; free
+ * `str->data` with `gnutls_free`): RFC 4514 order, or encoding order with
+ * `GNUTLS_X509_DN_FLAG_COMPAT` in `flags`, as `gnutls_x509_crt_get_dn3`.
+ * Returns 0 or a negative code; `*str` is written only on success.
+ *
+ * # Safety
+ * `dn` is NULL or live; `str` is NULL or writable.
+ */
+int gnutls_x509_dn_get_str2(gnutls_x509_dn_t dn, gnutls_datum_t *str, unsigned int flags);
+
+/**
+ * As `gnutls_x509_dn_get_str2` with no flags.
+ *
+ * # Safety
+ * `dn` is NULL or live; `str` is NULL or writable.
+ */
+int gnutls_x509_dn_get_str(gnutls_x509_dn_t dn, gnutls_datum_t *str);
 
 /**
  * The time the certificate becomes valid (notBefore), in seconds since the
@@ -6927,6 +7370,64 @@ int gnutls_x509_crt_get_issuer_dn_by_oid(gnutls_x509_crt_t cert,
  * `cert` and `issuer` are NULL or live.
  */
 unsigned int gnutls_x509_crt_check_issuer(gnutls_x509_crt_t cert, gnutls_x509_crt_t issuer);
+
+/**
+ * Writes entry `seq` (from 0) of the certificate's subjectAltName to
+ * `san`, which holds `*san_size` bytes: names as NUL-terminated text
+ * (`*san_size` becomes the length without the NUL), addresses as their 4
+ * or 16 bytes, other kinds as DER. `critical` is not written, as in
+ * GnuTLS 3.7. Returns the entry's type
+ * (`GNUTLS_SAN_DNSNAME`, `_RFC822NAME`, `_URI`, `_IPADDRESS`, ...);
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` past the last entry, without
+ * the extension, or for an empty object; `GNUTLS_E_SHORT_MEMORY_BUFFER`
+ * with the size needed in
+ * `*san_size` when it does not fit or `san` is NULL;
+ * `GNUTLS_E_INVALID_REQUEST` for a NULL certificate or `san_size`.
+ *
+ * # Safety
+ * `cert` is NULL or live; `san_size` is NULL or readable and writable;
+ * `san` is NULL or writable for `*san_size` bytes; `critical` is not used.
+ */
+int gnutls_x509_crt_get_subject_alt_name(gnutls_x509_crt_t cert,
+                                         unsigned int seq,
+                                         void *san,
+                                         size_t *san_size,
+                                         unsigned int *critical);
+
+/**
+ * As `gnutls_x509_crt_get_subject_alt_name`, also writing the entry's
+ * type to `*san_type` when not NULL.
+ *
+ * # Safety
+ * As for `gnutls_x509_crt_get_subject_alt_name`; `san_type` is NULL or
+ * writable.
+ */
+int gnutls_x509_crt_get_subject_alt_name2(gnutls_x509_crt_t cert,
+                                          unsigned int seq,
+                                          void *san,
+                                          size_t *san_size,
+                                          unsigned int *san_type,
+                                          unsigned int *critical);
+
+/**
+ * Writes the DER of the certificate's subject Name to `*dn`, allocated
+ * (free `dn->data` with `gnutls_free`); an empty object gives an empty
+ * Name (an empty SEQUENCE), as in GnuTLS. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments; `*dn` is written only on
+ * success.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_raw_dn(gnutls_x509_crt_t cert, gnutls_datum_t *dn);
+
+/**
+ * As `gnutls_x509_crt_get_raw_dn`, for the issuer's Name.
+ *
+ * # Safety
+ * `cert` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crt_get_raw_issuer_dn(gnutls_x509_crt_t cert, gnutls_datum_t *dn);
 
 /**
  * Returns the algorithm of the certificate's key (`GNUTLS_PK_RSA`,

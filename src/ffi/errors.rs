@@ -136,6 +136,7 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::InsufficientSecurity => gn::GNUTLS_E_INSUFFICIENT_SECURITY,
         E::Asn1Tag => gn::GNUTLS_E_ASN1_TAG_ERROR,
         E::Asn1ValueNotFound => gn::GNUTLS_E_ASN1_VALUE_NOT_FOUND,
+        E::Asn1ElementNotFound => gn::GNUTLS_E_ASN1_ELEMENT_NOT_FOUND,
         E::Unimplemented => gn::GNUTLS_E_UNIMPLEMENTED_FEATURE,
         E::ChannelBindingNotAvailable => gn::GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE,
         E::CertificateListUnsorted => gn::GNUTLS_E_CERTIFICATE_LIST_UNSORTED,

@@ -96,6 +96,9 @@ pub enum Error {
     /// The channel binding is not defined for this session (yet).
     #[error("channel binding data not available")]
     ChannelBindingNotAvailable,
+    /// An ASN.1 element asked for by position is not there.
+    #[error("ASN.1 element not found")]
+    Asn1ElementNotFound,
     /// A feature (an algorithm) stepup does not provide.
     #[error("the requested feature is not implemented")]
     Unimplemented,

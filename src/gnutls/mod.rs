@@ -9,6 +9,7 @@ pub mod clock;
 pub mod credentials;
 #[cfg(feature = "tls")]
 pub mod dh;
+pub mod digest;
 mod error;
 pub mod error_codes;
 mod error_table;
@@ -32,6 +33,7 @@ pub mod pubkey;
 pub mod random;
 #[cfg(feature = "tls")]
 pub mod session;
+pub mod suite_table;
 #[cfg(feature = "tls")]
 pub mod system_trust;
 pub mod transport;

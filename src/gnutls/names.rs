@@ -263,6 +263,15 @@ fn lookup(table: &'static [(i32, &'static CStr)], value: i32) -> Option<&'static
         .map(|(_, name)| *name)
 }
 
+/// `gnutls_digest_get_id`: the digest named `name` (case-insensitive),
+/// 0 (`GNUTLS_DIG_UNKNOWN`) for another.
+pub fn digest_id(name: &str) -> i32 {
+    DIGESTS
+        .iter()
+        .find(|(_, n)| n.to_str().is_ok_and(|n| n.eq_ignore_ascii_case(name)))
+        .map_or(0, |(id, _)| *id)
+}
+
 /// `gnutls_certificate_type_get_name`.
 pub fn certificate_type(value: i32) -> Option<&'static CStr> {
     match value {

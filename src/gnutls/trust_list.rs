@@ -82,6 +82,17 @@ impl TrustList {
         self.inner.read().store.clone()
     }
 
+    /// The first anchor whose subject is `cert`'s issuer
+    /// (`gnutls_x509_trust_list_get_issuer`).
+    pub fn issuer_of(&self, cert: &super::x509::Certificate) -> Option<super::x509::Certificate> {
+        self.inner
+            .read()
+            .anchors
+            .iter()
+            .filter_map(|der| super::x509::Certificate::from_der(der.clone()).ok())
+            .find(|anchor| cert.is_issued_by(anchor))
+    }
+
     /// The anchors' DER certificates, in the order added.
     pub fn anchors(&self) -> Vec<Vec<u8>> {
         self.inner.read().anchors.clone()

@@ -71,6 +71,39 @@ impl Certificate {
         }
     }
 
+    /// `gnutls_x509_crt_get_subject_alt_name`: entry `seq` of the
+    /// subjectAltName extension as (`GNUTLS_SAN_*` type, value, whether the
+    /// extension is critical); `RequestedDataNotAvailable` past the last
+    /// entry or without the extension. Values are the entry's contents: the
+    /// text of names, the 4 or 16 bytes of addresses, the DER of others.
+    pub fn subject_alt_name(&self, seq: usize) -> Result<(i32, Vec<u8>, bool), Error> {
+        let (value, critical) = fields::subject_alt_name(&self.der)
+            .map_err(|_| Error::DerDecoding)?
+            .ok_or(Error::RequestedDataNotAvailable)?;
+        let names =
+            crate::x509::general_names::general_names(value).map_err(|_| Error::DerDecoding)?;
+        let name = names.get(seq).ok_or(Error::RequestedDataNotAvailable)?;
+        let kind = match name.kind {
+            2 => 1, // dNSName: GNUTLS_SAN_DNSNAME
+            1 => 2, // rfc822Name: GNUTLS_SAN_RFC822NAME
+            6 => 3, // uniformResourceIdentifier: GNUTLS_SAN_URI
+            7 => 4, // iPAddress: GNUTLS_SAN_IPADDRESS
+            0 => 5, // otherName: GNUTLS_SAN_OTHERNAME
+            4 => 6, // directoryName: GNUTLS_SAN_DN
+            8 => 7, // registeredID: GNUTLS_SAN_REGISTERED_ID
+            _ => return Err(Error::Unimplemented),
+        };
+        Ok((kind, name.value.clone(), critical))
+    }
+
+    /// `gnutls_x509_crt_get_raw_dn` (`issuer` false) and `_get_raw_issuer_dn`:
+    /// the DER of the subject's or issuer's Name.
+    pub fn raw_dn(&self, issuer: bool) -> Result<Vec<u8>, Error> {
+        let names = dn::names(&self.der).map_err(|_| Error::DerDecoding)?;
+        let contents = if issuer { names.issuer } else { names.subject };
+        Ok(crate::x509::authorities::name_der(contents))
+    }
+
     /// The DER encoding.
     pub fn der(&self) -> &[u8] {
         &self.der

@@ -109,6 +109,20 @@ pub fn spki(der: &[u8]) -> Result<&[u8], DerError> {
 /// The value (the OCTET STRING's contents) of the extension with DER
 /// contents `wanted` of its OID, if the certificate has it.
 fn extension<'a>(der: &'a [u8], wanted: &[u8]) -> Result<Option<&'a [u8]>, DerError> {
+    Ok(extension_marked(der, wanted)?.map(|(value, _)| value))
+}
+
+/// The subjectAltName extension's value and whether it is critical, if
+/// the certificate has one.
+pub fn subject_alt_name(der: &[u8]) -> Result<Option<(&[u8], bool)>, DerError> {
+    extension_marked(der, &[0x55, 0x1d, 0x11])
+}
+
+/// As `extension`, with the extension's critical flag.
+fn extension_marked<'a>(
+    der: &'a [u8],
+    wanted: &[u8],
+) -> Result<Option<(&'a [u8], bool)>, DerError> {
     const EXTENSIONS: u8 = 0xa3;
     const OCTET_STRING: u8 = 0x04;
     const BOOLEAN: u8 = 0x01;
@@ -123,14 +137,16 @@ fn extension<'a>(der: &'a [u8], wanted: &[u8]) -> Result<Option<&'a [u8]>, DerEr
             let mut extension = Reader::new(extensions.expect(SEQUENCE)?.contents);
             let oid = extension.expect(OID)?.contents;
             let mut value = extension.next()?;
+            let mut critical = false;
             if value.tag == BOOLEAN {
-                value = extension.next()?; // critical
+                critical = value.contents.first().is_some_and(|b| *b != 0);
+                value = extension.next()?;
             }
             if value.tag != OCTET_STRING {
                 return Err(DerError);
             }
             if oid == wanted {
-                return Ok(Some(value.contents));
+                return Ok(Some((value.contents, critical)));
             }
         }
     }

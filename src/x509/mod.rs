@@ -5,8 +5,10 @@
 pub mod authorities;
 pub mod dn;
 pub mod fields;
+pub mod general_names;
 pub mod key_info;
 pub mod pem;
+pub mod rdn;
 pub mod verify;
 
 /// A certificate was rejected.

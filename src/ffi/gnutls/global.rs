@@ -50,6 +50,27 @@ pub extern "C" fn gnutls_global_deinit() {
     })
 }
 
+/// The path of the system-wide priority configuration GnuTLS reads: the
+/// environment variable `GNUTLS_SYSTEM_PRIORITY_FILE` when set, else
+/// `/etc/gnutls/config` (Debian's). stepup does not read that file (its
+/// priorities come from the priority strings alone); the path is reported
+/// as GnuTLS reports it, for programs that show or check it. The string is
+/// the environment's or static: never free it.
+#[unsafe(no_mangle)]
+pub extern "C" fn gnutls_get_system_config_file() -> *const c_char {
+    const DEFAULT: &CStr = c"/etc/gnutls/config";
+    boundary::gnutls_or(DEFAULT.as_ptr(), || {
+        // SAFETY: getenv with a NUL-terminated name; the result points into
+        // the environment (nothing is allocated), as GnuTLS's does.
+        let set = unsafe { libc::getenv(c"GNUTLS_SYSTEM_PRIORITY_FILE".as_ptr()) };
+        Ok(if set.is_null() {
+            DEFAULT.as_ptr()
+        } else {
+            set.cast_const()
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

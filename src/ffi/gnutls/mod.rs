@@ -19,6 +19,8 @@ pub mod credentials;
 #[cfg(feature = "tls")]
 pub mod crl;
 #[cfg(feature = "tls")]
+pub mod crypto_api;
+#[cfg(feature = "tls")]
 pub mod dh;
 pub mod enums;
 pub mod errors;
@@ -74,6 +76,8 @@ pub mod util;
 pub mod verify;
 #[cfg(feature = "tls")]
 pub mod x509;
+#[cfg(feature = "tls")]
+pub mod x509_dn;
 #[cfg(feature = "tls")]
 pub mod x509_fields;
 #[cfg(feature = "tls")]

@@ -34,6 +34,11 @@ pub struct gnutls_x509_trust_list_st {
     /// Certificates handed over by `gnutls_x509_trust_list_add_cas`,
     /// freed by `gnutls_x509_trust_list_deinit` with `all`.
     owned: Vec<gnutls_x509_crt_t>,
+    /// Issuers handed out by `gnutls_x509_trust_list_get_issuer` without
+    /// `GNUTLS_TL_GET_COPY`: the list keeps them until it is freed. Boxed:
+    /// the caller holds their addresses while the vector grows.
+    #[allow(clippy::vec_box)]
+    issuers: Vec<Box<super::x509::gnutls_x509_crt_int>>,
 }
 
 /// A trust list handle.
@@ -112,6 +117,7 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_init(
         let value = gnutls_x509_trust_list_st {
             list: Arc::new(TrustList::new()),
             owned: Vec::new(),
+            issuers: Vec::new(),
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(list, value) };
@@ -457,20 +463,95 @@ pub unsafe extern "C" fn gnutls_certificate_get_trust_list(
         args::out_param(tlist, "tlist")?;
         // SAFETY: NULL or live.
         let cred = unsafe { args::object(res.cast_const(), "credentials") }?;
-        let mut owned = cred.trust_list.lock();
-        let handle = match owned.as_ref() {
-            Some(list) => list.0,
-            None => {
-                let list = Box::into_raw(Box::new(gnutls_x509_trust_list_st {
-                    list: cred.credentials.trust_list(),
-                    owned: Vec::new(),
-                }));
-                *owned = Some(OwnedTrustList(list));
-                list
-            }
-        };
+        let handle = credentials_list(cred);
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { tlist.write(handle) };
         Ok(())
+    })
+}
+
+/// The trust list the credentials own, made on first use from the anchors
+/// added to them.
+fn credentials_list(
+    cred: &super::credentials::gnutls_certificate_credentials_st,
+) -> gnutls_x509_trust_list_t {
+    let mut owned = cred.trust_list.lock();
+    match owned.as_ref() {
+        Some(list) => list.0,
+        None => {
+            let list = Box::into_raw(Box::new(gnutls_x509_trust_list_st {
+                list: cred.credentials.trust_list(),
+                owned: Vec::new(),
+                issuers: Vec::new(),
+            }));
+            *owned = Some(OwnedTrustList(list));
+            list
+        }
+    }
+}
+
+/// Finds the issuer of `cert` among the list's anchors and writes it to
+/// `*issuer`: with `GNUTLS_TL_GET_COPY` in `flags` a new certificate object
+/// the caller frees with `gnutls_x509_crt_deinit`; otherwise one the list
+/// owns (valid until the list is freed; do not free it). Returns 0,
+/// `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` when no anchor issued `cert`,
+/// or `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty `cert`.
+///
+/// # Safety
+/// `list` and `cert` are NULL or live; `issuer` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_trust_list_get_issuer(
+    list: gnutls_x509_trust_list_t,
+    cert: gnutls_x509_crt_t,
+    issuer: *mut gnutls_x509_crt_t,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(issuer, "issuer")?;
+        // SAFETY: the caller's promises.
+        let (handle, cert) = unsafe {
+            (
+                args::object_mut(list, "list")?,
+                super::x509::certificate(cert)?,
+            )
+        };
+        let found = handle
+            .list
+            .issuer_of(cert)
+            .ok_or(Error::RequestedDataNotAvailable)?;
+        let object = if flags & GNUTLS_TL_GET_COPY != 0 {
+            Box::into_raw(Box::new(super::x509::crt_object(found)))
+        } else {
+            let mut kept = Box::new(super::x509::crt_object(found));
+            let pointer: gnutls_x509_crt_t = &mut *kept;
+            handle.issuers.push(kept);
+            pointer
+        };
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { issuer.write(object) };
+        Ok(0)
+    })
+}
+
+/// As `gnutls_x509_trust_list_get_issuer`, with the credentials' trust
+/// list (the one handed over with `gnutls_certificate_set_trust_list`, or
+/// the anchors added to the credentials).
+///
+/// # Safety
+/// `sc` and `cert` are NULL or live; `issuer` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_get_issuer(
+    sc: gnutls_certificate_credentials_t,
+    cert: gnutls_x509_crt_t,
+    issuer: *mut gnutls_x509_crt_t,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let cred = unsafe { args::object(sc.cast_const(), "credentials") }?;
+        let list = credentials_list(cred);
+        // SAFETY: the list is live (the credentials own it); the rest is
+        // the caller's promise.
+        Ok(unsafe { gnutls_x509_trust_list_get_issuer(list, cert, issuer, flags) })
     })
 }

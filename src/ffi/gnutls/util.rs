@@ -177,3 +177,73 @@ pub unsafe extern "C" fn gnutls_idna_map(
         Ok(0)
     })
 }
+
+/// The PEM text `gnutls_pem_base64_encode*` writes: a block labelled
+/// `msg`, or without a label (NULL or empty) the bare base64 on one line.
+fn pem_text(msg: Option<&str>, data: &[u8]) -> String {
+    match msg.filter(|m| !m.is_empty()) {
+        Some(label) => util::pem(label, data),
+        None => util::base64(data),
+    }
+}
+
+/// Writes `data` as a PEM block labelled `msg` ("-----BEGIN msg-----", the
+/// base64 in lines of 64, "-----END msg-----"; NULL or empty `msg`: the
+/// base64 alone, on one line) to `result`, which holds `*result_size`
+/// bytes; `*result_size` becomes the text's length. As in GnuTLS, no NUL is
+/// written, though room for one is required. Returns 0;
+/// `GNUTLS_E_SHORT_MEMORY_BUFFER` with the size needed (the length plus
+/// one) when it does not fit or `result` is NULL;
+/// `GNUTLS_E_INVALID_REQUEST` for NULL `data` or `result_size`.
+///
+/// # Safety
+/// `msg` is NULL or NUL-terminated; `data` is NULL or a datum holding
+/// `size` bytes; `result_size` is NULL or readable and writable; `result` is
+/// NULL or writable for `*result_size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_pem_base64_encode(
+    msg: *const c_char,
+    data: *const gnutls_datum_t,
+    result: *mut c_char,
+    result_size: *mut usize,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let text = unsafe { pem_text(args::optional_utf8(msg, "msg")?, datum(data, "data")?) };
+        // SAFETY: NULL or readable and writable.
+        let room = unsafe { args::object_mut(result_size, "result_size") }?;
+        // GnuTLS asks for room for a NUL it does not write.
+        if result.is_null() || *room < text.len() + 1 {
+            *room = text.len() + 1;
+            return Err(crate::gnutls::Error::ShortMemoryBuffer.into());
+        }
+        // SAFETY: `result` holds at least `*room` > text.len() bytes.
+        unsafe { std::ptr::copy_nonoverlapping(text.as_ptr(), result.cast::<u8>(), text.len()) };
+        *room = text.len();
+        Ok(0)
+    })
+}
+
+/// As `gnutls_pem_base64_encode`, into `*result`, allocated (free
+/// `result->data` with `gnutls_free`; NUL-terminated, the NUL not counted).
+/// `*result` is written only on success.
+///
+/// # Safety
+/// `msg` is NULL or NUL-terminated; `data` is NULL or a datum holding
+/// `size` bytes; `result` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_pem_base64_encode2(
+    msg: *const c_char,
+    data: *const gnutls_datum_t,
+    result: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(result, "result")?;
+        // SAFETY: the caller's promises.
+        let text = unsafe { pem_text(args::optional_utf8(msg, "msg")?, datum(data, "data")?) };
+        let out = gnutls_datum_t::malloc_text(&text)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { result.write(out) };
+        Ok(0)
+    })
+}

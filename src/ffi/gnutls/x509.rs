@@ -30,6 +30,9 @@ pub const GNUTLS_X509_CRT_LIST_SORT: c_uint = 1 << 2;
 #[allow(non_camel_case_types)]
 pub struct gnutls_x509_crt_int {
     cert: Option<Certificate>,
+    /// The subject and issuer as DN objects (`gnutls_x509_crt_get_subject`,
+    /// `_get_issuer`): made on first use, valid while the certificate is.
+    pub(super) names: [std::sync::OnceLock<Box<super::x509_dn::gnutls_x509_dn_st>>; 2],
 }
 
 impl gnutls_x509_crt_int {
@@ -42,6 +45,14 @@ impl gnutls_x509_crt_int {
 /// A certificate handle.
 #[allow(non_camel_case_types)]
 pub type gnutls_x509_crt_t = *mut gnutls_x509_crt_int;
+
+/// A certificate object holding `cert`.
+pub(super) fn crt_object(cert: Certificate) -> gnutls_x509_crt_int {
+    gnutls_x509_crt_int {
+        cert: Some(cert),
+        names: Default::default(),
+    }
+}
 
 /// The certificate a handle holds: `GNUTLS_E_INVALID_REQUEST` for NULL or
 /// an empty object.
@@ -75,8 +86,12 @@ pub(super) unsafe fn x509_der(cert: gnutls_x509_crt_t) -> Result<Vec<u8>, CallEr
 pub unsafe extern "C" fn gnutls_x509_crt_init(cert: *mut gnutls_x509_crt_t) -> c_int {
     boundary::gnutls(|| {
         args::out_param(cert, "cert")?;
+        let empty = gnutls_x509_crt_int {
+            cert: None,
+            names: Default::default(),
+        };
         // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { args::give(cert, gnutls_x509_crt_int { cert: None }) };
+        unsafe { args::give(cert, empty) };
         Ok(0)
     })
 }
@@ -114,6 +129,8 @@ pub unsafe extern "C" fn gnutls_x509_crt_import(
         // SAFETY: the caller's promises.
         let (handle, bytes) = unsafe { (args::object_mut(cert, "cert")?, datum(data, "data")?) };
         handle.cert = Some(Certificate::import(bytes, format)?);
+        // DN objects of the certificate it held end with it, as in GnuTLS.
+        handle.names = Default::default();
         Ok(0)
     })
 }
@@ -157,7 +174,7 @@ pub unsafe extern "C" fn gnutls_x509_crt_list_import2(
             return Err(CallError::NoMemory);
         }
         for (i, cert) in list.into_iter().enumerate() {
-            let handle = Box::into_raw(Box::new(gnutls_x509_crt_int { cert: Some(cert) }));
+            let handle = Box::into_raw(Box::new(crt_object(cert)));
             // SAFETY: `array` holds `count` pointers and `i < count`.
             unsafe { array.add(i).write(handle) };
         }
@@ -220,7 +237,7 @@ pub unsafe extern "C" fn gnutls_x509_crt_list_import(
         }
         let count = c_uint::try_from(list.len()).map_err(|_| CallError::NoMemory)?;
         for (i, cert) in list.into_iter().enumerate() {
-            let handle = Box::into_raw(Box::new(gnutls_x509_crt_int { cert: Some(cert) }));
+            let handle = Box::into_raw(Box::new(crt_object(cert)));
             // SAFETY: `certs` holds `room` entries and `i < room`.
             unsafe { certs.add(i).write(handle) };
         }

@@ -402,3 +402,150 @@ pub unsafe extern "C" fn gnutls_x509_crt_check_issuer(
         Ok(c_uint::from(cert.is_issued_by(issuer)))
     })
 }
+
+/// `gnutls_x509_subject_alt_name_t`: the kind of a subjectAltName entry.
+#[allow(non_camel_case_types)]
+pub type gnutls_x509_subject_alt_name_t = c_int;
+/// A DNS name.
+pub const GNUTLS_SAN_DNSNAME: gnutls_x509_subject_alt_name_t = 1;
+/// An e-mail address.
+pub const GNUTLS_SAN_RFC822NAME: gnutls_x509_subject_alt_name_t = 2;
+/// A URI.
+pub const GNUTLS_SAN_URI: gnutls_x509_subject_alt_name_t = 3;
+/// An IP address (4 or 16 bytes).
+pub const GNUTLS_SAN_IPADDRESS: gnutls_x509_subject_alt_name_t = 4;
+/// An otherName.
+pub const GNUTLS_SAN_OTHERNAME: gnutls_x509_subject_alt_name_t = 5;
+/// A directoryName.
+pub const GNUTLS_SAN_DN: gnutls_x509_subject_alt_name_t = 6;
+/// A registeredID.
+pub const GNUTLS_SAN_REGISTERED_ID: gnutls_x509_subject_alt_name_t = 7;
+
+/// Entry `seq` of the subjectAltName, its type and critical flag.
+///
+/// # Safety
+/// As for `gnutls_x509_crt_get_subject_alt_name2`.
+unsafe fn alt_name(
+    cert: gnutls_x509_crt_t,
+    seq: c_uint,
+    san: *mut c_void,
+    san_size: *mut usize,
+    critical: *mut c_uint,
+) -> Result<c_int, CallError> {
+    // GnuTLS 3.7 never writes `critical` (whatever its documentation says).
+    let _ = critical;
+    // SAFETY: forwarded promise.
+    let cert = unsafe { contents(cert) }?.ok_or(Error::RequestedDataNotAvailable)?;
+    let seq = usize::try_from(seq).map_err(|_| CallError::Length("seq"))?;
+    let (kind, value, _critical) = cert.subject_alt_name(seq)?;
+    let text = matches!(
+        kind,
+        GNUTLS_SAN_DNSNAME | GNUTLS_SAN_RFC822NAME | GNUTLS_SAN_URI
+    );
+    // SAFETY: forwarded promises.
+    unsafe { copy_out(&value, text, san, san_size) }?;
+    Ok(kind)
+}
+
+/// Writes entry `seq` (from 0) of the certificate's subjectAltName to
+/// `san`, which holds `*san_size` bytes: names as NUL-terminated text
+/// (`*san_size` becomes the length without the NUL), addresses as their 4
+/// or 16 bytes, other kinds as DER. `critical` is not written, as in
+/// GnuTLS 3.7. Returns the entry's type
+/// (`GNUTLS_SAN_DNSNAME`, `_RFC822NAME`, `_URI`, `_IPADDRESS`, ...);
+/// `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` past the last entry, without
+/// the extension, or for an empty object; `GNUTLS_E_SHORT_MEMORY_BUFFER`
+/// with the size needed in
+/// `*san_size` when it does not fit or `san` is NULL;
+/// `GNUTLS_E_INVALID_REQUEST` for a NULL certificate or `san_size`.
+///
+/// # Safety
+/// `cert` is NULL or live; `san_size` is NULL or readable and writable;
+/// `san` is NULL or writable for `*san_size` bytes; `critical` is not used.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_crt_get_subject_alt_name(
+    cert: gnutls_x509_crt_t,
+    seq: c_uint,
+    san: *mut c_void,
+    san_size: *mut usize,
+    critical: *mut c_uint,
+) -> c_int {
+    // SAFETY: forwarded promises.
+    boundary::gnutls(|| unsafe { alt_name(cert, seq, san, san_size, critical) })
+}
+
+/// As `gnutls_x509_crt_get_subject_alt_name`, also writing the entry's
+/// type to `*san_type` when not NULL.
+///
+/// # Safety
+/// As for `gnutls_x509_crt_get_subject_alt_name`; `san_type` is NULL or
+/// writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_crt_get_subject_alt_name2(
+    cert: gnutls_x509_crt_t,
+    seq: c_uint,
+    san: *mut c_void,
+    san_size: *mut usize,
+    san_type: *mut c_uint,
+    critical: *mut c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: forwarded promises.
+        let kind = unsafe { alt_name(cert, seq, san, san_size, critical) }?;
+        if !san_type.is_null() {
+            // SAFETY: non-NULL; writable by the caller's promise.
+            unsafe { san_type.write(c_uint::try_from(kind).unwrap_or(0)) };
+        }
+        Ok(kind)
+    })
+}
+
+/// # Safety
+/// As for `gnutls_x509_crt_get_raw_dn`.
+unsafe fn raw_dn(
+    cert: gnutls_x509_crt_t,
+    dn: *mut gnutls_datum_t,
+    issuer: bool,
+) -> Result<c_int, CallError> {
+    args::out_param(dn, "dn")?;
+    // SAFETY: forwarded promise.
+    let der = match unsafe { contents(cert) }? {
+        Some(cert) => cert.raw_dn(issuer)?,
+        // GnuTLS answers an empty object with an empty Name.
+        None => crate::x509::authorities::name_der(&[]),
+    };
+    let out = gnutls_datum_t::malloc_bytes(&der)?;
+    // SAFETY: checked non-NULL; writable by the caller's promise.
+    unsafe { dn.write(out) };
+    Ok(0)
+}
+
+/// Writes the DER of the certificate's subject Name to `*dn`, allocated
+/// (free `dn->data` with `gnutls_free`); an empty object gives an empty
+/// Name (an empty SEQUENCE), as in GnuTLS. Returns 0, or
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments; `*dn` is written only on
+/// success.
+///
+/// # Safety
+/// `cert` is NULL or live; `dn` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_crt_get_raw_dn(
+    cert: gnutls_x509_crt_t,
+    dn: *mut gnutls_datum_t,
+) -> c_int {
+    // SAFETY: forwarded promises.
+    boundary::gnutls(|| unsafe { raw_dn(cert, dn, false) })
+}
+
+/// As `gnutls_x509_crt_get_raw_dn`, for the issuer's Name.
+///
+/// # Safety
+/// `cert` is NULL or live; `dn` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_crt_get_raw_issuer_dn(
+    cert: gnutls_x509_crt_t,
+    dn: *mut gnutls_datum_t,
+) -> c_int {
+    // SAFETY: forwarded promises.
+    boundary::gnutls(|| unsafe { raw_dn(cert, dn, true) })
+}

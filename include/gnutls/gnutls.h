@@ -2044,15 +2044,6 @@ typedef int (*gnutls_pull_timeout_func)(gnutls_transport_ptr_t ptr, unsigned int
 typedef gnutls_x509_trust_list_st *gnutls_x509_trust_list_t;
 
 /**
- * The callback `gnutls_x509_trust_list_verify_crt` reports each
- * certificate to (not called by stepup; see there).
- */
-typedef int (*VerifyOutput)(gnutls_x509_crt_t cert,
-                            gnutls_x509_crt_t issuer,
-                            gnutls_x509_crl_t crl,
-                            unsigned int verification_output);
-
-/**
  * A DN handle.
  */
 typedef gnutls_x509_dn_st *gnutls_x509_dn_t;
@@ -6740,7 +6731,10 @@ int gnutls_x509_trust_list_verify_crt(gnutls_x509_trust_list_t list,
                                       unsigned int cert_list_size,
                                       unsigned int flags,
                                       unsigned int *voutput,
-                                      VerifyOutput func);
+                                      int (*func)(gnutls_x509_crt_t cert,
+                                                  gnutls_x509_crt_t issuer,
+                                                  gnutls_x509_crl_t crl,
+                                                  unsigned int verification_output));
 
 /**
  * As `gnutls_x509_trust_list_verify_crt`, also checking the chain against
@@ -6761,7 +6755,10 @@ int gnutls_x509_trust_list_verify_crt2(gnutls_x509_trust_list_t list,
                                        unsigned int elements,
                                        unsigned int flags,
                                        unsigned int *voutput,
-                                       VerifyOutput func);
+                                       int (*func)(gnutls_x509_crt_t cert,
+                                                   gnutls_x509_crt_t issuer,
+                                                   gnutls_x509_crl_t crl,
+                                                   unsigned int verification_output));
 
 /**
  * Makes the credentials verify peers against `tlist` instead of the

@@ -148,12 +148,8 @@ pub unsafe extern "C" fn gnutls_certificate_set_known_dh_params(
     res: gnutls_certificate_credentials_t,
     sec_param: gnutls_sec_param_t,
 ) -> c_int {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        unsafe { args::object(res.cast_const(), "res") }?;
-        known_params_ignored(sec_param);
-        Ok(0)
-    })
+    // SAFETY: forwarded promise.
+    unsafe { accept_known_params(res, sec_param) }
 }
 
 /// As `gnutls_certificate_set_known_dh_params`, for PSK server credentials.
@@ -165,12 +161,8 @@ pub unsafe extern "C" fn gnutls_psk_set_server_known_dh_params(
     res: super::psk::gnutls_psk_server_credentials_t,
     sec_param: gnutls_sec_param_t,
 ) -> c_int {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        unsafe { args::object(res.cast_const(), "res") }?;
-        known_params_ignored(sec_param);
-        Ok(0)
-    })
+    // SAFETY: forwarded promise.
+    unsafe { accept_known_params(res, sec_param) }
 }
 
 /// As `gnutls_certificate_set_known_dh_params`, for anonymous server
@@ -183,18 +175,26 @@ pub unsafe extern "C" fn gnutls_anon_set_server_known_dh_params(
     res: super::anon::gnutls_anon_server_credentials_t,
     sec_param: gnutls_sec_param_t,
 ) -> c_int {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        unsafe { args::object(res.cast_const(), "res") }?;
-        known_params_ignored(sec_param);
-        Ok(0)
-    })
+    // SAFETY: forwarded promise.
+    unsafe { accept_known_params(res, sec_param) }
 }
 
-fn known_params_ignored(sec_param: gnutls_sec_param_t) {
-    crate::gnutls::log::log(2, || {
-        format!("CRD: known DH parameters (level {sec_param}) ignored: TLS 1.3 uses named groups")
-    });
+/// The answer of the `*_set_known_dh_params` functions: NULL credentials
+/// are refused; otherwise the parameters are logged as ignored.
+///
+/// # Safety
+/// `res` is NULL or live credentials.
+unsafe fn accept_known_params<T>(res: *mut T, sec_param: gnutls_sec_param_t) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live, by the caller's promise.
+        unsafe { args::object(res.cast_const(), "res") }?;
+        crate::gnutls::log::log(2, || {
+            format!(
+                "CRD: known DH parameters (level {sec_param}) ignored: TLS 1.3 uses named groups"
+            )
+        });
+        Ok(0)
+    })
 }
 
 /// Sets the smallest DH prime a client accepts in a TLS 1.2 DHE exchange.

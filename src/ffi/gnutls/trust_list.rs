@@ -45,17 +45,6 @@ pub struct gnutls_x509_trust_list_st {
 #[allow(non_camel_case_types)]
 pub type gnutls_x509_trust_list_t = *mut gnutls_x509_trust_list_st;
 
-/// The callback `gnutls_x509_trust_list_verify_crt` reports each
-/// certificate to (not called by stepup; see there).
-pub(super) type VerifyOutput = Option<
-    unsafe extern "C" fn(
-        cert: gnutls_x509_crt_t,
-        issuer: gnutls_x509_crt_t,
-        crl: super::crl::gnutls_x509_crl_t,
-        verification_output: c_uint,
-    ) -> c_int,
->;
-
 /// A trust list owned by credentials (handed over, or made for
 /// `gnutls_certificate_get_trust_list`); freed with them.
 pub(super) struct OwnedTrustList(gnutls_x509_trust_list_t);
@@ -92,6 +81,27 @@ unsafe fn free_list(list: gnutls_x509_trust_list_t, all: bool) {
 unsafe fn trust_list<'a>(list: gnutls_x509_trust_list_t) -> Result<&'a Arc<TrustList>, CallError> {
     // SAFETY: forwarded promise.
     Ok(&unsafe { args::object(list.cast_const(), "list") }?.list)
+}
+
+/// The list and the CA path of an `add_trust_file`/`_dir` call (`None`:
+/// no path); a CRL path is `GNUTLS_E_UNIMPLEMENTED_FEATURE` (stepup has no
+/// CRLs).
+///
+/// # Safety
+/// `list` is NULL or live during `'a`; the paths are NULL or NUL-terminated.
+unsafe fn list_and_path<'a>(
+    list: gnutls_x509_trust_list_t,
+    ca: *const c_char,
+    crl: *const c_char,
+    name: &'static str,
+) -> Result<(&'a Arc<TrustList>, Option<&'a str>), CallError> {
+    // SAFETY: forwarded promise.
+    let list = unsafe { trust_list(list) }?;
+    if !crl.is_null() {
+        return Err(Error::Unimplemented.into());
+    }
+    // SAFETY: forwarded promise.
+    Ok((list, unsafe { args::optional_utf8(ca, name) }?))
 }
 
 fn count(n: usize) -> c_int {
@@ -165,18 +175,12 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_add_trust_file(
     boundary::gnutls(|| {
         let _ = (tl_flags, tl_vflags);
         // SAFETY: the caller's promises.
-        let list = unsafe { trust_list(list) }?;
-        if !crl_file.is_null() {
-            return Err(Error::Unimplemented.into());
+        let (list, path) = unsafe { list_and_path(list, ca_file, crl_file, "ca_file") }?;
+        match path {
+            None => Ok(0),
+            Some(path) if path.starts_with("pkcs11:") => Err(Error::Unimplemented.into()),
+            Some(path) => Ok(count(list.add_file(path, r#type)?)),
         }
-        // SAFETY: NULL or NUL-terminated.
-        let Some(path) = (unsafe { args::optional_utf8(ca_file, "ca_file") })? else {
-            return Ok(0);
-        };
-        if path.starts_with("pkcs11:") {
-            return Err(Error::Unimplemented.into());
-        }
-        Ok(count(list.add_file(path, r#type)?))
     })
 }
 
@@ -235,17 +239,13 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_add_trust_dir(
     boundary::gnutls(|| {
         let _ = (tl_flags, tl_vflags);
         // SAFETY: the caller's promises.
-        let list = unsafe { trust_list(list) }?;
-        if !crl_dir.is_null() {
-            return Err(Error::Unimplemented.into());
+        let (list, dir) = unsafe { list_and_path(list, ca_dir, crl_dir, "ca_dir") }?;
+        match dir {
+            None => Ok(0),
+            Some(dir) => Ok(count(crate::gnutls::trust_list::add_dir(
+                list, dir, r#type,
+            )?)),
         }
-        // SAFETY: NULL or NUL-terminated.
-        let Some(dir) = (unsafe { args::optional_utf8(ca_dir, "ca_dir") })? else {
-            return Ok(0);
-        };
-        Ok(count(crate::gnutls::trust_list::add_dir(
-            list, dir, r#type,
-        )?))
     })
 }
 
@@ -339,7 +339,14 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_verify_crt(
     cert_list_size: c_uint,
     flags: c_uint,
     voutput: *mut c_uint,
-    func: VerifyOutput,
+    func: Option<
+        unsafe extern "C" fn(
+            cert: gnutls_x509_crt_t,
+            issuer: gnutls_x509_crt_t,
+            crl: super::crl::gnutls_x509_crl_t,
+            verification_output: c_uint,
+        ) -> c_int,
+    >,
 ) -> c_int {
     // SAFETY: forwarded promises.
     unsafe {
@@ -375,7 +382,14 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_verify_crt2(
     elements: c_uint,
     flags: c_uint,
     voutput: *mut c_uint,
-    func: VerifyOutput,
+    func: Option<
+        unsafe extern "C" fn(
+            cert: gnutls_x509_crt_t,
+            issuer: gnutls_x509_crt_t,
+            crl: super::crl::gnutls_x509_crl_t,
+            verification_output: c_uint,
+        ) -> c_int,
+    >,
 ) -> c_int {
     boundary::gnutls(|| {
         let _ = func;

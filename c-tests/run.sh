@@ -200,6 +200,41 @@ abi_same() {
 }
 check "compat exports every symbol of the system libgnutls.so.30, in its node, of its kind and size" abi_same
 
+# 4b. GnuTLS's headers from include/ alone: every header GnuTLS installs
+# for libgnutls, with every function, type and constant its documentation
+# gives (compat/gnutls.api). The system GnuTLS headers must not be read.
+api=$out/api
+rm -rf "$api"; mkdir -p "$api"
+python3 c-tests/headers/gen_api_tests.py compat/gnutls.api "$api" || fail "c-tests/headers/gen_api_tests.py runs"
+no_system_header() {
+  # -MD lists every header read; any gnutls/ header outside include/ fails.
+  local foreign
+  foreign=$(tr ' \\' '\n\n' < "$1" | grep '/gnutls/[^/]*\.h$' | grep -v "^$root/include/\|^include/") || true
+  [ -z "$foreign" ] || { echo "$foreign" | sed 's/^/     read: /'; return 1; }
+}
+headers_compile() {
+  "$cc" -std=c11 -Wall -Wextra -Werror -Iinclude -MD -MF "$api/all.d" -c "$api/all.c" -o "$api/all.o" &&
+    no_system_header "$api/all.d"
+}
+check "a program including all 17 GnuTLS headers and redeclaring every documented function compiles against include/ alone" headers_compile
+headers_compile_cxx() { c++ -x c++ -Wall -Werror -Iinclude -fsyntax-only "$api/all.c"; }
+check "the same program compiles as C++" headers_compile_cxx
+each_header_alone() {
+  local f bad=0
+  for f in "$api"/only-*.c; do
+    "$cc" -std=c11 -Wall -Wextra -Werror -Iinclude -MD -MF "${f%.c}.d" -c "$f" -o "${f%.c}.o" 2> "${f%.c}.err" &&
+      no_system_header "${f%.c}.d" || { echo "     $(basename "$f"):"; head -5 "${f%.c}.err" | sed 's/^/     /'; bad=1; }
+  done
+  return $bad
+}
+check "each header alone declares every function, type and constant documented in it" each_header_alone
+documented_link() {
+  "$cc" -Wl,-z,now -o "$api/all" "$api/all.o" "$compat/libgnutls.so.30" &&
+    LD_LIBRARY_PATH="$compat" LD_BIND_NOW=1 "$api/all" > "$api/all.out" &&
+    grep -qx "$(cat "$api/count") documented functions" "$api/all.out"
+}
+check "it links against build/compat and runs: $(cat "$api/count" 2> /dev/null) documented functions exported" documented_link
+
 # 5. The Telodendria drop-in, over the fake Cytoplasm: static link only (the
 # library with the `telodendria` feature leaves Cytoplasm's symbols to the host).
 drop_in=$root/target/telodendria/release/libstepup.a

@@ -6,6 +6,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #define GNUTLS_VERSION "3.7.9"
@@ -1993,6 +1994,11 @@ typedef int gnutls_certificate_request_t;
  * The type of a server name.
  */
 typedef int gnutls_server_name_type_t;
+
+/**
+ * An SRTP protection profile (DTLS only: stepup never negotiates one).
+ */
+typedef int gnutls_srtp_profile_t;
 
 /**
  * `gnutls_channel_binding_t`: a kind of channel binding.
@@ -6254,7 +6260,7 @@ unsigned int gnutls_ocsp_status_request_is_checked(gnutls_session_t session, uns
  * # Safety
  * `session` is NULL or live; `profile` is NULL or writable.
  */
-int gnutls_srtp_get_selected_profile(gnutls_session_t session, int *profile);
+int gnutls_srtp_get_selected_profile(gnutls_session_t session, gnutls_srtp_profile_t *profile);
 
 /**
  * On a client: non-zero when the server asked for a certificate during
@@ -7572,3 +7578,504 @@ typedef int gnutls_psk_server_credentials_function(gnutls_session_t,
 #endif
 
 #endif /* GNUTLS_GNUTLS_H_TRAILER */
+
+#ifndef GNUTLS_GNUTLS_H_DOCUMENTED
+#define GNUTLS_GNUTLS_H_DOCUMENTED
+/* The rest of GnuTLS's documented gnutls.h (compat/gnutls.api): what stepup
+ * does not implement is exported load-only (docs/gnutls-abi.md). */
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct gnutls_x509_privkey_int *gnutls_rsa_params_t;
+typedef struct mbuffer_st *gnutls_packet_t;
+#define gnutls_read gnutls_record_recv
+#define gnutls_write gnutls_record_send
+#define gnutls_handshake_post_client_hello_func gnutls_handshake_simple_hook_func
+#define gnutls_cred_set gnutls_credentials_set
+typedef struct gnutls_x509_crq_int *gnutls_x509_crq_t;
+typedef struct gnutls_openpgp_keyring_int *gnutls_openpgp_keyring_t;
+typedef struct iovec giovec_t;
+#define gnutls_srp_base64_encode_alloc gnutls_srp_base64_encode2
+#define gnutls_srp_base64_decode_alloc gnutls_srp_base64_decode2
+#define gnutls_pem_base64_encode_alloc gnutls_pem_base64_encode2
+#define gnutls_pem_base64_decode_alloc gnutls_pem_base64_decode2
+typedef struct gnutls_tdb_int *gnutls_tdb_t;
+typedef struct gnutls_anti_replay_st *gnutls_anti_replay_t;
+typedef struct gnutls_fips140_context_st *gnutls_fips140_context_t;
+typedef struct gnutls_srp_client_credentials_st *gnutls_srp_client_credentials_t;
+typedef struct gnutls_srp_server_credentials_st *gnutls_srp_server_credentials_t;
+typedef unsigned char gnutls_openpgp_keyid_t[8];
+typedef enum {
+    GNUTLS_PARAMS_RSA_EXPORT = 1,
+    GNUTLS_PARAMS_DH = 2,
+    GNUTLS_PARAMS_ECDH = 3,
+} gnutls_params_type_t;
+#define GNUTLS_CRD_IA 5
+typedef enum {
+    GNUTLS_COMP_UNKNOWN = 0,
+    GNUTLS_COMP_NULL = 1,
+    GNUTLS_COMP_DEFLATE = 2,
+    GNUTLS_COMP_ZLIB = 2,
+    GNUTLS_COMP_BROTLI = 3,
+    GNUTLS_COMP_ZSTD = 4,
+} gnutls_compression_method_t;
+typedef int gnutls_init_flags_t;
+#define GNUTLS_DATAGRAM 4
+#define GNUTLS_NO_EXTENSIONS 16
+#define GNUTLS_NO_REPLAY_PROTECTION 32
+#define GNUTLS_NO_SIGNAL 64
+#define GNUTLS_ALLOW_ID_CHANGE 128
+#define GNUTLS_ENABLE_FALSE_START 256
+#define GNUTLS_NO_AUTO_REKEY 32768
+#define GNUTLS_SAFE_PADDING_CHECK 65536
+#define GNUTLS_ENABLE_RAWPK 262144
+#define GNUTLS_ENABLE_EARLY_DATA 1048576
+#define GNUTLS_NO_END_OF_EARLY_DATA 4194304
+#define GNUTLS_NO_TICKETS_TLS12 8388608
+typedef enum {
+    GNUTLS_OPENPGP_CERT = 0,
+    GNUTLS_OPENPGP_CERT_FINGERPRINT = 1,
+} gnutls_openpgp_crt_status_t;
+#define GNUTLS_PK_DSA 2
+#define GNUTLS_PK_DH 3
+#define GNUTLS_PK_ECDH_X25519 5
+#define GNUTLS_PK_GOST_01 8
+#define GNUTLS_PK_GOST_12_256 9
+#define GNUTLS_PK_GOST_12_512 10
+#define GNUTLS_PK_ECDH_X448 11
+#define GNUTLS_PK_MAX 12
+typedef enum {
+    GNUTLS_ECC_CURVE_INVALID = 0,
+    GNUTLS_ECC_CURVE_SECP224R1 = 1,
+    GNUTLS_ECC_CURVE_SECP256R1 = 2,
+    GNUTLS_ECC_CURVE_SECP384R1 = 3,
+    GNUTLS_ECC_CURVE_SECP521R1 = 4,
+    GNUTLS_ECC_CURVE_SECP192R1 = 5,
+    GNUTLS_ECC_CURVE_X25519 = 6,
+    GNUTLS_ECC_CURVE_ED25519 = 7,
+    GNUTLS_ECC_CURVE_GOST256CPA = 8,
+    GNUTLS_ECC_CURVE_GOST256CPB = 9,
+    GNUTLS_ECC_CURVE_GOST256CPC = 10,
+    GNUTLS_ECC_CURVE_GOST256CPXA = 11,
+    GNUTLS_ECC_CURVE_GOST256CPXB = 12,
+    GNUTLS_ECC_CURVE_GOST512A = 13,
+    GNUTLS_ECC_CURVE_GOST512B = 14,
+    GNUTLS_ECC_CURVE_GOST512C = 15,
+    GNUTLS_ECC_CURVE_GOST256A = 16,
+    GNUTLS_ECC_CURVE_GOST256B = 17,
+    GNUTLS_ECC_CURVE_GOST256C = 18,
+    GNUTLS_ECC_CURVE_GOST256D = 19,
+    GNUTLS_ECC_CURVE_X448 = 20,
+    GNUTLS_ECC_CURVE_ED448 = 21,
+    GNUTLS_ECC_CURVE_MAX = 21,
+} gnutls_ecc_curve_t;
+#define GNUTLS_SEC_PARAM_MAX 50
+typedef enum {
+    GNUTLS_GOST_PARAMSET_UNKNOWN = 0,
+    GNUTLS_GOST_PARAMSET_TC26_Z = 1,
+    GNUTLS_GOST_PARAMSET_CP_A = 2,
+    GNUTLS_GOST_PARAMSET_CP_B = 3,
+    GNUTLS_GOST_PARAMSET_CP_C = 4,
+    GNUTLS_GOST_PARAMSET_CP_D = 5,
+} gnutls_gost_paramset_t;
+typedef int gnutls_session_flags_t;
+#define GNUTLS_SFLAGS_SAFE_RENEGOTIATION 1
+#define GNUTLS_SFLAGS_EXT_MASTER_SECRET 2
+#define GNUTLS_SFLAGS_ETM 4
+#define GNUTLS_SFLAGS_HB_LOCAL_SEND 8
+#define GNUTLS_SFLAGS_HB_PEER_SEND 16
+#define GNUTLS_SFLAGS_FALSE_START 32
+#define GNUTLS_SFLAGS_RFC7919 64
+#define GNUTLS_SFLAGS_EARLY_DATA 1024
+#define GNUTLS_SFLAGS_SERV_REQUESTED_OCSP 4096
+typedef enum {
+    GNUTLS_SUPPLEMENTAL_UNKNOWN = 0,
+} gnutls_supplemental_data_format_type_t;
+#define GNUTLS_SRTP_AES128_CM_HMAC_SHA1_80 1
+#define GNUTLS_SRTP_AES128_CM_HMAC_SHA1_32 2
+#define GNUTLS_SRTP_NULL_HMAC_SHA1_80 5
+#define GNUTLS_SRTP_NULL_HMAC_SHA1_32 6
+typedef int gnutls_certificate_flags;
+typedef enum {
+    GNUTLS_RANDOM_ART_OPENSSH = 1,
+} gnutls_random_art_t;
+#define GNUTLS_SAN_MAX 7
+#define GNUTLS_SAN_OTHERNAME_XMPP 1000
+#define GNUTLS_SAN_OTHERNAME_KRB5PRINCIPAL 1001
+#define GNUTLS_SAN_OTHERNAME_MSUSERPRINCIPAL 1002
+#define GNUTLS_SAN_OTHERNAME_SRV 1003
+typedef enum {
+    GNUTLS_PIN_USER = 1,
+    GNUTLS_PIN_SO = 2,
+    GNUTLS_PIN_FINAL_TRY = 4,
+    GNUTLS_PIN_COUNT_LOW = 8,
+    GNUTLS_PIN_CONTEXT_SPECIFIC = 16,
+    GNUTLS_PIN_WRONG = 32,
+} gnutls_pin_flag_t;
+typedef enum {
+    GNUTLS_ENCRYPTION_LEVEL_INITIAL = 0,
+    GNUTLS_ENCRYPTION_LEVEL_EARLY = 1,
+    GNUTLS_ENCRYPTION_LEVEL_HANDSHAKE = 2,
+    GNUTLS_ENCRYPTION_LEVEL_APPLICATION = 3,
+} gnutls_record_encryption_level_t;
+typedef enum {
+    GNUTLS_FIPS140_DISABLED = 0,
+    GNUTLS_FIPS140_STRICT = 1,
+    GNUTLS_FIPS140_SELFTESTS = 2,
+    GNUTLS_FIPS140_LAX = 3,
+    GNUTLS_FIPS140_LOG = 4,
+} gnutls_fips_mode_t;
+typedef enum {
+    GNUTLS_FIPS140_OP_INITIAL = 0,
+    GNUTLS_FIPS140_OP_APPROVED = 1,
+    GNUTLS_FIPS140_OP_NOT_APPROVED = 2,
+    GNUTLS_FIPS140_OP_ERROR = 3,
+} gnutls_fips140_operation_state_t;
+#define GNUTLS_CIPHER_RIJNDAEL_128_CBC 4
+#define GNUTLS_CIPHER_RIJNDAEL_256_CBC 5
+#define GNUTLS_CIPHER_RIJNDAEL_CBC 4
+#define GNUTLS_CIPHER_ARCFOUR 2
+#define GNUTLS_MAC_SHA 3
+#define GNUTLS_DIG_SHA 3
+#define GNUTLS_MAX_ALGORITHM_NUM 128
+#define GNUTLS_MAX_SESSION_ID_SIZE 32
+#define GNUTLS_ENABLE_CERT_TYPE_NEG 0
+#define GNUTLS_CRT_RAW 3
+#define GNUTLS_PK_ECC 4
+#define GNUTLS_PK_EC 4
+#define GNUTLS_PK_ECDHX 5
+#define GNUTLS_SEC_PARAM_NORMAL 35
+#define GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT 4294967295
+#define GNUTLS_INDEFINITE_TIMEOUT 4294967294
+#define GNUTLS_HEARTBEAT_WAIT 1
+#define GNUTLS_HB_PEER_ALLOWED_TO_SEND 1
+#define GNUTLS_HB_PEER_NOT_ALLOWED_TO_SEND 2
+#define GNUTLS_HB_LOCAL_ALLOWED_TO_SEND 4
+#define GNUTLS_ALPN_MAND 1
+#define GNUTLS_PRIORITY_LIST_INIT_KEYWORDS 1
+#define GNUTLS_PRIORITY_LIST_SPECIAL 2
+#define GNUTLS_MAX_SESSION_ID 32
+#define GNUTLS_IDNA_FORCE_2008 2
+#define GNUTLS_KEY_DIGITAL_SIGNATURE 128
+#define GNUTLS_KEY_NON_REPUDIATION 64
+#define GNUTLS_KEY_KEY_ENCIPHERMENT 32
+#define GNUTLS_KEY_DATA_ENCIPHERMENT 16
+#define GNUTLS_KEY_KEY_AGREEMENT 8
+#define GNUTLS_KEY_KEY_CERT_SIGN 4
+#define GNUTLS_KEY_CRL_SIGN 2
+#define GNUTLS_KEY_ENCIPHER_ONLY 1
+#define GNUTLS_KEY_DECIPHER_ONLY 32768
+#define GNUTLS_SCOMMIT_FLAG_ALLOW_BROKEN 1
+#define GNUTLS_PKCS11_PIN_USER 1
+#define GNUTLS_PKCS11_PIN_SO 2
+#define GNUTLS_PKCS11_PIN_FINAL_TRY 4
+#define GNUTLS_PKCS11_PIN_COUNT_LOW 8
+#define GNUTLS_PKCS11_PIN_CONTEXT_SPECIFIC 16
+#define GNUTLS_PKCS11_PIN_WRONG 32
+#define GNUTLS_UTF8_IGNORE_ERRS 1
+#define GNUTLS_FIPS140_SET_MODE_THREAD 1
+#define GNUTLS_A_MISSING_SRP_USERNAME 115
+#define GNUTLS_A_UNKNOWN_SRP_USERNAME 115
+#define GNUTLS_OCSP_SR_IS_AVAIL 1
+#define GNUTLS_OPENPGP_KEY 0
+#define GNUTLS_OPENPGP_KEY_FINGERPRINT 1
+#define GNUTLS_SIGN_FLAG_SECURE_FOR_CERTS 1
+#define GNUTLS_SUPPLEMENTAL_USER_MAPPING_DATA 0
+#define GNUTLS_VERIFY_ALLOW_X509_V1_CA_CRT 0
+#define GNUTLS_X509_CRT_FULL 0
+#define GNUTLS_X509_CRT_ONELINE 1
+#define GNUTLS_X509_CRT_UNSIGNED_FULL 2
+typedef int (*mutex_init_func)(void **mutex);
+typedef int (*mutex_lock_func)(void **mutex);
+typedef int (*mutex_unlock_func)(void **mutex);
+typedef int (*mutex_deinit_func)(void **mutex);
+typedef int (*gnutls_is_secure_function)(const void *Param1);
+typedef void (*gnutls_audit_log_func)(gnutls_session_t, const char *Param2);
+typedef ssize_t (*gnutls_vec_push_func)(gnutls_transport_ptr_t, const giovec_t *iov, int iovcnt);
+typedef int (*gnutls_errno_func)(gnutls_transport_ptr_t);
+typedef int (*gnutls_tdb_store_func)(const char *db_name, const char *host, const char *service, time_t expiration, const gnutls_datum_t *pubkey);
+typedef int (*gnutls_tdb_store_commitment_func)(const char *db_name, const char *host, const char *service, time_t expiration, gnutls_digest_algorithm_t hash_algo, const gnutls_datum_t *hash);
+typedef int (*gnutls_tdb_verify_func)(const char *db_name, const char *host, const char *service, const gnutls_datum_t *pubkey);
+typedef int (*gnutls_supp_recv_func)(gnutls_session_t session, const unsigned char *data, size_t data_size);
+typedef int (*gnutls_supp_send_func)(gnutls_session_t session, gnutls_buffer_t buf);
+typedef int (*gnutls_db_add_func)(void *Param1, time_t exp_time, const gnutls_datum_t *key, const gnutls_datum_t *data);
+typedef int (*gnutls_handshake_read_func)(gnutls_session_t session, gnutls_record_encryption_level_t level, gnutls_handshake_description_t htype, const void *data, size_t data_size);
+typedef int (*gnutls_handshake_secret_func)(gnutls_session_t session, gnutls_record_encryption_level_t level, const void *secret_read, const void *secret_write, size_t secret_size);
+typedef int (*gnutls_alert_read_func)(gnutls_session_t session, gnutls_record_encryption_level_t level, gnutls_alert_level_t alert_level, gnutls_alert_description_t alert_desc);
+typedef struct gnutls_library_config_st {
+    const char *name;
+    const char *value;
+} gnutls_library_config_st;
+typedef struct gnutls_params_st {
+    gnutls_params_type_t type;
+    union params { gnutls_dh_params_t dh; gnutls_rsa_params_t rsa_export; } params;
+    int deinit;
+} gnutls_params_st;
+typedef struct gnutls_range_st {
+    size_t low;
+    size_t high;
+} gnutls_range_st;
+typedef int gnutls_params_function(gnutls_session_t session, gnutls_params_type_t type, gnutls_params_st *params);
+typedef int gnutls_psk_client_credentials_function(gnutls_session_t session, char **username, gnutls_datum_t *key);
+typedef int gnutls_psk_client_credentials_function2(gnutls_session_t session, gnutls_datum_t *username, gnutls_datum_t *key);
+typedef int gnutls_psk_server_credentials_function2(gnutls_session_t session, const gnutls_datum_t *username, gnutls_datum_t *key);
+typedef int gnutls_srp_client_credentials_function(gnutls_session_t session, char **username, char **password);
+typedef int gnutls_srp_server_credentials_function(gnutls_session_t session, const char *username, gnutls_datum_t *salt, gnutls_datum_t *verifier, gnutls_datum_t *generator, gnutls_datum_t *prime);
+typedef int (*gnutls_status_request_ocsp_func)(gnutls_session_t session, void *ptr, gnutls_datum_t *ocsp_response);
+const char *gnutls_alert_get_strname(gnutls_alert_description_t alert);
+int gnutls_alert_send_appropriate(gnutls_session_t session, int err);
+void gnutls_alert_set_read_function(gnutls_session_t session, gnutls_alert_read_func func);
+void gnutls_anon_set_params_function(gnutls_anon_server_credentials_t res, gnutls_params_function *func);
+void gnutls_anon_set_server_dh_params(gnutls_anon_server_credentials_t res, gnutls_dh_params_t dh_params);
+void gnutls_anon_set_server_params_function(gnutls_anon_server_credentials_t res, gnutls_params_function *func);
+void gnutls_anti_replay_deinit(gnutls_anti_replay_t anti_replay);
+void gnutls_anti_replay_enable(gnutls_session_t session, gnutls_anti_replay_t anti_replay);
+int gnutls_anti_replay_init(gnutls_anti_replay_t *anti_replay);
+void gnutls_anti_replay_set_add_function(gnutls_anti_replay_t anti_replay, gnutls_db_add_func add_func);
+void gnutls_anti_replay_set_ptr(gnutls_anti_replay_t anti_replay, void *ptr);
+void gnutls_anti_replay_set_window(gnutls_anti_replay_t anti_replay, unsigned int window);
+int gnutls_base64_decode2(const gnutls_datum_t *base64, gnutls_datum_t *result);
+int gnutls_base64_encode2(const gnutls_datum_t *data, gnutls_datum_t *result);
+void gnutls_certificate_free_ca_names(gnutls_certificate_credentials_t sc);
+void gnutls_certificate_free_cas(gnutls_certificate_credentials_t sc);
+void gnutls_certificate_free_crls(gnutls_certificate_credentials_t sc);
+void gnutls_certificate_free_keys(gnutls_certificate_credentials_t sc);
+time_t gnutls_certificate_get_ocsp_expiration(gnutls_certificate_credentials_t sc, unsigned idx, int oidx, unsigned flags);
+int gnutls_certificate_get_peers_subkey_id(gnutls_session_t session, gnutls_datum_t *id);
+unsigned int gnutls_certificate_get_verify_flags(gnutls_certificate_credentials_t res);
+int gnutls_certificate_get_x509_crt(gnutls_certificate_credentials_t res, unsigned index, gnutls_x509_crt_t **crt_list, unsigned *crt_list_size);
+int gnutls_certificate_get_x509_key(gnutls_certificate_credentials_t res, unsigned index, gnutls_x509_privkey_t *key);
+int gnutls_certificate_set_ocsp_status_request_file(gnutls_certificate_credentials_t sc, const char *response_file, unsigned idx);
+int gnutls_certificate_set_ocsp_status_request_file2(gnutls_certificate_credentials_t sc, const char *response_file, unsigned idx, gnutls_x509_crt_fmt_t fmt);
+void gnutls_certificate_set_ocsp_status_request_function(gnutls_certificate_credentials_t sc, gnutls_status_request_ocsp_func ocsp_func, void *ptr);
+int gnutls_certificate_set_ocsp_status_request_function2(gnutls_certificate_credentials_t sc, unsigned idx, gnutls_status_request_ocsp_func ocsp_func, void *ptr);
+int gnutls_certificate_set_ocsp_status_request_mem(gnutls_certificate_credentials_t sc, const gnutls_datum_t *resp_data, unsigned idx, gnutls_x509_crt_fmt_t fmt);
+void gnutls_certificate_set_params_function(gnutls_certificate_credentials_t res, gnutls_params_function *func);
+int gnutls_certificate_set_rawpk_key_file(gnutls_certificate_credentials_t cred, const char *rawpkfile, const char *privkeyfile, gnutls_x509_crt_fmt_t format, const char *pass, unsigned int key_usage, const char **names, unsigned int names_length, unsigned int privkey_flags, unsigned int pkcs11_flags);
+int gnutls_certificate_set_rawpk_key_mem(gnutls_certificate_credentials_t cred, const gnutls_datum_t *spki, const gnutls_datum_t *pkey, gnutls_x509_crt_fmt_t format, const char *pass, unsigned int key_usage, const char **names, unsigned int names_length, unsigned int flags);
+void gnutls_certificate_set_verify_limits(gnutls_certificate_credentials_t res, unsigned int max_bits, unsigned int max_depth);
+int gnutls_certificate_set_x509_crl(gnutls_certificate_credentials_t res, gnutls_x509_crl_t *crl_list, int crl_list_size);
+int gnutls_certificate_set_x509_crl_file(gnutls_certificate_credentials_t res, const char *crlfile, gnutls_x509_crt_fmt_t type);
+int gnutls_certificate_set_x509_crl_mem(gnutls_certificate_credentials_t res, const gnutls_datum_t *CRL, gnutls_x509_crt_fmt_t type);
+int gnutls_certificate_set_x509_simple_pkcs12_file(gnutls_certificate_credentials_t res, const char *pkcs12file, gnutls_x509_crt_fmt_t type, const char *password);
+int gnutls_certificate_set_x509_simple_pkcs12_mem(gnutls_certificate_credentials_t res, const gnutls_datum_t *p12blob, gnutls_x509_crt_fmt_t type, const char *password);
+int gnutls_certificate_set_x509_trust(gnutls_certificate_credentials_t res, gnutls_x509_crt_t *ca_list, int ca_list_size);
+const gnutls_certificate_type_t *gnutls_certificate_type_list(void);
+gnutls_cipher_algorithm_t gnutls_cipher_get_id(const char *name);
+const gnutls_cipher_algorithm_t *gnutls_cipher_list(void);
+const char *gnutls_ciphersuite_get(gnutls_session_t session);
+gnutls_compression_method_t gnutls_compress_certificate_get_selected_method(gnutls_session_t session);
+int gnutls_compress_certificate_set_methods(gnutls_session_t session, const gnutls_compression_method_t *methods, size_t methods_len);
+void gnutls_credentials_clear(gnutls_session_t session);
+int gnutls_credentials_get(gnutls_session_t session, gnutls_credentials_type_t type, void **cred);
+int gnutls_db_check_entry(gnutls_session_t session, gnutls_datum_t session_entry);
+unsigned gnutls_db_get_default_cache_expiration(void);
+void *gnutls_db_get_ptr(gnutls_session_t session);
+void gnutls_db_remove_session(gnutls_session_t session);
+int gnutls_dh_get_peers_public_bits(gnutls_session_t session);
+int gnutls_dh_params_cpy(gnutls_dh_params_t dst, gnutls_dh_params_t src);
+int gnutls_dh_params_export2_pkcs3(gnutls_dh_params_t params, gnutls_x509_crt_fmt_t format, gnutls_datum_t *out);
+int gnutls_dh_params_export_pkcs3(gnutls_dh_params_t params, gnutls_x509_crt_fmt_t format, unsigned char *params_data, size_t *params_data_size);
+int gnutls_dh_params_export_raw(gnutls_dh_params_t params, gnutls_datum_t *prime, gnutls_datum_t *generator, unsigned int *bits);
+int gnutls_dh_params_generate2(gnutls_dh_params_t dparams, unsigned int bits);
+int gnutls_dh_params_import_dsa(gnutls_dh_params_t dh_params, gnutls_x509_privkey_t key);
+int gnutls_dh_params_import_raw(gnutls_dh_params_t dh_params, const gnutls_datum_t *prime, const gnutls_datum_t *generator);
+int gnutls_dh_params_import_raw2(gnutls_dh_params_t dh_params, const gnutls_datum_t *prime, const gnutls_datum_t *generator, unsigned key_bits);
+int gnutls_dh_params_import_raw3(gnutls_dh_params_t dh_params, const gnutls_datum_t *prime, const gnutls_datum_t *q, const gnutls_datum_t *generator);
+const char *gnutls_digest_get_oid(gnutls_digest_algorithm_t algorithm);
+const gnutls_digest_algorithm_t *gnutls_digest_list(void);
+int gnutls_digest_set_secure(gnutls_digest_algorithm_t dig, unsigned int secure);
+gnutls_cipher_algorithm_t gnutls_early_cipher_get(gnutls_session_t session);
+gnutls_digest_algorithm_t gnutls_early_prf_hash_get(const gnutls_session_t session);
+gnutls_ecc_curve_t gnutls_ecc_curve_get(gnutls_session_t session);
+gnutls_ecc_curve_t gnutls_ecc_curve_get_id(const char *name);
+const char *gnutls_ecc_curve_get_name(gnutls_ecc_curve_t curve);
+const char *gnutls_ecc_curve_get_oid(gnutls_ecc_curve_t curve);
+gnutls_pk_algorithm_t gnutls_ecc_curve_get_pk(gnutls_ecc_curve_t curve);
+int gnutls_ecc_curve_get_size(gnutls_ecc_curve_t curve);
+const gnutls_ecc_curve_t *gnutls_ecc_curve_list(void);
+int gnutls_ecc_curve_set_enabled(gnutls_ecc_curve_t curve, unsigned int enabled);
+int gnutls_error_to_alert(int err, int *level);
+size_t gnutls_est_record_overhead_size(gnutls_protocol_t version, gnutls_cipher_algorithm_t cipher, gnutls_mac_algorithm_t mac, gnutls_compression_method_t comp, unsigned int flags);
+int gnutls_ext_get_data(gnutls_session_t session, unsigned tls_id, gnutls_ext_priv_data_t *data);
+const char *gnutls_ext_get_name(unsigned int ext);
+const char *gnutls_ext_get_name2(gnutls_session_t session, unsigned int tls_id, gnutls_ext_parse_type_t parse_point);
+int gnutls_ext_register(const char *name, int id, gnutls_ext_parse_type_t parse_point, gnutls_ext_recv_func recv_func, gnutls_ext_send_func send_func, gnutls_ext_deinit_data_func deinit_func, gnutls_ext_pack_func pack_func, gnutls_ext_unpack_func unpack_func);
+void gnutls_ext_set_data(gnutls_session_t session, unsigned tls_id, gnutls_ext_priv_data_t data);
+void gnutls_fips140_context_deinit(gnutls_fips140_context_t context);
+int gnutls_fips140_context_init(gnutls_fips140_context_t *context);
+gnutls_fips140_operation_state_t gnutls_fips140_get_operation_state(gnutls_fips140_context_t context);
+unsigned gnutls_fips140_mode_enabled(void);
+int gnutls_fips140_pop_context(void);
+int gnutls_fips140_push_context(gnutls_fips140_context_t context);
+int gnutls_fips140_run_self_tests(void);
+void gnutls_fips140_set_mode(gnutls_fips_mode_t mode, unsigned flags);
+const gnutls_library_config_st *gnutls_get_library_config(void);
+void gnutls_global_set_audit_log_function(gnutls_audit_log_func log_func);
+void gnutls_global_set_mutex(mutex_init_func init, mutex_deinit_func deinit, mutex_lock_func lock, mutex_unlock_func unlock);
+const char *gnutls_gost_paramset_get_name(gnutls_gost_paramset_t param);
+const char *gnutls_gost_paramset_get_oid(gnutls_gost_paramset_t param);
+gnutls_group_t gnutls_group_get_id(const char *name);
+const gnutls_group_t *gnutls_group_list(void);
+void gnutls_handshake_set_max_packet_length(gnutls_session_t session, size_t max);
+void gnutls_handshake_set_private_extensions(gnutls_session_t session, int allow);
+void gnutls_handshake_set_read_function(gnutls_session_t session, gnutls_handshake_read_func func);
+void gnutls_handshake_set_secret_function(gnutls_session_t session, gnutls_handshake_secret_func func);
+int gnutls_handshake_write(gnutls_session_t session, gnutls_record_encryption_level_t level, const void *data, size_t data_size);
+unsigned gnutls_heartbeat_allowed(gnutls_session_t session, unsigned int type);
+void gnutls_heartbeat_enable(gnutls_session_t session, unsigned int type);
+unsigned int gnutls_heartbeat_get_timeout(gnutls_session_t session);
+int gnutls_heartbeat_ping(gnutls_session_t session, size_t data_size, unsigned int max_tries, unsigned int flags);
+int gnutls_heartbeat_pong(gnutls_session_t session, unsigned int flags);
+void gnutls_heartbeat_set_timeouts(gnutls_session_t session, unsigned int retrans_timeout, unsigned int total_timeout);
+int gnutls_hex2bin(const char *hex_data, size_t hex_size, void *bin_data, size_t *bin_size);
+int gnutls_hex_decode(const gnutls_datum_t *hex_data, void *result, size_t *result_size);
+int gnutls_hex_decode2(const gnutls_datum_t *hex_data, gnutls_datum_t *result);
+int gnutls_hex_encode(const gnutls_datum_t *data, char *result, size_t *result_size);
+int gnutls_idna_reverse_map(const char *input, unsigned ilen, gnutls_datum_t *out, unsigned flags);
+int gnutls_key_generate(gnutls_datum_t *key, unsigned int key_size);
+gnutls_kx_algorithm_t gnutls_kx_get_id(const char *name);
+const gnutls_kx_algorithm_t *gnutls_kx_list(void);
+gnutls_mac_algorithm_t gnutls_mac_get_id(const char *name);
+const gnutls_mac_algorithm_t *gnutls_mac_list(void);
+int gnutls_memcmp(const void *s1, const void *s2, size_t n);
+int gnutls_ocsp_status_request_get(gnutls_session_t session, gnutls_datum_t *response);
+int gnutls_ocsp_status_request_get2(gnutls_session_t session, unsigned idx, gnutls_datum_t *response);
+gnutls_digest_algorithm_t gnutls_oid_to_digest(const char *oid);
+gnutls_ecc_curve_t gnutls_oid_to_ecc_curve(const char *oid);
+gnutls_gost_paramset_t gnutls_oid_to_gost_paramset(const char *oid);
+gnutls_mac_algorithm_t gnutls_oid_to_mac(const char *oid);
+gnutls_pk_algorithm_t gnutls_oid_to_pk(const char *oid);
+gnutls_sign_algorithm_t gnutls_oid_to_sign(const char *oid);
+void gnutls_openpgp_send_cert(gnutls_session_t session, gnutls_openpgp_crt_status_t status);
+void gnutls_packet_deinit(gnutls_packet_t packet);
+void gnutls_packet_get(gnutls_packet_t packet, gnutls_datum_t *data, unsigned char *sequence);
+int gnutls_pem_base64_decode(const char *header, const gnutls_datum_t *b64_data, unsigned char *result, size_t *result_size);
+gnutls_sec_param_t gnutls_pk_bits_to_sec_param(gnutls_pk_algorithm_t algo, unsigned int bits);
+gnutls_pk_algorithm_t gnutls_pk_get_id(const char *name);
+const char *gnutls_pk_get_oid(gnutls_pk_algorithm_t algorithm);
+const gnutls_pk_algorithm_t *gnutls_pk_list(void);
+gnutls_sign_algorithm_t gnutls_pk_to_sign(gnutls_pk_algorithm_t pk, gnutls_digest_algorithm_t hash);
+int gnutls_prf_early(gnutls_session_t session, size_t label_size, const char *label, size_t context_size, const char *context, size_t outsize, char *out);
+int gnutls_prf_raw(gnutls_session_t session, size_t label_size, const char *label, size_t seed_size, const char *seed, size_t outsize, char *out);
+int gnutls_priority_certificate_type_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_certificate_type_list2(gnutls_priority_t pcache, const unsigned int **list, gnutls_ctype_target_t target);
+int gnutls_priority_cipher_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_ecc_curve_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_get_cipher_suite_index(gnutls_priority_t pcache, unsigned int idx, unsigned int *sidx);
+int gnutls_priority_group_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_kx_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_mac_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_protocol_list(gnutls_priority_t pcache, const unsigned int **list);
+int gnutls_priority_sign_list(gnutls_priority_t pcache, const unsigned int **list);
+const char *gnutls_priority_string_list(unsigned iter, unsigned int flags);
+gnutls_protocol_t gnutls_protocol_get_id(const char *name);
+const gnutls_protocol_t *gnutls_protocol_list(void);
+int gnutls_protocol_set_enabled(gnutls_protocol_t version, unsigned int enabled);
+const char *gnutls_psk_client_get_hint(gnutls_session_t session);
+int gnutls_psk_server_get_username2(gnutls_session_t session, gnutls_datum_t *username);
+int gnutls_psk_set_client_credentials2(gnutls_psk_client_credentials_t res, const gnutls_datum_t *username, const gnutls_datum_t *key, gnutls_psk_key_flags flags);
+void gnutls_psk_set_client_credentials_function(gnutls_psk_client_credentials_t cred, gnutls_psk_client_credentials_function *func);
+void gnutls_psk_set_client_credentials_function2(gnutls_psk_client_credentials_t cred, gnutls_psk_client_credentials_function2 *func);
+void gnutls_psk_set_params_function(gnutls_psk_server_credentials_t res, gnutls_params_function *func);
+void gnutls_psk_set_server_credentials_function2(gnutls_psk_server_credentials_t cred, gnutls_psk_server_credentials_function2 func);
+int gnutls_psk_set_server_credentials_hint(gnutls_psk_server_credentials_t res, const char *hint);
+void gnutls_psk_set_server_dh_params(gnutls_psk_server_credentials_t res, gnutls_dh_params_t dh_params);
+void gnutls_psk_set_server_params_function(gnutls_psk_server_credentials_t res, gnutls_params_function *func);
+int gnutls_random_art(gnutls_random_art_t type, const char *key_type, unsigned int key_size, void *fpr, size_t fpr_size, gnutls_datum_t *art);
+int gnutls_range_split(gnutls_session_t session, const gnutls_range_st *orig, gnutls_range_st *next, gnutls_range_st *remainder);
+unsigned gnutls_record_can_use_length_hiding(gnutls_session_t session);
+size_t gnutls_record_check_corked(gnutls_session_t session);
+void gnutls_record_disable_padding(gnutls_session_t session);
+size_t gnutls_record_discard_queued(gnutls_session_t session);
+size_t gnutls_record_get_max_early_data_size(gnutls_session_t session);
+int gnutls_record_get_state(gnutls_session_t session, unsigned read, gnutls_datum_t *mac_key, gnutls_datum_t *IV, gnutls_datum_t *cipher_key, unsigned char seq_number[8]);
+size_t gnutls_record_overhead_size(gnutls_session_t session);
+ssize_t gnutls_record_recv_early_data(gnutls_session_t session, void *data, size_t data_size);
+ssize_t gnutls_record_recv_packet(gnutls_session_t session, gnutls_packet_t *packet);
+ssize_t gnutls_record_recv_seq(gnutls_session_t session, void *data, size_t data_size, unsigned char *seq);
+ssize_t gnutls_record_send2(gnutls_session_t session, const void *data, size_t data_size, size_t pad, unsigned flags);
+ssize_t gnutls_record_send_early_data(gnutls_session_t session, const void *data, size_t data_size);
+ssize_t gnutls_record_send_file(gnutls_session_t session, int fd, off_t *offset, size_t count);
+ssize_t gnutls_record_send_range(gnutls_session_t session, const void *data, size_t data_size, const gnutls_range_st *range);
+int gnutls_record_set_max_early_data_size(gnutls_session_t session, size_t size);
+int gnutls_record_set_state(gnutls_session_t session, unsigned read, const unsigned char seq_number[8]);
+const char *gnutls_sec_param_get_name(gnutls_sec_param_t param);
+unsigned int gnutls_sec_param_to_pk_bits(gnutls_pk_algorithm_t algo, gnutls_sec_param_t param);
+unsigned int gnutls_sec_param_to_symmetric_bits(gnutls_sec_param_t param);
+void gnutls_session_enable_compatibility_mode(gnutls_session_t session);
+void gnutls_session_force_valid(gnutls_session_t session);
+int gnutls_session_get_data(gnutls_session_t session, void *session_data, size_t *session_data_size);
+int gnutls_session_get_id2(gnutls_session_t session, gnutls_datum_t *session_id);
+void gnutls_session_get_master_secret(gnutls_session_t session, gnutls_datum_t *secret);
+void gnutls_session_get_random(gnutls_session_t session, gnutls_datum_t *client, gnutls_datum_t *server);
+int gnutls_session_set_id(gnutls_session_t session, const gnutls_datum_t *sid);
+int gnutls_session_set_premaster(gnutls_session_t session, unsigned int entity, gnutls_protocol_t version, gnutls_kx_algorithm_t kx, gnutls_cipher_algorithm_t cipher, gnutls_mac_algorithm_t mac, gnutls_compression_method_t comp, const gnutls_datum_t *master, const gnutls_datum_t *session_id);
+void gnutls_session_set_verify_function(gnutls_session_t session, gnutls_certificate_verify_function *func);
+int gnutls_session_supplemental_register(gnutls_session_t session, const char *name, gnutls_supplemental_data_format_type_t type, gnutls_supp_recv_func recv_func, gnutls_supp_send_func send_func, unsigned flags);
+int gnutls_session_ticket_enable_client(gnutls_session_t session);
+int gnutls_set_default_priority_append(gnutls_session_t session, const char *add_prio, const char **err_pos, unsigned flags);
+int gnutls_sign_algorithm_get_requested(gnutls_session_t session, size_t indx, gnutls_sign_algorithm_t *algo);
+gnutls_digest_algorithm_t gnutls_sign_get_hash_algorithm(gnutls_sign_algorithm_t sign);
+gnutls_sign_algorithm_t gnutls_sign_get_id(const char *name);
+const char *gnutls_sign_get_oid(gnutls_sign_algorithm_t sign);
+gnutls_pk_algorithm_t gnutls_sign_get_pk_algorithm(gnutls_sign_algorithm_t sign);
+unsigned gnutls_sign_is_secure(gnutls_sign_algorithm_t algorithm);
+unsigned gnutls_sign_is_secure2(gnutls_sign_algorithm_t algorithm, unsigned int flags);
+const gnutls_sign_algorithm_t *gnutls_sign_list(void);
+int gnutls_sign_set_secure(gnutls_sign_algorithm_t sign, unsigned int secure);
+int gnutls_sign_set_secure_for_certs(gnutls_sign_algorithm_t sign, unsigned int secure);
+unsigned gnutls_sign_supports_pk_algorithm(gnutls_sign_algorithm_t sign, gnutls_pk_algorithm_t pk);
+int gnutls_srp_allocate_client_credentials(gnutls_srp_client_credentials_t *sc);
+int gnutls_srp_allocate_server_credentials(gnutls_srp_server_credentials_t *sc);
+int gnutls_srp_base64_decode(const gnutls_datum_t *b64_data, char *result, size_t *result_size);
+int gnutls_srp_base64_decode2(const gnutls_datum_t *b64_data, gnutls_datum_t *result);
+int gnutls_srp_base64_encode(const gnutls_datum_t *data, char *result, size_t *result_size);
+int gnutls_srp_base64_encode2(const gnutls_datum_t *data, gnutls_datum_t *result);
+void gnutls_srp_free_client_credentials(gnutls_srp_client_credentials_t sc);
+void gnutls_srp_free_server_credentials(gnutls_srp_server_credentials_t sc);
+const char *gnutls_srp_server_get_username(gnutls_session_t session);
+int gnutls_srp_set_client_credentials(gnutls_srp_client_credentials_t res, const char *username, const char *password);
+void gnutls_srp_set_client_credentials_function(gnutls_srp_client_credentials_t cred, gnutls_srp_client_credentials_function *func);
+void gnutls_srp_set_prime_bits(gnutls_session_t session, unsigned int bits);
+int gnutls_srp_set_server_credentials_file(gnutls_srp_server_credentials_t res, const char *password_file, const char *password_conf_file);
+void gnutls_srp_set_server_credentials_function(gnutls_srp_server_credentials_t cred, gnutls_srp_server_credentials_function *func);
+void gnutls_srp_set_server_fake_salt_seed(gnutls_srp_server_credentials_t cred, const gnutls_datum_t *seed, unsigned int salt_length);
+int gnutls_srp_verifier(const char *username, const char *password, const gnutls_datum_t *salt, const gnutls_datum_t *generator, const gnutls_datum_t *prime, gnutls_datum_t *res);
+int gnutls_srtp_get_keys(gnutls_session_t session, void *key_material, unsigned int key_material_size, gnutls_datum_t *client_key, gnutls_datum_t *client_salt, gnutls_datum_t *server_key, gnutls_datum_t *server_salt);
+int gnutls_srtp_get_mki(gnutls_session_t session, gnutls_datum_t *mki);
+int gnutls_srtp_get_profile_id(const char *name, gnutls_srtp_profile_t *profile);
+const char *gnutls_srtp_get_profile_name(gnutls_srtp_profile_t profile);
+int gnutls_srtp_set_mki(gnutls_session_t session, const gnutls_datum_t *mki);
+int gnutls_srtp_set_profile(gnutls_session_t session, gnutls_srtp_profile_t profile);
+int gnutls_srtp_set_profile_direct(gnutls_session_t session, const char *profiles, const char **err_pos);
+int gnutls_store_commitment(const char *db_name, gnutls_tdb_t tdb, const char *host, const char *service, gnutls_digest_algorithm_t hash_algo, const gnutls_datum_t *hash, time_t expiration, unsigned int flags);
+int gnutls_store_pubkey(const char *db_name, gnutls_tdb_t tdb, const char *host, const char *service, gnutls_certificate_type_t cert_type, const gnutls_datum_t *cert, time_t expiration, unsigned int flags);
+const char *gnutls_supplemental_get_name(gnutls_supplemental_data_format_type_t type);
+void gnutls_supplemental_recv(gnutls_session_t session, unsigned do_recv_supplemental);
+int gnutls_supplemental_register(const char *name, gnutls_supplemental_data_format_type_t type, gnutls_supp_recv_func recv_func, gnutls_supp_send_func send_func);
+void gnutls_supplemental_send(gnutls_session_t session, unsigned do_send_supplemental);
+void gnutls_tdb_deinit(gnutls_tdb_t tdb);
+int gnutls_tdb_init(gnutls_tdb_t *tdb);
+void gnutls_tdb_set_store_commitment_func(gnutls_tdb_t tdb, gnutls_tdb_store_commitment_func cstore);
+void gnutls_tdb_set_store_func(gnutls_tdb_t tdb, gnutls_tdb_store_func store);
+void gnutls_tdb_set_verify_func(gnutls_tdb_t tdb, gnutls_tdb_verify_func verify);
+void gnutls_transport_set_errno_function(gnutls_session_t session, gnutls_errno_func errno_func);
+void gnutls_transport_set_vec_push_function(gnutls_session_t session, gnutls_vec_push_func vec_func);
+int gnutls_utf8_password_normalize(const unsigned char *password, unsigned plen, gnutls_datum_t *out, unsigned flags);
+int gnutls_verify_stored_pubkey(const char *db_name, gnutls_tdb_t tdb, const char *host, const char *service, gnutls_certificate_type_t cert_type, const gnutls_datum_t *cert, unsigned int flags);
+#define GNUTLS_CURVE_TO_BITS(curve) (unsigned int)((1U << 31) | (unsigned int)(curve))
+#define GNUTLS_BITS_TO_CURVE(bits) (((unsigned int)(bits)) & 0x7FFFFFFFU)
+#define GNUTLS_BITS_ARE_CURVE(bits) (((unsigned int)(bits)) & 0x80000000U)
+#define gnutls_record_set_max_empty_records(session, x) ((void)(session), (void)(x))
+#define GNUTLS_FIPS140_SET_LAX_MODE() gnutls_fips140_set_mode(GNUTLS_FIPS140_LAX, GNUTLS_FIPS140_SET_MODE_THREAD)
+#define GNUTLS_FIPS140_SET_STRICT_MODE() gnutls_fips140_set_mode(GNUTLS_FIPS140_STRICT, GNUTLS_FIPS140_SET_MODE_THREAD)
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <gnutls/compat.h>
+
+#endif /* GNUTLS_GNUTLS_H_DOCUMENTED */

@@ -5,7 +5,7 @@
 use std::ffi::{c_char, c_int, c_uint};
 
 use super::session::{gnutls_session_t, with_session};
-use super::types::gnutls_datum_t;
+use super::types::{gnutls_datum_t, gnutls_srtp_profile_t};
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
 
@@ -91,7 +91,7 @@ pub unsafe extern "C" fn gnutls_ocsp_status_request_is_checked(
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_srtp_get_selected_profile(
     session: gnutls_session_t,
-    profile: *mut c_int,
+    profile: *mut gnutls_srtp_profile_t,
 ) -> c_int {
     boundary::gnutls(|| {
         let _ = (session, profile);

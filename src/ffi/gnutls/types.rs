@@ -91,6 +91,10 @@ pub type gnutls_server_name_type_t = c_int;
 /// A DNS host name.
 pub const GNUTLS_NAME_DNS: gnutls_server_name_type_t = 1;
 
+/// An SRTP protection profile (DTLS only: stepup never negotiates one).
+#[allow(non_camel_case_types)]
+pub type gnutls_srtp_profile_t = c_int;
+
 /// A protocol version.
 #[allow(non_camel_case_types)]
 pub type gnutls_protocol_t = c_int;

@@ -69,6 +69,9 @@ const HEADERS: &[Header] = &[
             "_gnutls_mpi_ops",
             // Exported by GnuTLS, declared by none of its headers.
             "gnutls_secure_malloc",
+            // POSIX's, from <sys/uio.h> (the preamble names it giovec_t).
+            "iovec",
+            "giovec_t",
         ],
         preamble: GNUTLS_PREAMBLE,
         trailer: GNUTLS_TRAILER,
@@ -114,6 +117,9 @@ const HEADERS: &[Header] = &[
 
 /// GnuTLS's function-like macros (cbindgen writes no macros with arguments).
 const GNUTLS_PREAMBLE: &str = "
+/* A piece of a scattered buffer: POSIX's struct iovec, from <sys/uio.h>. */
+typedef struct iovec giovec_t;
+
 /* GnuTLS's convenience macros. */
 #define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
 #define gnutls_sign_algorithm_get_name gnutls_sign_get_name

@@ -86,7 +86,6 @@ int gnutls_privkey_import_pkcs11(gnutls_privkey_t pkey, gnutls_pkcs11_privkey_t 
 int gnutls_privkey_import_rsa_raw(gnutls_privkey_t key, const gnutls_datum_t *m, const gnutls_datum_t *e, const gnutls_datum_t *d, const gnutls_datum_t *p, const gnutls_datum_t *q, const gnutls_datum_t *u, const gnutls_datum_t *e1, const gnutls_datum_t *e2);
 int gnutls_privkey_import_tpm_raw(gnutls_privkey_t pkey, const gnutls_datum_t *fdata, gnutls_tpmkey_fmt_t format, const char *srk_password, const char *key_password, unsigned int flags);
 int gnutls_privkey_import_tpm_url(gnutls_privkey_t pkey, const char *url, const char *srk_password, const char *key_password, unsigned int flags);
-int gnutls_privkey_import_url(gnutls_privkey_t key, const char *url, unsigned int flags);
 void gnutls_privkey_set_flags(gnutls_privkey_t key, unsigned int flags);
 int gnutls_privkey_set_spki(gnutls_privkey_t privkey, const gnutls_x509_spki_t spki, unsigned int flags);
 int gnutls_privkey_sign_data(gnutls_privkey_t signer, gnutls_digest_algorithm_t hash, unsigned int flags, const gnutls_datum_t *data, gnutls_datum_t *signature);

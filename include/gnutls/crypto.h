@@ -11,7 +11,6 @@ extern "C" {
 #endif
 
 typedef struct api_cipher_hd_st *gnutls_cipher_hd_t;
-typedef struct api_aead_cipher_hd_st *gnutls_aead_cipher_hd_t;
 typedef enum {
     GNUTLS_CIPHER_PADDING_PKCS7 = 1,
 } gnutls_cipher_flags_t;
@@ -40,14 +39,6 @@ typedef int (*gnutls_digest_output_func)(void *src_ctx, void *digest, size_t dig
 typedef void (*gnutls_digest_deinit_func)(void *ctx);
 typedef int (*gnutls_digest_fast_func)(gnutls_digest_algorithm_t, const void *text, size_t textsize, void *digest);
 typedef void * (*gnutls_digest_copy_func)(const void *ctx);
-int gnutls_aead_cipher_decrypt(gnutls_aead_cipher_hd_t handle, const void *nonce, size_t nonce_len, const void *auth, size_t auth_len, size_t tag_size, const void *ctext, size_t ctext_len, void *ptext, size_t *ptext_len);
-int gnutls_aead_cipher_decryptv2(gnutls_aead_cipher_hd_t handle, const void *nonce, size_t nonce_len, const giovec_t *auth_iov, int auth_iovcnt, const giovec_t *iov, int iovcnt, void *tag, size_t tag_size);
-void gnutls_aead_cipher_deinit(gnutls_aead_cipher_hd_t handle);
-int gnutls_aead_cipher_encrypt(gnutls_aead_cipher_hd_t handle, const void *nonce, size_t nonce_len, const void *auth, size_t auth_len, size_t tag_size, const void *ptext, size_t ptext_len, void *ctext, size_t *ctext_len);
-int gnutls_aead_cipher_encryptv(gnutls_aead_cipher_hd_t handle, const void *nonce, size_t nonce_len, const giovec_t *auth_iov, int auth_iovcnt, size_t tag_size, const giovec_t *iov, int iovcnt, void *ctext, size_t *ctext_len);
-int gnutls_aead_cipher_encryptv2(gnutls_aead_cipher_hd_t handle, const void *nonce, size_t nonce_len, const giovec_t *auth_iov, int auth_iovcnt, const giovec_t *iov, int iovcnt, void *tag, size_t *tag_size);
-int gnutls_aead_cipher_init(gnutls_aead_cipher_hd_t *handle, gnutls_cipher_algorithm_t cipher, const gnutls_datum_t *key);
-int gnutls_aead_cipher_set_key(gnutls_aead_cipher_hd_t handle, const gnutls_datum_t *key);
 int gnutls_cipher_add_auth(gnutls_cipher_hd_t handle, const void *ptext, size_t ptext_size);
 int gnutls_cipher_decrypt(gnutls_cipher_hd_t handle, void *ctext, size_t ctext_len);
 int gnutls_cipher_decrypt2(gnutls_cipher_hd_t handle, const void *ctext, size_t ctext_len, void *ptext, size_t ptext_len);

@@ -15,6 +15,9 @@
 
 #define GNUTLS_KP_TLS_WWW_CLIENT "1.3.6.1.5.5.7.3.2"
 
+/* A piece of a scattered buffer: POSIX's struct iovec, from <sys/uio.h>. */
+typedef struct iovec giovec_t;
+
 /* GnuTLS's convenience macros. */
 #define gnutls_transport_set_int(s, i) gnutls_transport_set_int2(s, i, i)
 #define gnutls_sign_algorithm_get_name gnutls_sign_get_name
@@ -1446,6 +1449,11 @@ typedef struct gnutls_cert_retr_st gnutls_cert_retr_st;
 #define GNUTLS_X509_CRT_LIST_SORT (1 << 2)
 
 /**
+ * An AEAD cipher with its key (opaque).
+ */
+typedef struct api_aead_cipher_hd_st api_aead_cipher_hd_st;
+
+/**
  * Anonymous client credentials (opaque; hold nothing).
  */
 typedef struct gnutls_anon_client_credentials_st gnutls_anon_client_credentials_st;
@@ -1516,7 +1524,7 @@ typedef struct gnutls_pubkey_st gnutls_pubkey_st;
 typedef struct gnutls_session_int gnutls_session_int;
 
 /**
- * A CRL object (opaque; stepup never creates one).
+ * A CRL object (opaque): empty until something is imported into it.
  */
 typedef struct gnutls_x509_crl_int gnutls_x509_crl_int;
 
@@ -1630,14 +1638,44 @@ typedef struct {
 typedef gnutls_certificate_credentials_st *gnutls_certificate_credentials_t;
 
 /**
+ * An AEAD cipher handle.
+ */
+typedef api_aead_cipher_hd_st *gnutls_aead_cipher_hd_t;
+
+/**
  * A cipher.
  */
 typedef int gnutls_cipher_algorithm_t;
 
 /**
+ * An elliptic curve (`GNUTLS_ECC_CURVE_SECP256R1`, ...).
+ */
+typedef int gnutls_ecc_curve_t;
+
+/**
+ * A public key algorithm.
+ */
+typedef int gnutls_pk_algorithm_t;
+
+/**
+ * A session handle.
+ */
+typedef gnutls_session_int *gnutls_session_t;
+
+/**
  * A hash algorithm (the same numbers as the MACs).
  */
 typedef int gnutls_digest_algorithm_t;
+
+/**
+ * A signature algorithm.
+ */
+typedef int gnutls_sign_algorithm_t;
+
+/**
+ * A protocol version.
+ */
+typedef int gnutls_protocol_t;
 
 /**
  * A MAC algorithm.
@@ -1650,14 +1688,9 @@ typedef int gnutls_mac_algorithm_t;
 typedef int gnutls_kx_algorithm_t;
 
 /**
- * A protocol version.
+ * A key-exchange group.
  */
-typedef int gnutls_protocol_t;
-
-/**
- * A session handle.
- */
-typedef gnutls_session_int *gnutls_session_t;
+typedef int gnutls_group_t;
 
 /**
  * An anonymous client credentials handle.
@@ -1823,16 +1856,6 @@ typedef int (*gnutls_keylog_func)(gnutls_session_t, const char*, const gnutls_da
 typedef void (*gnutls_log_func)(int level, const char *text);
 
 /**
- * A signature algorithm.
- */
-typedef int gnutls_sign_algorithm_t;
-
-/**
- * A key-exchange group.
- */
-typedef int gnutls_group_t;
-
-/**
  * A TLS alert description (the wire value).
  */
 typedef int gnutls_alert_description_t;
@@ -1863,11 +1886,6 @@ typedef unsigned int gnutls_psk_key_flags;
  * `GNUTLS_RND_*` values.
  */
 typedef int gnutls_rnd_level_t;
-
-/**
- * A public key algorithm.
- */
-typedef int gnutls_pk_algorithm_t;
 
 /**
  * The kind of key in a `gnutls_retr2_st`.
@@ -4111,6 +4129,19 @@ int gnutls_privkey_import_x509_raw(gnutls_privkey_t pkey,
                                    unsigned int flags);
 
 /**
+ * Imports the key a URL names into `key`. stepup serves no URL scheme:
+ * `pkcs11:`, `tpmkey:` and `system:` URLs give
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE` (PKCS #11 tokens, TPMs and system key
+ * stores are not supported), any other URL `GNUTLS_E_INVALID_REQUEST` (as
+ * GnuTLS answers a scheme it does not know). `flags` are ignored; `key`
+ * is not changed.
+ *
+ * # Safety
+ * `key` is NULL or live; `url` is NULL or NUL-terminated.
+ */
+int gnutls_privkey_import_url(gnutls_privkey_t key, const char *url, unsigned int flags);
+
+/**
  * Sets the function asked for the key's PIN. stepup imports no
  * PIN-protected keys, so it is never called and nothing is kept. NULL
  * arguments are ignored.
@@ -4210,6 +4241,269 @@ int gnutls_certificate_set_key(gnutls_certificate_credentials_t res,
                                gnutls_pcert_st *pcert_list,
                                int pcert_list_size,
                                gnutls_privkey_t key);
+
+/**
+ * Creates an AEAD cipher handle for `cipher` (AES-128-GCM, AES-256-GCM or
+ * ChaCha20-Poly1305) with the key in `key` (copied), and writes it to
+ * `*handle`; free it with `gnutls_aead_cipher_deinit`. Returns 0,
+ * `GNUTLS_E_INVALID_REQUEST` for another cipher, a ChaCha20 key that is
+ * not 32 bytes or a NULL argument, or `GNUTLS_E_INTERNAL_ERROR` for an
+ * AES key of the wrong size (GnuTLS's answers).
+ *
+ * # Safety
+ * `handle` is NULL or writable; `key` is NULL or a datum holding `size`
+ * bytes.
+ */
+int gnutls_aead_cipher_init(gnutls_aead_cipher_hd_t *handle,
+                            gnutls_cipher_algorithm_t cipher,
+                            const gnutls_datum_t *key);
+
+/**
+ * Replaces the handle's key with `key` (copied; the cipher's key size).
+ * Returns 0 or a negative code as `gnutls_aead_cipher_init`; on an error
+ * the old key stays.
+ *
+ * # Safety
+ * `handle` is NULL or live and not used elsewhere meanwhile; `key` is
+ * NULL or a datum holding `size` bytes.
+ */
+int gnutls_aead_cipher_set_key(gnutls_aead_cipher_hd_t handle, const gnutls_datum_t *key);
+
+/**
+ * Encrypts `ptext_len` bytes at `ptext` with the 12-byte `nonce` and the
+ * `auth_len` bytes of additional data at `auth`, and writes the
+ * ciphertext followed by the 16-byte tag to `ctext`, which holds
+ * `*ctext_len` bytes; `*ctext_len` becomes the length written.
+ * `tag_size` is 0 or 16. Returns 0, `GNUTLS_E_SHORT_MEMORY_BUFFER` when
+ * `ctext` is too small (`*ctext_len` unchanged), or
+ * `GNUTLS_E_INVALID_REQUEST` for another nonce or tag size or a NULL
+ * argument.
+ *
+ * # Safety
+ * `handle` is NULL or live; each buffer is NULL or valid for its length;
+ * `ctext_len` is NULL or readable and writable.
+ */
+int gnutls_aead_cipher_encrypt(gnutls_aead_cipher_hd_t handle,
+                               const void *nonce,
+                               size_t nonce_len,
+                               const void *auth,
+                               size_t auth_len,
+                               size_t tag_size,
+                               const void *ptext,
+                               size_t ptext_len,
+                               void *ctext,
+                               size_t *ctext_len);
+
+/**
+ * Decrypts `ctext_len` bytes at `ctext` (ciphertext followed by the
+ * 16-byte tag) with the 12-byte `nonce` and the additional data at
+ * `auth`, and writes the plaintext to `ptext`, which holds `*ptext_len`
+ * bytes; `*ptext_len` becomes the length written. `tag_size` is 0 or 16.
+ * Returns 0, `GNUTLS_E_DECRYPTION_FAILED` when the input does not
+ * authenticate (or is shorter than a tag), `GNUTLS_E_SHORT_MEMORY_BUFFER`
+ * when `ptext` is too small (`*ptext_len` unchanged), or
+ * `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * As for `gnutls_aead_cipher_encrypt`.
+ */
+int gnutls_aead_cipher_decrypt(gnutls_aead_cipher_hd_t handle,
+                               const void *nonce,
+                               size_t nonce_len,
+                               const void *auth,
+                               size_t auth_len,
+                               size_t tag_size,
+                               const void *ctext,
+                               size_t ctext_len,
+                               void *ptext,
+                               size_t *ptext_len);
+
+/**
+ * As `gnutls_aead_cipher_encrypt`, with the additional data in the
+ * `auth_iovcnt` pieces of `auth_iov` and the plaintext in the `iovcnt`
+ * pieces of `iov`.
+ *
+ * # Safety
+ * As for `gnutls_aead_cipher_encrypt`; each vector is NULL (with a count
+ * of 0) or holds its count of entries, each readable for its length.
+ */
+int gnutls_aead_cipher_encryptv(gnutls_aead_cipher_hd_t handle,
+                                const void *nonce,
+                                size_t nonce_len,
+                                const giovec_t *auth_iov,
+                                int auth_iovcnt,
+                                size_t tag_size,
+                                const giovec_t *iov,
+                                int iovcnt,
+                                void *ctext,
+                                size_t *ctext_len);
+
+/**
+ * Encrypts the `iovcnt` pieces of `iov` in place with the 12-byte `nonce`
+ * and the additional data in `auth_iov`, and writes the 16-byte tag to
+ * `tag`; `*tag_size` must be 16 (the room in `tag`). Returns 0 or
+ * `GNUTLS_E_INVALID_REQUEST` (another tag or nonce size, NULL arguments).
+ *
+ * # Safety
+ * As for `gnutls_aead_cipher_encryptv`, the pieces of `iov` also
+ * writable; `tag` is NULL or writable for `*tag_size` bytes; `tag_size`
+ * is NULL or readable and writable.
+ */
+int gnutls_aead_cipher_encryptv2(gnutls_aead_cipher_hd_t handle,
+                                 const void *nonce,
+                                 size_t nonce_len,
+                                 const giovec_t *auth_iov,
+                                 int auth_iovcnt,
+                                 const giovec_t *iov,
+                                 int iovcnt,
+                                 void *tag,
+                                 size_t *tag_size);
+
+/**
+ * Decrypts the `iovcnt` pieces of `iov` in place with the 12-byte `nonce`,
+ * the additional data in `auth_iov` and the `tag_size`-byte `tag` (16).
+ * Returns 0, `GNUTLS_E_DECRYPTION_FAILED` when it does not authenticate
+ * (the pieces unchanged), or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * As for `gnutls_aead_cipher_encryptv2`; `tag` is NULL or readable for
+ * `tag_size` bytes.
+ */
+int gnutls_aead_cipher_decryptv2(gnutls_aead_cipher_hd_t handle,
+                                 const void *nonce,
+                                 size_t nonce_len,
+                                 const giovec_t *auth_iov,
+                                 int auth_iovcnt,
+                                 const giovec_t *iov,
+                                 int iovcnt,
+                                 void *tag,
+                                 size_t tag_size);
+
+/**
+ * Frees an AEAD cipher handle; NULL is ignored.
+ *
+ * # Safety
+ * `handle` is NULL or a handle from `gnutls_aead_cipher_init`, not used
+ * again.
+ */
+void gnutls_aead_cipher_deinit(gnutls_aead_cipher_hd_t handle);
+
+/**
+ * The name of `curve` ("SECP256R1", "X25519", "Ed25519", ...), or NULL for
+ * an unknown value. The string is static: never free it.
+ */
+const char *gnutls_ecc_curve_get_name(gnutls_ecc_curve_t curve);
+
+/**
+ * The OID of `curve` in dotted form, or NULL for an unknown value. The
+ * string is static: never free it.
+ */
+const char *gnutls_ecc_curve_get_oid(gnutls_ecc_curve_t curve);
+
+/**
+ * The size of `curve`'s elements in bytes, 0 for an unknown value.
+ */
+int gnutls_ecc_curve_get_size(gnutls_ecc_curve_t curve);
+
+/**
+ * The public-key algorithm of `curve` (`GNUTLS_PK_ECDSA`,
+ * `GNUTLS_PK_ECDH_X25519`, `GNUTLS_PK_EDDSA_ED25519`, ...), or
+ * `GNUTLS_PK_UNKNOWN` (0).
+ */
+gnutls_pk_algorithm_t gnutls_ecc_curve_get_pk(gnutls_ecc_curve_t curve);
+
+/**
+ * The curve named `name` (any case) if stepup supports it (see
+ * `gnutls_ecc_curve_list`), else `GNUTLS_ECC_CURVE_INVALID` (0), as GnuTLS
+ * answers for a curve it does not support or a NULL name.
+ *
+ * # Safety
+ * `name` is NULL or NUL-terminated.
+ */
+gnutls_ecc_curve_t gnutls_ecc_curve_get_id(const char *name);
+
+/**
+ * The curve of the session's key exchange (`GNUTLS_ECC_CURVE_X25519`,
+ * `_SECP256R1`, `_SECP384R1`), or `GNUTLS_ECC_CURVE_INVALID` (0) before
+ * one is chosen or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+gnutls_ecc_curve_t gnutls_ecc_curve_get(gnutls_session_t session);
+
+/**
+ * The hash algorithm of signature algorithm `sign` (`GNUTLS_DIG_SHA256`,
+ * ...), or `GNUTLS_DIG_UNKNOWN` (0) for an unknown value or one without a
+ * hash.
+ */
+gnutls_digest_algorithm_t gnutls_sign_get_hash_algorithm(gnutls_sign_algorithm_t sign);
+
+/**
+ * The public-key algorithm of signature algorithm `sign`
+ * (`GNUTLS_PK_RSA`, `GNUTLS_PK_ECDSA`, ...), or `GNUTLS_PK_UNKNOWN` (0).
+ */
+gnutls_pk_algorithm_t gnutls_sign_get_pk_algorithm(gnutls_sign_algorithm_t sign);
+
+/**
+ * The elliptic curves stepup supports (SECP256R1, SECP384R1, X25519,
+ * Ed25519), a static array ended by 0: never free it.
+ */
+const gnutls_ecc_curve_t *gnutls_ecc_curve_list(void);
+
+/**
+ * The protocol versions stepup supports (TLS 1.3), a static array ended
+ * by 0: never free it.
+ */
+const gnutls_protocol_t *gnutls_protocol_list(void);
+
+/**
+ * The ciphers stepup supports (AES-256-GCM, ChaCha20-Poly1305,
+ * AES-128-GCM), a static array ended by 0: never free it.
+ */
+const gnutls_cipher_algorithm_t *gnutls_cipher_list(void);
+
+/**
+ * The MAC algorithms stepup supports (HMAC with SHA-1 and SHA-2, and
+ * AEAD), a static array ended by 0: never free it.
+ */
+const gnutls_mac_algorithm_t *gnutls_mac_list(void);
+
+/**
+ * The hash algorithms stepup supports (SHA-1, SHA-256, SHA-384, SHA-512),
+ * a static array ended by 0: never free it.
+ */
+const gnutls_digest_algorithm_t *gnutls_digest_list(void);
+
+/**
+ * The key exchanges stepup supports (ECDHE with certificates, PSK, ECDHE
+ * with PSK), a static array ended by 0: never free it.
+ */
+const gnutls_kx_algorithm_t *gnutls_kx_list(void);
+
+/**
+ * The key exchange groups stepup supports (X25519, SECP256R1,
+ * SECP384R1), a static array ended by 0: never free it.
+ */
+const gnutls_group_t *gnutls_group_list(void);
+
+/**
+ * The public-key algorithms stepup supports (RSA, ECDSA, RSA-PSS,
+ * Ed25519), a static array ended by 0: never free it.
+ */
+const gnutls_pk_algorithm_t *gnutls_pk_list(void);
+
+/**
+ * The signature algorithms stepup supports, a static array ended by 0:
+ * never free it.
+ */
+const gnutls_sign_algorithm_t *gnutls_sign_list(void);
+
+/**
+ * The certificate types stepup supports (X.509), a static array ended by
+ * 0: never free it.
+ */
+const gnutls_certificate_type_t *gnutls_certificate_type_list(void);
 
 /**
  * The key size of cipher `algorithm` in bytes (32 for AES-256-GCM), 0 for
@@ -4612,6 +4906,33 @@ int gnutls_certificate_set_x509_trust_mem(gnutls_certificate_credentials_t res,
                                           gnutls_x509_crt_fmt_t type);
 
 /**
+ * Adds the certificate revocation lists in `crl` (PEM `X509 CRL` blocks,
+ * or one DER CRL, as `type` says) to the credentials' trust list: a chain
+ * with a certificate a CRL of its issuer lists verifies as
+ * `GNUTLS_CERT_REVOKED`. Returns the number of CRLs added, or a negative
+ * code (`GNUTLS_E_BASE64_DECODING_ERROR` for PEM without a CRL,
+ * `GNUTLS_E_ASN1_TAG_ERROR` for data that is not a CRL); on an error
+ * nothing is added. The data is copied.
+ *
+ * # Safety
+ * `res` is live; `crl` holds its size.
+ */
+int gnutls_certificate_set_x509_crl_mem(gnutls_certificate_credentials_t res,
+                                        const gnutls_datum_t *crl,
+                                        gnutls_x509_crt_fmt_t type);
+
+/**
+ * `gnutls_certificate_set_x509_crl_mem` with the contents of the file
+ * `crlfile` (`GNUTLS_E_FILE_ERROR` when it cannot be read).
+ *
+ * # Safety
+ * `res` is live; `crlfile` is NUL-terminated.
+ */
+int gnutls_certificate_set_x509_crl_file(gnutls_certificate_credentials_t res,
+                                         const char *crlfile,
+                                         gnutls_x509_crt_fmt_t type);
+
+/**
  * Adds trust anchors from a file. Returns the number of certificates
  * added, or a negative code (`GNUTLS_E_FILE_ERROR`, ...).
  *
@@ -4685,19 +5006,196 @@ int gnutls_priority_set_direct(gnutls_session_t session,
                                const char **err_pos);
 
 /**
- * Would write the CRL issuer's DN to `*dn`. stepup has no CRL objects, so
- * this returns `GNUTLS_E_INVALID_REQUEST` (as GnuTLS does for a NULL
- * `crl`) and writes nothing.
+ * Creates an empty CRL object and writes it to `*crl`; free it with
+ * `gnutls_x509_crl_deinit`. Returns 0, or `GNUTLS_E_INVALID_REQUEST` for a
+ * NULL `crl`.
  *
  * # Safety
- * Any arguments; none is read or written.
+ * `crl` is NULL or valid for a pointer write.
+ */
+int gnutls_x509_crl_init(gnutls_x509_crl_t *crl);
+
+/**
+ * Frees a CRL object; NULL is ignored.
+ *
+ * # Safety
+ * `crl` is NULL or from this library, not used again.
+ */
+void gnutls_x509_crl_deinit(gnutls_x509_crl_t crl);
+
+/**
+ * Imports the (first) CRL in `data` (PEM `X509 CRL`, or DER, as `format`
+ * says) into `crl`, replacing what it held; `data` is copied. Returns 0,
+ * `GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR` for PEM without a CRL,
+ * `GNUTLS_E_ASN1_TAG_ERROR` for DER that is no CRL, or
+ * `GNUTLS_E_INVALID_REQUEST`; on failure `crl` is left as it was.
+ *
+ * # Safety
+ * `crl` is NULL or live; `data` is NULL or a datum holding `size` bytes.
+ */
+int gnutls_x509_crl_import(gnutls_x509_crl_t crl,
+                           const gnutls_datum_t *data,
+                           gnutls_x509_crt_fmt_t format);
+
+/**
+ * Imports every CRL in `data` into a new array of new CRL objects, written
+ * to `*crls` with their number in `*size`: free each with
+ * `gnutls_x509_crl_deinit` and the array with `gnutls_free`. `flags` are
+ * ignored. Returns 0 or the errors of `gnutls_x509_crl_import`.
+ *
+ * # Safety
+ * `crls` and `size` are NULL or writable; `data` is NULL or a datum
+ * holding `size` bytes.
+ */
+int gnutls_x509_crl_list_import2(gnutls_x509_crl_t **crls,
+                                 unsigned int *size,
+                                 const gnutls_datum_t *data,
+                                 gnutls_x509_crt_fmt_t format,
+                                 unsigned int flags);
+
+/**
+ * Imports the CRLs in `data` into the `*crl_max` new objects `crls` has
+ * room for, and writes how many to `*crl_max`. With more CRLs than room,
+ * `GNUTLS_X509_CRT_LIST_IMPORT_FAIL_IF_EXCEED` in `flags` fails with
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` (`*crl_max` set to the number needed);
+ * without it the first `*crl_max` are imported. Returns the number
+ * imported or a negative code (those of `gnutls_x509_crl_import`).
+ *
+ * # Safety
+ * `crls` is NULL or writable for `*crl_max` handles; `crl_max` is NULL or
+ * readable and writable; `data` is NULL or a datum holding `size` bytes.
+ */
+int gnutls_x509_crl_list_import(gnutls_x509_crl_t *crls,
+                                unsigned int *crl_max,
+                                const gnutls_datum_t *data,
+                                gnutls_x509_crt_fmt_t format,
+                                unsigned int flags);
+
+/**
+ * The CRL's version (1 or 2), or `GNUTLS_E_INVALID_REQUEST` for NULL or an
+ * empty object.
+ *
+ * # Safety
+ * `crl` is NULL or live.
+ */
+int gnutls_x509_crl_get_version(gnutls_x509_crl_t crl);
+
+/**
+ * When the CRL was issued (thisUpdate), in seconds since the epoch;
+ * `(time_t)-1` for NULL or an empty object.
+ *
+ * # Safety
+ * `crl` is NULL or live.
+ */
+time_t gnutls_x509_crl_get_this_update(gnutls_x509_crl_t crl);
+
+/**
+ * When the next CRL is due (nextUpdate), in seconds since the epoch;
+ * `(time_t)-1` when the CRL gives none, for NULL or an empty object.
+ *
+ * # Safety
+ * `crl` is NULL or live.
+ */
+time_t gnutls_x509_crl_get_next_update(gnutls_x509_crl_t crl);
+
+/**
+ * How many certificates the CRL revokes, or `GNUTLS_E_INVALID_REQUEST`
+ * for NULL or an empty object.
+ *
+ * # Safety
+ * `crl` is NULL or live.
+ */
+int gnutls_x509_crl_get_crt_count(gnutls_x509_crl_t crl);
+
+/**
+ * Copies the serial number of the `indx`-th revoked certificate to
+ * `serial` (`*serial_size` bytes of room; the length written goes there)
+ * and its revocation time to `*t` when `t` is not NULL. Returns 0,
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` when it does not fit (`*serial_size`
+ * unchanged, as in GnuTLS), `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` past
+ * the last one, or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `crl` is NULL or live; `serial` is NULL or writable for `*serial_size`
+ * bytes; `serial_size` is NULL or readable and writable; `t` is NULL or
+ * writable.
+ */
+int gnutls_x509_crl_get_crt_serial(gnutls_x509_crl_t crl,
+                                   unsigned int indx,
+                                   unsigned char *serial,
+                                   size_t *serial_size,
+                                   time_t *t);
+
+/**
+ * Copies the issuer's DN (an RFC 4514 string, NUL-terminated) to `buf`,
+ * which holds `*sizeof_buf` bytes; `*sizeof_buf` becomes its length
+ * without the NUL. Returns 0, `GNUTLS_E_SHORT_MEMORY_BUFFER` with the
+ * size needed (NUL included) in `*sizeof_buf` when `buf` is NULL or too
+ * small, or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `crl` is NULL or live; `buf` is NULL or writable for `*sizeof_buf`
+ * bytes; `sizeof_buf` is NULL or readable and writable.
+ */
+int gnutls_x509_crl_get_issuer_dn(gnutls_x509_crl_t crl, char *buf, size_t *sizeof_buf);
+
+/**
+ * Writes the issuer's DN (RFC 4514, or in encoding order with
+ * `GNUTLS_X509_DN_FLAG_COMPAT` in `flags`) to `*dn`, allocated: free
+ * `dn->data` with `gnutls_free`. Returns 0 or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `crl` is NULL or live; `dn` is NULL or writable.
  */
 int gnutls_x509_crl_get_issuer_dn3(gnutls_x509_crl_t crl, gnutls_datum_t *dn, unsigned int flags);
 
 /**
- * Would copy the CRL number extension into `ret`. stepup has no CRL
- * objects, so this returns `GNUTLS_E_INVALID_REQUEST` (as GnuTLS does for
- * a NULL `crl`) and writes nothing.
+ * `gnutls_x509_crl_get_issuer_dn3` with `flags` 0.
+ *
+ * # Safety
+ * As for `gnutls_x509_crl_get_issuer_dn3`.
+ */
+int gnutls_x509_crl_get_issuer_dn2(gnutls_x509_crl_t crl, gnutls_datum_t *dn);
+
+/**
+ * Writes the DER of the issuer's Name to `*dn`, allocated: free
+ * `dn->data` with `gnutls_free`. Returns 0 or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `crl` is NULL or live; `dn` is NULL or writable.
+ */
+int gnutls_x509_crl_get_raw_issuer_dn(gnutls_x509_crl_t crl, gnutls_datum_t *dn);
+
+/**
+ * Copies the CRL as DER or PEM (`format`) to `output_data`, which holds
+ * `*output_data_size` bytes; the length written goes there. Returns 0,
+ * `GNUTLS_E_SHORT_MEMORY_BUFFER` with the size needed in
+ * `*output_data_size`, or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `crl` is NULL or live; `output_data` is NULL or writable for
+ * `*output_data_size` bytes; `output_data_size` is NULL or readable and
+ * writable.
+ */
+int gnutls_x509_crl_export(gnutls_x509_crl_t crl,
+                           gnutls_x509_crt_fmt_t format,
+                           void *output_data,
+                           size_t *output_data_size);
+
+/**
+ * Writes the CRL as DER or PEM (`format`) to `*out`, allocated: free
+ * `out->data` with `gnutls_free`. Returns 0 or `GNUTLS_E_INVALID_REQUEST`.
+ *
+ * # Safety
+ * `crl` is NULL or live; `out` is NULL or writable.
+ */
+int gnutls_x509_crl_export2(gnutls_x509_crl_t crl,
+                            gnutls_x509_crt_fmt_t format,
+                            gnutls_datum_t *out);
+
+/**
+ * Would copy the CRL number extension into `ret`: not implemented by
+ * stepup (`GNUTLS_E_UNIMPLEMENTED_FEATURE`); nothing is written.
  *
  * # Safety
  * Any arguments; none is read or written.
@@ -4706,6 +5204,34 @@ int gnutls_x509_crl_get_number(gnutls_x509_crl_t crl,
                                void *ret,
                                size_t *ret_size,
                                unsigned int *critical);
+
+/**
+ * Whether one of the `crl_list_length` CRLs of `crl_list` revokes `cert`
+ * (its issuer is the certificate's issuer and it lists the serial
+ * number): 1 if so, 0 if not, or `GNUTLS_E_INVALID_REQUEST` for NULL or
+ * empty objects. The CRLs' signatures are not checked here.
+ *
+ * # Safety
+ * `cert` is NULL or live; `crl_list` is NULL (with a length of 0) or holds
+ * that many live CRL handles.
+ */
+int gnutls_x509_crt_check_revocation(gnutls_x509_crt_t cert,
+                                     const gnutls_x509_crl_t *crl_list,
+                                     unsigned int crl_list_length);
+
+/**
+ * Adds copies of the `crl_list_size` CRLs of `crl_list` to the
+ * credentials' trust list (as `gnutls_certificate_set_x509_crl_mem`
+ * does); the caller still owns and frees its objects. Returns the number
+ * added or a negative code; on an error nothing is added.
+ *
+ * # Safety
+ * `res` is NULL or live; `crl_list` is NULL (with a size of 0) or holds
+ * that many live CRL handles.
+ */
+int gnutls_certificate_set_x509_crl(gnutls_certificate_credentials_t res,
+                                    gnutls_x509_crl_t *crl_list,
+                                    int crl_list_size);
 
 /**
  * Hashes `ptext_len` bytes at `ptext` with `algorithm` and writes the
@@ -5608,6 +6134,46 @@ void gnutls_x509_privkey_deinit(gnutls_x509_privkey_t key);
 int gnutls_x509_privkey_import(gnutls_x509_privkey_t key,
                                const gnutls_datum_t *data,
                                gnutls_x509_crt_fmt_t format);
+
+/**
+ * Imports an unencrypted PKCS #8 private key into `key`, replacing what it
+ * held: a PEM `PRIVATE KEY` block, or DER with `GNUTLS_PKCS_PLAIN` in
+ * `flags` (DER without it is read as encrypted: a plain key gives
+ * `GNUTLS_E_ASN1_TAG_ERROR`, as in GnuTLS). stepup does not decrypt keys:
+ * a `password`, or a PEM `ENCRYPTED PRIVATE KEY`, gives
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns 0;
+ * `GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR` for PEM without a PKCS #8
+ * block; `GNUTLS_E_ASN1_TAG_ERROR` for DER that is no PKCS #8 key;
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments. On failure `key` is left
+ * as it was. `data` is copied.
+ *
+ * # Safety
+ * `key` is NULL or live; `data` is NULL or a datum holding `size` bytes;
+ * `password` is NULL or NUL-terminated.
+ */
+int gnutls_x509_privkey_import_pkcs8(gnutls_x509_privkey_t key,
+                                     const gnutls_datum_t *data,
+                                     gnutls_x509_crt_fmt_t format,
+                                     const char *password,
+                                     unsigned int flags);
+
+/**
+ * Imports the private key in `data` into `key` in any encoding
+ * `gnutls_x509_privkey_import` reads (PKCS #8, SEC 1, PKCS #1; DER or
+ * PEM), replacing what it held. stepup does not decrypt keys: a key that
+ * does not read with a `password` given gives
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE`. `flags` are ignored. Returns 0 or the
+ * errors of `gnutls_x509_privkey_import` (`GNUTLS_E_ASN1_TAG_ERROR` for
+ * DER that is no key).
+ *
+ * # Safety
+ * As for `gnutls_x509_privkey_import_pkcs8`.
+ */
+int gnutls_x509_privkey_import2(gnutls_x509_privkey_t key,
+                                const gnutls_datum_t *data,
+                                gnutls_x509_crt_fmt_t format,
+                                const char *password,
+                                unsigned int flags);
 
 /**
  * Adds the certificate chain `cert_list` (`cert_list_size` certificates,
@@ -6635,12 +7201,13 @@ int gnutls_x509_trust_list_init(gnutls_x509_trust_list_t *list, unsigned int siz
 void gnutls_x509_trust_list_deinit(gnutls_x509_trust_list_t list, unsigned int all);
 
 /**
- * Adds the CA certificates of `ca_file` (`type` `GNUTLS_X509_FMT_PEM` or
- * `_DER`) to the list. `tl_flags` and `tl_vflags` are ignored. CRLs are
- * not supported: a `crl_file` gives `GNUTLS_E_UNIMPLEMENTED_FEATURE`, as
- * does a PKCS #11 URL. Returns the number of certificates added (0 for a
- * NULL `ca_file`), `GNUTLS_E_FILE_ERROR`, a parsing error, or
- * `GNUTLS_E_INVALID_REQUEST`; on an error nothing is added.
+ * Adds the CA certificates of `ca_file` and the revocation lists of
+ * `crl_file` (`type` `GNUTLS_X509_FMT_PEM` or `_DER`; either may be NULL)
+ * to the list. `tl_flags` and `tl_vflags` are ignored; a PKCS #11 URL is
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns the number of certificates and
+ * CRLs added, `GNUTLS_E_FILE_ERROR`, a parsing error, or
+ * `GNUTLS_E_INVALID_REQUEST`; the certificates are added before the CRLs
+ * are read, and a file that fails adds nothing.
  *
  * # Safety
  * `list` is NULL or live; the file names are NULL or NUL-terminated.
@@ -6653,11 +7220,12 @@ int gnutls_x509_trust_list_add_trust_file(gnutls_x509_trust_list_t list,
                                           unsigned int tl_vflags);
 
 /**
- * Adds the CA certificates in `cas` (PEM or DER, as `type` says) to the
- * list; `crls` must be NULL or empty (CRLs are not supported:
- * `GNUTLS_E_UNIMPLEMENTED_FEATURE`). `tl_flags` and `tl_vflags` are
- * ignored. Returns the number added (0 for a NULL `cas`) or a negative
- * code; on an error nothing is added. The data is copied.
+ * Adds the CA certificates in `cas` and the revocation lists in `crls`
+ * (PEM or DER, as `type` says; either may be NULL or empty) to the list.
+ * `tl_flags` and `tl_vflags` are ignored. Returns the number of
+ * certificates and CRLs added or a negative code; the certificates are
+ * added before the CRLs are read, and a datum that fails adds nothing. The
+ * data is copied.
  *
  * # Safety
  * `list` is NULL or live; the datums are NULL or hold `size` bytes.
@@ -6670,12 +7238,12 @@ int gnutls_x509_trust_list_add_trust_mem(gnutls_x509_trust_list_t list,
                                          unsigned int tl_vflags);
 
 /**
- * Adds the CA certificates of every file in `ca_dir` that holds some (in
- * `type`'s format; files that hold none are skipped). `crl_dir` must be
- * NULL (`GNUTLS_E_UNIMPLEMENTED_FEATURE`); `tl_flags` and `tl_vflags` are
- * ignored. Returns the number added (0 for a NULL `ca_dir`),
- * `GNUTLS_E_FILE_ERROR` for a directory that cannot be read, or another
- * negative code.
+ * Adds the CA certificates of every file in `ca_dir` that holds some, and
+ * the revocation lists of every file in `crl_dir` that holds some (in
+ * `type`'s format; other files are skipped; either directory may be
+ * NULL). `tl_flags` and `tl_vflags` are ignored. Returns the number of
+ * certificates and CRLs added, `GNUTLS_E_FILE_ERROR` for a directory that
+ * cannot be read, or another negative code.
  *
  * # Safety
  * `list` is NULL or live; the names are NULL or NUL-terminated.
@@ -6721,8 +7289,9 @@ int gnutls_x509_trust_list_add_cas(gnutls_x509_trust_list_t list,
 /**
  * Verifies a chain (`cert_list`, end-entity first) against the list's
  * anchors, at the clock of `gnutls_global_set_time_function`, and writes
- * the `GNUTLS_CERT_*` status bits to `*voutput` (0: trusted). The chain's
- * key purpose is checked as a TLS server's. `flags` as for
+ * the `GNUTLS_CERT_*` status bits to `*voutput` (0: trusted). With no key
+ * purpose asked for, a chain fit for a TLS server or a TLS client passes
+ * (GnuTLS checks none). `flags` as for
  * `gnutls_certificate_set_verify_flags` (`GNUTLS_VERIFY_*`; only
  * `DO_NOT_ALLOW_IP_MATCHES` changes anything). `func` is not called:
  * stepup verifies the chain as a whole. Returns 0 or a negative code
@@ -7595,7 +8164,6 @@ typedef struct mbuffer_st *gnutls_packet_t;
 #define gnutls_cred_set gnutls_credentials_set
 typedef struct gnutls_x509_crq_int *gnutls_x509_crq_t;
 typedef struct gnutls_openpgp_keyring_int *gnutls_openpgp_keyring_t;
-typedef struct iovec giovec_t;
 #define gnutls_srp_base64_encode_alloc gnutls_srp_base64_encode2
 #define gnutls_srp_base64_decode_alloc gnutls_srp_base64_decode2
 #define gnutls_pem_base64_encode_alloc gnutls_pem_base64_encode2
@@ -7645,31 +8213,29 @@ typedef enum {
 #define GNUTLS_PK_GOST_12_512 10
 #define GNUTLS_PK_ECDH_X448 11
 #define GNUTLS_PK_MAX 12
-typedef enum {
-    GNUTLS_ECC_CURVE_INVALID = 0,
-    GNUTLS_ECC_CURVE_SECP224R1 = 1,
-    GNUTLS_ECC_CURVE_SECP256R1 = 2,
-    GNUTLS_ECC_CURVE_SECP384R1 = 3,
-    GNUTLS_ECC_CURVE_SECP521R1 = 4,
-    GNUTLS_ECC_CURVE_SECP192R1 = 5,
-    GNUTLS_ECC_CURVE_X25519 = 6,
-    GNUTLS_ECC_CURVE_ED25519 = 7,
-    GNUTLS_ECC_CURVE_GOST256CPA = 8,
-    GNUTLS_ECC_CURVE_GOST256CPB = 9,
-    GNUTLS_ECC_CURVE_GOST256CPC = 10,
-    GNUTLS_ECC_CURVE_GOST256CPXA = 11,
-    GNUTLS_ECC_CURVE_GOST256CPXB = 12,
-    GNUTLS_ECC_CURVE_GOST512A = 13,
-    GNUTLS_ECC_CURVE_GOST512B = 14,
-    GNUTLS_ECC_CURVE_GOST512C = 15,
-    GNUTLS_ECC_CURVE_GOST256A = 16,
-    GNUTLS_ECC_CURVE_GOST256B = 17,
-    GNUTLS_ECC_CURVE_GOST256C = 18,
-    GNUTLS_ECC_CURVE_GOST256D = 19,
-    GNUTLS_ECC_CURVE_X448 = 20,
-    GNUTLS_ECC_CURVE_ED448 = 21,
-    GNUTLS_ECC_CURVE_MAX = 21,
-} gnutls_ecc_curve_t;
+#define GNUTLS_ECC_CURVE_INVALID 0
+#define GNUTLS_ECC_CURVE_SECP224R1 1
+#define GNUTLS_ECC_CURVE_SECP256R1 2
+#define GNUTLS_ECC_CURVE_SECP384R1 3
+#define GNUTLS_ECC_CURVE_SECP521R1 4
+#define GNUTLS_ECC_CURVE_SECP192R1 5
+#define GNUTLS_ECC_CURVE_X25519 6
+#define GNUTLS_ECC_CURVE_ED25519 7
+#define GNUTLS_ECC_CURVE_GOST256CPA 8
+#define GNUTLS_ECC_CURVE_GOST256CPB 9
+#define GNUTLS_ECC_CURVE_GOST256CPC 10
+#define GNUTLS_ECC_CURVE_GOST256CPXA 11
+#define GNUTLS_ECC_CURVE_GOST256CPXB 12
+#define GNUTLS_ECC_CURVE_GOST512A 13
+#define GNUTLS_ECC_CURVE_GOST512B 14
+#define GNUTLS_ECC_CURVE_GOST512C 15
+#define GNUTLS_ECC_CURVE_GOST256A 16
+#define GNUTLS_ECC_CURVE_GOST256B 17
+#define GNUTLS_ECC_CURVE_GOST256C 18
+#define GNUTLS_ECC_CURVE_GOST256D 19
+#define GNUTLS_ECC_CURVE_X448 20
+#define GNUTLS_ECC_CURVE_ED448 21
+#define GNUTLS_ECC_CURVE_MAX 21
 #define GNUTLS_SEC_PARAM_MAX 50
 typedef enum {
     GNUTLS_GOST_PARAMSET_UNKNOWN = 0,
@@ -7855,15 +8421,10 @@ void gnutls_certificate_set_params_function(gnutls_certificate_credentials_t res
 int gnutls_certificate_set_rawpk_key_file(gnutls_certificate_credentials_t cred, const char *rawpkfile, const char *privkeyfile, gnutls_x509_crt_fmt_t format, const char *pass, unsigned int key_usage, const char **names, unsigned int names_length, unsigned int privkey_flags, unsigned int pkcs11_flags);
 int gnutls_certificate_set_rawpk_key_mem(gnutls_certificate_credentials_t cred, const gnutls_datum_t *spki, const gnutls_datum_t *pkey, gnutls_x509_crt_fmt_t format, const char *pass, unsigned int key_usage, const char **names, unsigned int names_length, unsigned int flags);
 void gnutls_certificate_set_verify_limits(gnutls_certificate_credentials_t res, unsigned int max_bits, unsigned int max_depth);
-int gnutls_certificate_set_x509_crl(gnutls_certificate_credentials_t res, gnutls_x509_crl_t *crl_list, int crl_list_size);
-int gnutls_certificate_set_x509_crl_file(gnutls_certificate_credentials_t res, const char *crlfile, gnutls_x509_crt_fmt_t type);
-int gnutls_certificate_set_x509_crl_mem(gnutls_certificate_credentials_t res, const gnutls_datum_t *CRL, gnutls_x509_crt_fmt_t type);
 int gnutls_certificate_set_x509_simple_pkcs12_file(gnutls_certificate_credentials_t res, const char *pkcs12file, gnutls_x509_crt_fmt_t type, const char *password);
 int gnutls_certificate_set_x509_simple_pkcs12_mem(gnutls_certificate_credentials_t res, const gnutls_datum_t *p12blob, gnutls_x509_crt_fmt_t type, const char *password);
 int gnutls_certificate_set_x509_trust(gnutls_certificate_credentials_t res, gnutls_x509_crt_t *ca_list, int ca_list_size);
-const gnutls_certificate_type_t *gnutls_certificate_type_list(void);
 gnutls_cipher_algorithm_t gnutls_cipher_get_id(const char *name);
-const gnutls_cipher_algorithm_t *gnutls_cipher_list(void);
 const char *gnutls_ciphersuite_get(gnutls_session_t session);
 gnutls_compression_method_t gnutls_compress_certificate_get_selected_method(gnutls_session_t session);
 int gnutls_compress_certificate_set_methods(gnutls_session_t session, const gnutls_compression_method_t *methods, size_t methods_len);
@@ -7884,17 +8445,9 @@ int gnutls_dh_params_import_raw(gnutls_dh_params_t dh_params, const gnutls_datum
 int gnutls_dh_params_import_raw2(gnutls_dh_params_t dh_params, const gnutls_datum_t *prime, const gnutls_datum_t *generator, unsigned key_bits);
 int gnutls_dh_params_import_raw3(gnutls_dh_params_t dh_params, const gnutls_datum_t *prime, const gnutls_datum_t *q, const gnutls_datum_t *generator);
 const char *gnutls_digest_get_oid(gnutls_digest_algorithm_t algorithm);
-const gnutls_digest_algorithm_t *gnutls_digest_list(void);
 int gnutls_digest_set_secure(gnutls_digest_algorithm_t dig, unsigned int secure);
 gnutls_cipher_algorithm_t gnutls_early_cipher_get(gnutls_session_t session);
 gnutls_digest_algorithm_t gnutls_early_prf_hash_get(const gnutls_session_t session);
-gnutls_ecc_curve_t gnutls_ecc_curve_get(gnutls_session_t session);
-gnutls_ecc_curve_t gnutls_ecc_curve_get_id(const char *name);
-const char *gnutls_ecc_curve_get_name(gnutls_ecc_curve_t curve);
-const char *gnutls_ecc_curve_get_oid(gnutls_ecc_curve_t curve);
-gnutls_pk_algorithm_t gnutls_ecc_curve_get_pk(gnutls_ecc_curve_t curve);
-int gnutls_ecc_curve_get_size(gnutls_ecc_curve_t curve);
-const gnutls_ecc_curve_t *gnutls_ecc_curve_list(void);
 int gnutls_ecc_curve_set_enabled(gnutls_ecc_curve_t curve, unsigned int enabled);
 int gnutls_error_to_alert(int err, int *level);
 size_t gnutls_est_record_overhead_size(gnutls_protocol_t version, gnutls_cipher_algorithm_t cipher, gnutls_mac_algorithm_t mac, gnutls_compression_method_t comp, unsigned int flags);
@@ -7917,7 +8470,6 @@ void gnutls_global_set_mutex(mutex_init_func init, mutex_deinit_func deinit, mut
 const char *gnutls_gost_paramset_get_name(gnutls_gost_paramset_t param);
 const char *gnutls_gost_paramset_get_oid(gnutls_gost_paramset_t param);
 gnutls_group_t gnutls_group_get_id(const char *name);
-const gnutls_group_t *gnutls_group_list(void);
 void gnutls_handshake_set_max_packet_length(gnutls_session_t session, size_t max);
 void gnutls_handshake_set_private_extensions(gnutls_session_t session, int allow);
 void gnutls_handshake_set_read_function(gnutls_session_t session, gnutls_handshake_read_func func);
@@ -7936,9 +8488,7 @@ int gnutls_hex_encode(const gnutls_datum_t *data, char *result, size_t *result_s
 int gnutls_idna_reverse_map(const char *input, unsigned ilen, gnutls_datum_t *out, unsigned flags);
 int gnutls_key_generate(gnutls_datum_t *key, unsigned int key_size);
 gnutls_kx_algorithm_t gnutls_kx_get_id(const char *name);
-const gnutls_kx_algorithm_t *gnutls_kx_list(void);
 gnutls_mac_algorithm_t gnutls_mac_get_id(const char *name);
-const gnutls_mac_algorithm_t *gnutls_mac_list(void);
 int gnutls_memcmp(const void *s1, const void *s2, size_t n);
 int gnutls_ocsp_status_request_get(gnutls_session_t session, gnutls_datum_t *response);
 int gnutls_ocsp_status_request_get2(gnutls_session_t session, unsigned idx, gnutls_datum_t *response);
@@ -7955,7 +8505,6 @@ int gnutls_pem_base64_decode(const char *header, const gnutls_datum_t *b64_data,
 gnutls_sec_param_t gnutls_pk_bits_to_sec_param(gnutls_pk_algorithm_t algo, unsigned int bits);
 gnutls_pk_algorithm_t gnutls_pk_get_id(const char *name);
 const char *gnutls_pk_get_oid(gnutls_pk_algorithm_t algorithm);
-const gnutls_pk_algorithm_t *gnutls_pk_list(void);
 gnutls_sign_algorithm_t gnutls_pk_to_sign(gnutls_pk_algorithm_t pk, gnutls_digest_algorithm_t hash);
 int gnutls_prf_early(gnutls_session_t session, size_t label_size, const char *label, size_t context_size, const char *context, size_t outsize, char *out);
 int gnutls_prf_raw(gnutls_session_t session, size_t label_size, const char *label, size_t seed_size, const char *seed, size_t outsize, char *out);
@@ -7971,7 +8520,6 @@ int gnutls_priority_protocol_list(gnutls_priority_t pcache, const unsigned int *
 int gnutls_priority_sign_list(gnutls_priority_t pcache, const unsigned int **list);
 const char *gnutls_priority_string_list(unsigned iter, unsigned int flags);
 gnutls_protocol_t gnutls_protocol_get_id(const char *name);
-const gnutls_protocol_t *gnutls_protocol_list(void);
 int gnutls_protocol_set_enabled(gnutls_protocol_t version, unsigned int enabled);
 const char *gnutls_psk_client_get_hint(gnutls_session_t session);
 int gnutls_psk_server_get_username2(gnutls_session_t session, gnutls_datum_t *username);
@@ -8017,13 +8565,10 @@ int gnutls_session_supplemental_register(gnutls_session_t session, const char *n
 int gnutls_session_ticket_enable_client(gnutls_session_t session);
 int gnutls_set_default_priority_append(gnutls_session_t session, const char *add_prio, const char **err_pos, unsigned flags);
 int gnutls_sign_algorithm_get_requested(gnutls_session_t session, size_t indx, gnutls_sign_algorithm_t *algo);
-gnutls_digest_algorithm_t gnutls_sign_get_hash_algorithm(gnutls_sign_algorithm_t sign);
 gnutls_sign_algorithm_t gnutls_sign_get_id(const char *name);
 const char *gnutls_sign_get_oid(gnutls_sign_algorithm_t sign);
-gnutls_pk_algorithm_t gnutls_sign_get_pk_algorithm(gnutls_sign_algorithm_t sign);
 unsigned gnutls_sign_is_secure(gnutls_sign_algorithm_t algorithm);
 unsigned gnutls_sign_is_secure2(gnutls_sign_algorithm_t algorithm, unsigned int flags);
-const gnutls_sign_algorithm_t *gnutls_sign_list(void);
 int gnutls_sign_set_secure(gnutls_sign_algorithm_t sign, unsigned int secure);
 int gnutls_sign_set_secure_for_certs(gnutls_sign_algorithm_t sign, unsigned int secure);
 unsigned gnutls_sign_supports_pk_algorithm(gnutls_sign_algorithm_t sign, gnutls_pk_algorithm_t pk);

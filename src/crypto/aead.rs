@@ -81,6 +81,47 @@ impl AeadKey {
         out
     }
 
+    /// Encrypts `data` in place and returns the tag; `None` when `data` is
+    /// beyond what the algorithm may protect with one nonce.
+    pub fn try_seal_in_place(
+        &self,
+        nonce: [u8; NONCE_LEN],
+        aad: &[u8],
+        data: &mut [u8],
+    ) -> Option<[u8; TAG_LEN]> {
+        let tag = self
+            .key
+            .seal_in_place_separate_tag(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(aad),
+                data,
+            )
+            .ok()?;
+        let mut out = [0u8; TAG_LEN];
+        out.copy_from_slice(tag.as_ref());
+        Some(out)
+    }
+
+    /// Decrypts `data` in place with the tag given apart.
+    pub fn open_in_place_detached(
+        &self,
+        nonce: [u8; NONCE_LEN],
+        aad: &[u8],
+        data: &mut [u8],
+        tag: [u8; TAG_LEN],
+    ) -> Result<(), OpenError> {
+        self.key
+            .open_in_place_separate_tag(
+                aead::Nonce::assume_unique_for_key(nonce),
+                aead::Aad::from(aad),
+                aead::Tag::from(tag),
+                data,
+                0..,
+            )
+            .map(|_| ())
+            .map_err(|_| OpenError)
+    }
+
     /// Decrypts `data` (ciphertext followed by the tag) in place; returns the
     /// plaintext's length (a prefix of `data`).
     pub fn open_in_place(

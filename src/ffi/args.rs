@@ -145,6 +145,55 @@ pub unsafe fn take<T>(ptr: *mut T) {
     }
 }
 
+/// Moves each item to the heap as `wrap(item)` and writes the handles to a
+/// new array from the C allocator, for a caller that frees each handle and
+/// then the array with `free` (`gnutls_free`); returns the array and its
+/// length. Nothing is allocated on failure.
+pub fn malloc_handles<T, H>(
+    items: Vec<T>,
+    wrap: impl Fn(T) -> H,
+) -> Result<(*mut *mut H, std::ffi::c_uint), CallError> {
+    let count = std::ffi::c_uint::try_from(items.len()).map_err(|_| CallError::NoMemory)?;
+    let bytes = std::mem::size_of::<*mut H>()
+        .checked_mul(items.len().max(1))
+        .ok_or(CallError::NoMemory)?;
+    // SAFETY: malloc with a non-zero size; the result is checked for NULL.
+    let array = unsafe { libc::malloc(bytes) }.cast::<*mut H>();
+    if array.is_null() {
+        return Err(CallError::NoMemory);
+    }
+    for (i, item) in items.into_iter().enumerate() {
+        let handle = Box::into_raw(Box::new(wrap(item)));
+        // SAFETY: `array` holds `count` pointers and `i < count`.
+        unsafe { array.add(i).write(handle) };
+    }
+    Ok((array, count))
+}
+
+/// Moves each item to the heap as `wrap(item)` and writes the handles to
+/// the caller's array `out`; returns how many. The caller checked that
+/// they fit.
+///
+/// # Safety
+/// `out` is NULL (only with no items) or writable for `items.len()`
+/// handles.
+pub unsafe fn fill_handles<T, H>(
+    out: *mut *mut H,
+    items: Vec<T>,
+    wrap: impl Fn(T) -> H,
+) -> Result<std::ffi::c_uint, CallError> {
+    if !items.is_empty() && out.is_null() {
+        return Err(CallError::Null("list"));
+    }
+    let count = std::ffi::c_uint::try_from(items.len()).map_err(|_| CallError::NoMemory)?;
+    for (i, item) in items.into_iter().enumerate() {
+        let handle = Box::into_raw(Box::new(wrap(item)));
+        // SAFETY: `out` holds at least `count` entries and `i < count`.
+        unsafe { out.add(i).write(handle) };
+    }
+    Ok(count)
+}
+
 /// Copies `text` into memory from the C allocator, NUL-terminated, for a
 /// caller that frees it with `free` (`stepup_free`, `gnutls_free`).
 pub fn malloc_string(text: &str) -> Result<*mut c_char, CallError> {

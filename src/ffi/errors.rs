@@ -138,6 +138,8 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::Asn1ValueNotFound => gn::GNUTLS_E_ASN1_VALUE_NOT_FOUND,
         E::Asn1ElementNotFound => gn::GNUTLS_E_ASN1_ELEMENT_NOT_FOUND,
         E::Unimplemented => gn::GNUTLS_E_UNIMPLEMENTED_FEATURE,
+        E::DecryptionFailed => gn::GNUTLS_E_DECRYPTION_FAILED,
+        E::CipherKeySize => gn::GNUTLS_E_INTERNAL_ERROR,
         E::ChannelBindingNotAvailable => gn::GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE,
         E::CertificateListUnsorted => gn::GNUTLS_E_CERTIFICATE_LIST_UNSORTED,
         E::RequestedDataNotAvailable => gn::GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE,

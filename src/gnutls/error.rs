@@ -99,6 +99,14 @@ pub enum Error {
     /// An ASN.1 element asked for by position is not there.
     #[error("ASN.1 element not found")]
     Asn1ElementNotFound,
+    /// AEAD authentication failed (`GNUTLS_E_DECRYPTION_FAILED`).
+    #[error("decryption failed")]
+    DecryptionFailed,
+    /// A key GnuTLS's cipher layer refuses for its size
+    /// (`GNUTLS_E_INTERNAL_ERROR`, GnuTLS's answer for an AES key of a
+    /// length AES does not have).
+    #[error("key of a size the cipher does not take")]
+    CipherKeySize,
     /// A feature (an algorithm) stepup does not provide.
     #[error("the requested feature is not implemented")]
     Unimplemented,

@@ -1,12 +1,17 @@
 //! GnuTLS semantics in safe Rust: what each GnuTLS call means, independent of
 //! how it is reached from C. `src/ffi/gnutls/` is the only caller from C.
 
+#[cfg(feature = "tls")]
+pub mod aead_api;
+pub mod algorithm_info;
 pub mod algorithm_sizes;
 #[cfg(feature = "tls")]
 pub mod channel_binding;
 pub mod clock;
 #[cfg(feature = "tls")]
 pub mod credentials;
+#[cfg(feature = "tls")]
+pub mod crl;
 #[cfg(feature = "tls")]
 pub mod dh;
 pub mod digest;

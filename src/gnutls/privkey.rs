@@ -59,6 +59,52 @@ impl PrivateKey {
         })
     }
 
+    /// `gnutls_x509_privkey_import_pkcs8` without a password: an
+    /// unencrypted PKCS#8 key, from a PEM `PRIVATE KEY` block, or DER when
+    /// `plain` (`GNUTLS_PKCS_PLAIN`) says it is not encrypted; DER without
+    /// it is read as encrypted, which a plain key is not (`Asn1Tag`, as
+    /// GnuTLS answers). `Base64UnexpectedHeader` for PEM without a PKCS#8
+    /// block, `Asn1Tag` for DER that is no PKCS#8 key, `Unimplemented` for
+    /// an encrypted PEM key (stepup does not decrypt keys).
+    pub fn import_pkcs8(data: &[u8], format: i32, plain: bool) -> Result<Self, Error> {
+        use rustls_pki_types::PrivatePkcs8KeyDer;
+        use rustls_pki_types::pem::PemObject;
+        let der = match format {
+            GNUTLS_X509_FMT_PEM => {
+                let marker: &[u8] = b"-----BEGIN ENCRYPTED PRIVATE KEY-----";
+                if data.windows(marker.len()).any(|w| w == marker) {
+                    return Err(Error::Unimplemented);
+                }
+                let key = PrivatePkcs8KeyDer::from_pem_slice(data).map_err(|e| match e {
+                    rustls_pki_types::pem::Error::NoItemsFound => Error::Base64UnexpectedHeader,
+                    _ => Error::Base64Decoding,
+                })?;
+                Zeroizing::new(key.secret_pkcs8_der().to_vec())
+            }
+            GNUTLS_X509_FMT_DER if plain => Zeroizing::new(data.to_vec()),
+            GNUTLS_X509_FMT_DER => return Err(Error::Asn1Tag),
+            _ => return Err(Error::InvalidRequest),
+        };
+        let key = SigningKey::from_pkcs8(&der).map_err(|e| match e {
+            KeyError::TooSmall => Error::InsufficientSecurity,
+            _ => Error::Asn1Tag,
+        })?;
+        Ok(Self {
+            encoding: der,
+            format: GNUTLS_X509_FMT_DER,
+            key,
+        })
+    }
+
+    /// `gnutls_x509_privkey_import2` without a password: as `import`, with
+    /// GnuTLS's `Asn1Tag` for DER that is no key it reads.
+    pub fn import_any(data: &[u8], format: i32) -> Result<Self, Error> {
+        Self::import(data, format).map_err(|e| match (e, format) {
+            (Error::DerDecoding, GNUTLS_X509_FMT_DER) => Error::Asn1Tag,
+            (other, _) => other,
+        })
+    }
+
     /// An independent copy (`GNUTLS_PRIVKEY_IMPORT_COPY`).
     pub fn duplicate(&self) -> Result<Self, Error> {
         Self::import(&self.encoding, self.format)

@@ -9,7 +9,7 @@ use parking_lot::RwLock;
 
 use super::Error;
 use crate::x509::pem;
-use crate::x509::verify::TrustStore;
+use crate::x509::verify::{TrustStore, check_crl};
 
 /// `GNUTLS_X509_FMT_DER`.
 pub const GNUTLS_X509_FMT_DER: i32 = 0;
@@ -19,8 +19,23 @@ pub const GNUTLS_X509_FMT_PEM: i32 = 1;
 #[derive(Default)]
 struct Inner {
     anchors: Vec<Vec<u8>>,
-    /// Built from `anchors` when they change; `None` while there are none.
+    /// DER certificate revocation lists, checked with the anchors.
+    crls: Vec<Vec<u8>>,
+    /// Built from `anchors` and `crls` when they change; `None` while there
+    /// are no anchors.
     store: Option<Arc<TrustStore>>,
+}
+
+impl Inner {
+    /// Replaces the anchors and CRLs, or changes nothing when they do not
+    /// make a store.
+    fn replace(&mut self, anchors: Vec<Vec<u8>>, crls: Vec<Vec<u8>>) -> Result<(), Error> {
+        let store = TrustStore::with_crls(&anchors, &crls).map_err(|_| Error::CertificateError)?;
+        self.store = (!anchors.is_empty()).then(|| Arc::new(store));
+        self.anchors = anchors;
+        self.crls = crls;
+        Ok(())
+    }
 }
 
 /// A list of trust anchors.
@@ -40,6 +55,24 @@ pub fn certificates(data: &[u8], format: i32) -> Result<Vec<Vec<u8>>, Error> {
         GNUTLS_X509_FMT_PEM => pem::certificates(data).map_err(|_| Error::Base64Decoding),
         _ => Err(Error::InvalidRequest),
     }
+}
+
+/// The DER revocation lists in `data` (`format` `GNUTLS_X509_FMT_DER` or
+/// `_PEM`), each checked: `Asn1Tag` for DER that is not a SEQUENCE or not a
+/// CRL, `Base64Decoding` for PEM without a CRL.
+pub fn crls(data: &[u8], format: i32) -> Result<Vec<Vec<u8>>, Error> {
+    let crls = match format {
+        GNUTLS_X509_FMT_DER if data.first() != Some(&0x30) => return Err(Error::Asn1Tag),
+        GNUTLS_X509_FMT_DER => vec![data.to_vec()],
+        GNUTLS_X509_FMT_PEM => pem::crls(data).map_err(|_| Error::Base64Decoding)?,
+        _ => return Err(Error::InvalidRequest),
+    };
+    for crl in &crls {
+        // GnuTLS's answer for DER that is no CRL (a SEQUENCE holding
+        // something else).
+        check_crl(crl).map_err(|_| Error::Asn1Tag)?;
+    }
+    Ok(crls)
 }
 
 /// A file's bytes, or `FileError`.
@@ -66,10 +99,30 @@ impl TrustList {
         let mut inner = self.inner.write();
         let mut anchors = inner.anchors.clone();
         anchors.extend(certs);
-        let store = TrustStore::from_certificates(&anchors).map_err(|_| Error::CertificateError)?;
-        inner.anchors = anchors;
-        inner.store = Some(Arc::new(store));
+        let crls = inner.crls.clone();
+        inner.replace(anchors, crls)?;
         Ok(count)
+    }
+
+    /// Adds the revocation lists in `data`; returns how many.
+    pub fn add_crls(&self, data: &[u8], format: i32) -> Result<usize, Error> {
+        self.add_crl_der(crls(data, format)?)
+    }
+
+    /// Adds DER revocation lists, checked already; returns how many.
+    pub fn add_crl_der(&self, found: Vec<Vec<u8>>) -> Result<usize, Error> {
+        let count = found.len();
+        let mut inner = self.inner.write();
+        let anchors = inner.anchors.clone();
+        let mut all = inner.crls.clone();
+        all.extend(found);
+        inner.replace(anchors, all)?;
+        Ok(count)
+    }
+
+    /// Adds the revocation lists of a file; returns how many.
+    pub fn add_crl_file(&self, path: &str, format: i32) -> Result<usize, Error> {
+        self.add_crls(&read_file(path)?, format)
     }
 
     /// Adds the CA certificates of a file; returns how many.
@@ -99,11 +152,9 @@ impl TrustList {
     }
 }
 
-/// `gnutls_x509_trust_list_add_trust_dir`: adds the CA certificates of
-/// each regular file in `dir` that holds some, in name order; returns how
-/// many. Files without a certificate are skipped; `FileError` when the
-/// directory cannot be read.
-pub fn add_dir(list: &TrustList, dir: &str, format: i32) -> Result<usize, Error> {
+/// The regular files in `dir`, in name order; `FileError` when it cannot be
+/// read.
+fn regular_files(dir: &str) -> Result<Vec<std::path::PathBuf>, Error> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|_| Error::FileError)?
         .filter_map(Result::ok)
@@ -111,8 +162,16 @@ pub fn add_dir(list: &TrustList, dir: &str, format: i32) -> Result<usize, Error>
         .filter(|path| path.is_file())
         .collect();
     paths.sort();
+    Ok(paths)
+}
+
+/// `gnutls_x509_trust_list_add_trust_dir`: adds the CA certificates of
+/// each regular file in `dir` that holds some, in name order; returns how
+/// many. Files without a certificate are skipped; `FileError` when the
+/// directory cannot be read.
+pub fn add_dir(list: &TrustList, dir: &str, format: i32) -> Result<usize, Error> {
     let mut certs = Vec::new();
-    for path in paths {
+    for path in regular_files(dir)? {
         if let Ok(found) = std::fs::read(&path)
             .map_err(|_| Error::FileError)
             .and_then(|d| certificates(&d, format))
@@ -121,6 +180,20 @@ pub fn add_dir(list: &TrustList, dir: &str, format: i32) -> Result<usize, Error>
         }
     }
     list.add_der(certs)
+}
+
+/// `gnutls_x509_trust_list_add_trust_dir`'s CRL half: adds the revocation
+/// lists of each regular file in `dir` that holds some, in name order;
+/// returns how many. Other files are skipped; `FileError` when the
+/// directory cannot be read.
+pub fn add_crl_dir(list: &TrustList, dir: &str, format: i32) -> Result<usize, Error> {
+    let mut found = Vec::new();
+    for path in regular_files(dir)? {
+        if let Ok(more) = read_file(&path.to_string_lossy()).and_then(|d| crls(&d, format)) {
+            found.extend(more);
+        }
+    }
+    list.add_crl_der(found)
 }
 
 #[cfg(test)]
@@ -147,5 +220,59 @@ mod tests {
             list.add_file("/nonexistent/ca.pem", GNUTLS_X509_FMT_PEM),
             Err(Error::FileError)
         );
+    }
+
+    const CRL: &[u8] = include_bytes!("../../tests/fixtures/crl.pem");
+    const CRL_DER: &[u8] = include_bytes!("../../tests/fixtures/crl.der");
+    const REVOKED: &[u8] = include_bytes!("../../tests/fixtures/revoked.pem");
+    const GOOD: &[u8] = include_bytes!("../../tests/fixtures/client-ecdsa.pem");
+
+    fn client_status(list: &TrustList, pem_cert: &[u8]) -> u32 {
+        let chain = certificates(pem_cert, GNUTLS_X509_FMT_PEM).unwrap();
+        super::super::verify::chain_status(&chain, list.store().as_deref(), false, None, 0)
+    }
+
+    #[test]
+    fn a_crl_of_the_issuer_revokes_what_it_lists_and_nothing_else() {
+        use super::super::verify::{GNUTLS_CERT_INVALID, GNUTLS_CERT_REVOKED};
+        let list = TrustList::new();
+        list.add(CA, GNUTLS_X509_FMT_PEM).unwrap();
+        assert_eq!(client_status(&list, REVOKED), 0);
+        assert_eq!(list.add_crls(CRL, GNUTLS_X509_FMT_PEM), Ok(1));
+        assert_eq!(
+            client_status(&list, REVOKED),
+            GNUTLS_CERT_INVALID | GNUTLS_CERT_REVOKED
+        );
+        assert_eq!(client_status(&list, GOOD), 0);
+        // The same list in DER, and anchors added after the CRL, keep it.
+        assert_eq!(list.add_crls(CRL_DER, GNUTLS_X509_FMT_DER), Ok(1));
+        list.add(OTHER, GNUTLS_X509_FMT_PEM).unwrap();
+        assert_eq!(
+            client_status(&list, REVOKED),
+            GNUTLS_CERT_INVALID | GNUTLS_CERT_REVOKED
+        );
+    }
+
+    #[test]
+    fn bad_crls_add_nothing() {
+        let list = TrustList::new();
+        assert_eq!(
+            list.add_crls(b"junk", GNUTLS_X509_FMT_DER),
+            Err(Error::Asn1Tag)
+        );
+        assert_eq!(
+            list.add_crls(CA, GNUTLS_X509_FMT_PEM),
+            Err(Error::Base64Decoding)
+        );
+        assert_eq!(
+            list.add_crls(b"0\x03\x02\x01\x00", GNUTLS_X509_FMT_DER),
+            Err(Error::Asn1Tag)
+        );
+        assert_eq!(
+            list.add_crl_file("/nonexistent/crl.pem", GNUTLS_X509_FMT_PEM),
+            Err(Error::FileError)
+        );
+        list.add(CA, GNUTLS_X509_FMT_PEM).unwrap();
+        assert_eq!(client_status(&list, REVOKED), 0);
     }
 }

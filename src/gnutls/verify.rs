@@ -9,6 +9,8 @@ use crate::x509::verify::{NameCheck, Role, TrustStore};
 pub const GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES: u32 = 1 << 1;
 /// `GNUTLS_CERT_INVALID`.
 pub const GNUTLS_CERT_INVALID: u32 = 1 << 1;
+/// `GNUTLS_CERT_REVOKED`.
+pub const GNUTLS_CERT_REVOKED: u32 = 1 << 5;
 /// `GNUTLS_CERT_SIGNER_NOT_FOUND`.
 pub const GNUTLS_CERT_SIGNER_NOT_FOUND: u32 = 1 << 6;
 /// `GNUTLS_CERT_NOT_ACTIVATED`.
@@ -28,6 +30,7 @@ fn bits(error: &CertificateError) -> u32 {
             CertificateError::NotYetValid => GNUTLS_CERT_NOT_ACTIVATED,
             CertificateError::NameMismatch => GNUTLS_CERT_UNEXPECTED_OWNER,
             CertificateError::BadSignature => GNUTLS_CERT_SIGNATURE_FAILURE,
+            CertificateError::Revoked => GNUTLS_CERT_REVOKED,
             CertificateError::Bad(_) | CertificateError::Rejected => 0,
         }
 }

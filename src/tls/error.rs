@@ -113,6 +113,7 @@ impl Error {
                     AlertDescription::BadCertificate
                 }
                 CertificateError::UnknownIssuer => AlertDescription::UnknownCa,
+                CertificateError::Revoked => AlertDescription::CertificateRevoked,
                 CertificateError::Expired | CertificateError::NotYetValid => {
                     AlertDescription::CertificateExpired
                 }

@@ -1,8 +1,9 @@
 //! Distinguished names of a certificate as RFC 4514 strings, the way
 //! GnuTLS prints them (`gnutls_x509_crt_get_dn3`): GnuTLS's attribute
-//! names, RFC 4514 escaping, unknown attributes as `OID=#hex`. This reads
-//! only as much DER as it takes to reach the issuer and subject names; it
-//! validates nothing (rustls-webpki does the checking, in `verify`).
+//! names, RFC 4514 escaping, unknown attributes as `OID=#hex`. This walks
+//! only as much DER as it takes to reach the issuer and subject names (each
+//! element's header decoded by the `der` crate); it validates nothing
+//! (rustls-webpki does the checking, in `verify`).
 
 /// The certificate's DER could not be read up to its names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -41,33 +42,19 @@ impl<'a> Reader<'a> {
         self.rest
     }
 
-    /// The next element (definite lengths only, as DER requires).
+    /// The next element: its header read by the `der` crate (definite,
+    /// minimal lengths and one-byte tags, as DER and X.509 names require).
     pub(crate) fn next(&mut self) -> Result<Element<'a>, DerError> {
+        use der::{Decode, Reader as _};
         let data = self.rest;
-        let (&tag, after_tag) = data.split_first().ok_or(DerError)?;
-        if tag & 0x1f == 0x1f {
-            return Err(DerError); // multi-byte tags never occur in a certificate's names
-        }
-        let (&first, mut after_len) = after_tag.split_first().ok_or(DerError)?;
-        let len = if first < 0x80 {
-            usize::from(first)
-        } else {
-            let count = usize::from(first & 0x7f);
-            if count == 0 || count > 4 {
-                return Err(DerError);
-            }
-            let (bytes, rest) = after_len.split_at_checked(count).ok_or(DerError)?;
-            after_len = rest;
-            bytes
-                .iter()
-                .fold(0usize, |acc, b| (acc << 8) | usize::from(*b))
-        };
-        let (contents, rest) = after_len.split_at_checked(len).ok_or(DerError)?;
-        let header = data.len() - after_len.len();
-        let encoding = data.get(..header + len).ok_or(DerError)?;
+        let mut reader = der::SliceReader::new(data).map_err(|_| DerError)?;
+        let header = der::Header::decode(&mut reader).map_err(|_| DerError)?;
+        let contents = reader.read_slice(header.length).map_err(|_| DerError)?;
+        let consumed = usize::try_from(reader.position()).map_err(|_| DerError)?;
+        let (encoding, rest) = data.split_at_checked(consumed).ok_or(DerError)?;
         self.rest = rest;
         Ok(Element {
-            tag,
+            tag: u8::from(header.tag),
             contents,
             encoding,
         })

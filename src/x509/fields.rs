@@ -4,8 +4,8 @@
 
 use super::dn::{DerError, INTEGER, OID, Reader, SEQUENCE, VERSION, dotted};
 
-const UTC_TIME: u8 = 0x17;
-const GENERALIZED_TIME: u8 = 0x18;
+pub(crate) const UTC_TIME: u8 = 0x17;
+pub(crate) const GENERALIZED_TIME: u8 = 0x18;
 const BIT_STRING: u8 = 0x03;
 
 /// The parts of a certificate this module reads.
@@ -230,7 +230,7 @@ fn digits(text: &[u8]) -> Result<i64, DerError> {
 
 /// A UTCTime (YYMMDDHHMMSSZ, years 1950-2049 per RFC 5280 §4.1.2.5.1) or
 /// GeneralizedTime (YYYYMMDDHHMMSSZ) as seconds since the epoch.
-fn time(tag: u8, text: &[u8]) -> Result<i64, DerError> {
+pub(crate) fn time(tag: u8, text: &[u8]) -> Result<i64, DerError> {
     let (year, rest) = match (tag, text.len()) {
         (UTC_TIME, 13) => {
             let yy = digits(text.get(..2).ok_or(DerError)?)?;

@@ -3,6 +3,7 @@
 //! our own.
 
 pub mod authorities;
+pub mod crl;
 pub mod dn;
 pub mod fields;
 pub mod general_names;
@@ -32,6 +33,9 @@ pub enum CertificateError {
     /// A signature in the chain does not verify.
     #[error("bad signature in the chain")]
     BadSignature,
+    /// A CRL of its issuer lists it.
+    #[error("revoked")]
+    Revoked,
     /// The host's own check refused it.
     #[error("rejected by the application")]
     Rejected,

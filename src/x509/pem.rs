@@ -1,7 +1,7 @@
 //! Loading certificates and private keys from PEM or DER.
 
 use rustls_pki_types::pem::PemObject;
-use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
 
 use crate::crypto::sign::{KeyError, SigningKey};
 
@@ -35,6 +35,21 @@ pub fn certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError> {
         return Err(LoadError::Empty("certificate"));
     }
     Ok(certs)
+}
+
+/// Every certificate revocation list in PEM `data` (X509 CRL blocks); `Empty`
+/// when there is none.
+pub fn crls(data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError> {
+    let crls = CertificateRevocationListDer::pem_slice_iter(data)
+        .map(|c| {
+            c.map(|c| c.as_ref().to_vec())
+                .map_err(|e| LoadError::Pem(e.to_string()))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    if crls.is_empty() {
+        return Err(LoadError::Empty("CRL"));
+    }
+    Ok(crls)
 }
 
 /// A DER private key: PKCS#8, SEC 1 EC or PKCS#1 RSA. An RSA key too small

@@ -5,7 +5,10 @@ use std::time::Duration;
 use rustls_pki_types::{
     CertificateDer, DnsName, ServerName, SignatureVerificationAlgorithm, TrustAnchor, UnixTime,
 };
-use webpki::{EndEntityCert, KeyUsage};
+use webpki::{
+    CertRevocationList, EndEntityCert, ExpirationPolicy, KeyUsage, OwnedCertRevocationList,
+    RevocationCheckDepth, RevocationOptionsBuilder, UnknownStatusPolicy,
+};
 
 use super::CertificateError;
 use crate::crypto::sign::scheme;
@@ -47,15 +50,38 @@ pub enum Role {
     Client,
 }
 
-/// Trust anchors, owned.
+/// Trust anchors and the revocation lists to check chains against, owned.
 pub struct TrustStore {
     anchors: Vec<TrustAnchor<'static>>,
+    crls: Vec<CertRevocationList<'static>>,
+}
+
+/// Whether `der` is a certificate revocation list webpki can use.
+pub fn check_crl(der: &[u8]) -> Result<(), CertificateError> {
+    OwnedCertRevocationList::from_der(der)
+        .map(|_| ())
+        .map_err(|e| CertificateError::Bad(format!("CRL: {e:?}")))
 }
 
 impl TrustStore {
     /// Anchors from DER CA certificates; certificates that are not usable as
     /// anchors are reported.
     pub fn from_certificates(certs: &[Vec<u8>]) -> Result<Self, CertificateError> {
+        Self::with_crls(certs, &[])
+    }
+
+    /// Anchors from DER CA certificates, and DER revocation lists: a chain
+    /// with a certificate that a CRL of its issuer lists is revoked. A
+    /// certificate whose issuer has no CRL here is not checked.
+    pub fn with_crls(certs: &[Vec<u8>], crls: &[Vec<u8>]) -> Result<Self, CertificateError> {
+        let crls = crls
+            .iter()
+            .map(|der| {
+                OwnedCertRevocationList::from_der(der)
+                    .map(CertRevocationList::from)
+                    .map_err(|e| CertificateError::Bad(format!("CRL: {e:?}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         let anchors = certs
             .iter()
             .map(|der| {
@@ -64,7 +90,7 @@ impl TrustStore {
                     .map_err(|e| CertificateError::Bad(format!("trust anchor: {e:?}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { anchors })
+        Ok(Self { anchors, crls })
     }
 
     /// The anchors' subjects as DER Names, in order: what a server lists
@@ -124,13 +150,23 @@ impl TrustStore {
             Role::Client => KeyUsage::client_auth(),
         };
         let now = UnixTime::since_unix_epoch(Duration::from_secs(now_secs));
+        // Every certificate of the chain is looked up in its issuer's CRL,
+        // if there is one (GnuTLS checks what it has, and only that).
+        let crls: Vec<&CertRevocationList<'_>> = self.crls.iter().collect();
+        let revocation = RevocationOptionsBuilder::new(&crls).ok().map(|options| {
+            options
+                .with_depth(RevocationCheckDepth::Chain)
+                .with_status_policy(UnknownStatusPolicy::Allow)
+                .with_expiration_policy(ExpirationPolicy::Ignore)
+                .build()
+        });
         ee.verify_for_usage(
             CHAIN_ALGORITHMS,
             &self.anchors,
             &intermediates,
             now,
             usage,
-            None,
+            revocation,
             None,
         )
         .map_err(map_webpki)?;
@@ -165,6 +201,7 @@ fn map_webpki(e: webpki::Error) -> CertificateError {
         webpki::Error::CertExpired { .. } => CertificateError::Expired,
         webpki::Error::CertNotValidYet { .. } => CertificateError::NotYetValid,
         webpki::Error::CertNotValidForName(_) => CertificateError::NameMismatch,
+        webpki::Error::CertRevoked => CertificateError::Revoked,
         other => CertificateError::Bad(format!("{other:?}")),
     }
 }

@@ -10,13 +10,12 @@ use super::privkey::{gnutls_x509_privkey_deinit, gnutls_x509_privkey_t};
 use super::retrieve::gnutls_pcert_st;
 use super::types::{gnutls_datum_t, gnutls_x509_crt_fmt_t};
 use super::x509::{gnutls_x509_crt_t, x509_der};
-use super::x509_fields::copy_out;
+use super::x509_fields::{export_out, give_bytes};
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
 use crate::gnutls::privkey::PrivateKey;
 use crate::gnutls::pubkey::{PublicKey, pk_algorithm};
-use crate::gnutls::trust_list::GNUTLS_X509_FMT_PEM;
 use crate::tls::CertifiedKey;
 
 /// `gnutls_privkey_import_x509` flag: the abstract key frees the X.509 key
@@ -162,10 +161,9 @@ pub unsafe extern "C" fn gnutls_pubkey_export(
     boundary::gnutls(|| {
         // SAFETY: the caller's promises.
         unsafe {
-            let out = public(key)?.export(format)?;
-            copy_out(
-                &out,
-                format == GNUTLS_X509_FMT_PEM,
+            export_out(
+                &public(key)?.export(format)?,
+                format,
                 output_data,
                 output_data_size,
             )
@@ -188,12 +186,8 @@ pub unsafe extern "C" fn gnutls_pubkey_export2(
 ) -> c_int {
     boundary::gnutls(|| {
         args::out_param(out, "out")?;
-        // SAFETY: the caller's promise.
-        let bytes = unsafe { public(key) }?.export(format)?;
-        let datum = gnutls_datum_t::malloc_bytes(&bytes)?;
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(datum) };
-        Ok(0)
+        // SAFETY: the caller's promises.
+        unsafe { give_bytes(out, &public(key)?.export(format)?) }
     })
 }
 
@@ -313,13 +307,45 @@ pub unsafe extern "C" fn gnutls_privkey_import_x509_raw(
         let _ = flags;
         // SAFETY: the caller's promises.
         let (handle, bytes) = unsafe { (args::object_mut(pkey, "pkey")?, datum(data, "data")?) };
-        let key = match PrivateKey::import(bytes, format) {
-            // A password means an encrypted key, which stepup cannot read.
-            Err(_) if !password.is_null() => return Err(Error::Unimplemented.into()),
-            other => other?,
-        };
-        handle.key = Some(key);
+        handle.key = Some(super::privkey::unless_encrypted(
+            PrivateKey::import(bytes, format),
+            password,
+        )?);
         Ok(0)
+    })
+}
+
+/// Imports the key a URL names into `key`. stepup serves no URL scheme:
+/// `pkcs11:`, `tpmkey:` and `system:` URLs give
+/// `GNUTLS_E_UNIMPLEMENTED_FEATURE` (PKCS #11 tokens, TPMs and system key
+/// stores are not supported), any other URL `GNUTLS_E_INVALID_REQUEST` (as
+/// GnuTLS answers a scheme it does not know). `flags` are ignored; `key`
+/// is not changed.
+///
+/// # Safety
+/// `key` is NULL or live; `url` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_privkey_import_url(
+    key: gnutls_privkey_t,
+    url: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        // SAFETY: the caller's promises.
+        let (_, url) = unsafe {
+            (
+                args::object(key.cast_const(), "key")?,
+                args::cstr(url, "url")?,
+            )
+        };
+        let url = url.to_bytes();
+        let known = [b"pkcs11:".as_slice(), b"tpmkey:", b"system:"];
+        if known.iter().any(|scheme| url.starts_with(scheme)) {
+            Err(Error::Unimplemented.into())
+        } else {
+            Err(Error::InvalidRequest.into())
+        }
     })
 }
 

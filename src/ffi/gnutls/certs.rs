@@ -65,6 +65,8 @@ pub const GNUTLS_KP_TLS_WWW_CLIENT: &str = "1.3.6.1.5.5.7.3.2";
 pub(super) struct Expected {
     pub(super) name: Option<String>,
     pub(super) checkable: bool,
+    /// Whether a key purpose was given at all.
+    pub(super) purpose_given: bool,
 }
 
 /// Reads `elements` entries of `data`.
@@ -89,6 +91,7 @@ pub(super) unsafe fn expected(
     let mut out = Expected {
         name: None,
         checkable: true,
+        purpose_given: false,
     };
     for entry in entries {
         // SAFETY: the entry's data is as promised.
@@ -113,6 +116,7 @@ pub(super) unsafe fn expected(
                     GNUTLS_KP_TLS_WWW_CLIENT
                 };
                 out.checkable &= bytes == role.as_bytes();
+                out.purpose_given = true;
             }
             GNUTLS_DT_RFC822NAME => out.checkable = false,
             _ => {}

@@ -197,6 +197,47 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_trust_mem(
     })
 }
 
+/// Adds the certificate revocation lists in `crl` (PEM `X509 CRL` blocks,
+/// or one DER CRL, as `type` says) to the credentials' trust list: a chain
+/// with a certificate a CRL of its issuer lists verifies as
+/// `GNUTLS_CERT_REVOKED`. Returns the number of CRLs added, or a negative
+/// code (`GNUTLS_E_BASE64_DECODING_ERROR` for PEM without a CRL,
+/// `GNUTLS_E_ASN1_TAG_ERROR` for data that is not a CRL); on an error
+/// nothing is added. The data is copied.
+///
+/// # Safety
+/// `res` is live; `crl` holds its size.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_crl_mem(
+    res: gnutls_certificate_credentials_t,
+    crl: *const gnutls_datum_t,
+    r#type: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (creds, crl) = unsafe { (creds(res)?, datum(crl, "crl")?) };
+        Ok(c_int::try_from(creds.trust_list().add_crls(crl, r#type)?).unwrap_or(c_int::MAX))
+    })
+}
+
+/// `gnutls_certificate_set_x509_crl_mem` with the contents of the file
+/// `crlfile` (`GNUTLS_E_FILE_ERROR` when it cannot be read).
+///
+/// # Safety
+/// `res` is live; `crlfile` is NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_certificate_set_x509_crl_file(
+    res: gnutls_certificate_credentials_t,
+    crlfile: *const c_char,
+    r#type: gnutls_x509_crt_fmt_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (creds, path) = unsafe { (creds(res)?, args::utf8(crlfile, "crlfile")?) };
+        Ok(c_int::try_from(creds.trust_list().add_crl_file(path, r#type)?).unwrap_or(c_int::MAX))
+    })
+}
+
 /// Adds trust anchors from a file. Returns the number of certificates
 /// added, or a negative code (`GNUTLS_E_FILE_ERROR`, ...).
 ///

@@ -3,6 +3,10 @@
 
 #[cfg(feature = "tls")]
 pub mod abstract_key;
+#[cfg(feature = "tls")]
+pub mod aead_api;
+#[cfg(feature = "tls")]
+pub mod algorithm_info;
 pub mod algorithm_sizes;
 #[cfg(feature = "tls")]
 pub mod alpn;

@@ -2,11 +2,12 @@
 //! and `gnutls_certificate_set_x509_key`, which pairs one with a
 //! certificate list in credentials.
 
-use std::ffi::c_int;
+use std::ffi::{c_char, c_int, c_uint};
 
 use super::credentials::{datum, gnutls_certificate_credentials_t};
 use super::types::{gnutls_datum_t, gnutls_x509_crt_fmt_t};
 use super::x509::{gnutls_x509_crt_t, x509_der};
+use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
 use crate::gnutls::privkey::PrivateKey;
@@ -73,6 +74,89 @@ pub unsafe extern "C" fn gnutls_x509_privkey_import(
         // SAFETY: the caller's promises.
         let (handle, bytes) = unsafe { (args::object_mut(key, "key")?, datum(data, "data")?) };
         handle.key = Some(PrivateKey::import(bytes, format)?);
+        Ok(0)
+    })
+}
+
+/// A key imported with `password` given (non-NULL): a key that does not
+/// read then is taken for an encrypted one, which stepup cannot decrypt
+/// (`GNUTLS_E_UNIMPLEMENTED_FEATURE`).
+pub(super) fn unless_encrypted(
+    imported: Result<PrivateKey, Error>,
+    password: *const c_char,
+) -> Result<PrivateKey, CallError> {
+    match imported {
+        Err(_) if !password.is_null() => Err(Error::Unimplemented.into()),
+        other => Ok(other?),
+    }
+}
+
+/// `GNUTLS_PKCS_PLAIN`: the PKCS #8 key is not encrypted.
+const GNUTLS_PKCS_PLAIN: c_uint = 1;
+
+/// Imports an unencrypted PKCS #8 private key into `key`, replacing what it
+/// held: a PEM `PRIVATE KEY` block, or DER with `GNUTLS_PKCS_PLAIN` in
+/// `flags` (DER without it is read as encrypted: a plain key gives
+/// `GNUTLS_E_ASN1_TAG_ERROR`, as in GnuTLS). stepup does not decrypt keys:
+/// a `password`, or a PEM `ENCRYPTED PRIVATE KEY`, gives
+/// `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns 0;
+/// `GNUTLS_E_BASE64_UNEXPECTED_HEADER_ERROR` for PEM without a PKCS #8
+/// block; `GNUTLS_E_ASN1_TAG_ERROR` for DER that is no PKCS #8 key;
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments. On failure `key` is left
+/// as it was. `data` is copied.
+///
+/// # Safety
+/// `key` is NULL or live; `data` is NULL or a datum holding `size` bytes;
+/// `password` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_privkey_import_pkcs8(
+    key: gnutls_x509_privkey_t,
+    data: *const gnutls_datum_t,
+    format: gnutls_x509_crt_fmt_t,
+    password: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (handle, bytes) = unsafe { (args::object_mut(key, "key")?, datum(data, "data")?) };
+        if !password.is_null() && flags & GNUTLS_PKCS_PLAIN == 0 {
+            return Err(Error::Unimplemented.into());
+        }
+        handle.key = Some(PrivateKey::import_pkcs8(
+            bytes,
+            format,
+            flags & GNUTLS_PKCS_PLAIN != 0,
+        )?);
+        Ok(0)
+    })
+}
+
+/// Imports the private key in `data` into `key` in any encoding
+/// `gnutls_x509_privkey_import` reads (PKCS #8, SEC 1, PKCS #1; DER or
+/// PEM), replacing what it held. stepup does not decrypt keys: a key that
+/// does not read with a `password` given gives
+/// `GNUTLS_E_UNIMPLEMENTED_FEATURE`. `flags` are ignored. Returns 0 or the
+/// errors of `gnutls_x509_privkey_import` (`GNUTLS_E_ASN1_TAG_ERROR` for
+/// DER that is no key).
+///
+/// # Safety
+/// As for `gnutls_x509_privkey_import_pkcs8`.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_privkey_import2(
+    key: gnutls_x509_privkey_t,
+    data: *const gnutls_datum_t,
+    format: gnutls_x509_crt_fmt_t,
+    password: *const c_char,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        // SAFETY: the caller's promises.
+        let (handle, bytes) = unsafe { (args::object_mut(key, "key")?, datum(data, "data")?) };
+        handle.key = Some(unless_encrypted(
+            PrivateKey::import_any(bytes, format),
+            password,
+        )?);
         Ok(0)
     })
 }

@@ -12,7 +12,7 @@ use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
 use crate::gnutls::trust_list::TrustList;
-use crate::gnutls::verify::chain_status;
+use crate::gnutls::verify::{GNUTLS_CERT_INVALID, chain_status};
 
 /// Trust list flag: check CRLs (CRLs are not supported; no effect).
 pub const GNUTLS_TL_VERIFY_CRL: c_uint = 1;
@@ -83,25 +83,30 @@ unsafe fn trust_list<'a>(list: gnutls_x509_trust_list_t) -> Result<&'a Arc<Trust
     Ok(&unsafe { args::object(list.cast_const(), "list") }?.list)
 }
 
-/// The list and the CA path of an `add_trust_file`/`_dir` call (`None`:
-/// no path); a CRL path is `GNUTLS_E_UNIMPLEMENTED_FEATURE` (stepup has no
-/// CRLs).
+/// A trust list and the CA and CRL paths of an `add_trust_file`/`_dir`
+/// call (`None`: no path).
+type ListAndPaths<'a> = (&'a Arc<TrustList>, Option<&'a str>, Option<&'a str>);
+
+/// The list and the CA and CRL paths of an `add_trust_file`/`_dir` call.
 ///
 /// # Safety
 /// `list` is NULL or live during `'a`; the paths are NULL or NUL-terminated.
-unsafe fn list_and_path<'a>(
+unsafe fn list_and_paths<'a>(
     list: gnutls_x509_trust_list_t,
     ca: *const c_char,
     crl: *const c_char,
-    name: &'static str,
-) -> Result<(&'a Arc<TrustList>, Option<&'a str>), CallError> {
+    names: (&'static str, &'static str),
+) -> Result<ListAndPaths<'a>, CallError> {
     // SAFETY: forwarded promise.
     let list = unsafe { trust_list(list) }?;
-    if !crl.is_null() {
-        return Err(Error::Unimplemented.into());
-    }
-    // SAFETY: forwarded promise.
-    Ok((list, unsafe { args::optional_utf8(ca, name) }?))
+    // SAFETY: forwarded promises.
+    let (ca, crl) = unsafe {
+        (
+            args::optional_utf8(ca, names.0)?,
+            args::optional_utf8(crl, names.1)?,
+        )
+    };
+    Ok((list, ca, crl))
 }
 
 fn count(n: usize) -> c_int {
@@ -154,12 +159,13 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_deinit(
     })
 }
 
-/// Adds the CA certificates of `ca_file` (`type` `GNUTLS_X509_FMT_PEM` or
-/// `_DER`) to the list. `tl_flags` and `tl_vflags` are ignored. CRLs are
-/// not supported: a `crl_file` gives `GNUTLS_E_UNIMPLEMENTED_FEATURE`, as
-/// does a PKCS #11 URL. Returns the number of certificates added (0 for a
-/// NULL `ca_file`), `GNUTLS_E_FILE_ERROR`, a parsing error, or
-/// `GNUTLS_E_INVALID_REQUEST`; on an error nothing is added.
+/// Adds the CA certificates of `ca_file` and the revocation lists of
+/// `crl_file` (`type` `GNUTLS_X509_FMT_PEM` or `_DER`; either may be NULL)
+/// to the list. `tl_flags` and `tl_vflags` are ignored; a PKCS #11 URL is
+/// `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns the number of certificates and
+/// CRLs added, `GNUTLS_E_FILE_ERROR`, a parsing error, or
+/// `GNUTLS_E_INVALID_REQUEST`; the certificates are added before the CRLs
+/// are read, and a file that fails adds nothing.
 ///
 /// # Safety
 /// `list` is NULL or live; the file names are NULL or NUL-terminated.
@@ -175,20 +181,27 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_add_trust_file(
     boundary::gnutls(|| {
         let _ = (tl_flags, tl_vflags);
         // SAFETY: the caller's promises.
-        let (list, path) = unsafe { list_and_path(list, ca_file, crl_file, "ca_file") }?;
-        match path {
-            None => Ok(0),
-            Some(path) if path.starts_with("pkcs11:") => Err(Error::Unimplemented.into()),
-            Some(path) => Ok(count(list.add_file(path, r#type)?)),
-        }
+        let (list, ca, crl) =
+            unsafe { list_and_paths(list, ca_file, crl_file, ("ca_file", "crl_file")) }?;
+        let cas = match ca {
+            None => 0,
+            Some(path) if path.starts_with("pkcs11:") => return Err(Error::Unimplemented.into()),
+            Some(path) => list.add_file(path, r#type)?,
+        };
+        let crls = match crl {
+            None => 0,
+            Some(path) => list.add_crl_file(path, r#type)?,
+        };
+        Ok(count(cas + crls))
     })
 }
 
-/// Adds the CA certificates in `cas` (PEM or DER, as `type` says) to the
-/// list; `crls` must be NULL or empty (CRLs are not supported:
-/// `GNUTLS_E_UNIMPLEMENTED_FEATURE`). `tl_flags` and `tl_vflags` are
-/// ignored. Returns the number added (0 for a NULL `cas`) or a negative
-/// code; on an error nothing is added. The data is copied.
+/// Adds the CA certificates in `cas` and the revocation lists in `crls`
+/// (PEM or DER, as `type` says; either may be NULL or empty) to the list.
+/// `tl_flags` and `tl_vflags` are ignored. Returns the number of
+/// certificates and CRLs added or a negative code; the certificates are
+/// added before the CRLs are read, and a datum that fails adds nothing. The
+/// data is copied.
 ///
 /// # Safety
 /// `list` is NULL or live; the datums are NULL or hold `size` bytes.
@@ -205,25 +218,43 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_add_trust_mem(
         let _ = (tl_flags, tl_vflags);
         // SAFETY: the caller's promises.
         let list = unsafe { trust_list(list) }?;
-        // SAFETY: NULL or live.
-        if !crls.is_null() && unsafe { &*crls }.size != 0 {
-            return Err(Error::Unimplemented.into());
-        }
-        if cas.is_null() {
-            return Ok(0);
-        }
-        // SAFETY: non-NULL and holds `size` bytes.
-        let bytes = unsafe { datum(cas, "cas") }?;
-        Ok(count(list.add(bytes, r#type)?))
+        // SAFETY: each is NULL or holds `size` bytes.
+        let (cas, crls) = unsafe { (optional_datum(cas, "cas")?, optional_datum(crls, "crls")?) };
+        let added = match cas {
+            Some(bytes) => list.add(bytes, r#type)?,
+            None => 0,
+        };
+        let revocations = match crls {
+            Some(bytes) => list.add_crls(bytes, r#type)?,
+            None => 0,
+        };
+        Ok(count(added + revocations))
     })
 }
 
-/// Adds the CA certificates of every file in `ca_dir` that holds some (in
-/// `type`'s format; files that hold none are skipped). `crl_dir` must be
-/// NULL (`GNUTLS_E_UNIMPLEMENTED_FEATURE`); `tl_flags` and `tl_vflags` are
-/// ignored. Returns the number added (0 for a NULL `ca_dir`),
-/// `GNUTLS_E_FILE_ERROR` for a directory that cannot be read, or another
-/// negative code.
+/// The bytes of a datum that may be NULL or empty (`None` for both).
+///
+/// # Safety
+/// `d` is NULL or a datum holding `size` bytes, live during `'a`.
+unsafe fn optional_datum<'a>(
+    d: *const gnutls_datum_t,
+    name: &'static str,
+) -> Result<Option<&'a [u8]>, CallError> {
+    // SAFETY: NULL or live.
+    match unsafe { d.as_ref() } {
+        None => Ok(None),
+        Some(datum) if datum.size == 0 => Ok(None),
+        // SAFETY: non-NULL and holds `size` bytes.
+        Some(_) => unsafe { datum(d, name) }.map(Some),
+    }
+}
+
+/// Adds the CA certificates of every file in `ca_dir` that holds some, and
+/// the revocation lists of every file in `crl_dir` that holds some (in
+/// `type`'s format; other files are skipped; either directory may be
+/// NULL). `tl_flags` and `tl_vflags` are ignored. Returns the number of
+/// certificates and CRLs added, `GNUTLS_E_FILE_ERROR` for a directory that
+/// cannot be read, or another negative code.
 ///
 /// # Safety
 /// `list` is NULL or live; the names are NULL or NUL-terminated.
@@ -239,13 +270,17 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_add_trust_dir(
     boundary::gnutls(|| {
         let _ = (tl_flags, tl_vflags);
         // SAFETY: the caller's promises.
-        let (list, dir) = unsafe { list_and_path(list, ca_dir, crl_dir, "ca_dir") }?;
-        match dir {
-            None => Ok(0),
-            Some(dir) => Ok(count(crate::gnutls::trust_list::add_dir(
-                list, dir, r#type,
-            )?)),
-        }
+        let (list, ca, crl) =
+            unsafe { list_and_paths(list, ca_dir, crl_dir, ("ca_dir", "crl_dir")) }?;
+        let cas = match ca {
+            None => 0,
+            Some(dir) => crate::gnutls::trust_list::add_dir(list, dir, r#type)?,
+        };
+        let crls = match crl {
+            None => 0,
+            Some(dir) => crate::gnutls::trust_list::add_crl_dir(list, dir, r#type)?,
+        };
+        Ok(count(cas + crls))
     })
 }
 
@@ -322,8 +357,9 @@ fn crt_array<'a>(
 
 /// Verifies a chain (`cert_list`, end-entity first) against the list's
 /// anchors, at the clock of `gnutls_global_set_time_function`, and writes
-/// the `GNUTLS_CERT_*` status bits to `*voutput` (0: trusted). The chain's
-/// key purpose is checked as a TLS server's. `flags` as for
+/// the `GNUTLS_CERT_*` status bits to `*voutput` (0: trusted). With no key
+/// purpose asked for, a chain fit for a TLS server or a TLS client passes
+/// (GnuTLS checks none). `flags` as for
 /// `gnutls_certificate_set_verify_flags` (`GNUTLS_VERIFY_*`; only
 /// `DO_NOT_ALLOW_IP_MATCHES` changes anything). `func` is not called:
 /// stepup verifies the chain as a whole. Returns 0 or a negative code
@@ -415,13 +451,15 @@ pub unsafe extern "C" fn gnutls_x509_trust_list_verify_crt2(
             return Err(Error::InvalidRequest.into());
         };
         let store = list.store();
-        let bits = chain_status(
-            &chain,
-            store.as_deref(),
-            peer_is_server,
-            name.as_deref(),
-            flags,
-        );
+        let status =
+            |as_server| chain_status(&chain, store.as_deref(), as_server, name.as_deref(), flags);
+        let mut bits = status(peer_is_server);
+        // Without a key purpose GnuTLS checks none: a chain that fails only
+        // as a server's (no specific reason: its purpose) is checked as a
+        // client's.
+        if !as_server.purpose_given && bits == GNUTLS_CERT_INVALID {
+            bits = status(false);
+        }
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { voutput.write(bits) };
         Ok(0)

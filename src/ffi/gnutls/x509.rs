@@ -164,20 +164,7 @@ pub unsafe extern "C" fn gnutls_x509_crt_list_import2(
         if flags & GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED != 0 && !is_sorted(&list) {
             return Err(Error::CertificateListUnsorted.into());
         }
-        let count = c_uint::try_from(list.len()).map_err(|_| CallError::NoMemory)?;
-        let bytes_needed = std::mem::size_of::<gnutls_x509_crt_t>()
-            .checked_mul(list.len().max(1))
-            .ok_or(CallError::NoMemory)?;
-        // SAFETY: malloc with a non-zero size; the result is checked for NULL.
-        let array = unsafe { libc::malloc(bytes_needed) }.cast::<gnutls_x509_crt_t>();
-        if array.is_null() {
-            return Err(CallError::NoMemory);
-        }
-        for (i, cert) in list.into_iter().enumerate() {
-            let handle = Box::into_raw(Box::new(crt_object(cert)));
-            // SAFETY: `array` holds `count` pointers and `i < count`.
-            unsafe { array.add(i).write(handle) };
-        }
+        let (array, count) = args::malloc_handles(list, crt_object)?;
         // SAFETY: both checked non-NULL; writable by the caller's promise.
         unsafe {
             certs.write(array);
@@ -232,15 +219,8 @@ pub unsafe extern "C" fn gnutls_x509_crt_list_import(
         if flags & GNUTLS_X509_CRT_LIST_FAIL_IF_UNSORTED != 0 && !is_sorted(&list) {
             return Err(Error::CertificateListUnsorted.into());
         }
-        if !list.is_empty() && certs.is_null() {
-            return Err(CallError::Null("certs"));
-        }
-        let count = c_uint::try_from(list.len()).map_err(|_| CallError::NoMemory)?;
-        for (i, cert) in list.into_iter().enumerate() {
-            let handle = Box::into_raw(Box::new(crt_object(cert)));
-            // SAFETY: `certs` holds `room` entries and `i < room`.
-            unsafe { certs.add(i).write(handle) };
-        }
+        // SAFETY: `certs` holds `room` entries and the list fits.
+        let count = unsafe { args::fill_handles(certs, list, crt_object) }?;
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { cert_max.write(count) };
         Ok(c_int::try_from(count).unwrap_or(c_int::MAX))

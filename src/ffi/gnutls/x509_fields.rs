@@ -66,6 +66,44 @@ pub(super) unsafe fn copy_out(
     Ok(0)
 }
 
+/// Writes `bytes` to `*out` as a datum from the C allocator (the caller
+/// frees `out->data` with `gnutls_free`); returns 0.
+///
+/// # Safety
+/// `out` is NULL or writable.
+pub(super) unsafe fn give_bytes(
+    out: *mut gnutls_datum_t,
+    bytes: &[u8],
+) -> Result<c_int, CallError> {
+    args::out_param(out, "out")?;
+    let datum = gnutls_datum_t::malloc_bytes(bytes)?;
+    // SAFETY: checked non-NULL; writable by the caller's promise.
+    unsafe { out.write(datum) };
+    Ok(0)
+}
+
+/// An `*_export` call's answer: `encoded` (in `format`) copied to `buf`,
+/// PEM with room for a NUL, by `copy_out`'s convention.
+///
+/// # Safety
+/// As for [`copy_out`].
+pub(super) unsafe fn export_out(
+    encoded: &[u8],
+    format: c_int,
+    buf: *mut c_void,
+    size: *mut usize,
+) -> Result<c_int, CallError> {
+    // SAFETY: forwarded promises.
+    unsafe {
+        copy_out(
+            encoded,
+            format == super::types::GNUTLS_X509_FMT_PEM,
+            buf,
+            size,
+        )
+    }
+}
+
 /// The time the certificate becomes valid (notBefore), in seconds since the
 /// epoch; `(time_t)-1` for NULL, an empty object or an unreadable field.
 ///
@@ -154,10 +192,9 @@ pub unsafe extern "C" fn gnutls_x509_crt_export(
     boundary::gnutls(|| {
         // SAFETY: forwarded promises.
         unsafe {
-            let out = imported(cert)?.export(format)?;
-            copy_out(
-                &out,
-                format == super::types::GNUTLS_X509_FMT_PEM,
+            export_out(
+                &imported(cert)?.export(format)?,
+                format,
                 output_data,
                 output_data_size,
             )
@@ -180,11 +217,8 @@ pub unsafe extern "C" fn gnutls_x509_crt_export2(
 ) -> c_int {
     boundary::gnutls(|| {
         args::out_param(out, "out")?;
-        // SAFETY: forwarded promise.
-        let datum = gnutls_datum_t::malloc_bytes(&unsafe { imported(cert) }?.export(format)?)?;
-        // SAFETY: checked non-NULL; writable by the caller's promise.
-        unsafe { out.write(datum) };
-        Ok(0)
+        // SAFETY: forwarded promises.
+        unsafe { give_bytes(out, &imported(cert)?.export(format)?) }
     })
 }
 
@@ -514,10 +548,8 @@ unsafe fn raw_dn(
         // GnuTLS answers an empty object with an empty Name.
         None => crate::x509::authorities::name_der(&[]),
     };
-    let out = gnutls_datum_t::malloc_bytes(&der)?;
     // SAFETY: checked non-NULL; writable by the caller's promise.
-    unsafe { dn.write(out) };
-    Ok(0)
+    unsafe { give_bytes(dn, &der) }
 }
 
 /// Writes the DER of the certificate's subject Name to `*dn`, allocated

@@ -1742,6 +1742,12 @@ typedef time_t (*gnutls_time_func)(time_t *t);
 typedef int gnutls_credentials_type_t;
 
 /**
+ * How `gnutls_x509_crt_print` formats: `GNUTLS_CRT_PRINT_FULL` (0),
+ * `_ONELINE` (1), `_UNSIGNED_FULL` (2), `_COMPACT` (3), `_FULL_NUMBERS` (4).
+ */
+typedef int gnutls_certificate_print_formats_t;
+
+/**
  * A hash handle.
  */
 typedef hash_hd_st *gnutls_hash_hd_t;
@@ -2089,12 +2095,6 @@ typedef struct {
      */
     unsigned long value_tag;
 } gnutls_x509_ava_st;
-
-/**
- * How `gnutls_x509_crt_print` formats: `GNUTLS_CRT_PRINT_FULL` (0),
- * `_ONELINE` (1), `_UNSIGNED_FULL` (2), `_COMPACT` (3), `_FULL_NUMBERS` (4).
- */
-typedef int gnutls_certificate_print_formats_t;
 
 /**
  * The type of `gnutls_malloc`.
@@ -5194,6 +5194,19 @@ int gnutls_x509_crl_export2(gnutls_x509_crl_t crl,
                             gnutls_datum_t *out);
 
 /**
+ * Would write a description of the CRL to `*out`: not implemented by
+ * stepup (`GNUTLS_E_UNIMPLEMENTED_FEATURE`). `*out` (when not NULL) is set
+ * empty (`data` NULL, `size` 0), so a caller that frees `out->data`
+ * whatever the result frees nothing.
+ *
+ * # Safety
+ * `out` is NULL or writable; `crl` is not read.
+ */
+int gnutls_x509_crl_print(gnutls_x509_crl_t crl,
+                          gnutls_certificate_print_formats_t format,
+                          gnutls_datum_t *out);
+
+/**
  * Would copy the CRL number extension into `ret`: not implemented by
  * stepup (`GNUTLS_E_UNIMPLEMENTED_FEATURE`); nothing is written.
  *
@@ -8047,9 +8060,10 @@ int gnutls_pubkey_get_key_id(gnutls_pubkey_t key,
  * `GNUTLS_CRT_PRINT_ONELINE` (subject, issuer, serial, key, signature,
  * validity, key pin) or `GNUTLS_CRT_PRINT_COMPACT` (that line and the key
  * identifiers). The full forms are not supported:
- * `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns 0 or a negative code
- * (`GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty
- * certificate); `*out` is written only on success.
+ * `GNUTLS_E_UNIMPLEMENTED_FEATURE`, with `*out` set empty (`data` NULL,
+ * `size` 0) so that a caller freeing `out->data` whatever the result frees
+ * nothing. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
+ * NULL arguments or an empty certificate, `*out` untouched).
  *
  * # Safety
  * `cert` is NULL or live; `out` is NULL or writable.

@@ -393,6 +393,29 @@ pub unsafe extern "C" fn gnutls_x509_crl_export2(
     })
 }
 
+/// Would write a description of the CRL to `*out`: not implemented by
+/// stepup (`GNUTLS_E_UNIMPLEMENTED_FEATURE`). `*out` (when not NULL) is set
+/// empty (`data` NULL, `size` 0), so a caller that frees `out->data`
+/// whatever the result frees nothing.
+///
+/// # Safety
+/// `out` is NULL or writable; `crl` is not read.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_x509_crl_print(
+    crl: gnutls_x509_crl_t,
+    format: super::x509_key::gnutls_certificate_print_formats_t,
+    out: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = (crl, format);
+        if !out.is_null() {
+            // SAFETY: non-NULL and writable by the caller's promise.
+            unsafe { out.write(gnutls_datum_t::empty()) };
+        }
+        Err(Error::Unimplemented.into())
+    })
+}
+
 /// Would copy the CRL number extension into `ret`: not implemented by
 /// stepup (`GNUTLS_E_UNIMPLEMENTED_FEATURE`); nothing is written.
 ///
@@ -457,4 +480,33 @@ pub unsafe extern "C" fn gnutls_certificate_set_x509_crl(
         let added = creds.trust_list().add_crl_der(ders)?;
         Ok(c_int::try_from(added).unwrap_or(c_int::MAX))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gnutls::error_codes::GNUTLS_E_UNIMPLEMENTED_FEATURE;
+
+    #[test]
+    fn print_clears_its_output_so_a_caller_may_free_it() {
+        // A caller's datum pointing at its own (static) data, as GnuTLS's
+        // tests hand it in before freeing whatever comes back.
+        static TEXT: [u8; 4] = *b"text";
+        let mut out = gnutls_datum_t {
+            data: TEXT.as_ptr().cast_mut(),
+            size: 4,
+        };
+        let mut crl = std::ptr::null_mut();
+        // SAFETY: valid pointers; the object is freed below.
+        unsafe {
+            assert_eq!(gnutls_x509_crl_init(&mut crl), 0);
+            assert_eq!(
+                gnutls_x509_crl_print(crl, 0, &mut out),
+                GNUTLS_E_UNIMPLEMENTED_FEATURE
+            );
+            gnutls_x509_crl_deinit(crl);
+        }
+        assert!(out.data.is_null());
+        assert_eq!(out.size, 0);
+    }
 }

@@ -18,6 +18,14 @@ pub struct gnutls_datum_t {
 }
 
 impl gnutls_datum_t {
+    /// No data: `data` NULL, `size` 0 (what `gnutls_free` may be given).
+    pub(crate) fn empty() -> Self {
+        Self {
+            data: std::ptr::null_mut(),
+            size: 0,
+        }
+    }
+
     /// A datum holding a copy of `bytes`, followed by a NUL that `size` does
     /// not count, in memory the caller frees with `gnutls_free`.
     pub(crate) fn malloc_bytes(bytes: &[u8]) -> Result<Self, CallError> {

@@ -10,6 +10,7 @@ use super::x509::{certificate, gnutls_x509_crt_t};
 use super::x509_fields::copy_out;
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
+use crate::gnutls::Error;
 use crate::gnutls::pubkey::PublicKey;
 use crate::gnutls::x509_print;
 
@@ -127,9 +128,10 @@ pub unsafe extern "C" fn gnutls_pubkey_get_key_id(
 /// `GNUTLS_CRT_PRINT_ONELINE` (subject, issuer, serial, key, signature,
 /// validity, key pin) or `GNUTLS_CRT_PRINT_COMPACT` (that line and the key
 /// identifiers). The full forms are not supported:
-/// `GNUTLS_E_UNIMPLEMENTED_FEATURE`. Returns 0 or a negative code
-/// (`GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty
-/// certificate); `*out` is written only on success.
+/// `GNUTLS_E_UNIMPLEMENTED_FEATURE`, with `*out` set empty (`data` NULL,
+/// `size` 0) so that a caller freeing `out->data` whatever the result frees
+/// nothing. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
+/// NULL arguments or an empty certificate, `*out` untouched).
 ///
 /// # Safety
 /// `cert` is NULL or live; `out` is NULL or writable.
@@ -143,7 +145,14 @@ pub unsafe extern "C" fn gnutls_x509_crt_print(
         args::out_param(out, "out")?;
         // SAFETY: the caller's promise.
         let cert = unsafe { certificate(cert) }?;
-        let text = x509_print::print(cert, format)?;
+        let text = match x509_print::print(cert, format) {
+            Err(Error::Unimplemented) => {
+                // SAFETY: checked non-NULL; writable by the caller's promise.
+                unsafe { out.write(gnutls_datum_t::empty()) };
+                return Err(Error::Unimplemented.into());
+            }
+            other => other?,
+        };
         let datum = gnutls_datum_t::malloc_text(&text)?;
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { out.write(datum) };

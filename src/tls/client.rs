@@ -16,7 +16,7 @@ use super::common::{Common, Event, PeerIdentity, Verification};
 use super::config::{CertifiedKey, ClientConfig, CustomExtension, ExtensionMessage, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{
-    Handshake, KeySchedule, Secret, finished_verify_data, ticket_psk, verify_finished,
+    Handshake, KeySchedule, Secret, check_finished, finished_verify_data, ticket_psk,
 };
 use super::resumption::ClientSession;
 use super::suites::{CipherSuite, group};
@@ -794,8 +794,13 @@ impl ClientHandshake {
             ..
         } = *self;
         let hash = suite.hash();
-        verify_finished(hash, &server_secret, &transcript.current(), message.body())
-            .map_err(|_| PeerMisbehaved::DecryptError("server Finished"))?;
+        check_finished(
+            hash,
+            &server_secret,
+            &transcript.current(),
+            message.body(),
+            "server Finished",
+        )?;
         // The server's Finished verified: the chain it covers is proven.
         if let Some(identity) = common.negotiated.peer_under_check.take() {
             common.negotiated.peer = Some(identity);

@@ -322,6 +322,13 @@ impl Common {
         self.plaintext.len()
     }
 
+    /// Sends one record of `ty` holding `payload` as it is, protected with
+    /// the current keys: for tests that play a misbehaving peer.
+    #[cfg(test)]
+    pub(crate) fn send_raw_record(&mut self, ty: ContentType, payload: &[u8]) -> Result<(), Error> {
+        self.write_record(ty, payload, 0x0303)
+    }
+
     fn write_record(
         &mut self,
         ty: ContentType,
@@ -628,7 +635,10 @@ impl Common {
                 }
             } else {
                 let ty = ContentType::from_u8(header[0]);
-                if ty == ContentType::ApplicationData && self.skip_early_data >= span.len {
+                if ty == ContentType::ApplicationData
+                    && self.skip_early_data > 0
+                    && self.skip_early_data >= span.len
+                {
                     // 0-RTT data sent before our HelloRetryRequest reached the
                     // client (RFC 8446 §4.2.10): skipped, bounded.
                     self.skip_early_data -= span.len;
@@ -644,6 +654,13 @@ impl Common {
                 (ty, span.len)
             };
             self.skip_early_data = 0;
+            if len == 0 && matches!(ty, ContentType::Handshake | ContentType::Alert) {
+                // RFC 8446 §5.1 and §5.4: handshake and alert records are
+                // never empty.
+                return Err(
+                    PeerMisbehaved::UnexpectedMessage("empty handshake or alert record").into(),
+                );
+            }
             let (_, body) = self.deframer.record_mut(span);
             let content = &body[..len];
             let inbound = match ty {

@@ -250,6 +250,23 @@ pub fn verify_finished(
     }
 }
 
+/// Checks a peer's Finished message body: `decode_error` when it is not
+/// one hash long (RFC 8446 §4.4.4: verify_data is Hash.length bytes),
+/// `decrypt_error` when it does not verify. `what` names it in the error.
+pub fn check_finished(
+    hash: HashAlgorithm,
+    base_key: &Secret,
+    transcript_hash: &[u8],
+    received: &[u8],
+    what: &'static str,
+) -> Result<(), super::Error> {
+    if received.len() != hash.output_len() {
+        return Err(super::error::InvalidMessage::InvalidValue(what).into());
+    }
+    verify_finished(hash, base_key, transcript_hash, received)
+        .map_err(|_| super::error::PeerMisbehaved::DecryptError(what).into())
+}
+
 /// TLS-Exporter(label, context, length) (RFC 8446 §7.5).
 pub fn export(
     hash: HashAlgorithm,

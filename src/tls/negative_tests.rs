@@ -189,6 +189,35 @@ fn client_hello_errors_get_their_alerts() {
 }
 
 #[test]
+fn a_client_finished_of_the_wrong_length_is_a_decode_error() {
+    for edit in [
+        |b: &mut Vec<u8>| b.truncate(1),
+        |b: &mut Vec<u8>| b.extend([0; 16]),
+    ] {
+        let (mut c, mut s) = pair(false);
+        rewrite(&mut c, HandshakeType::Finished, edit);
+        let (client_failed, err) = first_failure(&mut c, &mut s);
+        assert!(!client_failed);
+        assert_eq!(err.alert(), Some(A::DecodeError), "{err}");
+    }
+}
+
+#[test]
+fn legacy_versions_up_to_ssl3_are_refused() {
+    // RFC 8446 §D.5: protocol_version, even with TLS 1.3 in supported_versions.
+    for version in [
+        0x0300u16, 0x0000, 0x0200, 0x0002, 0x0100, 0x0103, 0x0102, 0x0001,
+    ] {
+        client_hello_case(move |h| h.legacy_version = version, A::ProtocolVersion);
+    }
+    // 0x0301 and 0x0302 (TLS 1.0 and 1.1) are only old, not refused here.
+    let (mut c, mut s) = pair(false);
+    let old = rewrite_client_hello(&mut c, |h| h.legacy_version = 0x0301);
+    s.read_tls(&old).unwrap();
+    assert!(!s.take_tls().is_empty(), "a ServerHello answers");
+}
+
+#[test]
 fn duplicated_extensions_are_refused() {
     let (mut c, mut s) = pair(false);
     let mut hello = c.take_tls();
@@ -222,7 +251,7 @@ fn duplicated_extensions_are_refused() {
 #[test]
 fn server_flight_errors_get_their_alerts() {
     type Edit = fn(&mut Vec<u8>);
-    let cases: [(HandshakeType, Edit, A); 6] = [
+    let cases: [(HandshakeType, Edit, A); 8] = [
         // A bad signature in CertificateVerify.
         (
             HandshakeType::CertificateVerify,
@@ -237,6 +266,13 @@ fn server_flight_errors_get_their_alerts() {
         ),
         // A wrong Finished.
         (HandshakeType::Finished, |b| b[0] ^= 0x80, A::DecryptError),
+        // A Finished of the wrong length (RFC 8446 §4.4.4): decode_error.
+        (
+            HandshakeType::Finished,
+            |b| b.truncate(b.len() - 4),
+            A::DecodeError,
+        ),
+        (HandshakeType::Finished, |b| b.push(0), A::DecodeError),
         // An empty server Certificate.
         (
             HandshakeType::Certificate,
@@ -315,10 +351,25 @@ fn record_layer_errors_get_their_alerts() {
         s.read_tls(&[22, 3, 3, 0x48, 0x01]).unwrap_err().alert(),
         Some(A::RecordOverflow)
     );
-    // Application data before the handshake: unexpected_message.
+    // Application data before the handshake: unexpected_message, even an
+    // empty record, even between two fragments of the ClientHello.
     let (_, mut s) = pair(false);
     assert_eq!(
         s.read_tls(&[23, 3, 3, 0, 1, 0]).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&[23, 3, 3, 0, 0]).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    let (mut c, mut s) = pair(false);
+    let hello = c.take_tls();
+    let mut split = vec![22, 3, 1, 0, 2];
+    split.extend_from_slice(&hello[5..7]);
+    split.extend_from_slice(&[23, 3, 3, 0, 0]);
+    assert_eq!(
+        s.read_tls(&split).unwrap_err().alert(),
         Some(A::UnexpectedMessage)
     );
     // A change_cipher_spec that is not the single byte 1.
@@ -331,6 +382,41 @@ fn record_layer_errors_get_their_alerts() {
     let (_, mut s) = pair(false);
     assert_eq!(
         s.read_tls(&[99, 3, 3, 0, 1, 0]).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+}
+
+#[test]
+fn empty_alert_and_handshake_records_are_unexpected() {
+    use crate::tls::record::ContentType;
+    // RFC 8446 §5.4: an alert or handshake record with no content gets
+    // unexpected_message, protected (either way, after the handshake) or not.
+    for ty in [ContentType::Alert, ContentType::Handshake] {
+        for from_client in [true, false] {
+            let (mut c, mut s) = pair(false);
+            for _ in 0..4 {
+                s.read_tls(&c.take_tls()).unwrap();
+                c.read_tls(&s.take_tls()).unwrap();
+            }
+            assert!(!c.is_handshaking() && !s.is_handshaking());
+            let (sender, receiver) = if from_client {
+                (&mut c, &mut s)
+            } else {
+                (&mut s, &mut c)
+            };
+            sender.common_mut().send_raw_record(ty, &[]).unwrap();
+            let err = receiver.read_tls(&sender.take_tls()).unwrap_err();
+            assert_eq!(
+                err.alert(),
+                Some(A::UnexpectedMessage),
+                "{ty:?}, from the client {from_client}"
+            );
+        }
+    }
+    // In the clear, before any keys.
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&[22, 3, 3, 0, 0]).unwrap_err().alert(),
         Some(A::UnexpectedMessage)
     );
 }

@@ -16,7 +16,7 @@ use super::common::{Common, Event, PeerIdentity, Verification};
 use super::config::{CertifiedKey, ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{
-    KeySchedule, Master, Secret, finished_verify_data, ticket_psk, verify_finished,
+    KeySchedule, Master, Secret, check_finished, finished_verify_data, ticket_psk, verify_finished,
 };
 use super::resumption::ServerTicketState;
 use super::suites::{CipherSuite, group};
@@ -221,6 +221,11 @@ impl ServerState {
 impl ExpectClientHello {
     fn choose(&self, hello: &ClientHello) -> Result<Choice, Error> {
         let config = &self.config;
+        // RFC 8446 §D.5: a legacy_version of SSL 3.0 or below is refused,
+        // whatever supported_versions says.
+        if hello.legacy_version <= 0x0300 {
+            return Err(PeerMisbehaved::ProtocolVersion("legacy_version SSL 3.0 or below").into());
+        }
         let versions = extensions::read_client_versions(
             hello
                 .extensions
@@ -962,13 +967,13 @@ impl ServerHandshake {
             client_app,
             peer_chain,
         } = *self;
-        verify_finished(
+        check_finished(
             suite.hash(),
             &client_secret,
             &transcript.current(),
             message.body(),
-        )
-        .map_err(|_| PeerMisbehaved::DecryptError("client Finished"))?;
+            "client Finished",
+        )?;
         transcript.update(&message.bytes);
         // Our write key is the application one since our Finished.
         common.set_read_key(suite, &client_app)?;
@@ -1168,13 +1173,13 @@ impl ServerTraffic {
                     .read_secret
                     .as_ref()
                     .ok_or(Error::Internal("no traffic secret"))?;
-                verify_finished(
+                check_finished(
                     self.suite.hash(),
                     secret,
                     &transcript.current(),
                     message.body(),
-                )
-                .map_err(|_| PeerMisbehaved::DecryptError("post-handshake Finished"))?;
+                    "post-handshake Finished",
+                )?;
                 common.negotiated.peer_under_check = None;
                 if !identity.chain.is_empty() {
                     common.negotiated.peer = Some(identity.clone());

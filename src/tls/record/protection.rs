@@ -108,6 +108,10 @@ impl RecordKey {
             .open_in_place(nonce, header, body)
             .map_err(|_| Error::BadRecordMac)?;
         self.seq += 1;
+        // RFC 8446 §5.4: content, type and padding together fit in 2^14 + 1.
+        if len > MAX_PLAINTEXT + 1 {
+            return Err(Error::RecordOverflow);
+        }
         // The content type is the last non-zero byte; zeros after it are padding.
         let Some(type_at) = body[..len].iter().rposition(|&b| b != 0) else {
             return Err(PeerMisbehaved::UnexpectedMessage("record with no content type").into());
@@ -180,6 +184,42 @@ mod tests {
             rx.open(&h, b),
             Err(Error::BadRecordMac),
             "record 1 presented as record 0"
+        );
+    }
+
+    /// A record whose TLSInnerPlaintext is `inner` as given (content, type
+    /// and padding), sealed by hand: `seal` would not make an oversized one.
+    fn sealed_inner(key: &mut RecordKey, inner: &[u8]) -> Vec<u8> {
+        let body_len = inner.len() + TAG_LEN;
+        let mut record = vec![23, 3, 3];
+        record.extend_from_slice(&u16::try_from(body_len).unwrap().to_be_bytes());
+        let header: [u8; HEADER_LEN] = record[..HEADER_LEN].try_into().unwrap();
+        let mut body = inner.to_vec();
+        let tag = key.key.seal_in_place(key.nonce(), &header, &mut body);
+        key.seq += 1;
+        record.extend_from_slice(&body);
+        record.extend_from_slice(&tag);
+        record
+    }
+
+    #[test]
+    fn refuses_inner_plaintext_over_the_limit_padding_included() {
+        // 2^14 - 8 bytes of content, its type, then padding: 9 zeros make
+        // 2^14 + 2 bytes of TLSInnerPlaintext (too many), 8 make 2^14 + 1.
+        let mut inner = vec![1u8; MAX_PLAINTEXT - 8];
+        inner.push(ContentType::ApplicationData.to_u8());
+        inner.extend([0u8; 9]);
+        let (mut tx, mut rx) = pair(AeadAlgorithm::Aes128Gcm);
+        let mut record = sealed_inner(&mut tx, &inner);
+        let (h, b) = split(&mut record);
+        assert_eq!(rx.open(&h, b), Err(Error::RecordOverflow));
+        inner.pop();
+        let (mut tx, mut rx) = pair(AeadAlgorithm::Aes128Gcm);
+        let mut record = sealed_inner(&mut tx, &inner);
+        let (h, b) = split(&mut record);
+        assert_eq!(
+            rx.open(&h, b),
+            Ok((ContentType::ApplicationData, MAX_PLAINTEXT - 8))
         );
     }
 

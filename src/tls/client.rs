@@ -257,13 +257,22 @@ impl ClientState {
             .into_iter()
             .map(|g| KeyShare::generate(g).map_err(|_| Error::Internal("key generation failed")))
             .collect::<Result<Vec<_>, _>>()?;
-        if shares.is_empty() {
+        // With no groups, a client whose only mode is psk_ke offers no
+        // (EC)DHE at all (RFC 8446 §9.2 lets a PSK ClientHello leave out
+        // supported_groups and key_share).
+        let psk_alone = config.groups.is_empty()
+            && config.psk_modes.psk_only
+            && !config.psk_modes.with_dhe
+            && psk_offer(&config).is_some();
+        if shares.is_empty() && !psk_alone {
             return Err(Error::Internal("no groups configured"));
         }
         let mut extensions = Extensions::new();
         extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x04]);
-        let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
-        extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
+        if !psk_alone {
+            let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
+            extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
+        }
         extensions.push(
             ext::SIGNATURE_ALGORITHMS,
             extensions::u16_list(&config.signature_schemes),
@@ -272,7 +281,9 @@ impl ClientState {
             ext::SIGNATURE_ALGORITHMS_CERT,
             extensions::u16_list(CERTIFICATE_SCHEMES),
         );
-        extensions.push(ext::KEY_SHARE, key_share_body(&shares));
+        if !psk_alone {
+            extensions.push(ext::KEY_SHARE, key_share_body(&shares));
+        }
         if let Some(name) = server_name.filter(|n| is_dns_name(n)) {
             extensions.push(ext::SERVER_NAME, extensions::server_name(name));
         }
@@ -588,7 +599,7 @@ impl ExpectServerHello {
             KeyShare::generate(new_group).map_err(|_| Error::Internal("key generation failed"))?;
         self.hello
             .extensions
-            .push(ext::KEY_SHARE, key_share_body(std::slice::from_ref(&share)));
+            .set(ext::KEY_SHARE, key_share_body(std::slice::from_ref(&share)));
         if let Some(cookie) = hrr.extensions.get(ext::COOKIE) {
             self.hello.extensions.push(ext::COOKIE, cookie.to_vec());
         }
@@ -599,7 +610,7 @@ impl ExpectServerHello {
                 .send(ExtensionMessage::ClientHello)
                 .map_err(Error::HookAborted)?
             {
-                Some(body) => self.hello.extensions.push(custom.extension_type(), body),
+                Some(body) => self.hello.extensions.set(custom.extension_type(), body),
                 None => self.hello.extensions.remove(custom.extension_type()),
             }
         }

@@ -172,9 +172,12 @@ pub(crate) struct Common {
     /// (Server, early start) Application data may be sent though the
     /// client's Finished has not arrived.
     pub early_started: bool,
-    /// Whether a lone change_cipher_spec may still be received and dropped.
+    /// Whether a lone change_cipher_spec may still be received and dropped
+    /// (until the peer's Finished).
     pub ccs_window: bool,
     sent_ccs: bool,
+    /// Whether the peer's one change_cipher_spec came already.
+    received_ccs: bool,
     pub peer_closed: bool,
     pub closed: bool,
     pub negotiated: Negotiated,
@@ -241,6 +244,7 @@ impl Common {
             early_started: false,
             ccs_window: true,
             sent_ccs: false,
+            received_ccs: false,
             peer_closed: false,
             closed: false,
             negotiated: Negotiated::default(),
@@ -579,7 +583,14 @@ impl Common {
 
     /// Handles a KeyUpdate from the peer (RFC 8446 §4.6.3).
     pub fn receive_key_update(&mut self, message: &RawMessage) -> Result<(), Error> {
-        let request = KeyUpdateRequest::decode(message.body())?;
+        let request = match (KeyUpdateRequest::decode(message.body()), message.body()) {
+            (Ok(request), _) => request,
+            // RFC 8446 §4.6.3: a well-formed request_update of another value.
+            (Err(_), [_]) => {
+                return Err(PeerMisbehaved::IllegalParameter("KeyUpdate request_update").into());
+            }
+            (Err(e), _) => return Err(e.into()),
+        };
         let (Some(suite), Some(secret)) = (self.suite, self.read_secret.as_ref()) else {
             return Err(PeerMisbehaved::UnexpectedMessage(
                 "KeyUpdate before the handshake completed",
@@ -608,10 +619,16 @@ impl Common {
             };
             let (header, body) = self.deframer.record_mut(span);
             let (ty, len) = if header[0] == ContentType::ChangeCipherSpec.to_u8() {
-                // RFC 8446 §5: a lone 0x01 may arrive during the handshake and is dropped.
-                if !self.ccs_window || body != [1] {
+                // RFC 8446 §5: a lone 0x01 may arrive after the first
+                // ClientHello and before the peer's Finished, and is dropped.
+                // A middlebox-compatible peer sends one: a second, or one
+                // before any ClientHello, is refused rather than let a peer
+                // keep us busy with them (CVE-2020-25648).
+                let hello_seen = self.side == Side::Client || self.last_in.is_some();
+                if !self.ccs_window || self.received_ccs || !hello_seen || body != [1] {
                     return Err(PeerMisbehaved::UnexpectedMessage("change_cipher_spec").into());
                 }
+                self.received_ccs = true;
                 self.deframer.consume(span);
                 continue;
             } else if self.read_key.is_some()

@@ -439,3 +439,175 @@ fn post_handshake_request_without_advertisement_is_unexpected() {
         Err(Error::AlertReceived(A::UnexpectedMessage))
     );
 }
+
+#[test]
+fn change_cipher_spec_only_once_between_client_hello_and_finished() {
+    const CCS: [u8; 6] = [20, 3, 3, 0, 1, 1];
+    // RFC 8446 §5: a lone change_cipher_spec is dropped only after the first
+    // ClientHello; before it, the server refuses it.
+    let (_, mut s) = pair(false);
+    assert_eq!(
+        s.read_tls(&CCS).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    // One after the ClientHello is dropped; a second is refused at once,
+    // also when both came in one read with the ClientHello.
+    let (mut c, mut s) = pair(false);
+    let mut flight = c.take_tls();
+    flight.extend_from_slice(&CCS);
+    s.read_tls(&flight).unwrap();
+    assert_eq!(
+        s.read_tls(&CCS).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    let (mut c, mut s) = pair(false);
+    let mut flight = c.take_tls();
+    flight.extend_from_slice(&CCS);
+    flight.extend_from_slice(&CCS);
+    assert_eq!(
+        s.read_tls(&flight).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    // The client alike: one from the server is dropped, a second refused.
+    let (mut c, _) = pair(false);
+    c.take_tls();
+    c.read_tls(&CCS).unwrap();
+    assert_eq!(
+        c.read_tls(&CCS).unwrap_err().alert(),
+        Some(A::UnexpectedMessage)
+    );
+    // After the peer's Finished, none is allowed, on either side.
+    for client_receives in [true, false] {
+        let (mut c, mut s) = pair(false);
+        for _ in 0..4 {
+            s.read_tls(&c.take_tls()).unwrap();
+            c.read_tls(&s.take_tls()).unwrap();
+        }
+        assert!(!c.is_handshaking() && !s.is_handshaking());
+        let receiver = if client_receives { &mut c } else { &mut s };
+        assert_eq!(
+            receiver.read_tls(&CCS).unwrap_err().alert(),
+            Some(A::UnexpectedMessage)
+        );
+    }
+}
+
+#[test]
+fn key_update_with_an_unknown_request_is_an_illegal_parameter() {
+    // RFC 8446 §4.6.3: request_update other than 0 or 1 gets illegal_parameter;
+    // a body of the wrong length is a decode_error.
+    for (body, alert) in [
+        (&[2u8][..], A::IllegalParameter),
+        (&[255], A::IllegalParameter),
+        (&[], A::DecodeError),
+        (&[0, 0], A::DecodeError),
+    ] {
+        for from_client in [true, false] {
+            let (mut c, mut s) = pair(false);
+            for _ in 0..4 {
+                s.read_tls(&c.take_tls()).unwrap();
+                c.read_tls(&s.take_tls()).unwrap();
+            }
+            let (sender, receiver) = if from_client {
+                (&mut c, &mut s)
+            } else {
+                (&mut s, &mut c)
+            };
+            sender
+                .common_mut()
+                .send_message(HandshakeType::KeyUpdate, body)
+                .unwrap();
+            let err = receiver.read_tls(&sender.take_tls()).unwrap_err();
+            assert_eq!(
+                err.alert(),
+                Some(alert),
+                "{body:?}, from the client {from_client}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_certificate_hello_without_rfc_8446_section_9_2_extensions_is_refused() {
+    // Without pre_shared_key, signature_algorithms and supported_groups are
+    // required, and supported_groups and key_share come together.
+    fn without(types: &'static [u16]) -> impl Fn(&mut ClientHello) {
+        move |h: &mut ClientHello| {
+            let mut e = Extensions::new();
+            for ty in h
+                .extensions
+                .types()
+                .filter(|t| !types.contains(t))
+                .collect::<Vec<_>>()
+            {
+                e.push(ty, h.extensions.get(ty).unwrap().to_vec());
+            }
+            h.extensions = e;
+        }
+    }
+    for types in [
+        &[ext::SUPPORTED_GROUPS][..],
+        &[ext::KEY_SHARE],
+        &[ext::SUPPORTED_GROUPS, ext::KEY_SHARE],
+        &[ext::SIGNATURE_ALGORITHMS, ext::KEY_SHARE],
+    ] {
+        client_hello_case(without(types), A::MissingExtension);
+    }
+}
+
+#[test]
+fn a_second_client_hello_may_change_only_what_rfc_8446_section_4_1_2_allows() {
+    use super::tests::{client_config, server_config};
+    use crate::crypto::kx::KxGroup;
+    // Runs a handshake that needs a HelloRetryRequest, with the second
+    // ClientHello edited; returns the server's error, if any.
+    fn retried(edit: impl Fn(&mut ClientHello) + 'static) -> Result<(), Error> {
+        let client = ClientConfig {
+            groups: vec![KxGroup::X25519, KxGroup::Secp384r1],
+            ..client_config()
+        };
+        let server = ServerConfig {
+            groups: vec![KxGroup::Secp384r1],
+            ..server_config("ecdsa")
+        };
+        let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server));
+        s.read_tls(&c.take_tls()).unwrap();
+        rewrite(&mut c, HandshakeType::ClientHello, move |body| {
+            let mut hello = ClientHello::decode(body).unwrap();
+            edit(&mut hello);
+            *body = hello.encode();
+        });
+        c.read_tls(&s.take_tls()).unwrap();
+        s.read_tls(&c.take_tls())
+    }
+    fn reorder(h: &mut ClientHello) {
+        let mut e = Extensions::new();
+        let types: Vec<u16> = h.extensions.types().collect();
+        for ty in types.iter().rev() {
+            e.push(*ty, h.extensions.get(*ty).unwrap().to_vec());
+        }
+        h.extensions = e;
+    }
+    assert_eq!(retried(|_| {}), Ok(()));
+    assert_eq!(
+        retried(|h| h.extensions.push(ext::PADDING, vec![0; 12])),
+        Ok(())
+    );
+    let illegal = |r: Result<(), Error>| r.unwrap_err().alert() == Some(A::IllegalParameter);
+    assert!(illegal(retried(reorder)));
+    assert!(illegal(retried(|h| h.random[0] ^= 1)));
+    assert!(illegal(retried(|h| h.cipher_suites.reverse())));
+    assert!(illegal(retried(|h| h
+        .extensions
+        .push(ext::EARLY_DATA, vec![]))));
+    assert!(illegal(retried(|h| {
+        h.extensions
+            .set(ext::SERVER_NAME, extensions_server_name("other.example"))
+    })));
+    assert!(illegal(retried(|h| h.extensions.push(0x7777, vec![]))));
+}
+
+fn extensions_server_name(name: &str) -> Vec<u8> {
+    super::codec::extensions::server_name(name)
+}

@@ -198,3 +198,47 @@ fn the_server_takes_the_first_of_the_clients_modes_it_allows() {
         assert_eq!(s.negotiated().psk_with_dhe, with_dhe);
     }
 }
+
+#[test]
+fn a_psk_ke_hello_needs_no_groups_or_key_shares() {
+    // RFC 8446 §9.2: with pre_shared_key, supported_groups and key_share may
+    // be left out; psk_ke then completes without (EC)DHE.
+    let client = || ClientConfig {
+        groups: Vec::new(),
+        ..psk_client(b"alice", &KEY, ALONE)
+    };
+    let mut c = Connection::client(Arc::new(client()), Some("localhost")).unwrap();
+    let hello = c.take_tls();
+    let hello = super::codec::hello::ClientHello::decode(&hello[9..]).unwrap();
+    use super::codec::extensions::ext;
+    assert!(!hello.extensions.has(ext::SUPPORTED_GROUPS));
+    assert!(!hello.extensions.has(ext::KEY_SHARE));
+    let (mut c, mut s) = connect(client(), psk_server(ALONE));
+    for end in [&c, &s] {
+        let n = end.negotiated();
+        assert_eq!(n.psk_identity.as_deref(), Some(&b"alice"[..]));
+        assert!(!n.psk_with_dhe);
+        assert!(n.group.is_none());
+    }
+    exchange(&mut c, &mut s, b"no key exchange at all");
+
+    // A server that allows psk_dhe_ke only cannot take that offer, and
+    // without (EC)DHE a certificate handshake is impossible too.
+    let mut c = Connection::client(Arc::new(client()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(psk_server(DHE)));
+    assert_eq!(
+        pump(&mut c, &mut s),
+        Err(PeerMisbehaved::MissingExtension("supported_groups").into())
+    );
+    // An unknown identity alike: no fallback to certificates.
+    let client = ClientConfig {
+        groups: Vec::new(),
+        ..psk_client(b"mallory", &KEY, ALONE)
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(psk_server(ALONE)));
+    assert_eq!(
+        pump(&mut c, &mut s),
+        Err(PeerMisbehaved::MissingExtension("supported_groups").into())
+    );
+}

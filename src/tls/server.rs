@@ -60,6 +60,8 @@ struct Retry {
     group: KxGroup,
     transcript: Transcript,
     session_id: Vec<u8>,
+    /// The first ClientHello: the second may change only a few things.
+    first_hello: ClientHello,
 }
 
 pub(crate) struct ServerHandshake {
@@ -111,7 +113,9 @@ struct Choice {
     /// without a certificate).
     certificate: Option<(Arc<CertifiedKey>, u16)>,
     share: Option<KeyShareEntry>,
-    group: KxGroup,
+    /// The (EC)DHE group; `None` when the client offered none we share
+    /// (only a PSK without (EC)DHE can then complete).
+    group: Option<KxGroup>,
     alpn: Option<Vec<u8>>,
     /// An external PSK the client proved it holds, if one was accepted.
     psk: Option<PskChoice>,
@@ -251,13 +255,19 @@ impl ExpectClientHello {
             .ok_or(PeerMisbehaved::HandshakeFailure(
                 "no cipher suite in common",
             ))?;
-        let schemes = extensions::read_u16_list(
-            hello
-                .extensions
-                .get(ext::SIGNATURE_ALGORITHMS)
-                .ok_or(PeerMisbehaved::MissingExtension("signature_algorithms"))?,
-            "signature_algorithms",
-        )?;
+        // RFC 8446 §9.2: a ClientHello without pre_shared_key carries
+        // signature_algorithms and supported_groups; supported_groups and
+        // key_share come together. With a PSK, either may be missing:
+        // whether a certificate or a group is needed is known once the PSK
+        // is accepted or not (`handle`).
+        let psk_offered = hello.extensions.has(ext::PRE_SHARED_KEY);
+        let schemes = match hello.extensions.get(ext::SIGNATURE_ALGORITHMS) {
+            Some(body) => extensions::read_u16_list(body, "signature_algorithms")?,
+            None if psk_offered => Vec::new(),
+            None => {
+                return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+            }
+        };
         // The schemes both ends allow, in the client's order.
         let schemes: Vec<u16> = schemes
             .into_iter()
@@ -271,49 +281,23 @@ impl ExpectClientHello {
             .flatten();
         let certificate = match choose_certificate(config, server_name.as_deref(), &schemes) {
             Some(chosen) => Some(chosen),
-            None if config.certificate.is_some() => {
+            None if config.certificate.is_some()
+                && hello.extensions.has(ext::SIGNATURE_ALGORITHMS) =>
+            {
                 return Err(
                     PeerMisbehaved::HandshakeFailure("no signature scheme in common").into(),
                 );
             }
             None => None,
         };
-        let offered_groups = extensions::read_u16_list(
-            hello
-                .extensions
-                .get(ext::SUPPORTED_GROUPS)
-                .ok_or(PeerMisbehaved::MissingExtension("supported_groups"))?,
-            "supported_groups",
-        )?;
-        let shares = extensions::read_client_key_shares(
-            hello
-                .extensions
-                .get(ext::KEY_SHARE)
-                .ok_or(PeerMisbehaved::MissingExtension("key_share"))?,
-        )?;
-        if shares.iter().any(|s| !offered_groups.contains(&s.group)) {
-            return Err(PeerMisbehaved::IllegalParameter(
-                "key share for a group not in supported_groups",
-            )
-            .into());
-        }
-        let with_share = config.groups.iter().find_map(|g| {
-            shares
-                .iter()
-                .find(|s| s.group == group::to_u16(*g))
-                .map(|s| (*g, s.clone()))
-        });
-        let (group, share) = match with_share {
-            Some((g, s)) => (g, Some(s)),
-            None => {
-                let g = config
-                    .groups
-                    .iter()
-                    .copied()
-                    .find(|g| offered_groups.contains(&group::to_u16(*g)))
-                    .ok_or(PeerMisbehaved::HandshakeFailure("no group in common"))?;
-                (g, None)
-            }
+        let (group, share) = match (
+            hello.extensions.get(ext::SUPPORTED_GROUPS),
+            hello.extensions.get(ext::KEY_SHARE),
+        ) {
+            (Some(groups), Some(shares)) => self.choose_group(groups, shares, psk_offered)?,
+            (None, None) if psk_offered => (None, None),
+            (None, _) => return Err(PeerMisbehaved::MissingExtension("supported_groups").into()),
+            (Some(_), None) => return Err(PeerMisbehaved::MissingExtension("key_share").into()),
         };
         let alpn = match hello.extensions.get(ext::ALPN) {
             Some(body) if !config.alpn.is_empty() => {
@@ -341,6 +325,44 @@ impl ExpectClientHello {
             alpn,
             psk: None,
         })
+    }
+
+    /// The group for (EC)DHE and the client's share in it, if it sent one.
+    /// No group in common fails the handshake, unless a PSK is offered
+    /// (psk_ke needs none).
+    fn choose_group(
+        &self,
+        groups: &[u8],
+        shares: &[u8],
+        psk_offered: bool,
+    ) -> Result<(Option<KxGroup>, Option<KeyShareEntry>), Error> {
+        let config = &self.config;
+        let offered_groups = extensions::read_u16_list(groups, "supported_groups")?;
+        let shares = extensions::read_client_key_shares(shares)?;
+        if shares.iter().any(|s| !offered_groups.contains(&s.group)) {
+            return Err(PeerMisbehaved::IllegalParameter(
+                "key share for a group not in supported_groups",
+            )
+            .into());
+        }
+        let with_share = config.groups.iter().find_map(|g| {
+            shares
+                .iter()
+                .find(|s| s.group == group::to_u16(*g))
+                .map(|s| (*g, s.clone()))
+        });
+        if let Some((g, s)) = with_share {
+            return Ok((Some(g), Some(s)));
+        }
+        let group = config
+            .groups
+            .iter()
+            .copied()
+            .find(|g| offered_groups.contains(&group::to_u16(*g)));
+        if group.is_none() && !psk_offered {
+            return Err(PeerMisbehaved::HandshakeFailure("no group in common").into());
+        }
+        Ok((group, None))
     }
 
     /// Opens a ticket of ours still within its lifetime, whose age the
@@ -387,6 +409,11 @@ impl ExpectClientHello {
                 .get(ext::PSK_KEY_EXCHANGE_MODES)
                 .ok_or(PeerMisbehaved::MissingExtension("psk_key_exchange_modes"))?,
         )?;
+        // Without a group in common, only psk_ke can work.
+        let modes: Vec<u8> = modes
+            .into_iter()
+            .filter(|m| choice.group.is_some() || *m == psk::PSK_KE)
+            .collect();
         let Some(with_dhe) = self.config.psk_modes.first_allowed(&modes) else {
             return Ok(());
         };
@@ -461,6 +488,14 @@ impl ExpectClientHello {
         message: &RawMessage,
     ) -> Result<ServerState, Error> {
         let hello = ClientHello::decode(message.body())?;
+        if let Some(retry) = &self.retry {
+            if !hello.follows_retry(&retry.first_hello) {
+                return Err(PeerMisbehaved::IllegalParameter(
+                    "second ClientHello changed more than RFC 8446 §4.1.2 allows",
+                )
+                .into());
+            }
+        }
         common.client_random = hello.random;
         common.key_log = self.config.key_log.clone();
         let mut choice = self.choose(&hello)?;
@@ -476,13 +511,25 @@ impl ExpectClientHello {
                 self.config.psk_modes.first_allowed(&modes).is_none();
         }
         self.choose_psk(common, &hello, message, &mut choice)?;
-        if choice.psk.is_none() && self.config.certificate.is_none() {
-            return Err(PeerMisbehaved::NoServerCredentials.into());
+        if choice.psk.is_none() {
+            // Certificates and (EC)DHE, so RFC 8446 §9.2's extensions.
+            if self.config.certificate.is_none() {
+                return Err(PeerMisbehaved::NoServerCredentials.into());
+            }
+            if !hello.extensions.has(ext::SIGNATURE_ALGORITHMS) {
+                return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+            }
+            if !hello.extensions.has(ext::SUPPORTED_GROUPS) {
+                return Err(PeerMisbehaved::MissingExtension("supported_groups").into());
+            }
+            if choice.group.is_none() {
+                return Err(PeerMisbehaved::HandshakeFailure("no group in common").into());
+            }
         }
         if let Some(retry) = &self.retry {
             // RFC 8446 §4.1.2: the second ClientHello answers the HelloRetryRequest.
             if choice.suite != retry.suite
-                || choice.group != retry.group
+                || choice.group != Some(retry.group)
                 || hello.session_id != retry.session_id
             {
                 return Err(PeerMisbehaved::IllegalParameter(
@@ -571,12 +618,12 @@ impl ExpectClientHello {
             )
             .into());
         }
+        let group = choice
+            .group
+            .ok_or(Error::Internal("retry request without a group"))?;
         let mut extensions = Extensions::new();
         extensions.push(ext::SUPPORTED_VERSIONS, TLS13.to_be_bytes().to_vec());
-        extensions.push(
-            ext::KEY_SHARE,
-            group::to_u16(choice.group).to_be_bytes().to_vec(),
-        );
+        extensions.push(ext::KEY_SHARE, group::to_u16(group).to_be_bytes().to_vec());
         answer_custom(
             &self.config,
             hello,
@@ -610,9 +657,10 @@ impl ExpectClientHello {
                 config: self.config,
                 retry: Some(Retry {
                     suite: choice.suite,
-                    group: choice.group,
+                    group,
                     transcript,
                     session_id: hello.session_id.clone(),
+                    first_hello: hello.clone(),
                 }),
             },
         )))
@@ -633,7 +681,10 @@ impl ExpectClientHello {
         // (EC)DHE unless the PSK stands alone (psk_ke).
         let exchange = match share {
             Some(share) => {
-                let ours = KeyShare::generate(choice.group)
+                let group = choice
+                    .group
+                    .ok_or(Error::Internal("key share without a group"))?;
+                let ours = KeyShare::generate(group)
                     .map_err(|_| Error::Internal("key generation failed"))?;
                 let our_entry = KeyShareEntry {
                     group: share.group,
@@ -685,7 +736,7 @@ impl ExpectClientHello {
         common.log_secret("SERVER_HANDSHAKE_TRAFFIC_SECRET", &server_secret);
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
-        common.negotiated.group = exchange.is_some().then_some(choice.group);
+        common.negotiated.group = choice.group.filter(|_| exchange.is_some());
         common.negotiated.psk_identity = choice
             .psk
             .as_ref()

@@ -97,6 +97,15 @@ impl Extensions {
         self.list.push((ty, body));
     }
 
+    /// Sets extension `ty`: in its place if present (a retried ClientHello
+    /// keeps its order, RFC 8446 §4.1.2), else added at the end.
+    pub fn set(&mut self, ty: u16, body: Vec<u8>) {
+        match self.list.iter_mut().find(|(t, _)| *t == ty) {
+            Some((_, old)) => *old = body,
+            None => self.list.push((ty, body)),
+        }
+    }
+
     /// Removes extension `ty`, if present.
     pub fn remove(&mut self, ty: u16) {
         self.list.retain(|(t, _)| *t != ty);

@@ -35,6 +35,35 @@ fn read_random(r: &mut Reader<'_>) -> Result<[u8; 32], InvalidMessage> {
 }
 
 impl ClientHello {
+    /// Whether this, the answer to a HelloRetryRequest, is `first` with
+    /// only the changes RFC 8446 §4.1.2 allows: a new key_share, an updated
+    /// pre_shared_key, a cookie added, early_data removed, and padding
+    /// added, changed or removed. Everything else stays, in its order.
+    pub fn follows_retry(&self, first: &ClientHello) -> bool {
+        use super::extensions::ext;
+        if self.extensions.has(ext::EARLY_DATA) {
+            return false;
+        }
+        let kept = |hello: &ClientHello| -> Vec<(u16, Option<Vec<u8>>)> {
+            hello
+                .extensions
+                .types()
+                .filter(|t| ![ext::PADDING, ext::EARLY_DATA, ext::COOKIE].contains(t))
+                .map(|t| {
+                    let body = (![ext::KEY_SHARE, ext::PRE_SHARED_KEY].contains(&t))
+                        .then(|| hello.extensions.get(t).unwrap_or_default().to_vec());
+                    (t, body)
+                })
+                .collect()
+        };
+        self.legacy_version == first.legacy_version
+            && self.random == first.random
+            && self.session_id == first.session_id
+            && self.cipher_suites == first.cipher_suites
+            && self.compression == first.compression
+            && kept(self) == kept(first)
+    }
+
     /// Decodes a ClientHello body.
     pub fn decode(body: &[u8]) -> Result<Self, InvalidMessage> {
         let mut r = Reader::new(body);

@@ -17,7 +17,7 @@ GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p
 TELODENDRIA_RELEASE := target/telodendria/release
 
 .PHONY: all lib compat programs examples-system telodendria-lib test test-rust test-programs test-real test-c test-shell lint check-headers headers \
-        bench demo demo-check install uninstall clean
+        bench demo demo-check install uninstall clean fuzz
 
 all: lib compat programs build/bin/stepup-demo
 
@@ -60,7 +60,7 @@ test: all check-headers lint test-rust test-shell test-c test-programs test-real
 # private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
 # into a failure instead of a skip.
 test-rust:
-	STEPUP_REQUIRE_POSTGRES=1 STEPUP_REQUIRE_INTEROP=1 scripts/with-postgres.sh $(CARGO) test --release --features postgres
+	STEPUP_REQUIRE_POSTGRES=1 STEPUP_REQUIRE_INTEROP=1 scripts/with-postgres.sh $(CARGO) test --release --features postgres,fuzzing
 
 # The Telodendria drop-in calls Cytoplasm, so it is built apart (its own
 # target directory) and linked only into the drop-in's C test.
@@ -87,7 +87,7 @@ test-shell:
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --features postgres,telodendria -- -D warnings
+	$(CARGO) clippy --all-targets --features postgres,telodendria,fuzzing -- -D warnings
 
 check-headers:
 	scripts/check-headers.sh
@@ -95,6 +95,18 @@ check-headers:
 # Rewrites the checked-in headers from the Rust sources.
 headers:
 	STEPUP_HEADER_DIR=include $(CARGO) check --lib
+
+# Every fuzz target for FUZZ_SECONDS each (nightly and cargo-fuzz: see
+# README.md), from the saved corpus; new inputs go to target/fuzz-corpus/,
+# crashes to fuzz/artifacts/. `make test` replays the saved corpus on stable.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := $(basename $(notdir $(wildcard fuzz/fuzz_targets/*.rs)))
+fuzz:
+	cd fuzz && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p ../target/fuzz-corpus/$$t && \
+	  $(CARGO) +nightly fuzz run -O $$t ../target/fuzz-corpus/$$t corpus/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 || exit 1; \
+	done
 
 # Benchmarks print their tables and write target/bench/report.md; the
 # ratios against the system GnuTLS come from one C benchmark built both ways.

@@ -17,6 +17,8 @@ pub mod bridge;
 pub mod crypto;
 #[allow(unsafe_code)]
 pub mod ffi;
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
 pub mod gnutls;
 #[cfg(feature = "tls")]
 pub mod tls;

@@ -186,9 +186,10 @@ impl Priority {
             if element.is_empty() {
                 continue;
             }
-            let (op, name) = match element.split_at(1) {
-                ("+", name) => ('+', name),
-                ("-" | "!", name) => ('-', name),
+            // Not `split_at(1)`: an element may start with a multi-byte character.
+            let (op, name) = match element.split_at_checked(1) {
+                Some(("+", name)) => ('+', name),
+                Some(("-" | "!", name)) => ('-', name),
                 _ if element.starts_with('%') => ('%', element),
                 _ => return Err(at),
             };
@@ -293,6 +294,13 @@ impl Priority {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_element_starting_with_a_multi_byte_character_is_refused_not_a_panic() {
+        // Found by the priority fuzz target.
+        assert_eq!(Priority::parse("NORMAL:\u{bc}+VERS-TLS1.3").err(), Some(7));
+        assert_eq!(Priority::parse("NORMAL:\u{e9}").err(), Some(7));
+    }
 
     #[test]
     fn parses_the_usual_strings() {

@@ -140,7 +140,7 @@ pub struct Negotiated {
 }
 
 /// A test's rewriting of outgoing handshake messages.
-#[cfg(test)]
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) type Rewrite = Box<dyn FnMut(&mut Vec<u8>)>;
 
 /// A record read from the peer, after decryption.
@@ -222,7 +222,7 @@ pub(crate) struct Common {
     /// look at it is due (see `ServerConfig::pause_after_client_hello`).
     pub client_hello_pause_requested: bool,
     /// Tests rewrite outgoing handshake messages here (to send bad ones).
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub rewrite_outgoing: Option<Rewrite>,
 }
 
@@ -265,7 +265,7 @@ impl Common {
             last_out: None,
             send_cap: MAX_PLAINTEXT,
             client_hello_pause_requested: false,
-            #[cfg(test)]
+            #[cfg(any(test, feature = "fuzzing"))]
             rewrite_outgoing: None,
         }
     }
@@ -328,7 +328,7 @@ impl Common {
 
     /// Sends one record of `ty` holding `payload` as it is, protected with
     /// the current keys: for tests that play a misbehaving peer.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn send_raw_record(&mut self, ty: ContentType, payload: &[u8]) -> Result<(), Error> {
         self.write_record(ty, payload, 0x0303)
     }
@@ -356,13 +356,13 @@ impl Common {
 
     /// Sends a framed handshake message, fragmented into records.
     pub fn send_handshake(&mut self, message: &[u8]) -> Result<(), Error> {
-        #[cfg(test)]
+        #[cfg(any(test, feature = "fuzzing"))]
         let rewritten = self.rewrite_outgoing.as_mut().map(|rewrite| {
             let mut copy = message.to_vec();
             rewrite(&mut copy);
             copy
         });
-        #[cfg(test)]
+        #[cfg(any(test, feature = "fuzzing"))]
         let message = rewritten.as_deref().unwrap_or(message);
         // The message being handled is done with before we answer it.
         self.run_pending_post_hook()?;

@@ -433,7 +433,7 @@ impl Connection {
     }
 
     /// The shared state, for tests that tamper with a connection.
-    #[cfg(test)]
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn common_mut(&mut self) -> &mut Common {
         &mut self.common
     }

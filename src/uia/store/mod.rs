@@ -218,7 +218,7 @@ pub fn open_with_mode(spec: &str, file_mode: u32) -> Result<Box<dyn Store>, Stor
         return Ok(Box::new(SqliteStore::open_with_mode(path, file_mode)?));
         #[cfg(not(feature = "sqlite"))]
         return Err(StoreError::Open(format!(
-            "sqlite store `{path}`: built without the `sqlite` feature"
+            "sqlite store `{path}` (mode {file_mode:o}): built without the `sqlite` feature"
         )));
     }
     if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {

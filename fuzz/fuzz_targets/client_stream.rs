@@ -1,0 +1,4 @@
+#![no_main]
+//! cargo-fuzz target `client_stream`: see `stepup::fuzz`.
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| stepup::fuzz::streams::client(data));

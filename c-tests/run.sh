@@ -246,6 +246,18 @@ if [ -e "$drop_in" ]; then
   else
     fail "uia_drop_in builds"
   fi
+  # The saved fuzz corpus and crash reproducers of the drop-in, replayed.
+  replay_inputs=(fuzz/corpus/telodendria/* fuzz/regressions/telodendria/*)
+  if "$cc" "${cflags[@]}" -Iinclude c-tests/telodendria/fuzz_replay.c c-tests/telodendria/fuzz_drop_in.c \
+       c-tests/telodendria/fake_cytoplasm.c -o "$out/fuzz_drop_in-replay" "$drop_in" "${native_libs[@]}"; then
+    run fuzz_drop_in-replay -- "$out/fuzz_drop_in-replay" $(ls -d "${replay_inputs[@]}" 2> /dev/null)
+    status=$?
+    if [ "$status" -eq 99 ]; then fail "drop-in fuzz replay: memory errors (valgrind)"; sed 's/^/     /' "$out/logs/fuzz_drop_in-replay.vg" | head -40
+    elif [ "$status" -ne 0 ]; then fail "drop-in fuzz replay exited $status"; sed 's/^/     /' "$out/logs/fuzz_drop_in-replay.err" | head -20
+    else pass "drop-in fuzz replay: $(cat "$out/logs/fuzz_drop_in-replay.out"), clean under valgrind"; fi
+  else
+    fail "drop-in fuzz replay builds"
+  fi
 else
   fail "uia_drop_in: $drop_in is missing; run 'make telodendria-lib'"
 fi

@@ -290,6 +290,26 @@ def synthetic_seeds():
     ]
     for i, b in enumerate(bodies):
         write("uia", f"u{i}", b)
+    # telodendria (c-tests/telodendria/fuzz_drop_in.c): a shape byte (route,
+    # method, access token) then a JSON body; requests split by 0xff.
+    conversations = {
+        "register-token": [
+            b'\x00{"auth":{"type":"m.login.registration_token","token":"invite"}}',
+            b'\x00{"auth":{"type":"m.login.registration_token","token":"invite","session":"$S"}}',
+            b'\x00{"auth":{"type":"m.login.dummy","session":"$S"},"username":"carol"}'],
+        "password-change": [
+            b'\x21{}',
+            b'\x21{"auth":{"type":"m.login.password","identifier":{"type":"m.id.user","user":"alice"},'
+            b'"password":"alice-pw","session":"$S"},"new_password":"n"}'],
+        "deactivate": [
+            b'\x22{"auth":{"type":"m.login.password","user":"bob","password":"bob-pw"}}',
+            b'\x42{"auth":{"type":"m.login.password","user":"bob","password":"bob-pw","session":"$S"}}'],
+        "fallback": [
+            b'\x00{}', b'\x03{"auth":{"session":"$S","token":"invite"}}', b'\x05{"auth":{"session":"$S"}}'],
+        "odd": [b'\x10{"auth":[]}', b'\x04{"auth":{"session":7}}', b'\xe1not json'],
+    }
+    for name, requests in conversations.items():
+        write("telodendria", name, b"\xff".join(requests))
 
 
 def main():

@@ -377,6 +377,8 @@ static HashMap *parse_object(Parser *ps)
         JsonValue *v = parse_value(ps);
         JsonValueFree(HashMapSet(m, key, v));
         fake_free(key);
+        if (ps->bad)
+            break; /* a nested value failed: the whole object does */
         skip(ps);
         if (*ps->p == ',') {
             ps->p++;
@@ -465,7 +467,11 @@ HashMap *FakeJsonParse(const char *text)
     if (*ps.p != '{')
         return NULL;
     HashMap *m = parse_object(&ps);
-    return ps.bad ? NULL : m;
+    if (ps.bad) {
+        JsonFree(m);
+        return NULL;
+    }
+    return m;
 }
 
 static void encode_value(JsonValue *v, FILE *out);

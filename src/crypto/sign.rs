@@ -42,6 +42,9 @@ pub const HANDSHAKE_SCHEMES: &[u16] = &[
     scheme::RSA_PSS_RSAE_SHA256,
     scheme::RSA_PSS_RSAE_SHA384,
     scheme::RSA_PSS_RSAE_SHA512,
+    scheme::RSA_PSS_PSS_SHA256,
+    scheme::RSA_PSS_PSS_SHA384,
+    scheme::RSA_PSS_PSS_SHA512,
 ];
 
 /// The schemes accepted in certificate signatures (signature_algorithms_cert).
@@ -97,6 +100,8 @@ enum Key {
     EcdsaP384(EcdsaKeyPair),
     Ed25519(Ed25519KeyPair),
     Rsa(RsaKeyPair),
+    /// An id-RSASSA-PSS key: the rsa_pss_pss schemes its parameters allow.
+    RsaPss(RsaKeyPair, &'static [u16]),
 }
 
 /// A private key that signs CertificateVerify messages.
@@ -119,6 +124,16 @@ impl SigningKey {
             Key::EcdsaP384(k)
         } else if let Ok(k) = Ed25519KeyPair::from_pkcs8_maybe_unchecked(der) {
             Key::Ed25519(k)
+        } else if let Some((rsa, schemes)) = crate::x509::rsa_pss::pkcs8(der) {
+            if schemes.is_empty() {
+                return Err(KeyError::Unsupported(
+                    "RSA-PSS key bound to a hash TLS 1.3 does not sign with",
+                ));
+            }
+            Key::RsaPss(
+                RsaKeyPair::from_der(rsa).map_err(|e| rsa_rejected(&e))?,
+                schemes,
+            )
         } else {
             match RsaKeyPair::from_pkcs8(der) {
                 Ok(k) => Key::Rsa(k),
@@ -195,6 +210,7 @@ impl SigningKey {
                 scheme::RSA_PSS_RSAE_SHA384,
                 scheme::RSA_PSS_RSAE_SHA512,
             ],
+            Key::RsaPss(_, schemes) => schemes,
         }
     }
 
@@ -217,6 +233,10 @@ impl SigningKey {
                 KeyKind::Rsa,
                 u32::try_from(k.public().modulus_len() * 8).unwrap_or(0),
             ),
+            Key::RsaPss(k, _) => (
+                KeyKind::RsaPss,
+                u32::try_from(k.public().modulus_len() * 8).unwrap_or(0),
+            ),
         };
         KeyInfo { kind, bits }
     }
@@ -227,7 +247,7 @@ impl SigningKey {
         match &self.key {
             Key::EcdsaP256(k) | Key::EcdsaP384(k) => k.public_key().as_ref(),
             Key::Ed25519(k) => k.public_key().as_ref(),
-            Key::Rsa(k) => k.public_key().as_ref(),
+            Key::Rsa(k) | Key::RsaPss(k, _) => k.public_key().as_ref(),
         }
     }
 
@@ -241,11 +261,24 @@ impl SigningKey {
                 .map(|s| s.as_ref().to_vec())
                 .map_err(|_| KeyError::Sign),
             (Key::Ed25519(k), scheme::ED25519) => Ok(k.sign(message).as_ref().to_vec()),
-            (Key::Rsa(k), s) => {
+            (Key::Rsa(k), s) | (Key::RsaPss(k, _), s) => {
+                // An rsaEncryption key signs with rsa_pss_rsae, an RSA-PSS
+                // key with the rsa_pss_pss schemes it allows (RFC 8446 §4.2.3).
+                if !self.schemes().contains(&s) {
+                    return Err(KeyError::Unsupported(
+                        "scheme not available for this RSA key",
+                    ));
+                }
                 let padding: &'static dyn signature::RsaEncoding = match s {
-                    scheme::RSA_PSS_RSAE_SHA256 => &signature::RSA_PSS_SHA256,
-                    scheme::RSA_PSS_RSAE_SHA384 => &signature::RSA_PSS_SHA384,
-                    scheme::RSA_PSS_RSAE_SHA512 => &signature::RSA_PSS_SHA512,
+                    scheme::RSA_PSS_RSAE_SHA256 | scheme::RSA_PSS_PSS_SHA256 => {
+                        &signature::RSA_PSS_SHA256
+                    }
+                    scheme::RSA_PSS_RSAE_SHA384 | scheme::RSA_PSS_PSS_SHA384 => {
+                        &signature::RSA_PSS_SHA384
+                    }
+                    scheme::RSA_PSS_RSAE_SHA512 | scheme::RSA_PSS_PSS_SHA512 => {
+                        &signature::RSA_PSS_SHA512
+                    }
                     _ => return Err(KeyError::Unsupported("scheme not available for an RSA key")),
                 };
                 let mut sig = vec![0u8; k.public().modulus_len()];

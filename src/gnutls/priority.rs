@@ -88,6 +88,9 @@ fn signature_of(name: &str) -> Option<u16> {
         "SIGN-RSA-PSS-RSAE-SHA256" => scheme::RSA_PSS_RSAE_SHA256,
         "SIGN-RSA-PSS-RSAE-SHA384" => scheme::RSA_PSS_RSAE_SHA384,
         "SIGN-RSA-PSS-RSAE-SHA512" => scheme::RSA_PSS_RSAE_SHA512,
+        "SIGN-RSA-PSS-SHA256" => scheme::RSA_PSS_PSS_SHA256,
+        "SIGN-RSA-PSS-SHA384" => scheme::RSA_PSS_PSS_SHA384,
+        "SIGN-RSA-PSS-SHA512" => scheme::RSA_PSS_PSS_SHA512,
         _ => return None,
     })
 }

@@ -747,6 +747,8 @@ impl ClientHandshake {
             // RFC 8446 §4.4.2.4: a server must send a certificate.
             return Err(InvalidMessage::InvalidValue("empty server Certificate").into());
         }
+        // The ClientHello asks for status_request at most.
+        cert.check_entry_extensions(|ty| ty == ext::STATUS_REQUEST && self.config.status_request)?;
         let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
         let verification = check_server_chain(&self.config, self.server_name.as_deref(), &chain);
         if let (Verification::Failed(e), VerifyPolicy::Enforce) =

@@ -611,3 +611,209 @@ fn a_second_client_hello_may_change_only_what_rfc_8446_section_4_1_2_allows() {
 fn extensions_server_name(name: &str) -> Vec<u8> {
     super::codec::extensions::server_name(name)
 }
+
+#[test]
+fn certificate_entry_extensions_must_answer_a_request() {
+    use super::codec::certificate::Certificate;
+    use super::config::ClientAuth;
+    use super::tests::{client_config, server_config};
+    // Adds extension `ty` to the first CertificateEntry of the first
+    // Certificate `sender` sends.
+    fn with_entry_extension(sender: &mut Connection, ty: u16) {
+        rewrite(sender, HandshakeType::Certificate, move |body| {
+            let mut cert = Certificate::decode(body).unwrap();
+            cert.entries[0].extensions.push(ty, vec![1, 0, 0]);
+            *body = cert.encode();
+        });
+    }
+    // RFC 8446 §4.4.2: a server's entries answer the ClientHello.
+    for (status_request, ty, outcome) in [
+        (false, ext::STATUS_REQUEST, Some(A::UnsupportedExtension)),
+        // Accepted: the handshake then fails only at CertificateVerify, as
+        // the rewrite left the server's transcript without the extension.
+        (true, ext::STATUS_REQUEST, Some(A::DecryptError)),
+        (true, ext::SCT, Some(A::UnsupportedExtension)),
+        (true, ext::KEY_SHARE, Some(A::IllegalParameter)),
+        (true, 0x7a7a, Some(A::UnsupportedExtension)),
+    ] {
+        let client = ClientConfig {
+            status_request,
+            ..client_config()
+        };
+        let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+        with_entry_extension(&mut s, ty);
+        s.read_tls(&c.take_tls()).unwrap();
+        let result = c.read_tls(&s.take_tls());
+        assert_eq!(
+            result.err().and_then(|e| e.alert()),
+            outcome,
+            "status_request {status_request}, extension {ty}"
+        );
+    }
+    // A client's answer the CertificateRequest (ours asks for none), in the
+    // handshake and after it.
+    for post_handshake in [false, true] {
+        let client = ClientConfig {
+            certificate: Some(super::tests::certified("client", "ecdsa")),
+            post_handshake_auth: true,
+            ..client_config()
+        };
+        let server = ServerConfig {
+            client_auth: if post_handshake {
+                ClientAuth::None
+            } else {
+                ClientAuth::Request
+            },
+            ..server_config("ecdsa")
+        };
+        let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server));
+        if post_handshake {
+            for _ in 0..4 {
+                s.read_tls(&c.take_tls()).unwrap();
+                c.read_tls(&s.take_tls()).unwrap();
+            }
+            s.request_client_auth(true).unwrap();
+            c.read_tls(&s.take_tls()).unwrap();
+            with_entry_extension(&mut c, ext::STATUS_REQUEST);
+            let certificate = super::tests::certified("client", "ecdsa");
+            c.answer_certificate_request(Some(&certificate)).unwrap();
+        } else {
+            with_entry_extension(&mut c, ext::STATUS_REQUEST);
+            s.read_tls(&c.take_tls()).unwrap();
+            c.read_tls(&s.take_tls()).unwrap();
+        }
+        let err = s.read_tls(&c.take_tls()).unwrap_err();
+        assert_eq!(
+            err.alert(),
+            Some(A::UnsupportedExtension),
+            "post-handshake {post_handshake}"
+        );
+    }
+}
+
+/// The handshake message types the grid tries in every state: all of RFC
+/// 8446's, and unassigned ones.
+const GRID_TYPES: [u8; 15] = [1, 2, 4, 5, 8, 11, 13, 15, 20, 24, 254, 3, 6, 99, 255];
+
+/// What each state accepts; any other type gets unexpected_message
+/// (RFC 8446 §6.2). A state is named by the message it replaces: the n-th
+/// message of the peer's flight, in a handshake where the server asks for
+/// a client certificate and the client sends one.
+const CLIENT_STATES: [(&str, &[u8]); 6] = [
+    ("ServerHello", &[2]),
+    ("EncryptedExtensions", &[8]),
+    ("CertificateRequest or Certificate", &[13, 11]),
+    ("Certificate", &[11]),
+    ("CertificateVerify", &[15]),
+    ("Finished", &[20]),
+];
+const SERVER_STATES: [(&str, &[u8]); 4] = [
+    ("ClientHello", &[1]),
+    ("Certificate", &[11]),
+    ("CertificateVerify", &[15]),
+    ("Finished", &[20]),
+];
+
+#[test]
+fn every_state_refuses_every_message_it_does_not_expect_with_unexpected_message() {
+    use super::config::ClientAuth;
+    use super::tests::{certified, client_config, server_config};
+    use std::cell::Cell;
+    use std::rc::Rc;
+    let configs = || {
+        let client = ClientConfig {
+            certificate: Some(certified("client", "ecdsa")),
+            post_handshake_auth: true,
+            ..client_config()
+        };
+        let server = ServerConfig {
+            client_auth: ClientAuth::Request,
+            ..server_config("ecdsa")
+        };
+        (Arc::new(client), Arc::new(server))
+    };
+    // Replaces the `at`-th handshake message `sender` sends by one of type
+    // `ty` with the same body.
+    fn retype(sender: &mut Connection, at: usize, ty: u8) {
+        let seen = Rc::new(Cell::new(0));
+        sender.common_mut().rewrite_outgoing = Some(Box::new(move |message: &mut Vec<u8>| {
+            if seen.get() == at {
+                message[0] = ty;
+            }
+            seen.set(seen.get() + 1);
+        }));
+    }
+    let mut cases = 0;
+    for (client_receives, states) in [(true, &CLIENT_STATES[..]), (false, &SERVER_STATES[..])] {
+        for (at, (state, accepted)) in states.iter().enumerate() {
+            for ty in GRID_TYPES.into_iter().filter(|t| !accepted.contains(t)) {
+                let (client, server) = configs();
+                let mut s = Connection::server(server);
+                let mut c = if client_receives || at > 0 {
+                    Connection::client(client, Some("localhost")).unwrap()
+                } else {
+                    // The ClientHello is sent at creation: build it retyped.
+                    let mut c = Connection::client(client, Some("localhost")).unwrap();
+                    let mut hello = c.take_tls();
+                    hello[5] = ty;
+                    let err = s.read_tls(&hello).unwrap_err();
+                    assert_eq!(
+                        err.alert(),
+                        Some(A::UnexpectedMessage),
+                        "server, {state}, type {ty}"
+                    );
+                    cases += 1;
+                    continue;
+                };
+                if client_receives {
+                    retype(&mut s, at, ty);
+                } else {
+                    retype(&mut c, at - 1, ty);
+                }
+                let (client_failed, err) = first_failure(&mut c, &mut s);
+                assert_eq!(client_failed, client_receives, "{state}, type {ty}: {err}");
+                assert_eq!(
+                    err.alert(),
+                    Some(A::UnexpectedMessage),
+                    "{state}, type {ty}: {err}"
+                );
+                cases += 1;
+            }
+        }
+    }
+    // After the handshake: a client takes NewSessionTicket, CertificateRequest
+    // (it offered post-handshake authentication) and KeyUpdate; a server
+    // only KeyUpdate (a Certificate only answering its request).
+    for (client_receives, accepted) in [(true, &[4u8, 13, 24][..]), (false, &[24][..])] {
+        for ty in GRID_TYPES.into_iter().filter(|t| !accepted.contains(t)) {
+            let (client, server) = configs();
+            let mut c = Connection::client(client, Some("localhost")).unwrap();
+            let mut s = Connection::server(server);
+            for _ in 0..4 {
+                s.read_tls(&c.take_tls()).unwrap();
+                c.read_tls(&s.take_tls()).unwrap();
+            }
+            assert!(!c.is_handshaking() && !s.is_handshaking());
+            let (sender, receiver) = if client_receives {
+                (&mut s, &mut c)
+            } else {
+                (&mut c, &mut s)
+            };
+            sender
+                .common_mut()
+                .send_message(HandshakeType::from_u8(ty), &[0, 0, 0, 0])
+                .unwrap();
+            let err = receiver.read_tls(&sender.take_tls()).unwrap_err();
+            assert_eq!(
+                err.alert(),
+                Some(A::UnexpectedMessage),
+                "established, {} receives type {ty}: {err}",
+                if client_receives { "client" } else { "server" }
+            );
+            cases += 1;
+        }
+    }
+    assert!(cases > 100, "{cases} cases");
+}

@@ -963,6 +963,8 @@ impl ServerHandshake {
                 PeerMisbehaved::IllegalParameter("handshake Certificate with a context").into(),
             );
         }
+        // Our CertificateRequest asks for no per-certificate extension.
+        cert.check_entry_extensions(|_| false)?;
         self.transcript.update(&message.bytes);
         if cert.entries.is_empty() {
             if self.config.client_auth == ClientAuth::Require {
@@ -1154,6 +1156,7 @@ impl ServerTraffic {
                     )
                     .into());
                 }
+                cert.check_entry_extensions(|_| false)?;
                 transcript.update(&message.bytes);
                 let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
                 if chain.is_empty() {

@@ -94,7 +94,7 @@ pub(super) fn exchange(c: &mut Connection, s: &mut Connection, data: &[u8]) {
 fn handshakes_with_every_suite_group_and_key_type() {
     for suite in CipherSuite::ALL {
         for group in [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1] {
-            for kind in ["rsa", "ecdsa", "ed25519"] {
+            for kind in ["rsa", "ecdsa", "ed25519", "rsa-pss"] {
                 let client = ClientConfig {
                     suites: vec![suite],
                     groups: vec![group],
@@ -133,7 +133,7 @@ fn retries_the_hello_when_the_server_wants_another_group() {
 
 #[test]
 fn authenticates_the_client_during_the_handshake() {
-    for kind in ["rsa", "ecdsa", "ed25519"] {
+    for kind in ["rsa", "ecdsa", "ed25519", "rsa-pss"] {
         let client = ClientConfig {
             certificate: Some(certified("client", kind)),
             ..client_config()

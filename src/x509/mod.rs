@@ -10,6 +10,7 @@ pub mod general_names;
 pub mod key_info;
 pub mod pem;
 pub mod rdn;
+pub mod rsa_pss;
 pub mod verify;
 
 /// A certificate was rejected.

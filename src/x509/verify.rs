@@ -220,6 +220,17 @@ pub fn verify_signature(
     message: &[u8],
     signature: &[u8],
 ) -> Result<(), BadSignature> {
+    if matches!(
+        scheme_id,
+        scheme::RSA_PSS_PSS_SHA256 | scheme::RSA_PSS_PSS_SHA384 | scheme::RSA_PSS_PSS_SHA512
+    ) {
+        // webpki matches keys by their exact algorithm identifier and has
+        // none for id-RSASSA-PSS keys: ring verifies with the key itself.
+        let spki = super::fields::spki(leaf).map_err(|_| BadSignature)?;
+        return super::rsa_pss::verifies(spki, scheme_id, message, signature)
+            .then_some(())
+            .ok_or(BadSignature);
+    }
     let algorithm = handshake_algorithm(scheme_id).ok_or(BadSignature)?;
     let der = CertificateDer::from(leaf);
     let ee = EndEntityCert::try_from(&der).map_err(|_| BadSignature)?;
@@ -249,7 +260,7 @@ mod tests {
     #[test]
     fn verifies_server_and_client_chains_of_every_key_type() {
         let store = store();
-        for kind in ["rsa", "ecdsa", "ed25519", "p384"] {
+        for kind in ["rsa", "ecdsa", "ed25519", "p384", "rsa-pss"] {
             let server = pem::certificates(&fixture(&format!("server-{kind}.pem"))).unwrap();
             store
                 .verify(&server, Role::Server, Some("localhost"), NOW)
@@ -296,7 +307,7 @@ mod tests {
 
     #[test]
     fn signatures_from_our_keys_verify_against_their_certificates() {
-        for kind in ["rsa", "ecdsa", "ed25519"] {
+        for kind in ["rsa", "ecdsa", "ed25519", "rsa-pss"] {
             let key = pem::private_key(&fixture(&format!("client-{kind}.key"))).unwrap();
             let cert = pem::certificates(&fixture(&format!("client-{kind}.pem")))
                 .unwrap()
@@ -314,6 +325,60 @@ mod tests {
                 verify_signature(&cert, scheme::RSA_PKCS1_SHA256, b"transcript", &[0; 256])
                     .is_err()
             );
+        }
+    }
+
+    #[test]
+    fn rsa_pss_keys_sign_with_rsa_pss_pss_only_and_as_their_parameters_allow() {
+        // No parameters: the three rsa_pss_pss schemes; parameters naming
+        // SHA-256: that one only.
+        for (kind, schemes) in [
+            (
+                "server",
+                &[
+                    scheme::RSA_PSS_PSS_SHA256,
+                    scheme::RSA_PSS_PSS_SHA384,
+                    scheme::RSA_PSS_PSS_SHA512,
+                ][..],
+            ),
+            ("client", &[scheme::RSA_PSS_PSS_SHA256]),
+        ] {
+            let key = pem::private_key(&fixture(&format!("{kind}-rsa-pss.key"))).unwrap();
+            assert_eq!(key.schemes(), schemes, "{kind}");
+            assert!(key.sign(scheme::RSA_PSS_RSAE_SHA256, b"m").is_err());
+            let cert = pem::certificates(&fixture(&format!("{kind}-rsa-pss.pem")))
+                .unwrap()
+                .remove(0);
+            // The same key signing (through ring directly) with each hash:
+            // accepted only for the schemes its parameters allow.
+            let pkcs8 = <rustls_pki_types::PrivateKeyDer as rustls_pki_types::pem::PemObject>::from_pem_slice(&fixture(&format!(
+                "{kind}-rsa-pss.key"
+            )))
+            .unwrap();
+            let (inner, _) = crate::x509::rsa_pss::pkcs8(pkcs8.secret_der()).unwrap();
+            let raw = ring::signature::RsaKeyPair::from_der(inner).unwrap();
+            for (s, padding) in [
+                (scheme::RSA_PSS_PSS_SHA256, &ring::signature::RSA_PSS_SHA256),
+                (scheme::RSA_PSS_PSS_SHA384, &ring::signature::RSA_PSS_SHA384),
+                (scheme::RSA_PSS_PSS_SHA512, &ring::signature::RSA_PSS_SHA512),
+            ] {
+                let mut sig = vec![0; raw.public().modulus_len()];
+                raw.sign(padding, &ring::rand::SystemRandom::new(), b"m", &mut sig)
+                    .unwrap();
+                assert_eq!(
+                    verify_signature(&cert, s, b"m", &sig).is_ok(),
+                    schemes.contains(&s),
+                    "{kind} {s:#x}"
+                );
+            }
+            // An rsaEncryption key's signature is no rsa_pss_pss one.
+            let rsa = pem::private_key(&fixture(&format!("{kind}-rsa.key"))).unwrap();
+            let rsa_cert = pem::certificates(&fixture(&format!("{kind}-rsa.pem")))
+                .unwrap()
+                .remove(0);
+            let sig = rsa.sign(scheme::RSA_PSS_RSAE_SHA256, b"m").unwrap();
+            assert!(verify_signature(&rsa_cert, scheme::RSA_PSS_PSS_SHA256, b"m", &sig).is_err());
+            assert!(verify_signature(&cert, scheme::RSA_PSS_RSAE_SHA256, b"m", &sig).is_err());
         }
     }
 

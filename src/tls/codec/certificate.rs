@@ -1,9 +1,9 @@
 //! Certificate, CertificateRequest and CertificateVerify (RFC 8446 §4.3.2,
 //! §4.4.2, §4.4.3).
 
-use super::extensions::Extensions;
+use super::extensions::{Extensions, ext};
 use super::{LenPrefix, Reader, put_u16, put_vec, with_len};
-use crate::tls::error::InvalidMessage;
+use crate::tls::error::{InvalidMessage, PeerMisbehaved};
 
 /// One certificate in a Certificate message.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,6 +44,33 @@ impl Certificate {
             });
         }
         Ok(Self { context, entries })
+    }
+
+    /// RFC 8446 §4.4.2: a CertificateEntry's extensions answer ones the
+    /// peer asked for (the ClientHello for a server's chain, the
+    /// CertificateRequest for a client's). Only status_request and
+    /// signed_certificate_timestamp belong here: one of them not asked for
+    /// is unsupported_extension (§4.2), any other extension we know is
+    /// illegal_parameter, and an unknown one was never asked for.
+    pub fn check_entry_extensions(
+        &self,
+        requested: impl Fn(u16) -> bool,
+    ) -> Result<(), PeerMisbehaved> {
+        for ty in self.entries.iter().flat_map(|e| e.extensions.types()) {
+            let answerable = [ext::STATUS_REQUEST, ext::SCT].contains(&ty);
+            if answerable && requested(ty) {
+                continue;
+            }
+            if answerable || !ext::is_known(ty) {
+                return Err(PeerMisbehaved::UnsupportedExtension(
+                    "CertificateEntry extension not requested",
+                ));
+            }
+            return Err(PeerMisbehaved::IllegalParameter(
+                "extension not allowed in a CertificateEntry",
+            ));
+        }
+        Ok(())
     }
 
     /// Encodes the body.

@@ -52,6 +52,35 @@ pub mod ext {
     pub const KEY_SHARE: u16 = 51;
     /// renegotiation_info (TLS 1.2).
     pub const RENEGOTIATION_INFO: u16 = 0xff01;
+
+    /// Whether `ty` is one of the types above.
+    pub fn is_known(ty: u16) -> bool {
+        [
+            SERVER_NAME,
+            MAX_FRAGMENT_LENGTH,
+            STATUS_REQUEST,
+            SUPPORTED_GROUPS,
+            SIGNATURE_ALGORITHMS,
+            ALPN,
+            SCT,
+            PADDING,
+            EXTENDED_MASTER_SECRET,
+            RECORD_SIZE_LIMIT,
+            SESSION_TICKET,
+            PRE_SHARED_KEY,
+            EARLY_DATA,
+            SUPPORTED_VERSIONS,
+            COOKIE,
+            PSK_KEY_EXCHANGE_MODES,
+            CERTIFICATE_AUTHORITIES,
+            OID_FILTERS,
+            POST_HANDSHAKE_AUTH,
+            SIGNATURE_ALGORITHMS_CERT,
+            KEY_SHARE,
+            RENEGOTIATION_INFO,
+        ]
+        .contains(&ty)
+    }
 }
 
 /// A message's extensions, in wire order.

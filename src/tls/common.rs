@@ -178,6 +178,9 @@ pub(crate) struct Common {
     sent_ccs: bool,
     /// Whether the peer's one change_cipher_spec came already.
     received_ccs: bool,
+    /// Whether a handshake message was received (for a server: the first
+    /// ClientHello), whatever forgets `last_in` later.
+    pub handshake_received: bool,
     pub peer_closed: bool,
     pub closed: bool,
     pub negotiated: Negotiated,
@@ -245,6 +248,7 @@ impl Common {
             ccs_window: true,
             sent_ccs: false,
             received_ccs: false,
+            handshake_received: false,
             peer_closed: false,
             closed: false,
             negotiated: Negotiated::default(),
@@ -624,7 +628,7 @@ impl Common {
                 // A middlebox-compatible peer sends one: a second, or one
                 // before any ClientHello, is refused rather than let a peer
                 // keep us busy with them (CVE-2020-25648).
-                let hello_seen = self.side == Side::Client || self.last_in.is_some();
+                let hello_seen = self.side == Side::Client || self.handshake_received;
                 if !self.ccs_window || self.received_ccs || !hello_seen || body != [1] {
                     return Err(PeerMisbehaved::UnexpectedMessage("change_cipher_spec").into());
                 }

@@ -123,6 +123,7 @@ impl Connection {
             if let Some(message) = self.common.joiner.next_message()? {
                 self.common.trace_received(&message);
                 self.common.last_in = message.bytes.first().copied();
+                self.common.handshake_received = true;
                 self.common
                     .run_hook(true, HookTiming::Pre, &message.bytes)?;
                 // GnuTLS 3.7 reports a post-handshake CertificateRequest to a

@@ -127,6 +127,7 @@ demo: all
 # The demo on a free port with fresh data, walked with curl and Python.
 demo-check: all
 	python3 tests/demo/demo_check.py build/bin/stepup-demo
+	python3 tests/demo/slow_clients.py build/bin/stepup-demo
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/stepup \

@@ -21,6 +21,7 @@ enum {
     PULL_WITHOUT_TIMEOUT, /* custom pull function, no pull-timeout function */
     RECORD_TIMEOUT,      /* record timeout, then data after it */
     SILENT_SERVER,       /* client handshake timeout; the server never answers */
+    TRICKLED_RECORD,     /* record timeout while a record arrives a byte at a time */
     SCENARIOS
 };
 
@@ -31,6 +32,18 @@ static ssize_t pull_fd(gnutls_transport_ptr_t ptr, void *data, size_t size)
 }
 
 static int timeout_calls;
+
+/* Writes one byte every 100 ms: a record takes seconds to arrive. */
+static ssize_t push_trickle(gnutls_transport_ptr_t ptr, const void *data, size_t size)
+{
+    const unsigned char *bytes = data;
+    for (size_t i = 0; i < size; i++) {
+        if (write((int)(intptr_t)ptr, bytes + i, 1) != 1)
+            return -1;
+        usleep(100 * 1000);
+    }
+    return (ssize_t)size;
+}
 
 /* Never any data in time. */
 static int pull_timeout_none(gnutls_transport_ptr_t ptr, unsigned ms)
@@ -55,7 +68,7 @@ static void server(int fd, int scenario)
     }
     if (scenario == OWN_TIMEOUT_FUNC)
         gnutls_transport_set_pull_timeout_function(s, pull_timeout_none);
-    if (scenario != RECORD_TIMEOUT)
+    if (scenario != RECORD_TIMEOUT && scenario != TRICKLED_RECORD)
         gnutls_handshake_set_timeout(s, 300);
     timeout_calls = 0;
     int r = gnutls_handshake(s);
@@ -69,6 +82,12 @@ static void server(int fd, int scenario)
         gnutls_record_send(s, "go", 2);
         say("S recv after timeout %s\n", twoends_code((int)gnutls_record_recv(s, buf, sizeof buf)));
     }
+    if (scenario == TRICKLED_RECORD && r == 0) {
+        /* The timeout bounds the whole read, not each byte's wait. */
+        char buf[64];
+        gnutls_record_set_timeout(s, 300);
+        say("S recv trickled %s\n", twoends_code((int)gnutls_record_recv(s, buf, sizeof buf)));
+    }
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
 }
@@ -78,7 +97,7 @@ static void client(int fd, int scenario)
     static const unsigned char partial[60] = {0x16, 0x03, 0x01, 0x00, 0xc8, 0x01, 0x00, 0x00, 0xc4, 0x03, 0x03};
     if (scenario == PARTIAL_HELLO && write(fd, partial, sizeof partial) < 0)
         say("C write failed\n");
-    if (scenario != RECORD_TIMEOUT && scenario != SILENT_SERVER) {
+    if (scenario != RECORD_TIMEOUT && scenario != SILENT_SERVER && scenario != TRICKLED_RECORD) {
         twoends_drain(fd); /* until the server gave up and closed */
         return;
     }
@@ -97,6 +116,14 @@ static void client(int fd, int scenario)
         } while (n == GNUTLS_E_AGAIN);
         say("C recv %s\n", twoends_code(n));
         say("C send %s\n", twoends_code((int)gnutls_record_send(s, "late", 4)));
+        twoends_drain(fd);
+    }
+    if (scenario == TRICKLED_RECORD && r == 0) {
+        gnutls_transport_set_push_function(s, push_trickle);
+        gnutls_transport_set_ptr(s, (gnutls_transport_ptr_t)(intptr_t)fd);
+        /* Cut short when the server gives up and closes: not reported, as
+         * how far it got depends on timing. */
+        gnutls_record_send(s, "one byte at a time", 18);
         twoends_drain(fd);
     }
     gnutls_deinit(s);

@@ -73,7 +73,29 @@ build() {
     dlopen)  "$cc" "${cflags[@]}" -Iinclude -include "$out/dlshim.h" "${src[@]}" c-tests/dlshim.c -o "$exe" -ldl ;;
     plain)   "$cc" "${cflags[@]}" -Iinclude -I"$out" "${src[@]}" -o "$exe" -ldl ;;
     system)  "$cc" "${cflags[@]}" "${src[@]}" -o "$exe" $(pkg-config --cflags --libs gnutls) ;;
+    # The same two, with AddressSanitizer (its LeakSanitizer too) and
+    # UndefinedBehaviorSanitizer on the C side: they run natively, apart
+    # from valgrind, and see every malloc and free of both sides.
+    static-asan) "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude "${src[@]}" -o "$exe" "$release/libstepup.a" "${native_libs[@]}" ;;
+    system-asan) "$cc" "${cflags[@]}" "${sanitize[@]}" "${src[@]}" -o "$exe" $(pkg-config --cflags --libs gnutls) ;;
   esac
+}
+sanitize=(-fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer)
+export ASAN_OPTIONS=detect_leaks=1:exitcode=98 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+# run_asan LOGNAME -- PROGRAM [ARGS...]: runs natively (a sanitized build);
+# stdout and stderr go to logs/LOGNAME.{out,err}, the sanitizer's report to
+# the .err file.
+run_asan() {
+  local log=$out/logs/$1; shift 2
+  "$@" > "$log.out" 2> "$log.err"
+}
+asan_clean() {
+  local status=$1 log=$2
+  if [ "$status" -ne 0 ] || grep -q 'Sanitizer\|runtime error:' "$out/logs/$log.err"; then
+    echo "     exit status $status"; grep -A12 'ERROR: \|runtime error:' "$out/logs/$log.err" | head -30 | sed 's/^/     /'
+    return 1
+  fi
 }
 
 # run LOGNAME [VAR=VALUE...] -- PROGRAM [ARGS...]: runs under valgrind;
@@ -106,13 +128,16 @@ harness_result() {
   else pass "$1 ran clean under valgrind"; fi
 }
 
-# 1. Tests of the library's API, three ways.
+# 1. Tests of the library's API, three ways, and under the sanitizers.
 for t in api_test uia_test bridge_test; do
   for v in static dynamic dlopen; do
     if ! build "$v" "$t"; then fail "$t-$v builds"; continue; fi
     run "$t-$v" STEPUP_LIB="$release/libstepup.so" -- "$out/$t-$v"
     harness_result "$t-$v" $?
   done
+  if ! build static-asan "$t"; then fail "$t-static-asan builds"; continue; fi
+  run_asan "$t-static-asan" -- "$out/$t-static-asan"
+  check "$t-static-asan runs clean under ASan and UBSan" asan_clean $? "$t-static-asan"
 done
 
 # 2. Header and library never drift: every declared symbol is exported, by
@@ -137,13 +162,19 @@ same_output() {
   diff -u "$out/logs/$ref.err" "$out/logs/$other.err" | head -20 | sed 's/^/     /'
   return 1
 }
+# The sanitized runs write their reports to stderr: only stdout is compared.
+same_stdout() {
+  cmp -s "$out/logs/$1.out" "$out/logs/$2.out" && return 0
+  diff -u "$out/logs/$1.out" "$out/logs/$2.out" | head -20 | sed 's/^/     /'
+  return 1
+}
 vg_clean() {
   local status=$1 log=$2
   [ "$status" -eq 0 ] && return 0
   echo "     exit status $status"; sed 's/^/     /' "$out/logs/$log.vg" "$out/logs/$log.err" 2>/dev/null | head -30
   return 1
 }
-for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_reauth diff_again diff_hooks diff_hook_flow diff_client_hello diff_cert_select diff_keys diff_record_size diff_early_start diff_verify_flags diff_ext_hrr diff_threads diff_names diff_session diff_certs diff_psk diff_tickets diff_exported_data diff_x509_crt diff_trust_keys diff_crl diff_crl_objects diff_privkey_import diff_algorithm_sizes diff_algorithm_info diff_crypto_api diff_aead; do
+for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_reauth diff_again diff_hooks diff_hook_flow diff_client_hello diff_cert_select diff_keys diff_record_size diff_early_start diff_verify_flags diff_ext_hrr diff_threads diff_names diff_session diff_certs diff_psk diff_tickets diff_exported_data diff_x509_crt diff_trust_keys diff_crl diff_crl_objects diff_privkey_import diff_algorithm_sizes diff_algorithm_info diff_crypto_api diff_aead diff_faults; do
   if ! build system "$t"; then fail "$t-system builds"; continue; fi
   run "$t-system" -- "$out/$t-system"; check "$t-system runs" vg_clean $? "$t-system"
   [ -s "$out/logs/$t-system.out" ] || fail "$t-system printed nothing"
@@ -156,6 +187,12 @@ for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_
   run "$t-compat" LD_LIBRARY_PATH="$compat" LD_BIND_NOW=1 -- "$out/$t-system"
   check "$t-compat (system-built binary on build/compat) runs clean" vg_clean $? "$t-compat"
   check "$t-compat prints what the system GnuTLS prints, with no loader warning" same_output "$t-system" "$t-compat"
+  for v in system-asan static-asan; do
+    if ! build "$v" "$t"; then fail "$t-$v builds"; continue; fi
+    run_asan "$t-$v" -- "$out/$t-$v"
+    check "$t-$v runs clean under ASan and UBSan" asan_clean $? "$t-$v"
+    check "$t-$v prints what the system GnuTLS prints" same_stdout "$t-system" "$t-$v"
+  done
 done
 
 # 4. The compat library's identity: SONAME, every GnuTLS 3.7 version node,
@@ -245,6 +282,13 @@ if [ -e "$drop_in" ]; then
     harness_result uia_drop_in-static $?
   else
     fail "uia_drop_in builds"
+  fi
+  if "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude c-tests/telodendria/uia_drop_in_test.c \
+       c-tests/telodendria/fake_cytoplasm.c c-tests/harness.c -o "$out/uia_drop_in-asan" "$drop_in" "${native_libs[@]}"; then
+    run_asan uia_drop_in-asan -- "$out/uia_drop_in-asan"
+    check "uia_drop_in runs clean under ASan and UBSan" asan_clean $? uia_drop_in-asan
+  else
+    fail "uia_drop_in-asan builds"
   fi
   # The saved fuzz corpus and crash reproducers of the drop-in, replayed.
   replay_inputs=(fuzz/corpus/telodendria/* fuzz/regressions/telodendria/*)

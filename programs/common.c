@@ -1,8 +1,13 @@
 #include "common.h"
 
+#include <errno.h>
 #include <gnutls/x509.h>
+#include <limits.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/socket.h>
+#include <time.h>
 
 int debug_level = 0;
 extern const char *program_name;
@@ -76,4 +81,71 @@ void print_session_info(gnutls_session_t session, const char *who)
            gnutls_cipher_get_name(gnutls_cipher_get(session)));
     print_peer_certificate(session);
     fflush(stdout);
+}
+
+double monotonic_s(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Milliseconds left before the deadline, capped by `wait` (-1: forever);
+ * 0 when it has passed. */
+static int wait_ms(const struct deadline_transport *t, int wait)
+{
+    if (t->deadline <= 0)
+        return wait;
+    double left = (t->deadline - monotonic_s()) * 1000;
+    if (left <= 0)
+        return 0;
+    int ms = left >= INT_MAX ? INT_MAX : (int)left + 1;
+    return wait >= 0 && wait < ms ? wait : ms;
+}
+
+static ssize_t deadline_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+    struct deadline_transport *t = ptr;
+    if (t->deadline > 0) {
+        struct pollfd p = {t->fd, POLLIN, 0};
+        int ms = wait_ms(t, -1);
+        int ready = ms > 0 ? poll(&p, 1, ms) : 0;
+        if (ready == 0) {
+            errno = ETIMEDOUT;
+            return -1;
+        }
+        if (ready < 0)
+            return -1;
+    }
+    return recv(t->fd, data, len, 0);
+}
+
+static ssize_t deadline_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+    struct deadline_transport *t = ptr;
+    return send(t->fd, data, len, MSG_NOSIGNAL);
+}
+
+static int deadline_pull_timeout(gnutls_transport_ptr_t ptr, unsigned int ms)
+{
+    struct deadline_transport *t = ptr;
+    struct pollfd p = {t->fd, POLLIN, 0};
+    int wait = ms == GNUTLS_INDEFINITE_TIMEOUT ? -1 : ms > INT_MAX ? INT_MAX : (int)ms;
+    int capped = wait_ms(t, wait);
+    return capped == 0 && wait != 0 ? 0 : poll(&p, 1, capped);
+}
+
+void deadline_transport_set(gnutls_session_t session, struct deadline_transport *t, int fd)
+{
+    t->fd = fd;
+    t->deadline = 0;
+    gnutls_transport_set_ptr(session, t);
+    gnutls_transport_set_pull_function(session, deadline_pull);
+    gnutls_transport_set_push_function(session, deadline_push);
+    gnutls_transport_set_pull_timeout_function(session, deadline_pull_timeout);
+}
+
+void deadline_transport_arm(struct deadline_transport *t, double seconds)
+{
+    t->deadline = seconds > 0 ? monotonic_s() + seconds : 0;
 }

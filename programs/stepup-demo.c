@@ -55,6 +55,8 @@ const char *program_name = "stepup-demo";
 #define IO_TIMEOUT_S 10        /* per socket read or write */
 #define REQUEST_DEADLINE_S 30  /* to receive a whole request */
 #define REAUTH_DEADLINE_S 20   /* to answer a certificate request */
+#define EVICT_AFTER_S 1        /* a full server may drop a client that waited this long */
+#define DRAIN_DEADLINE_S 1     /* to read what is left of a refused request */
 #define MAX_HEADER 16384
 #define MAX_BODY 65536
 #define MAX_USERS 10000
@@ -94,6 +96,12 @@ static pthread_mutex_t conns_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t conns_cond = PTHREAD_COND_INITIALIZER;
 static int conn_fds[MAX_CONNECTIONS];
 static int conns_active;
+/* Whether each connection waits on its client (handshake, request,
+ * certificate, drain), and since when: when every slot is taken, the
+ * longest waiting is dropped for the newcomer, so slow clients cannot keep
+ * everyone else out. */
+static int conn_waiting[MAX_CONNECTIONS];
+static double conn_waiting_since[MAX_CONNECTIONS];
 
 static volatile sig_atomic_t stopping;
 
@@ -776,11 +784,21 @@ static int check_password(void *ctx, const char *user_id, const char *password)
     return ok;
 }
 
+/* Marks connection `slot` as waiting on its client (or not). */
+static void set_waiting(int slot, int waiting)
+{
+    pthread_mutex_lock(&conns_lock);
+    conn_waiting[slot] = waiting;
+    conn_waiting_since[slot] = now_s();
+    pthread_mutex_unlock(&conns_lock);
+}
+
 /* ---------- HTTP over the TLS session ---------- */
 
 struct conn {
     int fd;
     int slot;
+    struct deadline_transport transport; /* reads end at wall-clock deadlines */
     gnutls_session_t session;
     int tls_dead;    /* the TLS session failed: close without writing */
     int unread;      /* the client may still be sending: drain before closing */
@@ -890,6 +908,8 @@ static ssize_t read_some(struct conn *c, char *into, size_t room, double deadlin
     for (;;) {
         if (now_s() > deadline)
             return -1;
+        /* The transport ends the read at the deadline, inside a record
+         * too: a client trickling one record byte by byte meets it. */
         ssize_t n = gnutls_record_recv(c->session, into, room);
         if (n > 0)
             return n;
@@ -913,6 +933,7 @@ static int header_is(const char *name, size_t len, const char *want)
 static int read_request(struct conn *c)
 {
     double deadline = now_s() + REQUEST_DEADLINE_S;
+    deadline_transport_arm(&c->transport, REQUEST_DEADLINE_S);
     char *end_of_head = NULL;
     while (!end_of_head) {
         if (c->len == MAX_HEADER) {
@@ -1031,6 +1052,8 @@ static int run_reauth(struct conn *c)
 {
     double deadline = now_s() + REAUTH_DEADLINE_S;
     int r = GNUTLS_E_AGAIN;
+    set_waiting(c->slot, 1);
+    deadline_transport_arm(&c->transport, REAUTH_DEADLINE_S);
     gnutls_certificate_server_set_request(c->session, GNUTLS_CERT_REQUEST);
     for (int round = 0; round < 64 && now_s() < deadline; round++) {
         r = gnutls_reauth(c->session, 0);
@@ -1049,6 +1072,7 @@ static int run_reauth(struct conn *c)
         break;
     }
     gnutls_certificate_server_set_request(c->session, GNUTLS_CERT_IGNORE);
+    set_waiting(c->slot, 0);
     return r;
 }
 
@@ -1323,11 +1347,16 @@ static void finish(struct conn *c)
         gnutls_bye(c->session, GNUTLS_SHUT_WR);
     shutdown(c->fd, SHUT_WR);
     if (c->unread) {
-        struct timeval tv = {1, 0};
-        setsockopt(c->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+        /* Bounded in time and bytes, whatever pace the client keeps. */
+        set_waiting(c->slot, 1);
+        double deadline = now_s() + DRAIN_DEADLINE_S;
         char scratch[4096];
         for (size_t drained = 0; drained < 4 * MAX_BODY;) {
-            ssize_t n = recv(c->fd, scratch, sizeof scratch, 0);
+            double left = deadline - now_s();
+            struct pollfd p = {c->fd, POLLIN, 0};
+            if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+                break;
+            ssize_t n = recv(c->fd, scratch, sizeof scratch, MSG_DONTWAIT);
             if (n <= 0)
                 break;
             drained += (size_t)n;
@@ -1364,7 +1393,9 @@ static void *serve(void *arg)
     }
     /* No certificate request in the handshake: clients are asked only on step-up. */
     gnutls_certificate_server_set_request(c->session, GNUTLS_CERT_IGNORE);
-    gnutls_transport_set_int(c->session, c->fd);
+    deadline_transport_set(c->session, &c->transport, c->fd);
+    /* A wall-clock bound on the whole handshake, inside records too. */
+    deadline_transport_arm(&c->transport, IO_TIMEOUT_S);
     gnutls_handshake_set_timeout(c->session, IO_TIMEOUT_S * 1000);
     do {
         r = gnutls_handshake(c->session);
@@ -1378,6 +1409,7 @@ static void *serve(void *arg)
     if (!c->buf)
         goto out;
     int status = read_request(c);
+    set_waiting(c->slot, 0);
     if (status > 0)
         respond_error(c, status, status == 413 || status == 431 ? "M_TOO_LARGE" : "M_UNKNOWN",
                       status == 400   ? "Malformed HTTP request"
@@ -1546,6 +1578,17 @@ static int take_slot(void)
 {
     pthread_mutex_lock(&conns_lock);
     while (conns_active == MAX_CONNECTIONS && !stopping) {
+        /* Full: drop the client that has kept us waiting longest, if it
+         * waited more than a moment; its thread frees the slot. */
+        int victim = -1;
+        for (int i = 0; i < MAX_CONNECTIONS; i++)
+            if (conn_fds[i] >= 0 && conn_waiting[i] &&
+                (victim < 0 || conn_waiting_since[i] < conn_waiting_since[victim]))
+                victim = i;
+        if (victim >= 0 && now_s() - conn_waiting_since[victim] >= EVICT_AFTER_S) {
+            shutdown(conn_fds[victim], SHUT_RDWR);
+            conn_waiting[victim] = 0;
+        }
         struct timespec until;
         clock_gettime(CLOCK_REALTIME, &until);
         until.tv_nsec += 200 * 1000 * 1000;
@@ -1610,6 +1653,8 @@ static void accept_loop(int lfd)
             inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&from)->sin6_addr, c->peer, sizeof c->peer);
         pthread_mutex_lock(&conns_lock);
         conn_fds[slot] = fd;
+        conn_waiting[slot] = 1; /* the handshake waits on the client */
+        conn_waiting_since[slot] = now_s();
         pthread_mutex_unlock(&conns_lock);
         pthread_attr_t attr;
         pthread_t thread;

@@ -278,6 +278,10 @@ static void answer_http(gnutls_session_t session, const char *request, const str
  * exchanges when a password file is served. */
 #define PSK_PRIORITY "NORMAL:+ECDHE-PSK:+PSK"
 
+/* How long the handshake, and then each read, may take in all. */
+#define HANDSHAKE_DEADLINE_S 20
+#define READ_DEADLINE_S 60
+
 static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_server_credentials_t psk,
                   const struct options *o)
 {
@@ -303,8 +307,10 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
                                                                 : GNUTLS_CERT_REQUEST);
     if (!o->noticket)
         gnutls_session_ticket_enable_server(session, &ticket_key);
-    gnutls_transport_set_int(session, fd);
-    gnutls_handshake_set_timeout(session, 20 * 1000);
+    struct deadline_transport transport;
+    deadline_transport_set(session, &transport, fd);
+    deadline_transport_arm(&transport, HANDSHAKE_DEADLINE_S);
+    gnutls_handshake_set_timeout(session, HANDSHAKE_DEADLINE_S * 1000);
 
     do {
         r = gnutls_handshake(session);
@@ -329,9 +335,16 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
     char request[4096];
     size_t request_len = 0;
     for (;;) {
+        /* One client at a time: a wall-clock bound on each read, inside a
+         * record too, so a client trickling bytes cannot hold the server. */
+        deadline_transport_arm(&transport, READ_DEADLINE_S);
         ssize_t n = gnutls_record_recv(session, buf, sizeof buf);
         if (n == GNUTLS_E_AGAIN || n == GNUTLS_E_INTERRUPTED)
             continue;
+        if (n == GNUTLS_E_PULL_ERROR && monotonic_s() >= transport.deadline) {
+            printf("*** Timed out waiting for the client\n");
+            break;
+        }
         if (n == 0) {
             printf("- Peer has closed the GnuTLS connection\n");
             break;
@@ -350,6 +363,7 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
              * connection, and the server goes on with the next. */
             if (o->disable)
                 gnutls_certificate_server_set_request(session, GNUTLS_CERT_REQUIRE);
+            deadline_transport_arm(&transport, READ_DEADLINE_S);
             r = run_reauth(session, o->echo);
             if (r < 0) {
                 printf("*** Re-authentication failed: %s\n", gnutls_strerror(r));

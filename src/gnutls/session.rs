@@ -807,13 +807,12 @@ impl Session {
     /// `gnutls_record_recv`: returns how many bytes were read (0: the peer
     /// closed). A fatal failure invalidates the session, as in GnuTLS.
     pub fn recv(&mut self, buf: &mut [u8]) -> Result<usize, Error> {
-        let deadline = self.recv_deadline();
         let mut after_input = false;
         loop {
             match self.recv_step(buf, after_input, false)? {
                 RecvStep::Read(n) => return Ok(n),
                 RecvStep::NeedInput(_) => {
-                    let pulled = self.pull(deadline);
+                    let pulled = self.pull(self.recv_deadline());
                     self.recv_result(pulled)?;
                     after_input = true;
                 }
@@ -821,8 +820,10 @@ impl Session {
         }
     }
 
-    /// When a `gnutls_record_recv` starting now stops waiting for input
-    /// (`gnutls_record_set_timeout`), if ever.
+    /// When a wait for input starting now in `gnutls_record_recv` ends
+    /// (`gnutls_record_set_timeout`), if ever. As in GnuTLS, the timeout
+    /// bounds each wait, not the whole call: a record arriving a byte at a
+    /// time within the timeout is waited for.
     pub fn recv_deadline(&self) -> Option<Instant> {
         match self.record_timeout_ms {
             0 | INDEFINITE_TIMEOUT => None,

@@ -334,10 +334,10 @@ unsafe fn receive_with(
     reader: &mut CTransport,
     sockets: Option<(c_int, c_int)>,
 ) -> Result<usize, CallError> {
-    // SAFETY: forwarded promise.
-    let deadline = unsafe { with_session(ptr, |s| s.recv_deadline()) }?;
     let mut after_input = false;
     loop {
+        // SAFETY: forwarded promise.
+        let deadline = unsafe { with_session(ptr, |s| s.recv_deadline()) }?;
         let defer = sockets.is_some();
         // SAFETY: forwarded promise.
         let step = unsafe { run_with_peer_check(ptr, |s| s.recv_step(buf, after_input, defer)) }?;

@@ -48,6 +48,13 @@ build/bin/stepup-demo: programs/stepup-demo.c $(PROG_SOURCES) $(RELEASE)/libstep
 	@mkdir -p build/bin
 	$(CC) $(PROG_CFLAGS) -Iinclude -o $@ $< programs/common.c $(RELEASE)/libstepup.a $(NATIVE_LIBS)
 
+# The three programs with AddressSanitizer and UBSan on their C side, for a
+# short scripted walk in make demo-check.
+ASAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+build/asan/%: programs/%.c $(PROG_SOURCES) $(RELEASE)/libstepup.a include/gnutls/gnutls.h include/stepup/uia.h
+	@mkdir -p build/asan
+	$(CC) $(PROG_CFLAGS) $(ASAN_FLAGS) -Iinclude -o $@ $< programs/common.c $(RELEASE)/libstepup.a $(NATIVE_LIBS)
+
 examples-system: $(PROGRAMS:%=build/bin-system/%)
 
 build/bin-system/%: programs/%.c $(PROG_SOURCES)
@@ -125,9 +132,11 @@ demo: all
 	build/bin/stepup-demo -p 8448 --data demo-data
 
 # The demo on a free port with fresh data, walked with curl and Python.
-demo-check: all
+demo-check: all build/asan/stepup-demo build/asan/stepup-serv build/asan/stepup-cli
 	python3 tests/demo/demo_check.py build/bin/stepup-demo
 	python3 tests/demo/slow_clients.py build/bin/stepup-demo
+	ASAN_OPTIONS=detect_leaks=1 python3 tests/demo/demo_check.py build/asan/stepup-demo
+	bash tests/programs/asan_walk.sh build/asan
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/stepup \

@@ -162,6 +162,10 @@ def stop(walk, server):
     server.reader.join(5)
     walk.check("stops cleanly on SIGTERM", status == 0 and "stepup-demo: stopping" in server.output(),
                f"exit status {status}: {server.tail(4)}")
+    # A build with sanitizers (make demo-check runs one) reports here.
+    reports = [line for line in server.output()
+               if "Sanitizer" in line or "runtime error:" in line]
+    walk.check("no sanitizer report in the demo's output", not reports, " | ".join(reports[:6]))
 
 
 def run_steps(walk, server, port, data, tmp):

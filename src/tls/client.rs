@@ -132,7 +132,7 @@ fn psk_offer(config: &ClientConfig) -> Option<PskOffer> {
         config.suites.contains(&session.suite).then(|| PskOffer {
             identity: session.ticket.clone(),
             obfuscated_age: age,
-            key: zeroize::Zeroizing::new(session.psk.clone()),
+            key: session.psk.clone(),
             hash: session.suite.hash(),
             resumed: true,
         })
@@ -747,6 +747,7 @@ impl ClientHandshake {
             // RFC 8446 §4.4.2.4: a server must send a certificate.
             return Err(InvalidMessage::InvalidValue("empty server Certificate").into());
         }
+        cert.check_chain_length()?;
         // The ClientHello asks for status_request at most.
         cert.check_entry_extensions(|ty| ty == ext::STATUS_REQUEST && self.config.status_request)?;
         let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
@@ -925,9 +926,11 @@ impl ClientTraffic {
         // Only the latest is kept: a server cannot make us hoard tickets.
         let session = ClientSession {
             suite: self.suite,
-            psk: ticket_psk(self.suite.hash(), &self.resumption, &ticket.nonce)
-                .expose()
-                .to_vec(),
+            psk: zeroize::Zeroizing::new(
+                ticket_psk(self.suite.hash(), &self.resumption, &ticket.nonce)
+                    .expose()
+                    .to_vec(),
+            ),
             ticket: ticket.ticket,
             received_at_ms: now_ms(),
             lifetime: ticket.lifetime,
@@ -957,6 +960,9 @@ impl ClientTraffic {
         let request = CertificateRequest::decode(message.body())?;
         if !request.extensions.has(ext::SIGNATURE_ALGORITHMS) {
             return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+        }
+        if self.requests.len() >= crate::tls::limits::MAX_PENDING_CERTIFICATE_REQUESTS {
+            return Err(crate::tls::error::Flood::CertificateRequests.into());
         }
         self.requests.push_back((message.bytes, request));
         common.events.push_back(Event::CertificateRequested);

@@ -178,6 +178,11 @@ pub(crate) struct Common {
     sent_ccs: bool,
     /// Whether the peer's one change_cipher_spec came already.
     received_ccs: bool,
+    /// KeyUpdates received in the current one-second window, and when it
+    /// began (`limits::KEY_UPDATES_PER_SECOND`).
+    key_updates: (u32, Option<std::time::Instant>),
+    /// Records in a row that brought nothing (`limits::MAX_EMPTY_RECORDS`).
+    empty_records: u32,
     /// Whether a handshake message was received (for a server: the first
     /// ClientHello), whatever forgets `last_in` later.
     pub handshake_received: bool,
@@ -249,6 +254,8 @@ impl Common {
             sent_ccs: false,
             received_ccs: false,
             handshake_received: false,
+            key_updates: (0, None),
+            empty_records: 0,
             peer_closed: false,
             closed: false,
             negotiated: Negotiated::default(),
@@ -587,6 +594,16 @@ impl Common {
 
     /// Handles a KeyUpdate from the peer (RFC 8446 §4.6.3).
     pub fn receive_key_update(&mut self, message: &RawMessage) -> Result<(), Error> {
+        let now = std::time::Instant::now();
+        let (count, since) = &mut self.key_updates;
+        if since.is_none_or(|t| now.duration_since(t) > std::time::Duration::from_secs(1)) {
+            *count = 0;
+            *since = Some(now);
+        }
+        *count += 1;
+        if *count > super::limits::KEY_UPDATES_PER_SECOND {
+            return Err(super::error::Flood::KeyUpdates.into());
+        }
         let request = match (KeyUpdateRequest::decode(message.body()), message.body()) {
             (Ok(request), _) => request,
             // RFC 8446 §4.6.3: a well-formed request_update of another value.
@@ -675,6 +692,20 @@ impl Common {
                 (ty, span.len)
             };
             self.skip_early_data = 0;
+            // Records that bring nothing are bounded in a row: empty
+            // application data, and the one alert TLS 1.3 ignores.
+            let (_, body) = self.deframer.record_mut(span);
+            let nothing = (ty == ContentType::ApplicationData && len == 0)
+                || (ty == ContentType::Alert
+                    && body[..len] == [1, AlertDescription::UserCanceled.to_u8()]);
+            if nothing {
+                self.empty_records += 1;
+                if self.empty_records > super::limits::MAX_EMPTY_RECORDS {
+                    return Err(super::error::Flood::EmptyRecords.into());
+                }
+            } else {
+                self.empty_records = 0;
+            }
             if len == 0 && matches!(ty, ContentType::Handshake | ContentType::Alert) {
                 // RFC 8446 §5.1 and §5.4: handshake and alert records are
                 // never empty.

@@ -56,6 +56,23 @@ pub enum PeerMisbehaved {
     NoServerCredentials,
 }
 
+/// Input a peer may send without limit at no cost to itself, past the
+/// bound stepup sets on it (the limits are in `crate::tls::limits`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Flood {
+    /// More KeyUpdates in a second than `KEY_UPDATES_PER_SECOND`.
+    #[error("too many KeyUpdates")]
+    KeyUpdates,
+    /// More records in a row carrying nothing (empty application data,
+    /// ignored warning alerts) than `MAX_EMPTY_RECORDS`.
+    #[error("too many empty records")]
+    EmptyRecords,
+    /// More unanswered post-handshake CertificateRequests than
+    /// `MAX_PENDING_CERTIFICATE_REQUESTS`.
+    #[error("too many certificate requests")]
+    CertificateRequests,
+}
+
 /// A TLS failure. Once a connection has one, it is closed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -87,6 +104,9 @@ pub enum Error {
     /// The application's handshake hook refused a message with this code.
     #[error("handshake hook returned {0}")]
     HookAborted(i32),
+    /// The peer went past a resource bound.
+    #[error(transparent)]
+    Flood(#[from] Flood),
 }
 
 impl Error {
@@ -126,7 +146,8 @@ impl Error {
             // A hook's refusal is the application's, not the protocol's:
             // GnuTLS sends nothing for it either.
             Self::AlertReceived(_) | Self::ApiMisuse(_) | Self::HookAborted(_) => return None,
-            Self::Internal(_) => AlertDescription::InternalError,
+            // As GnuTLS, which has no alert of its own for these.
+            Self::Internal(_) | Self::Flood(_) => AlertDescription::InternalError,
         })
     }
 }

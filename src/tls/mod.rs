@@ -15,6 +15,9 @@ pub mod error;
 mod feature_tests;
 pub mod hook;
 pub mod key_schedule;
+pub mod limits;
+#[cfg(test)]
+mod limits_tests;
 #[cfg(test)]
 mod negative_tests;
 #[cfg(test)]

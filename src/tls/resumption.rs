@@ -6,17 +6,19 @@
 
 use super::codec::{LenPrefix, Reader, with_len};
 use super::suites::CipherSuite;
+use zeroize::Zeroizing;
 
 const SERVER_STATE_V1: u8 = 1;
 const CLIENT_SESSION_V1: u8 = 0x81;
 
-/// What the server needs to accept a ticket (sealed inside it).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What the server needs to accept a ticket (sealed inside it). Its PSK
+/// is wiped on drop and left out of `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ServerTicketState {
     /// The suite of the original session (its hash must match on resumption).
     pub suite: CipherSuite,
     /// The resumption PSK of this ticket (RFC 8446 §4.6.1).
-    pub psk: Vec<u8>,
+    pub psk: Zeroizing<Vec<u8>>,
     /// When it was issued, in seconds since the epoch.
     pub issued_at: u64,
     /// ticket_lifetime, in seconds.
@@ -30,13 +32,14 @@ pub struct ServerTicketState {
     pub client_chain: Vec<Vec<u8>>,
 }
 
-/// What a client keeps to resume.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// What a client keeps to resume. Its PSK is wiped on drop and left out
+/// of `Debug`.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ClientSession {
     /// The suite of the original session.
     pub suite: CipherSuite,
     /// The resumption PSK.
-    pub psk: Vec<u8>,
+    pub psk: Zeroizing<Vec<u8>>,
     /// The opaque ticket to send back.
     pub ticket: Vec<u8>,
     /// When the ticket arrived, in milliseconds since the epoch.
@@ -90,10 +93,53 @@ fn read_suite(r: &mut Reader<'_>) -> Option<CipherSuite> {
     CipherSuite::from_u16(r.u16("suite").ok()?)
 }
 
+impl std::fmt::Debug for ServerTicketState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServerTicketState")
+            .field("suite", &self.suite)
+            .field("psk", &"<secret>")
+            .field("issued_at", &self.issued_at)
+            .field("lifetime", &self.lifetime)
+            .field("server_name", &self.server_name)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::fmt::Debug for ClientSession {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientSession")
+            .field("suite", &self.suite)
+            .field("psk", &"<secret>")
+            .field("received_at_ms", &self.received_at_ms)
+            .field("lifetime", &self.lifetime)
+            .field("server_name", &self.server_name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Room for an encoding (so the buffer holding the PSK never grows, which
+/// would free a copy of it unwiped).
+fn room(psk: &[u8], name: Option<&str>, chain: &[Vec<u8>], ticket: &[u8]) -> usize {
+    64 + psk.len()
+        + name.map_or(0, str::len)
+        + ticket.len()
+        + chain.iter().map(|c| c.len() + 3).sum::<usize>()
+}
+
 impl ServerTicketState {
+    fn encoded_len(&self) -> usize {
+        room(
+            &self.psk,
+            self.server_name.as_deref(),
+            &self.client_chain,
+            &[],
+        )
+    }
+
     /// The bytes to seal.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut out = vec![SERVER_STATE_V1];
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(self.encoded_len()));
+        out.push(SERVER_STATE_V1);
         out.extend_from_slice(&self.suite.to_u16().to_be_bytes());
         with_len(&mut out, LenPrefix::U8, |out| {
             out.extend_from_slice(&self.psk)
@@ -112,7 +158,7 @@ impl ServerTicketState {
         (r.u8("version").ok()? == SERVER_STATE_V1).then_some(())?;
         let state = Self {
             suite: read_suite(&mut r)?,
-            psk: r.vec_u8("psk").ok()?.to_vec(),
+            psk: Zeroizing::new(r.vec_u8("psk").ok()?.to_vec()),
             issued_at: read_u64(&mut r)?,
             lifetime: r.u32("lifetime").ok()?,
             age_add: r.u32("age_add").ok()?,
@@ -125,9 +171,19 @@ impl ServerTicketState {
 }
 
 impl ClientSession {
+    fn encoded_len(&self) -> usize {
+        room(
+            &self.psk,
+            self.server_name.as_deref(),
+            &self.server_chain,
+            &self.ticket,
+        )
+    }
+
     /// The session as bytes for the application to store.
-    pub fn encode(&self) -> Vec<u8> {
-        let mut out = vec![CLIENT_SESSION_V1];
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        let mut out = Zeroizing::new(Vec::with_capacity(self.encoded_len()));
+        out.push(CLIENT_SESSION_V1);
         out.extend_from_slice(&self.suite.to_u16().to_be_bytes());
         with_len(&mut out, LenPrefix::U8, |out| {
             out.extend_from_slice(&self.psk)
@@ -149,7 +205,7 @@ impl ClientSession {
         (r.u8("version").ok()? == CLIENT_SESSION_V1).then_some(())?;
         let session = Self {
             suite: read_suite(&mut r)?,
-            psk: r.vec_u8("psk").ok()?.to_vec(),
+            psk: Zeroizing::new(r.vec_u8("psk").ok()?.to_vec()),
             ticket: r.vec_u16("ticket").ok()?.to_vec(),
             received_at_ms: read_u64(&mut r)?,
             lifetime: r.u32("lifetime").ok()?,
@@ -179,7 +235,7 @@ mod tests {
     fn server_state() -> ServerTicketState {
         ServerTicketState {
             suite: CipherSuite::Aes256GcmSha384,
-            psk: vec![7; 48],
+            psk: Zeroizing::new(vec![7; 48]),
             issued_at: 1_800_000_000,
             lifetime: 21_600,
             age_add: 0xdead_beef,
@@ -191,7 +247,7 @@ mod tests {
     fn client_session() -> ClientSession {
         ClientSession {
             suite: CipherSuite::Aes128GcmSha256,
-            psk: vec![9; 32],
+            psk: Zeroizing::new(vec![9; 32]),
             ticket: vec![5; 100],
             received_at_ms: 1_800_000_000_000,
             lifetime: 60,

@@ -424,7 +424,7 @@ impl ExpectClientHello {
         for (i, id) in offered.identities.iter().enumerate() {
             if let Some(state) = self.open_ticket(&id.identity, id.obfuscated_ticket_age, now) {
                 common.negotiated.resumption_requested = true;
-                let key = zeroize::Zeroizing::new(state.psk.clone());
+                let key = state.psk.clone();
                 found = Some((i, Vec::new(), key, state.suite.hash(), false));
                 break;
             }
@@ -878,7 +878,7 @@ fn send_ticket(
     let now = now_secs();
     let state = ServerTicketState {
         suite,
-        psk: ticket_psk(hash, resumption, &nonce).expose().to_vec(),
+        psk: zeroize::Zeroizing::new(ticket_psk(hash, resumption, &nonce).expose().to_vec()),
         issued_at: now,
         lifetime,
         age_add: u32::from_be_bytes(age_add),
@@ -964,6 +964,7 @@ impl ServerHandshake {
             );
         }
         // Our CertificateRequest asks for no per-certificate extension.
+        cert.check_chain_length()?;
         cert.check_entry_extensions(|_| false)?;
         self.transcript.update(&message.bytes);
         if cert.entries.is_empty() {
@@ -1156,6 +1157,7 @@ impl ServerTraffic {
                     )
                     .into());
                 }
+                cert.check_chain_length()?;
                 cert.check_entry_extensions(|_| false)?;
                 transcript.update(&message.bytes);
                 let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();

@@ -83,7 +83,8 @@ impl TicketKeys {
 
     /// Opens a ticket sealed in this period or the previous one; `None` for
     /// anything else (foreign, forged, truncated, too old).
-    pub fn open(&self, now: u64, ticket: &[u8]) -> Option<Vec<u8>> {
+    /// The opened state holds the resumption PSK: wiped on drop.
+    pub fn open(&self, now: u64, ticket: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
         if ticket.len() < OVERHEAD {
             return None;
         }
@@ -96,7 +97,7 @@ impl TicketKeys {
         let (name, key) = self.period_key(period);
         let mut nonce_bytes = [0u8; NONCE_LEN];
         nonce_bytes.copy_from_slice(nonce);
-        let mut state = sealed.to_vec();
+        let mut state = Zeroizing::new(sealed.to_vec());
         let len = key.open_in_place(nonce_bytes, &name, &mut state).ok()?;
         state.truncate(len);
         Some(state)
@@ -118,7 +119,10 @@ mod tests {
         let now = 1_800_000_000;
         let ticket = keys(7).seal(now, b"resumption state").unwrap();
         assert_eq!(
-            keys(7).open(now + 10, &ticket).as_deref(),
+            keys(7)
+                .open(now + 10, &ticket)
+                .as_deref()
+                .map(Vec::as_slice),
             Some(&b"resumption state"[..])
         );
         assert_eq!(keys(8).open(now + 10, &ticket), None, "another farm's key");

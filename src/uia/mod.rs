@@ -21,6 +21,7 @@ pub mod session;
 pub mod stages;
 pub mod store;
 pub mod token;
+pub mod wipe;
 
 pub use config::Config;
 pub use engine::Engine;

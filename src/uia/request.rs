@@ -7,8 +7,9 @@ use serde_json::{Map, Value};
 use super::outcome::Failure;
 use super::registry::StageKind;
 
-/// A request to an endpoint protected by UIA.
-#[derive(Debug, Clone, Copy)]
+/// A request to an endpoint protected by UIA. `Debug` leaves the body out
+/// (it holds passwords).
+#[derive(Clone, Copy)]
 pub struct Request<'a> {
     /// HTTP method (`POST`, `DELETE`, ...).
     pub method: &'a str,
@@ -23,8 +24,21 @@ pub struct Request<'a> {
     pub client: Option<&'a str>,
 }
 
-/// The `auth` object of a request.
-#[derive(Debug, Clone)]
+impl std::fmt::Debug for Request<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Request")
+            .field("method", &self.method)
+            .field("path", &self.path)
+            .field("body", &format_args!("<{} bytes>", self.body.len()))
+            .field("user", &self.user)
+            .field("client", &self.client)
+            .finish()
+    }
+}
+
+/// The `auth` object of a request. Its fields (a password among them) are
+/// wiped when it is dropped, and `Debug` shows their names only.
+#[derive(Clone)]
 pub struct Auth {
     /// The stage being attempted (`type`), if given.
     pub kind: Option<StageKind>,
@@ -34,16 +48,36 @@ pub struct Auth {
     pub fields: Map<String, Value>,
 }
 
+impl Drop for Auth {
+    fn drop(&mut self) {
+        super::wipe::wipe_map(&mut self.fields);
+    }
+}
+
+impl std::fmt::Debug for Auth {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Auth")
+            .field("kind", &self.kind)
+            .field("session", &self.session)
+            .field("fields", &self.fields.keys().collect::<Vec<_>>())
+            .finish()
+    }
+}
+
 /// Top-level body fields that hold secrets: never kept with a session.
 const SECRET_FIELDS: &[&str] = &["password", "new_password", "old_password"];
 
 /// The request body canonically encoded (JSON objects with sorted keys), so
 /// that equal bodies compare equal whatever their key order; a body that is
 /// not JSON is returned as it is.
-pub fn canonical(body: &[u8]) -> Vec<u8> {
+pub fn canonical(body: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
     match serde_json::from_slice::<Value>(body) {
-        Ok(value) => value.to_string().into_bytes(),
-        Err(_) => body.to_vec(),
+        Ok(mut value) => {
+            let text = super::wipe::to_text(&value, body.len());
+            super::wipe::wipe(&mut value);
+            text
+        }
+        Err(_) => zeroize::Zeroizing::new(body.to_vec()),
     }
 }
 
@@ -52,7 +86,7 @@ pub fn canonical(body: &[u8]) -> Vec<u8> {
 /// body (`{}`), which asks for no operation of its own (a stage-only request).
 pub fn operation_of(body_without_auth: &str) -> Option<[u8; 32]> {
     let canonical = canonical(body_without_auth.as_bytes());
-    if canonical == b"{}" {
+    if canonical.as_slice() == b"{}" {
         return None;
     }
     let digest = ring::digest::digest(&ring::digest::SHA256, &canonical);
@@ -91,18 +125,26 @@ pub fn parse(request: &Request<'_>, max_body: usize) -> Result<Parsed, Failure> 
     let text = std::str::from_utf8(request.body)
         .map_err(|_| Failure::new(400, "M_NOT_JSON", "body is not UTF-8"))?;
     let text = if text.trim().is_empty() { "{}" } else { text };
-    let value: Value = serde_json::from_str(text)
+    let mut value: Value = serde_json::from_str(text)
         .map_err(|_| Failure::new(400, "M_NOT_JSON", "body is not valid JSON"))?;
-    let Value::Object(mut body) = value else {
+    let Value::Object(body) = &mut value else {
+        super::wipe::wipe(&mut value);
         return Err(Failure::new(400, "M_BAD_JSON", "body is not a JSON object"));
     };
+    let mut body = std::mem::take(body);
     let auth = match body.remove("auth") {
         None | Some(Value::Null) => None,
         Some(Value::Object(fields)) => Some(parse_auth(fields)?),
-        Some(_) => return Err(Failure::new(400, "M_BAD_JSON", "`auth` is not an object")),
+        Some(mut other) => {
+            super::wipe::wipe(&mut other);
+            super::wipe::wipe_map(&mut body);
+            return Err(Failure::new(400, "M_BAD_JSON", "`auth` is not an object"));
+        }
     };
     for field in SECRET_FIELDS {
-        body.remove(*field);
+        if let Some(mut secret) = body.remove(*field) {
+            super::wipe::wipe(&mut secret);
+        }
     }
     Ok(Parsed {
         auth,
@@ -237,7 +279,7 @@ mod tests {
         assert_eq!(a, b);
         let other = canonical(br#"{"x":1,"auth":{"session":"s","password":"q","type":"m.login.password"},"new_password":"n"}"#);
         assert_ne!(a, other);
-        assert_eq!(canonical(b"not json"), b"not json");
+        assert_eq!(canonical(b"not json").as_slice(), b"not json");
     }
 
     #[test]

@@ -18,12 +18,12 @@ pub struct Callbacks {
     pub(super) ext_msg: Cell<c_uint>,
     /// (Client) While the POST hook of a NewSessionTicket runs: the
     /// session data it brought, for `gnutls_session_get_data2` there.
-    pub(super) hook_session_data: Cell<Option<Vec<u8>>>,
+    pub(super) hook_session_data: Cell<Option<zeroize::Zeroizing<Vec<u8>>>>,
 }
 
 impl Callbacks {
     /// A copy of the session data a running NewSessionTicket hook may read.
-    pub(super) fn hook_session_data(&self) -> Option<Vec<u8>> {
+    pub(super) fn hook_session_data(&self) -> Option<zeroize::Zeroizing<Vec<u8>>> {
         let data = self.hook_session_data.take();
         self.hook_session_data.set(data.clone());
         data

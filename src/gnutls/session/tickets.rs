@@ -124,7 +124,7 @@ impl Session {
     /// `gnutls_session_get_data2`: the session of the latest ticket, or
     /// GnuTLS's empty session data when none arrived. `InvalidRequest`
     /// before a priority was set.
-    pub fn session_data(&self) -> Result<Vec<u8>, Error> {
+    pub fn session_data(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
         if self.priority.is_none() {
             return Err(Error::InvalidRequest);
         }
@@ -133,7 +133,10 @@ impl Session {
             .as_ref()
             .filter(|_| !self.server)
             .and_then(Connection::client_session)
-            .map_or_else(|| EMPTY_DATA.to_vec(), |s| s.encode()))
+            .map_or_else(
+                || zeroize::Zeroizing::new(EMPTY_DATA.to_vec()),
+                |s| s.encode(),
+            ))
     }
 
     /// `gnutls_session_set_data`: the session to resume with the next

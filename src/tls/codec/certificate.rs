@@ -46,6 +46,19 @@ impl Certificate {
         Ok(Self { context, entries })
     }
 
+    /// A peer's chain of more than `MAX_CHAIN_CERTIFICATES` is refused
+    /// (bad_certificate) before anything looks into it.
+    pub fn check_chain_length(&self) -> Result<(), crate::x509::CertificateError> {
+        if self.entries.len() > crate::tls::limits::MAX_CHAIN_CERTIFICATES {
+            return Err(crate::x509::CertificateError::Bad(format!(
+                "a chain of {} certificates (at most {})",
+                self.entries.len(),
+                crate::tls::limits::MAX_CHAIN_CERTIFICATES
+            )));
+        }
+        Ok(())
+    }
+
     /// RFC 8446 §4.4.2: a CertificateEntry's extensions answer ones the
     /// peer asked for (the ClientHello for a server's chain, the
     /// CertificateRequest for a client's). Only status_request and

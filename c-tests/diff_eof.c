@@ -27,6 +27,7 @@ enum {
     RECORD_BYE,         /* client: close_notify after the handshake, then EOF */
     REAUTH_EOF,         /* client: EOF while the server waits for a certificate */
     REAUTH_BYE,         /* client: close_notify while the server waits for a certificate */
+    RAW_CLOSE_NOTIFY_OPEN, /* client: a plaintext close_notify, the socket left open */
     SCENARIOS
 };
 
@@ -124,6 +125,13 @@ static void client(int fd, int scenario)
         return;
     case RAW_NOTHING:
         twoends_half_close(fd);
+        return;
+    case RAW_CLOSE_NOTIFY_OPEN:
+        /* The server must give up on the handshake at once, not wait for
+         * an end of stream that only its own close brings. */
+        if (write(fd, close_notify, sizeof close_notify) < 0)
+            say("C write failed\n");
+        twoends_drain(fd);
         return;
     case RAW_PARTIAL_HELLO:
         if (write(fd, partial, sizeof partial) < 0)

@@ -823,3 +823,20 @@ fn every_state_refuses_every_message_it_does_not_expect_with_unexpected_message(
     }
     assert!(cases > 100, "{cases} cases");
 }
+
+#[test]
+fn a_client_hello_may_order_its_extensions_as_it_likes() {
+    // RFC 8446 §4.2: only pre_shared_key has a place (last); any other order
+    // of a first ClientHello is accepted.
+    let (mut c, mut s) = pair(false);
+    let reversed = rewrite_client_hello(&mut c, |h| {
+        let mut e = Extensions::new();
+        let types: Vec<u16> = h.extensions.types().collect();
+        for ty in types.iter().rev() {
+            e.push(*ty, h.extensions.get(*ty).unwrap().to_vec());
+        }
+        h.extensions = e;
+    });
+    s.read_tls(&reversed).unwrap();
+    assert!(!s.take_tls().is_empty(), "a ServerHello answers");
+}

@@ -11,6 +11,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <poll.h>
 #include <getopt.h>
 #include <netinet/in.h>
 #include <signal.h>
@@ -413,6 +414,28 @@ static void serve(int fd, gnutls_certificate_credentials_t cred, gnutls_psk_serv
     fflush(stdout);
 }
 
+/* Closes gently: with the client's bytes still unread, close() would
+ * reset the connection and could destroy our last alert before the client
+ * reads it. So the write side is shut first, and what the client still
+ * sends is read and dropped, bounded in time and bytes. */
+static void linger_close(int fd)
+{
+    shutdown(fd, SHUT_WR);
+    double deadline = monotonic_s() + 0.5;
+    char scratch[4096];
+    for (size_t drained = 0; drained < (1 << 20);) {
+        double left = deadline - monotonic_s();
+        struct pollfd p = {fd, POLLIN, 0};
+        if (left <= 0 || poll(&p, 1, (int)(left * 1000) + 1) <= 0)
+            break;
+        ssize_t n = recv(fd, scratch, sizeof scratch, MSG_DONTWAIT);
+        if (n <= 0)
+            break;
+        drained += (size_t)n;
+    }
+    close(fd);
+}
+
 int main(int argc, char **argv)
 {
     struct options o;
@@ -462,7 +485,7 @@ int main(int argc, char **argv)
         }
         printf("\n* Accepted connection\n");
         serve(fd, cred, psk, &o);
-        close(fd);
+        linger_close(fd);
     }
     close(lfd);
     if (psk)

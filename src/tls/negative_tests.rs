@@ -85,6 +85,14 @@ fn expect_alert_delivered(failed: &mut Connection, peer: &mut Connection, error:
     }
 }
 
+/// Runs a fresh pair's handshake to its end (both sides established).
+fn settle(c: &mut Connection, s: &mut Connection) {
+    for _ in 0..4 {
+        s.read_tls(&c.take_tls()).unwrap();
+        c.read_tls(&s.take_tls()).unwrap();
+    }
+}
+
 fn rewrite_client_hello(
     conn: &mut Connection,
     edit: impl Fn(&mut ClientHello) + 'static,
@@ -394,10 +402,7 @@ fn empty_alert_and_handshake_records_are_unexpected() {
     for ty in [ContentType::Alert, ContentType::Handshake] {
         for from_client in [true, false] {
             let (mut c, mut s) = pair(false);
-            for _ in 0..4 {
-                s.read_tls(&c.take_tls()).unwrap();
-                c.read_tls(&s.take_tls()).unwrap();
-            }
+            settle(&mut c, &mut s);
             assert!(!c.is_handshaking() && !s.is_handshaking());
             let (sender, receiver) = if from_client {
                 (&mut c, &mut s)
@@ -424,10 +429,7 @@ fn empty_alert_and_handshake_records_are_unexpected() {
 #[test]
 fn post_handshake_request_without_advertisement_is_unexpected() {
     let (mut c, mut s) = pair(false);
-    for _ in 0..4 {
-        s.read_tls(&c.take_tls()).unwrap();
-        c.read_tls(&s.take_tls()).unwrap();
-    }
+    settle(&mut c, &mut s);
     assert!(!c.is_handshaking());
     // Make the server believe the client offered it.
     s.common_mut().negotiated.peer_offered_post_handshake_auth = true;
@@ -485,10 +487,7 @@ fn change_cipher_spec_only_once_between_client_hello_and_finished() {
     // After the peer's Finished, none is allowed, on either side.
     for client_receives in [true, false] {
         let (mut c, mut s) = pair(false);
-        for _ in 0..4 {
-            s.read_tls(&c.take_tls()).unwrap();
-            c.read_tls(&s.take_tls()).unwrap();
-        }
+        settle(&mut c, &mut s);
         assert!(!c.is_handshaking() && !s.is_handshaking());
         let receiver = if client_receives { &mut c } else { &mut s };
         assert_eq!(
@@ -510,10 +509,7 @@ fn key_update_with_an_unknown_request_is_an_illegal_parameter() {
     ] {
         for from_client in [true, false] {
             let (mut c, mut s) = pair(false);
-            for _ in 0..4 {
-                s.read_tls(&c.take_tls()).unwrap();
-                c.read_tls(&s.take_tls()).unwrap();
-            }
+            settle(&mut c, &mut s);
             let (sender, receiver) = if from_client {
                 (&mut c, &mut s)
             } else {
@@ -676,10 +672,7 @@ fn certificate_entry_extensions_must_answer_a_request() {
         let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
         let mut s = Connection::server(Arc::new(server));
         if post_handshake {
-            for _ in 0..4 {
-                s.read_tls(&c.take_tls()).unwrap();
-                c.read_tls(&s.take_tls()).unwrap();
-            }
+            settle(&mut c, &mut s);
             s.request_client_auth(true).unwrap();
             c.read_tls(&s.take_tls()).unwrap();
             with_entry_extension(&mut c, ext::STATUS_REQUEST);
@@ -797,10 +790,7 @@ fn every_state_refuses_every_message_it_does_not_expect_with_unexpected_message(
             let (client, server) = configs();
             let mut c = Connection::client(client, Some("localhost")).unwrap();
             let mut s = Connection::server(server);
-            for _ in 0..4 {
-                s.read_tls(&c.take_tls()).unwrap();
-                c.read_tls(&s.take_tls()).unwrap();
-            }
+            settle(&mut c, &mut s);
             assert!(!c.is_handshaking() && !s.is_handshaking());
             let (sender, receiver) = if client_receives {
                 (&mut s, &mut c)

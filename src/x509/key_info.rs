@@ -43,15 +43,7 @@ pub struct KeyInfo {
 pub fn key_info(spki: &[u8]) -> der::Result<KeyInfo> {
     let mut reader = SliceReader::new(spki)?;
     let (oid, parameters, key) = reader.sequence(|r| {
-        let (oid, parameters) = r.sequence(|a| {
-            let oid = ObjectIdentifier::decode(a)?;
-            let parameters = if a.is_finished() {
-                None
-            } else {
-                Some(AnyRef::decode(a)?)
-            };
-            Ok((oid, parameters))
-        })?;
+        let (oid, parameters) = algorithm(r)?;
         let key = BitStringRef::decode(r)?;
         Ok((oid, parameters, key))
     })?;
@@ -95,6 +87,21 @@ pub fn key_info(spki: &[u8]) -> der::Result<KeyInfo> {
         },
     };
     Ok(info)
+}
+
+/// Reads an AlgorithmIdentifier: its OID and parameters, if any.
+pub(crate) fn algorithm<'a, R: Reader<'a>>(
+    r: &mut R,
+) -> der::Result<(ObjectIdentifier, Option<AnyRef<'a>>)> {
+    r.sequence(|a| {
+        let oid = ObjectIdentifier::decode(a)?;
+        let parameters = if a.is_finished() {
+            None
+        } else {
+            Some(AnyRef::decode(a)?)
+        };
+        Ok((oid, parameters))
+    })
 }
 
 /// The size of an RSAPublicKey's modulus.

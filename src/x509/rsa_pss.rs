@@ -7,6 +7,7 @@
 use der::asn1::{AnyRef, BitStringRef, ContextSpecific, ObjectIdentifier, OctetStringRef};
 use der::{Decode, Reader, SliceReader, TagNumber};
 
+use super::key_info::algorithm;
 use crate::crypto::sign::scheme;
 
 const RSA_PSS: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.1.10");
@@ -54,19 +55,6 @@ fn schemes_of(parameters: Option<AnyRef<'_>>) -> der::Result<&'static [u16]> {
         Some(SHA384) => &ALL[1..2],
         Some(SHA512) => &ALL[2..],
         _ => &[],
-    })
-}
-
-/// Reads an AlgorithmIdentifier: its OID and parameters.
-fn algorithm<'a, R: Reader<'a>>(r: &mut R) -> der::Result<(ObjectIdentifier, Option<AnyRef<'a>>)> {
-    r.sequence(|a| {
-        let oid = ObjectIdentifier::decode(a)?;
-        let parameters = if a.is_finished() {
-            None
-        } else {
-            Some(AnyRef::decode(a)?)
-        };
-        Ok((oid, parameters))
     })
 }
 

@@ -341,6 +341,8 @@ static char *parse_string(Parser *ps)
     while (*ps->p && *ps->p != '"' && n < sizeof buf - 1) {
         char c = *ps->p++;
         if (c == '\\') {
+            if (!*ps->p)
+                break; /* a backslash at the very end: not past the terminator */
             c = *ps->p++;
             c = c == 'n' ? '\n' : c == 't' ? '\t' : c;
         }

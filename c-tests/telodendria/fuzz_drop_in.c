@@ -48,8 +48,11 @@ static int too_deep(const char *text)
 /* body with every "$S" replaced by session; malloc'd. */
 static char *substitute(const uint8_t *body, size_t len, const char *session)
 {
-    size_t slen = strlen(session), out_len = 0;
-    char *out = malloc(len * (slen + 1) + 1);
+    size_t slen = strlen(session), out_len = 0, size = 1;
+    for (size_t i = 0; i < len; i++)
+        size += body[i] == '$' && i + 1 < len && body[i + 1] == 'S' ? (i++, slen) : 1;
+    /* Exactly the size needed: a read past the end meets the allocator's checks. */
+    char *out = malloc(size);
     if (!out)
         die("out of memory");
     for (size_t i = 0; i < len; i++) {

@@ -117,14 +117,12 @@ fuzz:
 
 # Benchmarks print their tables and write target/bench/report.md; the
 # ratios against the system GnuTLS come from one C benchmark built both ways.
-bench: lib
+bench: compat
 	scripts/with-postgres.sh $(CARGO) bench --features postgres --bench uia
 	$(CARGO) bench --bench tls
 	CC=$(CC) scripts/bench-gnutls.sh
-	mkdir -p target/bench
-	{ echo "# stepup benchmarks"; echo; cat target/bench/uia.md; echo; cat target/bench/tls.md; echo; \
-	  cat target/bench/gnutls.md; } > target/bench/report.md
-	@echo "make bench: wrote target/bench/report.md"
+	python3 scripts/bench-report.py
+	@echo "make bench: wrote target/bench/report.md and target/bench/report.svg"
 
 # Serves on 127.0.0.1:8448 with its data (demo CA, certificates, secrets,
 # UIA database) in demo-data/, made on first run; Ctrl-C stops it.

@@ -162,4 +162,16 @@ fn main() {
     let out = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/bench");
     std::fs::create_dir_all(&out).expect("target/bench");
     std::fs::write(out.join("uia.md"), report).expect("write report");
+    // The same figures for scripts/bench-report.py, which checks the targets.
+    let mut tsv = String::from("store\tthreads\tflows_per_s\tp99_us\n");
+    for m in &runs {
+        tsv.push_str(&format!(
+            "{}\t{}\t{:.0}\t{:.1}\n",
+            m.store,
+            m.threads,
+            per_second(m.flows, m.elapsed),
+            m.p99.as_secs_f64() * 1e6
+        ));
+    }
+    std::fs::write(out.join("uia.tsv"), tsv).expect("write uia.tsv");
 }

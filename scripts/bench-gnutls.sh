@@ -1,28 +1,30 @@
 #!/usr/bin/env bash
-# Runs benches/gnutls_bench.c built against the system GnuTLS and against
-# stepup, one after the other in one run, and writes the ratios
-# (stepup / system; above 1 means stepup is faster) to target/bench/gnutls.md.
-# SECONDS_EACH (default 2) is the time each measurement runs.
+# Runs benches/gnutls_bench.c, built once against the system GnuTLS, against
+# the system library and against stepup's build/compat/libgnutls.so.30, in
+# ROUNDS interleaved rounds (default 5; the first library alternates), and
+# writes the raw figures to target/bench/gnutls.tsv for scripts/bench-report.py.
+# SECONDS_EACH (default 1) is the CPU time each figure runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cc=${CC:-cc}
 out=build/bench
 mkdir -p "$out" target/bench
-flags=(-std=c11 -O2 -Wall -Wextra -Werror)
-"$cc" "${flags[@]}" benches/gnutls_bench.c -o "$out/gnutls_bench-system" $(pkg-config --cflags --libs gnutls)
-"$cc" "${flags[@]}" -Iinclude benches/gnutls_bench.c -o "$out/gnutls_bench-stepup" \
-  -Ltarget/release -lstepup -Wl,-rpath,"$PWD/target/release"
-secs=${SECONDS_EACH:-2}
-"$out/gnutls_bench-system" tests/fixtures "$secs" > "$out/system.txt"
-"$out/gnutls_bench-stepup" tests/fixtures "$secs" > "$out/stepup.txt"
-{
-  echo "## TLS 1.3 through the GnuTLS API: stepup against the system GnuTLS"
-  echo
-  echo "Both ends in one thread over a socketpair; $secs s per figure; ratio = stepup / system."
-  echo
-  echo "| measure | system GnuTLS | stepup | ratio |"
-  echo "| --- | --- | --- | --- |"
-  join <(sort "$out/system.txt") <(sort "$out/stepup.txt") |
-    awk '{ printf "| %s | %s %s | %s %s | %.2f |\n", $1, $2, $3, $4, $5, ($2 > 0 ? $4 / $2 : 0) }'
-} > target/bench/gnutls.md
-cat target/bench/gnutls.md
+[ -e build/compat/libgnutls.so.30 ] || { echo "bench-gnutls: build/compat is missing (make compat)" >&2; exit 1; }
+"$cc" -std=c11 -O2 -Wall -Wextra -Werror benches/gnutls_bench.c -o "$out/gnutls_bench" \
+  $(pkg-config --cflags --libs gnutls)
+secs=${SECONDS_EACH:-1}
+rounds=${ROUNDS:-5}
+tsv=target/bench/gnutls.tsv
+printf 'round\tlibrary\trow\tvalue\tunit\n' > "$tsv"
+run() { # round library
+  if [ "$2" = stepup ]; then
+    LD_LIBRARY_PATH=build/compat "$out/gnutls_bench" tests/fixtures "$secs" "${@:3}"
+  else
+    "$out/gnutls_bench" tests/fixtures "$secs" "${@:3}"
+  fi | awk -v r="$1" -v l="$2" '{ printf "%s\t%s\t%s\t%s\t%s\n", r, l, $1, $2, $3 }' >> "$tsv"
+}
+for ((r = 1; r <= rounds; r++)); do
+  echo "bench-gnutls: round $r of $rounds" >&2
+  if ((r % 2)); then run "$r" system; run "$r" stepup; else run "$r" stepup; run "$r" system; fi
+done
+echo "bench-gnutls: wrote $tsv" >&2

@@ -12,6 +12,7 @@ pub mod pem;
 pub mod rdn;
 pub mod rsa_pss;
 pub mod verify;
+mod verify_cache;
 
 /// A certificate was rejected.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

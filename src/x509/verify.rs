@@ -11,6 +11,9 @@ use webpki::{
 };
 
 use super::CertificateError;
+#[cfg(test)]
+use super::verify_cache;
+use super::verify_cache::{Question, VerifyCache, common_validity};
 use crate::crypto::sign::scheme;
 
 /// Signature algorithms accepted in certificate chains.
@@ -54,6 +57,7 @@ pub enum Role {
 pub struct TrustStore {
     anchors: Vec<TrustAnchor<'static>>,
     crls: Vec<CertRevocationList<'static>>,
+    verified: VerifyCache,
 }
 
 /// Whether `der` is a certificate revocation list webpki can use.
@@ -90,7 +94,11 @@ impl TrustStore {
                     .map_err(|e| CertificateError::Bad(format!("trust anchor: {e:?}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        Ok(Self { anchors, crls })
+        Ok(Self {
+            anchors,
+            crls,
+            verified: VerifyCache::default(),
+        })
     }
 
     /// The anchors' subjects as DER Names, in order: what a server lists
@@ -128,6 +136,26 @@ impl TrustStore {
 
     /// `verify` with the kind of name match given.
     pub fn verify_name(
+        &self,
+        chain: &[Vec<u8>],
+        role: Role,
+        name: Option<&str>,
+        check: NameCheck,
+        now_secs: u64,
+    ) -> Result<(), CertificateError> {
+        let question = Question::new(chain, role, name, check);
+        if self.verified.verified(&question, now_secs) {
+            return Ok(());
+        }
+        self.verify_uncached(chain, role, name, check, now_secs)?;
+        if let Some(window) = common_validity(chain) {
+            self.verified.remember(question, window);
+        }
+        Ok(())
+    }
+
+    /// `verify_name` without the cache.
+    fn verify_uncached(
         &self,
         chain: &[Vec<u8>],
         role: Role,
@@ -303,6 +331,65 @@ mod tests {
             Err(CertificateError::Expired)
         );
         assert!(store.verify(&[], Role::Client, None, NOW).is_err());
+    }
+
+    #[test]
+    fn a_remembered_verification_answers_only_the_same_question_inside_the_validity() {
+        let store = store();
+        let server = pem::certificates(&fixture("server-ecdsa.pem")).unwrap();
+        let (from, until) = verify_cache::common_validity(&server).unwrap();
+        let (from, until) = (u64::try_from(from).unwrap(), u64::try_from(until).unwrap());
+        assert!(from < NOW && NOW < until);
+        store
+            .verify(&server, Role::Server, Some("localhost"), NOW)
+            .unwrap();
+        // Remembered: the same question at another time inside the window.
+        let question = Question::new(&server, Role::Server, Some("localhost"), NameCheck::Any);
+        assert!(store.verified.verified(&question, NOW + 1));
+        store
+            .verify(&server, Role::Server, Some("localhost"), from)
+            .unwrap();
+        // Outside the window the chain is checked again, and fails.
+        assert_eq!(
+            store.verify(&server, Role::Server, Some("localhost"), until + 1),
+            Err(CertificateError::Expired)
+        );
+        assert_eq!(
+            store.verify(&server, Role::Server, Some("localhost"), from - 1),
+            Err(CertificateError::NotYetValid)
+        );
+        // Another name, role, kind of match or chain is another question.
+        assert_eq!(
+            store.verify(&server, Role::Server, Some("example.org"), NOW),
+            Err(CertificateError::NameMismatch)
+        );
+        assert!(store.verify(&server, Role::Client, None, NOW).is_err());
+        assert!(!store.verified.verified(
+            &Question::new(&server, Role::Server, Some("localhost"), NameCheck::DnsOnly),
+            NOW
+        ));
+        let mut tampered = server.clone();
+        let last = tampered[0].len() - 1;
+        tampered[0][last] ^= 1;
+        assert!(
+            store
+                .verify(&tampered, Role::Server, Some("localhost"), NOW)
+                .is_err()
+        );
+        // Another store knows nothing of what this one verified.
+        assert!(!store_other().verified.verified(&question, NOW));
+        // Failures are never remembered.
+        let stranger = pem::certificates(&fixture("stranger.pem")).unwrap();
+        for _ in 0..2 {
+            assert_eq!(
+                store.verify(&stranger, Role::Client, None, NOW),
+                Err(CertificateError::UnknownIssuer)
+            );
+        }
+    }
+
+    fn store_other() -> TrustStore {
+        store()
     }
 
     #[test]

@@ -326,9 +326,12 @@ impl Common {
     /// Copies received application data into `buf`.
     pub fn read_plaintext(&mut self, buf: &mut [u8]) -> usize {
         let n = buf.len().min(self.plaintext.len());
-        for (dst, src) in buf.iter_mut().zip(self.plaintext.drain(..n)) {
-            *dst = src;
-        }
+        // Whole slices at a time: the deque holds at most two.
+        let (front, back) = self.plaintext.as_slices();
+        let from_front = n.min(front.len());
+        buf[..from_front].copy_from_slice(&front[..from_front]);
+        buf[from_front..n].copy_from_slice(&back[..n - from_front]);
+        self.plaintext.drain(..n);
         n
     }
 

@@ -117,7 +117,6 @@ pub struct Session {
     /// (Server) the client's latest answer to post-handshake
     /// authentication was an empty Certificate.
     declined_reauth: bool,
-    read_buf: Vec<u8>,
     /// `gnutls_handshake_set_timeout`, in milliseconds (0: none).
     handshake_timeout_ms: u32,
     /// When the handshake in progress times out (set by its first call).
@@ -243,7 +242,6 @@ impl Session {
             peer: None,
             checking: None,
             declined_reauth: false,
-            read_buf: vec![0; READ_CHUNK],
             handshake_timeout_ms: 0,
             handshake_deadline: None,
             record_timeout_ms: 0,
@@ -462,16 +460,12 @@ impl Session {
     /// pull-timeout function), failing with `TimedOut` when none came.
     fn pull(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
         let want = self.input_wanted();
+        let (mut buf, at) = self.take_read_buf(want);
         let got = match self.transport.as_mut() {
-            Some(transport) => {
-                if self.read_buf.len() < READ_CHUNK {
-                    self.read_buf.resize(READ_CHUNK, 0);
-                }
-                read_input(transport.as_mut(), &mut self.read_buf[..want], deadline)
-            }
+            Some(transport) => read_input(transport.as_mut(), &mut buf[at..], deadline),
             None => Err(Error::Pull),
         };
-        self.process_input(got)
+        self.process_input(buf, at, got)
     }
 
     /// How many bytes to ask the transport for: record by record, like
@@ -484,15 +478,22 @@ impl Session {
             .clamp(1, READ_CHUNK)
     }
 
-    /// Hands what a read brought (`got` bytes at the start of the read
-    /// buffer, or the read's failure) to the engine.
-    fn process_input(&mut self, got: Result<usize, Error>) -> Result<(), Error> {
+    /// Hands what a read into `take_read_buf`'s buffer brought (`got`
+    /// bytes at `at`, or the read's failure) to the engine.
+    fn process_input(
+        &mut self,
+        buf: Vec<u8>,
+        at: usize,
+        got: Result<usize, Error>,
+    ) -> Result<(), Error> {
+        let read = got.as_ref().map_or(0, |&n| n.min(buf.len() - at));
+        // The buffer goes back whatever the read did: it holds earlier input.
+        let result = self.conn.as_mut().map(|c| c.input_read(buf, at, read));
         let n = got.inspect_err(|_| self.writing = false)?;
         if n == 0 {
             return Err(self.end_of_stream());
         }
-        let conn = self.conn.as_mut().ok_or(Error::InvalidRequest)?;
-        let result = conn.read_tls(&self.read_buf[..n]);
+        let result = result.ok_or(Error::InvalidRequest)?;
         // An alert the engine queued while failing still goes out.
         let _ = self.flush();
         result.map_err(Error::from)?;
@@ -872,17 +873,22 @@ impl Session {
 
     /// The read buffer, for a read made while the session is unlocked; give
     /// it back with `recv_input`.
-    pub fn take_read_buf(&mut self) -> Vec<u8> {
-        let mut buf = std::mem::take(&mut self.read_buf);
-        buf.resize(READ_CHUNK, 0);
-        buf
+    pub fn take_read_buf(&mut self, want: usize) -> (Vec<u8>, usize) {
+        match self.conn.as_mut() {
+            Some(conn) => conn.take_input_buffer(want),
+            None => (vec![0; want], 0),
+        }
     }
 
     /// Hands a read made with `take_read_buf`'s buffer (`got` bytes, or the
     /// read's failure) to the session; then call `recv_step` again.
-    pub fn recv_input(&mut self, buf: Vec<u8>, got: Result<usize, Error>) -> Result<(), Error> {
-        self.read_buf = buf;
-        let processed = self.process_input(got);
+    pub fn recv_input(
+        &mut self,
+        buf: Vec<u8>,
+        at: usize,
+        got: Result<usize, Error>,
+    ) -> Result<(), Error> {
+        let processed = self.process_input(buf, at, got);
         self.recv_result(processed)
     }
 

@@ -11,7 +11,9 @@ use super::codec::ticket::KeyUpdateRequest;
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::hook::{HandshakeHook, HookCall, HookStop, HookTiming};
 use super::key_schedule::{Secret, next_traffic_secret};
+use super::record::buffers;
 use super::record::deframer::Deframer;
+use super::record::plaintext::Plaintext;
 use super::record::protection::RecordKey;
 use super::record::{ContentType, MAX_PLAINTEXT};
 use super::suites::CipherSuite;
@@ -165,7 +167,7 @@ pub(crate) struct Common {
     pub write_secret: Option<Secret>,
     pub suite: Option<CipherSuite>,
     outgoing: Vec<u8>,
-    plaintext: VecDeque<u8>,
+    plaintext: Plaintext,
     pub events: VecDeque<Event>,
     /// Whether application data may be received.
     pub traffic: bool,
@@ -246,7 +248,7 @@ impl Common {
             write_secret: None,
             suite: None,
             outgoing: Vec::new(),
-            plaintext: VecDeque::new(),
+            plaintext: Plaintext::default(),
             events: VecDeque::new(),
             traffic: false,
             early_started: false,
@@ -293,6 +295,21 @@ impl Common {
         self.deframer.push(data);
     }
 
+    /// See `Connection::take_input_buffer`.
+    pub fn take_input_buffer(&mut self, want: usize) -> (Vec<u8>, usize) {
+        self.deframer.take_for_read(want)
+    }
+
+    /// Puts back the buffer of `take_input_buffer`, `len` bytes of it input.
+    pub fn restore_input_buffer(&mut self, buf: Vec<u8>, len: usize) {
+        self.deframer.restore(buf, len);
+    }
+
+    /// Frees the input buffer once all of it was handled.
+    pub fn release_consumed_input(&mut self) {
+        self.deframer.release_if_consumed();
+    }
+
     /// Whether received bytes of a record not yet complete are buffered.
     pub fn partial_record_buffered(&self) -> bool {
         self.deframer.pending() > 0
@@ -316,6 +333,10 @@ impl Common {
     /// Forgets the first `n` bytes waiting to be sent (the transport took them).
     pub fn consume_outgoing(&mut self, n: usize) {
         self.outgoing.drain(..n.min(self.outgoing.len()));
+        if self.outgoing.is_empty() {
+            // An idle connection keeps no buffer.
+            buffers::give_back(std::mem::take(&mut self.outgoing));
+        }
     }
 
     /// Whether bytes wait to be sent.
@@ -325,14 +346,7 @@ impl Common {
 
     /// Copies received application data into `buf`.
     pub fn read_plaintext(&mut self, buf: &mut [u8]) -> usize {
-        let n = buf.len().min(self.plaintext.len());
-        // Whole slices at a time: the deque holds at most two.
-        let (front, back) = self.plaintext.as_slices();
-        let from_front = n.min(front.len());
-        buf[..from_front].copy_from_slice(&front[..from_front]);
-        buf[from_front..n].copy_from_slice(&back[..n - from_front]);
-        self.plaintext.drain(..n);
-        n
+        self.plaintext.read(buf)
     }
 
     /// Bytes of received application data not yet read.
@@ -353,6 +367,9 @@ impl Common {
         payload: &[u8],
         legacy_version: u16,
     ) -> Result<(), Error> {
+        if self.outgoing.capacity() == 0 {
+            self.outgoing = buffers::lend(payload.len() + super::record::HEADER_LEN + 1 + 16);
+        }
         match self.write_key.as_mut() {
             Some(key) => key.seal(ty, payload, &mut self.outgoing),
             None => {
@@ -731,7 +748,17 @@ impl Common {
                         .into());
                     }
                     if !self.peer_closed {
-                        self.plaintext.extend(content.iter().copied());
+                        let start = span.start + super::record::HEADER_LEN;
+                        match self.deframer.take_sole_record(span) {
+                            Some(buf) => {
+                                self.plaintext.adopt(buf, start, start + len);
+                                return Ok(Some(Inbound::ApplicationData));
+                            }
+                            None => {
+                                let (_, body) = self.deframer.record_mut(span);
+                                self.plaintext.append(&body[..len]);
+                            }
+                        }
                     }
                     Inbound::ApplicationData
                 }

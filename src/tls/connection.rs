@@ -115,6 +115,24 @@ impl Connection {
         self.process().map_err(|e| self.fail(e))
     }
 
+    /// The input buffer, taken out with `want` writable bytes at the offset
+    /// returned, for a read into it without a copy; give it back with
+    /// `input_read`.
+    pub fn take_input_buffer(&mut self, want: usize) -> (Vec<u8>, usize) {
+        self.common.take_input_buffer(want)
+    }
+
+    /// Gives back the buffer of `take_input_buffer`, with `got` bytes read
+    /// at `at`, and processes every complete record, as `read_tls` does.
+    pub fn input_read(&mut self, buf: Vec<u8>, at: usize, got: usize) -> Result<(), Error> {
+        self.common.restore_input_buffer(buf, at + got);
+        if got == 0 {
+            return Ok(());
+        }
+        self.check()?;
+        self.process().map_err(|e| self.fail(e))
+    }
+
     /// Handles the complete handshake messages, then the next records, until
     /// the input runs out or a pause after the peer's CertificateVerify
     /// (records after it stay undecrypted until `resume_after_peer_check`).
@@ -148,6 +166,7 @@ impl Connection {
                 break;
             }
         }
+        self.common.release_consumed_input();
         Ok(())
     }
 

@@ -356,11 +356,10 @@ unsafe fn receive_with(
             }
         }
         // SAFETY: forwarded promise.
-        let mut input = unsafe { with_session(ptr, Session::take_read_buf) }?;
-        let size = want.min(input.len());
-        let got = read_input(reader, &mut input[..size], deadline);
+        let (mut input, at) = unsafe { with_session(ptr, |s| s.take_read_buf(want)) }?;
+        let got = read_input(reader, &mut input[at..], deadline);
         // SAFETY: forwarded promise.
-        unsafe { with_session(ptr, |s| s.recv_input(input, got)) }??;
+        unsafe { with_session(ptr, |s| s.recv_input(input, at, got)) }??;
         after_input = true;
     }
 }

@@ -2,7 +2,7 @@
 //! appends what the transport delivered, takes complete records (to decrypt
 //! in place), and discards what it consumed.
 
-use super::{ContentType, HEADER_LEN, MAX_CIPHERTEXT};
+use super::{ContentType, HEADER_LEN, MAX_CIPHERTEXT, buffers};
 use crate::tls::error::{Error, PeerMisbehaved};
 
 /// Buffered input: bytes the transport delivered but the engine has not consumed.
@@ -37,7 +37,48 @@ impl Deframer {
             self.buf.drain(..self.consumed);
             self.consumed = 0;
         }
+        if self.buf.capacity() == 0 {
+            self.buf = buffers::lend(data.len());
+        }
         self.buf.extend_from_slice(data);
+    }
+
+    /// Takes the buffer out, with `want` zeroed bytes after what it holds,
+    /// for a read made while the engine is not at hand (the transport is
+    /// the application's, and runs unlocked). Returns it and the offset of
+    /// that space; give it back with `restore`. No copy either way.
+    pub fn take_for_read(&mut self, want: usize) -> (Vec<u8>, usize) {
+        if self.consumed > 0 {
+            self.buf.drain(..self.consumed);
+            self.consumed = 0;
+        }
+        let mut buf = std::mem::take(&mut self.buf);
+        if buf.capacity() == 0 {
+            buf = buffers::lend(want);
+        }
+        let at = buf.len();
+        buf.resize(at + want, 0);
+        (buf, at)
+    }
+
+    /// Puts back a buffer from `take_for_read` whose first `len` bytes are
+    /// input (what it held, then what the read brought).
+    pub fn restore(&mut self, mut buf: Vec<u8>, len: usize) {
+        buf.truncate(len);
+        // Bytes pushed while it was out came later than the taken ones.
+        let meanwhile = std::mem::replace(&mut self.buf, buf);
+        let unconsumed = meanwhile.get(self.consumed..).unwrap_or_default();
+        self.buf.extend_from_slice(unconsumed);
+        self.consumed = 0;
+    }
+
+    /// Gives the buffer's memory back when every byte in it was consumed,
+    /// so an idle connection holds none.
+    pub fn release_if_consumed(&mut self) {
+        if self.pending() == 0 {
+            buffers::give_back(std::mem::take(&mut self.buf));
+            self.consumed = 0;
+        }
     }
 
     /// Bytes buffered and not yet consumed.
@@ -91,6 +132,18 @@ impl Deframer {
         header.copy_from_slice(&self.buf[span.start..span.start + HEADER_LEN]);
         let body_start = span.start + HEADER_LEN;
         (header, &mut self.buf[body_start..body_start + span.len])
+    }
+
+    /// The whole buffer, when `span` is the only input in it: the record's
+    /// body (opened in place) can then leave without a copy. The deframer
+    /// is empty afterwards, as if the record were consumed.
+    pub fn take_sole_record(&mut self, span: RecordSpan) -> Option<Vec<u8>> {
+        let sole =
+            span.start == self.consumed && self.buf.len() == span.start + HEADER_LEN + span.len;
+        sole.then(|| {
+            self.consumed = 0;
+            std::mem::take(&mut self.buf)
+        })
     }
 
     /// Marks a record as consumed.

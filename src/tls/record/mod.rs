@@ -1,6 +1,8 @@
 //! The record layer (RFC 8446 §5): framing and record protection.
 
+pub mod buffers;
 pub mod deframer;
+pub mod plaintext;
 pub mod protection;
 
 /// The content type of a record.

@@ -75,6 +75,7 @@ impl RecordKey {
             u8::try_from(body_len & 0xff).unwrap_or(0),
         ];
         let start = out.len();
+        out.reserve(HEADER_LEN + body_len);
         out.extend_from_slice(&header);
         out.extend_from_slice(payload);
         out.push(content_type.to_u8());

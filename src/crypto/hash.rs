@@ -1,5 +1,7 @@
 //! The hash functions of TLS 1.3's cipher suites, and a running transcript hash.
 
+use std::sync::OnceLock;
+
 use ring::digest;
 
 /// A hash function of a TLS 1.3 cipher suite.
@@ -22,6 +24,17 @@ impl HashAlgorithm {
     /// The output length in bytes.
     pub fn output_len(self) -> usize {
         self.ring_digest().output_len()
+    }
+
+    /// The hash of nothing, which TLS 1.3's key schedule uses often.
+    pub fn empty_hash(self) -> &'static [u8] {
+        static SHA256: OnceLock<Vec<u8>> = OnceLock::new();
+        static SHA384: OnceLock<Vec<u8>> = OnceLock::new();
+        let cell = match self {
+            Self::Sha256 => &SHA256,
+            Self::Sha384 => &SHA384,
+        };
+        cell.get_or_init(|| self.hash(&[]))
     }
 
     /// The hash of `data`.

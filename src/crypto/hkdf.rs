@@ -62,31 +62,51 @@ pub fn expand_label(
     context: &[u8],
     length: usize,
 ) -> SecretBytes {
-    const PREFIX: &[u8] = b"tls13 ";
-    let (Ok(length16), Ok(label_len), Ok(context_len)) = (
-        u16::try_from(length),
-        u8::try_from(PREFIX.len() + label.len()),
-        u8::try_from(context.len()),
-    ) else {
-        panic!("HKDF-Expand-Label parameters beyond what TLS 1.3 defines");
-    };
-    let length_bytes = length16.to_be_bytes();
-    let info: [&[u8]; 6] = [
-        &length_bytes,
-        &[label_len],
-        PREFIX,
-        label,
-        &[context_len],
-        context,
-    ];
-    let prk = hkdf::Prk::new_less_safe(hkdf_algorithm(hash), secret);
-    let okm = prk
-        .expand(&info, Len(length))
-        .expect("length within 255 hash lengths");
-    let mut out = Zeroizing::new(vec![0u8; length]);
-    okm.fill(&mut out)
-        .expect("buffer matches the requested length");
-    out
+    Expander::new(hash, secret).expand_label(label, context, length)
+}
+
+/// A secret ready for several HKDF-Expand-Labels: the HMAC key is set up
+/// once (two hash blocks), not for each label.
+pub struct Expander {
+    prk: hkdf::Prk,
+}
+
+impl Expander {
+    /// Prepares `secret` (a PRK) of `hash`'s HKDF.
+    pub fn new(hash: HashAlgorithm, secret: &[u8]) -> Self {
+        Self {
+            prk: hkdf::Prk::new_less_safe(hkdf_algorithm(hash), secret),
+        }
+    }
+
+    /// HKDF-Expand-Label(secret, label, context, length), as `expand_label`.
+    pub fn expand_label(&self, label: &[u8], context: &[u8], length: usize) -> SecretBytes {
+        const PREFIX: &[u8] = b"tls13 ";
+        let (Ok(length16), Ok(label_len), Ok(context_len)) = (
+            u16::try_from(length),
+            u8::try_from(PREFIX.len() + label.len()),
+            u8::try_from(context.len()),
+        ) else {
+            panic!("HKDF-Expand-Label parameters beyond what TLS 1.3 defines");
+        };
+        let length_bytes = length16.to_be_bytes();
+        let info: [&[u8]; 6] = [
+            &length_bytes,
+            &[label_len],
+            PREFIX,
+            label,
+            &[context_len],
+            context,
+        ];
+        let okm = self
+            .prk
+            .expand(&info, Len(length))
+            .expect("length within 255 hash lengths");
+        let mut out = Zeroizing::new(vec![0u8; length]);
+        okm.fill(&mut out)
+            .expect("buffer matches the requested length");
+        out
+    }
 }
 
 #[cfg(test)]

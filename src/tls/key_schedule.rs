@@ -29,10 +29,12 @@
 //!             +-----> Derive-Secret(., "res master", ClientHello...client Finished)
 //! ```
 
+use std::cell::OnceCell;
 use std::marker::PhantomData;
+use std::sync::OnceLock;
 
 use crate::crypto::hash::HashAlgorithm;
-use crate::crypto::hkdf::{self, SecretBytes};
+use crate::crypto::hkdf::{self, Expander, SecretBytes};
 
 /// A secret of the key schedule. Zeroed on drop; deliberately no `Debug`.
 pub struct Secret(SecretBytes);
@@ -60,7 +62,48 @@ pub struct Master;
 pub struct KeySchedule<S> {
     hash: HashAlgorithm,
     secret: Secret,
+    /// The secret prepared for expansion, once something is derived from it
+    /// (each stage derives two to four secrets).
+    expander: OnceCell<Expander>,
+    /// (Early) Whether the schedule began without a PSK: its early secret
+    /// and the salt derived from it are then constants.
+    no_psk: bool,
     stage: PhantomData<S>,
+}
+
+/// The early secret without a PSK, and its "derived" salt: the same for
+/// every handshake of a hash, so computed once.
+fn no_psk_secrets(hash: HashAlgorithm) -> &'static (SecretBytes, SecretBytes) {
+    static SHA256: OnceLock<(SecretBytes, SecretBytes)> = OnceLock::new();
+    static SHA384: OnceLock<(SecretBytes, SecretBytes)> = OnceLock::new();
+    let cell = match hash {
+        HashAlgorithm::Sha256 => &SHA256,
+        HashAlgorithm::Sha384 => &SHA384,
+    };
+    cell.get_or_init(|| {
+        let zeros = vec![0u8; hash.output_len()];
+        let early = hkdf::extract(hash, &zeros, &zeros);
+        let salt = hkdf::expand_label(
+            hash,
+            &early,
+            b"derived",
+            hash.empty_hash(),
+            hash.output_len(),
+        );
+        (early, salt)
+    })
+}
+
+impl<S> KeySchedule<S> {
+    fn at(hash: HashAlgorithm, secret: Secret) -> Self {
+        Self {
+            hash,
+            secret,
+            expander: OnceCell::new(),
+            no_psk: false,
+            stage: PhantomData,
+        }
+    }
 }
 
 /// Derive-Secret(secret, label, transcript hash) = HKDF-Expand-Label(secret,
@@ -82,12 +125,18 @@ pub fn derive_secret(
 
 impl<S> KeySchedule<S> {
     fn derive(&self, label: &[u8], transcript_hash: &[u8]) -> Secret {
-        derive_secret(self.hash, &self.secret, label, transcript_hash)
+        let expander = self
+            .expander
+            .get_or_init(|| Expander::new(self.hash, self.secret.expose()));
+        Secret(expander.expand_label(label, transcript_hash, self.hash.output_len()))
     }
 
     /// The salt for the next extract: Derive-Secret(., "derived", "").
     fn next_salt(&self) -> Secret {
-        self.derive(b"derived", &self.hash.hash(&[]))
+        if self.no_psk {
+            return Secret::from_bytes(&no_psk_secrets(self.hash).1);
+        }
+        self.derive(b"derived", self.hash.empty_hash())
     }
 
     /// The hash function of the negotiated suite.
@@ -99,13 +148,13 @@ impl<S> KeySchedule<S> {
 impl KeySchedule<Early> {
     /// Starts the schedule with a PSK, or with zeros when there is none.
     pub fn new(hash: HashAlgorithm, psk: Option<&[u8]>) -> Self {
+        let Some(psk) = psk else {
+            let mut schedule = Self::at(hash, Secret::from_bytes(&no_psk_secrets(hash).0));
+            schedule.no_psk = true;
+            return schedule;
+        };
         let zeros = vec![0u8; hash.output_len()];
-        let secret = Secret(hkdf::extract(hash, &zeros, psk.unwrap_or(&zeros)));
-        Self {
-            hash,
-            secret,
-            stage: PhantomData,
-        }
+        Self::at(hash, Secret(hkdf::extract(hash, &zeros, psk)))
     }
 
     /// The binder key: "ext binder" for an external PSK, "res binder" for a
@@ -116,7 +165,7 @@ impl KeySchedule<Early> {
         } else {
             b"res binder"
         };
-        self.derive(label, &self.hash.hash(&[]))
+        self.derive(label, self.hash.empty_hash())
     }
 
     /// Mixes in the (EC)DHE shared secret, or zeros for a PSK-only handshake.
@@ -128,11 +177,7 @@ impl KeySchedule<Early> {
             salt.expose(),
             shared_secret.unwrap_or(&zeros),
         ));
-        KeySchedule {
-            hash: self.hash,
-            secret,
-            stage: PhantomData,
-        }
+        KeySchedule::at(self.hash, secret)
     }
 }
 
@@ -151,11 +196,7 @@ impl KeySchedule<Handshake> {
         let zeros = vec![0u8; self.hash.output_len()];
         let salt = self.next_salt();
         let secret = Secret(hkdf::extract(self.hash, salt.expose(), &zeros));
-        KeySchedule {
-            hash: self.hash,
-            secret,
-            stage: PhantomData,
-        }
+        KeySchedule::at(self.hash, secret)
     }
 }
 
@@ -211,9 +252,10 @@ pub fn traffic_key_iv(
     key_len: usize,
     iv_len: usize,
 ) -> (SecretBytes, SecretBytes) {
+    let expander = Expander::new(hash, secret.expose());
     (
-        hkdf::expand_label(hash, secret.expose(), b"key", &[], key_len),
-        hkdf::expand_label(hash, secret.expose(), b"iv", &[], iv_len),
+        expander.expand_label(b"key", &[], key_len),
+        expander.expand_label(b"iv", &[], iv_len),
     )
 }
 
@@ -275,7 +317,7 @@ pub fn export(
     context: &[u8],
     length: usize,
 ) -> SecretBytes {
-    let per_label = derive_secret(hash, exporter_master, label, &hash.hash(&[]));
+    let per_label = derive_secret(hash, exporter_master, label, hash.empty_hash());
     hkdf::expand_label(
         hash,
         per_label.expose(),

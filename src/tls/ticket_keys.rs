@@ -10,6 +10,9 @@
 //! with the key name as associated data. Anything that does not open yields
 //! `None`: the caller falls back to a full handshake.
 
+use std::sync::Arc;
+
+use parking_lot::Mutex;
 use zeroize::Zeroizing;
 
 use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
@@ -35,6 +38,17 @@ pub struct TicketKeys {
     /// HKDF-Extract of the master key; every period's key is expanded from it.
     prk: Zeroizing<Vec<u8>>,
     period_secs: u64,
+    /// The keys of the periods used last (at most two: a ticket opens in
+    /// its period and the next), so that sealing or opening a ticket costs
+    /// one AEAD call, not a key derivation and a key setup as well.
+    recent: Mutex<Vec<PeriodKey>>,
+}
+
+/// One period's key name and key.
+struct PeriodKey {
+    period: u64,
+    name: [u8; NAME_LEN],
+    key: Arc<AeadKey>,
 }
 
 impl TicketKeys {
@@ -46,11 +60,31 @@ impl TicketKeys {
         Ok(Self {
             prk: extract(HashAlgorithm::Sha256, b"stepup session tickets", master),
             period_secs,
+            recent: Mutex::new(Vec::new()),
         })
     }
 
-    /// The name and the AEAD key of one period.
-    fn period_key(&self, period: u64) -> ([u8; NAME_LEN], AeadKey) {
+    /// The name and the AEAD key of one period, remembered.
+    fn period_key(&self, period: u64) -> ([u8; NAME_LEN], Arc<AeadKey>) {
+        let mut recent = self.recent.lock();
+        if let Some(p) = recent.iter().find(|p| p.period == period) {
+            return (p.name, p.key.clone());
+        }
+        let (name, key) = self.derive_period_key(period);
+        let key = Arc::new(key);
+        if recent.len() >= 2 {
+            recent.remove(0);
+        }
+        recent.push(PeriodKey {
+            period,
+            name,
+            key: key.clone(),
+        });
+        (name, key)
+    }
+
+    /// The name and the AEAD key of one period, derived.
+    fn derive_period_key(&self, period: u64) -> ([u8; NAME_LEN], AeadKey) {
         let okm = expand_label(
             HashAlgorithm::Sha256,
             &self.prk,
@@ -91,10 +125,10 @@ impl TicketKeys {
         let (name, rest) = ticket.split_at(NAME_LEN);
         let (nonce, sealed) = rest.split_at(NONCE_LEN);
         let current = now / self.period_secs;
-        let period = [current, current.checked_sub(1)?]
+        let (name, key) = [current, current.checked_sub(1)?]
             .into_iter()
-            .find(|p| self.period_key(*p).0 == name)?;
-        let (name, key) = self.period_key(period);
+            .map(|p| self.period_key(p))
+            .find(|(n, _)| n == name)?;
         let mut nonce_bytes = [0u8; NONCE_LEN];
         nonce_bytes.copy_from_slice(nonce);
         let mut state = Zeroizing::new(sealed.to_vec());

@@ -1,6 +1,8 @@
-//! The AEAD ciphers of TLS 1.3's cipher suites, sealing and opening in place.
+//! The AEAD ciphers of TLS 1.3's cipher suites, sealing and opening in
+//! place, from aws-lc-rs: its AES-GCM measured about 17% faster than ring's
+//! here, its ChaCha20-Poly1305 the same (README, Performance).
 
-use ring::aead;
+use aws_lc_rs::aead;
 
 /// Bytes of authentication tag every TLS 1.3 AEAD appends.
 pub const TAG_LEN: usize = 16;
@@ -19,7 +21,7 @@ pub enum AeadAlgorithm {
 }
 
 impl AeadAlgorithm {
-    fn ring(self) -> &'static aead::Algorithm {
+    fn algorithm(self) -> &'static aead::Algorithm {
         match self {
             Self::Aes128Gcm => &aead::AES_128_GCM,
             Self::Aes256Gcm => &aead::AES_256_GCM,
@@ -29,7 +31,7 @@ impl AeadAlgorithm {
 
     /// Key length in bytes.
     pub fn key_len(self) -> usize {
-        self.ring().key_len()
+        self.algorithm().key_len()
     }
 
     /// How many records one key may protect before it must be replaced
@@ -55,7 +57,7 @@ pub struct AeadKey {
 impl AeadKey {
     /// A key from raw bytes of the algorithm's key length.
     pub fn new(algorithm: AeadAlgorithm, key: &[u8]) -> Option<Self> {
-        let unbound = aead::UnboundKey::new(algorithm.ring(), key).ok()?;
+        let unbound = aead::UnboundKey::new(algorithm.algorithm(), key).ok()?;
         Some(Self {
             key: aead::LessSafeKey::new(unbound),
         })
@@ -114,9 +116,8 @@ impl AeadKey {
             .open_in_place_separate_tag(
                 aead::Nonce::assume_unique_for_key(nonce),
                 aead::Aad::from(aad),
-                aead::Tag::from(tag),
+                &tag,
                 data,
-                0..,
             )
             .map(|_| ())
             .map_err(|_| OpenError)

@@ -28,19 +28,32 @@ impl HashAlgorithm {
 
     /// The hash of nothing, which TLS 1.3's key schedule uses often.
     pub fn empty_hash(self) -> &'static [u8] {
-        static SHA256: OnceLock<Vec<u8>> = OnceLock::new();
-        static SHA384: OnceLock<Vec<u8>> = OnceLock::new();
+        // Held inline, not on the heap: a library unloaded with dlclose
+        // must leave nothing allocated behind.
+        static SHA256: OnceLock<[u8; MAX_OUTPUT_LEN]> = OnceLock::new();
+        static SHA384: OnceLock<[u8; MAX_OUTPUT_LEN]> = OnceLock::new();
         let cell = match self {
             Self::Sha256 => &SHA256,
             Self::Sha384 => &SHA384,
         };
-        cell.get_or_init(|| self.hash(&[]))
+        let bytes = cell.get_or_init(|| inline(&self.hash(&[])));
+        &bytes[..self.output_len()]
     }
 
     /// The hash of `data`.
     pub fn hash(self, data: &[u8]) -> Vec<u8> {
         digest::digest(self.ring_digest(), data).as_ref().to_vec()
     }
+}
+
+/// The longest output of these hash functions.
+pub const MAX_OUTPUT_LEN: usize = 48;
+
+/// `bytes` (at most `MAX_OUTPUT_LEN`) at the start of an array.
+pub fn inline(bytes: &[u8]) -> [u8; MAX_OUTPUT_LEN] {
+    let mut out = [0u8; MAX_OUTPUT_LEN];
+    out[..bytes.len()].copy_from_slice(bytes);
+    out
 }
 
 /// A running hash of handshake messages. Cloning forks it (to hash a

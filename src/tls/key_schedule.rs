@@ -33,7 +33,7 @@ use std::cell::OnceCell;
 use std::marker::PhantomData;
 use std::sync::OnceLock;
 
-use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::hash::{HashAlgorithm, MAX_OUTPUT_LEN, inline};
 use crate::crypto::hkdf::{self, Expander, SecretBytes};
 
 /// A secret of the key schedule. Zeroed on drop; deliberately no `Debug`.
@@ -72,15 +72,17 @@ pub struct KeySchedule<S> {
 }
 
 /// The early secret without a PSK, and its "derived" salt: the same for
-/// every handshake of a hash, so computed once.
-fn no_psk_secrets(hash: HashAlgorithm) -> &'static (SecretBytes, SecretBytes) {
-    static SHA256: OnceLock<(SecretBytes, SecretBytes)> = OnceLock::new();
-    static SHA384: OnceLock<(SecretBytes, SecretBytes)> = OnceLock::new();
+/// every handshake of a hash, so computed once. Public values (derived from
+/// zeros), held inline so that nothing stays on the heap after a dlclose.
+fn no_psk_secrets(hash: HashAlgorithm) -> (&'static [u8], &'static [u8]) {
+    type Pair = ([u8; MAX_OUTPUT_LEN], [u8; MAX_OUTPUT_LEN]);
+    static SHA256: OnceLock<Pair> = OnceLock::new();
+    static SHA384: OnceLock<Pair> = OnceLock::new();
     let cell = match hash {
         HashAlgorithm::Sha256 => &SHA256,
         HashAlgorithm::Sha384 => &SHA384,
     };
-    cell.get_or_init(|| {
+    let (early, salt) = cell.get_or_init(|| {
         let zeros = vec![0u8; hash.output_len()];
         let early = hkdf::extract(hash, &zeros, &zeros);
         let salt = hkdf::expand_label(
@@ -90,8 +92,10 @@ fn no_psk_secrets(hash: HashAlgorithm) -> &'static (SecretBytes, SecretBytes) {
             hash.empty_hash(),
             hash.output_len(),
         );
-        (early, salt)
-    })
+        (inline(&early), inline(&salt))
+    });
+    let len = hash.output_len();
+    (&early[..len], &salt[..len])
 }
 
 impl<S> KeySchedule<S> {
@@ -134,7 +138,7 @@ impl<S> KeySchedule<S> {
     /// The salt for the next extract: Derive-Secret(., "derived", "").
     fn next_salt(&self) -> Secret {
         if self.no_psk {
-            return Secret::from_bytes(&no_psk_secrets(self.hash).1);
+            return Secret::from_bytes(no_psk_secrets(self.hash).1);
         }
         self.derive(b"derived", self.hash.empty_hash())
     }
@@ -149,7 +153,7 @@ impl KeySchedule<Early> {
     /// Starts the schedule with a PSK, or with zeros when there is none.
     pub fn new(hash: HashAlgorithm, psk: Option<&[u8]>) -> Self {
         let Some(psk) = psk else {
-            let mut schedule = Self::at(hash, Secret::from_bytes(&no_psk_secrets(hash).0));
+            let mut schedule = Self::at(hash, Secret::from_bytes(no_psk_secrets(hash).0));
             schedule.no_psk = true;
             return schedule;
         };

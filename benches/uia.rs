@@ -125,13 +125,23 @@ fn main() {
     let dir = std::env::temp_dir().join(format!("stepup-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("temp dir");
     let sqlite = |name: &str| format!("sqlite:{}", dir.join(name).display());
-    let mut runs = vec![
-        measure("memory", "memory", 1),
-        measure("memory", "memory", 4),
-        measure("sqlite", &sqlite("one.db"), 1),
-        measure("sqlite", &sqlite("four.db"), 4),
-    ];
-    let postgres = postgres_url();
+    // STEPUP_BENCH_STORES (comma-separated: memory, sqlite, postgres)
+    // narrows the run, for profiling one store.
+    let only = std::env::var("STEPUP_BENCH_STORES").ok();
+    let wanted = |store: &str| {
+        only.as_deref()
+            .is_none_or(|o| o.split(',').any(|s| s == store))
+    };
+    let mut runs = Vec::new();
+    if wanted("memory") {
+        runs.push(measure("memory", "memory", 1));
+        runs.push(measure("memory", "memory", 4));
+    }
+    if wanted("sqlite") {
+        runs.push(measure("sqlite", &sqlite("one.db"), 1));
+        runs.push(measure("sqlite", &sqlite("four.db"), 4));
+    }
+    let postgres = postgres_url().filter(|_| wanted("postgres"));
     if let Some(url) = &postgres {
         runs.push(measure("postgres", url, 4));
     }

@@ -249,12 +249,7 @@ impl Engine {
     }
 
     fn load(&self, id: &str) -> Result<Option<Session>, UiaError> {
-        let mut found = None;
-        self.store.transaction(&mut |tx| {
-            found = tx.session(id)?;
-            Ok(())
-        })?;
-        Ok(found)
+        Ok(self.store.read_session(id)?)
     }
 
     /// Decides one attempt from the session as stored now.

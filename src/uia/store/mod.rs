@@ -172,6 +172,20 @@ pub trait Store: Send + Sync {
     /// Runs `body` in one transaction.
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError>;
 
+    /// The session with `id`, if stored, as last committed. A completion
+    /// reads the session, decides (perhaps slowly: a password check), and
+    /// stores its step in one transaction that checks the version it read;
+    /// so the read needs no transaction of its own, and stores that can
+    /// read more cheaply outside one override this.
+    fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
+        let mut found = None;
+        self.transaction(&mut |tx| {
+            found = tx.session(id)?;
+            Ok(())
+        })?;
+        Ok(found)
+    }
+
     /// Whether the store keeps the failure limit's attempts
     /// (`Tx::take_attempt`), so that it holds across the processes sharing
     /// the store and across restarts; otherwise the engine counts in memory.

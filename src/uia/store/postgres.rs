@@ -4,9 +4,12 @@
 //! matches nothing), and token rows are read `FOR UPDATE`, so a session
 //! completes exactly once and token counters stay exact across processes.
 
+use std::collections::HashMap;
+
 use parking_lot::Mutex;
 use postgres::error::SqlState;
-use postgres::{Client, NoTls, Transaction};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row, Statement, Transaction};
 
 use super::{Claim, Store, StoreError, Tx, TxBody};
 use crate::uia::enrolment::EnrolledCert;
@@ -60,8 +63,28 @@ const DIGESTS_SINCE: usize = 4;
 /// The PostgreSQL store.
 pub struct PostgresStore {
     url: String,
-    idle: Mutex<Vec<Client>>,
+    idle: Mutex<Vec<Conn>>,
 }
+
+/// A pooled connection and the statements prepared on it, by their SQL: a
+/// statement is parsed once per connection, and every later use is one
+/// round trip instead of two.
+struct Conn {
+    client: Client,
+    statements: HashMap<&'static str, Statement>,
+}
+
+impl Conn {
+    fn new(client: Client) -> Self {
+        Self {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+}
+
+/// Parameters of a statement.
+type Params<'p> = &'p [&'p (dyn ToSql + Sync)];
 
 fn backend(e: postgres::Error) -> StoreError {
     let conflict = e.code().is_some_and(|c| {
@@ -92,23 +115,25 @@ impl PostgresStore {
         migrate(&mut client)?;
         Ok(Self {
             url: url.to_owned(),
-            idle: Mutex::new(vec![client]),
+            idle: Mutex::new(vec![Conn::new(client)]),
         })
     }
 
-    fn checkout(&self) -> Result<Client, StoreError> {
-        if let Some(client) = self.idle.lock().pop() {
-            if !client.is_closed() {
-                return Ok(client);
+    fn checkout(&self) -> Result<Conn, StoreError> {
+        if let Some(conn) = self.idle.lock().pop() {
+            if !conn.client.is_closed() {
+                return Ok(conn);
             }
         }
-        Client::connect(&self.url, NoTls).map_err(|e| StoreError::Open(e.to_string()))
+        Client::connect(&self.url, NoTls)
+            .map(Conn::new)
+            .map_err(|e| StoreError::Open(e.to_string()))
     }
 
-    fn checkin(&self, client: Client) {
+    fn checkin(&self, conn: Conn) {
         let mut idle = self.idle.lock();
-        if !client.is_closed() && idle.len() < POOL_SIZE {
-            idle.push(client);
+        if !conn.client.is_closed() && idle.len() < POOL_SIZE {
+            idle.push(conn);
         }
     }
 }
@@ -170,7 +195,51 @@ fn rewrite_sessions(tx: &mut Transaction<'_>) -> Result<(), StoreError> {
 
 struct PgTx<'a, 'b> {
     tx: &'a mut Transaction<'b>,
+    statements: &'a mut HashMap<&'static str, Statement>,
 }
+
+impl PgTx<'_, '_> {
+    /// `sql` prepared on this connection, once.
+    fn statement(&mut self, sql: &'static str) -> Result<Statement, postgres::Error> {
+        if let Some(statement) = self.statements.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.tx.prepare(sql)?;
+        self.statements.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn execute(&mut self, sql: &'static str, params: Params<'_>) -> Result<u64, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.tx.execute(&statement, params)
+    }
+
+    fn query(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Vec<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.tx.query(&statement, params)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: Params<'_>,
+    ) -> Result<Option<Row>, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.tx.query_opt(&statement, params)
+    }
+
+    fn query_one(&mut self, sql: &'static str, params: Params<'_>) -> Result<Row, postgres::Error> {
+        let statement = self.statement(sql)?;
+        self.tx.query_one(&statement, params)
+    }
+}
+
+/// The session `SELECT`, shared by transactions and plain reads.
+const SELECT_SESSION: &str = "SELECT version, doc FROM stepup_uia_sessions WHERE id = $1";
 
 fn session_from_row(id: &str, version: i64, doc: &str) -> Result<Session, StoreError> {
     Session::from_json(id, to_u64(version)?, doc)
@@ -178,19 +247,13 @@ fn session_from_row(id: &str, version: i64, doc: &str) -> Result<Session, StoreE
 
 impl Tx for PgTx<'_, '_> {
     fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError> {
-        let row = self
-            .tx
-            .query_opt(
-                "SELECT version, doc FROM stepup_uia_sessions WHERE id = $1",
-                &[&id],
-            )
-            .map_err(backend)?;
+        let row = self.query_opt(SELECT_SESSION, &[&id]).map_err(backend)?;
         row.map(|r| session_from_row(id, r.get(0), r.get(1)))
             .transpose()
     }
 
     fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
-        self.tx
+        self
             .execute(
                 "INSERT INTO stepup_uia_sessions (id, version, last_access_ms, doc) VALUES ($1, $2, $3, $4)",
                 &[&session.id, &to_i64(session.version)?, &to_i64(session.last_access_ms)?, &session.to_json()],
@@ -201,7 +264,6 @@ impl Tx for PgTx<'_, '_> {
 
     fn update_session(&mut self, session: &Session) -> Result<bool, StoreError> {
         let changed = self
-            .tx
             .execute(
                 "UPDATE stepup_uia_sessions SET version = version + 1, last_access_ms = $3, doc = $4
                  WHERE id = $1 AND version = $2",
@@ -212,8 +274,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn delete_session(&mut self, id: &str) -> Result<(), StoreError> {
-        self.tx
-            .execute("DELETE FROM stepup_uia_sessions WHERE id = $1", &[&id])
+        self.execute("DELETE FROM stepup_uia_sessions WHERE id = $1", &[&id])
             .map_err(backend)?;
         Ok(())
     }
@@ -222,7 +283,6 @@ impl Tx for PgTx<'_, '_> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         // SKIP LOCKED: a session another process is updating is not idle.
         let rows = self
-            .tx
             .query(
                 "SELECT id, version, doc FROM stepup_uia_sessions WHERE last_access_ms < $1
                  ORDER BY id LIMIT $2 FOR UPDATE SKIP LOCKED",
@@ -238,7 +298,6 @@ impl Tx for PgTx<'_, '_> {
         // FOR UPDATE: the caller may change the counters; a concurrent
         // transaction must wait and then read the new values.
         let row = self
-            .tx
             .query_opt(
                 "SELECT uses_allowed, pending, completed, expiry_ms FROM stepup_uia_tokens WHERE key = $1 FOR UPDATE",
                 &[&key],
@@ -257,7 +316,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
-        self.tx
+        self
             .execute(
                 "INSERT INTO stepup_uia_tokens (key, uses_allowed, pending, completed, expiry_ms)
                  VALUES ($1, $2, $3, $4, $5)
@@ -276,7 +335,6 @@ impl Tx for PgTx<'_, '_> {
 
     fn delete_token(&mut self, key: &str) -> Result<bool, StoreError> {
         let changed = self
-            .tx
             .execute("DELETE FROM stepup_uia_tokens WHERE key = $1", &[&key])
             .map_err(backend)?;
         Ok(changed == 1)
@@ -284,7 +342,6 @@ impl Tx for PgTx<'_, '_> {
 
     fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
         let row = self
-            .tx
             .query_opt(
                 "SELECT user_id, enrolled_ms FROM stepup_uia_certificates WHERE fingerprint = $1",
                 &[&fingerprint],
@@ -301,7 +358,7 @@ impl Tx for PgTx<'_, '_> {
     }
 
     fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
-        self.tx
+        self
             .execute(
                 "INSERT INTO stepup_uia_certificates (fingerprint, user_id, enrolled_ms) VALUES ($1, $2, $3)",
                 &[&cert.fingerprint, &cert.user, &to_i64(cert.enrolled_ms)?],
@@ -312,7 +369,6 @@ impl Tx for PgTx<'_, '_> {
 
     fn certs_of(&mut self, user: &str) -> Result<Vec<EnrolledCert>, StoreError> {
         let rows = self
-            .tx
             .query(
                 "SELECT fingerprint, enrolled_ms FROM stepup_uia_certificates WHERE user_id = $1
                  ORDER BY enrolled_ms, fingerprint",
@@ -338,26 +394,23 @@ impl Tx for PgTx<'_, '_> {
         sorted.sort();
         sorted.dedup();
         for key in &sorted {
-            self.tx
-                .execute(
-                    "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))",
-                    &[key],
-                )
-                .map_err(backend)?;
+            self.execute(
+                "SELECT pg_advisory_xact_lock(hashtextextended($1, 7))",
+                &[key],
+            )
+            .map_err(backend)?;
         }
         // Places past every window, of every key: the table stays small.
         let stale = to_i64(claim.stale_ms())?;
-        self.tx
-            .execute(
-                "DELETE FROM stepup_uia_attempts WHERE at_ms <= $1",
-                &[&stale],
-            )
-            .map_err(backend)?;
+        self.execute(
+            "DELETE FROM stepup_uia_attempts WHERE at_ms <= $1",
+            &[&stale],
+        )
+        .map_err(backend)?;
         let cutoff = to_i64(claim.counted_after_ms())?;
         let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
             let row = self
-                .tx
                 .query_one(
                     "SELECT COUNT(*), MIN(at_ms) FROM stepup_uia_attempts WHERE key = $1 AND at_ms > $2",
                     &[key, &cutoff],
@@ -371,26 +424,23 @@ impl Tx for PgTx<'_, '_> {
         }
         let at = to_i64(claim.now_ms)?;
         for key in keys {
-            self.tx
-                .execute(
-                    "INSERT INTO stepup_uia_attempts (id, key, at_ms) VALUES ($1, $2, $3)",
-                    &[&id, key, &at],
-                )
-                .map_err(backend)?;
+            self.execute(
+                "INSERT INTO stepup_uia_attempts (id, key, at_ms) VALUES ($1, $2, $3)",
+                &[&id, key, &at],
+            )
+            .map_err(backend)?;
         }
         Ok(None)
     }
 
     fn drop_attempt(&mut self, id: &str) -> Result<(), StoreError> {
-        self.tx
-            .execute("DELETE FROM stepup_uia_attempts WHERE id = $1", &[&id])
+        self.execute("DELETE FROM stepup_uia_attempts WHERE id = $1", &[&id])
             .map_err(backend)?;
         Ok(())
     }
 
     fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
         let changed = self
-            .tx
             .execute(
                 "DELETE FROM stepup_uia_certificates WHERE fingerprint = $1 AND user_id = $2",
                 &[&fingerprint, &user],
@@ -400,15 +450,37 @@ impl Tx for PgTx<'_, '_> {
     }
 }
 
-fn attempt(client: &mut Client, body: &mut TxBody<'_>) -> Result<(), StoreError> {
+fn attempt(conn: &mut Conn, body: &mut TxBody<'_>) -> Result<(), StoreError> {
+    let Conn { client, statements } = conn;
     let mut tx = client.transaction().map_err(backend)?;
-    body(&mut PgTx { tx: &mut tx })?;
+    body(&mut PgTx {
+        tx: &mut tx,
+        statements,
+    })?;
     tx.commit().map_err(backend)
 }
 
 impl Store for PostgresStore {
     fn keeps_attempts(&self) -> bool {
         true
+    }
+
+    fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
+        // One statement outside a transaction: one round trip.
+        let mut conn = self.checkout()?;
+        let statement = match conn.statements.get(SELECT_SESSION) {
+            Some(statement) => statement.clone(),
+            None => {
+                let statement = conn.client.prepare(SELECT_SESSION).map_err(backend)?;
+                conn.statements.insert(SELECT_SESSION, statement.clone());
+                statement
+            }
+        };
+        let row = conn.client.query_opt(&statement, &[&id]);
+        self.checkin(conn);
+        row.map_err(backend)?
+            .map(|r| session_from_row(id, r.get(0), r.get(1)))
+            .transpose()
     }
 
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {

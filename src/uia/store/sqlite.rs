@@ -269,9 +269,24 @@ struct SqliteTx<'a> {
 }
 
 impl SqliteTx<'_> {
+    /// Runs a statement from the connection's cache of prepared ones (a
+    /// completion runs the same few statements again and again).
+    fn exec(&self, sql: &str, params: impl rusqlite::Params) -> rusqlite::Result<usize> {
+        self.tx.prepare_cached(sql)?.execute(params)
+    }
+
+    /// `query_row` with a cached statement.
+    fn query_row<T>(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+        f: impl FnOnce(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+    ) -> rusqlite::Result<T> {
+        self.tx.prepare_cached(sql)?.query_row(params, f)
+    }
+
     fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
         let row = self
-            .tx
             .query_row(
                 "SELECT version, doc FROM sessions WHERE id = ?1",
                 params![id],
@@ -290,14 +305,12 @@ impl Tx for SqliteTx<'_> {
         // The immediate transaction serialises writers: count and take are
         // one step for every process on the file.
         let stale = to_i64(claim.stale_ms())?;
-        self.tx
-            .execute("DELETE FROM attempts WHERE at_ms <= ?1", params![stale])
+        self.exec("DELETE FROM attempts WHERE at_ms <= ?1", params![stale])
             .map_err(backend)?;
         let cutoff = to_i64(claim.counted_after_ms())?;
         let mut counts = Vec::with_capacity(keys.len());
         for key in keys {
             let (count, oldest): (i64, Option<i64>) = self
-                .tx
                 .query_row(
                     "SELECT COUNT(*), MIN(at_ms) FROM attempts WHERE key = ?1 AND at_ms > ?2",
                     params![key, cutoff],
@@ -311,19 +324,17 @@ impl Tx for SqliteTx<'_> {
         }
         let at = to_i64(claim.now_ms)?;
         for key in keys {
-            self.tx
-                .execute(
-                    "INSERT INTO attempts (id, key, at_ms) VALUES (?1, ?2, ?3)",
-                    params![id, key, at],
-                )
-                .map_err(backend)?;
+            self.exec(
+                "INSERT INTO attempts (id, key, at_ms) VALUES (?1, ?2, ?3)",
+                params![id, key, at],
+            )
+            .map_err(backend)?;
         }
         Ok(None)
     }
 
     fn drop_attempt(&mut self, id: &str) -> Result<(), StoreError> {
-        self.tx
-            .execute("DELETE FROM attempts WHERE id = ?1", params![id])
+        self.exec("DELETE FROM attempts WHERE id = ?1", params![id])
             .map_err(backend)?;
         Ok(())
     }
@@ -333,24 +344,22 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "INSERT INTO sessions (id, version, last_access_ms, doc) VALUES (?1, ?2, ?3, ?4)",
-                params![
-                    session.id,
-                    to_i64(session.version)?,
-                    to_i64(session.last_access_ms)?,
-                    session.to_json()
-                ],
-            )
-            .map_err(backend)?;
+        self.exec(
+            "INSERT INTO sessions (id, version, last_access_ms, doc) VALUES (?1, ?2, ?3, ?4)",
+            params![
+                session.id,
+                to_i64(session.version)?,
+                to_i64(session.last_access_ms)?,
+                session.to_json()
+            ],
+        )
+        .map_err(backend)?;
         Ok(())
     }
 
     fn update_session(&mut self, session: &Session) -> Result<bool, StoreError> {
         let changed = self
-            .tx
-            .execute(
+            .exec(
                 "UPDATE sessions SET version = version + 1, last_access_ms = ?3, doc = ?4
                  WHERE id = ?1 AND version = ?2",
                 params![
@@ -365,8 +374,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn delete_session(&mut self, id: &str) -> Result<(), StoreError> {
-        self.tx
-            .execute("DELETE FROM sessions WHERE id = ?1", params![id])
+        self.exec("DELETE FROM sessions WHERE id = ?1", params![id])
             .map_err(backend)?;
         Ok(())
     }
@@ -395,7 +403,6 @@ impl Tx for SqliteTx<'_> {
 
     fn token(&mut self, key: &str) -> Result<Option<TokenRecord>, StoreError> {
         let row = self
-            .tx
             .query_row(
                 "SELECT uses_allowed, pending, completed, expiry_ms FROM tokens WHERE key = ?1",
                 params![key],
@@ -423,8 +430,7 @@ impl Tx for SqliteTx<'_> {
     }
 
     fn put_token(&mut self, token: &TokenRecord) -> Result<(), StoreError> {
-        self.tx
-            .execute(
+        self.exec(
                 "INSERT INTO tokens (key, uses_allowed, pending, completed, expiry_ms) VALUES (?1, ?2, ?3, ?4, ?5)
                  ON CONFLICT (key) DO UPDATE SET uses_allowed = ?2, pending = ?3, completed = ?4, expiry_ms = ?5",
                 params![
@@ -441,38 +447,35 @@ impl Tx for SqliteTx<'_> {
 
     fn delete_token(&mut self, key: &str) -> Result<bool, StoreError> {
         let changed = self
-            .tx
-            .execute("DELETE FROM tokens WHERE key = ?1", params![key])
+            .exec("DELETE FROM tokens WHERE key = ?1", params![key])
             .map_err(backend)?;
         Ok(changed == 1)
     }
 
     fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
-        self.tx
-            .query_row(
-                "SELECT user_id, enrolled_ms FROM certificates WHERE fingerprint = ?1",
-                params![fingerprint],
-                |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
-            )
-            .optional()
-            .map_err(backend)?
-            .map(|(user, ms)| {
-                Ok(EnrolledCert {
-                    fingerprint: fingerprint.to_owned(),
-                    user,
-                    enrolled_ms: to_u64(ms)?,
-                })
+        self.query_row(
+            "SELECT user_id, enrolled_ms FROM certificates WHERE fingerprint = ?1",
+            params![fingerprint],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)),
+        )
+        .optional()
+        .map_err(backend)?
+        .map(|(user, ms)| {
+            Ok(EnrolledCert {
+                fingerprint: fingerprint.to_owned(),
+                user,
+                enrolled_ms: to_u64(ms)?,
             })
-            .transpose()
+        })
+        .transpose()
     }
 
     fn insert_cert(&mut self, cert: &EnrolledCert) -> Result<(), StoreError> {
-        self.tx
-            .execute(
-                "INSERT INTO certificates (fingerprint, user_id, enrolled_ms) VALUES (?1, ?2, ?3)",
-                params![cert.fingerprint, cert.user, to_i64(cert.enrolled_ms)?],
-            )
-            .map_err(backend)?;
+        self.exec(
+            "INSERT INTO certificates (fingerprint, user_id, enrolled_ms) VALUES (?1, ?2, ?3)",
+            params![cert.fingerprint, cert.user, to_i64(cert.enrolled_ms)?],
+        )
+        .map_err(backend)?;
         Ok(())
     }
 
@@ -502,8 +505,7 @@ impl Tx for SqliteTx<'_> {
 
     fn delete_cert(&mut self, user: &str, fingerprint: &str) -> Result<bool, StoreError> {
         let changed = self
-            .tx
-            .execute(
+            .exec(
                 "DELETE FROM certificates WHERE fingerprint = ?1 AND user_id = ?2",
                 params![fingerprint, user],
             )
@@ -515,6 +517,22 @@ impl Tx for SqliteTx<'_> {
 impl Store for SqliteStore {
     fn keeps_attempts(&self) -> bool {
         true
+    }
+
+    fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
+        // One statement in autocommit mode: no write lock taken.
+        let conn = self.conn.lock();
+        let row = conn
+            .prepare_cached("SELECT version, doc FROM sessions WHERE id = ?1")
+            .and_then(|mut stmt| {
+                stmt.query_row(params![id], |r| {
+                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+                })
+                .optional()
+            })
+            .map_err(backend)?;
+        row.map(|(version, doc)| Session::from_json(id, to_u64(version)?, &doc))
+            .transpose()
     }
 
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {

@@ -286,17 +286,23 @@ impl SqliteTx<'_> {
     }
 
     fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
-        let row = self
-            .query_row(
-                "SELECT version, doc FROM sessions WHERE id = ?1",
-                params![id],
-                |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)),
-            )
-            .optional()
-            .map_err(backend)?;
-        row.map(|(version, doc)| Session::from_json(id, to_u64(version)?, &doc))
-            .transpose()
+        select_session(self.tx, id)
     }
+}
+
+/// The session with `id` on `conn`, inside a transaction or not.
+fn select_session(conn: &Connection, id: &str) -> Result<Option<Session>, StoreError> {
+    let row = conn
+        .prepare_cached("SELECT version, doc FROM sessions WHERE id = ?1")
+        .and_then(|mut stmt| {
+            stmt.query_row(params![id], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+            })
+            .optional()
+        })
+        .map_err(backend)?;
+    row.map(|(version, doc)| Session::from_json(id, to_u64(version)?, &doc))
+        .transpose()
 }
 
 impl Tx for SqliteTx<'_> {
@@ -521,18 +527,7 @@ impl Store for SqliteStore {
 
     fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
         // One statement in autocommit mode: no write lock taken.
-        let conn = self.conn.lock();
-        let row = conn
-            .prepare_cached("SELECT version, doc FROM sessions WHERE id = ?1")
-            .and_then(|mut stmt| {
-                stmt.query_row(params![id], |r| {
-                    Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-                })
-                .optional()
-            })
-            .map_err(backend)?;
-        row.map(|(version, doc)| Session::from_json(id, to_u64(version)?, &doc))
-            .transpose()
+        select_session(&self.conn.lock(), id)
     }
 
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {

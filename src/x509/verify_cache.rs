@@ -12,7 +12,7 @@ use parking_lot::Mutex;
 
 use super::fields;
 use super::verify::{NameCheck, Role};
-use crate::crypto::hash::HashAlgorithm;
+use crate::crypto::hash::{HashAlgorithm, Transcript};
 
 /// How many verified chains are kept; the oldest goes first.
 const CAPACITY: usize = 64;
@@ -23,37 +23,39 @@ pub(super) struct Question([u8; 32]);
 
 impl Question {
     pub(super) fn new(chain: &[Vec<u8>], role: Role, name: Option<&str>, check: NameCheck) -> Self {
+        // Hashed part by part, not copied first: this runs on every handshake.
         // Each part is length-prefixed, so no two questions encode alike.
-        let mut input = Vec::with_capacity(chain.iter().map(|c| c.len() + 4).sum::<usize>() + 64);
-        input.push(match role {
-            Role::Server => 1,
-            Role::Client => 2,
-        });
-        input.push(match check {
-            NameCheck::Any => 1,
-            NameCheck::DnsOnly => 2,
-        });
+        let mut digest = Transcript::new(HashAlgorithm::Sha256);
+        digest.update(&[
+            match role {
+                Role::Server => 1,
+                Role::Client => 2,
+            },
+            match check {
+                NameCheck::Any => 1,
+                NameCheck::DnsOnly => 2,
+            },
+        ]);
         match name {
-            None => input.push(0),
+            None => digest.update(&[0]),
             Some(name) => {
-                input.push(1);
-                push_prefixed(&mut input, name.as_bytes());
+                digest.update(&[1]);
+                push_prefixed(&mut digest, name.as_bytes());
             }
         }
         for cert in chain {
-            push_prefixed(&mut input, cert);
+            push_prefixed(&mut digest, cert);
         }
-        let digest = HashAlgorithm::Sha256.hash(&input);
         let mut out = [0u8; 32];
-        out.copy_from_slice(&digest);
+        out.copy_from_slice(&digest.current());
         Self(out)
     }
 }
 
-fn push_prefixed(out: &mut Vec<u8>, data: &[u8]) {
+fn push_prefixed(digest: &mut Transcript, data: &[u8]) {
     let len = u32::try_from(data.len()).unwrap_or(u32::MAX);
-    out.extend_from_slice(&len.to_be_bytes());
-    out.extend_from_slice(data);
+    digest.update(&len.to_be_bytes());
+    digest.update(data);
 }
 
 /// The Unix times between which every certificate of `chain` is valid, if

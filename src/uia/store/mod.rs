@@ -8,6 +8,8 @@ mod memory;
 pub(crate) mod postgres;
 #[cfg(feature = "sqlite")]
 mod sqlite;
+#[cfg(feature = "sqlite")]
+mod sqlite_checkpoint;
 
 pub use memory::MemoryStore;
 #[cfg(feature = "postgres")]

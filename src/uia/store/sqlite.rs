@@ -9,9 +9,9 @@ use std::path::Path;
 
 use std::collections::HashMap;
 
-use parking_lot::Mutex;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
+use super::sqlite_checkpoint::{self, Checkpointer};
 use super::{Claim, Store, StoreError, Tx, TxBody};
 use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::{Session, SessionState};
@@ -51,6 +51,13 @@ const MIGRATIONS: &[&str] = &[
      CREATE INDEX attempts_by_id ON attempts (id);",
     // Sessions keep digests, not the token and body: `rewrite_sessions`.
     "-- session documents rewritten",
+    // Every step rewrote an index entry keyed by the last access, a page or
+    // two more in each commit's log frames; the creation time never changes
+    // and bounds the last access from below, so the sweep finds its
+    // candidates by it instead. Older rows say 0: always candidates.
+    "ALTER TABLE sessions ADD COLUMN created_ms INTEGER NOT NULL DEFAULT 0;
+     DROP INDEX sessions_by_last_access;
+     CREATE INDEX sessions_by_created ON sessions (created_ms);",
 ];
 
 /// The migration after which session documents hold no secret.
@@ -60,7 +67,8 @@ const DIGESTS_SINCE: usize = 4;
 pub struct SqliteStore {
     // One connection: SQLite serialises writers anyway, and one connection
     // avoids SQLITE_BUSY between threads of this process.
-    conn: Mutex<Connection>,
+    conn: std::sync::Mutex<Connection>,
+    checkpointer: Checkpointer,
 }
 
 fn backend(e: rusqlite::Error) -> StoreError {
@@ -108,9 +116,24 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "NORMAL")
             .map_err(backend)?;
         migrate(&mut conn)?;
+        conn.pragma_update(
+            None,
+            "wal_autocheckpoint",
+            sqlite_checkpoint::BACKSTOP_PAGES,
+        )
+        .map_err(backend)?;
         Ok(Self {
-            conn: Mutex::new(conn),
+            conn: std::sync::Mutex::new(conn),
+            checkpointer: Checkpointer::new(path),
         })
+    }
+
+    /// The writing connection. A panic cannot leave it inside a transaction
+    /// (rusqlite rolls back on drop), so a poisoned lock is taken as it is.
+    fn writer(&self) -> std::sync::MutexGuard<'_, Connection> {
+        self.conn
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Checks the database's own integrity and the store's invariants: every
@@ -119,7 +142,7 @@ impl SqliteStore {
     /// completed: completed sessions that used it) and stay within the limit.
     /// A step half-applied by a crash would break one of these.
     pub fn check_consistency(&self) -> Result<(), StoreError> {
-        let conn = self.conn.lock();
+        let conn = self.writer();
         let verdict: String = conn
             .query_row("PRAGMA integrity_check", [], |r| r.get(0))
             .map_err(backend)?;
@@ -290,6 +313,11 @@ impl SqliteTx<'_> {
     }
 }
 
+/// The sweep's query: candidates by the creation index (never a scan of
+/// the whole table while the write lock is held), oldest first.
+const IDLE_SESSIONS: &str = "SELECT id, version, doc FROM sessions
+     WHERE created_ms < ?1 AND last_access_ms < ?1 ORDER BY created_ms LIMIT ?2";
+
 /// The session with `id` on `conn`, inside a transaction or not.
 fn select_session(conn: &Connection, id: &str) -> Result<Option<Session>, StoreError> {
     let row = conn
@@ -351,12 +379,15 @@ impl Tx for SqliteTx<'_> {
 
     fn insert_session(&mut self, session: &Session) -> Result<(), StoreError> {
         self.exec(
-            "INSERT INTO sessions (id, version, last_access_ms, doc) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO sessions (id, version, last_access_ms, doc, created_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             params![
                 session.id,
                 to_i64(session.version)?,
                 to_i64(session.last_access_ms)?,
-                session.to_json()
+                session.to_json(),
+                // Never above the last access, even if the clock went back.
+                to_i64(session.created_ms.min(session.last_access_ms))?
             ],
         )
         .map_err(backend)?;
@@ -387,10 +418,7 @@ impl Tx for SqliteTx<'_> {
 
     fn idle_sessions(&mut self, cutoff_ms: u64, limit: usize) -> Result<Vec<Session>, StoreError> {
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
-        let mut stmt = self
-            .tx
-            .prepare_cached("SELECT id, version, doc FROM sessions WHERE last_access_ms < ?1 ORDER BY id LIMIT ?2")
-            .map_err(backend)?;
+        let mut stmt = self.tx.prepare_cached(IDLE_SESSIONS).map_err(backend)?;
         let rows = stmt
             .query_map(params![to_i64(cutoff_ms)?, limit], |r| {
                 Ok((
@@ -527,16 +555,18 @@ impl Store for SqliteStore {
 
     fn read_session(&self, id: &str) -> Result<Option<Session>, StoreError> {
         // One statement in autocommit mode: no write lock taken.
-        select_session(&self.conn.lock(), id)
+        select_session(&self.writer(), id)
     }
 
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {
-        let mut conn = self.conn.lock();
+        let mut conn = self.writer();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(backend)?;
         body(&mut SqliteTx { tx: &tx })?;
-        tx.commit().map_err(backend)
+        tx.commit().map_err(backend)?;
+        self.checkpointer.committed();
+        Ok(())
     }
 }
 
@@ -623,8 +653,7 @@ mod tests {
         }
         let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
         let stored: String = store
-            .conn
-            .lock()
+            .writer()
             .query_row("SELECT doc FROM sessions WHERE id = 'old'", [], |r| {
                 r.get(0)
             })
@@ -643,6 +672,73 @@ mod tests {
         assert_eq!(
             read.operation,
             crate::uia::request::operation_of(r#"{"username":"old-body"}"#)
+        );
+        // A row from before the creation column is a sweep candidate.
+        let mut idle = Vec::new();
+        store
+            .transaction(&mut |tx| {
+                idle = tx.idle_sessions(500, 10)?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(idle.len(), 1);
+        assert_eq!(idle[0].id, "old");
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn commits_are_checkpointed_by_the_store_thread() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-ckpt-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("c.db");
+        let store = SqliteStore::open(path.to_str().unwrap()).unwrap();
+        let before = std::fs::metadata(&path).unwrap().len();
+        // Enough commits to wake the thread, far below SQLite's own
+        // (backstop) checkpoint: only the thread can move them into the file.
+        for n in 0..sqlite_checkpoint::EVERY_COMMITS + 10 {
+            let session = crate::uia::session::tests::sample(&format!("s{n}"));
+            store
+                .transaction(&mut |tx| tx.insert_session(&session))
+                .unwrap();
+        }
+        // Bounded wait for the thread: it is woken at once, so this ends in
+        // milliseconds unless the checkpoint never comes.
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let grown = loop {
+            let now = std::fs::metadata(&path).unwrap().len();
+            if now > before + 64 * 1024 || std::time::Instant::now() > deadline {
+                break now;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        assert!(store.checkpointer.started(), "no checkpoint thread");
+        assert!(
+            grown > before + 64 * 1024,
+            "database file {before} -> {grown} bytes"
+        );
+        drop(store);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn the_sweep_searches_the_creation_index() {
+        let dir = std::env::temp_dir().join(format!("stepup-sqlite-plan-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let store = SqliteStore::open(dir.join("p.db").to_str().unwrap()).unwrap();
+        let plan: Vec<String> = {
+            let conn = store.writer();
+            let mut stmt = conn
+                .prepare(&format!("EXPLAIN QUERY PLAN {IDLE_SESSIONS}"))
+                .unwrap();
+            stmt.query_map(params![1, 1], |r| r.get::<_, String>(3))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        assert_eq!(
+            plan,
+            ["SEARCH sessions USING INDEX sessions_by_created (created_ms<?)"]
         );
         drop(store);
         std::fs::remove_dir_all(&dir).unwrap();
@@ -694,8 +790,7 @@ mod tests {
         store.check_consistency().unwrap();
         // A step applied to the token but not to the session (what a torn write would leave).
         store
-            .conn
-            .lock()
+            .writer()
             .execute("UPDATE tokens SET pending = 2", [])
             .unwrap();
         assert!(matches!(

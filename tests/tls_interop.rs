@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use stepup::crypto::kx::KxGroup;
 use stepup::tls::suites::CipherSuite;
 use stepup::tls::ticket_keys::{MASTER_KEY_LEN, TicketKeys};
+use stepup::tls::tls12::suites::{Authentication, Tls12Suite};
 use stepup::tls::{
     CertifiedKey, ClientConfig, Connection, Event, ExternalPsk, ServerConfig, Verification,
 };
@@ -497,6 +498,101 @@ fn our_server_against_openssl_s_client_for_every_suite_group_and_key() {
         );
         client.send_stdin("matrix\n");
         assert_eq!(tls.receive_until(b"\n"), b"matrix\n");
+        tls.send(b"ok\n");
+        client.expect_line("ok");
+    }
+}
+
+fn openssl_tls12_cipher(suite: Tls12Suite) -> &'static str {
+    match suite {
+        Tls12Suite::EcdheEcdsaAes128Gcm => "ECDHE-ECDSA-AES128-GCM-SHA256",
+        Tls12Suite::EcdheEcdsaAes256Gcm => "ECDHE-ECDSA-AES256-GCM-SHA384",
+        Tls12Suite::EcdheEcdsaChacha20 => "ECDHE-ECDSA-CHACHA20-POLY1305",
+        Tls12Suite::EcdheRsaAes128Gcm => "ECDHE-RSA-AES128-GCM-SHA256",
+        Tls12Suite::EcdheRsaAes256Gcm => "ECDHE-RSA-AES256-GCM-SHA384",
+        Tls12Suite::EcdheRsaChacha20 => "ECDHE-RSA-CHACHA20-POLY1305",
+    }
+}
+
+/// TLS 1.2 against `openssl s_client -tls1_2`: every suite with a key of
+/// its kind, the groups in turn, and RSA signing with PKCS#1 v1.5 or PSS
+/// as the client's signature algorithms ask.
+#[test]
+fn our_tls12_server_against_openssl_s_client() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let groups = [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1];
+    let mut cases = Vec::new();
+    for (i, suite) in Tls12Suite::ALL.into_iter().enumerate() {
+        let kinds: &[&str] = match suite.authentication() {
+            Authentication::Ecdsa => &["ecdsa", "ed25519"],
+            Authentication::Rsa => &["rsa"],
+        };
+        for (j, kind) in kinds.iter().enumerate() {
+            cases.push((suite, groups[(i + j) % 3], *kind, None));
+        }
+    }
+    cases.push((
+        Tls12Suite::EcdheRsaAes128Gcm,
+        KxGroup::Secp256r1,
+        "rsa",
+        Some("RSA+SHA256"),
+    ));
+    cases.push((
+        Tls12Suite::EcdheRsaAes256Gcm,
+        KxGroup::X25519,
+        "rsa",
+        Some("RSA-PSS+SHA384"),
+    ));
+    for (suite, group, kind, sigalgs) in cases {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut args = vec![
+            "s_client".to_owned(),
+            "-tls1_2".to_owned(),
+            "-connect".to_owned(),
+            format!("127.0.0.1:{port}"),
+            "-servername".to_owned(),
+            "localhost".to_owned(),
+            "-CAfile".to_owned(),
+            fixture_path("ca.pem"),
+            "-verify_return_error".to_owned(),
+            "-quiet".to_owned(),
+            "-cipher".to_owned(),
+            openssl_tls12_cipher(suite).to_owned(),
+            // P-256 too: the client must name the ECDSA certificate's curve.
+            "-groups".to_owned(),
+            if group == KxGroup::Secp256r1 {
+                "P-256".to_owned()
+            } else {
+                format!("{}:P-256", openssl_group(group))
+            },
+        ];
+        if let Some(sigalgs) = sigalgs {
+            args.extend(["-sigalgs".to_owned(), sigalgs.to_owned()]);
+        }
+        let mut client = Peer::spawn(Command::new("openssl").args(&args));
+        let mut config = ServerConfig::new(certified("server", kind));
+        config.tls12_suites = Tls12Suite::ALL.to_vec();
+        config.groups = vec![group];
+        let mut tls = accept_server(&listener, config);
+        let negotiated = tls.conn.negotiated();
+        assert_eq!(
+            (negotiated.version, negotiated.tls12_suite, negotiated.group),
+            (Some(0x0303), Some(suite), Some(group)),
+            "{suite:?} {kind} {sigalgs:?}"
+        );
+        if let Some(sigalgs) = sigalgs {
+            let expected = if sigalgs.starts_with("RSA+") {
+                0x0401
+            } else {
+                0x0805
+            };
+            assert_eq!(negotiated.server_signature_scheme, Some(expected));
+        }
+        client.send_stdin("over tls 1.2\n");
+        assert_eq!(tls.receive_until(b"\n"), b"over tls 1.2\n");
         tls.send(b"ok\n");
         client.expect_line("ok");
     }

@@ -214,6 +214,23 @@ impl SigningKey {
         }
     }
 
+    /// The schemes this key signs a TLS 1.2 ServerKeyExchange with, in our
+    /// preference order: as for TLS 1.3, and PKCS#1 v1.5 for RSA, which
+    /// TLS 1.2 still allows (RFC 5246 §7.4.1.4.1) and older clients need.
+    pub fn tls12_schemes(&self) -> &'static [u16] {
+        match self.key {
+            Key::Rsa(_) => &[
+                scheme::RSA_PSS_RSAE_SHA256,
+                scheme::RSA_PSS_RSAE_SHA384,
+                scheme::RSA_PSS_RSAE_SHA512,
+                scheme::RSA_PKCS1_SHA256,
+                scheme::RSA_PKCS1_SHA384,
+                scheme::RSA_PKCS1_SHA512,
+            ],
+            _ => self.schemes(),
+        }
+    }
+
     /// The first of our schemes the peer accepts.
     pub fn choose_scheme(&self, peer_accepts: &[u16]) -> Option<u16> {
         self.schemes()
@@ -262,9 +279,10 @@ impl SigningKey {
                 .map_err(|_| KeyError::Sign),
             (Key::Ed25519(k), scheme::ED25519) => Ok(k.sign(message).as_ref().to_vec()),
             (Key::Rsa(k), s) | (Key::RsaPss(k, _), s) => {
-                // An rsaEncryption key signs with rsa_pss_rsae, an RSA-PSS
-                // key with the rsa_pss_pss schemes it allows (RFC 8446 §4.2.3).
-                if !self.schemes().contains(&s) {
+                // An rsaEncryption key signs with rsa_pss_rsae (and, in a
+                // TLS 1.2 ServerKeyExchange, PKCS#1 v1.5), an RSA-PSS key
+                // with the rsa_pss_pss schemes it allows (RFC 8446 §4.2.3).
+                if !self.tls12_schemes().contains(&s) {
                     return Err(KeyError::Unsupported(
                         "scheme not available for this RSA key",
                     ));
@@ -279,6 +297,9 @@ impl SigningKey {
                     scheme::RSA_PSS_RSAE_SHA512 | scheme::RSA_PSS_PSS_SHA512 => {
                         &signature::RSA_PSS_SHA512
                     }
+                    scheme::RSA_PKCS1_SHA256 => &signature::RSA_PKCS1_SHA256,
+                    scheme::RSA_PKCS1_SHA384 => &signature::RSA_PKCS1_SHA384,
+                    scheme::RSA_PKCS1_SHA512 => &signature::RSA_PKCS1_SHA512,
                     _ => return Err(KeyError::Unsupported("scheme not available for an RSA key")),
                 };
                 let mut sig = vec![0u8; k.public().modulus_len()];

@@ -13,10 +13,12 @@ use super::hook::{HandshakeHook, HookCall, HookStop, HookTiming};
 use super::key_schedule::{Secret, next_traffic_secret};
 use super::record::buffers;
 use super::record::deframer::Deframer;
+use super::record::keys::RecordProtection;
 use super::record::plaintext::Plaintext;
 use super::record::protection::RecordKey;
 use super::record::{ContentType, MAX_PLAINTEXT};
 use super::suites::CipherSuite;
+use super::tls12::record::RecordKey12;
 use crate::crypto::kx::KxGroup;
 use crate::x509::CertificateError;
 
@@ -89,8 +91,13 @@ pub struct Negotiated {
     /// (Server) The client offered a ticket of ours that opened (still
     /// valid), whether or not the handshake could resume with it.
     pub resumption_requested: bool,
-    /// The cipher suite.
+    /// The protocol version (0x0304 for TLS 1.3, 0x0303 for TLS 1.2), once
+    /// the hellos settled it; `None` reads as TLS 1.3.
+    pub version: Option<u16>,
+    /// The cipher suite (TLS 1.3).
     pub suite: Option<CipherSuite>,
+    /// The cipher suite (TLS 1.2).
+    pub tls12_suite: Option<super::tls12::suites::Tls12Suite>,
     /// The key-exchange group.
     pub group: Option<KxGroup>,
     /// The ALPN protocol.
@@ -160,8 +167,14 @@ pub(crate) struct Common {
     pub side: Side,
     deframer: Deframer,
     pub joiner: Joiner,
-    read_key: Option<RecordKey>,
-    write_key: Option<RecordKey>,
+    read_key: Option<RecordProtection>,
+    write_key: Option<RecordProtection>,
+    /// TLS 1.2 was negotiated: change_cipher_spec switches keys, warning
+    /// alerts are not fatal.
+    pub tls12: bool,
+    /// (TLS 1.2) The peer's next read key, installed by its
+    /// change_cipher_spec.
+    pending_read12: Option<RecordKey12>,
     /// Current application traffic secrets (KeyUpdate, post-handshake Finished).
     pub read_secret: Option<Secret>,
     pub write_secret: Option<Secret>,
@@ -244,6 +257,8 @@ impl Common {
             joiner: Joiner::new(),
             read_key: None,
             write_key: None,
+            tls12: false,
+            pending_read12: None,
             read_secret: None,
             write_secret: None,
             suite: None,
@@ -560,13 +575,41 @@ impl Common {
                 PeerMisbehaved::UnexpectedMessage("handshake message spans a key change").into(),
             );
         }
-        self.read_key = Some(RecordKey::new(suite.aead(), suite.hash(), secret));
+        self.read_key = Some(RecordProtection::Tls13(RecordKey::new(
+            suite.aead(),
+            suite.hash(),
+            secret,
+        )));
         Ok(())
     }
 
     /// Switches the key records are written with.
     pub fn set_write_key(&mut self, suite: CipherSuite, secret: &Secret) {
-        self.write_key = Some(RecordKey::new(suite.aead(), suite.hash(), secret));
+        self.write_key = Some(RecordProtection::Tls13(RecordKey::new(
+            suite.aead(),
+            suite.hash(),
+            secret,
+        )));
+    }
+
+    /// (TLS 1.2) The key the peer's change_cipher_spec will switch to.
+    pub fn expect_ccs12(&mut self, key: RecordKey12) {
+        self.pending_read12 = Some(key);
+    }
+
+    /// (TLS 1.2) Whether the peer's change_cipher_spec is still awaited.
+    pub fn awaiting_ccs12(&self) -> bool {
+        self.pending_read12.is_some()
+    }
+
+    /// (TLS 1.2) Sends change_cipher_spec, then writes with `key`.
+    pub fn change_write_key12(&mut self, key: RecordKey12) -> Result<(), Error> {
+        const CCS_AS_MESSAGE: [u8; 5] = [254, 0, 0, 1, 1];
+        self.run_pending_post_hook()?;
+        self.run_hook(false, HookTiming::Pre, &CCS_AS_MESSAGE)?;
+        self.write_record(ContentType::ChangeCipherSpec, &[1], 0x0303)?;
+        self.write_key = Some(RecordProtection::Tls12(key));
+        self.run_hook(false, HookTiming::Post, &CCS_AS_MESSAGE)
     }
 
     /// Installs the application traffic secrets and keys.
@@ -587,7 +630,11 @@ impl Common {
     /// keys first when they near their usage limit.
     pub fn send_app_data(&mut self, data: &[u8]) -> Result<(), Error> {
         for chunk in data.chunks(self.send_limit) {
-            if self.write_key.as_ref().is_some_and(RecordKey::needs_update) {
+            if self
+                .write_key
+                .as_ref()
+                .is_some_and(RecordProtection::needs_update)
+            {
                 self.send_key_update(false)?;
             }
             self.write_record(ContentType::ApplicationData, chunk, 0x0303)?;
@@ -659,7 +706,19 @@ impl Common {
                 return Ok(None);
             };
             let (header, body) = self.deframer.record_mut(span);
-            let (ty, len) = if header[0] == ContentType::ChangeCipherSpec.to_u8() {
+            let (ty, len) = if self.tls12 && header[0] == ContentType::ChangeCipherSpec.to_u8() {
+                // TLS 1.2: the peer's change_cipher_spec switches its keys,
+                // between two whole handshake messages, once per handshake.
+                let Some(key) = self.pending_read12.take() else {
+                    return Err(PeerMisbehaved::UnexpectedMessage("change_cipher_spec").into());
+                };
+                if body != [1] || self.joiner.is_partial() {
+                    return Err(PeerMisbehaved::UnexpectedMessage("change_cipher_spec").into());
+                }
+                self.read_key = Some(RecordProtection::Tls12(key));
+                self.deframer.consume(span);
+                continue;
+            } else if header[0] == ContentType::ChangeCipherSpec.to_u8() {
                 // RFC 8446 §5: a lone 0x01 may arrive after the first
                 // ClientHello and before the peer's Finished, and is dropped.
                 // A middlebox-compatible peer sends one: a second, or one
@@ -717,7 +776,12 @@ impl Common {
             let (_, body) = self.deframer.record_mut(span);
             let nothing = (ty == ContentType::ApplicationData && len == 0)
                 || (ty == ContentType::Alert
-                    && body[..len] == [1, AlertDescription::UserCanceled.to_u8()]);
+                    && body[..len] == [1, AlertDescription::UserCanceled.to_u8()])
+                || (self.tls12
+                    && ty == ContentType::Alert
+                    && len == 2
+                    && body[0] == 1
+                    && body[1] != AlertDescription::CloseNotify.to_u8());
             if nothing {
                 self.empty_records += 1;
                 if self.empty_records > super::limits::MAX_EMPTY_RECORDS {
@@ -777,6 +841,9 @@ impl Common {
                         }
                         // TLS 1.3: every alert but these two is fatal, whatever its level.
                         AlertDescription::UserCanceled if *level == 1 => {}
+                        // TLS 1.2: warnings are not (no_renegotiation, say);
+                        // they count among the records that bring nothing.
+                        _ if self.tls12 && *level == 1 => {}
                         other => return Err(Error::AlertReceived(other)),
                     }
                     Inbound::Handled

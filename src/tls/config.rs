@@ -327,9 +327,24 @@ pub struct ServerConfig {
     /// authenticated by a PSK, the handshake is complete for us once our
     /// Finished is out; the client's Finished is handled with what follows.
     pub early_start: bool,
+    /// The TLS 1.2 cipher suites, in preference order, for clients that do
+    /// not offer TLS 1.3; empty (the default) refuses them.
+    pub tls12_suites: Vec<super::tls12::suites::Tls12Suite>,
 }
 
 impl ServerConfig {
+    /// Whether a TLS 1.2 ServerKeyExchange may be signed with `scheme`:
+    /// the TLS 1.3 schemes we allow, and RSA PKCS#1 v1.5, which TLS 1.2
+    /// still has.
+    pub fn tls12_signature_allowed(&self, scheme: u16) -> bool {
+        use crate::crypto::sign::scheme as s;
+        self.signature_schemes.contains(&scheme)
+            || matches!(
+                scheme,
+                s::RSA_PKCS1_SHA256 | s::RSA_PKCS1_SHA384 | s::RSA_PKCS1_SHA512
+            )
+    }
+
     /// A server with `certificate` and defaults for the rest.
     pub fn new(certificate: Arc<CertifiedKey>) -> Self {
         Self {
@@ -368,6 +383,7 @@ impl ServerConfig {
             ticket_lifetime: 6 * 3600,
             tickets_per_handshake: 1,
             early_start: false,
+            tls12_suites: Vec::new(),
         }
     }
 }

@@ -31,6 +31,7 @@ pub mod suites;
 #[cfg(test)]
 mod tests;
 pub mod ticket_keys;
+pub mod tls12;
 
 pub use client::CertificateRequestInfo;
 pub use common::{Event, Negotiated, PeerIdentity, Verification};

@@ -39,6 +39,8 @@ pub(crate) enum ServerState {
     ExpectCertificateVerify(Box<ServerHandshake>),
     ExpectFinished(Box<ServerHandshake>),
     Traffic(Box<ServerTraffic>),
+    /// TLS 1.2 was negotiated.
+    Tls12(Box<super::tls12::server::Server12>),
 }
 
 pub(crate) struct ExpectClientHello {
@@ -175,6 +177,33 @@ fn choose_certificate(
     named.or_else(|| config.certificates.iter().find_map(|c| signs(&c.key)))
 }
 
+/// The ALPN protocol to answer with: by our preference or the client's
+/// (`alpn_server_precedence`); none in common fails the handshake when
+/// `alpn_mandatory`, else goes on without.
+pub(crate) fn choose_alpn(
+    config: &ServerConfig,
+    hello: &ClientHello,
+) -> Result<Option<Vec<u8>>, Error> {
+    Ok(match hello.extensions.get(ext::ALPN) {
+        Some(body) if !config.alpn.is_empty() => {
+            let offered = extensions::read_alpn(body)?;
+            let common = if config.alpn_server_precedence {
+                config.alpn.iter().find(|p| offered.contains(p))
+            } else {
+                offered.iter().find(|p| config.alpn.contains(p))
+            };
+            match common {
+                Some(protocol) => Some(protocol.clone()),
+                None if config.alpn_mandatory => {
+                    return Err(PeerMisbehaved::NoApplicationProtocol.into());
+                }
+                None => None,
+            }
+        }
+        _ => None,
+    })
+}
+
 impl ServerState {
     /// A server waiting for a ClientHello.
     pub fn start(config: Arc<ServerConfig>) -> Self {
@@ -189,6 +218,7 @@ impl ServerState {
         use HandshakeType as T;
         match (self, message.ty) {
             (Self::ExpectClientHello(s), T::ClientHello) => s.handle(common, &message),
+            (Self::Tls12(s), _) => Ok(Self::Tls12(Box::new(s.handle(common, &message)?))),
             (Self::ExpectCertificate(s), T::Certificate) => s.certificate(common, &message),
             (Self::ExpectCertificateVerify(s), T::CertificateVerify) => {
                 s.certificate_verify(common, &message)
@@ -299,24 +329,7 @@ impl ExpectClientHello {
             (None, _) => return Err(PeerMisbehaved::MissingExtension("supported_groups").into()),
             (Some(_), None) => return Err(PeerMisbehaved::MissingExtension("key_share").into()),
         };
-        let alpn = match hello.extensions.get(ext::ALPN) {
-            Some(body) if !config.alpn.is_empty() => {
-                let offered = extensions::read_alpn(body)?;
-                let common = if config.alpn_server_precedence {
-                    config.alpn.iter().find(|p| offered.contains(p))
-                } else {
-                    offered.iter().find(|p| config.alpn.contains(p))
-                };
-                match common {
-                    Some(protocol) => Some(protocol.clone()),
-                    None if config.alpn_mandatory => {
-                        return Err(PeerMisbehaved::NoApplicationProtocol.into());
-                    }
-                    None => None,
-                }
-            }
-            _ => None,
-        };
+        let alpn = choose_alpn(config, hello)?;
         Ok(Choice {
             suite,
             certificate,
@@ -495,6 +508,10 @@ impl ExpectClientHello {
                 )
                 .into());
             }
+        }
+        if self.retry.is_none() && super::tls12::server::negotiates_tls12(&self.config, &hello)? {
+            let server = super::tls12::server::accept(&self.config, common, &hello, message)?;
+            return Ok(ServerState::Tls12(Box::new(server)));
         }
         common.client_random = hello.random;
         common.key_log = self.config.key_log.clone();

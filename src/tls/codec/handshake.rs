@@ -11,6 +11,8 @@ pub const MAX_HANDSHAKE_LEN: usize = 1 << 16;
 /// A handshake message type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum HandshakeType {
+    /// hello_request (0, TLS 1.2).
+    HelloRequest,
     /// client_hello (1).
     ClientHello,
     /// server_hello (2), also HelloRetryRequest.
@@ -23,10 +25,16 @@ pub enum HandshakeType {
     EncryptedExtensions,
     /// certificate (11).
     Certificate,
+    /// server_key_exchange (12, TLS 1.2).
+    ServerKeyExchange,
     /// certificate_request (13).
     CertificateRequest,
+    /// server_hello_done (14, TLS 1.2).
+    ServerHelloDone,
     /// certificate_verify (15).
     CertificateVerify,
+    /// client_key_exchange (16, TLS 1.2).
+    ClientKeyExchange,
     /// finished (20).
     Finished,
     /// key_update (24).
@@ -41,14 +49,18 @@ impl HandshakeType {
     /// From the wire value.
     pub fn from_u8(v: u8) -> Self {
         match v {
+            0 => Self::HelloRequest,
             1 => Self::ClientHello,
             2 => Self::ServerHello,
             4 => Self::NewSessionTicket,
             5 => Self::EndOfEarlyData,
             8 => Self::EncryptedExtensions,
             11 => Self::Certificate,
+            12 => Self::ServerKeyExchange,
             13 => Self::CertificateRequest,
+            14 => Self::ServerHelloDone,
             15 => Self::CertificateVerify,
+            16 => Self::ClientKeyExchange,
             20 => Self::Finished,
             24 => Self::KeyUpdate,
             254 => Self::MessageHash,
@@ -59,14 +71,18 @@ impl HandshakeType {
     /// The wire value.
     pub fn to_u8(self) -> u8 {
         match self {
+            Self::HelloRequest => 0,
             Self::ClientHello => 1,
             Self::ServerHello => 2,
             Self::NewSessionTicket => 4,
             Self::EndOfEarlyData => 5,
             Self::EncryptedExtensions => 8,
             Self::Certificate => 11,
+            Self::ServerKeyExchange => 12,
             Self::CertificateRequest => 13,
+            Self::ServerHelloDone => 14,
             Self::CertificateVerify => 15,
+            Self::ClientKeyExchange => 16,
             Self::Finished => 20,
             Self::KeyUpdate => 24,
             Self::MessageHash => 254,

@@ -2,6 +2,7 @@
 
 pub mod buffers;
 pub mod deframer;
+pub mod keys;
 pub mod plaintext;
 pub mod protection;
 

@@ -1,0 +1,406 @@
+//! The server's TLS 1.2 handshake (RFC 5246 §7.3) for the ECDHE suites:
+//! ServerHello, Certificate, ServerKeyExchange, ServerHelloDone; then the
+//! client's ClientKeyExchange, change_cipher_spec and Finished; then ours.
+//! The extended master secret is required (RFC 7627 §5.3), renegotiation is
+//! refused (RFC 5746 §4.4 indication sent, a later ClientHello answered
+//! with a no_renegotiation warning).
+
+use std::sync::Arc;
+
+use subtle::ConstantTimeEq;
+
+use super::messages::{
+    EcdhParams, ServerKeyExchange, decode_client_key_exchange, encode_certificate, signed_params,
+};
+use super::prf::{self, FinishedBy};
+use super::record::{RecordKey12, fixed_iv_len};
+use super::suites::{Authentication, Tls12Suite};
+use crate::crypto::hash::Transcript;
+use crate::crypto::hkdf::SecretBytes;
+use crate::crypto::kx::{KeyShare, KxGroup};
+use crate::tls::client::{TLS13, random_bytes};
+use crate::tls::codec::extensions::{self, ext};
+use crate::tls::codec::handshake::{HandshakeType, RawMessage};
+use crate::tls::codec::hello::{ClientHello, ServerHello};
+use crate::tls::common::{Common, Event};
+use crate::tls::config::{CertifiedKey, ClientAuth, ServerConfig};
+use crate::tls::error::{Error, PeerMisbehaved};
+use crate::tls::key_schedule::Secret;
+use crate::tls::server::choose_alpn;
+use crate::tls::suites::group;
+use crate::x509::key_info::KeyKind;
+
+/// The TLS 1.2 version number.
+pub const TLS12: u16 = 0x0303;
+
+/// The last 8 bytes of a TLS 1.3-capable server's random when it
+/// negotiates TLS 1.2 (RFC 8446 §4.1.3): a client that offered TLS 1.3
+/// detects a downgrade by them.
+pub const DOWNGRADE_TLS12: [u8; 8] = *b"DOWNGRD\x01";
+
+/// The TLS_EMPTY_RENEGOTIATION_INFO_SCSV cipher suite (RFC 5746 §3.3).
+const RENEGOTIATION_SCSV: u16 = 0x00ff;
+
+/// The no_renegotiation alert (RFC 5246 §7.2.2), a warning.
+const NO_RENEGOTIATION: u8 = 100;
+
+/// ec_point_formats (RFC 8422 §5.1.2): only uncompressed points.
+const EC_POINT_FORMATS: u16 = 11;
+
+/// Whether this ClientHello gets TLS 1.2 from `config`: TLS 1.2 is on, and
+/// the client offers it but not TLS 1.3.
+pub fn negotiates_tls12(config: &ServerConfig, hello: &ClientHello) -> Result<bool, Error> {
+    if config.tls12_suites.is_empty() {
+        return Ok(false);
+    }
+    match hello.extensions.get(ext::SUPPORTED_VERSIONS) {
+        Some(body) => {
+            let versions = extensions::read_client_versions(body)?;
+            Ok(!versions.contains(&TLS13) && versions.contains(&TLS12))
+        }
+        None => Ok(hello.legacy_version >= TLS12),
+    }
+}
+
+/// A TLS 1.2 server connection, from its ServerHelloDone on.
+pub(crate) enum Server12 {
+    /// Waiting for ClientKeyExchange.
+    ExpectClientKeyExchange(Box<Handshake>),
+    /// Keys derived; waiting for the client's change_cipher_spec (the
+    /// record layer installs its key) and Finished.
+    ExpectFinished(Box<Handshake>),
+    /// The handshake is complete.
+    Traffic,
+}
+
+pub(crate) struct Handshake {
+    suite: Tls12Suite,
+    transcript: Transcript,
+    share: Option<KeyShare>,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    master: Option<SecretBytes>,
+    server_key: Option<RecordKey12>,
+}
+
+/// What the ClientHello settled.
+struct Choice {
+    suite: Tls12Suite,
+    certificate: Arc<CertifiedKey>,
+    scheme: u16,
+    group: KxGroup,
+}
+
+/// The kind of suite a key can serve.
+fn authentication_of(key: &CertifiedKey) -> Option<Authentication> {
+    match key.key.info().kind {
+        KeyKind::Ec | KeyKind::Ed25519 => Some(Authentication::Ecdsa),
+        KeyKind::Rsa => Some(Authentication::Rsa),
+        _ => None,
+    }
+}
+
+/// The certificates in the order `choose_certificate` considers them: the
+/// ones named for `server_name` first.
+fn candidates(config: &ServerConfig, server_name: Option<&str>) -> Vec<Arc<CertifiedKey>> {
+    if config.certificates.is_empty() {
+        return config.certificate.iter().cloned().collect();
+    }
+    let named = config
+        .certificates
+        .iter()
+        .filter(|c| server_name.is_some_and(|name| c.names.iter().any(|n| n == name)));
+    let rest = config
+        .certificates
+        .iter()
+        .filter(|c| !server_name.is_some_and(|name| c.names.iter().any(|n| n == name)));
+    named.chain(rest).map(|c| c.key.clone()).collect()
+}
+
+fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
+    if !hello.compression.contains(&0) {
+        return Err(PeerMisbehaved::IllegalParameter("no null compression").into());
+    }
+    // RFC 7627 §5.3: a server that requires the extension aborts.
+    if !hello.extensions.has(ext::EXTENDED_MASTER_SECRET) {
+        return Err(PeerMisbehaved::HandshakeFailure("no extended master secret").into());
+    }
+    if let Some(body) = hello.extensions.get(ext::RENEGOTIATION_INFO) {
+        // RFC 5746 §3.6: empty on an initial handshake.
+        if body != [0] {
+            return Err(PeerMisbehaved::HandshakeFailure("renegotiation_info not empty").into());
+        }
+    }
+    if let Some(body) = hello.extensions.get(EC_POINT_FORMATS) {
+        let mut r = crate::tls::codec::Reader::new(body);
+        let formats = r.vec_u8("ec_point_formats")?;
+        r.expect_end("ec_point_formats")?;
+        if !formats.contains(&0) {
+            return Err(PeerMisbehaved::IllegalParameter("no uncompressed points").into());
+        }
+    }
+    if config.client_auth != ClientAuth::None {
+        // Not offered yet: a server that asks for certificates speaks TLS
+        // 1.3 only, rather than let a TLS 1.2 client in without one.
+        return Err(PeerMisbehaved::ProtocolVersion(
+            "TLS 1.2 with client certificates is not supported",
+        )
+        .into());
+    }
+    // Without signature_algorithms a TLS 1.2 client means SHA-1, which we
+    // never sign with (RFC 5246 §7.4.1.4.1).
+    let schemes = match hello.extensions.get(ext::SIGNATURE_ALGORITHMS) {
+        Some(body) => extensions::read_u16_list(body, "signature_algorithms")?,
+        None => return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into()),
+    };
+    // RFC 8422 §4: no supported_groups means any curve; ours then.
+    let offered_groups = hello
+        .extensions
+        .get(ext::SUPPORTED_GROUPS)
+        .map(|body| extensions::read_u16_list(body, "supported_groups"))
+        .transpose()?;
+    let group = match &offered_groups {
+        Some(offered) => config
+            .groups
+            .iter()
+            .copied()
+            .find(|g| offered.contains(&group::to_u16(*g))),
+        None => config.groups.first().copied(),
+    }
+    .ok_or(PeerMisbehaved::HandshakeFailure("no group in common"))?;
+    // RFC 8422 §5.1: an ECDSA certificate's curve is one the client named.
+    let curve_accepted = |certificate: &CertifiedKey| {
+        let info = certificate.key.info();
+        let curve = match (info.kind, info.bits) {
+            (KeyKind::Ec, 256) => group::SECP256R1,
+            (KeyKind::Ec, 384) => group::SECP384R1,
+            _ => return true,
+        };
+        offered_groups.as_ref().is_none_or(|g| g.contains(&curve))
+    };
+    let server_name = hello
+        .extensions
+        .get(ext::SERVER_NAME)
+        .map(extensions::read_server_name)
+        .transpose()?
+        .flatten();
+    let certificates = candidates(config, server_name.as_deref());
+    // Our suite order; for each, the first certificate that can serve it
+    // with a scheme the client accepts.
+    for suite in &config.tls12_suites {
+        if !hello.cipher_suites.contains(&suite.to_u16()) {
+            continue;
+        }
+        for certificate in &certificates {
+            if authentication_of(certificate) != Some(suite.authentication())
+                || !curve_accepted(certificate)
+            {
+                continue;
+            }
+            let scheme = certificate
+                .key
+                .tls12_schemes()
+                .iter()
+                .copied()
+                .find(|s| schemes.contains(s) && config.tls12_signature_allowed(*s));
+            if let Some(scheme) = scheme {
+                return Ok(Choice {
+                    suite: *suite,
+                    certificate: certificate.clone(),
+                    scheme,
+                    group,
+                });
+            }
+        }
+    }
+    Err(PeerMisbehaved::HandshakeFailure("no TLS 1.2 cipher suite in common").into())
+}
+
+/// Answers a ClientHello that negotiates TLS 1.2 with the server's flight.
+pub(crate) fn accept(
+    config: &ServerConfig,
+    common: &mut Common,
+    hello: &ClientHello,
+    message: &RawMessage,
+) -> Result<Server12, Error> {
+    common.client_random = hello.random;
+    common.key_log = config.key_log.clone();
+    let choice = choose(config, hello)?;
+    let alpn = choose_alpn(config, hello)?;
+    common.tls12 = true;
+    let mut server_random = match config.random {
+        Some(random) => random,
+        None => random_bytes()?,
+    };
+    server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    let mut transcript = Transcript::new(choice.suite.hash());
+    transcript.update(&message.bytes);
+
+    let mut extensions = extensions::Extensions::new();
+    if hello.extensions.has(ext::RENEGOTIATION_INFO)
+        || hello.cipher_suites.contains(&RENEGOTIATION_SCSV)
+    {
+        extensions.push(ext::RENEGOTIATION_INFO, vec![0]);
+    }
+    extensions.push(ext::EXTENDED_MASTER_SECRET, Vec::new());
+    if hello.extensions.has(EC_POINT_FORMATS) {
+        extensions.push(EC_POINT_FORMATS, vec![1, 0]);
+    }
+    if let Some(protocol) = &alpn {
+        extensions.push(ext::ALPN, extensions::alpn(std::slice::from_ref(protocol)));
+    }
+    let server_hello = ServerHello {
+        legacy_version: TLS12,
+        random: server_random,
+        // No session cache: an empty id says the session is not resumable.
+        session_id: Vec::new(),
+        cipher_suite: choice.suite.to_u16(),
+        compression: 0,
+        extensions,
+    };
+    let sent = common.send_message(HandshakeType::ServerHello, &server_hello.encode())?;
+    transcript.update(&sent);
+
+    let chain = &choice.certificate.chain;
+    let sent = common.send_message(HandshakeType::Certificate, &encode_certificate(chain))?;
+    transcript.update(&sent);
+
+    let share = KeyShare::generate(choice.group)
+        .map_err(|_| Error::Internal("key share generation failed"))?;
+    let params = EcdhParams {
+        group: group::to_u16(choice.group),
+        public: share.public().to_vec(),
+    };
+    let encoded = params.encode();
+    let signature = choice
+        .certificate
+        .key
+        .sign(
+            choice.scheme,
+            &signed_params(&hello.random, &server_random, &encoded),
+        )
+        .map_err(|_| Error::Internal("signing the key exchange failed"))?;
+    let key_exchange = ServerKeyExchange {
+        params,
+        scheme: choice.scheme,
+        signature,
+    };
+    let sent = common.send_message(HandshakeType::ServerKeyExchange, &key_exchange.encode())?;
+    transcript.update(&sent);
+    let sent = common.send_message(HandshakeType::ServerHelloDone, &[])?;
+    transcript.update(&sent);
+
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(TLS12);
+    negotiated.tls12_suite = Some(choice.suite);
+    negotiated.group = Some(choice.group);
+    negotiated.alpn = alpn;
+    negotiated.session_id = Vec::new();
+    negotiated.server_signature_scheme = Some(choice.scheme);
+    negotiated.local_certificate = chain.first().cloned();
+    negotiated.peer_offered_extended_master_secret = true;
+    negotiated.peer_offered_safe_renegotiation = hello.extensions.has(ext::RENEGOTIATION_INFO)
+        || hello.cipher_suites.contains(&RENEGOTIATION_SCSV);
+    negotiated.peer_offered_post_handshake_auth = false;
+    if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
+        negotiated.server_name = extensions::read_server_name(name)?;
+    }
+    Ok(Server12::ExpectClientKeyExchange(Box::new(Handshake {
+        suite: choice.suite,
+        transcript,
+        share: Some(share),
+        client_random: hello.random,
+        server_random,
+        master: None,
+        server_key: None,
+    })))
+}
+
+impl Server12 {
+    /// Handles one handshake message.
+    pub fn handle(self, common: &mut Common, message: &RawMessage) -> Result<Self, Error> {
+        use HandshakeType as T;
+        match (self, message.ty) {
+            (Self::ExpectClientKeyExchange(h), T::ClientKeyExchange) => {
+                h.client_key_exchange(common, message)
+            }
+            (Self::ExpectFinished(h), T::Finished) if !common.awaiting_ccs12() => {
+                h.finished(common, message)
+            }
+            (Self::Traffic, T::ClientHello) => {
+                // RFC 5746 §4.4: renegotiation refused with a warning; the
+                // connection goes on.
+                common.send_alert_at(1, NO_RENEGOTIATION)?;
+                Ok(Self::Traffic)
+            }
+            _ => Err(PeerMisbehaved::UnexpectedMessage("handshake message in this state").into()),
+        }
+    }
+}
+
+impl Handshake {
+    fn client_key_exchange(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Server12, Error> {
+        let public = decode_client_key_exchange(message.body())?;
+        let share = self
+            .share
+            .take()
+            .ok_or(Error::Internal("key share used twice"))?;
+        let pre_master = share
+            .agree(&public)
+            .map_err(|_| PeerMisbehaved::IllegalParameter("ECDH public value"))?;
+        self.transcript.update(&message.bytes);
+        let hash = self.suite.hash();
+        let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
+        common.log_secret("CLIENT_RANDOM", &Secret::from_bytes(&master));
+        let aead = self.suite.aead();
+        let (key_len, iv_len) = (aead.key_len(), fixed_iv_len(aead));
+        let block = prf::key_block(
+            hash,
+            &master,
+            &self.client_random,
+            &self.server_random,
+            2 * (key_len + iv_len),
+        );
+        let (client_key, rest) = block.split_at(key_len);
+        let (server_key, rest) = rest.split_at(key_len);
+        let (client_iv, server_iv) = rest.split_at(iv_len);
+        common.expect_ccs12(RecordKey12::new(aead, client_key, client_iv)?);
+        self.server_key = Some(RecordKey12::new(aead, server_key, server_iv)?);
+        self.master = Some(master);
+        Ok(Server12::ExpectFinished(self))
+    }
+
+    fn finished(
+        self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Server12, Error> {
+        let Handshake {
+            suite,
+            mut transcript,
+            master,
+            server_key,
+            ..
+        } = *self;
+        let (Some(master), Some(server_key)) = (master, server_key) else {
+            return Err(Error::Internal("Finished before the keys"));
+        };
+        let hash = suite.hash();
+        let expected = prf::verify_data(hash, &master, FinishedBy::Client, &transcript.current());
+        if !bool::from(expected.ct_eq(message.body())) {
+            return Err(PeerMisbehaved::DecryptError("client Finished").into());
+        }
+        transcript.update(&message.bytes);
+        common.change_write_key12(server_key)?;
+        let ours = prf::verify_data(hash, &master, FinishedBy::Server, &transcript.current());
+        common.send_message(HandshakeType::Finished, &ours)?;
+        common.traffic = true;
+        common.ccs_window = false;
+        common.events.push_back(Event::HandshakeComplete);
+        Ok(Server12::Traffic)
+    }
+}

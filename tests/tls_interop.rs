@@ -598,6 +598,63 @@ fn our_tls12_server_against_openssl_s_client() {
     }
 }
 
+/// Our client, offering TLS 1.3 and 1.2, against `openssl s_server
+/// -tls1_2 -rev`: every suite with a key of its kind.
+#[test]
+fn our_tls12_client_against_openssl_s_server() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let groups = [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1];
+    for (i, suite) in Tls12Suite::ALL.into_iter().enumerate() {
+        let kinds: &[&str] = match suite.authentication() {
+            Authentication::Ecdsa => &["ecdsa", "ed25519"],
+            Authentication::Rsa => &["rsa"],
+        };
+        for kind in kinds {
+            let group = groups[i % 3];
+            let port = free_port();
+            let server = Peer::spawn(Command::new("openssl").args([
+                "s_server",
+                "-tls1_2",
+                "-accept",
+                &format!("127.0.0.1:{port}"),
+                "-naccept",
+                "1",
+                "-rev",
+                "-cert",
+                &fixture_path(&format!("server-{kind}.pem")),
+                "-key",
+                &fixture_path(&format!("server-{kind}.key")),
+                "-cipher",
+                openssl_tls12_cipher(suite),
+                "-groups",
+                openssl_group(group),
+            ]));
+            server.expect_line("ACCEPT");
+            let config = ClientConfig {
+                tls12_suites: vec![suite],
+                groups: vec![group, KxGroup::Secp256r1],
+                trust: Some(trust()),
+                ..ClientConfig::default()
+            };
+            let mut tls = connect_client(port, config);
+            let negotiated = tls.conn.negotiated();
+            assert_eq!(
+                (negotiated.version, negotiated.tls12_suite, negotiated.group),
+                (Some(0x0303), Some(suite), Some(group)),
+                "{suite:?} {kind}"
+            );
+            assert_eq!(
+                negotiated.peer.as_ref().unwrap().verification,
+                Verification::Verified
+            );
+            tls.send(b"stepup\n");
+            assert_eq!(tls.receive_until(b"\n"), b"pupets\n");
+        }
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

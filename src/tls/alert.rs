@@ -43,6 +43,8 @@ pub enum AlertDescription {
     InappropriateFallback,
     /// user_canceled (90).
     UserCanceled,
+    /// no_renegotiation (100, TLS 1.2: a warning).
+    NoRenegotiation,
     /// missing_extension (109).
     MissingExtension,
     /// unsupported_extension (110).
@@ -84,6 +86,7 @@ const TABLE: &[(AlertDescription, u8)] = &[
     (AlertDescription::InternalError, 80),
     (AlertDescription::InappropriateFallback, 86),
     (AlertDescription::UserCanceled, 90),
+    (AlertDescription::NoRenegotiation, 100),
     (AlertDescription::MissingExtension, 109),
     (AlertDescription::UnsupportedExtension, 110),
     (AlertDescription::UnrecognizedName, 112),
@@ -117,7 +120,9 @@ impl AlertDescription {
 /// The alert level byte: TLS 1.3 sends every alert but these two as fatal.
 pub fn level_for(description: AlertDescription) -> u8 {
     match description {
-        AlertDescription::CloseNotify | AlertDescription::UserCanceled => 1,
+        AlertDescription::CloseNotify
+        | AlertDescription::UserCanceled
+        | AlertDescription::NoRenegotiation => 1,
         _ => 2,
     }
 }

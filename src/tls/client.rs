@@ -40,6 +40,8 @@ pub(crate) enum ClientState {
     ExpectCertificateVerify(Box<ClientHandshake>),
     ExpectFinished(Box<ClientHandshake>),
     Traffic(Box<ClientTraffic>),
+    /// The server chose TLS 1.2.
+    Tls12(Box<super::tls12::client::Client12>),
 }
 
 pub(crate) struct ExpectServerHello {
@@ -268,15 +270,31 @@ impl ClientState {
             return Err(Error::Internal("no groups configured"));
         }
         let mut extensions = Extensions::new();
-        extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x04]);
+        let tls12 = !config.tls12_suites.is_empty();
+        match (config.tls13, tls12) {
+            (true, true) => {
+                extensions.push(ext::SUPPORTED_VERSIONS, vec![4, 0x03, 0x04, 0x03, 0x03]);
+            }
+            (false, true) => extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x03]),
+            (true, false) => extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x04]),
+            (false, false) => return Err(Error::Internal("no protocol version enabled")),
+        }
         if !psk_alone {
             let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
             extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
         }
-        extensions.push(
-            ext::SIGNATURE_ALGORITHMS,
-            extensions::u16_list(&config.signature_schemes),
-        );
+        let mut schemes = config.signature_schemes.clone();
+        if tls12 {
+            // A TLS 1.2 server may sign with PKCS#1 v1.5; a TLS 1.3 one
+            // never does in the handshake (RFC 8446 §4.2.3).
+            use crate::crypto::sign::scheme as s;
+            schemes.extend([
+                s::RSA_PKCS1_SHA256,
+                s::RSA_PKCS1_SHA384,
+                s::RSA_PKCS1_SHA512,
+            ]);
+        }
+        extensions.push(ext::SIGNATURE_ALGORITHMS, extensions::u16_list(&schemes));
         extensions.push(
             ext::SIGNATURE_ALGORITHMS_CERT,
             extensions::u16_list(CERTIFICATE_SCHEMES),
@@ -306,6 +324,10 @@ impl ClientState {
         // send it: TLS 1.3 servers ignore it, and GnuTLS servers report safe
         // renegotiation for a client that offers it.
         extensions.push(ext::RENEGOTIATION_INFO, vec![0]);
+        if tls12 {
+            extensions.push(ext::EXTENDED_MASTER_SECRET, Vec::new());
+            extensions.push(super::tls12::server::EC_POINT_FORMATS, vec![1, 0]);
+        }
         if let Some(code) = config
             .max_fragment_length
             .and_then(extensions::max_fragment_code)
@@ -347,7 +369,13 @@ impl ClientState {
             } else {
                 Vec::new()
             },
-            cipher_suites: config.suites.iter().map(|s| s.to_u16()).collect(),
+            cipher_suites: config
+                .suites
+                .iter()
+                .filter(|_| config.tls13)
+                .map(|s| s.to_u16())
+                .chain(config.tls12_suites.iter().map(|s| s.to_u16()))
+                .collect(),
             compression: vec![0],
             extensions,
         };
@@ -371,6 +399,7 @@ impl ClientState {
         use HandshakeType as T;
         match (self, message.ty) {
             (Self::ExpectServerHello(s), T::ServerHello) => s.handle(common, &message),
+            (Self::Tls12(s), _) => Ok(Self::Tls12(Box::new(s.handle(common, &message)?))),
             (Self::ExpectEncryptedExtensions(s), T::EncryptedExtensions) => {
                 s.encrypted_extensions(common, &message)
             }
@@ -404,12 +433,28 @@ impl ExpectServerHello {
     ) -> Result<ClientState, Error> {
         let sh = ServerHello::decode(message.body())?;
         let Some(versions) = sh.extensions.get(ext::SUPPORTED_VERSIONS) else {
-            // TLS 1.2 or older: refuse; a downgrade sentinel is an attack (RFC 8446 §4.1.3).
-            if DOWNGRADE_SENTINELS.iter().any(|s| sh.random.ends_with(s)) {
+            // TLS 1.2 or older: a downgrade sentinel is an attack when we
+            // offered TLS 1.3 (RFC 8446 §4.1.3).
+            if self.config.tls13 && DOWNGRADE_SENTINELS.iter().any(|s| sh.random.ends_with(s)) {
                 return Err(PeerMisbehaved::IllegalParameter(
                     "downgrade sentinel in ServerHello.random",
                 )
                 .into());
+            }
+            if sh.legacy_version == super::tls12::server::TLS12
+                && !self.config.tls12_suites.is_empty()
+                && self.retry.is_none()
+            {
+                let client = super::tls12::client::server_hello(
+                    self.config.clone(),
+                    self.server_name.clone(),
+                    common,
+                    &sh,
+                    &self.hello,
+                    &self.hello_bytes,
+                    message,
+                )?;
+                return Ok(ClientState::Tls12(Box::new(client)));
             }
             return Err(PeerMisbehaved::ProtocolVersion("server does not speak TLS 1.3").into());
         };

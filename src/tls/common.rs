@@ -67,6 +67,9 @@ pub enum Event {
     PeerKeyUpdated,
     /// The peer sent close_notify: it sends no more data.
     PeerClosed,
+    /// (Client, TLS 1.2) The server asked to renegotiate (HelloRequest);
+    /// it was told no_renegotiation.
+    RenegotiationRequested,
     /// A handshake message was sent (`sent`) or received, with its bytes
     /// (header included). Reported only when message tracing is on.
     HandshakeMessage {
@@ -415,7 +418,11 @@ impl Common {
         self.run_hook(false, HookTiming::Pre, message)?;
         self.trace(true, message);
         // The first ClientHello goes in records versioned 0x0301 for old middleboxes.
-        let version = if self.write_key.is_none() && self.side == Side::Client && !self.sent_ccs {
+        let version = if self.write_key.is_none()
+            && self.side == Side::Client
+            && !self.sent_ccs
+            && !self.tls12
+        {
             0x0301
         } else {
             0x0303
@@ -520,8 +527,10 @@ impl Common {
         if limit < 64 {
             return Err(PeerMisbehaved::IllegalParameter("record_size_limit below 64").into());
         }
-        // The limit counts the inner content type byte in TLS 1.3.
-        self.send_limit = (limit - 1).min(self.send_cap);
+        // The limit counts the inner content type byte in TLS 1.3, the
+        // plaintext alone in TLS 1.2 (RFC 8449 §4).
+        let plaintext = if self.tls12 { limit } else { limit - 1 };
+        self.send_limit = plaintext.min(self.send_cap).min(MAX_PLAINTEXT);
         Ok(())
     }
 

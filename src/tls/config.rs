@@ -159,6 +159,30 @@ pub struct ClientConfig {
     pub status_request: bool,
     /// A session to resume (from a ticket of an earlier connection).
     pub resume: Option<super::resumption::ClientSession>,
+    /// The TLS 1.2 cipher suites offered beside TLS 1.3, in preference
+    /// order; empty (the default) offers TLS 1.3 only.
+    pub tls12_suites: Vec<super::tls12::suites::Tls12Suite>,
+    /// Offer TLS 1.3 (the default). Off, with `tls12_suites`, the client
+    /// speaks TLS 1.2 only.
+    pub tls13: bool,
+}
+
+impl ClientConfig {
+    /// Whether a TLS 1.2 ServerKeyExchange signed with `scheme` is
+    /// accepted: the TLS 1.3 schemes we allow, and RSA PKCS#1 v1.5.
+    pub fn tls12_signature_allowed(&self, scheme: u16) -> bool {
+        tls12_signature_allowed(&self.signature_schemes, scheme)
+    }
+}
+
+/// `schemes` (TLS 1.3's), and RSA PKCS#1 v1.5, which TLS 1.2 still has.
+fn tls12_signature_allowed(schemes: &[u16], scheme: u16) -> bool {
+    use crate::crypto::sign::scheme as s;
+    schemes.contains(&scheme)
+        || matches!(
+            scheme,
+            s::RSA_PKCS1_SHA256 | s::RSA_PKCS1_SHA384 | s::RSA_PKCS1_SHA512
+        )
 }
 
 impl Default for ClientConfig {
@@ -188,6 +212,8 @@ impl Default for ClientConfig {
             status_request: false,
             max_fragment_length: None,
             resume: None,
+            tls12_suites: Vec::new(),
+            tls13: true,
         }
     }
 }
@@ -330,6 +356,10 @@ pub struct ServerConfig {
     /// The TLS 1.2 cipher suites, in preference order, for clients that do
     /// not offer TLS 1.3; empty (the default) refuses them.
     pub tls12_suites: Vec<super::tls12::suites::Tls12Suite>,
+    /// Speak TLS 1.3 (the default). Off, with `tls12_suites`, the server
+    /// negotiates TLS 1.2 with every client, and without the downgrade
+    /// sentinel (it does not speak TLS 1.3).
+    pub tls13: bool,
 }
 
 impl ServerConfig {
@@ -337,12 +367,7 @@ impl ServerConfig {
     /// the TLS 1.3 schemes we allow, and RSA PKCS#1 v1.5, which TLS 1.2
     /// still has.
     pub fn tls12_signature_allowed(&self, scheme: u16) -> bool {
-        use crate::crypto::sign::scheme as s;
-        self.signature_schemes.contains(&scheme)
-            || matches!(
-                scheme,
-                s::RSA_PKCS1_SHA256 | s::RSA_PKCS1_SHA384 | s::RSA_PKCS1_SHA512
-            )
+        tls12_signature_allowed(&self.signature_schemes, scheme)
     }
 
     /// A server with `certificate` and defaults for the rest.
@@ -384,6 +409,7 @@ impl ServerConfig {
             tickets_per_handshake: 1,
             early_start: false,
             tls12_suites: Vec::new(),
+            tls13: true,
         }
     }
 }

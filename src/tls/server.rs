@@ -269,6 +269,9 @@ impl ExpectClientHello {
         if !versions.contains(&TLS13) {
             return Err(PeerMisbehaved::ProtocolVersion("client does not offer TLS 1.3").into());
         }
+        if !config.tls13 {
+            return Err(PeerMisbehaved::ProtocolVersion("TLS 1.3 is disabled").into());
+        }
         if hello.compression != [0] {
             return Err(PeerMisbehaved::IllegalParameter("compression").into());
         }

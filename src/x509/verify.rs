@@ -266,6 +266,39 @@ pub fn verify_signature(
         .map_err(|_| BadSignature)
 }
 
+/// Checks a TLS 1.2 ServerKeyExchange (or CertificateVerify) signature: as
+/// `verify_signature`, except that TLS 1.2's ECDSA code points name only
+/// the hash (any curve may sign with it) and that RSA PKCS#1 v1.5 is
+/// allowed (RFC 5246 §7.4.1.4.1, RFC 8422 §5.10).
+pub fn verify_signature_tls12(
+    leaf: &[u8],
+    scheme_id: u16,
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), BadSignature> {
+    let candidates: &[&'static dyn SignatureVerificationAlgorithm] = match scheme_id {
+        scheme::ECDSA_SECP256R1_SHA256 => &[
+            webpki::ring::ECDSA_P256_SHA256,
+            webpki::ring::ECDSA_P384_SHA256,
+        ],
+        scheme::ECDSA_SECP384R1_SHA384 => &[
+            webpki::ring::ECDSA_P384_SHA384,
+            webpki::ring::ECDSA_P256_SHA384,
+        ],
+        scheme::RSA_PKCS1_SHA256 => &[webpki::ring::RSA_PKCS1_2048_8192_SHA256],
+        scheme::RSA_PKCS1_SHA384 => &[webpki::ring::RSA_PKCS1_2048_8192_SHA384],
+        scheme::RSA_PKCS1_SHA512 => &[webpki::ring::RSA_PKCS1_2048_8192_SHA512],
+        _ => return verify_signature(leaf, scheme_id, message, signature),
+    };
+    let der = CertificateDer::from(leaf);
+    let ee = EndEntityCert::try_from(&der).map_err(|_| BadSignature)?;
+    candidates
+        .iter()
+        .any(|algorithm| ee.verify_signature(*algorithm, message, signature).is_ok())
+        .then_some(())
+        .ok_or(BadSignature)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,7 @@ use super::suites::{Authentication, Tls12Suite};
 use crate::crypto::hash::Transcript;
 use crate::crypto::hkdf::SecretBytes;
 use crate::crypto::kx::{KeyShare, KxGroup};
+use crate::tls::alert::AlertDescription;
 use crate::tls::client::{TLS13, random_bytes};
 use crate::tls::codec::extensions::{self, ext};
 use crate::tls::codec::handshake::{HandshakeType, RawMessage};
@@ -41,14 +42,11 @@ pub const DOWNGRADE_TLS12: [u8; 8] = *b"DOWNGRD\x01";
 /// The TLS_EMPTY_RENEGOTIATION_INFO_SCSV cipher suite (RFC 5746 §3.3).
 const RENEGOTIATION_SCSV: u16 = 0x00ff;
 
-/// The no_renegotiation alert (RFC 5246 §7.2.2), a warning.
-const NO_RENEGOTIATION: u8 = 100;
-
 /// ec_point_formats (RFC 8422 §5.1.2): only uncompressed points.
-const EC_POINT_FORMATS: u16 = 11;
+pub(crate) const EC_POINT_FORMATS: u16 = 11;
 
 /// Whether this ClientHello gets TLS 1.2 from `config`: TLS 1.2 is on, and
-/// the client offers it but not TLS 1.3.
+/// the client offers it but not TLS 1.3 (or we do not speak TLS 1.3).
 pub fn negotiates_tls12(config: &ServerConfig, hello: &ClientHello) -> Result<bool, Error> {
     if config.tls12_suites.is_empty() {
         return Ok(false);
@@ -56,7 +54,10 @@ pub fn negotiates_tls12(config: &ServerConfig, hello: &ClientHello) -> Result<bo
     match hello.extensions.get(ext::SUPPORTED_VERSIONS) {
         Some(body) => {
             let versions = extensions::read_client_versions(body)?;
-            Ok(!versions.contains(&TLS13) && versions.contains(&TLS12))
+            if !versions.contains(&TLS12) {
+                return Ok(false);
+            }
+            Ok(!config.tls13 || !versions.contains(&TLS13))
         }
         None => Ok(hello.legacy_version >= TLS12),
     }
@@ -232,7 +233,9 @@ pub(crate) fn accept(
         Some(random) => random,
         None => random_bytes()?,
     };
-    server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    if config.tls13 {
+        server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
+    }
     let mut transcript = Transcript::new(choice.suite.hash());
     transcript.update(&message.bytes);
 
@@ -330,7 +333,7 @@ impl Server12 {
             (Self::Traffic, T::ClientHello) => {
                 // RFC 5746 §4.4: renegotiation refused with a warning; the
                 // connection goes on.
-                common.send_alert_at(1, NO_RENEGOTIATION)?;
+                common.send_alert(AlertDescription::NoRenegotiation);
                 Ok(Self::Traffic)
             }
             _ => Err(PeerMisbehaved::UnexpectedMessage("handshake message in this state").into()),

@@ -1,0 +1,352 @@
+//! The client's TLS 1.2 handshake (RFC 5246 §7.3) for the ECDHE suites,
+//! entered when a server answers our ClientHello with TLS 1.2: the
+//! server's Certificate, ServerKeyExchange, [CertificateRequest],
+//! ServerHelloDone; our [empty Certificate], ClientKeyExchange,
+//! change_cipher_spec and Finished; then the server's. The extended master
+//! secret is required; a server that asks to renegotiate is told no.
+
+use std::sync::Arc;
+
+use subtle::ConstantTimeEq;
+
+use super::messages::{
+    ServerKeyExchange, decode_certificate, encode_certificate, encode_client_key_exchange,
+    signed_params,
+};
+use super::prf::{self, FinishedBy};
+use super::record::{RecordKey12, fixed_iv_len};
+use super::suites::{Authentication, Tls12Suite};
+use crate::crypto::hash::Transcript;
+use crate::crypto::hkdf::SecretBytes;
+use crate::crypto::kx::KeyShare;
+use crate::tls::alert::AlertDescription;
+use crate::tls::codec::extensions::{self, ext};
+use crate::tls::codec::handshake::{HandshakeType, RawMessage};
+use crate::tls::codec::hello::{ClientHello, ServerHello};
+use crate::tls::common::{Common, Event, PeerIdentity, Verification};
+use crate::tls::config::{ClientConfig, VerifyPolicy};
+use crate::tls::error::{Error, InvalidMessage, PeerMisbehaved};
+use crate::tls::key_schedule::Secret;
+use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
+use crate::tls::suites::group;
+use crate::x509::key_info::KeyKind;
+use crate::x509::verify::{Role, verify_signature_tls12};
+
+/// A TLS 1.2 client connection, from the server's ServerHello on.
+pub(crate) enum Client12 {
+    ExpectCertificate(Box<Handshake>),
+    ExpectServerKeyExchange(Box<Handshake>),
+    /// A CertificateRequest or the ServerHelloDone.
+    ExpectServerHelloDone(Box<Handshake>),
+    /// Our flight is out; the server's change_cipher_spec and Finished are
+    /// due.
+    ExpectFinished(Box<Handshake>),
+    Traffic,
+}
+
+pub(crate) struct Handshake {
+    config: Arc<ClientConfig>,
+    server_name: Option<String>,
+    suite: Tls12Suite,
+    transcript: Transcript,
+    client_random: [u8; 32],
+    server_random: [u8; 32],
+    chain: Vec<Vec<u8>>,
+    /// The server's ECDHE params: group and public value.
+    server_share: Option<(u16, Vec<u8>)>,
+    certificate_requested: bool,
+    master: Option<SecretBytes>,
+}
+
+/// The ServerHello of a server that chose TLS 1.2, in answer to `hello`
+/// (sent as `hello_bytes`).
+pub(crate) fn server_hello(
+    config: Arc<ClientConfig>,
+    server_name: Option<String>,
+    common: &mut Common,
+    sh: &ServerHello,
+    hello: &ClientHello,
+    hello_bytes: &[u8],
+    message: &RawMessage,
+) -> Result<Client12, Error> {
+    let offered: Vec<u16> = hello.extensions.types().collect();
+    let suite = Tls12Suite::from_u16(sh.cipher_suite)
+        .filter(|s| config.tls12_suites.contains(s))
+        .ok_or(PeerMisbehaved::IllegalParameter("cipher suite not offered"))?;
+    if sh.compression != 0 {
+        return Err(PeerMisbehaved::IllegalParameter("compression").into());
+    }
+    // Answers to what we offered (a stapled OCSP status, which would add
+    // a CertificateStatus message, is not taken in TLS 1.2).
+    let mut allowed = vec![
+        ext::RENEGOTIATION_INFO,
+        ext::EXTENDED_MASTER_SECRET,
+        super::server::EC_POINT_FORMATS,
+    ];
+    allowed.extend(offered.iter().copied().filter(|t| {
+        [
+            ext::ALPN,
+            ext::SERVER_NAME,
+            ext::RECORD_SIZE_LIMIT,
+            ext::MAX_FRAGMENT_LENGTH,
+        ]
+        .contains(t)
+    }));
+    sh.extensions.check_allowed(&allowed, true)?;
+    if !sh.extensions.has(ext::EXTENDED_MASTER_SECRET) {
+        return Err(PeerMisbehaved::HandshakeFailure("no extended master secret").into());
+    }
+    if let Some(body) = sh.extensions.get(ext::RENEGOTIATION_INFO) {
+        if body != [0] {
+            return Err(PeerMisbehaved::HandshakeFailure("renegotiation_info not empty").into());
+        }
+    }
+    if let Some(body) = sh.extensions.get(ext::ALPN) {
+        let protocols = extensions::read_alpn(body)?;
+        match protocols.as_slice() {
+            [one] if config.alpn.contains(one) => common.negotiated.alpn = Some(one.clone()),
+            _ => return Err(PeerMisbehaved::IllegalParameter("ALPN protocol not offered").into()),
+        }
+    }
+    common.tls12 = true;
+    if let Some(body) = sh.extensions.get(ext::RECORD_SIZE_LIMIT) {
+        common.apply_record_size_limit(body)?;
+    } else if let Some(body) = sh.extensions.get(ext::MAX_FRAGMENT_LENGTH) {
+        let size = match body {
+            [code @ 1..=4] => 256usize << code,
+            _ => return Err(PeerMisbehaved::IllegalParameter("max_fragment_length").into()),
+        };
+        common.apply_max_fragment(size);
+    }
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(super::server::TLS12);
+    negotiated.tls12_suite = Some(suite);
+    negotiated.session_id = sh.session_id.clone();
+    negotiated.peer_offered_safe_renegotiation = sh.extensions.has(ext::RENEGOTIATION_INFO);
+    negotiated.peer_offered_extended_master_secret = true;
+    let mut transcript = Transcript::new(suite.hash());
+    transcript.update(hello_bytes);
+    transcript.update(&message.bytes);
+    Ok(Client12::ExpectCertificate(Box::new(Handshake {
+        config,
+        server_name,
+        suite,
+        transcript,
+        client_random: hello.random,
+        server_random: sh.random,
+        chain: Vec::new(),
+        server_share: None,
+        certificate_requested: false,
+        master: None,
+    })))
+}
+
+impl Client12 {
+    /// Handles one handshake message.
+    pub fn handle(self, common: &mut Common, message: &RawMessage) -> Result<Self, Error> {
+        use HandshakeType as T;
+        match (self, message.ty) {
+            (Self::ExpectCertificate(h), T::Certificate) => h.certificate(common, message),
+            (Self::ExpectServerKeyExchange(h), T::ServerKeyExchange) => {
+                h.server_key_exchange(common, message)
+            }
+            (Self::ExpectServerHelloDone(mut h), T::CertificateRequest)
+                if !h.certificate_requested =>
+            {
+                // Answered with an empty Certificate: client certificates
+                // in TLS 1.2 are not offered yet.
+                h.certificate_requested = true;
+                common.negotiated.certificate_requested = true;
+                h.transcript.update(&message.bytes);
+                Ok(Self::ExpectServerHelloDone(h))
+            }
+            (Self::ExpectServerHelloDone(h), T::ServerHelloDone) => {
+                h.server_hello_done(common, message)
+            }
+            (Self::ExpectFinished(h), T::Finished) if !common.awaiting_ccs12() => {
+                h.finished(common, message)
+            }
+            (Self::Traffic, T::HelloRequest) if message.body().is_empty() => {
+                // RFC 5746 §4.2: a client that will not renegotiate says so.
+                common.send_alert(AlertDescription::NoRenegotiation);
+                common.events.push_back(Event::RenegotiationRequested);
+                Ok(Self::Traffic)
+            }
+            _ => Err(PeerMisbehaved::UnexpectedMessage("handshake message in this state").into()),
+        }
+    }
+}
+
+impl Handshake {
+    fn certificate(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Client12, Error> {
+        let chain = decode_certificate(message.body())?;
+        if chain.is_empty() {
+            return Err(InvalidMessage::InvalidValue("empty server Certificate").into());
+        }
+        if chain.len() > MAX_CHAIN_CERTIFICATES {
+            return Err(crate::x509::CertificateError::Bad(format!(
+                "a chain of {} certificates (at most {MAX_CHAIN_CERTIFICATES})",
+                chain.len()
+            ))
+            .into());
+        }
+        let verification = match &self.config.trust {
+            None => Verification::NotChecked,
+            Some(trust) => {
+                match trust.verify(
+                    &chain,
+                    Role::Server,
+                    self.server_name.as_deref(),
+                    crate::tls::client::now_secs(),
+                ) {
+                    Ok(()) => Verification::Verified,
+                    Err(e) => Verification::Failed(e),
+                }
+            }
+        };
+        if let (Verification::Failed(e), VerifyPolicy::Enforce) =
+            (&verification, self.config.verify)
+        {
+            return Err(e.clone().into());
+        }
+        common.negotiated.peer_under_check = Some(PeerIdentity {
+            chain: chain.clone(),
+            verification,
+        });
+        self.chain = chain;
+        self.transcript.update(&message.bytes);
+        Ok(Client12::ExpectServerKeyExchange(self))
+    }
+
+    fn server_key_exchange(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Client12, Error> {
+        let ske = ServerKeyExchange::decode(message.body())?;
+        let offered_group = group::from_u16(ske.params.group)
+            .filter(|g| self.config.groups.contains(g))
+            .ok_or(PeerMisbehaved::IllegalParameter("group not offered"))?;
+        if !self.config.tls12_signature_allowed(ske.scheme) {
+            return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
+        }
+        let leaf = self.chain.first().map(Vec::as_slice).unwrap_or_default();
+        // The suite names the kind of key that signs.
+        let kind = crate::x509::fields::spki(leaf)
+            .ok()
+            .and_then(|spki| crate::x509::key_info::key_info(spki).ok())
+            .map(|info| info.kind)
+            .ok_or(PeerMisbehaved::IllegalParameter("server key"))?;
+        let fits = match self.suite.authentication() {
+            Authentication::Ecdsa => matches!(kind, KeyKind::Ec | KeyKind::Ed25519),
+            Authentication::Rsa => kind == KeyKind::Rsa,
+        };
+        if !fits {
+            return Err(PeerMisbehaved::IllegalParameter("key does not fit the suite").into());
+        }
+        let signed = signed_params(
+            &self.client_random,
+            &self.server_random,
+            &ske.params.encode(),
+        );
+        verify_signature_tls12(leaf, ske.scheme, &signed, &ske.signature)
+            .map_err(|_| PeerMisbehaved::DecryptError("server key exchange signature"))?;
+        common.negotiated.server_signature_scheme = Some(ske.scheme);
+        common.negotiated.group = Some(offered_group);
+        common.peer_authentication_received();
+        self.server_share = Some((ske.params.group, ske.params.public));
+        self.transcript.update(&message.bytes);
+        Ok(Client12::ExpectServerHelloDone(self))
+    }
+
+    fn server_hello_done(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Client12, Error> {
+        if !message.body().is_empty() {
+            return Err(InvalidMessage::InvalidValue("ServerHelloDone").into());
+        }
+        self.transcript.update(&message.bytes);
+        let (group_id, public) = self
+            .server_share
+            .take()
+            .ok_or(Error::Internal("no server key exchange"))?;
+        let kx_group = group::from_u16(group_id).ok_or(Error::Internal("group"))?;
+        if self.certificate_requested {
+            let sent = common.send_message(HandshakeType::Certificate, &encode_certificate(&[]))?;
+            self.transcript.update(&sent);
+            common.negotiated.local_certificate = None;
+        }
+        let share = KeyShare::generate(kx_group)
+            .map_err(|_| Error::Internal("key share generation failed"))?;
+        let sent = common.send_message(
+            HandshakeType::ClientKeyExchange,
+            &encode_client_key_exchange(share.public()),
+        )?;
+        self.transcript.update(&sent);
+        let pre_master = share
+            .agree(&public)
+            .map_err(|_| PeerMisbehaved::IllegalParameter("server ECDH public value"))?;
+        let hash = self.suite.hash();
+        let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
+        common.log_secret("CLIENT_RANDOM", &Secret::from_bytes(&master));
+        let aead = self.suite.aead();
+        let (key_len, iv_len) = (aead.key_len(), fixed_iv_len(aead));
+        let block = prf::key_block(
+            hash,
+            &master,
+            &self.client_random,
+            &self.server_random,
+            2 * (key_len + iv_len),
+        );
+        let (client_key, rest) = block.split_at(key_len);
+        let (server_key, rest) = rest.split_at(key_len);
+        let (client_iv, server_iv) = rest.split_at(iv_len);
+        common.change_write_key12(RecordKey12::new(aead, client_key, client_iv)?)?;
+        common.expect_ccs12(RecordKey12::new(aead, server_key, server_iv)?);
+        let ours = prf::verify_data(
+            hash,
+            &master,
+            FinishedBy::Client,
+            &self.transcript.current(),
+        );
+        let sent = common.send_message(HandshakeType::Finished, &ours)?;
+        self.transcript.update(&sent);
+        self.master = Some(master);
+        Ok(Client12::ExpectFinished(self))
+    }
+
+    fn finished(
+        self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Client12, Error> {
+        let master = self
+            .master
+            .as_ref()
+            .ok_or(Error::Internal("Finished before the keys"))?;
+        let expected = prf::verify_data(
+            self.suite.hash(),
+            master,
+            FinishedBy::Server,
+            &self.transcript.current(),
+        );
+        if !bool::from(expected.ct_eq(message.body())) {
+            return Err(PeerMisbehaved::DecryptError("server Finished").into());
+        }
+        // The Finished verified: the chain whose key signed the exchange is
+        // proven.
+        if let Some(identity) = common.negotiated.peer_under_check.take() {
+            common.negotiated.peer = Some(identity);
+        }
+        common.traffic = true;
+        common.ccs_window = false;
+        common.events.push_back(Event::HandshakeComplete);
+        Ok(Client12::Traffic)
+    }
+}

@@ -1,0 +1,261 @@
+//! TLS 1.2 between the engine's own client and server, in memory: every
+//! suite with the keys that serve it, version choice both ways, the
+//! downgrade sentinel, the extended master secret required, tampered
+//! Finished and key exchange signatures, change_cipher_spec out of place,
+//! and renegotiation refused.
+
+use std::sync::Arc;
+
+use super::suites::{Authentication, Tls12Suite};
+use crate::crypto::kx::KxGroup;
+use crate::tls::alert::AlertDescription as A;
+use crate::tls::codec::extensions::ext;
+use crate::tls::codec::handshake::{HandshakeType, frame};
+use crate::tls::codec::hello::{ClientHello, ServerHello};
+use crate::tls::config::{ClientConfig, ServerConfig};
+use crate::tls::connection::Connection;
+use crate::tls::tests::{client_config, connect, events, pump, server_config};
+use crate::tls::{Event, Verification};
+
+fn client12() -> ClientConfig {
+    ClientConfig {
+        tls12_suites: Tls12Suite::ALL.to_vec(),
+        tls13: false,
+        ..client_config()
+    }
+}
+
+fn server12(kind: &str) -> ServerConfig {
+    ServerConfig {
+        tls12_suites: Tls12Suite::ALL.to_vec(),
+        ..server_config(kind)
+    }
+}
+
+fn exchange(c: &mut Connection, s: &mut Connection) {
+    c.write(b"ping").unwrap();
+    pump(c, s).unwrap();
+    let mut buf = [0u8; 16];
+    let n = s.read(&mut buf);
+    assert_eq!(&buf[..n], b"ping");
+    s.write(&[7u8; 40000]).unwrap();
+    pump(c, s).unwrap();
+    let mut got = Vec::new();
+    let mut big = [0u8; 65536];
+    loop {
+        let n = c.read(&mut big);
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&big[..n]);
+    }
+    assert_eq!(got, vec![7u8; 40000]);
+}
+
+#[test]
+fn every_suite_with_every_key_that_serves_it() {
+    let groups = [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1];
+    for (i, suite) in Tls12Suite::ALL.into_iter().enumerate() {
+        let kinds: &[&str] = match suite.authentication() {
+            Authentication::Ecdsa => &["ecdsa", "ed25519", "p384"],
+            Authentication::Rsa => &["rsa"],
+        };
+        for kind in kinds {
+            let group = groups[i % 3];
+            let client = ClientConfig {
+                tls12_suites: vec![suite],
+                groups: vec![group, KxGroup::Secp256r1, KxGroup::Secp384r1],
+                ..client12()
+            };
+            let server = ServerConfig {
+                groups: vec![group],
+                ..server12(kind)
+            };
+            let (mut c, mut s) = connect(client, server);
+            for conn in [&c, &s] {
+                let n = conn.negotiated();
+                assert_eq!(
+                    (n.version, n.tls12_suite, n.group, n.suite),
+                    (Some(0x0303), Some(suite), Some(group), None),
+                    "{suite:?} {kind}"
+                );
+            }
+            let peer = c.negotiated().peer.clone().unwrap();
+            assert_eq!(peer.verification, Verification::Verified);
+            assert!(events(&mut c).contains(&Event::HandshakeComplete));
+            exchange(&mut c, &mut s);
+        }
+    }
+}
+
+#[test]
+fn tls13_wins_when_both_ends_speak_it_and_either_end_can_insist_on_tls12() {
+    let both = ClientConfig {
+        tls12_suites: Tls12Suite::ALL.to_vec(),
+        ..client_config()
+    };
+    let (c, _) = connect(both, server12("ecdsa"));
+    assert_eq!(c.negotiated().version, None, "TLS 1.3");
+    assert!(c.negotiated().suite.is_some());
+    // A server without TLS 1.3 answers TLS 1.2, without the sentinel.
+    let both = ClientConfig {
+        tls12_suites: Tls12Suite::ALL.to_vec(),
+        ..client_config()
+    };
+    let server = ServerConfig {
+        tls13: false,
+        ..server12("rsa")
+    };
+    let (mut c, mut s) = connect(both, server);
+    assert_eq!(c.negotiated().version, Some(0x0303));
+    exchange(&mut c, &mut s);
+    // A server with TLS 1.2 off refuses a TLS 1.2 client.
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("ecdsa")));
+    let err = s.read_tls(&c.take_tls()).unwrap_err();
+    assert_eq!(err.alert(), Some(A::ProtocolVersion));
+    // A client with TLS 1.2 off refuses a TLS 1.2 server.
+    let mut c = Connection::client(Arc::new(client_config()), Some("localhost")).unwrap();
+    let server = ServerConfig {
+        tls13: false,
+        ..server12("ecdsa")
+    };
+    let mut s = Connection::server(Arc::new(server));
+    assert!(s.read_tls(&c.take_tls()).is_err(), "no TLS 1.2 offered");
+}
+
+#[test]
+fn a_client_that_offered_tls13_detects_the_downgrade_sentinel() {
+    // The client offers both; its supported_versions is cut to TLS 1.2 on
+    // the way, as an attacker would: the server answers TLS 1.2 with the
+    // sentinel, and the client sees it.
+    let client = ClientConfig {
+        tls12_suites: Tls12Suite::ALL.to_vec(),
+        ..client_config()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    let mut hello_record = c.take_tls();
+    let body = &hello_record[5 + 4..];
+    let mut hello = ClientHello::decode(body).unwrap();
+    hello.extensions.set(ext::SUPPORTED_VERSIONS, vec![2, 3, 3]);
+    let message = frame(HandshakeType::ClientHello, &hello.encode());
+    hello_record.truncate(5);
+    hello_record[3..5].copy_from_slice(&u16::try_from(message.len()).unwrap().to_be_bytes());
+    hello_record.extend_from_slice(&message);
+    s.read_tls(&hello_record).unwrap();
+    let answer = s.take_tls();
+    let sh = ServerHello::decode(&answer[5 + 4..5 + 4 + usize::from(answer[8])]).unwrap();
+    assert_eq!(&sh.random[24..], b"DOWNGRD\x01");
+    let err = c.read_tls(&answer).unwrap_err();
+    assert_eq!(err.alert(), Some(A::IllegalParameter), "{err}");
+}
+
+#[test]
+fn the_extended_master_secret_is_required_both_ways() {
+    // A ClientHello without it, cut on the way.
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    let mut fresh = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut record = fresh.take_tls();
+    let mut hello = ClientHello::decode(&record[9..]).unwrap();
+    hello.extensions.remove(ext::EXTENDED_MASTER_SECRET);
+    let message = frame(HandshakeType::ClientHello, &hello.encode());
+    record.truncate(5);
+    record[3..5].copy_from_slice(&u16::try_from(message.len()).unwrap().to_be_bytes());
+    record.extend_from_slice(&message);
+    let err = s.read_tls(&record).unwrap_err();
+    assert_eq!(err.alert(), Some(A::HandshakeFailure), "server: {err}");
+    // A server that leaves it out of its ServerHello is refused.
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    s.common_mut().rewrite_outgoing = Some(Box::new(|message: &mut Vec<u8>| {
+        if message[0] == HandshakeType::ServerHello.to_u8() {
+            let mut sh = ServerHello::decode(&message[4..]).unwrap();
+            sh.extensions.remove(ext::EXTENDED_MASTER_SECRET);
+            *message = frame(HandshakeType::ServerHello, &sh.encode());
+        }
+    }));
+    s.read_tls(&c.take_tls()).unwrap();
+    let err = c.read_tls(&s.take_tls()).unwrap_err();
+    assert_eq!(err.alert(), Some(A::HandshakeFailure), "client: {err}");
+}
+
+#[test]
+fn tampered_signatures_and_finished_messages_fail() {
+    // The ServerKeyExchange signature.
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server12("rsa")));
+    s.common_mut().rewrite_outgoing = Some(Box::new(|message: &mut Vec<u8>| {
+        if message[0] == HandshakeType::ServerKeyExchange.to_u8() {
+            let last = message.len() - 1;
+            message[last] ^= 1;
+        }
+    }));
+    s.read_tls(&c.take_tls()).unwrap();
+    let err = c.read_tls(&s.take_tls()).unwrap_err();
+    assert_eq!(err.alert(), Some(A::DecryptError), "{err}");
+    // The client's Finished, then the server's.
+    for server_side in [false, true] {
+        let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server12("ecdsa")));
+        let tamper = Box::new(|message: &mut Vec<u8>| {
+            if message[0] == HandshakeType::Finished.to_u8() {
+                message[4] ^= 1;
+            }
+        });
+        if server_side {
+            s.common_mut().rewrite_outgoing = Some(tamper);
+        } else {
+            c.common_mut().rewrite_outgoing = Some(tamper);
+        }
+        let err = pump(&mut c, &mut s).unwrap_err();
+        assert_eq!(err.alert(), Some(A::DecryptError), "{err}");
+    }
+}
+
+#[test]
+fn change_cipher_spec_out_of_place_is_refused() {
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    s.read_tls(&c.take_tls()).unwrap();
+    // A change_cipher_spec before any key exchange.
+    let err = s.read_tls(&[20, 3, 3, 0, 1, 1]).unwrap_err();
+    assert_eq!(err.alert(), Some(A::UnexpectedMessage), "{err}");
+    // A second one once the handshake is done.
+    let (mut c, mut s) = connect(client12(), server12("ecdsa"));
+    let err = s.read_tls(&[20, 3, 3, 0, 1, 1]).unwrap_err();
+    assert_eq!(err.alert(), Some(A::UnexpectedMessage), "{err}");
+    drop(c.take_tls());
+}
+
+#[test]
+fn renegotiation_is_refused_and_the_connection_goes_on() {
+    let (mut c, mut s) = connect(client12(), server12("ecdsa"));
+    events(&mut c);
+    // The server asks (HelloRequest): the client says no, with a warning.
+    s.common_mut()
+        .send_handshake(&frame(HandshakeType::HelloRequest, &[]))
+        .unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(events(&mut c).contains(&Event::RenegotiationRequested));
+    assert_eq!(s.last_alert_received(), Some(A::NoRenegotiation));
+    // The client tries (a new ClientHello): the server says no.
+    c.common_mut()
+        .send_handshake(&frame(HandshakeType::ClientHello, &[3, 3]))
+        .unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert_eq!(c.last_alert_received(), Some(A::NoRenegotiation));
+    exchange(&mut c, &mut s);
+}
+
+#[test]
+fn a_server_that_asks_for_client_certificates_stays_with_tls13() {
+    let server = ServerConfig {
+        client_auth: crate::tls::config::ClientAuth::Request,
+        ..server12("ecdsa")
+    };
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = s.read_tls(&c.take_tls()).unwrap_err();
+    assert_eq!(err.alert(), Some(A::ProtocolVersion), "{err}");
+}

@@ -511,6 +511,13 @@ fn openssl_tls12_cipher(suite: Tls12Suite) -> &'static str {
         Tls12Suite::EcdheRsaAes128Gcm => "ECDHE-RSA-AES128-GCM-SHA256",
         Tls12Suite::EcdheRsaAes256Gcm => "ECDHE-RSA-AES256-GCM-SHA384",
         Tls12Suite::EcdheRsaChacha20 => "ECDHE-RSA-CHACHA20-POLY1305",
+        Tls12Suite::PskAes128Gcm => "PSK-AES128-GCM-SHA256",
+        Tls12Suite::PskAes256Gcm => "PSK-AES256-GCM-SHA384",
+        Tls12Suite::PskChacha20 => "PSK-CHACHA20-POLY1305",
+        Tls12Suite::EcdhePskAes128Gcm | Tls12Suite::EcdhePskAes256Gcm => {
+            unreachable!("OpenSSL 3.0 has no ECDHE-PSK with AES-GCM")
+        }
+        Tls12Suite::EcdhePskChacha20 => "ECDHE-PSK-CHACHA20-POLY1305",
     }
 }
 
@@ -528,6 +535,7 @@ fn our_tls12_server_against_openssl_s_client() {
         let kinds: &[&str] = match suite.authentication() {
             Authentication::Ecdsa => &["ecdsa", "ed25519"],
             Authentication::Rsa => &["rsa"],
+            Authentication::Psk => &[],
         };
         for (j, kind) in kinds.iter().enumerate() {
             cases.push((suite, groups[(i + j) % 3], *kind, None));
@@ -598,6 +606,123 @@ fn our_tls12_server_against_openssl_s_client() {
     }
 }
 
+/// TLS 1.2 PSK suites, alone and with ECDHE, against `openssl s_client
+/// -psk` and `s_server -psk -nocert`.
+#[test]
+fn tls12_psk_against_openssl_both_ways() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let psk_hex = hex(PSK_KEY);
+    let cases = [
+        Tls12Suite::PskAes128Gcm,
+        Tls12Suite::PskAes256Gcm,
+        Tls12Suite::PskChacha20,
+        Tls12Suite::EcdhePskChacha20,
+    ];
+    for suite in cases {
+        let cipher = openssl_tls12_cipher(suite);
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mut client = Peer::spawn(Command::new("openssl").args([
+            "s_client",
+            "-tls1_2",
+            "-connect",
+            &format!("127.0.0.1:{port}"),
+            "-psk_identity",
+            "alice",
+            "-psk",
+            &psk_hex,
+            "-cipher",
+            cipher,
+            "-quiet",
+        ]));
+        let config = ServerConfig {
+            tls12_suites: Tls12Suite::PSK.to_vec(),
+            psk: Some(Arc::new(|identity: &[u8]| {
+                Ok((identity == b"alice").then(|| zeroize::Zeroizing::new(PSK_KEY.to_vec())))
+            })),
+            ..ServerConfig::without_certificate()
+        };
+        let mut tls = accept_server(&listener, config);
+        let n = tls.conn.negotiated();
+        assert_eq!(
+            (n.tls12_suite, n.psk_identity.as_deref()),
+            (Some(suite), Some(&b"alice"[..]))
+        );
+        client.send_stdin("psk 1.2\n");
+        assert_eq!(tls.receive_until(b"\n"), b"psk 1.2\n");
+        drop(client);
+
+        let port = free_port();
+        let server = Peer::spawn(Command::new("openssl").args([
+            "s_server",
+            "-tls1_2",
+            "-accept",
+            &format!("127.0.0.1:{port}"),
+            "-naccept",
+            "1",
+            "-rev",
+            "-nocert",
+            "-psk_identity",
+            "alice",
+            "-psk",
+            &psk_hex,
+            "-cipher",
+            cipher,
+        ]));
+        server.expect_line("ACCEPT");
+        let config = ClientConfig {
+            tls12_suites: vec![suite],
+            tls13: false,
+            psk: Some(ExternalPsk {
+                identity: b"alice".to_vec(),
+                key: zeroize::Zeroizing::new(PSK_KEY.to_vec()),
+            }),
+            ..ClientConfig::default()
+        };
+        let mut tls = connect_client(port, config);
+        assert_eq!(tls.conn.negotiated().tls12_suite, Some(suite));
+        tls.send(b"stepup\n");
+        assert_eq!(tls.receive_until(b"\n"), b"pupets\n");
+    }
+}
+
+/// RFC 5705 keying material under TLS 1.2 (no context, as `s_client
+/// -keymatexport` asks) is what OpenSSL computes.
+#[test]
+fn tls12_exporter_matches_openssl() {
+    if !available("openssl", "version") {
+        return;
+    }
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let mut client = Peer::spawn(Command::new("openssl").args([
+        "s_client",
+        "-tls1_2",
+        "-connect",
+        &format!("127.0.0.1:{port}"),
+        "-CAfile",
+        &fixture_path("ca.pem"),
+        "-keymatexport",
+        "EXPERIMENTAL-stepup",
+        "-keymatexportlen",
+        "20",
+    ]));
+    let mut config = ServerConfig::new(certified("server", "rsa"));
+    config.tls12_suites = Tls12Suite::ALL.to_vec();
+    let mut tls = accept_server(&listener, config);
+    let ours = tls
+        .conn
+        .export_keying_material_without_context(b"EXPERIMENTAL-stepup", 20)
+        .unwrap();
+    let line = client.expect_line("Keying material:");
+    let theirs = line.rsplit(' ').next().unwrap().to_ascii_lowercase();
+    assert_eq!(hex(&ours), theirs);
+    client.send_stdin("bye\n");
+    assert_eq!(tls.receive_until(b"\n"), b"bye\n");
+}
+
 /// Our client, offering TLS 1.3 and 1.2, against `openssl s_server
 /// -tls1_2 -rev`: every suite with a key of its kind.
 #[test]
@@ -610,6 +735,7 @@ fn our_tls12_client_against_openssl_s_server() {
         let kinds: &[&str] = match suite.authentication() {
             Authentication::Ecdsa => &["ecdsa", "ed25519"],
             Authentication::Rsa => &["rsa"],
+            Authentication::Psk => &[],
         };
         for kind in kinds {
             let group = groups[i % 3];

@@ -5731,8 +5731,9 @@ gnutls_handshake_description_t gnutls_handshake_get_last_in(gnutls_session_t ses
 int gnutls_session_get_id(gnutls_session_t session, void *session_id, size_t *session_id_size);
 
 /**
- * Whether the extended master secret (RFC 7627) is in use. TLS 1.3 has
- * none; GnuTLS 3.7 nevertheless reports 1 on a server whose client
+ * Whether the extended master secret (RFC 7627) is in use: always 1
+ * under TLS 1.2 (stepup requires it). TLS 1.3 has none; GnuTLS 3.7
+ * nevertheless reports 1 on a server whose client
  * offered the extension in its ClientHello (as GnuTLS clients do) and 0
  * on a client, and so does stepup. 0 for a NULL session.
  *
@@ -5908,7 +5909,8 @@ const char *gnutls_alert_get_name(gnutls_alert_description_t alert);
 gnutls_group_t gnutls_group_get(gnutls_session_t session);
 
 /**
- * The session's key exchange: `GNUTLS_KX_ECDHE_RSA` for a TLS 1.3
+ * The session's key exchange: under TLS 1.2 `GNUTLS_KX_ECDHE_ECDSA` or
+ * `GNUTLS_KX_ECDHE_RSA` by the suite; `GNUTLS_KX_ECDHE_RSA` for a TLS 1.3
  * certificate handshake, as GnuTLS reports it whatever the key type; 0
  * before the key exchange; `GNUTLS_E_INVALID_REQUEST` for a NULL session.
  *
@@ -5918,7 +5920,8 @@ gnutls_group_t gnutls_group_get(gnutls_session_t session);
 gnutls_kx_algorithm_t gnutls_kx_get(gnutls_session_t session);
 
 /**
- * The session's MAC: `GNUTLS_MAC_AEAD` (every TLS 1.3 cipher is an AEAD);
+ * The session's MAC: `GNUTLS_MAC_AEAD` (every cipher stepup negotiates,
+ * TLS 1.2's too, is an AEAD);
  * 0 before the handshake chose a cipher; `GNUTLS_E_INVALID_REQUEST` for a
  * NULL session.
  *
@@ -6009,9 +6012,11 @@ char *gnutls_session_get_desc(gnutls_session_t session);
 /**
  * Writes `outsize` bytes of keying material to `out`: TLS-Exporter(label,
  * context, outsize) of RFC 8446 §7.5, from the exporter secret of the
- * session's handshake. A NULL `context` (with size 0) is the empty
- * context, as in TLS 1.3 both are the same. `label` and `context` are read
- * only; `out` belongs to the caller.
+ * session's handshake; under TLS 1.2, RFC 5705's exporter over the master
+ * secret. A NULL `context` (with size 0) is RFC 5705's "no context": under
+ * TLS 1.3 the same as the empty context, under TLS 1.2 a seed without a
+ * context length. `label` and `context` are read only; `out` belongs to
+ * the caller.
  *
  * Returns 0; `GNUTLS_E_INVALID_REQUEST` before the handshake completed,
  * for `outsize` above 255 times the suite's hash length, or for NULL
@@ -6030,14 +6035,16 @@ int gnutls_prf_rfc5705(gnutls_session_t session,
                        char *out);
 
 /**
- * GnuTLS's TLS 1.2 PRF call, under TLS 1.3 (all stepup negotiates): as in
- * GnuTLS 3.7, the exporter of `gnutls_prf_rfc5705` with an empty context;
- * `server_random_first` has no meaning there and is ignored, and non-empty
- * `extra` data is refused. `out` receives `outsize` bytes.
+ * GnuTLS's PRF call. Under TLS 1.2, the PRF over the master secret with
+ * the label and a seed of the two randoms (the server's first when
+ * `server_random_first` is non-zero) followed by `extra`. Under TLS 1.3,
+ * as in GnuTLS 3.7, the exporter of `gnutls_prf_rfc5705` with an empty
+ * context; `server_random_first` has no meaning there and is ignored,
+ * and non-empty `extra` data is refused. `out` receives `outsize` bytes.
  *
- * Returns 0; `GNUTLS_E_INVALID_REQUEST` when `extra_size` is not 0, before
- * the handshake completed, for an `outsize` too large, or for NULL
- * pointers with non-zero sizes.
+ * Returns 0; `GNUTLS_E_INVALID_REQUEST` under TLS 1.3 when `extra_size`
+ * is not 0, before the handshake completed, for an `outsize` too large,
+ * or for NULL pointers with non-zero sizes.
  *
  * # Safety
  * As for `gnutls_prf_rfc5705`.
@@ -6622,6 +6629,8 @@ int gnutls_alert_send(gnutls_session_t session,
 
 /**
  * Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
+ * Under TLS 1.2 it always fails with `GNUTLS_E_INVALID_REQUEST` and
+ * changes nothing, as GnuTLS documents.
  *
  * On a server it asks the client for a certificate (as set with
  * `gnutls_certificate_server_set_request`: REQUEST or REQUIRE) and waits for
@@ -6760,7 +6769,8 @@ const gnutls_datum_t *gnutls_certificate_get_peers(gnutls_session_t session,
                                                    unsigned int *list_size);
 
 /**
- * The negotiated protocol: `GNUTLS_TLS1_3` after a handshake, 0 before.
+ * The negotiated protocol: `GNUTLS_TLS1_3` or `GNUTLS_TLS1_2` once the
+ * hellos chose it, 0 before.
  *
  * # Safety
  * `session` is NULL or a live session.
@@ -6803,7 +6813,8 @@ int gnutls_auth_server_get_type(gnutls_session_t session);
 int gnutls_auth_client_get_type(gnutls_session_t session);
 
 /**
- * Whether safe renegotiation (RFC 5746) is in use. TLS 1.3 has no
+ * Whether safe renegotiation (RFC 5746) is in use. Under TLS 1.2, 1 when
+ * the peer signalled it (stepup never renegotiates). TLS 1.3 has no
  * renegotiation, but as GnuTLS 3.7 does, a server reports 1 when its
  * client offered it (renegotiation_info or the SCSV); a client reports 0,
  * as does a NULL session.
@@ -6866,8 +6877,9 @@ unsigned int gnutls_url_is_supported(const char *url);
  * with its signature's hash (SHA-256 for MD5 and SHA-1);
  * `GNUTLS_CB_TLS_EXPORTER`, 32 bytes exported with the label
  * "EXPORTER-Channel-Binding" and an empty context. Returns 0;
- * `GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE` before the handshake completed
- * and for `GNUTLS_CB_TLS_UNIQUE` (not defined for TLS 1.3);
+ * `GNUTLS_CB_TLS_UNIQUE` (TLS 1.2 only), the first Finished message's
+ * verify_data; `GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE` before the
+ * handshake completed and for `GNUTLS_CB_TLS_UNIQUE` under TLS 1.3;
  * `GNUTLS_E_UNIMPLEMENTED_FEATURE` for another kind, without a server
  * certificate, or for a signature hash stepup does not compute;
  * `GNUTLS_E_INVALID_REQUEST` for NULL arguments. `*cb` is written only on

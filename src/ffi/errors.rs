@@ -125,12 +125,14 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::Pull => gn::GNUTLS_E_PULL_ERROR,
         E::GotApplicationData => gn::GNUTLS_E_GOT_APPLICATION_DATA,
         E::ReauthRequest => gn::GNUTLS_E_REAUTH_REQUEST,
+        E::Rehandshake => gn::GNUTLS_E_REHANDSHAKE,
         E::InsufficientCredentials => gn::GNUTLS_E_INSUFFICIENT_CREDENTIALS,
         E::FileError => gn::GNUTLS_E_FILE_ERROR,
         E::Base64Decoding => gn::GNUTLS_E_BASE64_DECODING_ERROR,
         E::CertificateError => gn::GNUTLS_E_CERTIFICATE_ERROR,
         E::CertificateVerification => gn::GNUTLS_E_CERTIFICATE_VERIFICATION_ERROR,
         E::NoPriorities => gn::GNUTLS_E_NO_PRIORITIES_WERE_SET,
+        E::NoCipherSuites => gn::GNUTLS_E_NO_CIPHER_SUITES,
         E::NoCertificateFound => gn::GNUTLS_E_NO_CERTIFICATE_FOUND,
         E::DerDecoding => gn::GNUTLS_E_ASN1_DER_ERROR,
         E::InsufficientSecurity => gn::GNUTLS_E_INSUFFICIENT_SECURITY,
@@ -173,7 +175,7 @@ fn tls_code(error: &crate::tls::Error) -> c_int {
             // GnuTLS 3.7's codes for a PSK-only server that accepts no PSK,
             // and for a binder that does not check out (a wrong key, or an
             // unknown user's stand-in key).
-            P::NoServerCredentials => gn::GNUTLS_E_INSUFFICIENT_CREDENTIALS,
+            P::NoServerCredentials | P::UnknownPskIdentity => gn::GNUTLS_E_INSUFFICIENT_CREDENTIALS,
             P::HandshakeFailure(_) => gn::GNUTLS_E_NO_CIPHER_SUITES,
             P::BadPskBinder => gn::GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,
             P::DecryptError(_) => gn::GNUTLS_E_PK_SIG_VERIFY_FAILED,

@@ -52,6 +52,10 @@ pub enum Error {
     /// (Client) the server asked for a certificate: call `gnutls_reauth`.
     #[error("re-authentication requested")]
     ReauthRequest,
+    /// (Client, TLS 1.2) the server asked to renegotiate; it was told no
+    /// and the connection goes on.
+    #[error("rehandshake requested")]
+    Rehandshake,
     /// The credentials cannot do what the session needs (no key, none set).
     #[error("insufficient credentials")]
     InsufficientCredentials,
@@ -70,6 +74,10 @@ pub enum Error {
     /// The priority enables nothing stepup can negotiate.
     #[error("no priorities were set")]
     NoPriorities,
+    /// The priority forms no cipher suite for the version it enables
+    /// (`GNUTLS_E_NO_CIPHER_SUITES`, reported by the handshake).
+    #[error("no cipher suites")]
+    NoCipherSuites,
     /// The peer sent no certificate (`gnutls_certificate_verify_peers3`).
     #[error("no certificate was found")]
     NoCertificateFound,
@@ -162,6 +170,7 @@ impl Error {
                 | Self::Interrupted
                 | Self::TimedOut
                 | Self::ReauthRequest
+                | Self::Rehandshake
                 | Self::GotApplicationData
                 | Self::PeerCheckPending
                 | Self::ClientHelloCheckPending

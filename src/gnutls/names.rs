@@ -10,9 +10,11 @@
 
 use std::ffi::CStr;
 
+use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::kx::KxGroup;
 use crate::crypto::sign::scheme;
 use crate::tls::suites::CipherSuite;
+use crate::tls::tls12::suites::Tls12Suite;
 
 /// `gnutls_protocol_t`.
 const PROTOCOLS: &[(i32, &CStr)] = &[
@@ -335,6 +337,11 @@ pub fn alert(value: i32) -> Option<&'static CStr> {
 
 /// `GNUTLS_TLS1_3`.
 pub const GNUTLS_TLS1_3: i32 = 5;
+/// `GNUTLS_TLS1_2`.
+pub const GNUTLS_TLS1_2: i32 = 4;
+/// `GNUTLS_KX_ECDHE_ECDSA`: a TLS 1.2 ECDHE handshake with an ECDSA or
+/// EdDSA certificate.
+pub const GNUTLS_KX_ECDHE_ECDSA: i32 = 13;
 /// `GNUTLS_MAC_AEAD`.
 pub const GNUTLS_MAC_AEAD: i32 = 200;
 /// `GNUTLS_KX_ECDHE_RSA`: what GnuTLS reports for a TLS 1.3 certificate
@@ -355,6 +362,56 @@ pub fn cipher_of(suite: CipherSuite) -> i32 {
         CipherSuite::Aes256GcmSha384 => 11,
         CipherSuite::Chacha20Poly1305Sha256 => 23,
     }
+}
+
+/// The `gnutls_cipher_algorithm_t` of an AEAD.
+pub fn cipher_of_aead(aead: AeadAlgorithm) -> i32 {
+    match aead {
+        AeadAlgorithm::Aes128Gcm => 10,
+        AeadAlgorithm::Aes256Gcm => 11,
+        AeadAlgorithm::Chacha20Poly1305 => 23,
+    }
+}
+
+/// The `gnutls_sign_algorithm_t` of a TLS 1.2 SignatureAndHashAlgorithm:
+/// as `sign_of`, but TLS 1.2's ECDSA code points name only the hash
+/// (`GNUTLS_SIGN_ECDSA_SHA256`, ...).
+pub fn tls12_sign_of(scheme_id: u16) -> i32 {
+    match scheme_id {
+        scheme::ECDSA_SECP256R1_SHA256 => 14,
+        scheme::ECDSA_SECP384R1_SHA384 => 15,
+        0x0603 => 16,
+        other => sign_of(other),
+    }
+}
+
+/// The session description of `gnutls_session_get_desc` for a TLS 1.2
+/// handshake, GnuTLS 3.7's format:
+/// `(TLS1.2)-(ECDHE-SECP256R1)-(ECDSA-SHA256)-(AES-128-GCM)`; without a
+/// signature for the PSK suites, `(TLS1.2)-(PSK)-(AES-128-GCM)` without a
+/// group.
+pub fn tls12_session_description(
+    suite: Tls12Suite,
+    group: Option<KxGroup>,
+    scheme_id: Option<u16>,
+) -> String {
+    fn text(name: Option<&'static CStr>) -> &'static str {
+        name.and_then(|n| n.to_str().ok()).unwrap_or("NULL")
+    }
+    // Plain PSK has no group: the key exchange's name stands there.
+    let kx = match group {
+        Some(group) => format!("ECDHE-{}", text(self::group(group_of(group)))),
+        None => "PSK".to_owned(),
+    };
+    let mut desc = format!("({})-({kx})", text(protocol(GNUTLS_TLS1_2)));
+    if let Some(name) = scheme_id.and_then(|s| sign(tls12_sign_of(s))) {
+        desc.push_str(&format!("-({})", text(Some(name))));
+    }
+    desc.push_str(&format!(
+        "-({})",
+        text(cipher(cipher_of_aead(suite.aead())))
+    ));
+    desc
 }
 
 /// The `gnutls_group_t` of a group.

@@ -3,10 +3,12 @@
 //! and `+`/`-`/`!` elements follow GnuTLS's syntax; an unknown element is
 //! refused at its position, as GnuTLS refuses it.
 
+use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::kx::KxGroup;
 use crate::crypto::sign::{HANDSHAKE_SCHEMES, scheme};
 use crate::tls::PskModes;
 use crate::tls::suites::CipherSuite;
+use crate::tls::tls12::suites::{Authentication, Tls12Suite};
 
 /// A PSK key exchange a priority string can name. GnuTLS 3.7's keywords
 /// (NORMAL and the others) enable none of them, nor does `+KX-ALL`.
@@ -36,8 +38,13 @@ pub struct Priority {
     pub suites: Vec<CipherSuite>,
     /// Groups, in order.
     pub groups: Vec<KxGroup>,
-    /// Whether TLS 1.3 is enabled (stepup speaks nothing else).
+    /// Whether TLS 1.3 is enabled.
     pub tls13: bool,
+    /// Whether TLS 1.2 is enabled (its ECDHE suites with AEADs only).
+    pub tls12: bool,
+    /// The TLS 1.2 certificate key exchanges enabled (`ECDHE-ECDSA`,
+    /// `ECDHE-RSA`), in order.
+    pub kx12: Vec<Authentication>,
     /// Whether the AEAD "MAC" is enabled: without it GnuTLS forms no
     /// TLS 1.3 suite (a "NONE:..." string must name `+AEAD` or `+MAC-ALL`).
     pub mac_aead: bool,
@@ -46,6 +53,9 @@ pub struct Priority {
     /// TLS 1.3 middlebox-compatibility mode (off with
     /// `%DISABLE_TLS13_COMPAT_MODE`).
     pub compat_mode: bool,
+    /// A server chooses by its own order (`%SERVER_PRECEDENCE`), not the
+    /// client's (used for TLS 1.2).
+    pub server_precedence: bool,
     /// The TLS 1.3 signature schemes enabled (`SIGN-*`), in order.
     pub signatures: Vec<u16>,
 }
@@ -61,12 +71,24 @@ impl Default for Priority {
             // GnuTLS 3.7 NORMAL's order: the NIST curves before X25519.
             groups: vec![KxGroup::Secp256r1, KxGroup::Secp384r1, KxGroup::X25519],
             tls13: true,
+            tls12: true,
+            // GnuTLS 3.7 NORMAL's order.
+            kx12: vec![Authentication::Ecdsa, Authentication::Rsa],
             mac_aead: true,
             psk_kx: Vec::new(),
             compat_mode: true,
+            server_precedence: false,
             signatures: HANDSHAKE_SCHEMES.to_vec(),
         }
     }
+}
+
+fn kx12_of(name: &str) -> Option<Authentication> {
+    Some(match name {
+        "ECDHE-ECDSA" => Authentication::Ecdsa,
+        "ECDHE-RSA" => Authentication::Rsa,
+        _ => return None,
+    })
 }
 
 fn suite_of(name: &str) -> Option<CipherSuite> {
@@ -121,7 +143,6 @@ fn is_known_without_effect(name: &str) -> bool {
     const NAMES: &[&str] = &[
         "VERS-TLS1.0",
         "VERS-TLS1.1",
-        "VERS-TLS1.2",
         "VERS-SSL3.0",
         "AES-128-CBC",
         "AES-256-CBC",
@@ -143,8 +164,6 @@ fn is_known_without_effect(name: &str) -> bool {
         "RSA",
         "DHE-RSA",
         "DHE-DSS",
-        "ECDHE-RSA",
-        "ECDHE-ECDSA",
         "RSA-PSK",
         "ANON-DH",
         "ANON-ECDH",
@@ -170,9 +189,12 @@ impl Priority {
                 suites: Vec::new(),
                 groups: Vec::new(),
                 tls13: false,
+                tls12: false,
+                kx12: Vec::new(),
                 mac_aead: false,
                 psk_kx: Vec::new(),
                 compat_mode: true,
+                server_precedence: false,
                 signatures: Vec::new(),
             },
             _ => return Err(0),
@@ -198,12 +220,29 @@ impl Priority {
             };
             match (op, name) {
                 ('%', "%DISABLE_TLS13_COMPAT_MODE") => priority.compat_mode = false,
+                ('%', "%SERVER_PRECEDENCE") => priority.server_precedence = true,
                 ('%', _) => {}
                 ('+', "AEAD" | "MAC-ALL") => priority.mac_aead = true,
                 ('-', "AEAD" | "MAC-ALL") => priority.mac_aead = false,
                 ('+', "VERS-TLS1.3") => priority.tls13 = true,
-                ('-', "VERS-TLS1.3" | "VERS-ALL" | "VERS-TLS-ALL") => priority.tls13 = false,
-                ('+', "VERS-ALL" | "VERS-TLS-ALL") => priority.tls13 = true,
+                ('-', "VERS-TLS1.3") => priority.tls13 = false,
+                ('+', "VERS-TLS1.2") => priority.tls12 = true,
+                ('-', "VERS-TLS1.2") => priority.tls12 = false,
+                ('-', "VERS-ALL" | "VERS-TLS-ALL") => {
+                    priority.tls13 = false;
+                    priority.tls12 = false;
+                }
+                ('+', "VERS-ALL" | "VERS-TLS-ALL") => {
+                    priority.tls13 = true;
+                    priority.tls12 = true;
+                }
+                ('+', "KX-ALL") => {
+                    for kx in Priority::default().kx12 {
+                        if !priority.kx12.contains(&kx) {
+                            priority.kx12.push(kx);
+                        }
+                    }
+                }
                 ('+', "CIPHER-ALL") => {
                     for suite in Priority::default().suites {
                         if !priority.suites.contains(&suite) {
@@ -228,12 +267,20 @@ impl Priority {
                     }
                 }
                 ('-', "SIGN-ALL") => priority.signatures.clear(),
-                ('-', "KX-ALL") => priority.psk_kx.clear(),
+                ('-', "KX-ALL") => {
+                    priority.psk_kx.clear();
+                    priority.kx12.clear();
+                }
                 (op, name) => {
                     if let Some(suite) = suite_of(name) {
                         priority.suites.retain(|s| *s != suite);
                         if op == '+' {
                             priority.suites.push(suite);
+                        }
+                    } else if let Some(kx) = kx12_of(name) {
+                        priority.kx12.retain(|k| *k != kx);
+                        if op == '+' {
+                            priority.kx12.push(kx);
                         }
                     } else if let Some(kx) = psk_kx_of(name) {
                         if op == '+' {
@@ -288,9 +335,46 @@ impl Priority {
         })
     }
 
-    /// Whether a TLS 1.3 handshake is possible with this priority.
+    /// The TLS 1.2 suites: each enabled key exchange with each enabled
+    /// cipher, in GnuTLS's order (key exchange first; empty with TLS 1.2
+    /// off).
+    pub fn tls12_suites(&self) -> Vec<Tls12Suite> {
+        if !self.tls12 || !self.mac_aead {
+            return Vec::new();
+        }
+        let mut suites = Vec::new();
+        for kx in &self.kx12 {
+            for cipher in &self.suites {
+                let suite = Tls12Suite::ALL
+                    .into_iter()
+                    .find(|s| s.aead() == cipher.aead() && s.authentication() == *kx);
+                suites.extend(suite);
+            }
+        }
+        // The PSK key exchanges GnuTLS 3.7 has with these ciphers: PSK with
+        // each, ECDHE-PSK with ChaCha20-Poly1305 only (no DHE-PSK: FFDHE).
+        for kx in &self.psk_kx {
+            for cipher in &self.suites {
+                let suite = match (kx, cipher.aead()) {
+                    (PskKx::Psk, AeadAlgorithm::Aes128Gcm) => Tls12Suite::PskAes128Gcm,
+                    (PskKx::Psk, AeadAlgorithm::Aes256Gcm) => Tls12Suite::PskAes256Gcm,
+                    (PskKx::Psk, AeadAlgorithm::Chacha20Poly1305) => Tls12Suite::PskChacha20,
+                    (PskKx::EcdhePsk, AeadAlgorithm::Chacha20Poly1305) => {
+                        Tls12Suite::EcdhePskChacha20
+                    }
+                    _ => continue,
+                };
+                suites.push(suite);
+            }
+        }
+        suites
+    }
+
+    /// Whether a handshake is possible with this priority: TLS 1.3, or
+    /// TLS 1.2 with a suite.
     pub fn usable(&self) -> bool {
-        self.tls13 && !self.suites.is_empty() && !self.groups.is_empty()
+        let versions = self.tls13 || !self.tls12_suites().is_empty();
+        versions && !self.suites.is_empty() && !self.groups.is_empty()
     }
 }
 
@@ -315,8 +399,10 @@ mod tests {
         assert_eq!(p.suites, [CipherSuite::Aes128GcmSha256]);
         assert_eq!(p.groups, [KxGroup::X25519]);
         assert!(p.tls13);
+        let tls12 = Priority::parse("NORMAL:-VERS-ALL:+VERS-TLS1.2").unwrap();
+        assert!(tls12.usable() && !tls12.tls13);
         assert!(
-            !Priority::parse("NORMAL:-VERS-ALL:+VERS-TLS1.2")
+            !Priority::parse("NORMAL:-VERS-ALL:+VERS-TLS1.1")
                 .unwrap()
                 .usable()
         );
@@ -343,6 +429,48 @@ mod tests {
         let p = Priority::parse("NORMAL:-SIGN-EdDSA-Ed25519").unwrap();
         assert!(!p.signatures.contains(&scheme::ED25519));
         assert_eq!(p.signatures.len(), HANDSHAKE_SCHEMES.len() - 1);
+    }
+
+    #[test]
+    fn tls12_suites_come_from_the_ciphers_and_key_exchanges() {
+        let p = Priority::parse("NORMAL").unwrap();
+        assert_eq!(
+            p.tls12_suites(),
+            // As `gnutls-cli -l --priority NORMAL` lists them (3.7.9).
+            [
+                Tls12Suite::EcdheEcdsaAes256Gcm,
+                Tls12Suite::EcdheEcdsaChacha20,
+                Tls12Suite::EcdheEcdsaAes128Gcm,
+                Tls12Suite::EcdheRsaAes256Gcm,
+                Tls12Suite::EcdheRsaChacha20,
+                Tls12Suite::EcdheRsaAes128Gcm,
+            ]
+        );
+        let p = Priority::parse("NORMAL:-ECDHE-ECDSA:-CIPHER-ALL:+AES-128-GCM").unwrap();
+        assert_eq!(p.tls12_suites(), [Tls12Suite::EcdheRsaAes128Gcm]);
+        assert!(
+            Priority::parse("NORMAL:-VERS-TLS1.2")
+                .unwrap()
+                .tls12_suites()
+                .is_empty()
+        );
+        // A TLS 1.2-only priority without a key exchange cannot be used.
+        let p = Priority::parse("NORMAL:-VERS-TLS1.3:-KX-ALL").unwrap();
+        assert!(!p.usable());
+        let p = Priority::parse("NORMAL:-VERS-TLS1.3:-KX-ALL:+ECDHE-RSA").unwrap();
+        assert!(p.usable());
+        let p = Priority::parse(
+            "NORMAL:-KX-ALL:+ECDHE-PSK:+PSK:-CIPHER-ALL:+CHACHA20-POLY1305:+AES-128-GCM",
+        )
+        .unwrap();
+        assert_eq!(
+            p.tls12_suites(),
+            [
+                Tls12Suite::EcdhePskChacha20,
+                Tls12Suite::PskChacha20,
+                Tls12Suite::PskAes128Gcm,
+            ]
+        );
     }
 
     #[test]

@@ -13,6 +13,7 @@ use super::priority::Priority;
 use super::psk::PskClientCredentials;
 use super::transport::{Transport, TransportError};
 use crate::tls::hook::HandshakeHook;
+use crate::tls::tls12::suites::Authentication;
 use crate::tls::{
     self, ClientAuth, ClientConfig, Connection, Event, PeerIdentity, PskLookup, ServerConfig,
     VerifyPolicy,
@@ -104,6 +105,9 @@ pub struct Session {
     reauth_waiting: bool,
     /// (Client) the current request was reported with REAUTH_REQUEST.
     request_reported: bool,
+    /// (Client, TLS 1.2) A HelloRequest arrived and is still to be
+    /// reported (`GNUTLS_E_REHANDSHAKE`).
+    rehandshake_requested: bool,
     /// (Client) an answer to a request met AGAIN/INTERRUPTED while being
     /// sent: `reauth` finishes it.
     answer_in_flight: bool,
@@ -238,6 +242,7 @@ impl Session {
             send_in_flight: None,
             reauth_waiting: false,
             request_reported: false,
+            rehandshake_requested: false,
             answer_in_flight: false,
             peer: None,
             checking: None,
@@ -338,6 +343,17 @@ impl Session {
     fn build(&mut self) -> Result<Connection, Error> {
         let priority = self.priority.clone().ok_or(Error::NoPriorities)?;
         if !priority.usable() {
+            // As GnuTLS: a priority that forms ciphers and groups for an
+            // enabled version, but no TLS 1.2 suite with its key exchanges
+            // (ECDHE-PSK with AES-GCM, say), fails in the handshake for want
+            // of a cipher suite.
+            if priority.tls12
+                && !priority.tls13
+                && priority.has_suites()
+                && !priority.groups.is_empty()
+            {
+                return Err(Error::NoCipherSuites);
+            }
             return Err(Error::NoPriorities);
         }
         let credentials = self.credentials.clone();
@@ -363,6 +379,9 @@ impl Session {
                 None => (None, tls::PskModes::default()),
             };
             let mut config = ServerConfig {
+                tls12_suites: priority.tls12_suites(),
+                tls12_client_order: !priority.server_precedence,
+                tls13: priority.tls13,
                 suites: priority.suites,
                 groups: priority.groups,
                 certificates: match (&credentials, self.app_chooses()) {
@@ -395,6 +414,8 @@ impl Session {
                 _ => self.server_name.clone(),
             };
             let mut config = ClientConfig {
+                tls12_suites: priority.tls12_suites(),
+                tls13: priority.tls13,
                 suites: priority.suites,
                 groups: priority.groups,
                 trust,
@@ -530,7 +551,11 @@ impl Session {
     /// reports an unexpected packet, as GnuTLS does; otherwise the session
     /// ended early.
     fn closed_by_peer(&self) -> Error {
-        if self.server && self.negotiated().is_none_or(|n| n.suite.is_none()) {
+        if self.server
+            && self
+                .negotiated()
+                .is_none_or(|n| n.version.is_none() && n.suite.is_none())
+        {
             Error::UnexpectedPacket
         } else {
             Error::SessionEof
@@ -558,6 +583,7 @@ impl Session {
                     self.reauth_waiting = false;
                 }
                 Event::TicketReceived => self.tickets.arrived = true,
+                Event::RenegotiationRequested => self.rehandshake_requested = true,
                 _ => {}
             }
         }
@@ -746,6 +772,7 @@ impl Session {
     fn post_handshake_auth(&self) -> bool {
         self.server
             && self.flags & GNUTLS_POST_HANDSHAKE_AUTH != 0
+            && !self.is_tls12()
             && self
                 .conn
                 .as_ref()
@@ -913,6 +940,12 @@ impl Session {
                 self.writing = false;
                 return Err(Error::Again);
             }
+            if std::mem::take(&mut self.rehandshake_requested) {
+                // As GnuTLS reports a HelloRequest; our no_renegotiation
+                // warning is already queued, and goes out here.
+                self.flush()?;
+                return Err(Error::Rehandshake);
+            }
         }
         let auto = self.flags & GNUTLS_AUTO_REAUTH != 0;
         loop {
@@ -960,9 +993,12 @@ impl Session {
 
     /// `gnutls_reauth`.
     pub fn reauth(&mut self, flags: u32) -> Result<(), Error> {
+        // "Under TLS1.2 or earlier ... it always fails with
+        // GNUTLS_E_INVALID_REQUEST", and changes nothing.
         if flags != 0
             || self.conn.as_ref().is_none_or(Connection::is_handshaking)
             || self.credentials.is_none()
+            || self.is_tls12()
         {
             return Err(Error::InvalidRequest);
         }
@@ -1054,27 +1090,39 @@ impl Session {
             .map(Connection::negotiated)
     }
 
-    /// `gnutls_protocol_get_version`: `GNUTLS_TLS1_3` once a suite is chosen, else 0.
+    /// Whether the session negotiated TLS 1.2.
+    pub fn is_tls12(&self) -> bool {
+        self.negotiated().is_some_and(|n| n.tls12_suite.is_some())
+    }
+
+    /// `gnutls_protocol_get_version`: `GNUTLS_TLS1_3` or `GNUTLS_TLS1_2`
+    /// once a suite is chosen, else 0.
     pub fn protocol(&self) -> i32 {
-        match self.negotiated().and_then(|n| n.suite) {
-            Some(_) => names::GNUTLS_TLS1_3,
-            None => 0,
+        match self.negotiated() {
+            Some(n) if n.suite.is_some() => names::GNUTLS_TLS1_3,
+            Some(n) if n.tls12_suite.is_some() => names::GNUTLS_TLS1_2,
+            _ => 0,
         }
     }
 
     /// `gnutls_cipher_get`: the `gnutls_cipher_algorithm_t`, 0 before a suite is chosen.
     pub fn cipher(&self) -> i32 {
-        self.negotiated()
-            .and_then(|n| n.suite)
-            .map_or(0, names::cipher_of)
+        match self.negotiated() {
+            Some(n) => match (n.suite, n.tls12_suite) {
+                (Some(suite), _) => names::cipher_of(suite),
+                (None, Some(suite)) => names::cipher_of_aead(suite.aead()),
+                (None, None) => 0,
+            },
+            None => 0,
+        }
     }
 
     /// `gnutls_mac_get`: `GNUTLS_MAC_AEAD` once a suite is chosen (every
-    /// TLS 1.3 suite is an AEAD), else 0.
+    /// suite we negotiate is an AEAD), else 0.
     pub fn mac(&self) -> i32 {
-        match self.negotiated().and_then(|n| n.suite) {
-            Some(_) => names::GNUTLS_MAC_AEAD,
-            None => 0,
+        match self.negotiated() {
+            Some(n) if n.suite.is_some() || n.tls12_suite.is_some() => names::GNUTLS_MAC_AEAD,
+            _ => 0,
         }
     }
 
@@ -1093,6 +1141,14 @@ impl Session {
         let Some(n) = self.negotiated() else {
             return 0;
         };
+        if let Some(suite) = n.tls12_suite {
+            return match suite.authentication() {
+                Authentication::Ecdsa => names::GNUTLS_KX_ECDHE_ECDSA,
+                Authentication::Rsa => names::GNUTLS_KX_ECDHE_RSA,
+                Authentication::Psk if suite.ecdhe() => names::GNUTLS_KX_ECDHE_PSK,
+                Authentication::Psk => names::GNUTLS_KX_PSK,
+            };
+        }
         match (external_psk(n), n.psk_with_dhe, n.group) {
             (true, true, _) => names::GNUTLS_KX_ECDHE_PSK,
             (true, false, _) => names::GNUTLS_KX_PSK,
@@ -1121,9 +1177,16 @@ impl Session {
     /// `gnutls_sign_algorithm_get`: the server's handshake signature
     /// algorithm, `GNUTLS_SIGN_UNKNOWN` (0) before it is known.
     pub fn sign(&self) -> i32 {
+        let tls12 = self.is_tls12();
         self.negotiated()
             .and_then(|n| n.server_signature_scheme)
-            .map_or(0, names::sign_of)
+            .map_or(0, |s| {
+                if tls12 {
+                    names::tls12_sign_of(s)
+                } else {
+                    names::sign_of(s)
+                }
+            })
     }
 
     /// `gnutls_sign_algorithm_get_client`: the client's last
@@ -1139,6 +1202,13 @@ impl Session {
     pub fn description(&self) -> Option<String> {
         let n = self.completed()?;
         // With other certificate types allowed, GnuTLS names the type in use.
+        if let Some(suite) = n.tls12_suite {
+            return Some(names::tls12_session_description(
+                suite,
+                n.group,
+                n.server_signature_scheme,
+            ));
+        }
         let desc = if external_psk(n) || n.resumed {
             // GnuTLS 3.7 describes resumed sessions as it does PSK ones.
             names::psk_session_description(n.suite?)

@@ -283,17 +283,11 @@ impl ClientState {
             let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
             extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
         }
-        let mut schemes = config.signature_schemes.clone();
-        if tls12 {
-            // A TLS 1.2 server may sign with PKCS#1 v1.5; a TLS 1.3 one
-            // never does in the handshake (RFC 8446 §4.2.3).
-            use crate::crypto::sign::scheme as s;
-            schemes.extend([
-                s::RSA_PKCS1_SHA256,
-                s::RSA_PKCS1_SHA384,
-                s::RSA_PKCS1_SHA512,
-            ]);
-        }
+        let schemes = if tls12 {
+            super::tls12::client::offered_schemes(&config.signature_schemes)
+        } else {
+            config.signature_schemes.clone()
+        };
         extensions.push(ext::SIGNATURE_ALGORITHMS, extensions::u16_list(&schemes));
         extensions.push(
             ext::SIGNATURE_ALGORITHMS_CERT,
@@ -374,7 +368,17 @@ impl ClientState {
                 .iter()
                 .filter(|_| config.tls13)
                 .map(|s| s.to_u16())
-                .chain(config.tls12_suites.iter().map(|s| s.to_u16()))
+                .chain(
+                    config
+                        .tls12_suites
+                        .iter()
+                        // PSK suites only with a PSK to offer.
+                        .filter(|s| {
+                            config.psk.is_some()
+                                || s.authentication() != super::tls12::suites::Authentication::Psk
+                        })
+                        .map(|s| s.to_u16()),
+                )
                 .collect(),
             compression: vec![0],
             extensions,

@@ -146,6 +146,9 @@ pub struct Negotiated {
     /// (Server) Early start was used: the handshake returned before the
     /// client's Finished.
     pub early_start: bool,
+    /// (TLS 1.2) The first Finished's verify_data: the tls-unique channel
+    /// binding (RFC 5929 §3).
+    pub tls_unique: Option<Vec<u8>>,
     /// An OCSP status was asked for (status_request): by us as a client,
     /// by the client as a server.
     pub ocsp_requested: bool,
@@ -228,6 +231,8 @@ pub(crate) struct Common {
     pub key_log: Option<super::config::KeyLog>,
     /// The exporter master secret, once the handshake derived it.
     pub exporter_master: Option<Secret>,
+    /// (TLS 1.2) The exporter, once the handshake completed.
+    pub tls12_exporter: Option<super::tls12::prf::Exporter>,
     /// The most plaintext we put in one protected record (the peer's
     /// record_size_limit less the content type byte, at most 2^14).
     pub send_limit: usize,
@@ -288,6 +293,7 @@ impl Common {
             client_random: [0; 32],
             key_log: None,
             exporter_master: None,
+            tls12_exporter: None,
             send_limit: MAX_PLAINTEXT,
             pause_after_peer_signature: false,
             pause_requested: false,

@@ -356,6 +356,9 @@ pub struct ServerConfig {
     /// The TLS 1.2 cipher suites, in preference order, for clients that do
     /// not offer TLS 1.3; empty (the default) refuses them.
     pub tls12_suites: Vec<super::tls12::suites::Tls12Suite>,
+    /// Under TLS 1.2, choose the suite and group by the client's order of
+    /// preference among ours (GnuTLS's default) instead of by ours.
+    pub tls12_client_order: bool,
     /// Speak TLS 1.3 (the default). Off, with `tls12_suites`, the server
     /// negotiates TLS 1.2 with every client, and without the downgrade
     /// sentinel (it does not speak TLS 1.3).
@@ -409,6 +412,7 @@ impl ServerConfig {
             tickets_per_handshake: 1,
             early_start: false,
             tls12_suites: Vec::new(),
+            tls12_client_order: false,
             tls13: true,
         }
     }

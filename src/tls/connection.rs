@@ -381,14 +381,43 @@ impl Connection {
     }
 
     /// TLS-Exporter(label, context, length) (RFC 8446 §7.5), once the
-    /// handshake has derived the exporter secret.
+    /// handshake has derived the exporter secret; under TLS 1.2, RFC 5705's
+    /// exporter, once the handshake completed.
     pub fn export_keying_material(
         &self,
         label: &[u8],
         context: &[u8],
         length: usize,
     ) -> Result<Vec<u8>, Error> {
+        self.export(label, Some(context), length)
+    }
+
+    /// As `export_keying_material` with RFC 5705's "no context": under TLS
+    /// 1.2 the seed then has no context length; under TLS 1.3 it is the
+    /// same as an empty context.
+    pub fn export_keying_material_without_context(
+        &self,
+        label: &[u8],
+        length: usize,
+    ) -> Result<Vec<u8>, Error> {
+        self.export(label, None, length)
+    }
+
+    fn export(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        length: usize,
+    ) -> Result<Vec<u8>, Error> {
         self.check()?;
+        if let Some(exporter) = &self.common.tls12_exporter {
+            // RFC 5705 through the PRF: any length, a context under 2^16.
+            return exporter
+                .export(label, context, length)
+                .map(|bytes| bytes.to_vec())
+                .ok_or(Error::ApiMisuse("exporter context too long"));
+        }
+        let context = context.unwrap_or_default();
         let (Some(suite), Some(secret)) = (self.common.suite, self.common.exporter_master.as_ref())
         else {
             return Err(Error::ApiMisuse(
@@ -399,6 +428,23 @@ impl Connection {
             return Err(Error::ApiMisuse("exporter output too long"));
         }
         Ok(super::key_schedule::export(suite.hash(), secret, label, context, length).to_vec())
+    }
+
+    /// (TLS 1.2) PRF(master_secret, label, randoms + extra), GnuTLS's
+    /// `gnutls_prf`; `None` on a connection without TLS 1.2 keys.
+    pub fn tls12_prf(
+        &self,
+        label: &[u8],
+        server_random_first: bool,
+        extra: &[u8],
+        length: usize,
+    ) -> Option<Vec<u8>> {
+        let exporter = self.common.tls12_exporter.as_ref()?;
+        Some(
+            exporter
+                .prf(label, server_random_first, extra, length)
+                .to_vec(),
+        )
     }
 
     /// Sends an alert the application chose (`gnutls_alert_send`), at its
@@ -421,6 +467,9 @@ impl Connection {
         self.check()?;
         if !self.common.traffic && !self.common.early_started {
             return Err(Error::ApiMisuse("the handshake is not complete"));
+        }
+        if self.common.tls12 {
+            return Err(Error::ApiMisuse("TLS 1.2 has no KeyUpdate"));
         }
         self.common
             .send_key_update(request_peer)

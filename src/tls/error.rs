@@ -54,6 +54,9 @@ pub enum PeerMisbehaved {
     /// A server with no certificate got no PSK it could accept.
     #[error("handshake failure: no certificate and no PSK accepted")]
     NoServerCredentials,
+    /// (TLS 1.2) The client's PSK identity is not known.
+    #[error("unknown PSK identity")]
+    UnknownPskIdentity,
 }
 
 /// Input a peer may send without limit at no cost to itself, past the
@@ -127,6 +130,7 @@ impl Error {
                 PeerMisbehaved::NoApplicationProtocol => AlertDescription::NoApplicationProtocol,
                 PeerMisbehaved::BadPskBinder => AlertDescription::DecryptError,
                 PeerMisbehaved::NoServerCredentials => AlertDescription::HandshakeFailure,
+                PeerMisbehaved::UnknownPskIdentity => AlertDescription::UnknownPskIdentity,
             },
             Self::Certificate(c) => match c {
                 CertificateError::Bad(_) | CertificateError::Rejected => {

@@ -416,6 +416,118 @@ scenario_gnutls_serv() { # our client, gnutls-serv in its own network namespace
   fi
 }
 
+# TLS 1.2 peers. Each checks the negotiated protocol in the logs, data both
+# ways, and that **REAUTH** is refused on TLS 1.2 (gnutls_reauth returns
+# GNUTLS_E_INVALID_REQUEST: "The request is invalid."). A failed
+# re-authentication ends the connection in stepup-serv and gnutls-serv
+# alike, so the echo stops after "hello".
+tls12_served() { # LOG.serv shows a TLS 1.2 session and the refused **REAUTH**
+  grep -q -- '- Server: Protocol: TLS1.2' "$1" &&
+    grep -q '\*\*\* Re-authentication failed: The request is invalid' "$1"
+}
+
+scenario_tls12_s_client() { # our server, openssl s_client -tls1_2 (RSA key: ECDHE-RSA)
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-rsa.pem \
+    --x509keyfile $F/server-rsa.key --x509cafile $F/ca.pem --max-connections 1 --disable-client-cert \
+    > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 openssl s_client -tls1_2 -connect "127.0.0.1:$port" -quiet -CAfile $F/ca.pem \
+    > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if tls12_served "$log.serv" && grep -qx 'hello' "$log.cli"; then
+    ok "$name: stepup-serv <-> openssl s_client -tls1_2, **REAUTH** refused"
+  else
+    bad "$name: stepup-serv <-> openssl s_client -tls1_2"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_gnutls_cli() { # our server, gnutls-cli with TLS 1.3 off
+  local name=$1 log=$logs/$1
+  have gnutls-cli || { skip "$name: gnutls-cli is not installed"; return; }
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  reauth_input | timeout 20 gnutls-cli localhost -p "$port" --x509cafile $F/ca.pem \
+    --priority NORMAL:-VERS-TLS1.3 > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if tls12_served "$log.serv" && grep -qx 'hello' "$log.cli" && grep -q 'Description: (TLS1.2' "$log.cli"; then
+    ok "$name: stepup-serv <-> gnutls-cli --priority NORMAL:-VERS-TLS1.3, **REAUTH** refused"
+  else
+    bad "$name: stepup-serv <-> gnutls-cli (TLS 1.2)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_python() { # our server, Python ssl capped at TLS 1.2
+  local name=$1 log=$logs/$1
+  start_our_server "$log.serv" --disable-client-cert || { bad "$name: server did not start"; stop_server; return; }
+  timeout 20 python3 - "$port" $F/ca.pem > "$log.cli" 2>&1 <<'PY'
+import socket, ssl, sys
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+ctx.maximum_version = ssl.TLSVersion.TLSv1_2
+with socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=10) as raw:
+    with ctx.wrap_socket(raw, server_hostname="localhost") as tls:
+        print("version", tls.version())
+        tls.sendall(b"hello\n")
+        print("echo", tls.recv(100).decode().strip())
+PY
+  sleep 0.2; stop_server
+  if grep -q -- '- Server: Protocol: TLS1.2' "$log.serv" && grep -qx 'version TLSv1.2' "$log.cli" &&
+     grep -qx 'echo hello' "$log.cli"; then
+    ok "$name: stepup-serv <-> Python ssl capped at TLS 1.2"
+  else
+    bad "$name: stepup-serv <-> Python ssl (TLS 1.2)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_curl() { # our server in HTTP mode, curl --tls-max 1.2
+  local name=$1 log=$logs/$1
+  have curl || { skip "$name: curl is not installed"; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --x509cafile $F/ca.pem --disable-client-cert --max-connections 2 \
+    > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  local tls=(--max-time 10 -sS --tls-max 1.2 --cacert $F/ca.pem)
+  curl "${tls[@]}" "https://localhost:$port/" > "$log.cli" 2>&1
+  curl "${tls[@]}" "https://localhost:$port/reauth" > "$log.cli2" 2>&1
+  sleep 0.2; stop_server
+  if grep -qx 'Protocol: TLS1.2' "$log.cli" &&
+     grep -qx 'Re-authentication: The request is invalid.' "$log.cli2"; then
+    ok "$name: curl --tls-max 1.2 GET /, and GET /reauth refused on TLS 1.2"
+  else
+    bad "$name: stepup-serv (HTTP) <-> curl --tls-max 1.2"; tail -n 8 "$log.serv" "$log.cli" "$log.cli2" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_s_server() { # our client against openssl s_server -tls1_2
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  { sleep 3; } | timeout 20 openssl s_server -tls1_2 -accept "127.0.0.1:$port" -naccept 1 -rev \
+    -cert $F/server-ecdsa.pem -key $F/server-ecdsa.key > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" ACCEPT || { bad "$name: s_server did not start"; stop_server; return; }
+  { echo hello; sleep 1; } | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" \
+    --x509cafile $F/ca.pem > "$log.cli" 2>&1
+  stop_server
+  if grep -q -- '- Client: Protocol: TLS1.2' "$log.cli" && grep -qx 'olleh' "$log.cli"; then
+    ok "$name: stepup-cli <-> openssl s_server -tls1_2"
+  else
+    bad "$name: stepup-cli <-> openssl s_server -tls1_2"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_gnutls_serv() { # our client against gnutls-serv with TLS 1.3 off
+  local name=$1 log=$logs/$1
+  with_gnutls_serv "$log" "--priority NORMAL:-VERS-TLS1.3" --x509cafile $F/ca.pem || return
+  if grep -q -- '- Client: Protocol: TLS1.2' "$log.cli" && grep -qx 'hello' "$log.cli" &&
+     grep -q 'reauth: The request is invalid' "$log.serv"; then
+    ok "$name: stepup-cli <-> gnutls-serv --priority NORMAL:-VERS-TLS1.3, its reauth refused"
+  else
+    bad "$name: stepup-cli <-> gnutls-serv (TLS 1.2)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
 for set in ${PROGRAM_SETS:-stepup system compat}; do
   set_env "$set"
   if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
@@ -423,7 +535,8 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
   fi
   for s in cli s_client gnutls_cli python curl no_cert untrusted psk_cli psk_gnutls_cli psk_s_client \
            resume_cli resume_farm resume_python resume_s_server s_server gnutls_serv gnutls_serv_psk \
-           gnutls_serv_resume; do
+           gnutls_serv_resume tls12_s_client tls12_gnutls_cli tls12_python tls12_curl tls12_s_server \
+           tls12_gnutls_serv; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done
@@ -431,7 +544,8 @@ done
 
 # The server's account of re-authentication is the same with stepup as with
 # the system GnuTLS, line for line.
-for s in cli s_client gnutls_cli python curl no_cert psk_cli psk_gnutls_cli psk_s_client; do
+for s in cli s_client gnutls_cli python curl no_cert psk_cli psk_gnutls_cli psk_s_client tls12_s_client \
+         tls12_gnutls_cli; do
   if [ -f "$logs/stepup-$s.serv" ] && [ -f "$logs/system-$s.serv" ]; then
     if diff <(reauth_report "$logs/system-$s.serv") <(reauth_report "$logs/stepup-$s.serv") > "$logs/diff-$s"; then
       ok "$s: stepup-serv reports negotiation and re-authentication as the system-built one does"
@@ -443,7 +557,8 @@ done
 
 # And stepup-cli's account of the connection, where our client ran.
 client_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Client: |- Status: )' "$1"; }
-for s in cli no_cert untrusted s_server gnutls_serv resume_cli resume_s_server gnutls_serv_resume; do
+for s in cli no_cert untrusted s_server gnutls_serv resume_cli resume_s_server gnutls_serv_resume tls12_s_server \
+         tls12_gnutls_serv; do
   if [ -f "$logs/stepup-$s.cli" ] && [ -f "$logs/system-$s.cli" ]; then
     if diff <(client_report "$logs/system-$s.cli") <(client_report "$logs/stepup-$s.cli") > "$logs/diff-$s.cli"; then
       ok "$s: stepup-cli reports the connection as the system-built one does"

@@ -99,8 +99,9 @@ pub unsafe extern "C" fn gnutls_session_get_id(
     })
 }
 
-/// Whether the extended master secret (RFC 7627) is in use. TLS 1.3 has
-/// none; GnuTLS 3.7 nevertheless reports 1 on a server whose client
+/// Whether the extended master secret (RFC 7627) is in use: always 1
+/// under TLS 1.2 (stepup requires it). TLS 1.3 has none; GnuTLS 3.7
+/// nevertheless reports 1 on a server whose client
 /// offered the extension in its ClientHello (as GnuTLS clients do) and 0
 /// on a client, and so does stepup. 0 for a NULL session.
 ///

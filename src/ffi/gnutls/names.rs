@@ -86,7 +86,8 @@ pub unsafe extern "C" fn gnutls_group_get(session: gnutls_session_t) -> gnutls_g
     })
 }
 
-/// The session's key exchange: `GNUTLS_KX_ECDHE_RSA` for a TLS 1.3
+/// The session's key exchange: under TLS 1.2 `GNUTLS_KX_ECDHE_ECDSA` or
+/// `GNUTLS_KX_ECDHE_RSA` by the suite; `GNUTLS_KX_ECDHE_RSA` for a TLS 1.3
 /// certificate handshake, as GnuTLS reports it whatever the key type; 0
 /// before the key exchange; `GNUTLS_E_INVALID_REQUEST` for a NULL session.
 ///
@@ -100,7 +101,8 @@ pub unsafe extern "C" fn gnutls_kx_get(session: gnutls_session_t) -> gnutls_kx_a
     })
 }
 
-/// The session's MAC: `GNUTLS_MAC_AEAD` (every TLS 1.3 cipher is an AEAD);
+/// The session's MAC: `GNUTLS_MAC_AEAD` (every cipher stepup negotiates,
+/// TLS 1.2's too, is an AEAD);
 /// 0 before the handshake chose a cipher; `GNUTLS_E_INVALID_REQUEST` for a
 /// NULL session.
 ///

@@ -1,6 +1,7 @@
 //! Keying material exporters: `gnutls_prf_rfc5705` (the TLS 1.3 exporter
-//! of RFC 8446 §7.5), `gnutls_prf` as GnuTLS 3.7 maps it onto that exporter
-//! under TLS 1.3, and `gnutls_prf_hash_get`.
+//! of RFC 8446 §7.5, RFC 5705's under TLS 1.2), `gnutls_prf` (TLS 1.2's PRF,
+//! and as GnuTLS 3.7 maps it onto the exporter under TLS 1.3), and
+//! `gnutls_prf_hash_get`.
 
 use std::ffi::{c_char, c_int};
 
@@ -29,9 +30,11 @@ unsafe fn inputs<'a>(
 
 /// Writes `outsize` bytes of keying material to `out`: TLS-Exporter(label,
 /// context, outsize) of RFC 8446 §7.5, from the exporter secret of the
-/// session's handshake. A NULL `context` (with size 0) is the empty
-/// context, as in TLS 1.3 both are the same. `label` and `context` are read
-/// only; `out` belongs to the caller.
+/// session's handshake; under TLS 1.2, RFC 5705's exporter over the master
+/// secret. A NULL `context` (with size 0) is RFC 5705's "no context": under
+/// TLS 1.3 the same as the empty context, under TLS 1.2 a seed without a
+/// context length. `label` and `context` are read only; `out` belongs to
+/// the caller.
 ///
 /// Returns 0; `GNUTLS_E_INVALID_REQUEST` before the handshake completed,
 /// for `outsize` above 255 times the suite's hash length, or for NULL
@@ -51,15 +54,17 @@ pub unsafe extern "C" fn gnutls_prf_rfc5705(
     out: *mut c_char,
 ) -> c_int {
     boundary::gnutls(|| {
+        let no_context = context.is_null();
         // SAFETY: the caller's promises about the buffers.
         let (label, context, out) = unsafe {
             let (label, context) = inputs(label_size, label, context_size, context)?;
             (label, context, args::bytes_mut(out.cast(), outsize, "out")?)
         };
+        let context = (!no_context).then_some(context);
         // SAFETY: NULL or live.
         let material = unsafe {
             with_session(session, |s| {
-                s.export_keying_material(label, context, outsize)
+                s.export_keying_material_with(label, context, outsize)
             })
         }??;
         out.copy_from_slice(&material);
@@ -67,14 +72,16 @@ pub unsafe extern "C" fn gnutls_prf_rfc5705(
     })
 }
 
-/// GnuTLS's TLS 1.2 PRF call, under TLS 1.3 (all stepup negotiates): as in
-/// GnuTLS 3.7, the exporter of `gnutls_prf_rfc5705` with an empty context;
-/// `server_random_first` has no meaning there and is ignored, and non-empty
-/// `extra` data is refused. `out` receives `outsize` bytes.
+/// GnuTLS's PRF call. Under TLS 1.2, the PRF over the master secret with
+/// the label and a seed of the two randoms (the server's first when
+/// `server_random_first` is non-zero) followed by `extra`. Under TLS 1.3,
+/// as in GnuTLS 3.7, the exporter of `gnutls_prf_rfc5705` with an empty
+/// context; `server_random_first` has no meaning there and is ignored,
+/// and non-empty `extra` data is refused. `out` receives `outsize` bytes.
 ///
-/// Returns 0; `GNUTLS_E_INVALID_REQUEST` when `extra_size` is not 0, before
-/// the handshake completed, for an `outsize` too large, or for NULL
-/// pointers with non-zero sizes.
+/// Returns 0; `GNUTLS_E_INVALID_REQUEST` under TLS 1.3 when `extra_size`
+/// is not 0, before the handshake completed, for an `outsize` too large,
+/// or for NULL pointers with non-zero sizes.
 ///
 /// # Safety
 /// As for `gnutls_prf_rfc5705`.
@@ -90,14 +97,17 @@ pub unsafe extern "C" fn gnutls_prf(
     out: *mut c_char,
 ) -> c_int {
     boundary::gnutls(|| {
-        let _ = server_random_first;
         // SAFETY: the caller's promises about the buffers.
         let (label, extra, out) = unsafe {
             let (label, extra) = inputs(label_size, label, extra_size, extra)?;
             (label, extra, args::bytes_mut(out.cast(), outsize, "out")?)
         };
         // SAFETY: NULL or live.
-        let material = unsafe { with_session(session, |s| s.prf(label, extra, outsize)) }??;
+        let material = unsafe {
+            with_session(session, |s| {
+                s.prf(label, server_random_first != 0, extra, outsize)
+            })
+        }??;
         out.copy_from_slice(&material);
         Ok(0)
     })

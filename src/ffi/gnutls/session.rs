@@ -433,6 +433,8 @@ pub unsafe extern "C" fn gnutls_alert_send(
 }
 
 /// Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
+/// Under TLS 1.2 it always fails with `GNUTLS_E_INVALID_REQUEST` and
+/// changes nothing, as GnuTLS documents.
 ///
 /// On a server it asks the client for a certificate (as set with
 /// `gnutls_certificate_server_set_request`: REQUEST or REQUIRE) and waits for
@@ -689,7 +691,8 @@ pub unsafe extern "C" fn gnutls_certificate_get_peers(
     })
 }
 
-/// The negotiated protocol: `GNUTLS_TLS1_3` after a handshake, 0 before.
+/// The negotiated protocol: `GNUTLS_TLS1_3` or `GNUTLS_TLS1_2` once the
+/// hellos chose it, 0 before.
 ///
 /// # Safety
 /// `session` is NULL or a live session.

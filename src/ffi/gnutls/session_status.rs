@@ -42,7 +42,8 @@ pub unsafe extern "C" fn gnutls_auth_client_get_type(session: gnutls_session_t) 
     unsafe { gnutls_auth_get_type(session) }
 }
 
-/// Whether safe renegotiation (RFC 5746) is in use. TLS 1.3 has no
+/// Whether safe renegotiation (RFC 5746) is in use. Under TLS 1.2, 1 when
+/// the peer signalled it (stepup never renegotiates). TLS 1.3 has no
 /// renegotiation, but as GnuTLS 3.7 does, a server reports 1 when its
 /// client offered it (renegotiation_info or the SCSV); a client reports 0,
 /// as does a NULL session.
@@ -142,8 +143,9 @@ pub const GNUTLS_CB_TLS_EXPORTER: gnutls_channel_binding_t = 2;
 /// with its signature's hash (SHA-256 for MD5 and SHA-1);
 /// `GNUTLS_CB_TLS_EXPORTER`, 32 bytes exported with the label
 /// "EXPORTER-Channel-Binding" and an empty context. Returns 0;
-/// `GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE` before the handshake completed
-/// and for `GNUTLS_CB_TLS_UNIQUE` (not defined for TLS 1.3);
+/// `GNUTLS_CB_TLS_UNIQUE` (TLS 1.2 only), the first Finished message's
+/// verify_data; `GNUTLS_E_CHANNEL_BINDING_NOT_AVAILABLE` before the
+/// handshake completed and for `GNUTLS_CB_TLS_UNIQUE` under TLS 1.3;
 /// `GNUTLS_E_UNIMPLEMENTED_FEATURE` for another kind, without a server
 /// certificate, or for a signature hash stepup does not compute;
 /// `GNUTLS_E_INVALID_REQUEST` for NULL arguments. `*cb` is written only on

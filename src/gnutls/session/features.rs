@@ -199,12 +199,27 @@ impl Session {
         context: &[u8],
         length: usize,
     ) -> Result<Vec<u8>, Error> {
-        self.established()?
-            .export_keying_material(label, context, length)
-            .map_err(|e| match e {
-                tls::Error::ApiMisuse(_) => Error::InvalidRequest,
-                other => Error::Tls(other),
-            })
+        self.export_keying_material_with(label, Some(context), length)
+    }
+
+    /// As `export_keying_material`; `None` is RFC 5705's "no context" (a
+    /// NULL context in `gnutls_prf_rfc5705`), which only TLS 1.2 tells
+    /// apart from an empty one.
+    pub fn export_keying_material_with(
+        &mut self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        length: usize,
+    ) -> Result<Vec<u8>, Error> {
+        let conn = self.established()?;
+        match context {
+            Some(context) => conn.export_keying_material(label, context, length),
+            None => conn.export_keying_material_without_context(label, length),
+        }
+        .map_err(|e| match e {
+            tls::Error::ApiMisuse(_) => Error::InvalidRequest,
+            other => Error::Tls(other),
+        })
     }
 
     /// `gnutls_session_channel_binding` (RFC 5929, RFC 9266): `kind` 0
@@ -216,7 +231,11 @@ impl Session {
     pub fn channel_binding(&mut self, kind: i32) -> Result<Vec<u8>, Error> {
         let negotiated = self.completed().ok_or(Error::ChannelBindingNotAvailable)?;
         match kind {
-            0 => Err(Error::ChannelBindingNotAvailable),
+            // tls-unique: the first Finished, which TLS 1.3 does not define.
+            0 => negotiated
+                .tls_unique
+                .clone()
+                .ok_or(Error::ChannelBindingNotAvailable),
             1 => {
                 let server_certificate = if self.is_server() {
                     negotiated.local_certificate.clone()
@@ -234,9 +253,23 @@ impl Session {
         }
     }
 
-    /// `gnutls_prf` under TLS 1.3: the exporter with an empty context;
-    /// `extra` data has no place in it (`InvalidRequest`), as in GnuTLS 3.7.
-    pub fn prf(&mut self, label: &[u8], extra: &[u8], length: usize) -> Result<Vec<u8>, Error> {
+    /// `gnutls_prf`: under TLS 1.2 the PRF over the master secret, the
+    /// randoms (the server's first if asked) and `extra`; under TLS 1.3
+    /// the exporter with an empty context, where `extra` data has no place
+    /// (`InvalidRequest`), as in GnuTLS 3.7.
+    pub fn prf(
+        &mut self,
+        label: &[u8],
+        server_random_first: bool,
+        extra: &[u8],
+        length: usize,
+    ) -> Result<Vec<u8>, Error> {
+        if self.is_tls12() {
+            return self
+                .established()?
+                .tls12_prf(label, server_random_first, extra, length)
+                .ok_or(Error::InvalidRequest);
+        }
         if !extra.is_empty() {
             return Err(Error::InvalidRequest);
         }
@@ -246,8 +279,12 @@ impl Session {
     /// `gnutls_prf_hash_get`: the suite's hash, 0 before one is chosen.
     pub fn prf_hash(&self) -> i32 {
         self.negotiated()
-            .and_then(|n| n.suite)
-            .map_or(0, |s| digest_id(s.hash()))
+            .and_then(|n| {
+                n.suite
+                    .map(|s| s.hash())
+                    .or(n.tls12_suite.map(|s| s.hash()))
+            })
+            .map_or(0, digest_id)
     }
 
     /// `gnutls_session_get_id`, empty before the handshake started. A
@@ -449,11 +486,13 @@ impl Session {
     /// master secret, but GnuTLS 3.7 reports 1 on a server whose client
     /// offered the extension; so does stepup (a client reports 0).
     pub fn ext_master_secret_status(&self) -> u32 {
+        // Under TLS 1.2 both ends use it (stepup requires it).
         u32::from(
-            self.server
-                && self
-                    .negotiated()
-                    .is_some_and(|n| n.peer_offered_extended_master_secret),
+            self.is_tls12()
+                || self.server
+                    && self
+                        .negotiated()
+                        .is_some_and(|n| n.peer_offered_extended_master_secret),
         )
     }
 
@@ -462,8 +501,10 @@ impl Session {
     /// (the renegotiation_info extension or the SCSV); so does stepup (a
     /// client reports 0).
     pub fn safe_renegotiation_status(&self) -> u32 {
+        // Under TLS 1.2 a client reports whether the server answered
+        // renegotiation_info.
         u32::from(
-            self.server
+            (self.server || self.is_tls12())
                 && self
                     .negotiated()
                     .is_some_and(|n| n.peer_offered_safe_renegotiation),

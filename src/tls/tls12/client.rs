@@ -10,8 +10,8 @@ use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 use super::messages::{
-    ServerKeyExchange, decode_certificate, encode_certificate, encode_client_key_exchange,
-    signed_params,
+    PskServerKeyExchange, ServerKeyExchange, decode_certificate, encode_certificate,
+    encode_client_key_exchange, encode_psk_client_key_exchange, psk_premaster, signed_params,
 };
 use super::prf::{self, FinishedBy};
 use super::record::{RecordKey12, fixed_iv_len};
@@ -31,6 +31,39 @@ use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
 use crate::tls::suites::group;
 use crate::x509::key_info::KeyKind;
 use crate::x509::verify::{Role, verify_signature_tls12};
+
+/// The signature_algorithms a client that also offers TLS 1.2 sends: `ours`
+/// (TLS 1.3's) and RSA PKCS#1 v1.5, which TLS 1.2 servers may sign with
+/// (a TLS 1.3 one never does in the handshake, RFC 8446 §4.2.3), in GnuTLS
+/// 3.7's order: by hash, PKCS#1 first, then RSA-PSS, ECDSA and EdDSA.
+pub fn offered_schemes(ours: &[u16]) -> Vec<u16> {
+    use crate::crypto::sign::scheme as s;
+    const ORDER: [u16; 12] = [
+        s::RSA_PKCS1_SHA256,
+        s::RSA_PSS_PSS_SHA256,
+        s::RSA_PSS_RSAE_SHA256,
+        s::ECDSA_SECP256R1_SHA256,
+        s::ED25519,
+        s::RSA_PKCS1_SHA384,
+        s::RSA_PSS_PSS_SHA384,
+        s::RSA_PSS_RSAE_SHA384,
+        s::ECDSA_SECP384R1_SHA384,
+        s::RSA_PKCS1_SHA512,
+        s::RSA_PSS_PSS_SHA512,
+        s::RSA_PSS_RSAE_SHA512,
+    ];
+    let pkcs1 = [
+        s::RSA_PKCS1_SHA256,
+        s::RSA_PKCS1_SHA384,
+        s::RSA_PKCS1_SHA512,
+    ];
+    let mut schemes: Vec<u16> = ORDER
+        .into_iter()
+        .filter(|scheme| ours.contains(scheme) || pkcs1.contains(scheme))
+        .collect();
+    schemes.extend(ours.iter().filter(|scheme| !ORDER.contains(scheme)));
+    schemes
+}
 
 /// A TLS 1.2 client connection, from the server's ServerHello on.
 pub(crate) enum Client12 {
@@ -127,7 +160,8 @@ pub(crate) fn server_hello(
     let mut transcript = Transcript::new(suite.hash());
     transcript.update(hello_bytes);
     transcript.update(&message.bytes);
-    Ok(Client12::ExpectCertificate(Box::new(Handshake {
+    let psk_suite = suite.authentication() == Authentication::Psk;
+    let handshake = Box::new(Handshake {
         config,
         server_name,
         suite,
@@ -138,7 +172,14 @@ pub(crate) fn server_hello(
         server_share: None,
         certificate_requested: false,
         master: None,
-    })))
+    });
+    // A PSK suite has no Certificate; plain PSK may skip ServerKeyExchange
+    // too (no identity hint).
+    Ok(if psk_suite {
+        Client12::ExpectServerKeyExchange(handshake)
+    } else {
+        Client12::ExpectCertificate(handshake)
+    })
 }
 
 impl Client12 {
@@ -149,6 +190,11 @@ impl Client12 {
             (Self::ExpectCertificate(h), T::Certificate) => h.certificate(common, message),
             (Self::ExpectServerKeyExchange(h), T::ServerKeyExchange) => {
                 h.server_key_exchange(common, message)
+            }
+            (Self::ExpectServerKeyExchange(h), T::ServerHelloDone)
+                if h.suite.authentication() == Authentication::Psk && !h.suite.ecdhe() =>
+            {
+                h.server_hello_done(common, message)
             }
             (Self::ExpectServerHelloDone(mut h), T::CertificateRequest)
                 if !h.certificate_requested =>
@@ -227,6 +273,19 @@ impl Handshake {
         common: &mut Common,
         message: &RawMessage,
     ) -> Result<Client12, Error> {
+        if self.suite.authentication() == Authentication::Psk {
+            // Unsigned: the PSK authenticates the exchange (RFC 5489 §2).
+            let ske = PskServerKeyExchange::decode(message.body(), self.suite.ecdhe())?;
+            if let Some(params) = ske.params {
+                let offered_group = group::from_u16(params.group)
+                    .filter(|g| self.config.groups.contains(g))
+                    .ok_or(PeerMisbehaved::IllegalParameter("group not offered"))?;
+                common.negotiated.group = Some(offered_group);
+                self.server_share = Some((params.group, params.public));
+            }
+            self.transcript.update(&message.bytes);
+            return Ok(Client12::ExpectServerHelloDone(self));
+        }
         let ske = ServerKeyExchange::decode(message.body())?;
         let offered_group = group::from_u16(ske.params.group)
             .filter(|g| self.config.groups.contains(g))
@@ -244,6 +303,7 @@ impl Handshake {
         let fits = match self.suite.authentication() {
             Authentication::Ecdsa => matches!(kind, KeyKind::Ec | KeyKind::Ed25519),
             Authentication::Rsa => kind == KeyKind::Rsa,
+            Authentication::Psk => false,
         };
         if !fits {
             return Err(PeerMisbehaved::IllegalParameter("key does not fit the suite").into());
@@ -272,26 +332,60 @@ impl Handshake {
             return Err(InvalidMessage::InvalidValue("ServerHelloDone").into());
         }
         self.transcript.update(&message.bytes);
-        let (group_id, public) = self
-            .server_share
-            .take()
-            .ok_or(Error::Internal("no server key exchange"))?;
-        let kx_group = group::from_u16(group_id).ok_or(Error::Internal("group"))?;
         if self.certificate_requested {
             let sent = common.send_message(HandshakeType::Certificate, &encode_certificate(&[]))?;
             self.transcript.update(&sent);
             common.negotiated.local_certificate = None;
         }
-        let share = KeyShare::generate(kx_group)
-            .map_err(|_| Error::Internal("key share generation failed"))?;
-        let sent = common.send_message(
-            HandshakeType::ClientKeyExchange,
-            &encode_client_key_exchange(share.public()),
-        )?;
+        let psk = if self.suite.authentication() == Authentication::Psk {
+            Some(
+                self.config
+                    .psk
+                    .as_ref()
+                    .ok_or(Error::Internal("a PSK suite without a PSK"))?,
+            )
+        } else {
+            None
+        };
+        // The ECDHE part: the server's params, our share, the secret.
+        let exchange = match self.server_share.take() {
+            Some((group_id, public)) => {
+                let kx_group = group::from_u16(group_id).ok_or(Error::Internal("group"))?;
+                let share = KeyShare::generate(kx_group)
+                    .map_err(|_| Error::Internal("key share generation failed"))?;
+                let ours = share.public().to_vec();
+                let secret = share
+                    .agree(&public)
+                    .map_err(|_| PeerMisbehaved::IllegalParameter("server ECDH public value"))?;
+                Some((ours, secret))
+            }
+            None if psk.is_some() && !self.suite.ecdhe() => None,
+            None => {
+                return Err(PeerMisbehaved::UnexpectedMessage(
+                    "ServerHelloDone before the key exchange",
+                )
+                .into());
+            }
+        };
+        let (body, pre_master) = match (psk, exchange) {
+            (Some(psk), exchange) => {
+                let other = match &exchange {
+                    Some((_, secret)) => secret.clone(),
+                    None => zeroize::Zeroizing::new(vec![0; psk.key.len()]),
+                };
+                let body = encode_psk_client_key_exchange(
+                    &psk.identity,
+                    exchange.as_ref().map(|(ours, _)| ours.as_slice()),
+                );
+                common.negotiated.psk_identity = Some(psk.identity.clone());
+                common.negotiated.psk_with_dhe = exchange.is_some();
+                (body, psk_premaster(&other, &psk.key))
+            }
+            (None, Some((ours, secret))) => (encode_client_key_exchange(&ours), secret),
+            (None, None) => return Err(Error::Internal("no key exchange")),
+        };
+        let sent = common.send_message(HandshakeType::ClientKeyExchange, &body)?;
         self.transcript.update(&sent);
-        let pre_master = share
-            .agree(&public)
-            .map_err(|_| PeerMisbehaved::IllegalParameter("server ECDH public value"))?;
         let hash = self.suite.hash();
         let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
         common.log_secret("CLIENT_RANDOM", &Secret::from_bytes(&master));
@@ -317,6 +411,7 @@ impl Handshake {
         );
         let sent = common.send_message(HandshakeType::Finished, &ours)?;
         self.transcript.update(&sent);
+        common.negotiated.tls_unique = Some(ours.to_vec());
         self.master = Some(master);
         Ok(Client12::ExpectFinished(self))
     }
@@ -344,6 +439,12 @@ impl Handshake {
         if let Some(identity) = common.negotiated.peer_under_check.take() {
             common.negotiated.peer = Some(identity);
         }
+        common.tls12_exporter = Some(prf::Exporter::new(
+            self.suite.hash(),
+            master,
+            &self.client_random,
+            &self.server_random,
+        ));
         common.traffic = true;
         common.ccs_window = false;
         common.events.push_back(Event::HandshakeComplete);

@@ -1,6 +1,7 @@
 //! The TLS 1.2 handshake messages TLS 1.3 does not have, or has in another
 //! shape: Certificate (no request context, no per-certificate extensions),
-//! ServerKeyExchange and ClientKeyExchange for ECDHE (RFC 8422 §5.4, §5.7).
+//! ServerKeyExchange and ClientKeyExchange for ECDHE (RFC 8422 §5.4, §5.7)
+//! and for the PSK key exchanges (RFC 4279 §2, RFC 5489 §2).
 
 use crate::tls::codec::{LenPrefix, Reader, put_u16, put_vec, with_len};
 use crate::tls::error::InvalidMessage;
@@ -132,6 +133,83 @@ pub fn decode_client_key_exchange(body: &[u8]) -> Result<Vec<u8>, InvalidMessage
     Ok(public.to_vec())
 }
 
+/// A PSK ServerKeyExchange: the identity hint, and for ECDHE_PSK the
+/// unsigned ECDH params.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PskServerKeyExchange {
+    /// psk_identity_hint (stepup sends it empty).
+    pub hint: Vec<u8>,
+    /// The ECDH params (ECDHE_PSK only).
+    pub params: Option<EcdhParams>,
+}
+
+impl PskServerKeyExchange {
+    /// The message body.
+    pub fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::new();
+        put_vec(&mut out, LenPrefix::U16, &self.hint);
+        if let Some(params) = &self.params {
+            out.extend_from_slice(&params.encode());
+        }
+        out
+    }
+
+    /// Decodes a body; `ecdhe` says whether params follow the hint.
+    pub fn decode(body: &[u8], ecdhe: bool) -> Result<Self, InvalidMessage> {
+        let mut r = Reader::new(body);
+        let hint = r.vec_u16("psk_identity_hint")?.to_vec();
+        let params = if ecdhe {
+            Some(EcdhParams::read(&mut r)?)
+        } else {
+            None
+        };
+        r.expect_end("ServerKeyExchange")?;
+        Ok(Self { hint, params })
+    }
+}
+
+/// A PSK ClientKeyExchange body: the identity, and for ECDHE_PSK the
+/// client's public value.
+pub fn encode_psk_client_key_exchange(identity: &[u8], public: Option<&[u8]>) -> Vec<u8> {
+    let mut out = Vec::new();
+    put_vec(&mut out, LenPrefix::U16, identity);
+    if let Some(public) = public {
+        put_vec(&mut out, LenPrefix::U8, public);
+    }
+    out
+}
+
+/// The identity (and for ECDHE_PSK the public value) of a PSK
+/// ClientKeyExchange body.
+pub fn decode_psk_client_key_exchange(
+    body: &[u8],
+    ecdhe: bool,
+) -> Result<(Vec<u8>, Option<Vec<u8>>), InvalidMessage> {
+    let mut r = Reader::new(body);
+    let identity = r.vec_u16("psk_identity")?.to_vec();
+    let public = if ecdhe {
+        let public = r.vec_u8("ecdh_Yc")?;
+        if public.is_empty() {
+            return Err(InvalidMessage::InvalidValue("empty ECDH public value"));
+        }
+        Some(public.to_vec())
+    } else {
+        None
+    };
+    r.expect_end("ClientKeyExchange")?;
+    Ok((identity, public))
+}
+
+/// The PSK key exchanges' premaster secret (RFC 4279 §2, RFC 5489 §2):
+/// other_secret (N zero bytes for plain PSK, the ECDH secret for
+/// ECDHE_PSK) and the PSK, each with a two-byte length.
+pub fn psk_premaster(other_secret: &[u8], psk: &[u8]) -> zeroize::Zeroizing<Vec<u8>> {
+    let mut out = zeroize::Zeroizing::new(Vec::with_capacity(4 + other_secret.len() + psk.len()));
+    put_vec(&mut out, LenPrefix::U16, other_secret);
+    put_vec(&mut out, LenPrefix::U16, psk);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -179,5 +257,42 @@ mod tests {
         assert!(decode_client_key_exchange(&[0]).is_err());
         assert!(decode_client_key_exchange(&[2, 1]).is_err());
         assert!(decode_client_key_exchange(&[1, 1, 1]).is_err());
+    }
+
+    #[test]
+    fn psk_messages_round_trip_and_the_premaster_has_both_parts() {
+        let plain = PskServerKeyExchange {
+            hint: Vec::new(),
+            params: None,
+        };
+        assert_eq!(plain.encode(), [0, 0]);
+        assert_eq!(PskServerKeyExchange::decode(&[0, 0], false).unwrap(), plain);
+        assert!(
+            PskServerKeyExchange::decode(&[0, 0], true).is_err(),
+            "params missing"
+        );
+        let with_params = PskServerKeyExchange {
+            hint: b"h".to_vec(),
+            params: Some(EcdhParams {
+                group: 0x0017,
+                public: vec![4; 65],
+            }),
+        };
+        assert_eq!(
+            PskServerKeyExchange::decode(&with_params.encode(), true).unwrap(),
+            with_params
+        );
+        let body = encode_psk_client_key_exchange(b"alice", Some(&[9; 32]));
+        assert_eq!(
+            decode_psk_client_key_exchange(&body, true).unwrap(),
+            (b"alice".to_vec(), Some(vec![9; 32]))
+        );
+        assert!(
+            decode_psk_client_key_exchange(&body, false).is_err(),
+            "trailing bytes"
+        );
+        let body = encode_psk_client_key_exchange(b"alice", None);
+        assert_eq!(body, [0, 5, b'a', b'l', b'i', b'c', b'e']);
+        assert_eq!(*psk_premaster(&[0, 0], &[7, 7]), [0, 2, 0, 0, 0, 2, 7, 7]);
     }
 }

@@ -72,6 +72,74 @@ pub fn key_block(
     prf(hash, master_secret, b"key expansion", &seed, len)
 }
 
+/// What a TLS 1.2 session exports keying material from (RFC 5705).
+pub struct Exporter {
+    hash: HashAlgorithm,
+    master: SecretBytes,
+    /// client_random + server_random.
+    randoms: [u8; 64],
+}
+
+impl Exporter {
+    /// The exporter of a session with this master secret and randoms.
+    pub fn new(
+        hash: HashAlgorithm,
+        master: &[u8],
+        client_random: &[u8; 32],
+        server_random: &[u8; 32],
+    ) -> Self {
+        let mut randoms = [0u8; 64];
+        randoms[..32].copy_from_slice(client_random);
+        randoms[32..].copy_from_slice(server_random);
+        Self {
+            hash,
+            master: Zeroizing::new(master.to_vec()),
+            randoms,
+        }
+    }
+
+    /// PRF(master_secret, label, randoms + extra), the randoms in the
+    /// client's order or, with `server_random_first`, the server's first
+    /// (GnuTLS's `gnutls_prf`).
+    pub fn prf(
+        &self,
+        label: &[u8],
+        server_random_first: bool,
+        extra: &[u8],
+        length: usize,
+    ) -> SecretBytes {
+        let mut seed = Vec::with_capacity(64 + extra.len());
+        if server_random_first {
+            seed.extend_from_slice(&self.randoms[32..]);
+            seed.extend_from_slice(&self.randoms[..32]);
+        } else {
+            seed.extend_from_slice(&self.randoms);
+        }
+        seed.extend_from_slice(extra);
+        prf(self.hash, &self.master, label, &seed, length)
+    }
+
+    /// RFC 5705's exporter: PRF(master_secret, label, client_random +
+    /// server_random [+ context_length + context]); `None` as the context
+    /// is RFC 5705's "no context", which differs from an empty one. `None`
+    /// for a context of 2^16 bytes or more.
+    pub fn export(
+        &self,
+        label: &[u8],
+        context: Option<&[u8]>,
+        length: usize,
+    ) -> Option<SecretBytes> {
+        let mut seed = Vec::with_capacity(66 + context.map_or(0, <[u8]>::len));
+        seed.extend_from_slice(&self.randoms);
+        if let Some(context) = context {
+            let context_len = u16::try_from(context.len()).ok()?;
+            seed.extend_from_slice(&context_len.to_be_bytes());
+            seed.extend_from_slice(context);
+        }
+        Some(prf(self.hash, &self.master, label, &seed, length))
+    }
+}
+
 /// Which side's Finished.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FinishedBy {

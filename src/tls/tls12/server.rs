@@ -10,7 +10,8 @@ use std::sync::Arc;
 use subtle::ConstantTimeEq;
 
 use super::messages::{
-    EcdhParams, ServerKeyExchange, decode_client_key_exchange, encode_certificate, signed_params,
+    EcdhParams, PskServerKeyExchange, ServerKeyExchange, decode_client_key_exchange,
+    decode_psk_client_key_exchange, encode_certificate, psk_premaster, signed_params,
 };
 use super::prf::{self, FinishedBy};
 use super::record::{RecordKey12, fixed_iv_len};
@@ -24,7 +25,7 @@ use crate::tls::codec::extensions::{self, ext};
 use crate::tls::codec::handshake::{HandshakeType, RawMessage};
 use crate::tls::codec::hello::{ClientHello, ServerHello};
 use crate::tls::common::{Common, Event};
-use crate::tls::config::{CertifiedKey, ClientAuth, ServerConfig};
+use crate::tls::config::{CertifiedKey, ClientAuth, PskLookup, ServerConfig};
 use crate::tls::error::{Error, PeerMisbehaved};
 use crate::tls::key_schedule::Secret;
 use crate::tls::server::choose_alpn;
@@ -76,6 +77,8 @@ pub(crate) enum Server12 {
 
 pub(crate) struct Handshake {
     suite: Tls12Suite,
+    /// The PSK lookup, for a PSK suite.
+    psk: Option<PskLookup>,
     transcript: Transcript,
     share: Option<KeyShare>,
     client_random: [u8; 32],
@@ -87,9 +90,11 @@ pub(crate) struct Handshake {
 /// What the ClientHello settled.
 struct Choice {
     suite: Tls12Suite,
-    certificate: Arc<CertifiedKey>,
-    scheme: u16,
-    group: KxGroup,
+    /// The certificate and the scheme it signs the key exchange with
+    /// (`None` for a PSK suite).
+    signer: Option<(Arc<CertifiedKey>, u16)>,
+    /// The ECDHE group (`None` for plain PSK).
+    group: Option<KxGroup>,
 }
 
 /// The kind of suite a key can serve.
@@ -140,20 +145,23 @@ fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
             return Err(PeerMisbehaved::IllegalParameter("no uncompressed points").into());
         }
     }
-    if config.client_auth != ClientAuth::None {
-        // Not offered yet: a server that asks for certificates speaks TLS
-        // 1.3 only, rather than let a TLS 1.2 client in without one.
+    if config.client_auth == ClientAuth::Require {
+        // TLS 1.2 client certificates are not offered yet: a server that
+        // requires one speaks TLS 1.3 only, rather than let a TLS 1.2
+        // client in without one. One that only requests one goes on as if
+        // the client had declined (it may, under REQUEST).
         return Err(PeerMisbehaved::ProtocolVersion(
-            "TLS 1.2 with client certificates is not supported",
+            "TLS 1.2 with a required client certificate is not supported",
         )
         .into());
     }
     // Without signature_algorithms a TLS 1.2 client means SHA-1, which we
-    // never sign with (RFC 5246 §7.4.1.4.1).
-    let schemes = match hello.extensions.get(ext::SIGNATURE_ALGORITHMS) {
-        Some(body) => extensions::read_u16_list(body, "signature_algorithms")?,
-        None => return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into()),
-    };
+    // never sign with (RFC 5246 §7.4.1.4.1): only a PSK suite can serve it.
+    let schemes = hello
+        .extensions
+        .get(ext::SIGNATURE_ALGORITHMS)
+        .map(|body| extensions::read_u16_list(body, "signature_algorithms"))
+        .transpose()?;
     // RFC 8422 §4: no supported_groups means any curve; ours then.
     let offered_groups = hello
         .extensions
@@ -161,14 +169,17 @@ fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
         .map(|body| extensions::read_u16_list(body, "supported_groups"))
         .transpose()?;
     let group = match &offered_groups {
+        Some(offered) if config.tls12_client_order => offered
+            .iter()
+            .filter_map(|g| group::from_u16(*g))
+            .find(|g| config.groups.contains(g)),
         Some(offered) => config
             .groups
             .iter()
             .copied()
             .find(|g| offered.contains(&group::to_u16(*g))),
         None => config.groups.first().copied(),
-    }
-    .ok_or(PeerMisbehaved::HandshakeFailure("no group in common"))?;
+    };
     // RFC 8422 §5.1: an ECDSA certificate's curve is one the client named.
     let curve_accepted = |certificate: &CertifiedKey| {
         let info = certificate.key.info();
@@ -186,33 +197,73 @@ fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
         .transpose()?
         .flatten();
     let certificates = candidates(config, server_name.as_deref());
-    // Our suite order; for each, the first certificate that can serve it
-    // with a scheme the client accepts.
-    for suite in &config.tls12_suites {
-        if !hello.cipher_suites.contains(&suite.to_u16()) {
+    // Our suite order (or the client's); for each, the first certificate
+    // that can serve it with a scheme the client accepts.
+    let order: Vec<Tls12Suite> = if config.tls12_client_order {
+        hello
+            .cipher_suites
+            .iter()
+            .filter_map(|id| Tls12Suite::from_u16(*id))
+            .filter(|s| config.tls12_suites.contains(s))
+            .collect()
+    } else {
+        config
+            .tls12_suites
+            .iter()
+            .copied()
+            .filter(|s| hello.cipher_suites.contains(&s.to_u16()))
+            .collect()
+    };
+    for suite in &order {
+        if suite.ecdhe() && group.is_none() {
             continue;
         }
+        if suite.authentication() == Authentication::Psk {
+            if config.psk.is_some() {
+                return Ok(Choice {
+                    suite: *suite,
+                    signer: None,
+                    group: group.filter(|_| suite.ecdhe()),
+                });
+            }
+            continue;
+        }
+        let Some(schemes) = &schemes else {
+            continue;
+        };
         for certificate in &certificates {
             if authentication_of(certificate) != Some(suite.authentication())
                 || !curve_accepted(certificate)
             {
                 continue;
             }
-            let scheme = certificate
-                .key
-                .tls12_schemes()
-                .iter()
-                .copied()
-                .find(|s| schemes.contains(s) && config.tls12_signature_allowed(*s));
+            let usable = |s: &u16| {
+                certificate.key.tls12_schemes().contains(s) && config.tls12_signature_allowed(*s)
+            };
+            let scheme = if config.tls12_client_order {
+                schemes.iter().copied().find(usable)
+            } else {
+                certificate
+                    .key
+                    .tls12_schemes()
+                    .iter()
+                    .copied()
+                    .find(|s| schemes.contains(s) && usable(s))
+            };
             if let Some(scheme) = scheme {
                 return Ok(Choice {
                     suite: *suite,
-                    certificate: certificate.clone(),
-                    scheme,
+                    signer: Some((certificate.clone(), scheme)),
                     group,
                 });
             }
         }
+    }
+    if schemes.is_none() {
+        return Err(PeerMisbehaved::MissingExtension("signature_algorithms").into());
+    }
+    if group.is_none() {
+        return Err(PeerMisbehaved::HandshakeFailure("no group in common").into());
     }
     Err(PeerMisbehaved::HandshakeFailure("no TLS 1.2 cipher suite in common").into())
 }
@@ -264,43 +315,65 @@ pub(crate) fn accept(
     let sent = common.send_message(HandshakeType::ServerHello, &server_hello.encode())?;
     transcript.update(&sent);
 
-    let chain = &choice.certificate.chain;
-    let sent = common.send_message(HandshakeType::Certificate, &encode_certificate(chain))?;
-    transcript.update(&sent);
-
-    let share = KeyShare::generate(choice.group)
-        .map_err(|_| Error::Internal("key share generation failed"))?;
-    let params = EcdhParams {
-        group: group::to_u16(choice.group),
+    let share = choice
+        .group
+        .map(|group| {
+            KeyShare::generate(group).map_err(|_| Error::Internal("key share generation failed"))
+        })
+        .transpose()?;
+    let params = share.as_ref().map(|share| EcdhParams {
+        group: group::to_u16(share.group()),
         public: share.public().to_vec(),
-    };
-    let encoded = params.encode();
-    let signature = choice
-        .certificate
-        .key
-        .sign(
-            choice.scheme,
-            &signed_params(&hello.random, &server_random, &encoded),
-        )
-        .map_err(|_| Error::Internal("signing the key exchange failed"))?;
-    let key_exchange = ServerKeyExchange {
-        params,
-        scheme: choice.scheme,
-        signature,
-    };
-    let sent = common.send_message(HandshakeType::ServerKeyExchange, &key_exchange.encode())?;
-    transcript.update(&sent);
+    });
+    match (&choice.signer, params) {
+        (Some((certificate, scheme)), Some(params)) => {
+            let chain = &certificate.chain;
+            let sent =
+                common.send_message(HandshakeType::Certificate, &encode_certificate(chain))?;
+            transcript.update(&sent);
+            let encoded = params.encode();
+            let signature = certificate
+                .key
+                .sign(
+                    *scheme,
+                    &signed_params(&hello.random, &server_random, &encoded),
+                )
+                .map_err(|_| Error::Internal("signing the key exchange failed"))?;
+            let key_exchange = ServerKeyExchange {
+                params,
+                scheme: *scheme,
+                signature,
+            };
+            let sent =
+                common.send_message(HandshakeType::ServerKeyExchange, &key_exchange.encode())?;
+            transcript.update(&sent);
+            common.negotiated.server_signature_scheme = Some(*scheme);
+            common.negotiated.local_certificate = chain.first().cloned();
+        }
+        (Some(_), None) => return Err(Error::Internal("a certificate suite without a group")),
+        (None, params) => {
+            // PSK: no certificate; a key exchange only for ECDHE_PSK (we
+            // have no identity hint to send).
+            if let Some(params) = params {
+                let key_exchange = PskServerKeyExchange {
+                    hint: Vec::new(),
+                    params: Some(params),
+                };
+                let sent = common
+                    .send_message(HandshakeType::ServerKeyExchange, &key_exchange.encode())?;
+                transcript.update(&sent);
+            }
+        }
+    }
     let sent = common.send_message(HandshakeType::ServerHelloDone, &[])?;
     transcript.update(&sent);
 
     let negotiated = &mut common.negotiated;
     negotiated.version = Some(TLS12);
     negotiated.tls12_suite = Some(choice.suite);
-    negotiated.group = Some(choice.group);
+    negotiated.group = choice.group;
     negotiated.alpn = alpn;
     negotiated.session_id = Vec::new();
-    negotiated.server_signature_scheme = Some(choice.scheme);
-    negotiated.local_certificate = chain.first().cloned();
     negotiated.peer_offered_extended_master_secret = true;
     negotiated.peer_offered_safe_renegotiation = hello.extensions.has(ext::RENEGOTIATION_INFO)
         || hello.cipher_suites.contains(&RENEGOTIATION_SCSV);
@@ -310,8 +383,9 @@ pub(crate) fn accept(
     }
     Ok(Server12::ExpectClientKeyExchange(Box::new(Handshake {
         suite: choice.suite,
+        psk: config.psk.clone().filter(|_| choice.signer.is_none()),
         transcript,
-        share: Some(share),
+        share,
         client_random: hello.random,
         server_random,
         master: None,
@@ -347,14 +421,35 @@ impl Handshake {
         common: &mut Common,
         message: &RawMessage,
     ) -> Result<Server12, Error> {
-        let public = decode_client_key_exchange(message.body())?;
-        let share = self
-            .share
-            .take()
-            .ok_or(Error::Internal("key share used twice"))?;
-        let pre_master = share
-            .agree(&public)
-            .map_err(|_| PeerMisbehaved::IllegalParameter("ECDH public value"))?;
+        let pre_master = match self.psk.clone() {
+            None => {
+                let public = decode_client_key_exchange(message.body())?;
+                let share = self
+                    .share
+                    .take()
+                    .ok_or(Error::Internal("key share used twice"))?;
+                share
+                    .agree(&public)
+                    .map_err(|_| PeerMisbehaved::IllegalParameter("ECDH public value"))?
+            }
+            Some(lookup) => {
+                let (identity, public) =
+                    decode_psk_client_key_exchange(message.body(), self.suite.ecdhe())?;
+                let key = lookup(&identity)
+                    .map_err(Error::HookAborted)?
+                    .ok_or(PeerMisbehaved::UnknownPskIdentity)?;
+                let other = match (public, self.share.take()) {
+                    (Some(public), Some(share)) => share
+                        .agree(&public)
+                        .map_err(|_| PeerMisbehaved::IllegalParameter("ECDH public value"))?,
+                    (None, None) => zeroize::Zeroizing::new(vec![0; key.len()]),
+                    _ => return Err(Error::Internal("PSK key exchange shape")),
+                };
+                common.negotiated.psk_identity = Some(identity);
+                common.negotiated.psk_with_dhe = self.suite.ecdhe();
+                psk_premaster(&other, &key)
+            }
+        };
         self.transcript.update(&message.bytes);
         let hash = self.suite.hash();
         let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
@@ -387,6 +482,8 @@ impl Handshake {
             mut transcript,
             master,
             server_key,
+            client_random,
+            server_random,
             ..
         } = *self;
         let (Some(master), Some(server_key)) = (master, server_key) else {
@@ -398,6 +495,13 @@ impl Handshake {
             return Err(PeerMisbehaved::DecryptError("client Finished").into());
         }
         transcript.update(&message.bytes);
+        common.negotiated.tls_unique = Some(message.body().to_vec());
+        common.tls12_exporter = Some(prf::Exporter::new(
+            hash,
+            &master,
+            &client_random,
+            &server_random,
+        ));
         common.change_write_key12(server_key)?;
         let ours = prf::verify_data(hash, &master, FinishedBy::Server, &transcript.current());
         common.send_message(HandshakeType::Finished, &ours)?;

@@ -59,6 +59,7 @@ fn every_suite_with_every_key_that_serves_it() {
         let kinds: &[&str] = match suite.authentication() {
             Authentication::Ecdsa => &["ecdsa", "ed25519", "p384"],
             Authentication::Rsa => &["rsa"],
+            Authentication::Psk => &[],
         };
         for kind in kinds {
             let group = groups[i % 3];
@@ -246,16 +247,129 @@ fn renegotiation_is_refused_and_the_connection_goes_on() {
     pump(&mut c, &mut s).unwrap();
     assert_eq!(c.last_alert_received(), Some(A::NoRenegotiation));
     exchange(&mut c, &mut s);
+    // Nor is there a KeyUpdate, or post-handshake authentication.
+    assert!(matches!(
+        c.key_update(true),
+        Err(crate::tls::Error::ApiMisuse(_))
+    ));
+    assert!(s.request_client_auth(true).is_err());
+    exchange(&mut c, &mut s);
 }
 
 #[test]
-fn a_server_that_asks_for_client_certificates_stays_with_tls13() {
+fn both_ends_export_the_same_keying_material_and_tls_unique() {
+    let (c, s) = connect(client12(), server12("rsa"));
+    let ours = c
+        .export_keying_material(b"EXPERIMENTAL-a", b"ctx", 40)
+        .unwrap();
+    assert_eq!(
+        ours,
+        s.export_keying_material(b"EXPERIMENTAL-a", b"ctx", 40)
+            .unwrap()
+    );
+    assert_ne!(
+        ours,
+        c.export_keying_material(b"EXPERIMENTAL-b", b"ctx", 40)
+            .unwrap()
+    );
+    assert_ne!(
+        ours,
+        c.export_keying_material(b"EXPERIMENTAL-a", b"", 40)
+            .unwrap()
+    );
+    let unique = c.negotiated().tls_unique.clone().unwrap();
+    assert_eq!(unique.len(), 12);
+    assert_eq!(Some(unique), s.negotiated().tls_unique.clone());
+}
+
+#[test]
+fn a_server_that_requires_client_certificates_stays_with_tls13() {
+    use crate::tls::config::ClientAuth;
     let server = ServerConfig {
-        client_auth: crate::tls::config::ClientAuth::Request,
+        client_auth: ClientAuth::Require,
         ..server12("ecdsa")
     };
     let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
     let mut s = Connection::server(Arc::new(server));
     let err = s.read_tls(&c.take_tls()).unwrap_err();
     assert_eq!(err.alert(), Some(A::ProtocolVersion), "{err}");
+    // One that only requests a certificate goes on without asking.
+    let server = ServerConfig {
+        client_auth: ClientAuth::Request,
+        ..server12("ecdsa")
+    };
+    let client = ClientConfig {
+        certificate: Some(crate::tls::tests::certified("client", "ecdsa")),
+        ..client12()
+    };
+    let (c, s) = connect(client, server);
+    assert!(!c.negotiated().certificate_requested);
+    assert_eq!(s.negotiated().peer, None);
+}
+
+fn psk_pair(suite: Tls12Suite, client_key: &[u8], identity: &[u8]) -> (ClientConfig, ServerConfig) {
+    use crate::tls::config::ExternalPsk;
+    let client = ClientConfig {
+        tls12_suites: vec![suite],
+        psk: Some(ExternalPsk {
+            identity: identity.to_vec(),
+            key: zeroize::Zeroizing::new(client_key.to_vec()),
+        }),
+        ..client12()
+    };
+    let server = ServerConfig {
+        tls12_suites: Tls12Suite::PSK.to_vec(),
+        psk: Some(Arc::new(|identity: &[u8]| {
+            Ok((identity == b"alice")
+                .then(|| zeroize::Zeroizing::new(b"sixteen byte key".to_vec())))
+        })),
+        ..ServerConfig::without_certificate()
+    };
+    (client, server)
+}
+
+#[test]
+fn psk_suites_with_and_without_ecdhe_and_no_certificate() {
+    for suite in Tls12Suite::PSK {
+        let (client, server) = psk_pair(suite, b"sixteen byte key", b"alice");
+        let (mut c, mut s) = connect(client, server);
+        for conn in [&c, &s] {
+            let n = conn.negotiated();
+            assert_eq!(
+                (n.tls12_suite, n.psk_identity.as_deref(), n.psk_with_dhe),
+                (Some(suite), Some(&b"alice"[..]), suite.ecdhe()),
+                "{suite:?}"
+            );
+            assert_eq!(n.group.is_some(), suite.ecdhe());
+            assert!(n.peer.is_none());
+        }
+        exchange(&mut c, &mut s);
+    }
+}
+
+#[test]
+fn an_unknown_psk_identity_or_a_wrong_key_fails() {
+    let (client, server) = psk_pair(
+        Tls12Suite::EcdhePskAes128Gcm,
+        b"sixteen byte key",
+        b"mallory",
+    );
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert_eq!(err.alert(), Some(A::UnknownPskIdentity), "{err}");
+    let (client, server) = psk_pair(Tls12Suite::PskChacha20, b"another wrong key", b"alice");
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert!(
+        matches!(err.alert(), Some(A::DecryptError | A::BadRecordMac)),
+        "{err}"
+    );
+    // A certificate client does not get a PSK suite from a PSK-only server.
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let (_, server) = psk_pair(Tls12Suite::PskChacha20, b"k", b"alice");
+    let mut s = Connection::server(Arc::new(server));
+    let err = s.read_tls(&c.take_tls()).unwrap_err();
+    assert_eq!(err.alert(), Some(A::HandshakeFailure), "{err}");
 }

@@ -170,6 +170,19 @@ static int registration_on_memory_store(void)
     return registration_flow("{\"store\":\"memory\",\"server_name\":\"example.org\"}");
 }
 
+/* Removes a SQLite database at `path` with its -wal and -shm files, and
+ * its directory `dir`. */
+static void remove_database(const char *dir, const char *path)
+{
+    char wal[300], shm[300];
+    snprintf(wal, sizeof wal, "%s-wal", path);
+    snprintf(shm, sizeof shm, "%s-shm", path);
+    unlink(path);
+    unlink(wal);
+    unlink(shm);
+    rmdir(dir);
+}
+
 static int registration_on_sqlite_store(void)
 {
     char dir[] = "/tmp/stepup-uia-test-XXXXXX";
@@ -178,13 +191,7 @@ static int registration_on_sqlite_store(void)
     snprintf(path, sizeof path, "%s/uia.db", dir);
     snprintf(config, sizeof config, "{\"store\":\"sqlite:%s\",\"server_name\":\"example.org\"}", path);
     int failed = registration_flow(config);
-    char wal[300], shm[300];
-    snprintf(wal, sizeof wal, "%s-wal", path);
-    snprintf(shm, sizeof shm, "%s-shm", path);
-    unlink(path);
-    unlink(wal);
-    unlink(shm);
-    rmdir(dir);
+    remove_database(dir, path);
     return failed;
 }
 
@@ -246,13 +253,7 @@ static int sqlite_store_survives_fork(void)
     }
     stepup_uia_free(engine);
     stepup_uia_flows_free(flows);
-    char wal[300], shm[300];
-    snprintf(wal, sizeof wal, "%s-wal", path);
-    snprintf(shm, sizeof shm, "%s-shm", path);
-    unlink(path);
-    unlink(wal);
-    unlink(shm);
-    rmdir(dir);
+    remove_database(dir, path);
     return 0;
 }
 

@@ -192,7 +192,7 @@ fn send_hello(
 }
 
 /// What checking a server chain against the configured trust finds now.
-fn check_server_chain(
+pub(crate) fn check_server_chain(
     config: &ClientConfig,
     server_name: Option<&str>,
     chain: &[Vec<u8>],

@@ -14,7 +14,7 @@ use super::messages::{
     encode_client_key_exchange, encode_psk_client_key_exchange, psk_premaster, signed_params,
 };
 use super::prf::{self, FinishedBy};
-use super::record::{RecordKey12, fixed_iv_len};
+use super::record::session_keys;
 use super::suites::{Authentication, Tls12Suite};
 use crate::crypto::hash::Transcript;
 use crate::crypto::hkdf::SecretBytes;
@@ -30,7 +30,7 @@ use crate::tls::key_schedule::Secret;
 use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
 use crate::tls::suites::group;
 use crate::x509::key_info::KeyKind;
-use crate::x509::verify::{Role, verify_signature_tls12};
+use crate::x509::verify::verify_signature_tls12;
 
 /// The signature_algorithms a client that also offers TLS 1.2 sends: `ours`
 /// (TLS 1.3's) and RSA PKCS#1 v1.5, which TLS 1.2 servers may sign with
@@ -240,20 +240,11 @@ impl Handshake {
             ))
             .into());
         }
-        let verification = match &self.config.trust {
-            None => Verification::NotChecked,
-            Some(trust) => {
-                match trust.verify(
-                    &chain,
-                    Role::Server,
-                    self.server_name.as_deref(),
-                    crate::tls::client::now_secs(),
-                ) {
-                    Ok(()) => Verification::Verified,
-                    Err(e) => Verification::Failed(e),
-                }
-            }
-        };
+        let verification = crate::tls::client::check_server_chain(
+            &self.config,
+            self.server_name.as_deref(),
+            &chain,
+        );
         if let (Verification::Failed(e), VerifyPolicy::Enforce) =
             (&verification, self.config.verify)
         {
@@ -389,20 +380,15 @@ impl Handshake {
         let hash = self.suite.hash();
         let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
         common.log_secret("CLIENT_RANDOM", &Secret::from_bytes(&master));
-        let aead = self.suite.aead();
-        let (key_len, iv_len) = (aead.key_len(), fixed_iv_len(aead));
-        let block = prf::key_block(
+        let (client_key, server_key) = session_keys(
             hash,
+            self.suite.aead(),
             &master,
             &self.client_random,
             &self.server_random,
-            2 * (key_len + iv_len),
-        );
-        let (client_key, rest) = block.split_at(key_len);
-        let (server_key, rest) = rest.split_at(key_len);
-        let (client_iv, server_iv) = rest.split_at(iv_len);
-        common.change_write_key12(RecordKey12::new(aead, client_key, client_iv)?)?;
-        common.expect_ccs12(RecordKey12::new(aead, server_key, server_iv)?);
+        )?;
+        common.change_write_key12(client_key)?;
+        common.expect_ccs12(server_key);
         let ours = prf::verify_data(
             hash,
             &master,

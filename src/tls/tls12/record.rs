@@ -7,7 +7,9 @@
 
 use zeroize::Zeroizing;
 
+use super::prf;
 use crate::crypto::aead::{AeadAlgorithm, AeadKey, NONCE_LEN, TAG_LEN};
+use crate::crypto::hash::HashAlgorithm;
 use crate::tls::error::Error;
 use crate::tls::record::{ContentType, HEADER_LEN, MAX_PLAINTEXT};
 
@@ -34,6 +36,33 @@ pub fn explicit_nonce_len(algorithm: AeadAlgorithm) -> usize {
         AeadAlgorithm::Chacha20Poly1305 => 0,
         _ => 8,
     }
+}
+
+/// The two directions' keys of a session, cut from its key block (RFC
+/// 5246 §6.3; AEAD suites have no MAC keys): the client's, then the
+/// server's.
+pub fn session_keys(
+    hash: HashAlgorithm,
+    algorithm: AeadAlgorithm,
+    master: &[u8],
+    client_random: &[u8; 32],
+    server_random: &[u8; 32],
+) -> Result<(RecordKey12, RecordKey12), Error> {
+    let (key_len, iv_len) = (algorithm.key_len(), fixed_iv_len(algorithm));
+    let block = prf::key_block(
+        hash,
+        master,
+        client_random,
+        server_random,
+        2 * (key_len + iv_len),
+    );
+    let (client_key, rest) = block.split_at(key_len);
+    let (server_key, rest) = rest.split_at(key_len);
+    let (client_iv, server_iv) = rest.split_at(iv_len);
+    Ok((
+        RecordKey12::new(algorithm, client_key, client_iv)?,
+        RecordKey12::new(algorithm, server_key, server_iv)?,
+    ))
 }
 
 impl RecordKey12 {

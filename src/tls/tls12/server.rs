@@ -14,7 +14,7 @@ use super::messages::{
     decode_psk_client_key_exchange, encode_certificate, psk_premaster, signed_params,
 };
 use super::prf::{self, FinishedBy};
-use super::record::{RecordKey12, fixed_iv_len};
+use super::record::{RecordKey12, session_keys};
 use super::suites::{Authentication, Tls12Suite};
 use crate::crypto::hash::Transcript;
 use crate::crypto::hkdf::SecretBytes;
@@ -454,20 +454,15 @@ impl Handshake {
         let hash = self.suite.hash();
         let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
         common.log_secret("CLIENT_RANDOM", &Secret::from_bytes(&master));
-        let aead = self.suite.aead();
-        let (key_len, iv_len) = (aead.key_len(), fixed_iv_len(aead));
-        let block = prf::key_block(
+        let (client_key, server_key) = session_keys(
             hash,
+            self.suite.aead(),
             &master,
             &self.client_random,
             &self.server_random,
-            2 * (key_len + iv_len),
-        );
-        let (client_key, rest) = block.split_at(key_len);
-        let (server_key, rest) = rest.split_at(key_len);
-        let (client_iv, server_iv) = rest.split_at(iv_len);
-        common.expect_ccs12(RecordKey12::new(aead, client_key, client_iv)?);
-        self.server_key = Some(RecordKey12::new(aead, server_key, server_iv)?);
+        )?;
+        common.expect_ccs12(client_key);
+        self.server_key = Some(server_key);
         self.master = Some(master);
         Ok(Server12::ExpectFinished(self))
     }

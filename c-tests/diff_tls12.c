@@ -3,12 +3,16 @@
  * key exchange, MAC, description, extended master secret, safe
  * renegotiation, tls-unique), gnutls_reauth refused on it with
  * GNUTLS_E_INVALID_REQUEST, no post-handshake auth flag, data both ways,
- * a client capped at TLS 1.2 against a TLS 1.3-only server, and the PSK
- * key exchanges (PSK and ECDHE-PSK, and a wrong key). The output
+ * a client capped at TLS 1.2 against a TLS 1.3-only server, the PSK key
+ * exchanges (PSK and ECDHE-PSK, and a wrong key), and a downgrade: the
+ * client's supported_versions is cut to TLS 1.2 on the way, the server
+ * answers TLS 1.2 with the RFC 8446 sentinel, and the client, which offered
+ * TLS 1.3, must refuse it. The output
  * must be the same built against the system GnuTLS and against stepup.
  * FIXTURES is the test PKI directory. */
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "twoends.h"
 
@@ -22,24 +26,78 @@ struct scenario {
     const char *client_priority;
     const char *key; /* the server's certificate, or NULL for PSK only */
     int psk;         /* 0: none; 1: the right key; 2: a wrong one */
+    int downgrade;   /* the client's TLS 1.3 offer is cut on the way */
 };
 
 static const struct scenario SCENARIOS[] = {
-    {"client capped at 1.2, ECDSA", BOTH, TLS12_ONLY, "ecdsa", 0},
-    {"server capped at 1.2, RSA", TLS12_ONLY, BOTH, "rsa", 0},
-    {"both capped, RSA, CHACHA20", TLS12_ONLY, TLS12_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305", "rsa", 0},
+    {"client capped at 1.2, ECDSA", BOTH, TLS12_ONLY, "ecdsa", 0, 0},
+    {"server capped at 1.2, RSA", TLS12_ONLY, BOTH, "rsa", 0, 0},
+    {"both capped, RSA, CHACHA20", TLS12_ONLY, TLS12_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305", "rsa", 0, 0},
     {"both capped, ECDSA, AES-128 P-384", TLS12_ONLY ":-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1",
-     TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM", "ecdsa", 0},
-    {"both speak 1.3", BOTH, BOTH, "ecdsa", 0},
-    {"PSK", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 1},
-    {"ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1},
-    {"ECDHE-PSK, a wrong key", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 2},
+     TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM", "ecdsa", 0, 0},
+    {"both speak 1.3", BOTH, BOTH, "ecdsa", 0, 0},
+    {"PSK", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 1, 0},
+    {"ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0},
+    {"ECDHE-PSK, a wrong key", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 2, 0},
     {"ECDHE-PSK, AES-256-GCM: no suite", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK:-CIPHER-ALL:+AES-256-GCM",
-     TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1},
-    {"1.2-only client, 1.3-only server", TLS13_ONLY, TLS12_ONLY, "ecdsa", 0},
+     TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0},
+    {"downgrade to 1.2 detected", BOTH, BOTH, "ecdsa", 0, 1},
+    {"1.2-only client, 1.3-only server", TLS13_ONLY, TLS12_ONLY, "ecdsa", 0, 0},
 };
 
 static const unsigned char KEY[16] = "0123456789abcdef";
+
+/* The downgrade: the client's first record, a ClientHello, has every TLS
+ * 1.3 (0x0304) in supported_versions replaced by TLS 1.2 (the lengths stay). */
+static void strip_tls13(unsigned char *rec, size_t len)
+{
+    size_t at = 5 + 4 + 2 + 32; /* record and handshake headers, version, random */
+    if (len < at + 1)
+        return;
+    at += 1 + rec[at]; /* session id */
+    if (len < at + 2)
+        return;
+    at += 2 + ((size_t)rec[at] << 8 | rec[at + 1]); /* cipher suites */
+    if (len < at + 1)
+        return;
+    at += 1 + rec[at]; /* compression methods */
+    at += 2;           /* extensions length */
+    while (at + 4 <= len) {
+        unsigned type = (unsigned)rec[at] << 8 | rec[at + 1];
+        size_t ext_len = (size_t)rec[at + 2] << 8 | rec[at + 3];
+        if (type == 43 && at + 4 + ext_len <= len) {
+            for (size_t i = at + 5; i + 1 < at + 4 + ext_len; i += 2)
+                if (rec[i] == 3 && rec[i + 1] == 4)
+                    rec[i + 1] = 3;
+            return;
+        }
+        at += 4 + ext_len;
+    }
+}
+
+struct stripper {
+    int fd;
+    int done;
+};
+
+static ssize_t stripping_push(gnutls_transport_ptr_t ptr, const void *data, size_t len)
+{
+    struct stripper *st = ptr;
+    unsigned char rec[1 << 15];
+    if (!st->done && len > 5 && len <= sizeof rec && ((const unsigned char *)data)[0] == 22) {
+        st->done = 1;
+        memcpy(rec, data, len);
+        strip_tls13(rec, len);
+        return write(st->fd, rec, len);
+    }
+    return write(st->fd, data, len);
+}
+
+static ssize_t stripping_pull(gnutls_transport_ptr_t ptr, void *data, size_t len)
+{
+    struct stripper *st = ptr;
+    return read(st->fd, data, len);
+}
 
 static int psk_function(gnutls_session_t session, const char *username, gnutls_datum_t *key)
 {
@@ -79,13 +137,15 @@ static void report(gnutls_session_t s, char side)
 
 /* A failing GnuTLS server sends no alert unless the application asks it
  * to (the client sees PREMATURE_TERMINATION); stepup's sends the one the
- * protocol calls for. So a client reports only that it failed. In the
+ * protocol calls for. So a client reports only that it failed (but for
+ * the downgrade, where its code is the point), and a server whose client
+ * failed reports only that it failed too. In the
  * last scenario the servers' codes differ too (the system GnuTLS reports
  * NO_CIPHER_SUITES, stepup UNSUPPORTED_VERSION_PACKET), and only the
  * failure is compared on both sides. */
 static const char *outcome(int r, int scenario, char side)
 {
-    if (r < 0 && (side == 'C' || scenario == COUNT - 1))
+    if (r < 0 && (side == 'C' || scenario == COUNT - 1 || SCENARIOS[scenario].downgrade))
         return "failed";
     return twoends_code(r);
 }
@@ -144,8 +204,14 @@ static void client(int fd, int scenario)
     }
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     gnutls_session_set_verify_cert(s, "localhost", 0);
+    struct stripper st = {fd, 0};
+    if (sc->downgrade) {
+        gnutls_transport_set_ptr(s, &st);
+        gnutls_transport_set_push_function(s, stripping_push);
+        gnutls_transport_set_pull_function(s, stripping_pull);
+    }
     int r = gnutls_handshake(s);
-    say("C handshake %s\n", outcome(r, scenario, 'C'));
+    say("C handshake %s\n", sc->downgrade ? twoends_code(r) : outcome(r, scenario, 'C'));
     if (r == 0) {
         report(s, 'C');
         if (gnutls_protocol_get_version(s) == GNUTLS_TLS1_2)

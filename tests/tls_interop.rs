@@ -688,6 +688,103 @@ fn tls12_psk_against_openssl_both_ways() {
     }
 }
 
+fn gnutls_tls12_kx(suite: Tls12Suite) -> &'static str {
+    match suite.authentication() {
+        Authentication::Ecdsa => "ECDHE-ECDSA",
+        Authentication::Rsa => "ECDHE-RSA",
+        Authentication::Psk => unreachable!("certificate suites only"),
+    }
+}
+
+/// Every TLS 1.2 certificate suite and group against `gnutls-cli` with TLS
+/// 1.3 off, each with the key kinds that serve it; the master secret our
+/// server logs is the one gnutls-cli writes to SSLKEYLOGFILE (CLIENT_RANDOM).
+#[test]
+fn our_tls12_server_against_gnutls_cli_with_key_logs() {
+    if !available("gnutls-cli", "--version") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("stepup-gnutls-cli12-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let groups = [KxGroup::X25519, KxGroup::Secp256r1, KxGroup::Secp384r1];
+    let mut case = 0;
+    for suite in Tls12Suite::ALL {
+        let kinds: &[&str] = match suite.authentication() {
+            Authentication::Ecdsa => &["ecdsa", "ed25519", "p384"],
+            Authentication::Rsa => &["rsa"],
+            Authentication::Psk => &[],
+        };
+        for kind in kinds {
+            for group in groups {
+                case += 1;
+                let file = dir.join(format!("{case}.log"));
+                let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+                let port = listener.local_addr().unwrap().port();
+                let priority = format!(
+                    "NORMAL:-VERS-ALL:+VERS-TLS1.2:-KX-ALL:+{}:-CIPHER-ALL:+{}:-GROUP-ALL:+{}:+GROUP-SECP256R1:+GROUP-SECP384R1",
+                    gnutls_tls12_kx(suite),
+                    gnutls_cipher_of(suite.aead()),
+                    gnutls_group(group)
+                );
+                let mut client = Peer::spawn(
+                    Command::new("gnutls-cli")
+                        .args([
+                            "127.0.0.1",
+                            "-p",
+                            &port.to_string(),
+                            "--x509cafile",
+                            &fixture_path("ca.pem"),
+                            "--priority",
+                            &priority,
+                        ])
+                        .env("SSLKEYLOGFILE", &file),
+                );
+                let (log, lines) = key_log();
+                let mut config = ServerConfig {
+                    key_log: Some(log),
+                    ..ServerConfig::new(certified("server", kind))
+                };
+                config.tls12_suites = Tls12Suite::ALL.to_vec();
+                config.tls12_client_order = true;
+                let mut tls = accept_server(&listener, config);
+                let n = tls.conn.negotiated();
+                assert_eq!(
+                    (n.version, n.tls12_suite, n.group),
+                    (Some(0x0303), Some(suite), Some(group)),
+                    "{suite:?} {kind} {group:?}"
+                );
+                client.send_stdin("from gnutls-cli\n");
+                assert_eq!(tls.receive_until(b"\n"), b"from gnutls-cli\n");
+                let ours = lines.lock().unwrap().clone();
+                assert_eq!(ours.len(), 1, "one CLIENT_RANDOM line: {ours:?}");
+                let deadline = Instant::now() + TIMEOUT;
+                while !std::fs::read_to_string(&file)
+                    .unwrap_or_default()
+                    .lines()
+                    .any(|l| l.eq_ignore_ascii_case(&ours[0]))
+                {
+                    assert!(
+                        Instant::now() < deadline,
+                        "gnutls-cli logged another master secret than {}",
+                        ours[0]
+                    );
+                    std::thread::sleep(Duration::from_millis(50));
+                }
+            }
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+fn gnutls_cipher_of(aead: stepup::crypto::aead::AeadAlgorithm) -> &'static str {
+    use stepup::crypto::aead::AeadAlgorithm as A;
+    match aead {
+        A::Aes128Gcm => "AES-128-GCM",
+        A::Aes256Gcm => "AES-256-GCM",
+        A::Chacha20Poly1305 => "CHACHA20-POLY1305",
+    }
+}
+
 /// RFC 5705 keying material under TLS 1.2 (no context, as `s_client
 /// -keymatexport` asks) is what OpenSSL computes.
 #[test]

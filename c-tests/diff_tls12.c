@@ -127,6 +127,8 @@ static void report(gnutls_session_t s, char side)
         /* TLS 1.3 values of these differ by side and are covered elsewhere. */
         say("%c ems %u\n", side, gnutls_session_ext_master_secret_status(s));
         say("%c safe renegotiation %u\n", side, gnutls_safe_renegotiation_status(s));
+        say("%c flags %#x\n", side,
+            gnutls_session_get_flags(s) & (GNUTLS_SFLAGS_SAFE_RENEGOTIATION | GNUTLS_SFLAGS_EXT_MASTER_SECRET));
         gnutls_datum_t cb = {NULL, 0};
         int r = gnutls_session_channel_binding(s, GNUTLS_CB_TLS_UNIQUE, &cb);
         say("%c tls-unique %d size %u\n", side, r, cb.size);

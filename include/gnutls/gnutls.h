@@ -6695,7 +6695,10 @@ int gnutls_ocsp_status_request_enable_client(gnutls_session_t session,
  * The session's flags: `GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH` when
  * post-handshake authentication is possible (the client offered it);
  * (client) `GNUTLS_SFLAGS_SESSION_TICKET` once a session ticket arrived;
- * `GNUTLS_SFLAGS_CLI_REQUESTED_OCSP` when the client sent status_request.
+ * `GNUTLS_SFLAGS_CLI_REQUESTED_OCSP` when the client sent status_request;
+ * under TLS 1.2 also `GNUTLS_SFLAGS_EXT_MASTER_SECRET` (always: stepup
+ * requires it) and `GNUTLS_SFLAGS_SAFE_RENEGOTIATION` when the peer
+ * signalled RFC 5746.
  * Returns 0 for a NULL session.
  *
  * # Safety

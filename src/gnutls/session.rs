@@ -63,6 +63,10 @@ pub const GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH: u32 = 1 << 8;
 pub const GNUTLS_SFLAGS_SESSION_TICKET: u32 = 1 << 7;
 /// `GNUTLS_SFLAGS_CLI_REQUESTED_OCSP`: the client asked for an OCSP status.
 pub const GNUTLS_SFLAGS_CLI_REQUESTED_OCSP: u32 = 1 << 11;
+/// `GNUTLS_SFLAGS_SAFE_RENEGOTIATION`: (TLS 1.2) RFC 5746 is in use.
+pub const GNUTLS_SFLAGS_SAFE_RENEGOTIATION: u32 = 1;
+/// `GNUTLS_SFLAGS_EXT_MASTER_SECRET`: (TLS 1.2) the extended master secret.
+pub const GNUTLS_SFLAGS_EXT_MASTER_SECRET: u32 = 1 << 1;
 
 /// `gnutls_certificate_request_t`: what a server asks of clients.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -780,9 +784,16 @@ impl Session {
     }
 
     /// `gnutls_session_get_flags`: post-handshake authentication on a
-    /// server, a received ticket on a client.
+    /// server, a received ticket on a client; under TLS 1.2 the extended
+    /// master secret (always) and safe renegotiation.
     pub fn flags(&self) -> u32 {
         let mut flags = 0;
+        if self.is_tls12() {
+            flags |= GNUTLS_SFLAGS_EXT_MASTER_SECRET;
+            if self.safe_renegotiation_status() != 0 {
+                flags |= GNUTLS_SFLAGS_SAFE_RENEGOTIATION;
+            }
+        }
         if self.post_handshake_auth() {
             flags |= GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH;
         }

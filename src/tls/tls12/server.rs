@@ -378,6 +378,12 @@ pub(crate) fn accept(
     negotiated.peer_offered_safe_renegotiation = hello.extensions.has(ext::RENEGOTIATION_INFO)
         || hello.cipher_suites.contains(&RENEGOTIATION_SCSV);
     negotiated.peer_offered_post_handshake_auth = false;
+    // Reported as GnuTLS does (`GNUTLS_SFLAGS_CLI_REQUESTED_OCSP`); no
+    // status is stapled under TLS 1.2.
+    negotiated.ocsp_requested = hello
+        .extensions
+        .get(ext::STATUS_REQUEST)
+        .is_some_and(|body| body.first() == Some(&1));
     if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
         negotiated.server_name = extensions::read_server_name(name)?;
     }

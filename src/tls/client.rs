@@ -275,7 +275,9 @@ impl ClientState {
             (true, true) => {
                 extensions.push(ext::SUPPORTED_VERSIONS, vec![4, 0x03, 0x04, 0x03, 0x03]);
             }
-            (false, true) => extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x03]),
+            // A TLS 1.2-only client says so with legacy_version alone, and
+            // sends none of TLS 1.3's extensions (as GnuTLS).
+            (false, true) => {}
             (true, false) => extensions.push(ext::SUPPORTED_VERSIONS, vec![2, 0x03, 0x04]),
             (false, false) => return Err(Error::Internal("no protocol version enabled")),
         }
@@ -289,11 +291,14 @@ impl ClientState {
             config.signature_schemes.clone()
         };
         extensions.push(ext::SIGNATURE_ALGORITHMS, extensions::u16_list(&schemes));
-        extensions.push(
-            ext::SIGNATURE_ALGORITHMS_CERT,
-            extensions::u16_list(CERTIFICATE_SCHEMES),
-        );
-        if !psk_alone {
+        let tls13 = config.tls13;
+        if tls13 {
+            extensions.push(
+                ext::SIGNATURE_ALGORITHMS_CERT,
+                extensions::u16_list(CERTIFICATE_SCHEMES),
+            );
+        }
+        if !psk_alone && tls13 {
             extensions.push(ext::KEY_SHARE, key_share_body(&shares));
         }
         if let Some(name) = server_name.filter(|n| is_dns_name(n)) {
@@ -304,15 +309,22 @@ impl ClientState {
             extensions.push(ext::STATUS_REQUEST, vec![1, 0, 0, 0, 0]);
             common.negotiated.ocsp_requested = true;
         }
-        if config.post_handshake_auth {
+        if config.post_handshake_auth && tls13 {
             extensions.push(ext::POST_HANDSHAKE_AUTH, Vec::new());
         }
         if !config.alpn.is_empty() {
             extensions.push(ext::ALPN, extensions::alpn(&config.alpn));
         }
+        // In TLS 1.2 the limit counts the plaintext alone, at most 2^14
+        // (RFC 8449 §4).
+        let record_size_limit = if tls13 {
+            config.record_size_limit
+        } else {
+            config.record_size_limit.min(1 << 14)
+        };
         extensions.push(
             ext::RECORD_SIZE_LIMIT,
-            config.record_size_limit.to_be_bytes().to_vec(),
+            record_size_limit.to_be_bytes().to_vec(),
         );
         // An empty renegotiation_info (RFC 5746 §3.4), as GnuTLS clients
         // send it: TLS 1.3 servers ignore it, and GnuTLS servers report safe
@@ -336,8 +348,8 @@ impl ClientState {
                 extensions.push(custom.extension_type(), body);
             }
         }
-        let offer = psk_offer(&config);
-        if offer.is_some() || config.announce_psk_modes {
+        let offer = psk_offer(&config).filter(|_| tls13);
+        if tls13 && (offer.is_some() || config.announce_psk_modes) {
             let mut modes = Vec::new();
             if config.psk_modes.with_dhe {
                 modes.push(psk::PSK_DHE_KE);
@@ -358,7 +370,7 @@ impl ClientState {
                 None => random_bytes()?,
             },
             // A non-empty session id turns on middlebox-compatibility mode.
-            session_id: if config.middlebox_compat {
+            session_id: if config.middlebox_compat && tls13 {
                 random_bytes::<32>()?.to_vec()
             } else {
                 Vec::new()

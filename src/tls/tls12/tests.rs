@@ -373,3 +373,26 @@ fn an_unknown_psk_identity_or_a_wrong_key_fails() {
     let err = s.read_tls(&c.take_tls()).unwrap_err();
     assert_eq!(err.alert(), Some(A::HandshakeFailure), "{err}");
 }
+
+#[test]
+fn a_tls12_only_client_sends_none_of_tls13s_extensions() {
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let record = c.take_tls();
+    let hello = ClientHello::decode(&record[9..]).unwrap();
+    for ty in [
+        ext::SUPPORTED_VERSIONS,
+        ext::KEY_SHARE,
+        ext::PSK_KEY_EXCHANGE_MODES,
+        ext::SIGNATURE_ALGORITHMS_CERT,
+        ext::POST_HANDSHAKE_AUTH,
+        ext::PRE_SHARED_KEY,
+    ] {
+        assert!(!hello.extensions.has(ty), "extension {ty}");
+    }
+    assert_eq!(
+        hello.extensions.get(ext::RECORD_SIZE_LIMIT),
+        Some(&[0x40, 0][..])
+    );
+    assert!(hello.session_id.is_empty());
+    assert!(hello.extensions.has(ext::EXTENDED_MASTER_SECRET));
+}

@@ -206,6 +206,26 @@ pub(crate) fn check_server_chain(
     }
 }
 
+/// Checks a server's chain as configured: a failure ends the handshake
+/// under `VerifyPolicy::Enforce`; otherwise the result waits in
+/// `peer_under_check` for the Finished that proves the chain.
+pub(crate) fn take_server_chain(
+    config: &ClientConfig,
+    server_name: Option<&str>,
+    chain: &[Vec<u8>],
+    common: &mut Common,
+) -> Result<(), Error> {
+    let verification = check_server_chain(config, server_name, chain);
+    if let (Verification::Failed(e), VerifyPolicy::Enforce) = (&verification, config.verify) {
+        return Err(e.clone().into());
+    }
+    common.negotiated.peer_under_check = Some(PeerIdentity {
+        chain: chain.to_vec(),
+        verification,
+    });
+    Ok(())
+}
+
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
 fn now_ms() -> u64 {
     std::time::SystemTime::now()
@@ -812,16 +832,7 @@ impl ClientHandshake {
         // The ClientHello asks for status_request at most.
         cert.check_entry_extensions(|ty| ty == ext::STATUS_REQUEST && self.config.status_request)?;
         let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
-        let verification = check_server_chain(&self.config, self.server_name.as_deref(), &chain);
-        if let (Verification::Failed(e), VerifyPolicy::Enforce) =
-            (&verification, self.config.verify)
-        {
-            return Err(e.clone().into());
-        }
-        common.negotiated.peer_under_check = Some(PeerIdentity {
-            chain: chain.clone(),
-            verification,
-        });
+        take_server_chain(&self.config, self.server_name.as_deref(), &chain, common)?;
         self.peer_chain = chain;
         self.transcript.update(&message.bytes);
         Ok(ClientState::ExpectCertificateVerify(self))

@@ -23,8 +23,8 @@ use crate::tls::alert::AlertDescription;
 use crate::tls::codec::extensions::{self, ext};
 use crate::tls::codec::handshake::{HandshakeType, RawMessage};
 use crate::tls::codec::hello::{ClientHello, ServerHello};
-use crate::tls::common::{Common, Event, PeerIdentity, Verification};
-use crate::tls::config::{ClientConfig, VerifyPolicy};
+use crate::tls::common::{Common, Event};
+use crate::tls::config::ClientConfig;
 use crate::tls::error::{Error, InvalidMessage, PeerMisbehaved};
 use crate::tls::key_schedule::Secret;
 use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
@@ -240,20 +240,12 @@ impl Handshake {
             ))
             .into());
         }
-        let verification = crate::tls::client::check_server_chain(
+        crate::tls::client::take_server_chain(
             &self.config,
             self.server_name.as_deref(),
             &chain,
-        );
-        if let (Verification::Failed(e), VerifyPolicy::Enforce) =
-            (&verification, self.config.verify)
-        {
-            return Err(e.clone().into());
-        }
-        common.negotiated.peer_under_check = Some(PeerIdentity {
-            chain: chain.clone(),
-            verification,
-        });
+            common,
+        )?;
         self.chain = chain;
         self.transcript.update(&message.bytes);
         Ok(Client12::ExpectServerKeyExchange(self))

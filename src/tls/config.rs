@@ -176,7 +176,7 @@ impl ClientConfig {
 }
 
 /// `schemes` (TLS 1.3's), and RSA PKCS#1 v1.5, which TLS 1.2 still has.
-fn tls12_signature_allowed(schemes: &[u16], scheme: u16) -> bool {
+pub(crate) fn tls12_signature_allowed(schemes: &[u16], scheme: u16) -> bool {
     use crate::crypto::sign::scheme as s;
     schemes.contains(&scheme)
         || matches!(

@@ -52,14 +52,9 @@ pub fn offered_schemes(ours: &[u16]) -> Vec<u16> {
         s::RSA_PSS_PSS_SHA512,
         s::RSA_PSS_RSAE_SHA512,
     ];
-    let pkcs1 = [
-        s::RSA_PKCS1_SHA256,
-        s::RSA_PKCS1_SHA384,
-        s::RSA_PKCS1_SHA512,
-    ];
     let mut schemes: Vec<u16> = ORDER
         .into_iter()
-        .filter(|scheme| ours.contains(scheme) || pkcs1.contains(scheme))
+        .filter(|scheme| crate::tls::config::tls12_signature_allowed(ours, *scheme))
         .collect();
     schemes.extend(ours.iter().filter(|scheme| !ORDER.contains(scheme)));
     schemes

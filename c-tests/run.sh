@@ -174,7 +174,7 @@ vg_clean() {
   echo "     exit status $status"; sed 's/^/     /' "$out/logs/$log.vg" "$out/logs/$log.err" 2>/dev/null | head -30
   return 1
 }
-for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_reauth diff_again diff_hooks diff_hook_flow diff_client_hello diff_cert_select diff_keys diff_record_size diff_early_start diff_verify_flags diff_ext_hrr diff_threads diff_names diff_session diff_certs diff_psk diff_tickets diff_exported_data diff_x509_crt diff_trust_keys diff_crl diff_crl_objects diff_privkey_import diff_algorithm_sizes diff_algorithm_info diff_crypto_api diff_aead diff_faults diff_buffering diff_tls12; do
+for t in diff_errors diff_eof diff_timeouts diff_transport diff_autoverify diff_reauth diff_again diff_hooks diff_hook_flow diff_client_hello diff_cert_select diff_keys diff_record_size diff_early_start diff_verify_flags diff_ext_hrr diff_threads diff_names diff_session diff_certs diff_psk diff_tickets diff_exported_data diff_x509_crt diff_trust_keys diff_crl diff_crl_objects diff_privkey_import diff_algorithm_sizes diff_algorithm_info diff_crypto_api diff_aead diff_faults diff_buffering diff_tls12 diff_tls12_tickets diff_tls12_client_cert; do
   if ! build system "$t"; then fail "$t-system builds"; continue; fi
   run "$t-system" -- "$out/$t-system"; check "$t-system runs" vg_clean $? "$t-system"
   [ -s "$out/logs/$t-system.out" ] || fail "$t-system printed nothing"

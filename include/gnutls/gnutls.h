@@ -2030,17 +2030,19 @@ typedef int gnutls_srtp_profile_t;
 typedef int gnutls_channel_binding_t;
 
 /**
- * Stores a session's data under a key: never called by stepup.
+ * Stores a session's data under a key (the session id); returns 0 on
+ * success.
  */
 typedef int (*gnutls_db_store_func)(void *ptr, gnutls_datum_t key, gnutls_datum_t data);
 
 /**
- * Looks up the data stored under a key: never called by stepup.
+ * Looks up the data stored under a key: a copy allocated with
+ * `gnutls_malloc`, which stepup frees; `{NULL, 0}` when there is none.
  */
 typedef gnutls_datum_t (*gnutls_db_retr_func)(void *ptr, gnutls_datum_t key);
 
 /**
- * Removes the data stored under a key: never called by stepup.
+ * Removes the data stored under a key; returns 0 on success.
  */
 typedef int (*gnutls_db_remove_func)(void *ptr, gnutls_datum_t key);
 
@@ -6750,9 +6752,10 @@ void gnutls_session_set_verify_cert(gnutls_session_t session,
 
 /**
  * Verifies the peer's certificate against the credentials' trust anchors
- * and writes the status bits to `*status` (0 when trusted). Returns 0, or
- * `GNUTLS_E_INVALID_REQUEST` for NULL arguments. Without a peer certificate
- * the status is `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`.
+ * and writes the status bits to `*status` (0 when trusted). Returns 0,
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments, or
+ * `GNUTLS_E_NO_CERTIFICATE_FOUND` when the peer sent no certificate (and
+ * `*status` is left alone), as GnuTLS.
  *
  * # Safety
  * `session` is NULL or live; `status` is NULL or writable.
@@ -7012,8 +7015,8 @@ int gnutls_session_resumption_requested(gnutls_session_t session);
 void gnutls_db_set_cache_expiration(gnutls_session_t session, int seconds);
 
 /**
- * Stores the pointer handed to the session database functions. stepup
- * never calls them (see `gnutls_db_set_store_function`).
+ * Sets the pointer handed to the session database functions as their
+ * first argument.
  *
  * # Safety
  * `session` is NULL or live.
@@ -7021,31 +7024,35 @@ void gnutls_db_set_cache_expiration(gnutls_session_t session, int seconds);
 void gnutls_db_set_ptr(gnutls_session_t session, void *ptr);
 
 /**
- * Stores a function that would save sessions for session-ID resumption.
- * stepup speaks TLS 1.3 only, resumes with tickets and does no 0-RTT, so
- * it never calls it (GnuTLS 3.7 itself uses the database only for TLS 1.2
- * session IDs and for 0-RTT replay protection).
+ * Sets the function a TLS 1.2 server keeps each new session with, under
+ * its session id, for resumption by id (with the retrieve function; the
+ * data holds the session's secret, so keep it safe). Its result is
+ * ignored. TLS 1.3 sessions resume with tickets only. NULL removes it.
  *
  * # Safety
- * `session` is NULL or live.
+ * `session` is NULL or live; `store_func`, if not NULL, stays callable
+ * while the session lives.
  */
 void gnutls_db_set_store_function(gnutls_session_t session, gnutls_db_store_func store_func);
 
 /**
- * Stores a function that would look sessions up for session-ID
- * resumption; never called, as for `gnutls_db_set_store_function`.
+ * Sets the function a TLS 1.2 server looks up the session id of a
+ * ClientHello with; a session found, alive and fitting is resumed. NULL
+ * removes it.
  *
  * # Safety
- * `session` is NULL or live.
+ * `session` is NULL or live; `retr_func`, if not NULL, stays callable
+ * while the session lives.
  */
 void gnutls_db_set_retrieve_function(gnutls_session_t session, gnutls_db_retr_func retr_func);
 
 /**
- * Stores a function that would remove stored sessions; never called, as
- * for `gnutls_db_set_store_function`.
+ * Sets the function a TLS 1.2 server removes an expired session with.
+ * NULL removes it.
  *
  * # Safety
- * `session` is NULL or live.
+ * `session` is NULL or live; `rem_func`, if not NULL, stays callable
+ * while the session lives.
  */
 void gnutls_db_set_remove_function(gnutls_session_t session, gnutls_db_remove_func rem_func);
 

@@ -180,6 +180,7 @@ fn tls_code(error: &crate::tls::Error) -> c_int {
             P::BadPskBinder => gn::GNUTLS_E_RECEIVED_ILLEGAL_PARAMETER,
             P::DecryptError(_) => gn::GNUTLS_E_PK_SIG_VERIFY_FAILED,
             P::CertificateRequired => gn::GNUTLS_E_CERTIFICATE_REQUIRED,
+            P::NoCertificate => gn::GNUTLS_E_NO_CERTIFICATE_FOUND,
             P::ProtocolVersion(_) => gn::GNUTLS_E_UNSUPPORTED_VERSION_PACKET,
             P::NoApplicationProtocol => gn::GNUTLS_E_NO_APPLICATION_PROTOCOL,
         },

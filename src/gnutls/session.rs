@@ -13,6 +13,7 @@ use super::priority::Priority;
 use super::psk::PskClientCredentials;
 use super::transport::{Transport, TransportError};
 use crate::tls::hook::HandshakeHook;
+use crate::tls::resumption::SavedSession;
 use crate::tls::tls12::suites::Authentication;
 use crate::tls::{
     self, ClientAuth, ClientConfig, Connection, Event, PeerIdentity, PskLookup, ServerConfig,
@@ -450,7 +451,13 @@ impl Session {
                 ..ClientConfig::default()
             };
             self.features.apply_client(&mut config);
-            config.resume = self.tickets.resume.clone();
+            match self.tickets.resume.clone() {
+                Some(SavedSession::Tls13(session)) => config.resume = Some(session),
+                Some(SavedSession::Tls12(session)) => config.resume12 = Some(session),
+                None => {}
+            }
+            config.tls12_tickets =
+                self.flags & (GNUTLS_NO_TICKETS | tickets::GNUTLS_NO_TICKETS_TLS12) == 0;
             Ok(Connection::client_with_hook(
                 Arc::new(config),
                 hostname.as_deref(),
@@ -1204,9 +1211,16 @@ impl Session {
     /// CertificateVerify signature algorithm, `GNUTLS_SIGN_UNKNOWN` (0)
     /// when the client signed nothing.
     pub fn client_sign(&self) -> i32 {
+        let tls12 = self.is_tls12();
         self.negotiated()
             .and_then(|n| n.client_signature_scheme)
-            .map_or(0, names::sign_of)
+            .map_or(0, |s| {
+                if tls12 {
+                    names::tls12_sign_of(s)
+                } else {
+                    names::sign_of(s)
+                }
+            })
     }
 
     /// `gnutls_session_get_desc`: `None` before the handshake completed.

@@ -227,7 +227,7 @@ pub(crate) fn take_server_chain(
 }
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
@@ -335,12 +335,16 @@ impl ClientState {
         if !config.alpn.is_empty() {
             extensions.push(ext::ALPN, extensions::alpn(&config.alpn));
         }
-        // In TLS 1.2 the limit counts the plaintext alone, at most 2^14
-        // (RFC 8449 §4).
+        // `record_size_limit` counts TLS 1.3's content type byte; a client
+        // that speaks only TLS 1.2 announces the plaintext alone, at most
+        // 2^14 (RFC 8449 §4).
         let record_size_limit = if tls13 {
             config.record_size_limit
         } else {
-            config.record_size_limit.min(1 << 14)
+            config
+                .record_size_limit
+                .saturating_sub(1)
+                .clamp(64, 1 << 14)
         };
         extensions.push(
             ext::RECORD_SIZE_LIMIT,
@@ -353,6 +357,15 @@ impl ClientState {
         if tls12 {
             extensions.push(ext::EXTENDED_MASTER_SECRET, Vec::new());
             extensions.push(super::tls12::server::EC_POINT_FORMATS, vec![1, 0]);
+        }
+        // RFC 5077 §3.2: the ticket of the session to resume, or an empty
+        // extension asking for one.
+        let session12 = super::tls12::client::session_to_offer(&config);
+        if tls12 && config.tls12_tickets {
+            extensions.push(
+                ext::SESSION_TICKET,
+                session12.map(|s| s.ticket.clone()).unwrap_or_default(),
+            );
         }
         if let Some(code) = config
             .max_fragment_length
@@ -389,8 +402,12 @@ impl ClientState {
                 Some(random) => random,
                 None => random_bytes()?,
             },
-            // A non-empty session id turns on middlebox-compatibility mode.
-            session_id: if config.middlebox_compat && tls13 {
+            // A non-empty session id turns on middlebox-compatibility mode;
+            // with a TLS 1.2 session it asks to resume, and a server that
+            // takes the ticket echoes it (RFC 5077 §3.4).
+            session_id: if let Some(session) = session12.filter(|s| !s.session_id.is_empty()) {
+                session.session_id.clone()
+            } else if (config.middlebox_compat && tls13) || session12.is_some() {
                 random_bytes::<32>()?.to_vec()
             } else {
                 Vec::new()
@@ -1151,8 +1168,13 @@ impl ClientState {
     /// Whether the handshake waits for the application's choice of the
     /// certificate for the server's CertificateRequest.
     pub fn wants_certificate_choice(&self) -> bool {
-        matches!(self, Self::ExpectCertificate(s)
-            if s.config.choose_certificate && s.cert_request.is_some() && s.chosen.is_none())
+        match self {
+            Self::ExpectCertificate(s) => {
+                s.config.choose_certificate && s.cert_request.is_some() && s.chosen.is_none()
+            }
+            Self::Tls12(c) => c.wants_certificate_choice(),
+            _ => false,
+        }
     }
 
     /// The application's choice for the handshake's CertificateRequest.
@@ -1162,6 +1184,7 @@ impl ClientState {
                 s.chosen = Some(cert);
                 Ok(())
             }
+            Self::Tls12(c) => c.set_chosen_certificate(cert),
             _ => Err(Error::ApiMisuse("no certificate request to choose for")),
         }
     }
@@ -1171,6 +1194,7 @@ impl ClientState {
     pub fn certificate_request_info(&self) -> Option<CertificateRequestInfo> {
         match self {
             Self::ExpectCertificate(s) => s.cert_request.as_ref().map(CertificateRequestInfo::of),
+            Self::Tls12(c) => c.certificate_request_info(),
             Self::Traffic(t) => t
                 .requests
                 .front()

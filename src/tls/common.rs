@@ -433,7 +433,11 @@ impl Common {
         } else {
             0x0303
         };
-        let limit = if self.write_key.is_some() {
+        // Under TLS 1.3 the unprotected ServerHello ignores the peer's
+        // record_size_limit (RFC 8449 §4); a TLS 1.2 server's first flight
+        // keeps the limit agreed in it, and the application's own cap
+        // (`gnutls_record_set_max_size`), as GnuTLS does.
+        let limit = if self.write_key.is_some() || self.tls12 {
             self.send_limit
         } else {
             MAX_PLAINTEXT

@@ -165,6 +165,11 @@ pub struct ClientConfig {
     /// Offer TLS 1.3 (the default). Off, with `tls12_suites`, the client
     /// speaks TLS 1.2 only.
     pub tls13: bool,
+    /// (TLS 1.2) Ask for a session ticket (RFC 5077), as GnuTLS clients do
+    /// unless `GNUTLS_NO_TICKETS`; on by default.
+    pub tls12_tickets: bool,
+    /// A TLS 1.2 session to resume with its ticket.
+    pub resume12: Option<super::tls12::session::Session12>,
 }
 
 impl ClientConfig {
@@ -214,6 +219,8 @@ impl Default for ClientConfig {
             resume: None,
             tls12_suites: Vec::new(),
             tls13: true,
+            tls12_tickets: true,
+            resume12: None,
         }
     }
 }
@@ -259,6 +266,18 @@ pub struct ExternalPsk {
     pub identity: Vec<u8>,
     /// The key.
     pub key: zeroize::Zeroizing<Vec<u8>>,
+}
+
+/// A server's store of TLS 1.2 sessions by session id, for resumption
+/// without tickets (GnuTLS's session database): what it keeps is the
+/// session's state, secret included, so it is the application's to protect.
+pub trait SessionStore: Send + Sync {
+    /// Keeps `data` under `id`.
+    fn store(&self, id: &[u8], data: &[u8]);
+    /// What was kept under `id`.
+    fn retrieve(&self, id: &[u8]) -> Option<zeroize::Zeroizing<Vec<u8>>>;
+    /// Forgets what was kept under `id`.
+    fn remove(&self, id: &[u8]);
 }
 
 /// A server's lookup of external PSKs by identity: `Ok(Some(key))` for a
@@ -347,6 +366,12 @@ pub struct ServerConfig {
     pub ticket_lifetime: u32,
     /// How many tickets follow each handshake (with `tickets`).
     pub tickets_per_handshake: usize,
+    /// (TLS 1.2) Issue a ticket to a client that asks for one (with
+    /// `tickets`); on by default.
+    pub tls12_tickets: bool,
+    /// (TLS 1.2) Where sessions are kept by id for resumption; `None`
+    /// resumes with tickets only.
+    pub session_store: Option<Arc<dyn SessionStore>>,
     /// The PSK key exchange modes the server accepts.
     pub psk_modes: PskModes,
     /// Early start: when the client is neither asked for a certificate nor
@@ -410,6 +435,8 @@ impl ServerConfig {
             tickets: None,
             ticket_lifetime: 6 * 3600,
             tickets_per_handshake: 1,
+            tls12_tickets: true,
+            session_store: None,
             early_start: false,
             tls12_suites: Vec::new(),
             tls12_client_order: false,

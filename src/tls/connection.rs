@@ -11,7 +11,7 @@ use super::common::{Common, Event, Negotiated, Side};
 use super::config::{CertifiedKey, ClientConfig, ServerConfig};
 use super::error::Error;
 use super::hook::{HandshakeHook, HookTiming};
-use super::resumption::ClientSession;
+use super::resumption::{ClientSession, SavedSession};
 use super::server::ServerState;
 
 enum State {
@@ -526,6 +526,30 @@ impl Connection {
         match self.state.as_ref() {
             Some(State::Client(ClientState::Traffic(t))) => t.session().cloned(),
             _ => None,
+        }
+    }
+
+    /// (Client) The session to resume with, of either version: the latest
+    /// ticket's.
+    pub fn saved_session(&self) -> Option<SavedSession> {
+        match self.state.as_ref() {
+            Some(State::Client(ClientState::Traffic(t))) => {
+                t.session().cloned().map(SavedSession::Tls13)
+            }
+            Some(State::Client(ClientState::Tls12(t))) => {
+                t.session().cloned().map(SavedSession::Tls12)
+            }
+            _ => None,
+        }
+    }
+
+    /// (Client) Whether a ticket arrived on this connection (a TLS 1.2
+    /// resumption that kept its ticket got none).
+    pub fn ticket_arrived(&self) -> bool {
+        match self.state.as_ref() {
+            Some(State::Client(ClientState::Traffic(t))) => t.session().is_some(),
+            Some(State::Client(ClientState::Tls12(t))) => t.ticket_arrived(),
+            _ => false,
         }
     }
 

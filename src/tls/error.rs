@@ -42,6 +42,10 @@ pub enum PeerMisbehaved {
     /// The peer sent no certificate where one is required.
     #[error("certificate required")]
     CertificateRequired,
+    /// (TLS 1.2) The client sent no certificate where one is required:
+    /// TLS 1.2 has no certificate_required alert (RFC 5246 §7.4.6).
+    #[error("no client certificate where one is required")]
+    NoCertificate,
     /// The protocol version is not TLS 1.3.
     #[error("protocol version: {0}")]
     ProtocolVersion(&'static str),
@@ -126,6 +130,7 @@ impl Error {
                 PeerMisbehaved::HandshakeFailure(_) => AlertDescription::HandshakeFailure,
                 PeerMisbehaved::DecryptError(_) => AlertDescription::DecryptError,
                 PeerMisbehaved::CertificateRequired => AlertDescription::CertificateRequired,
+                PeerMisbehaved::NoCertificate => AlertDescription::HandshakeFailure,
                 PeerMisbehaved::ProtocolVersion(_) => AlertDescription::ProtocolVersion,
                 PeerMisbehaved::NoApplicationProtocol => AlertDescription::NoApplicationProtocol,
                 PeerMisbehaved::BadPskBinder => AlertDescription::DecryptError,

@@ -181,3 +181,41 @@ fn more_unanswered_certificate_requests_than_the_bound_end_the_connection() {
         .unwrap();
     c.read_tls(&s.take_tls()).unwrap();
 }
+
+#[test]
+fn a_certificate_over_64_kib_is_taken_in_both_versions() {
+    use super::config::{CertifiedKey, VerifyPolicy};
+    use super::tls12::suites::Tls12Suite;
+    use crate::x509::pem;
+    let fixture = super::tests::fixture;
+    let large = Arc::new(CertifiedKey {
+        chain: pem::certificates(&fixture("server-large.pem")).unwrap(),
+        key: pem::private_key(&fixture("server-ecdsa.key")).unwrap(),
+    });
+    assert!(large.chain[0].len() > 1 << 16);
+    for tls12 in [false, true] {
+        let client = ClientConfig {
+            // webpki cannot read it to check its chain: the failure is
+            // reported, and the key still proves the server.
+            verify: VerifyPolicy::Report,
+            tls12_suites: if tls12 {
+                Tls12Suite::ALL.to_vec()
+            } else {
+                Vec::new()
+            },
+            tls13: !tls12,
+            ..client_config()
+        };
+        let server = ServerConfig {
+            tls12_suites: Tls12Suite::ALL.to_vec(),
+            ..ServerConfig::new(large.clone())
+        };
+        let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server));
+        pump(&mut c, &mut s).unwrap();
+        assert!(!c.is_handshaking(), "tls12 {tls12}");
+        let peer = c.negotiated().peer.clone().unwrap();
+        assert_eq!(peer.chain, large.chain);
+        assert_eq!(c.negotiated().version.is_some(), tls12);
+    }
+}

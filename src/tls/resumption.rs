@@ -54,7 +54,7 @@ pub struct ClientSession {
     pub server_chain: Vec<Vec<u8>>,
 }
 
-fn put_chain(out: &mut Vec<u8>, chain: &[Vec<u8>]) {
+pub(crate) fn put_chain(out: &mut Vec<u8>, chain: &[Vec<u8>]) {
     with_len(out, LenPrefix::U24, |out| {
         for cert in chain {
             with_len(out, LenPrefix::U24, |out| out.extend_from_slice(cert));
@@ -62,7 +62,7 @@ fn put_chain(out: &mut Vec<u8>, chain: &[Vec<u8>]) {
     });
 }
 
-fn read_chain(r: &mut Reader<'_>) -> Option<Vec<Vec<u8>>> {
+pub(crate) fn read_chain(r: &mut Reader<'_>) -> Option<Vec<Vec<u8>>> {
     let mut list = Reader::new(r.vec_u24("chain").ok()?);
     let mut chain = Vec::new();
     while !list.is_empty() {
@@ -71,19 +71,19 @@ fn read_chain(r: &mut Reader<'_>) -> Option<Vec<Vec<u8>>> {
     Some(chain)
 }
 
-fn put_name(out: &mut Vec<u8>, name: Option<&str>) {
+pub(crate) fn put_name(out: &mut Vec<u8>, name: Option<&str>) {
     with_len(out, LenPrefix::U16, |out| {
         out.extend_from_slice(name.unwrap_or("").as_bytes())
     });
 }
 
-fn read_name(r: &mut Reader<'_>) -> Option<Option<String>> {
+pub(crate) fn read_name(r: &mut Reader<'_>) -> Option<Option<String>> {
     let raw = r.vec_u16("server name").ok()?;
     let name = std::str::from_utf8(raw).ok()?;
     Some((!name.is_empty()).then(|| name.to_owned()))
 }
 
-fn read_u64(r: &mut Reader<'_>) -> Option<u64> {
+pub(crate) fn read_u64(r: &mut Reader<'_>) -> Option<u64> {
     let hi = r.u32("time").ok()?;
     let lo = r.u32("time").ok()?;
     Some((u64::from(hi) << 32) | u64::from(lo))
@@ -119,7 +119,7 @@ impl std::fmt::Debug for ClientSession {
 
 /// Room for an encoding (so the buffer holding the PSK never grows, which
 /// would free a copy of it unwiped).
-fn room(psk: &[u8], name: Option<&str>, chain: &[Vec<u8>], ticket: &[u8]) -> usize {
+pub(crate) fn room(psk: &[u8], name: Option<&str>, chain: &[Vec<u8>], ticket: &[u8]) -> usize {
     64 + psk.len()
         + name.map_or(0, str::len)
         + ticket.len()
@@ -225,6 +225,54 @@ impl ClientSession {
             return None;
         }
         Some(u32::try_from(age).ok()?.wrapping_add(self.age_add))
+    }
+}
+
+/// A session a client keeps, of either version: what
+/// `gnutls_session_get_data2` hands out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SavedSession {
+    /// A TLS 1.3 ticket's session.
+    Tls13(ClientSession),
+    /// A TLS 1.2 ticket's session.
+    Tls12(crate::tls::tls12::session::Session12),
+}
+
+impl SavedSession {
+    /// The session as bytes; the first byte tells the version.
+    pub fn encode(&self) -> Zeroizing<Vec<u8>> {
+        match self {
+            Self::Tls13(s) => s.encode(),
+            Self::Tls12(s) => s.encode(),
+        }
+    }
+
+    /// Decodes what `encode` made; `None` for anything else.
+    pub fn decode(bytes: &[u8]) -> Option<Self> {
+        match bytes.first()? {
+            &CLIENT_SESSION_V1 => ClientSession::decode(bytes).map(Self::Tls13),
+            _ => crate::tls::tls12::session::Session12::decode(bytes).map(Self::Tls12),
+        }
+    }
+
+    /// Whether `bytes` claim to be a session stepup encoded (they may be
+    /// damaged).
+    pub fn is_ours(bytes: &[u8]) -> bool {
+        matches!(
+            bytes.first(),
+            Some(&CLIENT_SESSION_V1 | &crate::tls::tls12::session::CLIENT_SESSION_V2)
+        )
+    }
+
+    /// When the session was saved and when its ticket expires, in seconds
+    /// since the epoch.
+    pub fn times(&self) -> (u64, u64) {
+        let (received_ms, lifetime) = match self {
+            Self::Tls13(s) => (s.received_at_ms, s.lifetime),
+            Self::Tls12(s) => (s.received_at_ms, s.lifetime),
+        };
+        let saved = received_ms / 1000;
+        (saved, saved + u64::from(lifetime))
     }
 }
 

@@ -35,6 +35,9 @@ pub(crate) enum ServerState {
     /// The first ClientHello is handled, its answer not yet built: the
     /// application looks at it first (`pause_after_client_hello`).
     AwaitClientHelloCheck(Box<PausedHello>),
+    /// The same for a ClientHello that gets TLS 1.2: the configuration,
+    /// the hello and its message.
+    AwaitClientHelloCheck12(Box<(Arc<ServerConfig>, ClientHello, RawMessage)>),
     ExpectCertificate(Box<ServerHandshake>),
     ExpectCertificateVerify(Box<ServerHandshake>),
     ExpectFinished(Box<ServerHandshake>),
@@ -246,6 +249,11 @@ impl ServerState {
                     choice,
                 } = *p;
                 expect.answer(common, &hello, &message, choice)
+            }
+            Self::AwaitClientHelloCheck12(p) => {
+                let (config, hello, message) = *p;
+                let server = super::tls12::server::accept(&config, common, &hello, &message)?;
+                Ok(Self::Tls12(Box::new(server)))
             }
             _ => Err(Error::ApiMisuse("not waiting for a ClientHello check")),
         }
@@ -513,6 +521,19 @@ impl ExpectClientHello {
             }
         }
         if self.retry.is_none() && super::tls12::server::negotiates_tls12(&self.config, &hello)? {
+            if self.config.pause_after_client_hello {
+                // The application's check may ask for the name the client
+                // sent.
+                if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
+                    common.negotiated.server_name = extensions::read_server_name(name)?;
+                }
+                common.client_hello_pause_requested = true;
+                return Ok(ServerState::AwaitClientHelloCheck12(Box::new((
+                    self.config.clone(),
+                    hello,
+                    message.clone(),
+                ))));
+            }
             let server = super::tls12::server::accept(&self.config, common, &hello, message)?;
             return Ok(ServerState::Tls12(Box::new(server)));
         }
@@ -942,7 +963,10 @@ fn certificate_request(context: Vec<u8>, config: &ServerConfig) -> CertificateRe
 }
 
 /// Verifies a client chain as `config` asks.
-fn check_client_chain(config: &ServerConfig, chain: &[Vec<u8>]) -> Result<Verification, Error> {
+pub(crate) fn check_client_chain(
+    config: &ServerConfig,
+    chain: &[Vec<u8>],
+) -> Result<Verification, Error> {
     Ok(match &config.client_trust {
         None => Verification::NotChecked,
         Some(trust) => match trust.verify(chain, Role::Client, None, now_secs()) {

@@ -15,7 +15,7 @@ use crate::crypto::kx::KxGroup;
 use crate::x509::verify::TrustStore;
 use crate::x509::{CertificateError, pem};
 
-fn fixture(name: &str) -> Vec<u8> {
+pub(super) fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(format!(
         "{}/tests/fixtures/{name}",
         env!("CARGO_MANIFEST_DIR")

@@ -89,6 +89,24 @@ pub fn key_info(spki: &[u8]) -> der::Result<KeyInfo> {
     Ok(info)
 }
 
+/// The parts of the DER SubjectPublicKeyInfo `spki`: the contents of its
+/// AlgorithmIdentifier (as webpki names the algorithms it verifies with)
+/// and the subjectPublicKey bits.
+pub fn spki_parts(spki: &[u8]) -> der::Result<(&[u8], &[u8])> {
+    let mut reader = SliceReader::new(spki)?;
+    let (algorithm, key) = reader.sequence(|r| {
+        let algorithm = AnyRef::decode(r)?;
+        let key = BitStringRef::decode(r)?;
+        Ok((algorithm, key))
+    })?;
+    reader.finish(())?;
+    if der::Tagged::tag(&algorithm) != der::Tag::Sequence {
+        return Err(der::Tag::Sequence.value_error());
+    }
+    let key = key.as_bytes().ok_or(der::Tag::BitString.value_error())?;
+    Ok((algorithm.value(), key))
+}
+
 /// Reads an AlgorithmIdentifier: its OID and parameters, if any.
 pub(crate) fn algorithm<'a, R: Reader<'a>>(
     r: &mut R,

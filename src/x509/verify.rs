@@ -260,10 +260,36 @@ pub fn verify_signature(
             .ok_or(BadSignature);
     }
     let algorithm = handshake_algorithm(scheme_id).ok_or(BadSignature)?;
+    verify_with_one_of(leaf, &[algorithm], message, signature)
+}
+
+/// Whether one of `algorithms` verifies `signature` over `message` with the
+/// key of `leaf`. webpki reads certificates of at most 64 KiB; a larger one
+/// (a long list of names, say) is checked with the key of its
+/// SubjectPublicKeyInfo, whose algorithm must be the one each verifier
+/// expects, as webpki would demand.
+fn verify_with_one_of(
+    leaf: &[u8],
+    algorithms: &[&'static dyn SignatureVerificationAlgorithm],
+    message: &[u8],
+    signature: &[u8],
+) -> Result<(), BadSignature> {
     let der = CertificateDer::from(leaf);
-    let ee = EndEntityCert::try_from(&der).map_err(|_| BadSignature)?;
-    ee.verify_signature(algorithm, message, signature)
-        .map_err(|_| BadSignature)
+    let verified = match EndEntityCert::try_from(&der) {
+        Ok(ee) => algorithms
+            .iter()
+            .any(|algorithm| ee.verify_signature(*algorithm, message, signature).is_ok()),
+        Err(_) => {
+            let spki = super::fields::spki(leaf).map_err(|_| BadSignature)?;
+            let (algorithm_id, key) =
+                super::key_info::spki_parts(spki).map_err(|_| BadSignature)?;
+            algorithms.iter().any(|algorithm| {
+                algorithm.public_key_alg_id().as_ref() == algorithm_id
+                    && algorithm.verify_signature(key, message, signature).is_ok()
+            })
+        }
+    };
+    verified.then_some(()).ok_or(BadSignature)
 }
 
 /// Checks a TLS 1.2 ServerKeyExchange (or CertificateVerify) signature: as
@@ -290,13 +316,7 @@ pub fn verify_signature_tls12(
         scheme::RSA_PKCS1_SHA512 => &[webpki::ring::RSA_PKCS1_2048_8192_SHA512],
         _ => return verify_signature(leaf, scheme_id, message, signature),
     };
-    let der = CertificateDer::from(leaf);
-    let ee = EndEntityCert::try_from(&der).map_err(|_| BadSignature)?;
-    candidates
-        .iter()
-        .any(|algorithm| ee.verify_signature(*algorithm, message, signature).is_ok())
-        .then_some(())
-        .ok_or(BadSignature)
+    verify_with_one_of(leaf, candidates, message, signature)
 }
 
 #[cfg(test)]

@@ -4,7 +4,8 @@
 # ssl, re-authenticating with **REAUTH** wherever the peer supports it, and
 # curl against the HTTP mode (GET /reauth); external PSKs (--pskpasswd) with
 # reauth after them; and resumption with tickets (--resume, Python session
-# reuse, and a ticket resuming on a second server sharing the ticket key).
+# reuse, and a ticket resuming on a second server sharing the ticket key);
+# TLS 1.2 beside it: version choice, resumption and client certificates.
 #
 # Every scenario runs three times: the programs linked with stepup
 # (build/bin), the same sources built against the system GnuTLS
@@ -528,6 +529,165 @@ scenario_tls12_gnutls_serv() { # our client against gnutls-serv with TLS 1.3 off
   fi
 }
 
+# TLS 1.2 resumption with RFC 5077 tickets, each way.
+scenario_tls12_resume_farm() { # s_client -tls1_2 resumes across two stepup-serv sharing a ticket key
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  rm -f "$log.key"
+  local other; other=$(free_port)
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-rsa.pem \
+    --x509keyfile $F/server-rsa.key --ticket-key-file "$log.key" --max-connections 1 > "$log.serv" 2>&1 &
+  local first=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; kill $first; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$other" --echo --x509certfile $F/server-rsa.pem \
+    --x509keyfile $F/server-rsa.key --ticket-key-file "$log.key" --max-connections 1 > "$log.serv2" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv2" "listening on" || { bad "$name: second server did not start"; kill $first; stop_server; return; }
+  { echo ping; sleep 0.5; } | timeout 20 openssl s_client -tls1_2 -connect "127.0.0.1:$port" -servername localhost \
+    -CAfile $F/ca.pem -sess_out "$log.sess" > "$log.cli" 2>&1
+  { echo ping; sleep 0.5; } | timeout 20 openssl s_client -tls1_2 -connect "127.0.0.1:$other" -servername localhost \
+    -CAfile $F/ca.pem -sess_in "$log.sess" > "$log.cli2" 2>&1
+  sleep 0.2; kill $first 2>/dev/null; wait $first 2>/dev/null; stop_server
+  if grep -q '^New, TLSv1.2' "$log.cli" && grep -q '^Reused, TLSv1.2' "$log.cli2" &&
+     grep -qx '\*\*\* This is a resumed session' "$log.serv2"; then
+    ok "$name: a TLS 1.2 ticket from one stepup-serv resumes on another (openssl s_client -tls1_2 -sess_out/-sess_in)"
+  else
+    bad "$name: TLS 1.2 resumption across servers"; tail -n 6 "$log.serv2" "$log.cli2" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_resume_gnutls_cli() { # gnutls-cli --resume with TLS 1.3 off against our server
+  local name=$1 log=$logs/$1
+  have gnutls-cli || { skip "$name: gnutls-cli is not installed"; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --max-connections 2 > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  { sleep 1.5; echo hello; sleep 0.5; } | timeout 20 gnutls-cli localhost -p "$port" --x509cafile $F/ca.pem \
+    --priority NORMAL:-VERS-TLS1.3 --resume > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -qx '\*\*\* This is a resumed session' "$log.cli" && grep -qx '\*\*\* This is a resumed session' "$log.serv" &&
+     grep -q -- '- Server: Protocol: TLS1.2' "$log.serv" && grep -qx 'hello' "$log.cli"; then
+    ok "$name: gnutls-cli --resume (TLS 1.2) <-> stepup-serv, the second connection resumes"
+  else
+    bad "$name: gnutls-cli --resume (TLS 1.2)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_resume_python() { # Python ssl capped at TLS 1.2 reuses its session
+  local name=$1 log=$logs/$1
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --max-connections 2 > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  timeout 20 python3 tests/programs/resume_client.py "$port" $F/ca.pem 1.2 > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if [ "$(grep -c '^version TLSv1.2' "$log.cli")" = 2 ] && grep -qx 'reused True' "$log.cli" &&
+     grep -qx '\*\*\* This is a resumed session' "$log.serv"; then
+    ok "$name: Python ssl capped at TLS 1.2 reuses its session with stepup-serv"
+  else
+    bad "$name: Python ssl TLS 1.2 session reuse"; tail -n 6 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_resume_s_server() { # our client --resume against openssl s_server -tls1_2
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  { sleep 4; } | timeout 20 openssl s_server -tls1_2 -accept "127.0.0.1:$port" -naccept 2 -rev \
+    -cert $F/server-rsa.pem -key $F/server-rsa.key > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" ACCEPT || { bad "$name: s_server did not start"; stop_server; return; }
+  { sleep 1.5; echo hello; sleep 0.5; } | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" \
+    --x509cafile $F/ca.pem --resume > "$log.cli" 2>&1
+  stop_server
+  if grep -qx '\*\*\* This is a resumed session' "$log.cli" && grep -qx 'olleh' "$log.cli" &&
+     grep -q -- '- Client: Protocol: TLS1.2' "$log.cli"; then
+    ok "$name: stepup-cli --resume <-> openssl s_server -tls1_2, the second connection resumes"
+  else
+    bad "$name: stepup-cli --resume against s_server -tls1_2"; tail -n 8 "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_gnutls_serv_resume() { # our client --resume against gnutls-serv with TLS 1.3 off
+  local name=$1 log=$logs/$1
+  with_gnutls_serv "$log" "--priority NORMAL:-VERS-TLS1.3" --x509cafile $F/ca.pem --resume || return
+  if grep -qx '\*\*\* This is a resumed session' "$log.cli" && grep -qx 'hello' "$log.cli" &&
+     grep -q -- '- Client: Protocol: TLS1.2' "$log.cli"; then
+    ok "$name: stepup-cli --resume <-> gnutls-serv (TLS 1.2), the second connection resumes"
+  else
+    bad "$name: stepup-cli --resume <-> gnutls-serv (TLS 1.2)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+# TLS 1.2 client certificates, each way.
+scenario_tls12_client_cert_s_client() { # our server requires one; openssl s_client -tls1_2 -cert
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-ecdsa.pem \
+    --x509keyfile $F/server-ecdsa.key --x509cafile $F/ca.pem --require-client-cert --max-connections 1 \
+    > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  { echo hello; sleep 0.5; } | timeout 20 openssl s_client -tls1_2 -connect "127.0.0.1:$port" -quiet -CAfile $F/ca.pem \
+    -cert $F/client-rsa.pem -key $F/client-rsa.key > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q -- '- Server: Protocol: TLS1.2' "$log.serv" && grep -q "Certificate\[0\] subject \`CN=alice'" "$log.serv" &&
+     grep -qx 'hello' "$log.cli"; then
+    ok "$name: stepup-serv --require-client-cert <-> openssl s_client -tls1_2 with alice's RSA certificate"
+  else
+    bad "$name: TLS 1.2 client certificate from openssl s_client"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_client_cert_gnutls_cli() { # our server requires one; gnutls-cli with TLS 1.3 off
+  local name=$1 log=$logs/$1
+  have gnutls-cli || { skip "$name: gnutls-cli is not installed"; return; }
+  timeout 30 "${env_cmd[@]}" "$bin/stepup-serv" -p "$port" --echo --x509certfile $F/server-rsa.pem \
+    --x509keyfile $F/server-rsa.key --x509cafile $F/ca.pem --require-client-cert --max-connections 1 \
+    > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" "listening on" || { bad "$name: server did not start"; stop_server; return; }
+  { echo hello; sleep 0.5; } | timeout 20 gnutls-cli localhost -p "$port" --x509cafile $F/ca.pem \
+    --priority NORMAL:-VERS-TLS1.3 --x509certfile $F/client-ecdsa.pem --x509keyfile $F/client-ecdsa.key \
+    > "$log.cli" 2>&1
+  sleep 0.2; stop_server
+  if grep -q -- '- Server: Protocol: TLS1.2' "$log.serv" && grep -q "Certificate\[0\] subject \`CN=alice'" "$log.serv" &&
+     grep -qx 'hello' "$log.cli"; then
+    ok "$name: stepup-serv --require-client-cert <-> gnutls-cli (TLS 1.2) with alice's ECDSA certificate"
+  else
+    bad "$name: TLS 1.2 client certificate from gnutls-cli"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_client_cert_s_server() { # our client with a certificate; openssl s_server -tls1_2 -Verify 1
+  local name=$1 log=$logs/$1
+  have openssl || { skip "$name: openssl is not installed"; return; }
+  { sleep 3; } | timeout 20 openssl s_server -tls1_2 -accept "127.0.0.1:$port" -naccept 1 -rev \
+    -cert $F/server-ecdsa.pem -key $F/server-ecdsa.key -CAfile $F/ca.pem -Verify 1 > "$log.serv" 2>&1 &
+  server_pid=$!
+  wait_listening "$log.serv" ACCEPT || { bad "$name: s_server did not start"; stop_server; return; }
+  { echo hello; sleep 1; } | timeout 20 "${env_cmd[@]}" "$bin/stepup-cli" localhost -p "$port" \
+    --x509cafile $F/ca.pem --x509certfile $F/client-rsa.pem --x509keyfile $F/client-rsa.key > "$log.cli" 2>&1
+  stop_server
+  if grep -q -- '- Client: Protocol: TLS1.2' "$log.cli" && grep -qx 'olleh' "$log.cli"; then
+    ok "$name: stepup-cli with alice's certificate <-> openssl s_server -tls1_2 -Verify 1"
+  else
+    bad "$name: stepup-cli certificate <-> openssl s_server -tls1_2 -Verify 1"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
+scenario_tls12_client_cert_gnutls_serv() { # our client with a certificate; gnutls-serv requires one, TLS 1.3 off
+  local name=$1 log=$logs/$1
+  with_gnutls_serv "$log" "--require-client-cert --priority NORMAL:-VERS-TLS1.3" --x509cafile $F/ca.pem \
+    --x509certfile $F/client-ecdsa.pem --x509keyfile $F/client-ecdsa.key || return
+  if grep -q -- '- Client: Protocol: TLS1.2' "$log.cli" && grep -qx 'hello' "$log.cli" &&
+     grep -q 'Got a certificate list of 1 certificates' "$log.serv"; then
+    ok "$name: stepup-cli with alice's certificate <-> gnutls-serv --require-client-cert (TLS 1.2)"
+  else
+    bad "$name: stepup-cli certificate <-> gnutls-serv (TLS 1.2)"; tail -n 8 "$log.serv" "$log.cli" | sed 's/^/     /'
+  fi
+}
+
 for set in ${PROGRAM_SETS:-stepup system compat}; do
   set_env "$set"
   if [ ! -x "$bin/stepup-serv" ] || [ ! -x "$bin/stepup-cli" ]; then
@@ -536,7 +696,9 @@ for set in ${PROGRAM_SETS:-stepup system compat}; do
   for s in cli s_client gnutls_cli python curl no_cert untrusted psk_cli psk_gnutls_cli psk_s_client \
            resume_cli resume_farm resume_python resume_s_server s_server gnutls_serv gnutls_serv_psk \
            gnutls_serv_resume tls12_s_client tls12_gnutls_cli tls12_python tls12_curl tls12_s_server \
-           tls12_gnutls_serv; do
+           tls12_gnutls_serv tls12_resume_farm tls12_resume_gnutls_cli tls12_resume_python \
+           tls12_resume_s_server tls12_gnutls_serv_resume tls12_client_cert_s_client \
+           tls12_client_cert_gnutls_cli tls12_client_cert_s_server tls12_client_cert_gnutls_serv; do
     port=$(free_port)
     "scenario_$s" "$set-$s"
   done
@@ -545,7 +707,7 @@ done
 # The server's account of re-authentication is the same with stepup as with
 # the system GnuTLS, line for line.
 for s in cli s_client gnutls_cli python curl no_cert psk_cli psk_gnutls_cli psk_s_client tls12_s_client \
-         tls12_gnutls_cli; do
+         tls12_gnutls_cli tls12_client_cert_s_client tls12_client_cert_gnutls_cli; do
   if [ -f "$logs/stepup-$s.serv" ] && [ -f "$logs/system-$s.serv" ]; then
     if diff <(reauth_report "$logs/system-$s.serv") <(reauth_report "$logs/stepup-$s.serv") > "$logs/diff-$s"; then
       ok "$s: stepup-serv reports negotiation and re-authentication as the system-built one does"
@@ -558,7 +720,8 @@ done
 # And stepup-cli's account of the connection, where our client ran.
 client_report() { grep -E '^(\*\*\*| - Certificate|- Peer|- Client: |- Status: )' "$1"; }
 for s in cli no_cert untrusted s_server gnutls_serv resume_cli resume_s_server gnutls_serv_resume tls12_s_server \
-         tls12_gnutls_serv; do
+         tls12_gnutls_serv tls12_resume_s_server tls12_gnutls_serv_resume tls12_client_cert_s_server \
+         tls12_client_cert_gnutls_serv; do
   if [ -f "$logs/stepup-$s.cli" ] && [ -f "$logs/system-$s.cli" ]; then
     if diff <(client_report "$logs/system-$s.cli") <(client_report "$logs/stepup-$s.cli") > "$logs/diff-$s.cli"; then
       ok "$s: stepup-cli reports the connection as the system-built one does"

@@ -633,9 +633,10 @@ pub unsafe extern "C" fn gnutls_session_set_verify_cert(
 }
 
 /// Verifies the peer's certificate against the credentials' trust anchors
-/// and writes the status bits to `*status` (0 when trusted). Returns 0, or
-/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments. Without a peer certificate
-/// the status is `GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND`.
+/// and writes the status bits to `*status` (0 when trusted). Returns 0,
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments, or
+/// `GNUTLS_E_NO_CERTIFICATE_FOUND` when the peer sent no certificate (and
+/// `*status` is left alone), as GnuTLS.
 ///
 /// # Safety
 /// `session` is NULL or live; `status` is NULL or writable.
@@ -647,7 +648,7 @@ pub unsafe extern "C" fn gnutls_certificate_verify_peers2(
     boundary::gnutls(|| {
         args::out_param(status, "status")?;
         // SAFETY: NULL or live.
-        let bits = unsafe { session_mut(session) }?.verify_status(None);
+        let bits = unsafe { session_mut(session) }?.verify_peer(None)?;
         // SAFETY: checked non-NULL.
         unsafe { status.write(bits) };
         Ok(0)

@@ -1,8 +1,11 @@
-//! TLS 1.3 session tickets and resumption: ticket keys, more tickets after
-//! the handshake, a client's session data, and the session database
-//! functions GnuTLS keeps for TLS 1.2 (stepup stores them, never calls them).
+//! Session tickets and resumption: ticket keys, more tickets after the
+//! handshake, a client's session data, and the session database functions
+//! a TLS 1.2 server resumes sessions by id with.
 
 use std::ffi::{c_int, c_uint, c_void};
+use std::sync::Arc;
+
+use zeroize::{Zeroize, Zeroizing};
 
 use super::session::{gnutls_session_t, with_session};
 use super::types::gnutls_datum_t;
@@ -12,24 +15,27 @@ use crate::ffi::boundary;
 use crate::ffi::errors::CallError;
 use crate::gnutls::Error;
 use crate::gnutls::session::entry_times;
+use crate::tls::config::SessionStore;
 use crate::tls::ticket_keys::MASTER_KEY_LEN;
 
-/// Stores a session's data under a key: never called by stepup.
+/// Stores a session's data under a key (the session id); returns 0 on
+/// success.
 #[allow(non_camel_case_types)]
 pub type gnutls_db_store_func = Option<
     unsafe extern "C" fn(ptr: *mut c_void, key: gnutls_datum_t, data: gnutls_datum_t) -> c_int,
 >;
-/// Removes the data stored under a key: never called by stepup.
+/// Removes the data stored under a key; returns 0 on success.
 #[allow(non_camel_case_types)]
 pub type gnutls_db_remove_func =
     Option<unsafe extern "C" fn(ptr: *mut c_void, key: gnutls_datum_t) -> c_int>;
-/// Looks up the data stored under a key: never called by stepup.
+/// Looks up the data stored under a key: a copy allocated with
+/// `gnutls_malloc`, which stepup frees; `{NULL, 0}` when there is none.
 #[allow(non_camel_case_types)]
 pub type gnutls_db_retr_func =
     Option<unsafe extern "C" fn(ptr: *mut c_void, key: gnutls_datum_t) -> gnutls_datum_t>;
 
-/// A session's database functions and their pointer, kept for the
-/// application's sake only.
+/// A session's database functions and their pointer.
+#[derive(Clone, Copy)]
 pub(super) struct DbFunctions {
     ptr: *mut c_void,
     store: gnutls_db_store_func,
@@ -46,6 +52,77 @@ impl Default for DbFunctions {
             remove: None,
         }
     }
+}
+
+// SAFETY: a session is used by one thread at a time (GnuTLS's rule), and its
+// database functions are called only inside calls on it; the pointer is the
+// application's, handed back to its own functions.
+unsafe impl Send for DbFunctions {}
+// SAFETY: as above: never called from two threads at once.
+unsafe impl Sync for DbFunctions {}
+
+/// A datum over `bytes`, for the duration of a call.
+fn borrowed(bytes: &[u8]) -> Option<gnutls_datum_t> {
+    Some(gnutls_datum_t {
+        data: bytes.as_ptr().cast_mut(),
+        size: c_uint::try_from(bytes.len()).ok()?,
+    })
+}
+
+impl SessionStore for DbFunctions {
+    fn store(&self, id: &[u8], data: &[u8]) {
+        let (Some(store), Some(key), Some(value)) = (self.store, borrowed(id), borrowed(data))
+        else {
+            return;
+        };
+        // SAFETY: the application's function with its own pointer; the
+        // data outlives the call, which may only read it. Its result is
+        // ignored, as GnuTLS does (a session not kept is only not resumed).
+        unsafe { store(self.ptr, key, value) };
+    }
+
+    fn retrieve(&self, id: &[u8]) -> Option<Zeroizing<Vec<u8>>> {
+        let (retrieve, key) = (self.retrieve?, borrowed(id)?);
+        // SAFETY: as for `store`.
+        let found = unsafe { retrieve(self.ptr, key) };
+        if found.data.is_null() {
+            return None;
+        }
+        let len = usize::try_from(found.size).unwrap_or(0);
+        // SAFETY: the function returned `size` bytes from `gnutls_malloc`
+        // (the C library's malloc), which we now own.
+        let slice = unsafe { std::slice::from_raw_parts_mut(found.data, len) };
+        let copy = Zeroizing::new(slice.to_vec());
+        slice.zeroize();
+        // SAFETY: allocated with `gnutls_malloc`, i.e. `malloc`; freed once.
+        unsafe { libc::free(found.data.cast::<c_void>()) };
+        Some(copy)
+    }
+
+    fn remove(&self, id: &[u8]) {
+        let (Some(remove), Some(key)) = (self.remove, borrowed(id)) else {
+            return;
+        };
+        // SAFETY: as for `store`.
+        unsafe { remove(self.ptr, key) };
+    }
+}
+
+/// Gives the session its database once the store and retrieve functions
+/// are both set (GnuTLS needs both to resume by id); takes it away
+/// otherwise.
+///
+/// # Safety
+/// `session` is NULL or live.
+unsafe fn refresh_store(session: gnutls_session_t) -> Result<(), CallError> {
+    // SAFETY: NULL or live.
+    let db = unsafe { args::object_mut(session, "session") }?.db;
+    let store: Option<Arc<dyn SessionStore>> = match (db.store, db.retrieve) {
+        (Some(_), Some(_)) => Some(Arc::new(db)),
+        _ => None,
+    };
+    // SAFETY: NULL or live.
+    unsafe { with_session(session, |s| s.set_session_store(store)) }
 }
 
 /// The bytes of a datum argument.
@@ -248,8 +325,8 @@ pub unsafe extern "C" fn gnutls_db_set_cache_expiration(session: gnutls_session_
     })
 }
 
-/// Stores the pointer handed to the session database functions. stepup
-/// never calls them (see `gnutls_db_set_store_function`).
+/// Sets the pointer handed to the session database functions as their
+/// first argument.
 ///
 /// # Safety
 /// `session` is NULL or live.
@@ -258,17 +335,20 @@ pub unsafe extern "C" fn gnutls_db_set_ptr(session: gnutls_session_t, ptr: *mut 
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         unsafe { args::object_mut(session, "session") }?.db.ptr = ptr;
+        // SAFETY: as above.
+        unsafe { refresh_store(session) }?;
         Ok(())
     })
 }
 
-/// Stores a function that would save sessions for session-ID resumption.
-/// stepup speaks TLS 1.3 only, resumes with tickets and does no 0-RTT, so
-/// it never calls it (GnuTLS 3.7 itself uses the database only for TLS 1.2
-/// session IDs and for 0-RTT replay protection).
+/// Sets the function a TLS 1.2 server keeps each new session with, under
+/// its session id, for resumption by id (with the retrieve function; the
+/// data holds the session's secret, so keep it safe). Its result is
+/// ignored. TLS 1.3 sessions resume with tickets only. NULL removes it.
 ///
 /// # Safety
-/// `session` is NULL or live.
+/// `session` is NULL or live; `store_func`, if not NULL, stays callable
+/// while the session lives.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_db_set_store_function(
     session: gnutls_session_t,
@@ -277,15 +357,19 @@ pub unsafe extern "C" fn gnutls_db_set_store_function(
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         unsafe { args::object_mut(session, "session") }?.db.store = store_func;
+        // SAFETY: as above.
+        unsafe { refresh_store(session) }?;
         Ok(())
     })
 }
 
-/// Stores a function that would look sessions up for session-ID
-/// resumption; never called, as for `gnutls_db_set_store_function`.
+/// Sets the function a TLS 1.2 server looks up the session id of a
+/// ClientHello with; a session found, alive and fitting is resumed. NULL
+/// removes it.
 ///
 /// # Safety
-/// `session` is NULL or live.
+/// `session` is NULL or live; `retr_func`, if not NULL, stays callable
+/// while the session lives.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_db_set_retrieve_function(
     session: gnutls_session_t,
@@ -294,15 +378,18 @@ pub unsafe extern "C" fn gnutls_db_set_retrieve_function(
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         unsafe { args::object_mut(session, "session") }?.db.retrieve = retr_func;
+        // SAFETY: as above.
+        unsafe { refresh_store(session) }?;
         Ok(())
     })
 }
 
-/// Stores a function that would remove stored sessions; never called, as
-/// for `gnutls_db_set_store_function`.
+/// Sets the function a TLS 1.2 server removes an expired session with.
+/// NULL removes it.
 ///
 /// # Safety
-/// `session` is NULL or live.
+/// `session` is NULL or live; `rem_func`, if not NULL, stays callable
+/// while the session lives.
 #[unsafe(no_mangle)]
 pub unsafe extern "C" fn gnutls_db_set_remove_function(
     session: gnutls_session_t,
@@ -311,6 +398,8 @@ pub unsafe extern "C" fn gnutls_db_set_remove_function(
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         unsafe { args::object_mut(session, "session") }?.db.remove = rem_func;
+        // SAFETY: as above.
+        unsafe { refresh_store(session) }?;
         Ok(())
     })
 }

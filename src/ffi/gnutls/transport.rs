@@ -170,8 +170,9 @@ fn poll(fds: &mut [libc::pollfd], timeout: c_int) -> c_int {
     unsafe { libc::poll(fds.as_mut_ptr(), count, timeout) }
 }
 
-/// The transport built from the settings.
-pub(crate) struct CTransport(TransportSettings);
+/// The transport built from the settings, and how much of the record
+/// being pushed is still to go (0: the next byte starts a record).
+pub(crate) struct CTransport(TransportSettings, usize);
 
 // SAFETY: the application owns its transport pointers and callbacks and
 // uses a session from one thread at a time, as GnuTLS requires.
@@ -179,7 +180,22 @@ unsafe impl Send for CTransport {}
 
 impl CTransport {
     pub(crate) fn new(settings: TransportSettings) -> Self {
-        Self(settings)
+        Self(settings, 0)
+    }
+
+    /// How much of `data` (what is left to send, from where the last push
+    /// stopped) the next push of the application's function gets: the rest
+    /// of one record. GnuTLS hands a push function one record per call, and
+    /// applications count on it (one record per datagram-like write, or a
+    /// check of each record's size).
+    fn one_record(&mut self, data: &[u8]) -> usize {
+        if self.1 == 0 {
+            self.1 = match data {
+                [_, _, _, hi, lo, ..] => 5 + usize::from(u16::from_be_bytes([*hi, *lo])),
+                _ => data.len(),
+            };
+        }
+        self.1.min(data.len())
     }
 
     fn failure(&self, result: isize) -> Option<TransportError> {
@@ -220,8 +236,14 @@ fn poll_readable(fd: c_int, ms: c_uint) -> c_int {
 impl Transport for CTransport {
     fn send(&mut self, data: &[u8]) -> Result<usize, TransportError> {
         let result = match self.0.push {
-            // SAFETY: the application's callback, with its pointer and a valid buffer.
-            Some(push) => unsafe { push(self.0.send_ptr, data.as_ptr().cast(), data.len()) },
+            Some(push) => {
+                let len = self.one_record(data);
+                // SAFETY: the application's callback, with its pointer and
+                // a valid buffer of at least `len` bytes.
+                let pushed = unsafe { push(self.0.send_ptr, data.as_ptr().cast(), len) };
+                self.1 -= usize::try_from(pushed).unwrap_or(0).min(self.1);
+                pushed
+            }
             // SAFETY: send(2) on the application's descriptor with a valid buffer.
             None => unsafe {
                 let wait = if PUSH_WITHOUT_WAITING.with(std::cell::Cell::get) {

@@ -288,14 +288,16 @@ impl Session {
     }
 
     /// `gnutls_session_get_id`, empty before the handshake started. A
-    /// client's is the legacy_session_id of its ClientHello; a server's,
-    /// as in GnuTLS 3.7, is an id of its own (32 random bytes), not the
-    /// client's echoed one.
+    /// client's is the legacy_session_id of its ClientHello (under TLS 1.2,
+    /// the server's); a TLS 1.2 server's is the session's id, kept across
+    /// resumptions; a TLS 1.3 server's, as in GnuTLS 3.7, is an id of its
+    /// own (32 random bytes), not the client's echoed one.
     pub fn session_id(&mut self) -> Result<Vec<u8>, Error> {
         let Some(negotiated) = self.negotiated() else {
             return Ok(Vec::new());
         };
-        if !self.server || negotiated.session_id.is_empty() {
+        let tls12 = negotiated.version.is_some();
+        if !self.server || tls12 || negotiated.session_id.is_empty() {
             return Ok(negotiated.session_id.clone());
         }
         if self.features.server_session_id.is_none() {

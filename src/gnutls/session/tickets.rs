@@ -13,7 +13,10 @@ use super::{Error, GNUTLS_NO_TICKETS, Session};
 /// `GNUTLS_NO_AUTO_SEND_TICKET`: no tickets after the handshake, only
 /// those of `gnutls_session_ticket_send`.
 const GNUTLS_NO_AUTO_SEND_TICKET: u32 = 1 << 21;
-use crate::tls::resumption::ClientSession;
+/// `GNUTLS_NO_TICKETS_TLS12`: no session tickets under TLS 1.2.
+pub(super) const GNUTLS_NO_TICKETS_TLS12: u32 = 1 << 23;
+use crate::tls::config::SessionStore;
+use crate::tls::resumption::SavedSession;
 use crate::tls::ticket_keys::{MASTER_KEY_LEN, TicketKeys};
 use crate::tls::{Connection, ServerConfig};
 
@@ -22,8 +25,6 @@ const DEFAULT_EXPIRATION: u32 = 6 * 3600;
 /// The session data GnuTLS hands out when no ticket arrived (and takes
 /// back as "nothing to resume").
 const EMPTY_DATA: [u8; 4] = [0; 4];
-/// The first byte of stepup's client session encoding.
-const CLIENT_SESSION_VERSION: u8 = 0x81;
 /// How many tickets GnuTLS 3.7 sends after each handshake.
 const TICKETS_PER_HANDSHAKE: usize = 2;
 
@@ -34,11 +35,14 @@ pub(super) struct Tickets {
     /// Ticket lifetime and key rotation period, in seconds.
     expiration: u32,
     /// (Client) the session to resume.
-    pub(super) resume: Option<ClientSession>,
+    pub(super) resume: Option<SavedSession>,
     /// Session data was set (GnuTLS then reports a resumption request).
     data_set: bool,
     /// (Client) A ticket arrived in the record just read.
     pub(super) arrived: bool,
+    /// (Server) The application's session database, for TLS 1.2
+    /// resumption by session id.
+    store: Option<Arc<dyn SessionStore>>,
 }
 
 impl Default for Tickets {
@@ -49,6 +53,7 @@ impl Default for Tickets {
             resume: None,
             data_set: false,
             arrived: false,
+            store: None,
         }
     }
 }
@@ -56,6 +61,8 @@ impl Default for Tickets {
 impl Tickets {
     /// Gives a server configuration the ticket key, if one was set.
     pub(super) fn apply_server(&self, config: &mut ServerConfig, flags: u32) {
+        config.ticket_lifetime = self.expiration;
+        config.session_store = self.store.clone();
         let Some(key) = &self.key else {
             return;
         };
@@ -67,19 +74,30 @@ impl Tickets {
             } else {
                 0
             };
+            config.tls12_tickets = flags & GNUTLS_NO_TICKETS_TLS12 == 0;
         }
     }
 }
 
-/// The time a client session was saved, and when it expires (seconds since
-/// the epoch), for data stepup produced; `None` for anything else.
+/// The time a client session was saved (or a TLS 1.2 server's database
+/// entry made), and when it expires (seconds since the epoch), for data
+/// stepup produced; `None` for anything else.
 pub fn entry_times(data: &[u8]) -> Option<(u64, u64)> {
-    let session = ClientSession::decode(data)?;
-    let saved = session.received_at_ms / 1000;
-    Some((saved, saved + u64::from(session.lifetime)))
+    if let Some(session) = SavedSession::decode(data) {
+        return Some(session.times());
+    }
+    // A TLS 1.2 server's session database entry.
+    let state = crate::tls::tls12::session::ServerState12::decode(data)?;
+    Some((state.issued_at, state.issued_at + u64::from(state.lifetime)))
 }
 
 impl Session {
+    /// The session database of `gnutls_db_set_store_function` and its
+    /// kin (`None` when they are not all set), used by a TLS 1.2 server.
+    pub fn set_session_store(&mut self, store: Option<Arc<dyn SessionStore>>) {
+        self.tickets.store = store;
+    }
+
     /// `gnutls_session_ticket_enable_server`: tickets sealed under `key`
     /// (64 bytes), even with `GNUTLS_NO_TICKETS`. A client accepts it and
     /// never uses it, as GnuTLS does.
@@ -114,11 +132,7 @@ impl Session {
 
     /// (Client) Whether a ticket arrived on this connection.
     pub(super) fn ticket_received(&self) -> bool {
-        !self.server
-            && self
-                .conn
-                .as_ref()
-                .is_some_and(|c| c.client_session().is_some())
+        !self.server && self.conn.as_ref().is_some_and(Connection::ticket_arrived)
     }
 
     /// `gnutls_session_get_data2`: the session of the latest ticket, or
@@ -132,7 +146,7 @@ impl Session {
             .conn
             .as_ref()
             .filter(|_| !self.server)
-            .and_then(Connection::client_session)
+            .and_then(Connection::saved_session)
             .map_or_else(
                 || zeroize::Zeroizing::new(EMPTY_DATA.to_vec()),
                 |s| s.encode(),
@@ -150,13 +164,13 @@ impl Session {
         if data == EMPTY_DATA {
             return Ok(());
         }
-        match ClientSession::decode(data) {
+        match SavedSession::decode(data) {
             Some(session) => {
                 self.tickets.resume = Some(session);
                 self.tickets.data_set = true;
                 Ok(())
             }
-            None if data[0] == CLIENT_SESSION_VERSION => Err(Error::Parsing),
+            None if SavedSession::is_ours(data) => Err(Error::Parsing),
             None => Err(Error::DbError),
         }
     }

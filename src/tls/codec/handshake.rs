@@ -5,8 +5,9 @@
 use super::Reader;
 use crate::tls::error::{Error, InvalidMessage, PeerMisbehaved};
 
-/// The largest handshake message accepted (certificate chains included).
-pub const MAX_HANDSHAKE_LEN: usize = 1 << 16;
+/// The largest handshake message accepted (certificate chains included):
+/// 128 KiB, GnuTLS's default, which real chains of large certificates need.
+pub const MAX_HANDSHAKE_LEN: usize = 128 * 1024;
 
 /// A handshake message type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

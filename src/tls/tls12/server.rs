@@ -9,28 +9,35 @@ use std::sync::Arc;
 
 use subtle::ConstantTimeEq;
 
+use super::client_auth::{CertificateRequest12, CertificateVerify12, ECDSA_SIGN, RSA_SIGN};
+use super::handshake_log::HandshakeLog;
 use super::messages::{
-    EcdhParams, PskServerKeyExchange, ServerKeyExchange, decode_client_key_exchange,
-    decode_psk_client_key_exchange, encode_certificate, psk_premaster, signed_params,
+    EcdhParams, PskServerKeyExchange, ServerKeyExchange, decode_certificate,
+    decode_client_key_exchange, decode_psk_client_key_exchange, encode_certificate, psk_premaster,
+    signed_params,
 };
 use super::prf::{self, FinishedBy};
 use super::record::{RecordKey12, session_keys};
+use super::session::{NewSessionTicket12, ServerState12};
 use super::suites::{Authentication, Tls12Suite};
-use crate::crypto::hash::Transcript;
 use crate::crypto::hkdf::SecretBytes;
 use crate::crypto::kx::{KeyShare, KxGroup};
 use crate::tls::alert::AlertDescription;
-use crate::tls::client::{TLS13, random_bytes};
+use crate::tls::client::{TLS13, now_secs, random_bytes};
 use crate::tls::codec::extensions::{self, ext};
 use crate::tls::codec::handshake::{HandshakeType, RawMessage};
 use crate::tls::codec::hello::{ClientHello, ServerHello};
+use crate::tls::codec::ticket::MAX_TICKET_LIFETIME;
+use crate::tls::common::PeerIdentity;
 use crate::tls::common::{Common, Event};
 use crate::tls::config::{CertifiedKey, ClientAuth, PskLookup, ServerConfig};
 use crate::tls::error::{Error, PeerMisbehaved};
 use crate::tls::key_schedule::Secret;
-use crate::tls::server::choose_alpn;
+use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
+use crate::tls::server::{check_client_chain, choose_alpn};
 use crate::tls::suites::group;
 use crate::x509::key_info::KeyKind;
+use crate::x509::verify::verify_signature_tls12;
 
 /// The TLS 1.2 version number.
 pub const TLS12: u16 = 0x0303;
@@ -66,8 +73,12 @@ pub fn negotiates_tls12(config: &ServerConfig, hello: &ClientHello) -> Result<bo
 
 /// A TLS 1.2 server connection, from its ServerHelloDone on.
 pub(crate) enum Server12 {
+    /// Waiting for the client's Certificate (we asked for one).
+    ExpectCertificate(Box<Handshake>),
     /// Waiting for ClientKeyExchange.
     ExpectClientKeyExchange(Box<Handshake>),
+    /// Waiting for the client's CertificateVerify.
+    ExpectCertificateVerify(Box<Handshake>),
     /// Keys derived; waiting for the client's change_cipher_spec (the
     /// record layer installs its key) and Finished.
     ExpectFinished(Box<Handshake>),
@@ -76,15 +87,22 @@ pub(crate) enum Server12 {
 }
 
 pub(crate) struct Handshake {
+    config: Arc<ServerConfig>,
     suite: Tls12Suite,
     /// The PSK lookup, for a PSK suite.
     psk: Option<PskLookup>,
-    transcript: Transcript,
+    transcript: HandshakeLog,
     share: Option<KeyShare>,
     client_random: [u8; 32],
     server_random: [u8; 32],
     master: Option<SecretBytes>,
     server_key: Option<RecordKey12>,
+    /// A ticket follows the client's Finished (full handshake).
+    ticket: bool,
+    /// An abbreviated handshake: our Finished is out, the client's is due.
+    resumed: bool,
+    /// The client's certificate chain, whose CertificateVerify is due.
+    client_chain: Vec<Vec<u8>>,
 }
 
 /// What the ClientHello settled.
@@ -101,7 +119,7 @@ struct Choice {
 fn authentication_of(key: &CertifiedKey) -> Option<Authentication> {
     match key.key.info().kind {
         KeyKind::Ec | KeyKind::Ed25519 => Some(Authentication::Ecdsa),
-        KeyKind::Rsa => Some(Authentication::Rsa),
+        KeyKind::Rsa | KeyKind::RsaPss => Some(Authentication::Rsa),
         _ => None,
     }
 }
@@ -123,7 +141,8 @@ fn candidates(config: &ServerConfig, server_name: Option<&str>) -> Vec<Arc<Certi
     named.chain(rest).map(|c| c.key.clone()).collect()
 }
 
-fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
+/// What every TLS 1.2 ClientHello must carry, full handshake or resumed.
+fn check_hello(hello: &ClientHello) -> Result<(), Error> {
     if !hello.compression.contains(&0) {
         return Err(PeerMisbehaved::IllegalParameter("no null compression").into());
     }
@@ -145,16 +164,10 @@ fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
             return Err(PeerMisbehaved::IllegalParameter("no uncompressed points").into());
         }
     }
-    if config.client_auth == ClientAuth::Require {
-        // TLS 1.2 client certificates are not offered yet: a server that
-        // requires one speaks TLS 1.3 only, rather than let a TLS 1.2
-        // client in without one. One that only requests one goes on as if
-        // the client had declined (it may, under REQUEST).
-        return Err(PeerMisbehaved::ProtocolVersion(
-            "TLS 1.2 with a required client certificate is not supported",
-        )
-        .into());
-    }
+    Ok(())
+}
+
+fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
     // Without signature_algorithms a TLS 1.2 client means SHA-1, which we
     // never sign with (RFC 5246 §7.4.1.4.1): only a PSK suite can serve it.
     let schemes = hello
@@ -268,17 +281,74 @@ fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
     Err(PeerMisbehaved::HandshakeFailure("no TLS 1.2 cipher suite in common").into())
 }
 
-/// Answers a ClientHello that negotiates TLS 1.2 with the server's flight.
-pub(crate) fn accept(
+/// The ServerHello's extensions: answers to what the client offered, the
+/// extended master secret always, and session_ticket when a ticket follows.
+fn hello_extensions(
+    hello: &ClientHello,
+    alpn: Option<&Vec<u8>>,
+    ticket: bool,
+) -> extensions::Extensions {
+    let mut extensions = extensions::Extensions::new();
+    if offers_safe_renegotiation(hello) {
+        extensions.push(ext::RENEGOTIATION_INFO, vec![0]);
+    }
+    extensions.push(ext::EXTENDED_MASTER_SECRET, Vec::new());
+    if hello.extensions.has(EC_POINT_FORMATS) {
+        extensions.push(EC_POINT_FORMATS, vec![1, 0]);
+    }
+    if ticket {
+        extensions.push(ext::SESSION_TICKET, Vec::new());
+    }
+    if let Some(protocol) = alpn {
+        extensions.push(ext::ALPN, extensions::alpn(std::slice::from_ref(protocol)));
+    }
+    extensions
+}
+
+/// Answers the client's record_size_limit with ours (counting the
+/// plaintext alone in TLS 1.2, at most 2^14: RFC 8449 §4), or else its
+/// max_fragment_length by echoing it; either then bounds what we send.
+fn answer_size_limits(
     config: &ServerConfig,
     common: &mut Common,
     hello: &ClientHello,
+    extensions: &mut extensions::Extensions,
+) -> Result<(), Error> {
+    if let Some(limit) = hello.extensions.get(ext::RECORD_SIZE_LIMIT) {
+        common.apply_record_size_limit(limit)?;
+        // Ours counts TLS 1.3's content type byte: the plaintext alone here.
+        let ours = config
+            .record_size_limit
+            .saturating_sub(1)
+            .clamp(64, 1 << 14);
+        extensions.push(ext::RECORD_SIZE_LIMIT, ours.to_be_bytes().to_vec());
+    } else if let Some(body) = hello.extensions.get(ext::MAX_FRAGMENT_LENGTH) {
+        let size = match body {
+            [code] => extensions::max_fragment_size(*code),
+            _ => None,
+        }
+        .ok_or(PeerMisbehaved::IllegalParameter("max_fragment_length"))?;
+        common.apply_max_fragment(size);
+        extensions.push(ext::MAX_FRAGMENT_LENGTH, body.to_vec());
+    }
+    Ok(())
+}
+
+fn offers_safe_renegotiation(hello: &ClientHello) -> bool {
+    hello.extensions.has(ext::RENEGOTIATION_INFO)
+        || hello.cipher_suites.contains(&RENEGOTIATION_SCSV)
+}
+
+/// Sends the ServerHello; returns the transcript so far and our random.
+fn send_server_hello(
+    config: &ServerConfig,
+    common: &mut Common,
     message: &RawMessage,
-) -> Result<Server12, Error> {
-    common.client_random = hello.random;
-    common.key_log = config.key_log.clone();
-    let choice = choose(config, hello)?;
-    let alpn = choose_alpn(config, hello)?;
+    suite: Tls12Suite,
+    session_id: Vec<u8>,
+    extensions: extensions::Extensions,
+    keep_messages: bool,
+) -> Result<(HandshakeLog, [u8; 32]), Error> {
     common.tls12 = true;
     let mut server_random = match config.random {
         Some(random) => random,
@@ -287,33 +357,95 @@ pub(crate) fn accept(
     if config.tls13 {
         server_random[24..].copy_from_slice(&DOWNGRADE_TLS12);
     }
-    let mut transcript = Transcript::new(choice.suite.hash());
+    let mut transcript = HandshakeLog::new(suite.hash(), keep_messages);
     transcript.update(&message.bytes);
-
-    let mut extensions = extensions::Extensions::new();
-    if hello.extensions.has(ext::RENEGOTIATION_INFO)
-        || hello.cipher_suites.contains(&RENEGOTIATION_SCSV)
-    {
-        extensions.push(ext::RENEGOTIATION_INFO, vec![0]);
-    }
-    extensions.push(ext::EXTENDED_MASTER_SECRET, Vec::new());
-    if hello.extensions.has(EC_POINT_FORMATS) {
-        extensions.push(EC_POINT_FORMATS, vec![1, 0]);
-    }
-    if let Some(protocol) = &alpn {
-        extensions.push(ext::ALPN, extensions::alpn(std::slice::from_ref(protocol)));
-    }
     let server_hello = ServerHello {
         legacy_version: TLS12,
         random: server_random,
-        // No session cache: an empty id says the session is not resumable.
-        session_id: Vec::new(),
-        cipher_suite: choice.suite.to_u16(),
+        session_id,
+        cipher_suite: suite.to_u16(),
         compression: 0,
         extensions,
     };
     let sent = common.send_message(HandshakeType::ServerHello, &server_hello.encode())?;
     transcript.update(&sent);
+    Ok((transcript, server_random))
+}
+
+/// What both kinds of handshake record alike about the ClientHello.
+fn record_hello(
+    common: &mut Common,
+    hello: &ClientHello,
+    suite: Tls12Suite,
+    alpn: Option<Vec<u8>>,
+    session_id: Vec<u8>,
+) -> Result<(), Error> {
+    let negotiated = &mut common.negotiated;
+    negotiated.version = Some(TLS12);
+    negotiated.tls12_suite = Some(suite);
+    negotiated.alpn = alpn;
+    negotiated.session_id = session_id;
+    negotiated.peer_offered_extended_master_secret = true;
+    negotiated.peer_offered_safe_renegotiation = offers_safe_renegotiation(hello);
+    negotiated.peer_offered_post_handshake_auth = false;
+    // Reported as GnuTLS does (`GNUTLS_SFLAGS_CLI_REQUESTED_OCSP`); no
+    // status is stapled under TLS 1.2.
+    negotiated.ocsp_requested = hello
+        .extensions
+        .get(ext::STATUS_REQUEST)
+        .is_some_and(|body| body.first() == Some(&1));
+    if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
+        negotiated.server_name = extensions::read_server_name(name)?;
+    }
+    Ok(())
+}
+
+/// Answers a ClientHello that negotiates TLS 1.2: an abbreviated handshake
+/// when it brings a ticket of ours that may resume here, else the full
+/// handshake's flight.
+pub(crate) fn accept(
+    config: &Arc<ServerConfig>,
+    common: &mut Common,
+    hello: &ClientHello,
+    message: &RawMessage,
+) -> Result<Server12, Error> {
+    common.client_random = hello.random;
+    common.key_log = config.key_log.clone();
+    check_hello(hello)?;
+    common.tls12 = true;
+    // RFC 5077 §3.2: tickets only for a client that offers the extension.
+    let tickets = hello.extensions.has(ext::SESSION_TICKET)
+        && config.tickets.is_some()
+        && config.tls12_tickets;
+    // A session id asks to resume (as GnuTLS reports it, whether or not a
+    // ticket comes with it).
+    common.negotiated.resumption_requested = !hello.session_id.is_empty();
+    let offered = opened_ticket(config, hello)
+        .filter(|_| config.tls12_tickets)
+        .or_else(|| stored_session(config, hello));
+    if let Some(state) = offered {
+        if let Some(peer) = resumable(config, hello, &state)? {
+            return resume(config, common, hello, message, state, peer);
+        }
+    }
+    let choice = choose(config, hello)?;
+    let alpn = choose_alpn(config, hello)?;
+    // A fresh session id, as GnuTLS gives every TLS 1.2 session; it never
+    // equals the client's, which would mean resumption.
+    let session_id = random_bytes::<32>()?.to_vec();
+    // RFC 5246 §7.4.4: a certificate only from a client that saw ours.
+    let request_certificate = config.client_auth != ClientAuth::None && choice.signer.is_some();
+    let mut extensions = hello_extensions(hello, alpn.as_ref(), tickets);
+    answer_size_limits(config, common, hello, &mut extensions)?;
+    let (mut transcript, server_random) = send_server_hello(
+        config,
+        common,
+        message,
+        choice.suite,
+        session_id.clone(),
+        extensions,
+        request_certificate,
+    )?;
 
     let share = choice
         .group
@@ -365,29 +497,22 @@ pub(crate) fn accept(
             }
         }
     }
+    if request_certificate {
+        let request = CertificateRequest12 {
+            certificate_types: vec![RSA_SIGN, ECDSA_SIGN],
+            schemes: super::client::offered_schemes(&config.signature_schemes),
+            authorities: config.certificate_authorities.clone(),
+        };
+        let sent = common.send_message(HandshakeType::CertificateRequest, &request.encode())?;
+        transcript.update(&sent);
+    }
     let sent = common.send_message(HandshakeType::ServerHelloDone, &[])?;
     transcript.update(&sent);
 
-    let negotiated = &mut common.negotiated;
-    negotiated.version = Some(TLS12);
-    negotiated.tls12_suite = Some(choice.suite);
-    negotiated.group = choice.group;
-    negotiated.alpn = alpn;
-    negotiated.session_id = Vec::new();
-    negotiated.peer_offered_extended_master_secret = true;
-    negotiated.peer_offered_safe_renegotiation = hello.extensions.has(ext::RENEGOTIATION_INFO)
-        || hello.cipher_suites.contains(&RENEGOTIATION_SCSV);
-    negotiated.peer_offered_post_handshake_auth = false;
-    // Reported as GnuTLS does (`GNUTLS_SFLAGS_CLI_REQUESTED_OCSP`); no
-    // status is stapled under TLS 1.2.
-    negotiated.ocsp_requested = hello
-        .extensions
-        .get(ext::STATUS_REQUEST)
-        .is_some_and(|body| body.first() == Some(&1));
-    if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
-        negotiated.server_name = extensions::read_server_name(name)?;
-    }
-    Ok(Server12::ExpectClientKeyExchange(Box::new(Handshake {
+    record_hello(common, hello, choice.suite, alpn, session_id)?;
+    common.negotiated.group = choice.group;
+    let handshake = Box::new(Handshake {
+        config: config.clone(),
         suite: choice.suite,
         psk: config.psk.clone().filter(|_| choice.signer.is_none()),
         transcript,
@@ -396,7 +521,174 @@ pub(crate) fn accept(
         server_random,
         master: None,
         server_key: None,
+        ticket: tickets,
+        resumed: false,
+        client_chain: Vec::new(),
+    });
+    Ok(if request_certificate {
+        Server12::ExpectCertificate(handshake)
+    } else {
+        Server12::ExpectClientKeyExchange(handshake)
+    })
+}
+
+/// The state of the ticket the ClientHello brings, when it is one of ours
+/// for TLS 1.2 and still in its lifetime.
+fn opened_ticket(config: &ServerConfig, hello: &ClientHello) -> Option<ServerState12> {
+    let keys = config.tickets.as_ref()?;
+    let ticket = hello
+        .extensions
+        .get(ext::SESSION_TICKET)
+        .filter(|t| !t.is_empty())?;
+    let now = now_secs();
+    let state = ServerState12::decode(&keys.open(now, ticket)?)?;
+    state.alive_at(now).then_some(state)
+}
+
+/// The state kept under the ClientHello's session id, when the server has
+/// a session store and the session is still in its lifetime.
+fn stored_session(config: &ServerConfig, hello: &ClientHello) -> Option<ServerState12> {
+    let store = config.session_store.as_ref()?;
+    if hello.session_id.is_empty() {
+        return None;
+    }
+    let state = ServerState12::decode(&store.retrieve(&hello.session_id)?)?;
+    if state.alive_at(now_secs()) {
+        Some(state)
+    } else {
+        store.remove(&hello.session_id);
+        None
+    }
+}
+
+/// Whether `state` may resume here: its suite still allowed and offered,
+/// the same server name, its PSK identity still known, its client chain
+/// still trusted (or none required). `Some` with the client's identity to
+/// restore (`None` inside when it had no certificate).
+fn resumable(
+    config: &ServerConfig,
+    hello: &ClientHello,
+    state: &ServerState12,
+) -> Result<Option<Option<PeerIdentity>>, Error> {
+    let suite = state.suite;
+    if !config.tls12_suites.contains(&suite) || !hello.cipher_suites.contains(&suite.to_u16()) {
+        return Ok(None);
+    }
+    let server_name = hello
+        .extensions
+        .get(ext::SERVER_NAME)
+        .map(extensions::read_server_name)
+        .transpose()?
+        .flatten();
+    if server_name != state.server_name {
+        return Ok(None);
+    }
+    if let Some(identity) = &state.psk_identity {
+        let known = match &config.psk {
+            Some(lookup) => lookup(identity).map_err(Error::HookAborted)?.is_some(),
+            None => false,
+        };
+        if !known {
+            return Ok(None);
+        }
+    }
+    if state.client_chain.is_empty() {
+        return Ok((config.client_auth != ClientAuth::Require).then_some(None));
+    }
+    // The chain is checked again against today's trust and clock; one that
+    // fails where failures are fatal means a full handshake.
+    Ok(check_client_chain(config, &state.client_chain)
+        .ok()
+        .map(|verification| {
+            Some(PeerIdentity {
+                chain: state.client_chain.clone(),
+                verification,
+            })
+        }))
+}
+
+/// The abbreviated handshake (RFC 5077 §3.1): ServerHello echoing the
+/// client's session id, change_cipher_spec and our Finished; the client's
+/// change_cipher_spec and Finished are due. The ticket is not renewed (as
+/// GnuTLS): the client keeps resuming with the one it has.
+fn resume(
+    config: &Arc<ServerConfig>,
+    common: &mut Common,
+    hello: &ClientHello,
+    message: &RawMessage,
+    state: ServerState12,
+    peer: Option<PeerIdentity>,
+) -> Result<Server12, Error> {
+    let suite = state.suite;
+    let alpn = choose_alpn(config, hello)?;
+    let mut extensions = hello_extensions(hello, alpn.as_ref(), false);
+    answer_size_limits(config, common, hello, &mut extensions)?;
+    let (mut transcript, server_random) = send_server_hello(
+        config,
+        common,
+        message,
+        suite,
+        hello.session_id.clone(),
+        extensions,
+        false,
+    )?;
+    record_hello(common, hello, suite, alpn, hello.session_id.clone())?;
+    common.negotiated.resumed = true;
+    common.negotiated.group = state.group;
+    common.negotiated.psk_identity = state.psk_identity.clone();
+    common.negotiated.psk_with_dhe = state.psk_identity.is_some() && suite.ecdhe();
+    if let Some(peer) = peer {
+        common.negotiated.peer = Some(peer);
+    }
+    let ServerState12 { master, .. } = state;
+    let hash = suite.hash();
+    common.log_secret("CLIENT_RANDOM", &Secret::from_bytes(&master));
+    let (client_key, server_key) =
+        session_keys(hash, suite.aead(), &master, &hello.random, &server_random)?;
+    common.change_write_key12(server_key)?;
+    let ours = prf::verify_data(hash, &master, FinishedBy::Server, &transcript.current());
+    let sent = common.send_message(HandshakeType::Finished, &ours)?;
+    transcript.update(&sent);
+    common.negotiated.tls_unique = Some(ours.to_vec());
+    common.expect_ccs12(client_key);
+    Ok(Server12::ExpectFinished(Box::new(Handshake {
+        config: config.clone(),
+        suite,
+        psk: None,
+        transcript,
+        share: None,
+        client_random: hello.random,
+        server_random,
+        master: Some(master),
+        server_key: None,
+        ticket: false,
+        resumed: true,
+        client_chain: Vec::new(),
     })))
+}
+
+/// Sends a NewSessionTicket sealing `state` (an empty ticket when sealing
+/// fails: the extension promised the message, RFC 5077 §3.3).
+fn send_ticket(
+    config: &ServerConfig,
+    common: &mut Common,
+    transcript: &mut HandshakeLog,
+    state: &ServerState12,
+) -> Result<(), Error> {
+    let now = now_secs();
+    let ticket = config
+        .tickets
+        .as_ref()
+        .and_then(|keys| keys.seal(now, &state.encode()))
+        .unwrap_or_default();
+    let remaining = (state.issued_at + u64::from(state.lifetime)).saturating_sub(now);
+    let message = NewSessionTicket12 {
+        lifetime_hint: u32::try_from(remaining).unwrap_or(u32::MAX),
+        ticket,
+    };
+    let sent = common.send_message(HandshakeType::NewSessionTicket, &message.encode())?;
+    transcript.update(&sent);
+    Ok(())
 }
 
 impl Server12 {
@@ -404,8 +696,12 @@ impl Server12 {
     pub fn handle(self, common: &mut Common, message: &RawMessage) -> Result<Self, Error> {
         use HandshakeType as T;
         match (self, message.ty) {
+            (Self::ExpectCertificate(h), T::Certificate) => h.certificate(common, message),
             (Self::ExpectClientKeyExchange(h), T::ClientKeyExchange) => {
                 h.client_key_exchange(common, message)
+            }
+            (Self::ExpectCertificateVerify(h), T::CertificateVerify) => {
+                h.certificate_verify(common, message)
             }
             (Self::ExpectFinished(h), T::Finished) if !common.awaiting_ccs12() => {
                 h.finished(common, message)
@@ -470,6 +766,75 @@ impl Handshake {
         common.expect_ccs12(client_key);
         self.server_key = Some(server_key);
         self.master = Some(master);
+        Ok(if self.client_chain.is_empty() {
+            self.transcript.forget_messages();
+            Server12::ExpectFinished(self)
+        } else {
+            Server12::ExpectCertificateVerify(self)
+        })
+    }
+
+    /// The client's Certificate, answering our request: checked against the
+    /// client trust as configured; an empty one is fatal only under
+    /// `ClientAuth::Require`.
+    fn certificate(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Server12, Error> {
+        let chain = decode_certificate(message.body())?;
+        if chain.len() > MAX_CHAIN_CERTIFICATES {
+            return Err(crate::x509::CertificateError::Bad(format!(
+                "a chain of {} certificates (at most {MAX_CHAIN_CERTIFICATES})",
+                chain.len()
+            ))
+            .into());
+        }
+        self.transcript.update(&message.bytes);
+        if chain.is_empty() {
+            if self.config.client_auth == ClientAuth::Require {
+                return Err(PeerMisbehaved::NoCertificate.into());
+            }
+            // The application's check sees "no certificate" too, as in
+            // TLS 1.3.
+            common.peer_authentication_received();
+            return Ok(Server12::ExpectClientKeyExchange(self));
+        }
+        let verification = check_client_chain(&self.config, &chain)?;
+        common.negotiated.peer_under_check = Some(PeerIdentity {
+            chain: chain.clone(),
+            verification,
+        });
+        self.client_chain = chain;
+        Ok(Server12::ExpectClientKeyExchange(self))
+    }
+
+    /// The client's CertificateVerify: its signature over every message
+    /// before it, in a scheme we asked for.
+    fn certificate_verify(
+        mut self: Box<Self>,
+        common: &mut Common,
+        message: &RawMessage,
+    ) -> Result<Server12, Error> {
+        let verify = CertificateVerify12::decode(message.body())?;
+        if !self.config.tls12_signature_allowed(verify.scheme) {
+            return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
+        }
+        let signed = self
+            .transcript
+            .messages()
+            .ok_or(Error::Internal("handshake messages not kept"))?;
+        let leaf = self
+            .client_chain
+            .first()
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        verify_signature_tls12(leaf, verify.scheme, signed, &verify.signature)
+            .map_err(|_| PeerMisbehaved::DecryptError("client CertificateVerify"))?;
+        common.negotiated.client_signature_scheme = Some(verify.scheme);
+        common.peer_authentication_received();
+        self.transcript.forget_messages();
+        self.transcript.update(&message.bytes);
         Ok(Server12::ExpectFinished(self))
     }
 
@@ -479,15 +844,18 @@ impl Handshake {
         message: &RawMessage,
     ) -> Result<Server12, Error> {
         let Handshake {
+            config,
             suite,
             mut transcript,
             master,
             server_key,
             client_random,
             server_random,
+            ticket,
+            resumed,
             ..
         } = *self;
-        let (Some(master), Some(server_key)) = (master, server_key) else {
+        let Some(master) = master else {
             return Err(Error::Internal("Finished before the keys"));
         };
         let hash = suite.hash();
@@ -496,16 +864,46 @@ impl Handshake {
             return Err(PeerMisbehaved::DecryptError("client Finished").into());
         }
         transcript.update(&message.bytes);
-        common.negotiated.tls_unique = Some(message.body().to_vec());
         common.tls12_exporter = Some(prf::Exporter::new(
             hash,
             &master,
             &client_random,
             &server_random,
         ));
-        common.change_write_key12(server_key)?;
-        let ours = prf::verify_data(hash, &master, FinishedBy::Server, &transcript.current());
-        common.send_message(HandshakeType::Finished, &ours)?;
+        // The Finished verified: the chain it covers is proven.
+        if let Some(identity) = common.negotiated.peer_under_check.take() {
+            common.negotiated.peer = Some(identity);
+        }
+        if !resumed {
+            let server_key = server_key.ok_or(Error::Internal("Finished before the keys"))?;
+            common.negotiated.tls_unique = Some(message.body().to_vec());
+            if ticket || config.session_store.is_some() {
+                let state = ServerState12 {
+                    suite,
+                    group: common.negotiated.group,
+                    master: master.clone(),
+                    issued_at: now_secs(),
+                    lifetime: config.ticket_lifetime.min(MAX_TICKET_LIFETIME),
+                    server_name: common.negotiated.server_name.clone(),
+                    client_chain: common
+                        .negotiated
+                        .peer
+                        .as_ref()
+                        .map(|p| p.chain.clone())
+                        .unwrap_or_default(),
+                    psk_identity: common.negotiated.psk_identity.clone(),
+                };
+                if let Some(store) = &config.session_store {
+                    store.store(&common.negotiated.session_id, &state.encode());
+                }
+                if ticket {
+                    send_ticket(&config, common, &mut transcript, &state)?;
+                }
+            }
+            common.change_write_key12(server_key)?;
+            let ours = prf::verify_data(hash, &master, FinishedBy::Server, &transcript.current());
+            common.send_message(HandshakeType::Finished, &ours)?;
+        }
         common.traffic = true;
         common.ccs_window = false;
         common.events.push_back(Event::HandshakeComplete);

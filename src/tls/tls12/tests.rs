@@ -58,7 +58,7 @@ fn every_suite_with_every_key_that_serves_it() {
     for (i, suite) in Tls12Suite::ALL.into_iter().enumerate() {
         let kinds: &[&str] = match suite.authentication() {
             Authentication::Ecdsa => &["ecdsa", "ed25519", "p384"],
-            Authentication::Rsa => &["rsa"],
+            Authentication::Rsa => &["rsa", "rsa-pss"],
             Authentication::Psk => &[],
         };
         for kind in kinds {
@@ -282,31 +282,6 @@ fn both_ends_export_the_same_keying_material_and_tls_unique() {
     assert_eq!(Some(unique), s.negotiated().tls_unique.clone());
 }
 
-#[test]
-fn a_server_that_requires_client_certificates_stays_with_tls13() {
-    use crate::tls::config::ClientAuth;
-    let server = ServerConfig {
-        client_auth: ClientAuth::Require,
-        ..server12("ecdsa")
-    };
-    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
-    let mut s = Connection::server(Arc::new(server));
-    let err = s.read_tls(&c.take_tls()).unwrap_err();
-    assert_eq!(err.alert(), Some(A::ProtocolVersion), "{err}");
-    // One that only requests a certificate goes on without asking.
-    let server = ServerConfig {
-        client_auth: ClientAuth::Request,
-        ..server12("ecdsa")
-    };
-    let client = ClientConfig {
-        certificate: Some(crate::tls::tests::certified("client", "ecdsa")),
-        ..client12()
-    };
-    let (c, s) = connect(client, server);
-    assert!(!c.negotiated().certificate_requested);
-    assert_eq!(s.negotiated().peer, None);
-}
-
 fn psk_pair(suite: Tls12Suite, client_key: &[u8], identity: &[u8]) -> (ClientConfig, ServerConfig) {
     use crate::tls::config::ExternalPsk;
     let client = ClientConfig {
@@ -395,4 +370,78 @@ fn a_tls12_only_client_sends_none_of_tls13s_extensions() {
     );
     assert!(hello.session_id.is_empty());
     assert!(hello.extensions.has(ext::EXTENDED_MASTER_SECRET));
+}
+
+#[test]
+fn the_application_checks_a_tls12_client_hello_before_it_is_answered() {
+    let server = ServerConfig {
+        pause_after_client_hello: true,
+        ..server12("ecdsa")
+    };
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    s.read_tls(&c.take_tls()).unwrap();
+    assert!(s.awaiting_client_hello_check());
+    assert!(s.take_tls().is_empty(), "nothing answered yet");
+    assert_eq!(s.negotiated().server_name.as_deref(), Some("localhost"));
+    s.resume_after_client_hello_check(Ok(())).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert_eq!(s.negotiated().version, Some(0x0303));
+    exchange(&mut c, &mut s);
+    // A refusal ends it, sending nothing.
+    let server = ServerConfig {
+        pause_after_client_hello: true,
+        ..server12("ecdsa")
+    };
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    s.read_tls(&c.take_tls()).unwrap();
+    assert!(s.resume_after_client_hello_check(Err(-5)).is_err());
+    assert!(s.take_tls().is_empty());
+}
+
+#[test]
+fn a_tls12_server_answers_record_size_limit_and_max_fragment_length() {
+    let client = ClientConfig {
+        record_size_limit: 512,
+        ..client12()
+    };
+    let server = ServerConfig {
+        record_size_limit: 1024,
+        ..server12("ecdsa")
+    };
+    let (mut c, mut s) = connect(client, server);
+    // The server's records fit the client's limit: 4000 bytes arrive
+    // whole, in records of at most 512 bytes of plaintext.
+    s.write(&[7u8; 4000]).unwrap();
+    let records = s.take_tls();
+    let mut at = 0;
+    let mut count = 0;
+    while at < records.len() {
+        let len = usize::from(u16::from_be_bytes([records[at + 3], records[at + 4]]));
+        // Explicit nonce (8) and tag (16) around at most 512 bytes.
+        assert!(len <= 512 + 24, "a record of {len} bytes");
+        at += 5 + len;
+        count += 1;
+    }
+    assert!(count >= 8);
+    c.read_tls(&records).unwrap();
+    let mut buf = [0u8; 8192];
+    let mut got = 0;
+    loop {
+        let n = c.read(&mut buf);
+        if n == 0 {
+            break;
+        }
+        got += n;
+    }
+    assert_eq!(got, 4000);
+    // A client that asks for max_fragment_length too gets record_size_limit,
+    // which RFC 8449 §5 prefers.
+    let client = ClientConfig {
+        max_fragment_length: Some(1024),
+        ..client12()
+    };
+    let (mut c, mut s) = connect(client, server12("rsa"));
+    exchange(&mut c, &mut s);
 }

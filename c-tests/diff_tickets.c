@@ -128,29 +128,6 @@ static int ticket_hook(gnutls_session_t s, unsigned htype, unsigned when, unsign
     return 0;
 }
 
-static int load(const char *path, gnutls_datum_t *data)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return -1;
-    static unsigned char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    data->data = buf;
-    data->size = (unsigned)n;
-    return 0;
-}
-
-static void save(const char *path, const gnutls_datum_t *data)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return;
-    if (fwrite(data->data, 1, data->size, f) != data->size)
-        say("C short write\n");
-    fclose(f);
-}
-
 /* gnutls_record_recv, again while it returns GNUTLS_E_AGAIN (as it does
  * after each post-handshake message); says how many times it did. */
 static ssize_t recv_all(gnutls_session_t s, char side, char *buf, size_t size)
@@ -190,7 +167,7 @@ static void client(int fd, int scenario)
     } else if (scenario == SC_RESUME || scenario == SC_CORRUPTED || scenario == SC_OTHER_KEY || scenario == SC_RESUME_REAUTH ||
                scenario == SC_RESUME_NO_PHA) {
         gnutls_datum_t d;
-        if (load(scenario == SC_RESUME_REAUTH ? pha_path : data_path, &d) == 0) {
+        if (twoends_load(scenario == SC_RESUME_REAUTH ? pha_path : data_path, &d) == 0) {
             if (scenario == SC_CORRUPTED)
                 d.data[0] ^= 0xff;
             say("C set data %d\n", gnutls_session_set_data(s, d.data, d.size));
@@ -215,9 +192,9 @@ static void client(int fd, int scenario)
         r = gnutls_session_get_data2(s, &d);
         say("C data2 %d %s\n", r, d.size > 0 ? "some" : "none");
         if (r == 0 && scenario == SC_FULL_PHA)
-            save(pha_path, &d);
+            twoends_save(pha_path, &d);
         if (r == 0 && scenario == SC_FULL) {
-            save(data_path, &d);
+            twoends_save(data_path, &d);
             say("C check time %s\n", gnutls_db_check_entry_time(&d) != 0 ? "set" : "zero");
         }
         if (r == 0 && scenario == SC_NO_TICKETS) {

@@ -6,7 +6,8 @@
  * a resumption (which saves its renewed session), a resumption of that,
  * damaged session data, a server with another key, a server without
  * tickets, a client with GNUTLS_NO_TICKETS, and a client that offers TLS
- * 1.3 too against a server that speaks only TLS 1.2; then a server without
+ * 1.3 too against a server that speaks only TLS 1.2, a client whose priority
+ * says %NO_TICKETS_TLS12; then a server without
  * tickets but with a session database (gnutls_db_set_*_function): a full
  * handshake stores the session, and the client resumes it by session id,
  * with and without GNUTLS_NO_TICKETS, and not once the entry is gone. Printed: return
@@ -40,6 +41,7 @@ enum {
     SC_DEFAULT,    /* the server did not enable tickets */
     SC_CLIENT_OFF, /* the client was initialised with GNUTLS_NO_TICKETS */
     SC_BOTH,       /* the client offers TLS 1.3 too; the server speaks 1.2 */
+    SC_PRIO_OFF,   /* the client's priority says %NO_TICKETS_TLS12 */
     SC_DB_FULL,    /* no tickets, a session database: the session is stored */
     SC_DB_RESUME,  /* the client resumes it by session id */
     SC_DB_CLIENT_OFF, /* the same, the client with GNUTLS_NO_TICKETS */
@@ -161,43 +163,21 @@ static void server(int fd, int scenario)
     gnutls_certificate_free_credentials(cred);
 }
 
-static int load(const char *path, gnutls_datum_t *data)
-{
-    FILE *f = fopen(path, "rb");
-    if (f == NULL)
-        return -1;
-    static unsigned char buf[65536];
-    size_t n = fread(buf, 1, sizeof buf, f);
-    fclose(f);
-    data->data = buf;
-    data->size = (unsigned)n;
-    return 0;
-}
-
-static void save(const char *path, const gnutls_datum_t *data)
-{
-    FILE *f = fopen(path, "wb");
-    if (f == NULL)
-        return;
-    if (fwrite(data->data, 1, data->size, f) != data->size)
-        say("C short write\n");
-    fclose(f);
-}
-
 static void client(int fd, int scenario)
 {
     gnutls_certificate_credentials_t cred = twoends_credentials("client", NULL);
     gnutls_session_t s;
     gnutls_init(&s, GNUTLS_CLIENT |
                         (scenario == SC_CLIENT_OFF || scenario == SC_DB_CLIENT_OFF ? GNUTLS_NO_TICKETS : 0));
-    say("C priority %d\n", gnutls_priority_set_direct(s, scenario == SC_BOTH ? BOTH : TLS12, NULL));
+    const char *priority = scenario == SC_BOTH ? BOTH : scenario == SC_PRIO_OFF ? TLS12 ":%NO_TICKETS_TLS12" : TLS12;
+    say("C priority %d\n", gnutls_priority_set_direct(s, priority, NULL));
     say("C cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     gnutls_transport_set_int(s, fd);
     if (scenario != SC_FULL && scenario != SC_DB_FULL) {
         gnutls_datum_t d;
         const char *path = scenario == SC_RENEWED ? renewed_path : scenario > SC_DB_FULL ? db_path : data_path;
-        if (load(path, &d) == 0) {
+        if (twoends_load(path, &d) == 0) {
             if (scenario == SC_CORRUPTED)
                 d.data[0] ^= 0xff;
             say("C set data %s\n", twoends_code(gnutls_session_set_data(s, d.data, d.size)));
@@ -216,11 +196,11 @@ static void client(int fd, int scenario)
         r = gnutls_session_get_data2(s, &d);
         say("C data2 %d %s\n", r, d.size > 0 ? "some" : "none");
         if (r == 0 && scenario == SC_FULL)
-            save(data_path, &d);
+            twoends_save(data_path, &d);
         if (r == 0 && scenario == SC_RESUME)
-            save(renewed_path, &d);
+            twoends_save(renewed_path, &d);
         if (r == 0 && scenario == SC_DB_FULL)
-            save(db_path, &d);
+            twoends_save(db_path, &d);
         gnutls_free(d.data);
         n = gnutls_record_recv(s, buf, sizeof buf - 1);
         say("C recv end %d\n", (int)n);

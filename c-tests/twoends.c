@@ -108,6 +108,29 @@ gnutls_certificate_credentials_t twoends_credentials(const char *role, const cha
     return cred;
 }
 
+int twoends_load(const char *path, gnutls_datum_t *data)
+{
+    FILE *f = fopen(path, "rb");
+    if (f == NULL)
+        return -1;
+    static unsigned char buf[65536];
+    size_t n = fread(buf, 1, sizeof buf, f);
+    fclose(f);
+    data->data = buf;
+    data->size = (unsigned)n;
+    return 0;
+}
+
+void twoends_save(const char *path, const gnutls_datum_t *data)
+{
+    FILE *f = fopen(path, "wb");
+    if (f == NULL)
+        return;
+    if (fwrite(data->data, 1, data->size, f) != data->size)
+        say("short write of %s\n", path);
+    fclose(f);
+}
+
 gnutls_session_t twoends_session(unsigned flags, const char *priority, gnutls_certificate_credentials_t cred,
                                  int fd)
 {

@@ -46,6 +46,14 @@ void twoends_half_close(int fd);
  * from the fixtures when key_type is not NULL (e.g. "server", "ecdsa"). */
 gnutls_certificate_credentials_t twoends_credentials(const char *role, const char *key_type);
 
+/* Reads the file at `path` (at most 64 KiB) into `data`, which then points
+ * into a static buffer, valid until the next call; -1 if it cannot be
+ * opened. For session data kept from one scenario's client to the next. */
+int twoends_load(const char *path, gnutls_datum_t *data);
+
+/* Writes `data` to the file at `path`; says so when the write falls short. */
+void twoends_save(const char *path, const gnutls_datum_t *data);
+
 /* A session with `flags`, `priority`, `cred` and the socket `fd`. */
 gnutls_session_t twoends_session(unsigned flags, const char *priority, gnutls_certificate_credentials_t cred,
                                  int fd);

@@ -58,6 +58,9 @@ pub struct Priority {
     pub server_precedence: bool,
     /// The TLS 1.3 signature schemes enabled (`SIGN-*`), in order.
     pub signatures: Vec<u16>,
+    /// The session flags the priority adds (`%NO_TICKETS`,
+    /// `%NO_TICKETS_TLS12`), as GnuTLS's session flags of the same names.
+    pub flags: u32,
 }
 
 impl Default for Priority {
@@ -79,9 +82,13 @@ impl Default for Priority {
             compat_mode: true,
             server_precedence: false,
             signatures: HANDSHAKE_SCHEMES.to_vec(),
+            flags: 0,
         }
     }
 }
+
+/// `GNUTLS_NO_TICKETS_TLS12`.
+const NO_TICKETS_TLS12: u32 = 1 << 23;
 
 fn kx12_of(name: &str) -> Option<Authentication> {
     Some(match name {
@@ -196,6 +203,7 @@ impl Priority {
                 compat_mode: true,
                 server_precedence: false,
                 signatures: Vec::new(),
+                flags: 0,
             },
             _ => return Err(0),
         };
@@ -221,6 +229,8 @@ impl Priority {
             match (op, name) {
                 ('%', "%DISABLE_TLS13_COMPAT_MODE") => priority.compat_mode = false,
                 ('%', "%SERVER_PRECEDENCE") => priority.server_precedence = true,
+                ('%', "%NO_TICKETS") => priority.flags |= super::session::GNUTLS_NO_TICKETS,
+                ('%', "%NO_TICKETS_TLS12") => priority.flags |= NO_TICKETS_TLS12,
                 ('%', _) => {}
                 ('+', "AEAD" | "MAC-ALL") => priority.mac_aead = true,
                 ('-', "AEAD" | "MAC-ALL") => priority.mac_aead = false,
@@ -381,6 +391,19 @@ impl Priority {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticket_options_become_session_flags() {
+        assert_eq!(Priority::parse("NORMAL").unwrap().flags, 0);
+        assert_eq!(
+            Priority::parse("NORMAL:%NO_TICKETS").unwrap().flags,
+            super::super::session::GNUTLS_NO_TICKETS
+        );
+        assert_eq!(
+            Priority::parse("NORMAL:%NO_TICKETS_TLS12").unwrap().flags,
+            NO_TICKETS_TLS12
+        );
+    }
 
     #[test]
     fn an_element_starting_with_a_multi_byte_character_is_refused_not_a_panic() {

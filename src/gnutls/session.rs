@@ -411,7 +411,8 @@ impl Session {
             };
             config.early_start = self.flags & GNUTLS_ENABLE_EARLY_START != 0;
             self.features.apply_server(&mut config);
-            self.tickets.apply_server(&mut config, self.flags);
+            self.tickets
+                .apply_server(&mut config, self.flags | priority.flags);
             Ok(Connection::server(Arc::new(config)))
         } else {
             let hostname = match &self.verify_cert {
@@ -447,7 +448,8 @@ impl Session {
                     psk_only: true,
                     psk_only_first: false,
                 }),
-                announce_psk_modes: psk_modes.is_some() || self.flags & GNUTLS_NO_TICKETS == 0,
+                announce_psk_modes: psk_modes.is_some()
+                    || (self.flags | priority.flags) & GNUTLS_NO_TICKETS == 0,
                 ..ClientConfig::default()
             };
             self.features.apply_client(&mut config);
@@ -456,8 +458,9 @@ impl Session {
                 Some(SavedSession::Tls12(session)) => config.resume12 = Some(session),
                 None => {}
             }
-            config.tls12_tickets =
-                self.flags & (GNUTLS_NO_TICKETS | tickets::GNUTLS_NO_TICKETS_TLS12) == 0;
+            config.tls12_tickets = (self.flags | priority.flags)
+                & (GNUTLS_NO_TICKETS | tickets::GNUTLS_NO_TICKETS_TLS12)
+                == 0;
             Ok(Connection::client_with_hook(
                 Arc::new(config),
                 hostname.as_deref(),

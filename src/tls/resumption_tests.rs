@@ -117,3 +117,23 @@ fn a_foreign_ticket_is_no_resumption_request() {
     let (_, s) = resume(session, 5);
     assert!(!s.negotiated().resumption_requested && !s.negotiated().resumed);
 }
+
+#[test]
+fn a_ticket_resumes_when_the_client_now_prefers_another_hash() {
+    use super::suites::CipherSuite;
+    let first = ClientConfig {
+        suites: vec![CipherSuite::Aes128GcmSha256],
+        ..client_config()
+    };
+    let (mut c, mut s) = connect(first, ticketing_server(1));
+    exchange(&mut c, &mut s, b"first");
+    let session = c.client_session().expect("a ticket arrived");
+    let client = ClientConfig {
+        suites: vec![CipherSuite::Aes256GcmSha384, CipherSuite::Aes128GcmSha256],
+        resume: Some(session),
+        ..client_config()
+    };
+    let (c, s) = connect(client, ticketing_server(1));
+    assert!(c.negotiated().resumed && s.negotiated().resumed);
+    assert_eq!(c.negotiated().suite, Some(CipherSuite::Aes128GcmSha256));
+}

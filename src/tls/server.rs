@@ -977,6 +977,33 @@ pub(crate) fn check_client_chain(
     })
 }
 
+/// Takes the chain of a client's Certificate (empty: it sent none): checked
+/// as `config` asks and kept until its CertificateVerify and the Finished
+/// prove it. None where one is required is `missing`; none where one was
+/// only requested lets the application's check see "no certificate" too
+/// (GnuTLS runs its verify function then). Returns whether a chain came
+/// (so a CertificateVerify is due).
+pub(crate) fn take_client_chain(
+    config: &ServerConfig,
+    common: &mut Common,
+    chain: &[Vec<u8>],
+    missing: PeerMisbehaved,
+) -> Result<bool, Error> {
+    if chain.is_empty() {
+        if config.client_auth == ClientAuth::Require {
+            return Err(missing.into());
+        }
+        common.peer_authentication_received();
+        return Ok(false);
+    }
+    let verification = check_client_chain(config, chain)?;
+    common.negotiated.peer_under_check = Some(PeerIdentity {
+        chain: chain.to_vec(),
+        verification,
+    });
+    Ok(true)
+}
+
 /// Checks a client CertificateVerify over `transcript`; returns its
 /// signature scheme.
 fn check_client_signature(
@@ -1011,21 +1038,15 @@ impl ServerHandshake {
         cert.check_chain_length()?;
         cert.check_entry_extensions(|_| false)?;
         self.transcript.update(&message.bytes);
-        if cert.entries.is_empty() {
-            if self.config.client_auth == ClientAuth::Require {
-                return Err(PeerMisbehaved::CertificateRequired.into());
-            }
-            // The application's check sees "no certificate" too (GnuTLS
-            // runs its verify function on an empty answer to a request).
-            common.peer_authentication_received();
+        let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
+        if !take_client_chain(
+            &self.config,
+            common,
+            &chain,
+            PeerMisbehaved::CertificateRequired,
+        )? {
             return Ok(ServerState::ExpectFinished(self));
         }
-        let chain: Vec<Vec<u8>> = cert.entries.into_iter().map(|e| e.cert).collect();
-        let verification = check_client_chain(&self.config, &chain)?;
-        common.negotiated.peer_under_check = Some(PeerIdentity {
-            chain: chain.clone(),
-            verification,
-        });
         self.peer_chain = chain;
         Ok(ServerState::ExpectCertificateVerify(self))
     }

@@ -7,7 +7,6 @@ use std::ffi::{CString, c_char, c_int, c_uint, c_void};
 use std::sync::Arc;
 
 use parking_lot::Mutex;
-use zeroize::{Zeroize, Zeroizing};
 
 use super::credentials::datum;
 use super::session::{gnutls_session_t, with_session};
@@ -297,19 +296,9 @@ impl SessionPtr {
         // `name` and `key` are alive for the call.
         let code =
             unsafe { super::callbacks::guarded(self.0, || func(self.0, name.as_ptr(), &mut key)) };
-        let bytes = if key.data.is_null() {
-            None
-        } else {
-            let len = usize::try_from(key.size).unwrap_or(0);
-            // SAFETY: the function filled `key` with `size` bytes from
-            // `gnutls_malloc` (the C library's malloc), which we now own.
-            let slice = unsafe { std::slice::from_raw_parts_mut(key.data, len) };
-            let copy = Zeroizing::new(slice.to_vec());
-            slice.zeroize();
-            // SAFETY: allocated with `gnutls_malloc`, i.e. `malloc`; freed once.
-            unsafe { libc::free(key.data.cast::<c_void>()) };
-            Some(copy)
-        };
+        // SAFETY: the function filled `key` with NULL or `size` bytes from
+        // `gnutls_malloc`, which we now own.
+        let bytes = unsafe { super::util::take_malloced(&key) };
         match (code, bytes) {
             (0, Some(key)) if !key.is_empty() => Lookup::Key(key),
             (c, _) if c > 0 => Lookup::Unknown,

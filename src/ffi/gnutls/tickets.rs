@@ -5,7 +5,7 @@
 use std::ffi::{c_int, c_uint, c_void};
 use std::sync::Arc;
 
-use zeroize::{Zeroize, Zeroizing};
+use zeroize::Zeroizing;
 
 use super::session::{gnutls_session_t, with_session};
 use super::types::gnutls_datum_t;
@@ -85,18 +85,9 @@ impl SessionStore for DbFunctions {
         let (retrieve, key) = (self.retrieve?, borrowed(id)?);
         // SAFETY: as for `store`.
         let found = unsafe { retrieve(self.ptr, key) };
-        if found.data.is_null() {
-            return None;
-        }
-        let len = usize::try_from(found.size).unwrap_or(0);
-        // SAFETY: the function returned `size` bytes from `gnutls_malloc`
-        // (the C library's malloc), which we now own.
-        let slice = unsafe { std::slice::from_raw_parts_mut(found.data, len) };
-        let copy = Zeroizing::new(slice.to_vec());
-        slice.zeroize();
-        // SAFETY: allocated with `gnutls_malloc`, i.e. `malloc`; freed once.
-        unsafe { libc::free(found.data.cast::<c_void>()) };
-        Some(copy)
+        // SAFETY: the function returns NULL or `size` bytes from
+        // `gnutls_malloc` that the caller owns.
+        unsafe { super::util::take_malloced(&found) }
     }
 
     fn remove(&self, id: &[u8]) {

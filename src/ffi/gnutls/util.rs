@@ -29,6 +29,28 @@ pub(super) fn malloc_datum(bytes: &[u8]) -> Result<gnutls_datum_t, CallError> {
     Ok(gnutls_datum_t { data, size })
 }
 
+/// Takes the bytes an application's callback handed over in `datum`
+/// (from `gnutls_malloc`): a copy wiped on drop, the original wiped and
+/// freed. `None` when the data pointer is NULL.
+///
+/// # Safety
+/// `datum.data` is NULL or `datum.size` bytes from the C allocator that
+/// nothing else owns or frees.
+pub(super) unsafe fn take_malloced(datum: &gnutls_datum_t) -> Option<zeroize::Zeroizing<Vec<u8>>> {
+    use zeroize::Zeroize;
+    if datum.data.is_null() {
+        return None;
+    }
+    let len = usize::try_from(datum.size).unwrap_or(0);
+    // SAFETY: `size` bytes at `data`, ours now, by the caller's promise.
+    let slice = unsafe { std::slice::from_raw_parts_mut(datum.data, len) };
+    let copy = zeroize::Zeroizing::new(slice.to_vec());
+    slice.zeroize();
+    // SAFETY: allocated with `gnutls_malloc`, i.e. `malloc`; freed once.
+    unsafe { libc::free(datum.data.cast::<c_void>()) };
+    Some(copy)
+}
+
 /// Reads the file `filename` into `*data`, in memory the caller frees with
 /// `gnutls_free` (a NUL follows the bytes; `data->size` does not count it).
 /// Returns 0; `GNUTLS_E_FILE_ERROR` when the file cannot be read;

@@ -34,7 +34,7 @@ use crate::tls::config::{CertifiedKey, ClientAuth, PskLookup, ServerConfig};
 use crate::tls::error::{Error, PeerMisbehaved};
 use crate::tls::key_schedule::Secret;
 use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
-use crate::tls::server::{check_client_chain, choose_alpn};
+use crate::tls::server::{check_client_chain, choose_alpn, take_client_chain};
 use crate::tls::suites::group;
 use crate::x509::key_info::KeyKind;
 use crate::x509::verify::verify_signature_tls12;
@@ -791,21 +791,10 @@ impl Handshake {
             .into());
         }
         self.transcript.update(&message.bytes);
-        if chain.is_empty() {
-            if self.config.client_auth == ClientAuth::Require {
-                return Err(PeerMisbehaved::NoCertificate.into());
-            }
-            // The application's check sees "no certificate" too, as in
-            // TLS 1.3.
-            common.peer_authentication_received();
-            return Ok(Server12::ExpectClientKeyExchange(self));
+        // TLS 1.2 has no certificate_required alert (RFC 5246 §7.4.6).
+        if take_client_chain(&self.config, common, &chain, PeerMisbehaved::NoCertificate)? {
+            self.client_chain = chain;
         }
-        let verification = check_client_chain(&self.config, &chain)?;
-        common.negotiated.peer_under_check = Some(PeerIdentity {
-            chain: chain.clone(),
-            verification,
-        });
-        self.client_chain = chain;
         Ok(Server12::ExpectClientKeyExchange(self))
     }
 

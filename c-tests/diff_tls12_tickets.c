@@ -10,7 +10,9 @@
  * says %NO_TICKETS_TLS12; then a server without
  * tickets but with a session database (gnutls_db_set_*_function): a full
  * handshake stores the session, and the client resumes it by session id,
- * with and without GNUTLS_NO_TICKETS, and not once the entry is gone. Printed: return
+ * with and without GNUTLS_NO_TICKETS, and not once the entry is gone; and a
+ * PSK (ECDHE-PSK) session resumed with its ticket, whose user name, key
+ * exchange and credentials type must stay. Printed: return
  * codes, is_resumed on both ends, resumption_requested, the session
  * ticket flag, the version, the session id's length, the extended master
  * secret, the peer's
@@ -30,6 +32,7 @@
 static char data_path[] = "/tmp/stepup-diff-tls12-tickets-XXXXXX";
 static char renewed_path[] = "/tmp/stepup-diff-tls12-renewed-XXXXXX";
 static char db_path[] = "/tmp/stepup-diff-tls12-db-XXXXXX";
+static char psk_path[] = "/tmp/stepup-diff-tls12-psk-XXXXXX";
 static gnutls_datum_t key, other_key;
 
 enum {
@@ -46,6 +49,8 @@ enum {
     SC_DB_RESUME,  /* the client resumes it by session id */
     SC_DB_CLIENT_OFF, /* the same, the client with GNUTLS_NO_TICKETS */
     SC_DB_GONE,    /* the database lost it: a full handshake */
+    SC_PSK_FULL,   /* a PSK session with a ticket (ECDHE-PSK) */
+    SC_PSK_RESUME, /* its resumption: the user name and key exchange stay */
     SC_COUNT
 };
 
@@ -119,15 +124,37 @@ static void report(gnutls_session_t s, char side)
     gnutls_free(cb.data);
 }
 
+static const unsigned char PSK_KEY[16] = "0123456789abcdef";
+
+static int psk_function(gnutls_session_t session, const char *username, gnutls_datum_t *key)
+{
+    (void)session;
+    if (strcmp(username, "alice") != 0)
+        return 1;
+    key->data = gnutls_malloc(sizeof PSK_KEY);
+    if (key->data == NULL)
+        return -1;
+    memcpy(key->data, PSK_KEY, sizeof PSK_KEY);
+    key->size = sizeof PSK_KEY;
+    return 0;
+}
+
 static void server(int fd, int scenario)
 {
+    int psk = scenario >= SC_PSK_FULL;
     gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
+    gnutls_psk_server_credentials_t psk_cred = NULL;
     gnutls_session_t s;
     gnutls_init(&s, GNUTLS_SERVER);
-    say("S priority %d\n", gnutls_priority_set_direct(s, TLS12, NULL));
+    say("S priority %d\n", gnutls_priority_set_direct(s, psk ? TLS12 ":+ECDHE-PSK" : TLS12, NULL));
     say("S cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
+    if (psk) {
+        gnutls_psk_allocate_server_credentials(&psk_cred);
+        gnutls_psk_set_server_credentials_function(psk_cred, psk_function);
+        gnutls_credentials_set(s, GNUTLS_CRD_PSK, psk_cred);
+    }
     gnutls_db_set_cache_expiration(s, 3600);
-    int with_db = scenario >= SC_DB_FULL;
+    int with_db = scenario >= SC_DB_FULL && scenario <= SC_DB_GONE;
     if (scenario != SC_DEFAULT && !with_db)
         say("S enable %d\n",
             gnutls_session_ticket_enable_server(s, scenario == SC_OTHER_KEY ? &other_key : &key));
@@ -159,24 +186,45 @@ static void server(int fd, int scenario)
     } else {
         twoends_half_close(fd);
     }
+    if (r == 0 && psk) {
+        const char *user = gnutls_psk_server_get_username(s);
+        say("S user %s, kx %s, auth %d\n", user ? user : "NULL", gnutls_kx_get_name(gnutls_kx_get(s)),
+            gnutls_auth_get_type(s));
+    }
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
+    if (psk_cred)
+        gnutls_psk_free_server_credentials(psk_cred);
 }
 
 static void client(int fd, int scenario)
 {
+    int psk = scenario >= SC_PSK_FULL;
     gnutls_certificate_credentials_t cred = twoends_credentials("client", NULL);
+    gnutls_psk_client_credentials_t psk_cred = NULL;
     gnutls_session_t s;
     gnutls_init(&s, GNUTLS_CLIENT |
                         (scenario == SC_CLIENT_OFF || scenario == SC_DB_CLIENT_OFF ? GNUTLS_NO_TICKETS : 0));
-    const char *priority = scenario == SC_BOTH ? BOTH : scenario == SC_PRIO_OFF ? TLS12 ":%NO_TICKETS_TLS12" : TLS12;
+    const char *priority = scenario == SC_BOTH       ? BOTH
+                           : scenario == SC_PRIO_OFF ? TLS12 ":%NO_TICKETS_TLS12"
+                           : psk                     ? TLS12 ":-KX-ALL:+ECDHE-PSK"
+                                                     : TLS12;
     say("C priority %d\n", gnutls_priority_set_direct(s, priority, NULL));
     say("C cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
+    if (psk) {
+        gnutls_datum_t k = {(unsigned char *)PSK_KEY, sizeof PSK_KEY};
+        gnutls_psk_allocate_client_credentials(&psk_cred);
+        gnutls_psk_set_client_credentials(psk_cred, "alice", &k, GNUTLS_PSK_KEY_RAW);
+        gnutls_credentials_set(s, GNUTLS_CRD_PSK, psk_cred);
+    }
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     gnutls_transport_set_int(s, fd);
-    if (scenario != SC_FULL && scenario != SC_DB_FULL) {
+    if (scenario != SC_FULL && scenario != SC_DB_FULL && scenario != SC_PSK_FULL) {
         gnutls_datum_t d;
-        const char *path = scenario == SC_RENEWED ? renewed_path : scenario > SC_DB_FULL ? db_path : data_path;
+        const char *path = scenario == SC_RENEWED      ? renewed_path
+                           : scenario == SC_PSK_RESUME ? psk_path
+                           : scenario > SC_DB_FULL     ? db_path
+                                                       : data_path;
         if (twoends_load(path, &d) == 0) {
             if (scenario == SC_CORRUPTED)
                 d.data[0] ^= 0xff;
@@ -201,6 +249,8 @@ static void client(int fd, int scenario)
             twoends_save(renewed_path, &d);
         if (r == 0 && scenario == SC_DB_FULL)
             twoends_save(db_path, &d);
+        if (r == 0 && scenario == SC_PSK_FULL)
+            twoends_save(psk_path, &d);
         gnutls_free(d.data);
         n = gnutls_record_recv(s, buf, sizeof buf - 1);
         say("C recv end %d\n", (int)n);
@@ -209,6 +259,8 @@ static void client(int fd, int scenario)
     }
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
+    if (psk_cred)
+        gnutls_psk_free_client_credentials(psk_cred);
 }
 
 int main(void)
@@ -222,6 +274,10 @@ int main(void)
         return 1;
     close(fd);
     fd = mkstemp(db_path);
+    if (fd < 0)
+        return 1;
+    close(fd);
+    fd = mkstemp(psk_path);
     if (fd < 0)
         return 1;
     close(fd);
@@ -239,6 +295,7 @@ int main(void)
         unlink(data_path);
         unlink(renewed_path);
         unlink(db_path);
+        unlink(psk_path);
     }
     return 0;
 }

@@ -180,9 +180,11 @@ fn key_shares(flags: u32) -> usize {
     }
 }
 
-/// Whether `n` is a handshake with an external PSK (not a resumption).
+/// Whether `n` is a handshake with an external PSK (not a TLS 1.3 ticket).
 fn external_psk(n: &tls::Negotiated) -> bool {
-    n.psk_identity.is_some() && !n.resumed
+    // A resumed TLS 1.2 PSK session keeps its identity and key exchange
+    // (a TLS 1.3 resumption authenticates with the ticket instead).
+    n.psk_identity.is_some() && (!n.resumed || n.tls12_suite.is_some())
 }
 
 /// Reads once from `transport` into `buf`; with a deadline, first waits for

@@ -26,4 +26,9 @@ pub trait Transport: Send {
         let _ = ms;
         Ok(true)
     }
+    /// Whether `wait_readable` really waits (GnuTLS waits only on its own
+    /// descriptor or with a pull-timeout function).
+    fn can_wait(&self) -> bool {
+        false
+    }
 }

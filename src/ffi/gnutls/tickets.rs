@@ -203,9 +203,11 @@ pub unsafe extern "C" fn gnutls_session_ticket_send(
 /// (Client) The session to resume later with `gnutls_session_set_data`,
 /// from the latest ticket the server sent, in `data->data`, allocated with
 /// `gnutls_malloc` (free it with `gnutls_free`). Tickets arrive after the
-/// handshake, with the server's first records: read application data
-/// first. Without a ticket yet, as GnuTLS 3.7, returns 0 with 4 zero bytes
-/// that resume nothing. Returns 0; `GNUTLS_E_INVALID_REQUEST` for NULL
+/// handshake, with the server's first records: as GnuTLS 3.7, a blocking
+/// TLS 1.3 client whose transport can wait (its own descriptor, or a
+/// pull-timeout function) reads for up to 60 ms for one, keeping any
+/// application data for `gnutls_record_recv`. Without a ticket then,
+/// returns 0 with 4 zero bytes that resume nothing. Returns 0; `GNUTLS_E_INVALID_REQUEST` for NULL
 /// arguments or before a priority was set; `GNUTLS_E_MEMORY_ERROR`.
 ///
 /// # Safety

@@ -297,6 +297,10 @@ impl Transport for CTransport {
         self.failure(isize::try_from(result).unwrap_or(-1))
             .map_or(Ok(result > 0), Err)
     }
+
+    fn can_wait(&self) -> bool {
+        self.0.pull_timeout.is_some() || self.0.pull.is_none()
+    }
 }
 
 /// Runs `f` on the transport settings of a live session and installs the

@@ -5,6 +5,7 @@
 //! (`gnutls_session_get_data2` / `gnutls_session_set_data`).
 
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use zeroize::Zeroizing;
 
@@ -25,6 +26,10 @@ const DEFAULT_EXPIRATION: u32 = 6 * 3600;
 /// The session data GnuTLS hands out when no ticket arrived (and takes
 /// back as "nothing to resume").
 const EMPTY_DATA: [u8; 4] = [0; 4];
+/// How long a TLS 1.3 client's `gnutls_session_get_data2` waits for a
+/// ticket: GnuTLS's 60 ms beyond its round-trip estimate (which is about
+/// nothing on a local link).
+const TICKET_WAIT: Duration = Duration::from_millis(60);
 /// How many tickets GnuTLS 3.7 sends after each handshake.
 const TICKETS_PER_HANDSHAKE: usize = 2;
 
@@ -138,10 +143,11 @@ impl Session {
     /// `gnutls_session_get_data2`: the session of the latest ticket, or
     /// GnuTLS's empty session data when none arrived. `InvalidRequest`
     /// before a priority was set.
-    pub fn session_data(&self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
+    pub fn session_data(&mut self) -> Result<zeroize::Zeroizing<Vec<u8>>, Error> {
         if self.priority.is_none() {
             return Err(Error::InvalidRequest);
         }
+        self.wait_for_ticket()?;
         Ok(self
             .conn
             .as_ref()
@@ -151,6 +157,34 @@ impl Session {
                 || zeroize::Zeroizing::new(EMPTY_DATA.to_vec()),
                 |s| s.encode(),
             ))
+    }
+
+    /// (TLS 1.3 client) As GnuTLS 3.7 before handing out session data: when
+    /// no ticket arrived yet, reads what the server sends for a short
+    /// while (`TICKET_WAIT`), if the session blocks and its transport can
+    /// wait; application data read meanwhile waits for
+    /// `gnutls_record_recv`.
+    fn wait_for_ticket(&mut self) -> Result<(), Error> {
+        let waits = |s: &Self| {
+            !s.server
+                && s.flags & super::GNUTLS_NONBLOCK == 0
+                && s.transport.as_ref().is_some_and(|t| t.can_wait())
+                && s.conn.as_ref().is_some_and(|c| {
+                    !c.is_handshaking()
+                        && c.negotiated().version.is_none()
+                        && c.saved_session().is_none()
+                        && !c.peer_closed()
+                })
+        };
+        let deadline = Instant::now() + TICKET_WAIT;
+        while waits(self) && Instant::now() < deadline {
+            match self.pull(Some(deadline)) {
+                Ok(()) => {}
+                Err(Error::TimedOut | Error::Again | Error::Interrupted) => break,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
     }
 
     /// `gnutls_session_set_data`: the session to resume with the next

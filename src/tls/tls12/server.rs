@@ -281,13 +281,16 @@ fn choose(config: &ServerConfig, hello: &ClientHello) -> Result<Choice, Error> {
     Err(PeerMisbehaved::HandshakeFailure("no TLS 1.2 cipher suite in common").into())
 }
 
-/// The ServerHello's extensions: answers to what the client offered, the
+/// The ServerHello's extensions: answers to what the client offered (the
+/// record size limits among them, which then bound what we send), the
 /// extended master secret always, and session_ticket when a ticket follows.
 fn hello_extensions(
+    config: &ServerConfig,
+    common: &mut Common,
     hello: &ClientHello,
     alpn: Option<&Vec<u8>>,
     ticket: bool,
-) -> extensions::Extensions {
+) -> Result<extensions::Extensions, Error> {
     let mut extensions = extensions::Extensions::new();
     if offers_safe_renegotiation(hello) {
         extensions.push(ext::RENEGOTIATION_INFO, vec![0]);
@@ -302,7 +305,8 @@ fn hello_extensions(
     if let Some(protocol) = alpn {
         extensions.push(ext::ALPN, extensions::alpn(std::slice::from_ref(protocol)));
     }
-    extensions
+    answer_size_limits(config, common, hello, &mut extensions)?;
+    Ok(extensions)
 }
 
 /// Answers the client's record_size_limit with ours (counting the
@@ -349,7 +353,6 @@ fn send_server_hello(
     extensions: extensions::Extensions,
     keep_messages: bool,
 ) -> Result<(HandshakeLog, [u8; 32]), Error> {
-    common.tls12 = true;
     let mut server_random = match config.random {
         Some(random) => random,
         None => random_bytes()?,
@@ -435,8 +438,7 @@ pub(crate) fn accept(
     let session_id = random_bytes::<32>()?.to_vec();
     // RFC 5246 §7.4.4: a certificate only from a client that saw ours.
     let request_certificate = config.client_auth != ClientAuth::None && choice.signer.is_some();
-    let mut extensions = hello_extensions(hello, alpn.as_ref(), tickets);
-    answer_size_limits(config, common, hello, &mut extensions)?;
+    let extensions = hello_extensions(config, common, hello, alpn.as_ref(), tickets)?;
     let (mut transcript, server_random) = send_server_hello(
         config,
         common,
@@ -621,8 +623,7 @@ fn resume(
 ) -> Result<Server12, Error> {
     let suite = state.suite;
     let alpn = choose_alpn(config, hello)?;
-    let mut extensions = hello_extensions(hello, alpn.as_ref(), false);
-    answer_size_limits(config, common, hello, &mut extensions)?;
+    let extensions = hello_extensions(config, common, hello, alpn.as_ref(), false)?;
     let (mut transcript, server_random) = send_server_hello(
         config,
         common,

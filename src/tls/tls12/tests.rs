@@ -374,13 +374,18 @@ fn a_tls12_only_client_sends_none_of_tls13s_extensions() {
 
 #[test]
 fn the_application_checks_a_tls12_client_hello_before_it_is_answered() {
-    let server = ServerConfig {
-        pause_after_client_hello: true,
-        ..server12("ecdsa")
+    // A client and a server that pauses after the client's hello, read.
+    let paused = || {
+        let server = ServerConfig {
+            pause_after_client_hello: true,
+            ..server12("ecdsa")
+        };
+        let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server));
+        s.read_tls(&c.take_tls()).unwrap();
+        (c, s)
     };
-    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
-    let mut s = Connection::server(Arc::new(server));
-    s.read_tls(&c.take_tls()).unwrap();
+    let (mut c, mut s) = paused();
     assert!(s.awaiting_client_hello_check());
     assert!(s.take_tls().is_empty(), "nothing answered yet");
     assert_eq!(s.negotiated().server_name.as_deref(), Some("localhost"));
@@ -389,13 +394,7 @@ fn the_application_checks_a_tls12_client_hello_before_it_is_answered() {
     assert_eq!(s.negotiated().version, Some(0x0303));
     exchange(&mut c, &mut s);
     // A refusal ends it, sending nothing.
-    let server = ServerConfig {
-        pause_after_client_hello: true,
-        ..server12("ecdsa")
-    };
-    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
-    let mut s = Connection::server(Arc::new(server));
-    s.read_tls(&c.take_tls()).unwrap();
+    let (_c, mut s) = paused();
     assert!(s.resume_after_client_hello_check(Err(-5)).is_err());
     assert!(s.take_tls().is_empty());
 }

@@ -4,7 +4,8 @@
  * key, the server's key from a credentials function or a password file, an
  * unknown user (server with certificates too, and PSK only), a wrong key, a
  * client whose priority has no PSK key exchange, and post-handshake
- * authentication after a PSK handshake. Return codes, key exchange names,
+ * authentication after a PSK handshake; a ticket of an ECDHE-PSK session
+ * and its resumption (the user name stays the session's). Return codes, key exchange names,
  * session descriptions and the accepted user name are printed; the output
  * must be the same built against the system GnuTLS and against stepup.
  * FIXTURES is the test PKI directory. */
@@ -22,6 +23,8 @@ static const unsigned char KEY[16] = "0123456789abcdef";
 #define KEY_HEX "30313233343536373839616263646566"
 
 static char passwd_path[] = "/tmp/stepup-diff-psk-XXXXXX";
+static char session_path[] = "/tmp/stepup-diff-psk-session-XXXXXX";
+static gnutls_datum_t ticket_key;
 
 enum {
     SC_ECDHE_RAW,       /* ECDHE-PSK, raw key, server function, server has certificates */
@@ -34,6 +37,8 @@ enum {
     SC_FUNCTION_FAILS,  /* the server's function reports an unknown user */
     SC_UNKNOWN_FILE,    /* unknown user, password file, server with certificates too */
     SC_NO_PSK_OFFERED,  /* server PSK only, the client offers no PSK */
+    SC_TICKET,          /* ECDHE-PSK, the server sends a ticket; saved */
+    SC_RESUME_TICKET,   /* its resumption */
     SC_COUNT
 };
 
@@ -123,6 +128,8 @@ static void server(int fd, int scenario)
     if (cred)
         say("S cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
     say("S psk creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_PSK, psk));
+    if (scenario == SC_TICKET || scenario == SC_RESUME_TICKET)
+        say("S tickets %d\n", gnutls_session_ticket_enable_server(s, &ticket_key));
     gnutls_transport_set_int(s, fd);
     const char *u = gnutls_psk_server_get_username(s);
     say("S username before %s\n", u ? u : "NULL");
@@ -134,6 +141,8 @@ static void server(int fd, int scenario)
     say("S username %s\n", u ? u : "NULL");
     if (r == 0) {
         report(s, 'S');
+        say("S resumed %d\n", gnutls_session_is_resumed(s));
+        say("S auth %d\n", (int)gnutls_auth_get_type(s));
         char buf[64];
         if (scenario == SC_REAUTH) {
             gnutls_certificate_server_set_request(s, GNUTLS_CERT_REQUIRE);
@@ -187,6 +196,9 @@ static void client(int fd, int scenario)
         say("C cert creds %d\n", gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred));
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
     gnutls_transport_set_int(s, fd);
+    gnutls_datum_t saved = {NULL, 0};
+    if (scenario == SC_RESUME_TICKET && twoends_load(session_path, &saved) == 0)
+        say("C set data %d\n", gnutls_session_set_data(s, saved.data, saved.size));
     int r = gnutls_handshake(s);
     /* A failing GnuTLS server sends no alert unless the application asks it
      * to (the client sees PREMATURE_TERMINATION); stepup's sends the one the
@@ -207,9 +219,19 @@ static void client(int fd, int scenario)
                 say("C reauth %d\n", gnutls_reauth(s, 0));
         }
         say("C send %d\n", (int)gnutls_record_send(s, "ping", 4));
-        n = gnutls_record_recv(s, buf, sizeof buf - 1);
+        /* A ticket makes gnutls_record_recv return GNUTLS_E_AGAIN once. */
+        int agains = 0;
+        while ((n = gnutls_record_recv(s, buf, sizeof buf - 1)) == GNUTLS_E_AGAIN && agains < 10)
+            agains++;
         buf[n > 0 ? n : 0] = '\0';
         say("C recv %d '%s'\n", (int)n, buf);
+        say("C resumed %d\n", gnutls_session_is_resumed(s));
+        if (scenario == SC_TICKET) {
+            gnutls_datum_t d = {NULL, 0};
+            say("C data2 %d\n", gnutls_session_get_data2(s, &d));
+            twoends_save(session_path, &d);
+            gnutls_free(d.data);
+        }
         say("C recv end %d\n", (int)gnutls_record_recv(s, buf, sizeof buf - 1));
     }
     gnutls_deinit(s);
@@ -227,9 +249,17 @@ int main(void)
     if (write(fd, text, sizeof text - 1) != (ssize_t)(sizeof text - 1))
         return 1;
     close(fd);
+    fd = mkstemp(session_path);
+    if (fd < 0)
+        return 1;
+    close(fd);
     gnutls_global_init();
+    if (gnutls_session_ticket_key_generate(&ticket_key) != 0)
+        return 1;
     twoends_run(SC_COUNT, server, client);
+    gnutls_free(ticket_key.data);
     gnutls_global_deinit();
     unlink(passwd_path);
+    unlink(session_path);
     return 0;
 }

@@ -7,9 +7,12 @@
  * with another key, a server initialised with GNUTLS_NO_TICKETS, a client
  * whose PSK modes (psk_ke alone) share none with the server's; then
  * post-handshake authentication after resumption, of a session that had
- * it and of one that had not (each handshake negotiates it afresh). Return
- * codes, is_resumed on both ends, resumption_requested and the session
- * flags are printed, with the answers to invalid input (wrong key sizes,
+ * it and of one that had not (each handshake negotiates it afresh); a
+ * ticket sent after post-handshake authentication, whose resumption brings
+ * the client's certificate back. Return codes, is_resumed on both ends,
+ * resumption_requested, the session flags, key exchange and credentials
+ * type, and whether a resumed server's session id is the original one
+ * (GnuTLS keeps it in the ticket) are printed, with the answers to invalid input (wrong key sizes,
  * client-side ticket calls, garbage for the db_check_entry functions), and
  * gnutls_session_get_data2 from a NewSessionTicket's POST hook. The
  * output must be the same built against the system GnuTLS and against
@@ -25,6 +28,10 @@
 
 static char data_path[] = "/tmp/stepup-diff-tickets-XXXXXX";
 static char pha_path[] = "/tmp/stepup-diff-tickets-pha-XXXXXX";
+static char stepped_path[] = "/tmp/stepup-diff-tickets-stepped-XXXXXX";
+/* The server's session id of SC_FULL, for SC_RESUME to compare. */
+static unsigned char first_id[GNUTLS_MAX_SESSION_ID_SIZE];
+static size_t first_id_size;
 static gnutls_datum_t key, other_key;
 
 enum {
@@ -41,6 +48,9 @@ enum {
     SC_FULL_PHA,      /* a full handshake with post-handshake auth; saved */
     SC_RESUME_REAUTH, /* its resumption, then gnutls_reauth from the server */
     SC_RESUME_NO_PHA, /* the same of SC_FULL's session, which had no PHA */
+    SC_STEPPED_TICKET, /* a full handshake with PHA; after the reauth, the
+                          server sends a ticket; saved */
+    SC_RESUME_STEPPED, /* its resumption: the certificate comes back */
     SC_COUNT
 };
 
@@ -50,6 +60,7 @@ static void report(gnutls_session_t s, char side)
     unsigned flags = gnutls_session_get_flags(s);
     say("%c flags ticket %d pha %d\n", side, !!(flags & GNUTLS_SFLAGS_SESSION_TICKET),
         !!(flags & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH));
+    say("%c kx %s auth %d\n", side, gnutls_kx_get_name(gnutls_kx_get(s)), (int)gnutls_auth_get_type(s));
 }
 
 static void server(int fd, int scenario)
@@ -57,7 +68,8 @@ static void server(int fd, int scenario)
     gnutls_certificate_credentials_t cred = twoends_credentials("server", "ecdsa");
     unsigned flags = GNUTLS_SERVER | (scenario == SC_NO_TICKETS || scenario == SC_NO_TICKETS_ENABLED ? GNUTLS_NO_TICKETS : 0) |
                      (scenario == SC_NO_AUTO ? GNUTLS_NO_AUTO_SEND_TICKET : 0) |
-                     (scenario >= SC_FULL_PHA ? GNUTLS_POST_HANDSHAKE_AUTH : 0);
+                     (scenario >= SC_FULL_PHA ? GNUTLS_POST_HANDSHAKE_AUTH : 0) |
+                     (scenario == SC_STEPPED_TICKET ? GNUTLS_NO_AUTO_SEND_TICKET : 0);
     gnutls_session_t s;
     gnutls_init(&s, flags);
     say("S priority %d\n", gnutls_priority_set_direct(s, TLS13, NULL));
@@ -84,7 +96,21 @@ static void server(int fd, int scenario)
     if (r == 0) {
         report(s, 'S');
         say("S requested %d\n", gnutls_session_resumption_requested(s));
-        if (scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA) {
+        unsigned char id[GNUTLS_MAX_SESSION_ID_SIZE];
+        size_t id_size = sizeof id;
+        say("S get id %d size %u\n", gnutls_session_get_id(s, id, &id_size), (unsigned)id_size);
+        if (scenario == SC_FULL) {
+            memcpy(first_id, id, id_size);
+            first_id_size = id_size;
+        } else if (scenario == SC_RESUME) {
+            say("S id the first's %d\n", id_size == first_id_size && memcmp(id, first_id, id_size) == 0);
+        }
+        if (scenario == SC_RESUME_STEPPED) {
+            unsigned n = 0;
+            const gnutls_datum_t *peers = gnutls_certificate_get_peers(s, &n);
+            say("S resumed peers %u %s\n", n, peers ? "set" : "none");
+        }
+        if (scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA || scenario == SC_STEPPED_TICKET) {
             unsigned n = 0;
             gnutls_certificate_get_peers(s, &n);
             say("S peers before reauth %u\n", n);
@@ -96,12 +122,15 @@ static void server(int fd, int scenario)
             int v = gnutls_certificate_verify_peers2(s, &status);
             say("S verify %d status %#x\n", v, status);
             report(s, 'S');
+            if (scenario == SC_STEPPED_TICKET)
+                say("S ticket after reauth %d\n", gnutls_session_ticket_send(s, 1, 0));
         }
         char buf[64];
         ssize_t n = gnutls_record_recv(s, buf, sizeof buf - 1);
         buf[n > 0 ? n : 0] = '\0';
         say("S recv %d '%s'\n", (int)n, buf);
-        if (scenario != SC_RESUME && scenario != SC_RESUME_REAUTH && scenario != SC_RESUME_NO_PHA)
+        if (scenario != SC_RESUME && scenario != SC_RESUME_REAUTH && scenario != SC_RESUME_NO_PHA &&
+            scenario != SC_STEPPED_TICKET && scenario != SC_RESUME_STEPPED)
             say("S ticket send %d\n", gnutls_session_ticket_send(s, 2, 0));
         say("S send %d\n", (int)gnutls_record_send(s, "pong", 4));
         n = gnutls_record_recv(s, buf, sizeof buf - 1);
@@ -143,7 +172,8 @@ static ssize_t recv_all(gnutls_session_t s, char side, char *buf, size_t size)
 
 static void client(int fd, int scenario)
 {
-    int pha = scenario == SC_FULL_PHA || scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA;
+    int pha = scenario == SC_FULL_PHA || scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA ||
+              scenario == SC_STEPPED_TICKET || scenario == SC_RESUME_STEPPED;
     gnutls_certificate_credentials_t cred = twoends_credentials("client", pha ? "ecdsa" : NULL);
     gnutls_session_t s;
     gnutls_init(&s, GNUTLS_CLIENT | (pha ? GNUTLS_POST_HANDSHAKE_AUTH : 0));
@@ -165,9 +195,10 @@ static void client(int fd, int scenario)
         say("C data2 before %d %u\n", r, d.size);
         gnutls_free(d.data);
     } else if (scenario == SC_RESUME || scenario == SC_CORRUPTED || scenario == SC_OTHER_KEY || scenario == SC_RESUME_REAUTH ||
-               scenario == SC_RESUME_NO_PHA) {
+               scenario == SC_RESUME_NO_PHA || scenario == SC_RESUME_STEPPED) {
         gnutls_datum_t d;
-        if (twoends_load(scenario == SC_RESUME_REAUTH ? pha_path : data_path, &d) == 0) {
+        const char *path = scenario == SC_RESUME_REAUTH ? pha_path : scenario == SC_RESUME_STEPPED ? stepped_path : data_path;
+        if (twoends_load(path, &d) == 0) {
             if (scenario == SC_CORRUPTED)
                 d.data[0] ^= 0xff;
             say("C set data %d\n", gnutls_session_set_data(s, d.data, d.size));
@@ -179,7 +210,7 @@ static void client(int fd, int scenario)
     if (r == 0) {
         report(s, 'C');
         char buf[64];
-        if (scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA) {
+        if (scenario == SC_RESUME_REAUTH || scenario == SC_RESUME_NO_PHA || scenario == SC_STEPPED_TICKET) {
             /* Wait for the request before sending anything, so the server's
              * reauth never meets application data. */
             if (recv_all(s, 'C', buf, sizeof buf) == GNUTLS_E_REAUTH_REQUEST)
@@ -193,6 +224,8 @@ static void client(int fd, int scenario)
         say("C data2 %d %s\n", r, d.size > 0 ? "some" : "none");
         if (r == 0 && scenario == SC_FULL_PHA)
             twoends_save(pha_path, &d);
+        if (r == 0 && scenario == SC_STEPPED_TICKET)
+            twoends_save(stepped_path, &d);
         if (r == 0 && scenario == SC_FULL) {
             twoends_save(data_path, &d);
             say("C check time %s\n", gnutls_db_check_entry_time(&d) != 0 ? "set" : "zero");
@@ -223,6 +256,10 @@ int main(void)
     if (fd < 0)
         return 1;
     close(fd);
+    fd = mkstemp(stepped_path);
+    if (fd < 0)
+        return 1;
+    close(fd);
     gnutls_global_init();
     int r = gnutls_session_ticket_key_generate(&key);
     printf("key %d %u\n", r, key.size);
@@ -237,6 +274,7 @@ int main(void)
     if (getenv("KEEP") == NULL) {
         unlink(data_path);
         unlink(pha_path);
+        unlink(stepped_path);
     }
     return 0;
 }

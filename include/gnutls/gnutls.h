@@ -4795,8 +4795,9 @@ void gnutls_session_set_verify_output_function(gnutls_session_t session,
                                                            unsigned int verification_output));
 
 /**
- * Sets the clock used to check certificates' validity periods (every
- * session, from the next check on): `time_func` is called with NULL.
+ * Sets the clock used to check certificates' validity periods and session
+ * tickets' ages and lifetimes (every session, from the next check on):
+ * `time_func` is called with NULL.
  * A negative result counts as the epoch. NULL restores the system clock.
  *
  * # Safety

@@ -7,7 +7,6 @@ pub mod algorithm_info;
 pub mod algorithm_sizes;
 #[cfg(feature = "tls")]
 pub mod channel_binding;
-pub mod clock;
 #[cfg(feature = "tls")]
 pub mod credentials;
 #[cfg(feature = "tls")]

@@ -180,11 +180,11 @@ fn key_shares(flags: u32) -> usize {
     }
 }
 
-/// Whether `n` is a handshake with an external PSK (not a TLS 1.3 ticket).
+/// Whether `n` is a session of an external PSK: its handshake used one,
+/// or it resumes a session that did (which keeps its user name, key
+/// exchange and credentials type, as in GnuTLS).
 fn external_psk(n: &tls::Negotiated) -> bool {
-    // A resumed TLS 1.2 PSK session keeps its identity and key exchange
-    // (a TLS 1.3 resumption authenticates with the ticket instead).
-    n.psk_identity.is_some() && (!n.resumed || n.tls12_suite.is_some())
+    n.psk_identity.is_some()
 }
 
 /// Reads once from `transport` into `buf`; with a deadline, first waits for

@@ -71,7 +71,7 @@ pub fn chain_status(
     } else {
         Role::Server
     };
-    let now = super::clock::now();
+    let now = crate::tls::clock::now();
     let check = if flags & GNUTLS_VERIFY_DO_NOT_ALLOW_IP_MATCHES != 0 {
         NameCheck::DnsOnly
     } else {

@@ -53,8 +53,8 @@ pub(crate) struct ExpectServerHello {
     hello_bytes: Vec<u8>,
     /// After a HelloRetryRequest: its suite and the transcript so far.
     retry: Option<(CipherSuite, Transcript)>,
-    /// The PSK our ClientHello offers.
-    psk_offer: Option<PskOffer>,
+    /// The PSKs our ClientHello offers, in its order.
+    psk_offers: Vec<PskOffer>,
 }
 
 pub(crate) struct ClientHandshake {
@@ -127,8 +127,10 @@ pub(crate) struct PskOffer {
 }
 
 /// What to offer: the session to resume while its ticket lives and its
-/// suite is allowed, else the external PSK (SHA-256), else nothing.
-fn psk_offer(config: &ClientConfig) -> Option<PskOffer> {
+/// suite is allowed, then the external PSK (SHA-256), as GnuTLS clients
+/// do, so that a server which no longer takes the ticket can still take
+/// the PSK.
+fn psk_offers(config: &ClientConfig) -> Vec<PskOffer> {
     let resumable = config.resume.as_ref().and_then(|session| {
         let age = session.obfuscated_age(now_ms())?;
         config.suites.contains(&session.suite).then(|| PskOffer {
@@ -139,54 +141,72 @@ fn psk_offer(config: &ClientConfig) -> Option<PskOffer> {
             resumed: true,
         })
     });
-    resumable.or_else(|| {
-        config.psk.as_ref().map(|external| PskOffer {
-            identity: external.identity.clone(),
-            obfuscated_age: 0,
-            key: external.key.clone(),
-            hash: HashAlgorithm::Sha256,
-            resumed: false,
-        })
-    })
+    let external = config.psk.as_ref().map(|external| PskOffer {
+        identity: external.identity.clone(),
+        obfuscated_age: 0,
+        key: external.key.clone(),
+        hash: HashAlgorithm::Sha256,
+        resumed: false,
+    });
+    resumable.into_iter().chain(external).collect()
 }
 
-/// Sends a ClientHello. With a PSK offer, its pre_shared_key goes last and
-/// its binder is computed over the message up to the binders, after
-/// `prefix` (the transcript before a second ClientHello) (RFC 8446
-/// §4.2.11.2). Returns the message as sent.
+/// The legacy session id of the TLS 1.3 session `offer` resumes, when it
+/// had one: GnuTLS clients send it again.
+fn resumed_session_id(config: &ClientConfig, offers: &[PskOffer]) -> Option<Vec<u8>> {
+    offers.first().filter(|o| o.resumed)?;
+    let id = &config.resume.as_ref()?.session_id;
+    (!id.is_empty()).then(|| id.clone())
+}
+
+/// Sends a ClientHello. With PSK offers, its pre_shared_key goes last and
+/// each binder is computed over the message up to the binders, after
+/// `prefix` (the transcript before a second ClientHello, whose hash every
+/// offer then has) (RFC 8446 §4.2.11.2). Returns the message as sent.
 fn send_hello(
     common: &mut Common,
-    offer: Option<&PskOffer>,
+    offers: &[PskOffer],
     hello: &mut ClientHello,
     prefix: Option<&Transcript>,
 ) -> Result<Vec<u8>, Error> {
-    let Some(offer) = offer else {
+    if offers.is_empty() {
         return common.send_message(HandshakeType::ClientHello, &hello.encode());
-    };
-    let binder_len = offer.hash.output_len();
-    let mut psks = psk::OfferedPsks {
-        identities: vec![psk::PskIdentity {
-            identity: offer.identity.clone(),
-            obfuscated_ticket_age: offer.obfuscated_age,
-        }],
-        binders: vec![vec![0; binder_len]],
-    };
-    hello.extensions.push(ext::PRE_SHARED_KEY, psks.encode());
-    let mut message = frame(HandshakeType::ClientHello, &hello.encode());
-    let binders_len = psks.binders_encoding().len();
-    let mut transcript = prefix
-        .cloned()
-        .unwrap_or_else(|| Transcript::new(offer.hash));
-    transcript.update(&message[..message.len() - binders_len]);
-    let binder_key = KeySchedule::new(offer.hash, Some(&offer.key)).binder_key(!offer.resumed);
-    let binder = finished_verify_data(offer.hash, &binder_key, &transcript.current());
-    if binder.len() != binder_len {
-        return Err(Error::Internal("binder length"));
     }
-    let at = message.len() - binder_len;
-    message[at..].copy_from_slice(&binder);
-    psks.binders = vec![binder.to_vec()];
+    let mut psks = psk::OfferedPsks {
+        identities: offers
+            .iter()
+            .map(|offer| psk::PskIdentity {
+                identity: offer.identity.clone(),
+                obfuscated_ticket_age: offer.obfuscated_age,
+            })
+            .collect(),
+        binders: offers
+            .iter()
+            .map(|offer| vec![0; offer.hash.output_len()])
+            .collect(),
+    };
     hello.extensions.push(ext::PRE_SHARED_KEY, psks.encode());
+    let message = frame(HandshakeType::ClientHello, &hello.encode());
+    let binders_len = psks.binders_encoding().len();
+    let truncated = message
+        .get(..message.len().saturating_sub(binders_len))
+        .ok_or(Error::Internal("binders"))?;
+    let mut binders = Vec::with_capacity(offers.len());
+    for offer in offers {
+        let mut transcript = prefix
+            .cloned()
+            .unwrap_or_else(|| Transcript::new(offer.hash));
+        transcript.update(truncated);
+        let binder_key = KeySchedule::new(offer.hash, Some(&offer.key)).binder_key(!offer.resumed);
+        let binder = finished_verify_data(offer.hash, &binder_key, &transcript.current());
+        if binder.len() != offer.hash.output_len() {
+            return Err(Error::Internal("binder length"));
+        }
+        binders.push(binder.to_vec());
+    }
+    psks.binders = binders;
+    hello.extensions.push(ext::PRE_SHARED_KEY, psks.encode());
+    let message = frame(HandshakeType::ClientHello, &hello.encode());
     common.send_handshake(&message)?;
     Ok(message)
 }
@@ -228,9 +248,7 @@ pub(crate) fn take_server_chain(
 
 /// Milliseconds since the Unix epoch (0 if the clock is before it).
 pub(crate) fn now_ms() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| u64::try_from(d.as_millis()).unwrap_or(u64::MAX))
+    super::clock::now_ms()
 }
 
 /// Whether `name` is a DNS name, which SNI carries (IP addresses are not sent).
@@ -285,7 +303,7 @@ impl ClientState {
         let psk_alone = config.groups.is_empty()
             && config.psk_modes.psk_only
             && !config.psk_modes.with_dhe
-            && psk_offer(&config).is_some();
+            && !psk_offers(&config).is_empty();
         if shares.is_empty() && !psk_alone {
             return Err(Error::Internal("no groups configured"));
         }
@@ -381,8 +399,12 @@ impl ClientState {
                 extensions.push(custom.extension_type(), body);
             }
         }
-        let offer = psk_offer(&config).filter(|_| tls13);
-        if tls13 && (offer.is_some() || config.announce_psk_modes) {
+        let offers = if tls13 {
+            psk_offers(&config)
+        } else {
+            Vec::new()
+        };
+        if tls13 && (!offers.is_empty() || config.announce_psk_modes) {
             let mut modes = Vec::new();
             if config.psk_modes.with_dhe {
                 modes.push(psk::PSK_DHE_KE);
@@ -407,6 +429,8 @@ impl ClientState {
             // takes the ticket echoes it (RFC 5077 §3.4).
             session_id: if let Some(session) = session12.filter(|s| !s.session_id.is_empty()) {
                 session.session_id.clone()
+            } else if let Some(id) = resumed_session_id(&config, &offers) {
+                id
             } else if (config.middlebox_compat && tls13) || session12.is_some() {
                 random_bytes::<32>()?.to_vec()
             } else {
@@ -435,7 +459,7 @@ impl ClientState {
         common.client_random = hello.random;
         common.key_log = config.key_log.clone();
         common.negotiated.session_id = hello.session_id.clone();
-        let hello_bytes = send_hello(common, offer.as_ref(), &mut hello, None)?;
+        let hello_bytes = send_hello(common, &offers, &mut hello, None)?;
         Ok(Self::ExpectServerHello(Box::new(ExpectServerHello {
             config,
             server_name: server_name.map(str::to_owned),
@@ -443,7 +467,7 @@ impl ClientState {
             shares,
             hello_bytes,
             retry: None,
-            psk_offer: offer,
+            psk_offers: offers,
         })))
     }
 
@@ -543,15 +567,17 @@ impl ExpectServerHello {
         let psk = match sh.extensions.get(ext::PRE_SHARED_KEY) {
             None => None,
             Some(body) => {
-                let offer = self
-                    .psk_offer
-                    .clone()
-                    .ok_or(PeerMisbehaved::UnsupportedExtension(
+                if self.psk_offers.is_empty() {
+                    return Err(PeerMisbehaved::UnsupportedExtension(
                         "pre_shared_key we did not offer",
-                    ))?;
-                if psk::decode_selected(body)? != 0 {
-                    return Err(PeerMisbehaved::IllegalParameter("selected_identity").into());
+                    )
+                    .into());
                 }
+                let offer = self
+                    .psk_offers
+                    .get(usize::from(psk::decode_selected(body)?))
+                    .cloned()
+                    .ok_or(PeerMisbehaved::IllegalParameter("selected_identity"))?;
                 if suite.hash() != offer.hash {
                     return Err(PeerMisbehaved::IllegalParameter(
                         "PSK with a suite of another hash",
@@ -602,11 +628,13 @@ impl ExpectServerHello {
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
         common.negotiated.group = exchange.as_ref().map(|(group, _)| *group);
-        common.negotiated.psk_identity = psk
-            .as_ref()
-            .filter(|p| !p.resumed)
-            .map(|p| p.identity.clone());
         common.negotiated.resumed = psk.as_ref().is_some_and(|p| p.resumed);
+        // A resumed session of an external PSK keeps its identity.
+        common.negotiated.psk_identity = match (psk.as_ref(), &self.config.resume) {
+            (Some(p), _) if !p.resumed => Some(p.identity.clone()),
+            (Some(_), Some(session)) => session.psk_identity.clone(),
+            _ => None,
+        };
         common.negotiated.psk_with_dhe = psk.is_some() && exchange.is_some();
         // A resumed session is the original server's: its chain comes back
         // from the session, checked again against today's trust and clock.
@@ -716,20 +744,9 @@ impl ExpectServerHello {
             common.send_ccs()?;
         }
         // A PSK of another hash than the retry's suite cannot be offered again.
-        if self
-            .psk_offer
-            .as_ref()
-            .is_some_and(|o| o.hash != suite.hash())
-        {
-            self.psk_offer = None;
-            self.hello.extensions.remove(ext::PRE_SHARED_KEY);
-        }
-        let hello_bytes = send_hello(
-            common,
-            self.psk_offer.as_ref(),
-            &mut self.hello,
-            Some(&transcript),
-        )?;
+        self.psk_offers.retain(|o| o.hash == suite.hash());
+        self.hello.extensions.remove(ext::PRE_SHARED_KEY);
+        let hello_bytes = send_hello(common, &self.psk_offers, &mut self.hello, Some(&transcript))?;
         transcript.update(&hello_bytes);
         common.negotiated.retried = true;
         self.shares = vec![share];
@@ -1000,9 +1017,7 @@ fn send_certificate(
 
 /// Seconds since the Unix epoch.
 pub(crate) fn now_secs() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
+    super::clock::now()
 }
 
 impl ClientTraffic {
@@ -1026,6 +1041,8 @@ impl ClientTraffic {
             age_add: ticket.age_add,
             server_name: self.server_name.clone(),
             server_chain: self.server_chain.clone(),
+            session_id: common.negotiated.session_id.clone(),
+            psk_identity: common.negotiated.psk_identity.clone(),
         };
         // The message's POST hook may ask for the session it brought.
         common.hook_session = Some(session.clone());

@@ -130,6 +130,10 @@ pub struct Negotiated {
     pub client_signature_scheme: Option<u16>,
     /// The legacy_session_id of the ClientHello (echoed by the server).
     pub session_id: Vec<u8>,
+    /// (TLS 1.3 server) An id of the session of our own, 32 random bytes
+    /// from its full handshake, carried in its tickets so that resumptions
+    /// keep it (GnuTLS's server `gnutls_session_get_id`).
+    pub persistent_id: Vec<u8>,
     /// (Server) Whether the ClientHello offered secure renegotiation
     /// (RFC 5746: renegotiation_info or its SCSV; meaningless in TLS 1.3,
     /// but GnuTLS reports it).

@@ -4,6 +4,7 @@
 
 pub mod alert;
 mod client;
+pub mod clock;
 pub mod codec;
 pub mod common;
 pub mod config;

@@ -242,3 +242,41 @@ fn a_psk_ke_hello_needs_no_groups_or_key_shares() {
         Err(PeerMisbehaved::MissingExtension("supported_groups").into())
     );
 }
+
+#[test]
+fn a_psk_session_resumes_with_its_identity_or_falls_back_to_the_psk() {
+    use super::resumption_tests::ticketing_server;
+    let server = |master: u8| ServerConfig {
+        psk: Some(lookup()),
+        psk_modes: DHE,
+        ..ticketing_server(master)
+    };
+    let (mut c, mut s) = connect(psk_client(b"alice", &KEY, DHE), server(8));
+    exchange(&mut c, &mut s, b"first");
+    let session = c.client_session().expect("a ticket");
+    let again = |master: u8| {
+        let client = ClientConfig {
+            resume: Some(session.clone()),
+            ..psk_client(b"alice", &KEY, DHE)
+        };
+        connect(client, server(master))
+    };
+    // The ticket resumes, and the session keeps the PSK's identity.
+    let (c2, s2) = again(8);
+    for end in [&c2, &s2] {
+        assert!(end.negotiated().resumed);
+        assert_eq!(
+            end.negotiated().psk_identity.as_deref(),
+            Some(&b"alice"[..])
+        );
+    }
+    // A server that cannot open the ticket takes the PSK offered after it.
+    let (c3, s3) = again(9);
+    for end in [&c3, &s3] {
+        assert!(!end.negotiated().resumed);
+        assert_eq!(
+            end.negotiated().psk_identity.as_deref(),
+            Some(&b"alice"[..])
+        );
+    }
+}

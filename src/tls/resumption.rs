@@ -30,6 +30,10 @@ pub struct ServerTicketState {
     /// The client's certificate chain from the original session (DER), so a
     /// resumed session still knows who the client proved to be.
     pub client_chain: Vec<Vec<u8>>,
+    /// The session's own id (see `Negotiated::persistent_id`).
+    pub persistent_id: Vec<u8>,
+    /// The external PSK identity of the original handshake.
+    pub psk_identity: Option<Vec<u8>>,
 }
 
 /// What a client keeps to resume. Its PSK is wiped on drop and left out
@@ -52,6 +56,12 @@ pub struct ClientSession {
     pub server_name: Option<String>,
     /// The server's certificate chain from the original session (DER).
     pub server_chain: Vec<Vec<u8>>,
+    /// The legacy session id the original ClientHello carried: a
+    /// resumption sends it again, as GnuTLS does, so a server sees one id
+    /// across the session's connections.
+    pub session_id: Vec<u8>,
+    /// The external PSK identity of the original handshake.
+    pub psk_identity: Option<Vec<u8>>,
 }
 
 pub(crate) fn put_chain(out: &mut Vec<u8>, chain: &[Vec<u8>]) {
@@ -81,6 +91,24 @@ pub(crate) fn read_name(r: &mut Reader<'_>) -> Option<Option<String>> {
     let raw = r.vec_u16("server name").ok()?;
     let name = std::str::from_utf8(raw).ok()?;
     Some((!name.is_empty()).then(|| name.to_owned()))
+}
+
+/// An optional external PSK identity: a presence byte, then the bytes.
+pub(crate) fn put_identity(out: &mut Vec<u8>, identity: Option<&[u8]>) {
+    out.push(u8::from(identity.is_some()));
+    with_len(out, LenPrefix::U16, |out| {
+        out.extend_from_slice(identity.unwrap_or_default())
+    });
+}
+
+pub(crate) fn read_identity(r: &mut Reader<'_>) -> Option<Option<Vec<u8>>> {
+    let present = r.u8("psk identity present").ok()?;
+    let identity = r.vec_u16("psk identity").ok()?.to_vec();
+    match present {
+        0 if identity.is_empty() => Some(None),
+        1 => Some(Some(identity)),
+        _ => None,
+    }
 }
 
 pub(crate) fn read_u64(r: &mut Reader<'_>) -> Option<u64> {
@@ -120,7 +148,7 @@ impl std::fmt::Debug for ClientSession {
 /// Room for an encoding (so the buffer holding the PSK never grows, which
 /// would free a copy of it unwiped).
 pub(crate) fn room(psk: &[u8], name: Option<&str>, chain: &[Vec<u8>], ticket: &[u8]) -> usize {
-    64 + psk.len()
+    128 + psk.len()
         + name.map_or(0, str::len)
         + ticket.len()
         + chain.iter().map(|c| c.len() + 3).sum::<usize>()
@@ -132,7 +160,7 @@ impl ServerTicketState {
             &self.psk,
             self.server_name.as_deref(),
             &self.client_chain,
-            &[],
+            self.psk_identity.as_deref().unwrap_or_default(),
         )
     }
 
@@ -149,6 +177,10 @@ impl ServerTicketState {
         out.extend_from_slice(&self.age_add.to_be_bytes());
         put_name(&mut out, self.server_name.as_deref());
         put_chain(&mut out, &self.client_chain);
+        with_len(&mut out, LenPrefix::U8, |out| {
+            out.extend_from_slice(&self.persistent_id)
+        });
+        put_identity(&mut out, self.psk_identity.as_deref());
         out
     }
 
@@ -164,6 +196,8 @@ impl ServerTicketState {
             age_add: r.u32("age_add").ok()?,
             server_name: read_name(&mut r)?,
             client_chain: read_chain(&mut r)?,
+            persistent_id: r.vec_u8("persistent id").ok()?.to_vec(),
+            psk_identity: read_identity(&mut r)?,
         };
         r.expect_end("ticket state").ok()?;
         (!state.psk.is_empty()).then_some(state)
@@ -177,7 +211,7 @@ impl ClientSession {
             self.server_name.as_deref(),
             &self.server_chain,
             &self.ticket,
-        )
+        ) + self.psk_identity.as_ref().map_or(0, Vec::len)
     }
 
     /// The session as bytes for the application to store.
@@ -196,6 +230,10 @@ impl ClientSession {
         out.extend_from_slice(&self.age_add.to_be_bytes());
         put_name(&mut out, self.server_name.as_deref());
         put_chain(&mut out, &self.server_chain);
+        with_len(&mut out, LenPrefix::U8, |out| {
+            out.extend_from_slice(&self.session_id)
+        });
+        put_identity(&mut out, self.psk_identity.as_deref());
         out
     }
 
@@ -212,6 +250,8 @@ impl ClientSession {
             age_add: r.u32("age_add").ok()?,
             server_name: read_name(&mut r)?,
             server_chain: read_chain(&mut r)?,
+            session_id: r.vec_u8("session id").ok()?.to_vec(),
+            psk_identity: read_identity(&mut r)?,
         };
         r.expect_end("client session").ok()?;
         (!session.psk.is_empty() && !session.ticket.is_empty()).then_some(session)
@@ -289,6 +329,8 @@ mod tests {
             age_add: 0xdead_beef,
             server_name: Some("localhost".into()),
             client_chain: vec![vec![1, 2, 3], vec![4]],
+            persistent_id: vec![9; 32],
+            psk_identity: Some(b"alice".to_vec()),
         }
     }
 
@@ -302,6 +344,8 @@ mod tests {
             age_add: u32::MAX,
             server_name: None,
             server_chain: vec![vec![8; 10]],
+            session_id: vec![3; 32],
+            psk_identity: None,
         }
     }
 

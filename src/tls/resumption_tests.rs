@@ -133,7 +133,45 @@ fn a_ticket_resumes_when_the_client_now_prefers_another_hash() {
         resume: Some(session),
         ..client_config()
     };
-    let (c, s) = connect(client, ticketing_server(1));
-    assert!(c.negotiated().resumed && s.negotiated().resumed);
+    let (c, s2) = connect(client, ticketing_server(1));
+    assert!(c.negotiated().resumed && s2.negotiated().resumed);
     assert_eq!(c.negotiated().suite, Some(CipherSuite::Aes128GcmSha256));
+    assert_eq!(s2.negotiated().session_id, s.negotiated().session_id);
+}
+
+#[test]
+fn a_ticket_sent_after_post_handshake_authentication_resumes_the_client_certificate() {
+    use super::tests::certified;
+    let client = ClientConfig {
+        post_handshake_auth: true,
+        certificate: Some(certified("client", "ed25519")),
+        ..client_config()
+    };
+    let server = ServerConfig {
+        tickets_per_handshake: 0,
+        ..ticketing_server(6)
+    };
+    let (mut c, mut s) = connect(client, server);
+    s.request_client_auth(true).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    c.answer_certificate_request(None).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    let proven = s.negotiated().peer.clone().expect("the stepped-up chain");
+    s.send_tickets(1).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    let (c2, s2) = resume(c.client_session().expect("a ticket"), 6);
+    assert!(c2.negotiated().resumed && s2.negotiated().resumed);
+    let resumed = s2.negotiated().peer.clone().expect("the ticket's chain");
+    assert_eq!(resumed.chain, proven.chain);
+}
+
+#[test]
+fn a_resumption_sends_the_original_legacy_session_id_again() {
+    let (mut c, mut s) = connect(client_config(), ticketing_server(7));
+    exchange(&mut c, &mut s, b"first");
+    let original = s.negotiated().session_id.clone();
+    assert_eq!(original.len(), 32, "middlebox compatibility mode");
+    let (c2, s2) = resume(c.client_session().expect("a ticket"), 7);
+    assert!(c2.negotiated().resumed);
+    assert_eq!(s2.negotiated().session_id, original);
 }

@@ -137,6 +137,10 @@ struct PskChoice {
     index: u16,
     /// psk_dhe_ke (true) or psk_ke.
     with_dhe: bool,
+    /// The client identity a ticket restores.
+    peer: Option<PeerIdentity>,
+    /// The session's own id a ticket restores.
+    persistent_id: Vec<u8>,
 }
 
 /// The application's extensions in `message`: answered to a client that
@@ -442,25 +446,52 @@ impl ExpectClientHello {
             return Ok(());
         };
         // The first identity that is a ticket of ours or a known external
-        // PSK: (index, identity, key, hash, external).
+        // PSK, with its hash.
         let now = now_secs();
         let mut found = None;
         for (i, id) in offered.identities.iter().enumerate() {
+            let index = u16::try_from(i).map_err(|_| InvalidMessage::InvalidValue("psk index"))?;
             if let Some(state) = self.open_ticket(&id.identity, id.obfuscated_ticket_age, now) {
                 common.negotiated.resumption_requested = true;
-                let key = state.psk.clone();
-                found = Some((i, Vec::new(), key, state.suite.hash(), false));
+                let Some(peer) = ticket_client_identity(&self.config, &state.client_chain) else {
+                    continue;
+                };
+                let psk = PskChoice {
+                    resumed: true,
+                    identity: state.psk_identity.clone().unwrap_or_default(),
+                    key: state.psk.clone(),
+                    index,
+                    with_dhe,
+                    peer,
+                    persistent_id: state.persistent_id.clone(),
+                };
+                found = Some((psk, state.suite.hash()));
                 break;
             }
             let Some(lookup) = self.config.psk.as_ref() else {
                 continue;
             };
+            // As GnuTLS: an identity with a ticket age (an expired or
+            // foreign ticket), or longer than a user name can be, is not
+            // an external PSK's, and the lookup never sees it.
+            if id.obfuscated_ticket_age != 0 || id.identity.len() > MAX_PSK_USERNAME {
+                continue;
+            }
             if let Some(key) = lookup(&id.identity).map_err(Error::HookAborted)? {
-                found = Some((i, id.identity.clone(), key, HashAlgorithm::Sha256, true));
+                let psk = PskChoice {
+                    resumed: false,
+                    identity: id.identity.clone(),
+                    key,
+                    index,
+                    with_dhe,
+                    peer: None,
+                    persistent_id: Vec::new(),
+                };
+                found = Some((psk, HashAlgorithm::Sha256));
                 break;
             }
         }
-        let Some((index, identity, key, hash, external)) = found else {
+        let Some((psk, hash)) = found else {
             return Ok(());
         };
         let Some(suite) = self
@@ -487,22 +518,16 @@ impl ExpectClientHello {
         };
         transcript.update(truncated);
         // A binder is a Finished computed with the binder key (RFC 8446 §4.2.11.2).
-        let binder_key = KeySchedule::new(hash, Some(&key)).binder_key(external);
+        let binder_key = KeySchedule::new(hash, Some(&psk.key)).binder_key(!psk.resumed);
         verify_finished(
             hash,
             &binder_key,
             &transcript.current(),
-            &offered.binders[index],
+            &offered.binders[usize::from(psk.index)],
         )
         .map_err(|_| PeerMisbehaved::BadPskBinder)?;
         choice.suite = suite;
-        choice.psk = Some(PskChoice {
-            resumed: !external,
-            identity,
-            key,
-            index: u16::try_from(index).map_err(|_| InvalidMessage::InvalidValue("psk index"))?,
-            with_dhe,
-        });
+        choice.psk = Some(psk);
         Ok(())
     }
 
@@ -778,12 +803,20 @@ impl ExpectClientHello {
         common.suite = Some(suite);
         common.negotiated.suite = Some(suite);
         common.negotiated.group = choice.group.filter(|_| exchange.is_some());
+        // A resumed session of an external PSK keeps its identity.
         common.negotiated.psk_identity = choice
             .psk
             .as_ref()
-            .filter(|p| !p.resumed)
+            .filter(|p| !p.identity.is_empty() || !p.resumed)
             .map(|p| p.identity.clone());
         common.negotiated.resumed = choice.psk.as_ref().is_some_and(|p| p.resumed);
+        match choice.psk.as_ref().filter(|p| p.resumed) {
+            Some(p) => {
+                common.negotiated.peer = p.peer.clone();
+                common.negotiated.persistent_id = p.persistent_id.clone();
+            }
+            None => common.negotiated.persistent_id = random_bytes::<32>()?.to_vec(),
+        }
         common.negotiated.psk_with_dhe = choice.psk.as_ref().is_some_and(|p| p.with_dhe);
         common.negotiated.alpn = choice.alpn.clone();
         common.set_write_key(suite, &server_secret);
@@ -900,6 +933,9 @@ impl ExpectClientHello {
     }
 }
 
+/// The longest external PSK identity looked up (GnuTLS's user names).
+const MAX_PSK_USERNAME: usize = 128;
+
 /// Sends one NewSessionTicket (RFC 8446 §4.6.1) carrying, sealed, what a
 /// later resumption needs. A failing random generator skips the ticket: a
 /// client without one simply does a full handshake next time.
@@ -925,6 +961,8 @@ fn send_ticket(
         age_add: u32::from_be_bytes(age_add),
         server_name: common.negotiated.server_name.clone(),
         client_chain: client_chain.to_vec(),
+        persistent_id: common.negotiated.persistent_id.clone(),
+        psk_identity: common.negotiated.psk_identity.clone(),
     };
     let Some(ticket) = keys.seal(now, &state.encode()) else {
         return Ok(());
@@ -974,6 +1012,26 @@ pub(crate) fn check_client_chain(
             Err(e) if config.verify == VerifyPolicy::Enforce => return Err(e.into()),
             Err(e) => Verification::Failed(e),
         },
+    })
+}
+
+/// The client identity a resumed session restores from its ticket's
+/// `chain`: `None` when the ticket may not resume here (a chain that no
+/// longer verifies where failures are fatal, or none where one is now
+/// required); `Some(None)` for a session without a client certificate.
+pub(crate) fn ticket_client_identity(
+    config: &ServerConfig,
+    chain: &[Vec<u8>],
+) -> Option<Option<PeerIdentity>> {
+    if chain.is_empty() {
+        return (config.client_auth != ClientAuth::Require).then_some(None);
+    }
+    // Checked again against today's trust and clock.
+    check_client_chain(config, chain).ok().map(|verification| {
+        Some(PeerIdentity {
+            chain: chain.to_vec(),
+            verification,
+        })
     })
 }
 
@@ -1304,6 +1362,9 @@ impl ServerTraffic {
                 common.negotiated.peer_under_check = None;
                 if !identity.chain.is_empty() {
                     common.negotiated.peer = Some(identity.clone());
+                    // Tickets sent from now on resume the stepped-up
+                    // identity, as GnuTLS's do.
+                    self.client_chain = identity.chain.clone();
                 }
                 common
                     .events

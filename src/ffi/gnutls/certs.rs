@@ -13,7 +13,8 @@ use super::types::{gnutls_datum_t, gnutls_x509_crt_fmt_t};
 use super::x509::{certificate, gnutls_x509_crt_t};
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
-use crate::gnutls::{Error, clock, x509};
+use crate::gnutls::{Error, x509};
+use crate::tls::clock;
 
 /// `gnutls_certificate_set_flags`: add pairs without checking that the key
 /// is the certificate's.
@@ -428,8 +429,9 @@ pub unsafe extern "C" fn gnutls_session_set_verify_output_function(
 #[allow(non_camel_case_types)]
 pub type gnutls_time_func = Option<unsafe extern "C" fn(t: *mut libc::time_t) -> libc::time_t>;
 
-/// Sets the clock used to check certificates' validity periods (every
-/// session, from the next check on): `time_func` is called with NULL.
+/// Sets the clock used to check certificates' validity periods and session
+/// tickets' ages and lifetimes (every session, from the next check on):
+/// `time_func` is called with NULL.
 /// A negative result counts as the epoch. NULL restores the system clock.
 ///
 /// # Safety

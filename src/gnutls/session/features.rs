@@ -64,8 +64,6 @@ pub(super) struct Features {
     uncork_in_flight: Option<usize>,
     /// A KeyUpdate was queued and not yet all sent (AGAIN/INTERRUPTED).
     key_update_in_flight: bool,
-    /// (Server) The id `gnutls_session_get_id` reports.
-    server_session_id: Option<Vec<u8>>,
     /// (Client) Send status_request: GnuTLS clients do unless initialised
     /// with `GNUTLS_NO_EXTENSIONS`.
     pub(super) status_request: bool,
@@ -291,7 +289,8 @@ impl Session {
     /// client's is the legacy_session_id of its ClientHello (under TLS 1.2,
     /// the server's); a TLS 1.2 server's is the session's id, kept across
     /// resumptions; a TLS 1.3 server's, as in GnuTLS 3.7, is an id of its
-    /// own (32 random bytes), not the client's echoed one.
+    /// own (32 random bytes), not the client's echoed one, and kept across
+    /// resumptions by the tickets.
     pub fn session_id(&mut self) -> Result<Vec<u8>, Error> {
         let Some(negotiated) = self.negotiated() else {
             return Ok(Vec::new());
@@ -300,12 +299,7 @@ impl Session {
         if !self.server || tls12 || negotiated.session_id.is_empty() {
             return Ok(negotiated.session_id.clone());
         }
-        if self.features.server_session_id.is_none() {
-            let mut id = vec![0; 32];
-            crate::crypto::fill_random(&mut id).map_err(|_| Error::RandomFailed)?;
-            self.features.server_session_id = Some(id);
-        }
-        Ok(self.features.server_session_id.clone().unwrap_or_default())
+        Ok(negotiated.persistent_id.clone())
     }
 
     /// `gnutls_session_key_update`: new sending keys, and with

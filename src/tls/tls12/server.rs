@@ -34,7 +34,7 @@ use crate::tls::config::{CertifiedKey, ClientAuth, PskLookup, ServerConfig};
 use crate::tls::error::{Error, PeerMisbehaved};
 use crate::tls::key_schedule::Secret;
 use crate::tls::limits::MAX_CHAIN_CERTIFICATES;
-use crate::tls::server::{check_client_chain, choose_alpn, take_client_chain};
+use crate::tls::server::{choose_alpn, take_client_chain, ticket_client_identity};
 use crate::tls::suites::group;
 use crate::x509::key_info::KeyKind;
 use crate::x509::verify::verify_signature_tls12;
@@ -594,19 +594,7 @@ fn resumable(
             return Ok(None);
         }
     }
-    if state.client_chain.is_empty() {
-        return Ok((config.client_auth != ClientAuth::Require).then_some(None));
-    }
-    // The chain is checked again against today's trust and clock; one that
-    // fails where failures are fatal means a full handshake.
-    Ok(check_client_chain(config, &state.client_chain)
-        .ok()
-        .map(|verification| {
-            Some(PeerIdentity {
-                chain: state.client_chain.clone(),
-                verification,
-            })
-        }))
+    Ok(ticket_client_identity(config, &state.client_chain))
 }
 
 /// The abbreviated handshake (RFC 5077 §3.1): ServerHello echoing the

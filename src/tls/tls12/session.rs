@@ -10,7 +10,9 @@ use super::suites::Tls12Suite;
 use crate::crypto::kx::KxGroup;
 use crate::tls::codec::{LenPrefix, Reader, put_vec, with_len};
 use crate::tls::error::InvalidMessage;
-use crate::tls::resumption::{put_chain, put_name, read_chain, read_name, read_u64, room};
+use crate::tls::resumption::{
+    put_chain, put_identity, put_name, read_chain, read_identity, read_name, read_u64, room,
+};
 
 /// The first byte of a sealed TLS 1.2 server state (TLS 1.3's is 1).
 const SERVER_STATE_V2: u8 = 2;
@@ -172,10 +174,7 @@ impl ServerState12 {
         out.extend_from_slice(&self.lifetime.to_be_bytes());
         put_name(&mut out, self.server_name.as_deref());
         put_chain(&mut out, &self.client_chain);
-        out.push(u8::from(self.psk_identity.is_some()));
-        with_len(&mut out, LenPrefix::U16, |out| {
-            out.extend_from_slice(identity)
-        });
+        put_identity(&mut out, self.psk_identity.as_deref());
         out
     }
 
@@ -191,14 +190,8 @@ impl ServerState12 {
         let lifetime = r.u32("lifetime").ok()?;
         let server_name = read_name(&mut r)?;
         let client_chain = read_chain(&mut r)?;
-        let has_identity = r.u8("psk identity present").ok()?;
-        let identity = r.vec_u16("psk identity").ok()?.to_vec();
+        let psk_identity = read_identity(&mut r)?;
         r.expect_end("ticket state").ok()?;
-        let psk_identity = match has_identity {
-            0 if identity.is_empty() => None,
-            1 => Some(identity),
-            _ => return None,
-        };
         Some(Self {
             suite,
             group,
@@ -363,6 +356,8 @@ mod tests {
             age_add: 0,
             server_name: None,
             client_chain: Vec::new(),
+            persistent_id: Vec::new(),
+            psk_identity: None,
         };
         assert!(ServerState12::decode(&tls13.encode()).is_none());
         assert!(crate::tls::resumption::ServerTicketState::decode(&state().encode()).is_none());

@@ -9,7 +9,7 @@
 //! Names that are not GnuTLS's own (nettle's FIPS helpers) are left to
 //! scripts/build-compat.sh, so libstepup.so never shadows another library.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
@@ -49,6 +49,37 @@ fn implemented(dir: &Path, found: &mut BTreeSet<String>) {
     }
 }
 
+/// Each documented function's C return type, from compat/gnutls.api.
+fn c_return_types(api: &str) -> BTreeMap<&str, &str> {
+    api.lines()
+        .filter_map(|line| {
+            let mut fields = line.split('\t');
+            (fields.next() == Some("fn")).then_some(())?;
+            let _header = fields.next()?;
+            let name = fields.next()?;
+            Some((name, fields.next()?))
+        })
+        .collect()
+}
+
+/// A stub's Rust return type and value, widened where the C function
+/// returns a 64-bit integer: an `int` in a `ssize_t` function's place
+/// would leave the upper half of the register unset, and -1 would read as
+/// a large positive count.
+fn widened(
+    (ty, value): (&'static str, &'static str),
+    c_type: Option<&str>,
+) -> (&'static str, &'static str) {
+    match (c_type, ty) {
+        (Some("ssize_t"), "c_int") => (
+            "isize",
+            "isize::try_from(GNUTLS_E_UNIMPLEMENTED_FEATURE).unwrap_or(-1)",
+        ),
+        (Some("size_t"), "c_uint") => ("usize", "0"),
+        _ => (ty, value),
+    }
+}
+
 fn is_gnutls_own(name: &str) -> bool {
     name.starts_with("gnutls_") || name.starts_with("_gnutls")
 }
@@ -59,6 +90,8 @@ pub fn generate(root: &Path, out: &Path) {
     implemented(&root.join("src/ffi"), &mut done);
     let returns =
         fs::read_to_string(root.join("compat/gnutls.returns")).expect("read compat/gnutls.returns");
+    let api = fs::read_to_string(root.join("compat/gnutls.api")).expect("read compat/gnutls.api");
+    let c_returns = c_return_types(&api);
     let stubs: Vec<(&str, &str)> = returns
         .lines()
         .filter(|l| !l.starts_with('#'))
@@ -79,7 +112,7 @@ pub fn generate(root: &Path, out: &Path) {
     }
     text.push_str("];\n");
     for (index, (name, k)) in stubs.iter().enumerate() {
-        let (ty, value) = kind(k);
+        let (ty, value) = widened(kind(k), c_returns.get(*name).copied());
         let ret = if ty == "()" {
             String::new()
         } else {

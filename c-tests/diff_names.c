@@ -228,6 +228,35 @@ static void priorities(void)
     gnutls_priority_t prio = NULL;
     printf("priority_init NULL -> %d\n", gnutls_priority_init(&prio, NULL, NULL));
     gnutls_priority_deinit(prio);
+    /* The suites and ciphers of priorities within what both libraries
+     * negotiate; the loop ends as GnuTLS's documentation shows. */
+    static const char *const listed[] = {
+        "NONE:+VERS-TLS1.3:+AES-256-GCM:+AES-128-GCM:+AEAD:+GROUP-ALL:+SIGN-ALL",
+        "NONE:+VERS-TLS1.2:+CHACHA20-POLY1305:+AES-128-GCM:+AEAD:+ECDHE-RSA:+ECDHE-ECDSA:+GROUP-ALL:+SIGN-ALL:+CTYPE-X509",
+        "NONE:+VERS-TLS1.3:+VERS-TLS1.2:+AES-256-GCM:+AEAD:+ECDHE-RSA:+GROUP-ALL:+SIGN-ALL"};
+    for (size_t i = 0; i < sizeof listed / sizeof listed[0]; i++) {
+        prio = NULL;
+        if (gnutls_priority_init(&prio, listed[i], NULL) != 0) {
+            printf("priority_init '%s' failed\n", listed[i]);
+            continue;
+        }
+        printf("suites of '%s':", listed[i]);
+        unsigned sidx = 0;
+        int r;
+        for (unsigned idx = 0; (r = gnutls_priority_get_cipher_suite_index(prio, idx, &sidx)) != GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE && idx < 100; idx++) {
+            if (r == 0)
+                printf(" %s", gnutls_cipher_suite_info(sidx, NULL, NULL, NULL, NULL, NULL));
+            else
+                printf(" (%d)", r);
+        }
+        const unsigned *ciphers = NULL;
+        r = gnutls_priority_cipher_list(prio, &ciphers);
+        printf("\n  %d ciphers:", r);
+        for (int c = 0; c < r; c++)
+            printf(" %s", gnutls_cipher_get_name((gnutls_cipher_algorithm_t)ciphers[c]));
+        printf("\n");
+        gnutls_priority_deinit(prio);
+    }
 }
 
 /* The handshake scenarios. */

@@ -25,7 +25,9 @@ struct scenario {
     const char *server_priority;
     const char *client_priority;
     const char *key; /* the server's certificate, or NULL for PSK only */
-    int psk;         /* 0: none; 1: the right key; 2: a wrong one */
+    int psk;         /* 0: none; 1: the right key; 2: a wrong one; 3: the
+                        right key for a binary user name, given and looked
+                        up as a datum, and a server with an identity hint */
     int downgrade;   /* the client's TLS 1.3 offer is cut on the way */
 };
 
@@ -38,6 +40,9 @@ static const struct scenario SCENARIOS[] = {
     {"both speak 1.3", BOTH, BOTH, "ecdsa", 0, 0},
     {"PSK", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 1, 0},
     {"ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0},
+    {"PSK, binary user name, hint", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 3, 0},
+    {"ECDHE-PSK, binary user name, hint", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 3,
+     0},
     {"ECDHE-PSK, a wrong key", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 2, 0},
     {"ECDHE-PSK, AES-256-GCM: no suite", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK:-CIPHER-ALL:+AES-256-GCM",
      TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0},
@@ -111,6 +116,22 @@ static int psk_function(gnutls_session_t session, const char *username, gnutls_d
     key->size = sizeof KEY;
     return 0;
 }
+/* A user name with a NUL byte in it. */
+static const unsigned char BINARY_USER[4] = {'b', 0, 'o', 'b'};
+
+static int psk_function2(gnutls_session_t session, const gnutls_datum_t *username, gnutls_datum_t *key)
+{
+    (void)session;
+    if (username->size != sizeof BINARY_USER || memcmp(username->data, BINARY_USER, sizeof BINARY_USER) != 0)
+        return 1;
+    key->data = gnutls_malloc(sizeof KEY);
+    if (key->data == NULL)
+        return -1;
+    memcpy(key->data, KEY, sizeof KEY);
+    key->size = sizeof KEY;
+    return 0;
+}
+
 #define COUNT (int)(sizeof SCENARIOS / sizeof SCENARIOS[0])
 
 static void report(gnutls_session_t s, char side)
@@ -160,7 +181,12 @@ static void server(int fd, int scenario)
     gnutls_psk_server_credentials_t psk = NULL;
     if (sc->psk) {
         gnutls_psk_allocate_server_credentials(&psk);
-        gnutls_psk_set_server_credentials_function(psk, psk_function);
+        if (sc->psk == 3) {
+            gnutls_psk_set_server_credentials_function2(psk, psk_function2);
+            say("S set hint %d\n", gnutls_psk_set_server_credentials_hint(psk, "the hint"));
+        } else {
+            gnutls_psk_set_server_credentials_function(psk, psk_function);
+        }
         gnutls_credentials_set(s, GNUTLS_CRD_PSK, psk);
     }
     say("S %s\n", sc->name);
@@ -184,6 +210,10 @@ static void server(int fd, int scenario)
     if (r == 0 && psk) {
         const char *u = gnutls_psk_server_get_username(s);
         say("S username %s\n", u ? u : "NULL");
+        gnutls_datum_t u2 = {NULL, 0};
+        int r2 = gnutls_psk_server_get_username2(s, &u2);
+        say("S username2 %d size %u %s\n", r2, u2.size,
+            u2.size == sizeof BINARY_USER && memcmp(u2.data, BINARY_USER, u2.size) == 0 ? "binary" : "other");
     }
     gnutls_deinit(s);
     gnutls_certificate_free_credentials(cred);
@@ -201,7 +231,12 @@ static void client(int fd, int scenario)
         const unsigned char wrong[16] = "fedcba9876543210";
         gnutls_datum_t key = {(unsigned char *)(sc->psk == 2 ? wrong : KEY), 16};
         gnutls_psk_allocate_client_credentials(&psk);
-        gnutls_psk_set_client_credentials(psk, "alice", &key, GNUTLS_PSK_KEY_RAW);
+        if (sc->psk == 3) {
+            gnutls_datum_t user = {(unsigned char *)BINARY_USER, sizeof BINARY_USER};
+            say("C set credentials2 %d\n", gnutls_psk_set_client_credentials2(psk, &user, &key, GNUTLS_PSK_KEY_RAW));
+        } else {
+            gnutls_psk_set_client_credentials(psk, "alice", &key, GNUTLS_PSK_KEY_RAW);
+        }
         gnutls_credentials_set(s, GNUTLS_CRD_PSK, psk);
     }
     gnutls_server_name_set(s, GNUTLS_NAME_DNS, "localhost", 9);
@@ -216,6 +251,10 @@ static void client(int fd, int scenario)
     say("C handshake %s\n", sc->downgrade ? twoends_code(r) : outcome(r, scenario, 'C'));
     if (r == 0) {
         report(s, 'C');
+        if (psk) {
+            const char *hint = gnutls_psk_client_get_hint(s);
+            say("C hint %s\n", hint ? hint : "NULL");
+        }
         if (gnutls_protocol_get_version(s) == GNUTLS_TLS1_2)
             say("C reauth %s\n", twoends_code(gnutls_reauth(s, 0)));
         say("C send %d\n", (int)gnutls_record_send(s, "ping", 4));

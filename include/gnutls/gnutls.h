@@ -6123,6 +6123,32 @@ int gnutls_priority_set(gnutls_session_t session, gnutls_priority_t priority);
 void gnutls_priority_deinit(gnutls_priority_t priority_cache);
 
 /**
+ * The table index (for `gnutls_cipher_suite_info`) of the `idx`-th
+ * cipher suite (from 0) the priority enables, written to `*sidx`. Returns
+ * 0; `GNUTLS_E_UNKNOWN_CIPHER_SUITE` for a suite whose protocol version
+ * the priority disables (GnuTLS lists those too);
+ * `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` past the last one (which ends a
+ * loop over them); `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+ *
+ * # Safety
+ * `pcache` is NULL or live; `sidx` is NULL or writable.
+ */
+int gnutls_priority_get_cipher_suite_index(gnutls_priority_t pcache,
+                                           unsigned int idx,
+                                           unsigned int *sidx);
+
+/**
+ * Points `*list` at the ciphers (`gnutls_cipher_algorithm_t`) the
+ * priority enables, in its order, owned by the priority (valid until
+ * `gnutls_priority_deinit`). Returns their number, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+ *
+ * # Safety
+ * `pcache` is NULL or live; `list` is NULL or writable.
+ */
+int gnutls_priority_cipher_list(gnutls_priority_t pcache, const unsigned int **list);
+
+/**
  * Creates an empty private key object and writes it to `*key`; free it
  * with `gnutls_x509_privkey_deinit`. Returns 0, or
  * `GNUTLS_E_INVALID_REQUEST` for a NULL `key`.
@@ -6256,6 +6282,22 @@ int gnutls_psk_set_client_credentials(gnutls_psk_client_credentials_t res,
                                       gnutls_psk_key_flags flags);
 
 /**
+ * Sets the user name (a datum of any bytes, copied) and the key the
+ * client offers, as `gnutls_psk_set_client_credentials` does. Returns 0,
+ * or `GNUTLS_E_INVALID_REQUEST` for NULL arguments, an empty user name or
+ * key, hex that does not decode or unknown flags (the credentials are
+ * then unchanged).
+ *
+ * # Safety
+ * `res` is NULL or live; `username` and `key` are NULL or datums whose
+ * data hold `size` bytes.
+ */
+int gnutls_psk_set_client_credentials2(gnutls_psk_client_credentials_t res,
+                                       const gnutls_datum_t *username,
+                                       const gnutls_datum_t *key,
+                                       gnutls_psk_key_flags flags);
+
+/**
  * Allocates server PSK credentials without a key source. Writes them to
  * `*sc` (free with `gnutls_psk_free_server_credentials` after the sessions
  * using them) and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `sc`.
@@ -6293,6 +6335,17 @@ int gnutls_psk_set_server_credentials_file(gnutls_psk_server_credentials_t res,
                                            const char *password_file);
 
 /**
+ * Sets the PSK identity hint a TLS 1.2 server sends in its
+ * ServerKeyExchange, for the sessions the credentials are set on (TLS 1.3
+ * has no hint). `hint` is copied; nothing is owned. Returns 0, or
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+ *
+ * # Safety
+ * `res` is NULL or live; `hint` is NULL or NUL-terminated.
+ */
+int gnutls_psk_set_server_credentials_hint(gnutls_psk_server_credentials_t res, const char *hint);
+
+/**
  * Sets the function the server asks for a user's key, for the sessions the
  * credentials are set on, including those set earlier; NULL removes it.
  * Nothing is owned but the pointer value. NULL `cred` is ignored.
@@ -6316,6 +6369,32 @@ void gnutls_psk_set_server_credentials_function(gnutls_psk_server_credentials_t 
                                                             gnutls_datum_t *key));
 
 /**
+ * Sets the function the server asks for a user's key, as
+ * `gnutls_psk_set_server_credentials_function` does, but called with the
+ * user name as a datum (its bytes, which may hold NUL, owned by the
+ * library for the call); NULL removes it. NULL `cred` is ignored.
+ *
+ * # Safety
+ * `cred` is NULL or live; `func`, if not NULL, stays callable while the
+ * credentials are used.
+ */
+void gnutls_psk_set_server_credentials_function2(gnutls_psk_server_credentials_t cred,
+                                                 int (*func)(gnutls_session_t session,
+                                                             const gnutls_datum_t *username,
+                                                             gnutls_datum_t *key));
+
+/**
+ * Writes to `*username` the user name the server's completed handshake
+ * accepted, as bytes owned by the session (valid until `gnutls_deinit`;
+ * not to be freed). Returns 0, or `GNUTLS_E_INVALID_REQUEST` when there is
+ * none (see `gnutls_psk_server_get_username`) or for NULL arguments.
+ *
+ * # Safety
+ * `session` is NULL or live; `username` is NULL or writable.
+ */
+int gnutls_psk_server_get_username2(gnutls_session_t session, gnutls_datum_t *username);
+
+/**
  * The user name the server's completed handshake accepted, NUL-terminated,
  * owned by the session (valid until the next call of this function on it
  * that finds another name, or `gnutls_deinit`); NULL before the handshake
@@ -6327,6 +6406,16 @@ void gnutls_psk_set_server_credentials_function(gnutls_psk_server_credentials_t 
  * `session` is NULL or live.
  */
 const char *gnutls_psk_server_get_username(gnutls_session_t session);
+
+/**
+ * The PSK identity hint the TLS 1.2 server sent, NUL-terminated, owned by
+ * the session (valid until `gnutls_deinit`); NULL before it arrived,
+ * when the server sent none, under TLS 1.3, or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+const char *gnutls_psk_client_get_hint(gnutls_session_t session);
 
 /**
  * Fills `data` with `len` random bytes of strength `level`, from the
@@ -6629,6 +6718,32 @@ int gnutls_bye(gnutls_session_t session, gnutls_close_request_t how);
 int gnutls_alert_send(gnutls_session_t session,
                       gnutls_alert_level_t level,
                       gnutls_alert_description_t desc);
+
+/**
+ * Sends the alert GnuTLS sends for the error `err` (see
+ * `gnutls_error_to_alert`), typically after a failed handshake: nothing
+ * for non-fatal codes (but `GNUTLS_E_REHANDSHAKE`) and for
+ * `GNUTLS_E_FATAL_ALERT_RECEIVED`, and nothing either when stepup already
+ * answered the failure with an alert of its own (it sends the one the
+ * protocol calls for, where GnuTLS leaves that to the application).
+ * Returns 0, `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again), or a
+ * negative code (`GNUTLS_E_INVALID_REQUEST` before the handshake started).
+ *
+ * # Safety
+ * `session` is NULL or a live session.
+ */
+int gnutls_alert_send_appropriate(gnutls_session_t session, int err);
+
+/**
+ * The alert description GnuTLS sends for the error `err`, with its level
+ * (`GNUTLS_AL_WARNING` or `GNUTLS_AL_FATAL`) written to `*level` when
+ * `level` is not NULL; `GNUTLS_A_INTERNAL_ERROR` for codes without a
+ * better match.
+ *
+ * # Safety
+ * `level` is NULL or writable.
+ */
+int gnutls_error_to_alert(int err, int *level);
 
 /**
  * Performs TLS 1.3 post-handshake authentication. `flags` must be 0.
@@ -8429,7 +8544,6 @@ typedef int gnutls_srp_client_credentials_function(gnutls_session_t session, cha
 typedef int gnutls_srp_server_credentials_function(gnutls_session_t session, const char *username, gnutls_datum_t *salt, gnutls_datum_t *verifier, gnutls_datum_t *generator, gnutls_datum_t *prime);
 typedef int (*gnutls_status_request_ocsp_func)(gnutls_session_t session, void *ptr, gnutls_datum_t *ocsp_response);
 const char *gnutls_alert_get_strname(gnutls_alert_description_t alert);
-int gnutls_alert_send_appropriate(gnutls_session_t session, int err);
 void gnutls_alert_set_read_function(gnutls_session_t session, gnutls_alert_read_func func);
 void gnutls_anon_set_params_function(gnutls_anon_server_credentials_t res, gnutls_params_function *func);
 void gnutls_anon_set_server_dh_params(gnutls_anon_server_credentials_t res, gnutls_dh_params_t dh_params);
@@ -8488,7 +8602,6 @@ int gnutls_digest_set_secure(gnutls_digest_algorithm_t dig, unsigned int secure)
 gnutls_cipher_algorithm_t gnutls_early_cipher_get(gnutls_session_t session);
 gnutls_digest_algorithm_t gnutls_early_prf_hash_get(const gnutls_session_t session);
 int gnutls_ecc_curve_set_enabled(gnutls_ecc_curve_t curve, unsigned int enabled);
-int gnutls_error_to_alert(int err, int *level);
 size_t gnutls_est_record_overhead_size(gnutls_protocol_t version, gnutls_cipher_algorithm_t cipher, gnutls_mac_algorithm_t mac, gnutls_compression_method_t comp, unsigned int flags);
 int gnutls_ext_get_data(gnutls_session_t session, unsigned tls_id, gnutls_ext_priv_data_t *data);
 const char *gnutls_ext_get_name(unsigned int ext);
@@ -8549,9 +8662,7 @@ int gnutls_prf_early(gnutls_session_t session, size_t label_size, const char *la
 int gnutls_prf_raw(gnutls_session_t session, size_t label_size, const char *label, size_t seed_size, const char *seed, size_t outsize, char *out);
 int gnutls_priority_certificate_type_list(gnutls_priority_t pcache, const unsigned int **list);
 int gnutls_priority_certificate_type_list2(gnutls_priority_t pcache, const unsigned int **list, gnutls_ctype_target_t target);
-int gnutls_priority_cipher_list(gnutls_priority_t pcache, const unsigned int **list);
 int gnutls_priority_ecc_curve_list(gnutls_priority_t pcache, const unsigned int **list);
-int gnutls_priority_get_cipher_suite_index(gnutls_priority_t pcache, unsigned int idx, unsigned int *sidx);
 int gnutls_priority_group_list(gnutls_priority_t pcache, const unsigned int **list);
 int gnutls_priority_kx_list(gnutls_priority_t pcache, const unsigned int **list);
 int gnutls_priority_mac_list(gnutls_priority_t pcache, const unsigned int **list);
@@ -8560,14 +8671,9 @@ int gnutls_priority_sign_list(gnutls_priority_t pcache, const unsigned int **lis
 const char *gnutls_priority_string_list(unsigned iter, unsigned int flags);
 gnutls_protocol_t gnutls_protocol_get_id(const char *name);
 int gnutls_protocol_set_enabled(gnutls_protocol_t version, unsigned int enabled);
-const char *gnutls_psk_client_get_hint(gnutls_session_t session);
-int gnutls_psk_server_get_username2(gnutls_session_t session, gnutls_datum_t *username);
-int gnutls_psk_set_client_credentials2(gnutls_psk_client_credentials_t res, const gnutls_datum_t *username, const gnutls_datum_t *key, gnutls_psk_key_flags flags);
 void gnutls_psk_set_client_credentials_function(gnutls_psk_client_credentials_t cred, gnutls_psk_client_credentials_function *func);
 void gnutls_psk_set_client_credentials_function2(gnutls_psk_client_credentials_t cred, gnutls_psk_client_credentials_function2 *func);
 void gnutls_psk_set_params_function(gnutls_psk_server_credentials_t res, gnutls_params_function *func);
-void gnutls_psk_set_server_credentials_function2(gnutls_psk_server_credentials_t cred, gnutls_psk_server_credentials_function2 func);
-int gnutls_psk_set_server_credentials_hint(gnutls_psk_server_credentials_t res, const char *hint);
 void gnutls_psk_set_server_dh_params(gnutls_psk_server_credentials_t res, gnutls_dh_params_t dh_params);
 void gnutls_psk_set_server_params_function(gnutls_psk_server_credentials_t res, gnutls_params_function *func);
 int gnutls_random_art(gnutls_random_art_t type, const char *key_type, unsigned int key_size, void *fpr, size_t fpr_size, gnutls_datum_t *art);

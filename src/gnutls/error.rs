@@ -81,6 +81,10 @@ pub enum Error {
     /// The peer sent no certificate (`gnutls_certificate_verify_peers3`).
     #[error("no certificate was found")]
     NoCertificateFound,
+    /// A cipher suite the priority lists for a protocol version it
+    /// disables (`gnutls_priority_get_cipher_suite_index`).
+    #[error("the cipher suite is not usable")]
+    UnknownCipherSuite,
     /// The session has no such data (`gnutls_server_name_get`).
     #[error("the requested data is not available")]
     RequestedDataNotAvailable,

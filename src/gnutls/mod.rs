@@ -15,6 +15,7 @@ pub mod crl;
 pub mod dh;
 pub mod digest;
 mod error;
+pub mod error_alerts;
 pub mod error_codes;
 mod error_table;
 pub mod errors;

@@ -349,7 +349,16 @@ impl Priority {
     /// cipher, in GnuTLS's order (key exchange first; empty with TLS 1.2
     /// off).
     pub fn tls12_suites(&self) -> Vec<Tls12Suite> {
-        if !self.tls12 || !self.mac_aead {
+        if !self.tls12 {
+            return Vec::new();
+        }
+        self.tls12_suites_of_any_version()
+    }
+
+    /// The TLS 1.2 suites the key exchanges and ciphers form, whether or
+    /// not TLS 1.2 is enabled.
+    fn tls12_suites_of_any_version(&self) -> Vec<Tls12Suite> {
+        if !self.mac_aead {
             return Vec::new();
         }
         let mut suites = Vec::new();
@@ -378,6 +387,22 @@ impl Priority {
             }
         }
         suites
+    }
+
+    /// The two-byte identifiers of every suite the priority's ciphers and
+    /// key exchanges form, in GnuTLS's order (TLS 1.3's first, then TLS
+    /// 1.2's), each with whether its protocol version is enabled too.
+    pub fn suite_ids(&self) -> Vec<(u16, bool)> {
+        let tls13 = self
+            .suites
+            .iter()
+            .filter(|_| self.mac_aead)
+            .map(|s| (s.to_u16(), self.tls13));
+        let tls12 = self
+            .tls12_suites_of_any_version()
+            .into_iter()
+            .map(|s| (s.to_u16(), self.tls12));
+        tls13.chain(tls12).collect()
     }
 
     /// Whether a handshake is possible with this priority: TLS 1.3, or

@@ -95,6 +95,7 @@ impl Lookup {
 #[derive(Default)]
 pub struct PskServerCredentials {
     file: RwLock<Option<String>>,
+    hint: RwLock<Option<Vec<u8>>>,
 }
 
 impl PskServerCredentials {
@@ -110,6 +111,17 @@ impl PskServerCredentials {
         std::fs::metadata(path).map_err(|_| Error::FileError)?;
         *self.file.write() = Some(path.to_owned());
         Ok(())
+    }
+
+    /// `gnutls_psk_set_server_credentials_hint`: the identity hint a TLS
+    /// 1.2 server sends (TLS 1.3 has none).
+    pub fn set_hint(&self, hint: &[u8]) {
+        *self.hint.write() = Some(hint.to_vec());
+    }
+
+    /// The identity hint, if one was set.
+    pub fn hint(&self) -> Option<Vec<u8>> {
+        self.hint.read().clone()
     }
 
     /// Looks `username` up in the password file; `Failed` without a file
@@ -158,8 +170,10 @@ mod tests {
         s.set_file(path.to_str().unwrap()).unwrap();
         assert!(matches!(s.lookup_file(b"alice"), Lookup::Key(k) if k.as_slice() == [0, 0xff]));
         assert!(matches!(s.lookup_file(b"bob"), Lookup::Unknown));
-        std::fs::write(&path, "broken").unwrap();
+        // Only the user's own line is read, as GnuTLS reads the file.
+        std::fs::write(&path, "broken\nalice:zz\n").unwrap();
         assert!(matches!(s.lookup_file(b"alice"), Lookup::Failed));
+        assert!(matches!(s.lookup_file(b"bob"), Lookup::Unknown));
         std::fs::remove_file(&path).unwrap();
 
         let decoy = Lookup::Unknown.into_engine().unwrap().unwrap();

@@ -1,30 +1,45 @@
 //! GnuTLS's PSK password file (`gnutls-serv --pskpasswd`, `psktool`): one
-//! `username:hexkey` per line. A username is looked up when a client offers
-//! it; the file is read on each lookup, as GnuTLS does, so an operator's
-//! edits take effect without a restart.
+//! `username:hexkey` per line (`#hex:hexkey` for a binary user name). A
+//! username is looked up when a client offers it; the file is read on each
+//! lookup, as GnuTLS does, so an operator's edits take effect without a
+//! restart.
 
 use zeroize::Zeroizing;
 
 use super::Error;
 
-/// Finds `username` in the text of a password file and returns its key.
-/// `Ok(None)` when the user is absent; `Error::FileError` for a line that is
-/// not `name:hex` with an even number of hex digits (the whole file is then
-/// refused rather than half-read).
+/// Finds `username` in the text of a password file and returns its key,
+/// as GnuTLS reads the file: the first line whose name matches wins (a
+/// name written `#` and hex digits is a binary user name), and only that
+/// line's key is decoded. `Ok(None)` when no line names the user;
+/// `Error::FileError` when the matching line has no `:hexkey` or a key
+/// that is not an even number of hex digits.
 pub fn lookup(text: &str, username: &[u8]) -> Result<Option<Zeroizing<Vec<u8>>>, Error> {
-    let mut found = None;
     for line in text.lines() {
-        let line = line.trim_end_matches('\r');
+        let line = line.trim_end_matches(['\r', ' ']);
         if line.is_empty() {
             continue;
         }
-        let (name, hex) = line.rsplit_once(':').ok_or(Error::FileError)?;
-        let key = decode_hex(hex).ok_or(Error::FileError)?;
-        if found.is_none() && name.as_bytes() == username {
-            found = Some(key);
+        let (name, key) = match line.split_once(':') {
+            Some((name, key)) => (name, Some(key)),
+            None => (line, None),
+        };
+        if !name_matches(name, username) {
+            continue;
         }
+        let key = key.and_then(decode_hex).ok_or(Error::FileError)?;
+        return Ok(Some(key));
     }
-    Ok(found)
+    Ok(None)
+}
+
+/// Whether a line's `name` is `username`: written as text, or as `#`
+/// followed by its bytes in hex.
+fn name_matches(name: &str, username: &[u8]) -> bool {
+    match name.strip_prefix('#').filter(|hex| !hex.is_empty()) {
+        Some(hex) => decode_hex(hex).is_some_and(|bytes| bytes.as_slice() == username),
+        None => name.as_bytes() == username,
+    }
 }
 
 /// Reads the file at `path` and looks `username` up in it.
@@ -69,9 +84,17 @@ mod tests {
     }
 
     #[test]
-    fn a_malformed_file_is_refused_whole() {
-        for bad in ["alice", "alice:0", "alice:zz", "alice:", "ok:00\nbroken"] {
-            assert_eq!(lookup(bad, b"ok"), Err(Error::FileError), "{bad:?}");
+    fn only_the_matching_line_is_read() {
+        let file = "broken\nalice:zz\nok:00\nok:11\n#00ff:abcd\n";
+        assert_eq!(lookup(file, b"ok").unwrap().unwrap().as_slice(), [0x00]);
+        assert_eq!(
+            lookup(file, &[0x00, 0xff]).unwrap().unwrap().as_slice(),
+            [0xab, 0xcd]
+        );
+        assert!(lookup(file, b"#00ff").unwrap().is_none());
+        assert!(lookup(file, b"carol").unwrap().is_none());
+        for user in [&b"alice"[..], b"broken"] {
+            assert_eq!(lookup(file, user), Err(Error::FileError), "{user:?}");
         }
     }
 

@@ -10,7 +10,7 @@ use super::Error;
 use super::credentials::CertificateCredentials;
 use super::names;
 use super::priority::Priority;
-use super::psk::PskClientCredentials;
+use super::psk::{PskClientCredentials, PskServerCredentials};
 use super::transport::{Transport, TransportError};
 use crate::tls::hook::HandshakeHook;
 use crate::tls::resumption::SavedSession;
@@ -149,6 +149,7 @@ pub struct Session {
     psk_client: Option<Arc<PskClientCredentials>>,
     /// (Server) the lookup of PSK credentials set on the session.
     psk_server: Option<PskLookup>,
+    psk_server_credentials: Option<Arc<PskServerCredentials>>,
     /// A certificate came with post-handshake authentication after a PSK
     /// handshake: GnuTLS 3.7 then replaces the session's PSK information
     /// (the user name is gone).
@@ -264,6 +265,7 @@ impl Session {
             features: features::Features::new(!server && flags & GNUTLS_NO_EXTENSIONS == 0),
             psk_client: None,
             psk_server: None,
+            psk_server_credentials: None,
             psk_info_replaced: false,
             tickets: tickets::Tickets::default(),
             invalid: false,
@@ -300,9 +302,17 @@ impl Session {
         self.psk_client = Some(credentials);
     }
 
-    /// (Server) sets (or replaces) the lookup of PSK keys by user name.
-    pub fn set_psk_server(&mut self, lookup: PskLookup) {
+    /// (Server) sets (or replaces) the lookup of PSK keys by user name,
+    /// and the credentials it came with (for their identity hint).
+    pub fn set_psk_server(&mut self, lookup: PskLookup, credentials: Arc<PskServerCredentials>) {
         self.psk_server = Some(lookup);
+        self.psk_server_credentials = Some(credentials);
+    }
+
+    /// (Client) `gnutls_psk_client_get_hint`: the identity hint the TLS 1.2
+    /// server sent, once it arrived.
+    pub fn psk_hint(&self) -> Option<&[u8]> {
+        self.negotiated()?.psk_hint.as_deref()
     }
 
     /// Sets the priority.
@@ -408,6 +418,7 @@ impl Session {
                 verify: VerifyPolicy::Report,
                 pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
                 psk,
+                psk_hint: self.psk_server_credentials.as_ref().and_then(|c| c.hint()),
                 psk_modes,
                 ..ServerConfig::without_certificate()
             };
@@ -1082,6 +1093,17 @@ impl Session {
     /// `gnutls_alert_send`: an alert of the application's, sent at once.
     pub fn alert_send(&mut self, level: u8, description: u8) -> Result<(), Error> {
         self.conn()?.send_alert(level, description)?;
+        self.flush()
+    }
+
+    /// `gnutls_alert_send_appropriate`: the alert GnuTLS sends for `code`,
+    /// unless the code calls for none or the engine already sent its own.
+    pub fn alert_send_appropriate(&mut self, code: i32) -> Result<(), Error> {
+        if !super::error_alerts::worth_an_alert(code) {
+            return Ok(());
+        }
+        let (level, description) = super::error_alerts::alert_for(code);
+        self.conn()?.send_alert_for_failure(level, description)?;
         self.flush()
     }
 

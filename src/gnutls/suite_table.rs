@@ -33,6 +33,11 @@ pub fn suite(index: usize) -> Option<&'static Suite> {
     SUITES.get(index)
 }
 
+/// The index in the table of the suite with identifier `id`.
+pub fn index_of(id: u16) -> Option<usize> {
+    SUITES.iter().position(|s| s.id == id.to_be_bytes())
+}
+
 /// `gnutls_cipher_suite_get_name`: the first suite with these algorithms.
 pub fn name_of(kx: i32, cipher: i32, mac: i32) -> Option<&'static CStr> {
     SUITES

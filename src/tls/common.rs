@@ -87,6 +87,8 @@ pub enum Event {
 pub struct Negotiated {
     /// The external PSK identity the handshake authenticated with, if any.
     pub psk_identity: Option<Vec<u8>>,
+    /// (TLS 1.2 client) The PSK identity hint the server sent.
+    pub psk_hint: Option<Vec<u8>>,
     /// With `psk_identity`: whether an (EC)DHE exchange was added (psk_dhe_ke).
     pub psk_with_dhe: bool,
     /// The handshake resumed an earlier session with a ticket.

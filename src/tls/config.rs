@@ -360,6 +360,9 @@ pub struct ServerConfig {
     pub max_fragment: usize,
     /// External PSKs the server accepts, by identity.
     pub psk: Option<PskLookup>,
+    /// (TLS 1.2) The PSK identity hint sent in ServerKeyExchange (RFC 4279
+    /// §2): none, or bytes for the client to choose its identity by.
+    pub psk_hint: Option<Vec<u8>>,
     /// The key tickets are sealed with; `None` issues no tickets.
     pub tickets: Option<Arc<super::ticket_keys::TicketKeys>>,
     /// The lifetime announced in tickets, in seconds (at most 7 days).
@@ -431,6 +434,7 @@ impl ServerConfig {
             custom_extensions: Vec::new(),
             max_fragment: super::record::MAX_PLAINTEXT,
             psk: None,
+            psk_hint: None,
             psk_modes: PskModes::default(),
             tickets: None,
             ticket_lifetime: 6 * 3600,

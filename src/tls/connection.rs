@@ -454,6 +454,17 @@ impl Connection {
         self.common.send_alert_at(level, description)
     }
 
+    /// Sends the alert the application chose for a failure it saw (GnuTLS's
+    /// `gnutls_alert_send_appropriate`): nothing when the connection already
+    /// failed with an alert of its own, so the peer never gets two.
+    pub fn send_alert_for_failure(&mut self, level: u8, description: u8) -> Result<(), Error> {
+        match &self.error {
+            Some(e) if e.alert().is_some() => Ok(()),
+            Some(_) => self.common.send_alert_at(level, description),
+            None => self.send_alert(level, description),
+        }
+    }
+
     /// Sends close_notify; nothing more can be written.
     pub fn close(&mut self) {
         if self.error.is_none() {

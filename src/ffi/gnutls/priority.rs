@@ -9,6 +9,7 @@ use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
 use crate::gnutls::priority::Priority;
+use crate::gnutls::suite_table;
 
 /// `gnutls_priority_init2` flag: the string is appended to the default
 /// priority ("NORMAL").
@@ -18,6 +19,27 @@ pub const GNUTLS_PRIORITY_INIT_DEF_APPEND: c_uint = 1;
 #[allow(non_camel_case_types)]
 pub struct gnutls_priority_st {
     priority: Priority,
+    /// What `gnutls_priority_cipher_list` hands out.
+    ciphers: Vec<c_uint>,
+}
+
+impl gnutls_priority_st {
+    fn new(priority: Priority) -> Self {
+        let mut ciphers: Vec<c_uint> = Vec::new();
+        let table = priority
+            .suite_ids()
+            .into_iter()
+            .filter_map(|(id, usable)| usable.then_some(id))
+            .filter_map(suite_table::index_of)
+            .filter_map(suite_table::suite);
+        for suite in table {
+            let cipher = c_uint::try_from(suite.cipher).unwrap_or(0);
+            if !ciphers.contains(&cipher) {
+                ciphers.push(cipher);
+            }
+        }
+        Self { priority, ciphers }
+    }
 }
 
 /// A priority handle.
@@ -71,7 +93,7 @@ unsafe fn init(
         result?
     };
     // SAFETY: checked non-NULL; writable by the caller's promise.
-    unsafe { args::give(priority_cache, gnutls_priority_st { priority }) };
+    unsafe { args::give(priority_cache, gnutls_priority_st::new(priority)) };
     Ok(0)
 }
 
@@ -148,6 +170,63 @@ pub unsafe extern "C" fn gnutls_priority_deinit(priority_cache: gnutls_priority_
         // SAFETY: handed back once by the caller.
         unsafe { args::take(priority_cache) };
         Ok(())
+    })
+}
+
+/// The table index (for `gnutls_cipher_suite_info`) of the `idx`-th
+/// cipher suite (from 0) the priority enables, written to `*sidx`. Returns
+/// 0; `GNUTLS_E_UNKNOWN_CIPHER_SUITE` for a suite whose protocol version
+/// the priority disables (GnuTLS lists those too);
+/// `GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE` past the last one (which ends a
+/// loop over them); `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+///
+/// # Safety
+/// `pcache` is NULL or live; `sidx` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_priority_get_cipher_suite_index(
+    pcache: gnutls_priority_t,
+    idx: c_uint,
+    sidx: *mut c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(sidx, "sidx")?;
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object(pcache.cast_const(), "pcache") }?;
+        let (id, usable) = usize::try_from(idx)
+            .ok()
+            .and_then(|i| handle.priority.suite_ids().get(i).copied())
+            .ok_or(Error::RequestedDataNotAvailable)?;
+        if !usable {
+            return Err(Error::UnknownCipherSuite.into());
+        }
+        let index = suite_table::index_of(id)
+            .and_then(|i| c_uint::try_from(i).ok())
+            .ok_or(Error::RequestedDataNotAvailable)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { sidx.write(index) };
+        Ok(0)
+    })
+}
+
+/// Points `*list` at the ciphers (`gnutls_cipher_algorithm_t`) the
+/// priority enables, in its order, owned by the priority (valid until
+/// `gnutls_priority_deinit`). Returns their number, or
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+///
+/// # Safety
+/// `pcache` is NULL or live; `list` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_priority_cipher_list(
+    pcache: gnutls_priority_t,
+    list: *mut *const c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(list, "list")?;
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object(pcache.cast_const(), "pcache") }?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe { list.write(handle.ciphers.as_ptr()) };
+        Ok(c_int::try_from(handle.ciphers.len()).unwrap_or(0))
     })
 }
 

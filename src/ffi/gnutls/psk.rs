@@ -38,6 +38,18 @@ pub const GNUTLS_PSK_KEY_HEX: gnutls_psk_key_flags = 1;
 type ServerKeyFunction =
     unsafe extern "C" fn(gnutls_session_t, *const c_char, *mut gnutls_datum_t) -> c_int;
 
+/// The same with the user name as a datum, which may hold any bytes
+/// (`gnutls_psk_server_credentials_function2`).
+type ServerKeyFunction2 =
+    unsafe extern "C" fn(gnutls_session_t, *const gnutls_datum_t, *mut gnutls_datum_t) -> c_int;
+
+/// The application's key function, of either form.
+#[derive(Clone, Copy)]
+enum KeyFunction {
+    Text(ServerKeyFunction),
+    Binary(ServerKeyFunction2),
+}
+
 /// PSK client credentials (opaque).
 #[allow(non_camel_case_types)]
 pub struct gnutls_psk_client_credentials_st {
@@ -50,7 +62,7 @@ pub type gnutls_psk_client_credentials_t = *mut gnutls_psk_client_credentials_st
 
 /// The server's key function, shared by the sessions the credentials are
 /// set on (so a function set later applies to them too).
-type FunctionCell = Arc<Mutex<Option<ServerKeyFunction>>>;
+type FunctionCell = Arc<Mutex<Option<KeyFunction>>>;
 
 /// PSK server credentials (opaque).
 #[allow(non_camel_case_types)]
@@ -135,6 +147,40 @@ pub unsafe extern "C" fn gnutls_psk_set_client_credentials(
     })
 }
 
+/// Sets the user name (a datum of any bytes, copied) and the key the
+/// client offers, as `gnutls_psk_set_client_credentials` does. Returns 0,
+/// or `GNUTLS_E_INVALID_REQUEST` for NULL arguments, an empty user name or
+/// key, hex that does not decode or unknown flags (the credentials are
+/// then unchanged).
+///
+/// # Safety
+/// `res` is NULL or live; `username` and `key` are NULL or datums whose
+/// data hold `size` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_psk_set_client_credentials2(
+    res: gnutls_psk_client_credentials_t,
+    username: *const gnutls_datum_t,
+    key: *const gnutls_datum_t,
+    flags: gnutls_psk_key_flags,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (handle, username, key) = unsafe {
+            (
+                args::object(res.cast_const(), "res")?,
+                datum(username, "username")?,
+                datum(key, "key")?,
+            )
+        };
+        if username.is_empty() {
+            return Err(Error::InvalidRequest.into());
+        }
+        let flags = i32::try_from(flags).map_err(|_| Error::InvalidRequest)?;
+        handle.credentials.set(username, key, flags)?;
+        Ok(0)
+    })
+}
+
 /// Allocates server PSK credentials without a key source. Writes them to
 /// `*sc` (free with `gnutls_psk_free_server_credentials` after the sessions
 /// using them) and returns 0, or `GNUTLS_E_INVALID_REQUEST` for a NULL `sc`.
@@ -206,6 +252,31 @@ pub unsafe extern "C" fn gnutls_psk_set_server_credentials_file(
     })
 }
 
+/// Sets the PSK identity hint a TLS 1.2 server sends in its
+/// ServerKeyExchange, for the sessions the credentials are set on (TLS 1.3
+/// has no hint). `hint` is copied; nothing is owned. Returns 0, or
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments.
+///
+/// # Safety
+/// `res` is NULL or live; `hint` is NULL or NUL-terminated.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_psk_set_server_credentials_hint(
+    res: gnutls_psk_server_credentials_t,
+    hint: *const c_char,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promises.
+        let (handle, hint) = unsafe {
+            (
+                args::object(res.cast_const(), "res")?,
+                args::cstr(hint, "hint")?,
+            )
+        };
+        handle.credentials.set_hint(hint.to_bytes());
+        Ok(0)
+    })
+}
+
 /// Sets the function the server asks for a user's key, for the sessions the
 /// credentials are set on, including those set earlier; NULL removes it.
 /// Nothing is owned but the pointer value. NULL `cred` is ignored.
@@ -236,8 +307,71 @@ pub unsafe extern "C" fn gnutls_psk_set_server_credentials_function(
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         let handle = unsafe { args::object(cred.cast_const(), "cred") }?;
-        *handle.function.lock() = func;
+        *handle.function.lock() = func.map(KeyFunction::Text);
         Ok(())
+    })
+}
+
+/// Sets the function the server asks for a user's key, as
+/// `gnutls_psk_set_server_credentials_function` does, but called with the
+/// user name as a datum (its bytes, which may hold NUL, owned by the
+/// library for the call); NULL removes it. NULL `cred` is ignored.
+///
+/// # Safety
+/// `cred` is NULL or live; `func`, if not NULL, stays callable while the
+/// credentials are used.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_psk_set_server_credentials_function2(
+    cred: gnutls_psk_server_credentials_t,
+    func: Option<
+        unsafe extern "C" fn(
+            session: gnutls_session_t,
+            username: *const gnutls_datum_t,
+            key: *mut gnutls_datum_t,
+        ) -> c_int,
+    >,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let handle = unsafe { args::object(cred.cast_const(), "cred") }?;
+        *handle.function.lock() = func.map(KeyFunction::Binary);
+        Ok(())
+    })
+}
+
+/// Writes to `*username` the user name the server's completed handshake
+/// accepted, as bytes owned by the session (valid until `gnutls_deinit`;
+/// not to be freed). Returns 0, or `GNUTLS_E_INVALID_REQUEST` when there is
+/// none (see `gnutls_psk_server_get_username`) or for NULL arguments.
+///
+/// # Safety
+/// `session` is NULL or live; `username` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_psk_server_get_username2(
+    session: gnutls_session_t,
+    username: *mut gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        args::out_param(username, "username")?;
+        // SAFETY: NULL or live.
+        let name = unsafe { with_session(session, |s| s.psk_username().map(<[u8]>::to_vec)) }?;
+        let name = name.ok_or(Error::InvalidRequest)?;
+        let size = c_uint::try_from(name.len()).map_err(|_| Error::InvalidRequest)?;
+        // SAFETY: live (just used); a field apart from the session state.
+        let slot = unsafe { &mut *std::ptr::addr_of_mut!((*session).psk_username_bytes) };
+        // Kept while it is the same name, so pointers handed out stay valid.
+        if slot.as_deref() != Some(name.as_slice()) {
+            *slot = Some(name);
+        }
+        let kept = slot.as_mut().ok_or(Error::InvalidRequest)?;
+        // SAFETY: checked non-NULL; writable by the caller's promise.
+        unsafe {
+            username.write(gnutls_datum_t {
+                data: kept.as_mut_ptr(),
+                size,
+            })
+        };
+        Ok(0)
     })
 }
 
@@ -269,6 +403,26 @@ pub unsafe extern "C" fn gnutls_psk_server_get_username(
     })
 }
 
+/// The PSK identity hint the TLS 1.2 server sent, NUL-terminated, owned by
+/// the session (valid until `gnutls_deinit`); NULL before it arrived,
+/// when the server sent none, under TLS 1.3, or for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_psk_client_get_hint(session: gnutls_session_t) -> *const c_char {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let hint = unsafe { with_session(session, |s| s.psk_hint().map(<[u8]>::to_vec)) }?;
+        let Some(hint) = hint.and_then(|h| CString::new(h).ok()) else {
+            return Ok(std::ptr::null());
+        };
+        // SAFETY: live (just used); a field apart from the session state.
+        let slot = unsafe { &mut *std::ptr::addr_of_mut!((*session).psk_hint) };
+        Ok(slot.get_or_insert(hint).as_ptr())
+    })
+}
+
 /// The session pointer a server's key lookup calls the application with.
 struct SessionPtr(gnutls_session_t);
 
@@ -282,20 +436,37 @@ impl SessionPtr {
     /// Calls the application's key function with the session marked busy,
     /// so calls on it from inside are refused instead of aliasing the
     /// session the handshake is borrowing.
-    fn call(&self, func: ServerKeyFunction, username: &[u8]) -> Lookup {
-        let Ok(name) = CString::new(username) else {
-            // A name with a NUL byte cannot be passed on: no such user.
-            return Lookup::Unknown;
-        };
+    fn call(&self, func: KeyFunction, username: &[u8]) -> Lookup {
         let mut key = gnutls_datum_t {
             data: std::ptr::null_mut(),
             size: 0,
         };
-        // SAFETY: the session outlives its lookup (the lookup lives in the
-        // session); `guarded` refuses calls on the session from inside;
-        // `name` and `key` are alive for the call.
-        let code =
-            unsafe { super::callbacks::guarded(self.0, || func(self.0, name.as_ptr(), &mut key)) };
+        let code = match func {
+            KeyFunction::Text(func) => {
+                let Ok(name) = CString::new(username) else {
+                    // A name with a NUL byte cannot be passed on: no such user.
+                    return Lookup::Unknown;
+                };
+                // SAFETY: the session outlives its lookup (the lookup lives
+                // in the session); `guarded` refuses calls on the session
+                // from inside; `name` and `key` are alive for the call.
+                unsafe {
+                    super::callbacks::guarded(self.0, || func(self.0, name.as_ptr(), &mut key))
+                }
+            }
+            KeyFunction::Binary(func) => {
+                let Ok(size) = c_uint::try_from(username.len()) else {
+                    return Lookup::Unknown;
+                };
+                let name = gnutls_datum_t {
+                    data: username.as_ptr().cast_mut(),
+                    size,
+                };
+                // SAFETY: as above; the function only reads `name`, whose
+                // bytes live for the call.
+                unsafe { super::callbacks::guarded(self.0, || func(self.0, &name, &mut key)) }
+            }
+        };
         // SAFETY: the function filled `key` with NULL or `size` bytes from
         // `gnutls_malloc`, which we now own.
         let bytes = unsafe { super::util::take_malloced(&key) };
@@ -349,6 +520,7 @@ pub(super) unsafe fn set_on_session(
         };
         found.into_engine()
     });
+    let credentials = handle.credentials.clone();
     // SAFETY: live (just used).
-    unsafe { with_session(session, |s| s.set_psk_server(lookup)) }
+    unsafe { with_session(session, |s| s.set_psk_server(lookup, credentials)) }
 }

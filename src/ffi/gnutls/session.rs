@@ -37,6 +37,10 @@ pub struct gnutls_session_int {
     pub(super) callbacks: super::callbacks::Callbacks,
     /// The accepted PSK user name handed out by `gnutls_psk_server_get_username`.
     pub(super) psk_username: Option<std::ffi::CString>,
+    /// What `gnutls_psk_server_get_username2` hands out.
+    pub(super) psk_username_bytes: Option<Vec<u8>>,
+    /// What `gnutls_psk_client_get_hint` hands out.
+    pub(super) psk_hint: Option<std::ffi::CString>,
     /// The session database functions (stored, never called).
     pub(super) db: super::tickets::DbFunctions,
     /// The handshake hook's settings (see `hooks.rs`).
@@ -178,6 +182,8 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             certs: super::retrieve::SessionCerts::default(),
             callbacks: super::callbacks::Callbacks::default(),
             psk_username: None,
+            psk_hint: None,
+            psk_username_bytes: None,
             db: super::tickets::DbFunctions::default(),
             hook_slot: super::hooks::HookSlot::default(),
         };
@@ -430,6 +436,46 @@ pub unsafe extern "C" fn gnutls_alert_send(
         unsafe { session_mut(session) }?.alert_send(level, desc)?;
         Ok(0)
     })
+}
+
+/// Sends the alert GnuTLS sends for the error `err` (see
+/// `gnutls_error_to_alert`), typically after a failed handshake: nothing
+/// for non-fatal codes (but `GNUTLS_E_REHANDSHAKE`) and for
+/// `GNUTLS_E_FATAL_ALERT_RECEIVED`, and nothing either when stepup already
+/// answered the failure with an alert of its own (it sends the one the
+/// protocol calls for, where GnuTLS leaves that to the application).
+/// Returns 0, `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again), or a
+/// negative code (`GNUTLS_E_INVALID_REQUEST` before the handshake started).
+///
+/// # Safety
+/// `session` is NULL or a live session.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_alert_send_appropriate(
+    session: gnutls_session_t,
+    err: c_int,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        unsafe { session_mut(session) }?.alert_send_appropriate(err)?;
+        Ok(0)
+    })
+}
+
+/// The alert description GnuTLS sends for the error `err`, with its level
+/// (`GNUTLS_AL_WARNING` or `GNUTLS_AL_FATAL`) written to `*level` when
+/// `level` is not NULL; `GNUTLS_A_INTERNAL_ERROR` for codes without a
+/// better match.
+///
+/// # Safety
+/// `level` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_error_to_alert(err: c_int, level: *mut c_int) -> c_int {
+    let (alert_level, description) = crate::gnutls::error_alerts::alert_for(err);
+    if !level.is_null() {
+        // SAFETY: non-NULL and writable by the caller's promise.
+        unsafe { level.write(c_int::from(alert_level)) };
+    }
+    c_int::from(description)
 }
 
 /// Performs TLS 1.3 post-handshake authentication. `flags` must be 0.

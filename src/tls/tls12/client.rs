@@ -432,6 +432,7 @@ impl Handshake {
         if self.suite.authentication() == Authentication::Psk {
             // Unsigned: the PSK authenticates the exchange (RFC 5489 §2).
             let ske = PskServerKeyExchange::decode(message.body(), self.suite.ecdhe())?;
+            common.negotiated.psk_hint = Some(ske.hint);
             if let Some(params) = ske.params {
                 let offered_group = group::from_u16(params.group)
                     .filter(|g| self.config.groups.contains(g))

@@ -486,12 +486,12 @@ pub(crate) fn accept(
         }
         (Some(_), None) => return Err(Error::Internal("a certificate suite without a group")),
         (None, params) => {
-            // PSK: no certificate; a key exchange only for ECDHE_PSK (we
-            // have no identity hint to send).
-            if let Some(params) = params {
+            // PSK: no certificate; a key exchange for ECDHE_PSK, and for
+            // plain PSK only to carry an identity hint.
+            if params.is_some() || config.psk_hint.is_some() {
                 let key_exchange = PskServerKeyExchange {
-                    hint: Vec::new(),
-                    params: Some(params),
+                    hint: config.psk_hint.clone().unwrap_or_default(),
+                    params,
                 };
                 let sent = common
                     .send_message(HandshakeType::ServerKeyExchange, &key_exchange.encode())?;

@@ -144,6 +144,14 @@ static void report(gnutls_session_t s, char side)
     char *desc = gnutls_session_get_desc(s);
     say("%c desc %s\n", side, desc ? desc : "(null)");
     gnutls_free(desc);
+    const char *suite = gnutls_ciphersuite_get(s);
+    say("%c suite %s\n", side, suite ? suite : "(null)");
+    gnutls_datum_t client_random = {NULL, 0}, server_random = {NULL, 0};
+    gnutls_session_get_random(s, &client_random, &server_random);
+    static const unsigned char zero[32];
+    say("%c randoms %u %u, set %d %d\n", side, client_random.size, server_random.size,
+        client_random.size == 32 && memcmp(client_random.data, zero, 32) != 0,
+        server_random.size == 32 && memcmp(server_random.data, zero, 32) != 0);
     if (version == GNUTLS_TLS1_2) {
         /* TLS 1.3 values of these differ by side and are covered elsewhere. */
         say("%c ems %u\n", side, gnutls_session_ext_master_secret_status(s));
@@ -154,6 +162,9 @@ static void report(gnutls_session_t s, char side)
         int r = gnutls_session_channel_binding(s, GNUTLS_CB_TLS_UNIQUE, &cb);
         say("%c tls-unique %d size %u\n", side, r, cb.size);
         gnutls_free(cb.data);
+        gnutls_datum_t master = {NULL, 0};
+        gnutls_session_get_master_secret(s, &master);
+        say("%c master secret size %u\n", side, master.size);
     }
     say("%c pha flag %#x\n", side, gnutls_session_get_flags(s) & GNUTLS_SFLAGS_POST_HANDSHAKE_AUTH);
 }

@@ -5759,6 +5759,43 @@ unsigned int gnutls_session_ext_master_secret_status(gnutls_session_t session);
 int gnutls_handshake_set_random(gnutls_session_t session, const gnutls_datum_t *random);
 
 /**
+ * The IANA name of the cipher suite the completed handshake negotiated
+ * ("TLS_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+ * NUL-terminated, owned by the session (valid until `gnutls_deinit`);
+ * NULL before the handshake completed or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or live.
+ */
+const char *gnutls_ciphersuite_get(gnutls_session_t session);
+
+/**
+ * Points `*secret` at the master secret of a TLS 1.2 session (48 bytes),
+ * owned by the session: valid until the next call of this function on it
+ * or `gnutls_deinit`; not to be freed. Under TLS 1.3, or before the
+ * handshake, `secret` gets NULL and size 0 (GnuTLS hands out internal
+ * bytes there that no TLS 1.3 key derives from). A NULL `secret` is
+ * ignored.
+ *
+ * # Safety
+ * `session` is NULL or live; `secret` is NULL or writable.
+ */
+void gnutls_session_get_master_secret(gnutls_session_t session, gnutls_datum_t *secret);
+
+/**
+ * Points `*client` and `*server` (each when not NULL) at the hello
+ * randoms of the session's handshake (32 bytes each; zero until known),
+ * owned by the session: valid until the next call of this function on it
+ * or `gnutls_deinit`; not to be freed.
+ *
+ * # Safety
+ * `session` is NULL or live; `client` and `server` are NULL or writable.
+ */
+void gnutls_session_get_random(gnutls_session_t session,
+                               gnutls_datum_t *client,
+                               gnutls_datum_t *server);
+
+/**
  * (Server) Sets the function called once the client's first ClientHello
  * is parsed (its server name, ALPN protocol and extensions are known)
  * and before any answer is sent. It runs with the session free: it may
@@ -8578,7 +8615,6 @@ int gnutls_certificate_set_x509_simple_pkcs12_file(gnutls_certificate_credential
 int gnutls_certificate_set_x509_simple_pkcs12_mem(gnutls_certificate_credentials_t res, const gnutls_datum_t *p12blob, gnutls_x509_crt_fmt_t type, const char *password);
 int gnutls_certificate_set_x509_trust(gnutls_certificate_credentials_t res, gnutls_x509_crt_t *ca_list, int ca_list_size);
 gnutls_cipher_algorithm_t gnutls_cipher_get_id(const char *name);
-const char *gnutls_ciphersuite_get(gnutls_session_t session);
 gnutls_compression_method_t gnutls_compress_certificate_get_selected_method(gnutls_session_t session);
 int gnutls_compress_certificate_set_methods(gnutls_session_t session, const gnutls_compression_method_t *methods, size_t methods_len);
 void gnutls_credentials_clear(gnutls_session_t session);
@@ -8701,8 +8737,6 @@ void gnutls_session_enable_compatibility_mode(gnutls_session_t session);
 void gnutls_session_force_valid(gnutls_session_t session);
 int gnutls_session_get_data(gnutls_session_t session, void *session_data, size_t *session_data_size);
 int gnutls_session_get_id2(gnutls_session_t session, gnutls_datum_t *session_id);
-void gnutls_session_get_master_secret(gnutls_session_t session, gnutls_datum_t *secret);
-void gnutls_session_get_random(gnutls_session_t session, gnutls_datum_t *client, gnutls_datum_t *server);
 int gnutls_session_set_id(gnutls_session_t session, const gnutls_datum_t *sid);
 int gnutls_session_set_premaster(gnutls_session_t session, unsigned int entity, gnutls_protocol_t version, gnutls_kx_algorithm_t kx, gnutls_cipher_algorithm_t cipher, gnutls_mac_algorithm_t mac, gnutls_compression_method_t comp, const gnutls_datum_t *master, const gnutls_datum_t *session_id);
 void gnutls_session_set_verify_function(gnutls_session_t session, gnutls_certificate_verify_function *func);

@@ -1122,6 +1122,32 @@ impl Session {
         Ok(())
     }
 
+    /// `gnutls_session_get_master_secret`: a TLS 1.2 session's master
+    /// secret; empty otherwise (TLS 1.3 has none to hand out).
+    pub fn master_secret(&self) -> zeroize::Zeroizing<Vec<u8>> {
+        self.conn
+            .as_ref()
+            .and_then(Connection::tls12_master_secret)
+            .unwrap_or_default()
+    }
+
+    /// `gnutls_ciphersuite_get`: the IANA name of the negotiated suite,
+    /// once the handshake completed.
+    pub fn ciphersuite_name(&self) -> Option<&'static str> {
+        let n = self.completed()?;
+        n.tls12_suite
+            .map(|s| s.name())
+            .or_else(|| n.suite.map(|s| s.name()))
+    }
+
+    /// `gnutls_session_get_random`: the (client, server) hello randoms,
+    /// zero until each is known.
+    pub fn randoms(&self) -> ([u8; 32], [u8; 32]) {
+        self.conn
+            .as_ref()
+            .map_or(([0; 32], [0; 32]), Connection::randoms)
+    }
+
     /// The negotiated facts, once the handshake has started.
     pub fn negotiated(&self) -> Option<&tls::Negotiated> {
         self.conn.as_ref().map(Connection::negotiated)

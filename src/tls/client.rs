@@ -509,6 +509,9 @@ impl ExpectServerHello {
         message: &RawMessage,
     ) -> Result<ClientState, Error> {
         let sh = ServerHello::decode(message.body())?;
+        if !sh.is_retry_request() {
+            common.server_random = sh.random;
+        }
         let Some(versions) = sh.extensions.get(ext::SUPPORTED_VERSIONS) else {
             // TLS 1.2 or older: a downgrade sentinel is an attack when we
             // offered TLS 1.3 (RFC 8446 §4.1.3).

@@ -233,6 +233,9 @@ pub(crate) struct Common {
     pub skip_early_data: usize,
     /// The ClientHello random (names secrets in key logs).
     pub client_random: [u8; 32],
+    /// The ServerHello random (not a HelloRetryRequest's), once sent or
+    /// received.
+    pub server_random: [u8; 32],
     /// Where secrets go, if anywhere.
     pub key_log: Option<super::config::KeyLog>,
     /// The exporter master secret, once the handshake derived it.
@@ -297,6 +300,7 @@ impl Common {
             hook_session: None,
             skip_early_data: 0,
             client_random: [0; 32],
+            server_random: [0; 32],
             key_log: None,
             exporter_master: None,
             tls12_exporter: None,

@@ -5,6 +5,8 @@
 
 use std::sync::Arc;
 
+use crate::crypto::hkdf::SecretBytes;
+
 use super::client::ClientState;
 use super::codec::handshake::HandshakeType;
 use super::common::{Common, Event, Negotiated, Side};
@@ -375,6 +377,11 @@ impl Connection {
         self.common.send_limit
     }
 
+    /// The (client, server) hello randoms, zero until each is known.
+    pub fn randoms(&self) -> ([u8; 32], [u8; 32]) {
+        (self.common.client_random, self.common.server_random)
+    }
+
     /// What the handshake negotiated.
     pub fn negotiated(&self) -> &Negotiated {
         &self.common.negotiated
@@ -428,6 +435,13 @@ impl Connection {
             return Err(Error::ApiMisuse("exporter output too long"));
         }
         Ok(super::key_schedule::export(suite.hash(), secret, label, context, length).to_vec())
+    }
+
+    /// (TLS 1.2) The master secret; `None` on a connection without TLS 1.2
+    /// keys.
+    pub fn tls12_master_secret(&self) -> Option<SecretBytes> {
+        let exporter = self.common.tls12_exporter.as_ref()?;
+        Some(zeroize::Zeroizing::new(exporter.master_secret().to_vec()))
     }
 
     /// (TLS 1.2) PRF(master_secret, label, randoms + extra), GnuTLS's

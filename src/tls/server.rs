@@ -789,6 +789,7 @@ impl ExpectClientHello {
             compression: 0,
             extensions,
         };
+        common.server_random = sh.random;
         let sent = common.send_message(HandshakeType::ServerHello, &sh.encode())?;
         transcript.update(&sent);
         if !hello.session_id.is_empty() && config.middlebox_compat {

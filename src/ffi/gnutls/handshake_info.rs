@@ -2,7 +2,7 @@
 //! id, the extended-master-secret status, the hello random, the server's
 //! post-client-hello function, and the `gnutls_transport_set_int` symbol.
 
-use std::ffi::{c_int, c_uint, c_void};
+use std::ffi::{CString, c_char, c_int, c_uint, c_void};
 
 use super::hooks::gnutls_handshake_description_t;
 use super::session::{gnutls_session_t, with_session};
@@ -140,6 +140,96 @@ pub unsafe extern "C" fn gnutls_handshake_set_random(
         // SAFETY: NULL or live.
         unsafe { with_session(session, |s| s.set_handshake_random(bytes)) }??;
         Ok(0)
+    })
+}
+
+/// The IANA name of the cipher suite the completed handshake negotiated
+/// ("TLS_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+/// NUL-terminated, owned by the session (valid until `gnutls_deinit`);
+/// NULL before the handshake completed or for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or live.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_ciphersuite_get(session: gnutls_session_t) -> *const c_char {
+    boundary::gnutls_or(std::ptr::null(), || {
+        // SAFETY: NULL or live.
+        let Some(name) = (unsafe { with_session(session, |s| s.ciphersuite_name()) })? else {
+            return Ok(std::ptr::null());
+        };
+        let name = CString::new(name).map_err(|_| Error::InvalidRequest)?;
+        // SAFETY: live (just used); a field apart from the session state.
+        let slot = unsafe { &mut *std::ptr::addr_of_mut!((*session).suite_name) };
+        if slot.as_ref() != Some(&name) {
+            *slot = Some(name);
+        }
+        Ok(slot.as_ref().map_or(std::ptr::null(), |n| n.as_ptr()))
+    })
+}
+
+/// Points `*secret` at the master secret of a TLS 1.2 session (48 bytes),
+/// owned by the session: valid until the next call of this function on it
+/// or `gnutls_deinit`; not to be freed. Under TLS 1.3, or before the
+/// handshake, `secret` gets NULL and size 0 (GnuTLS hands out internal
+/// bytes there that no TLS 1.3 key derives from). A NULL `secret` is
+/// ignored.
+///
+/// # Safety
+/// `session` is NULL or live; `secret` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_get_master_secret(
+    session: gnutls_session_t,
+    secret: *mut gnutls_datum_t,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let master = unsafe { with_session(session, |s| s.master_secret()) }?;
+        // SAFETY: NULL or writable by the caller's promise.
+        let Some(out) = (unsafe { secret.as_mut() }) else {
+            return Ok(());
+        };
+        let size = c_uint::try_from(master.len()).map_err(|_| Error::InvalidRequest)?;
+        // SAFETY: live (just used); a field apart from the session state.
+        let kept = unsafe { &mut *std::ptr::addr_of_mut!((*session).master_secret) };
+        *kept = master;
+        out.data = if kept.is_empty() {
+            std::ptr::null_mut()
+        } else {
+            kept.as_mut_ptr()
+        };
+        out.size = size;
+        Ok(())
+    })
+}
+
+/// Points `*client` and `*server` (each when not NULL) at the hello
+/// randoms of the session's handshake (32 bytes each; zero until known),
+/// owned by the session: valid until the next call of this function on it
+/// or `gnutls_deinit`; not to be freed.
+///
+/// # Safety
+/// `session` is NULL or live; `client` and `server` are NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_get_random(
+    session: gnutls_session_t,
+    client: *mut gnutls_datum_t,
+    server: *mut gnutls_datum_t,
+) {
+    boundary::gnutls(|| {
+        // SAFETY: NULL or live.
+        let (c, s) = unsafe { with_session(session, |s| s.randoms()) }?;
+        // SAFETY: live (just used); a field apart from the session state.
+        let kept = unsafe { &mut *std::ptr::addr_of_mut!((*session).randoms) };
+        **kept = [c, s];
+        let [kept_client, kept_server] = &mut **kept;
+        for (out, bytes) in [(client, kept_client), (server, kept_server)] {
+            // SAFETY: NULL or writable by the caller's promise.
+            if let Some(out) = unsafe { out.as_mut() } {
+                out.data = bytes.as_mut_ptr();
+                out.size = 32;
+            }
+        }
+        Ok(())
     })
 }
 

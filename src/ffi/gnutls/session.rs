@@ -41,6 +41,12 @@ pub struct gnutls_session_int {
     pub(super) psk_username_bytes: Option<Vec<u8>>,
     /// What `gnutls_psk_client_get_hint` hands out.
     pub(super) psk_hint: Option<std::ffi::CString>,
+    /// What `gnutls_session_get_master_secret` points into.
+    pub(super) master_secret: zeroize::Zeroizing<Vec<u8>>,
+    /// What `gnutls_ciphersuite_get` hands out.
+    pub(super) suite_name: Option<std::ffi::CString>,
+    /// What `gnutls_session_get_random` points into: (client, server).
+    pub(super) randoms: Box<[[u8; 32]; 2]>,
     /// The session database functions (stored, never called).
     pub(super) db: super::tickets::DbFunctions,
     /// The handshake hook's settings (see `hooks.rs`).
@@ -183,6 +189,9 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             callbacks: super::callbacks::Callbacks::default(),
             psk_username: None,
             psk_hint: None,
+            randoms: Box::new([[0; 32]; 2]),
+            suite_name: None,
+            master_secret: zeroize::Zeroizing::new(Vec::new()),
             psk_username_bytes: None,
             db: super::tickets::DbFunctions::default(),
             hook_slot: super::hooks::HookSlot::default(),

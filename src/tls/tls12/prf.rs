@@ -98,6 +98,12 @@ impl Exporter {
         }
     }
 
+    /// The session's master secret (GnuTLS's
+    /// `gnutls_session_get_master_secret`).
+    pub fn master_secret(&self) -> &[u8] {
+        &self.master
+    }
+
     /// PRF(master_secret, label, randoms + extra), the randoms in the
     /// client's order or, with `server_random_first`, the server's first
     /// (GnuTLS's `gnutls_prf`).

@@ -362,6 +362,7 @@ fn send_server_hello(
     }
     let mut transcript = HandshakeLog::new(suite.hash(), keep_messages);
     transcript.update(&message.bytes);
+    common.server_random = server_random;
     let server_hello = ServerHello {
         legacy_version: TLS12,
         random: server_random,

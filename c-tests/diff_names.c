@@ -340,6 +340,10 @@ static void server(int fd, const struct scenario *sc)
     gnutls_priority_init(&prio, sc->priority, NULL);
     gnutls_priority_set(s, prio);
     gnutls_credentials_set(s, GNUTLS_CRD_CERTIFICATE, cred);
+    void *got = NULL;
+    int r0 = gnutls_credentials_get(s, GNUTLS_CRD_CERTIFICATE, &got);
+    say("S credentials_get certificate %d same %d\n", r0, got == (void *)cred);
+    say("S credentials_get psk %d\n", gnutls_credentials_get(s, GNUTLS_CRD_PSK, &got));
     gnutls_certificate_server_set_request(s, sc->client_cert ? GNUTLS_CERT_REQUIRE : GNUTLS_CERT_IGNORE);
     gnutls_handshake_set_timeout(s, 20000);
     gnutls_record_set_timeout(s, 20000);

@@ -4988,6 +4988,17 @@ void gnutls_certificate_set_pin_function(gnutls_certificate_credentials_t cred,
 int gnutls_credentials_set(gnutls_session_t session, gnutls_credentials_type_t type, void *cred);
 
 /**
+ * The credentials handle of `type` set on the session with
+ * `gnutls_credentials_set`, written to `*cred` when `cred` is not NULL.
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` when none of that type was set
+ * or for a NULL session.
+ *
+ * # Safety
+ * `session` is NULL or live; `cred` is NULL or writable.
+ */
+int gnutls_credentials_get(gnutls_session_t session, gnutls_credentials_type_t type, void **cred);
+
+/**
  * Sets the default priority ("NORMAL"). Returns 0.
  *
  * # Safety
@@ -8618,7 +8629,6 @@ gnutls_cipher_algorithm_t gnutls_cipher_get_id(const char *name);
 gnutls_compression_method_t gnutls_compress_certificate_get_selected_method(gnutls_session_t session);
 int gnutls_compress_certificate_set_methods(gnutls_session_t session, const gnutls_compression_method_t *methods, size_t methods_len);
 void gnutls_credentials_clear(gnutls_session_t session);
-int gnutls_credentials_get(gnutls_session_t session, gnutls_credentials_type_t type, void **cred);
 int gnutls_db_check_entry(gnutls_session_t session, gnutls_datum_t session_entry);
 unsigned gnutls_db_get_default_cache_expiration(void);
 void *gnutls_db_get_ptr(gnutls_session_t session);

@@ -508,7 +508,16 @@ impl ExpectServerHello {
         common: &mut Common,
         message: &RawMessage,
     ) -> Result<ClientState, Error> {
-        let sh = ServerHello::decode(message.body())?;
+        // A session id longer than 32 bytes (or than the message) is a value
+        // out of range, not a decoding failure: illegal_parameter, as
+        // GnuTLS answers it.
+        let body = message.body();
+        if let Some(&len) = body.get(34) {
+            if len > 32 || usize::from(len) > body.len().saturating_sub(35) {
+                return Err(PeerMisbehaved::IllegalParameter("legacy_session_id_echo").into());
+            }
+        }
+        let sh = ServerHello::decode(body)?;
         if !sh.is_retry_request() {
             common.server_random = sh.random;
         }

@@ -859,6 +859,14 @@ impl Common {
                     let [level, description] = content else {
                         return Err(InvalidMessage::InvalidValue("alert").into());
                     };
+                    // A server not yet in a handshake takes an alert for
+                    // an unexpected record, as GnuTLS does.
+                    if self.side == Side::Server && !self.handshake_received {
+                        return Err(PeerMisbehaved::UnexpectedMessage(
+                            "alert before the ClientHello",
+                        )
+                        .into());
+                    }
                     let description = AlertDescription::from_u8(*description);
                     self.last_alert = Some(description);
                     match description {

@@ -259,7 +259,20 @@ fn duplicated_extensions_are_refused() {
 #[test]
 fn server_flight_errors_get_their_alerts() {
     type Edit = fn(&mut Vec<u8>);
-    let cases: [(HandshakeType, Edit, A); 8] = [
+    let cases: [(HandshakeType, Edit, A); 9] = [
+        // A session id of 33 bytes: out of range (as GnuTLS answers it).
+        (
+            HandshakeType::ServerHello,
+            |b| {
+                let old = usize::from(b[34]);
+                let rest = b[35 + old..].to_vec();
+                b.truncate(34);
+                b.push(33);
+                b.extend([7; 33]);
+                b.extend(rest);
+            },
+            A::IllegalParameter,
+        ),
         // A bad signature in CertificateVerify.
         (
             HandshakeType::CertificateVerify,
@@ -392,6 +405,24 @@ fn record_layer_errors_get_their_alerts() {
         s.read_tls(&[99, 3, 3, 0, 1, 0]).unwrap_err().alert(),
         Some(A::UnexpectedMessage)
     );
+}
+
+#[test]
+fn an_alert_before_the_client_hello_is_unexpected() {
+    // As GnuTLS: a server not yet in a handshake takes any alert, of any
+    // level, for an unexpected record.
+    for record in [
+        [21, 3, 3, 0, 2, 0, 10],
+        [21, 3, 3, 0, 2, 1, 0],
+        [21, 3, 3, 0, 2, 2, 40],
+    ] {
+        let (_, mut s) = pair(false);
+        assert_eq!(
+            s.read_tls(&record).unwrap_err().alert(),
+            Some(A::UnexpectedMessage),
+            "{record:?}"
+        );
+    }
 }
 
 #[test]

@@ -331,39 +331,88 @@ pub unsafe extern "C" fn gnutls_credentials_set(
     cred: *mut c_void,
 ) -> c_int {
     boundary::gnutls(|| {
-        if r#type == GNUTLS_CRD_PSK {
-            // SAFETY: the caller's promises, forwarded.
-            unsafe { super::psk::set_on_session(session, cred) }?;
-            return Ok(0);
-        }
-        if r#type == GNUTLS_CRD_ANON {
-            // No anonymous key exchange in TLS 1.3: nothing to set.
-            // SAFETY: NULL or live.
-            unsafe { super::session::with_session(session, |_| ()) }?;
-            return Ok(0);
-        }
-        if r#type != GNUTLS_CRD_CERTIFICATE {
-            return Err(Error::InvalidRequest.into());
-        }
-        // SAFETY: the caller's promises.
-        let handle = unsafe {
-            args::object(
-                cred.cast::<gnutls_certificate_credentials_st>()
-                    .cast_const(),
-                "cred",
-            )
-        }?;
-        let (credentials, verify) = (handle.credentials.clone(), handle.verify_function.clone());
+        // SAFETY: the caller's promises, forwarded.
+        let set = unsafe { set_credentials(session, r#type, cred) }?;
+        // SAFETY: live (it was just used); a field apart from the session
+        // state.
+        let handles = unsafe { &mut *std::ptr::addr_of_mut!((*session).credential_handles) };
+        handles.retain(|(t, _)| *t != r#type);
+        handles.push((r#type, cred));
+        Ok(set)
+    })
+}
+
+/// The credentials handle of `type` set on the session with
+/// `gnutls_credentials_set`, written to `*cred` when `cred` is not NULL.
+/// Returns 0, or `GNUTLS_E_INVALID_REQUEST` when none of that type was set
+/// or for a NULL session.
+///
+/// # Safety
+/// `session` is NULL or live; `cred` is NULL or writable.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_credentials_get(
+    session: gnutls_session_t,
+    r#type: gnutls_credentials_type_t,
+    cred: *mut *mut c_void,
+) -> c_int {
+    boundary::gnutls(|| {
         // SAFETY: NULL or live.
-        unsafe { super::session::with_session(session, |s| s.set_credentials(credentials)) }?;
-        // SAFETY: live (it was just used).
-        unsafe { super::session::set_verify_cell(session, verify) }?;
-        // SAFETY: live (it was just used); only its certificate state is touched.
-        let extras = unsafe { super::retrieve::extras(session) }?;
-        extras.retrieve = Some(handle.retrieve.clone());
-        extras.cred = cred.cast::<gnutls_certificate_credentials_st>();
+        unsafe { super::session::with_session(session, |_| ()) }?;
+        // SAFETY: live (just used); a field apart from the session state.
+        let handles = unsafe { &*std::ptr::addr_of!((*session).credential_handles) };
+        let (_, handle) = handles
+            .iter()
+            .find(|(t, _)| *t == r#type)
+            .ok_or(Error::InvalidRequest)?;
+        // SAFETY: NULL or writable by the caller's promise.
+        if let Some(out) = unsafe { cred.as_mut() } {
+            *out = *handle;
+        }
         Ok(0)
     })
+}
+
+/// `gnutls_credentials_set` without the bookkeeping of handles.
+///
+/// # Safety
+/// As for `gnutls_credentials_set`.
+unsafe fn set_credentials(
+    session: gnutls_session_t,
+    r#type: gnutls_credentials_type_t,
+    cred: *mut c_void,
+) -> Result<c_int, crate::ffi::errors::CallError> {
+    if r#type == GNUTLS_CRD_PSK {
+        // SAFETY: the caller's promises, forwarded.
+        unsafe { super::psk::set_on_session(session, cred) }?;
+        return Ok(0);
+    }
+    if r#type == GNUTLS_CRD_ANON {
+        // No anonymous key exchange in TLS 1.3: nothing to set.
+        // SAFETY: NULL or live.
+        unsafe { super::session::with_session(session, |_| ()) }?;
+        return Ok(0);
+    }
+    if r#type != GNUTLS_CRD_CERTIFICATE {
+        return Err(Error::InvalidRequest.into());
+    }
+    // SAFETY: the caller's promises.
+    let handle = unsafe {
+        args::object(
+            cred.cast::<gnutls_certificate_credentials_st>()
+                .cast_const(),
+            "cred",
+        )
+    }?;
+    let (credentials, verify) = (handle.credentials.clone(), handle.verify_function.clone());
+    // SAFETY: NULL or live.
+    unsafe { super::session::with_session(session, |s| s.set_credentials(credentials)) }?;
+    // SAFETY: live (it was just used).
+    unsafe { super::session::set_verify_cell(session, verify) }?;
+    // SAFETY: live (it was just used); only its certificate state is touched.
+    let extras = unsafe { super::retrieve::extras(session) }?;
+    extras.retrieve = Some(handle.retrieve.clone());
+    extras.cred = cred.cast::<gnutls_certificate_credentials_st>();
+    Ok(0)
 }
 
 /// Sets the default priority ("NORMAL"). Returns 0.

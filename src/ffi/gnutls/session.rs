@@ -45,6 +45,9 @@ pub struct gnutls_session_int {
     pub(super) master_secret: zeroize::Zeroizing<Vec<u8>>,
     /// What `gnutls_ciphersuite_get` hands out.
     pub(super) suite_name: Option<std::ffi::CString>,
+    /// The credentials handles set with `gnutls_credentials_set`, by type,
+    /// for `gnutls_credentials_get`.
+    pub(super) credential_handles: Vec<(i32, *mut c_void)>,
     /// What `gnutls_session_get_random` points into: (client, server).
     pub(super) randoms: Box<[[u8; 32]; 2]>,
     /// The session database functions (stored, never called).
@@ -191,6 +194,7 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             psk_hint: None,
             randoms: Box::new([[0; 32]; 2]),
             suite_name: None,
+            credential_handles: Vec::new(),
             master_secret: zeroize::Zeroizing::new(Vec::new()),
             psk_username_bytes: None,
             db: super::tickets::DbFunctions::default(),

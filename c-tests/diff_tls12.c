@@ -29,25 +29,32 @@ struct scenario {
                         right key for a binary user name, given and looked
                         up as a datum, and a server with an identity hint */
     int downgrade;   /* the client's TLS 1.3 offer is cut on the way */
+    const char *pch; /* the server's post-client-hello function sets this
+                        priority ("" sets none; NULL: no function) */
+    int failure_only; /* the two libraries fail with different codes: only
+                         that the server failed is compared */
 };
 
 static const struct scenario SCENARIOS[] = {
-    {"client capped at 1.2, ECDSA", BOTH, TLS12_ONLY, "ecdsa", 0, 0},
-    {"server capped at 1.2, RSA", TLS12_ONLY, BOTH, "rsa", 0, 0},
-    {"both capped, RSA, CHACHA20", TLS12_ONLY, TLS12_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305", "rsa", 0, 0},
+    {"client capped at 1.2, ECDSA", BOTH, TLS12_ONLY, "ecdsa", 0, 0, NULL, 0},
+    {"server capped at 1.2, RSA", TLS12_ONLY, BOTH, "rsa", 0, 0, NULL, 0},
+    {"both capped, RSA, CHACHA20", TLS12_ONLY, TLS12_ONLY ":-CIPHER-ALL:+CHACHA20-POLY1305", "rsa", 0, 0, NULL, 0},
     {"both capped, ECDSA, AES-128 P-384", TLS12_ONLY ":-GROUP-ALL:+GROUP-SECP384R1:+GROUP-SECP256R1",
-     TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM", "ecdsa", 0, 0},
-    {"both speak 1.3", BOTH, BOTH, "ecdsa", 0, 0},
-    {"PSK", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 1, 0},
-    {"ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0},
-    {"PSK, binary user name, hint", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 3, 0},
+     TLS12_ONLY ":-CIPHER-ALL:+AES-128-GCM", "ecdsa", 0, 0, NULL, 0},
+    {"both speak 1.3", BOTH, BOTH, "ecdsa", 0, 0, NULL, 0},
+    {"PSK", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 1, 0, NULL, 0},
+    {"ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0, NULL, 0},
+    {"PSK, binary user name, hint", TLS12_ONLY ":-KX-ALL:+PSK", TLS12_ONLY ":-KX-ALL:+PSK", NULL, 3, 0, NULL, 0},
     {"ECDHE-PSK, binary user name, hint", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 3,
-     0},
-    {"ECDHE-PSK, a wrong key", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 2, 0},
+     0, NULL, 0},
+    {"ECDHE-PSK, a wrong key", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 2, 0, NULL, 0},
     {"ECDHE-PSK, AES-256-GCM: no suite", TLS12_ONLY ":-KX-ALL:+ECDHE-PSK:-CIPHER-ALL:+AES-256-GCM",
-     TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0},
-    {"downgrade to 1.2 detected", BOTH, BOTH, "ecdsa", 0, 1},
-    {"1.2-only client, 1.3-only server", TLS13_ONLY, TLS12_ONLY, "ecdsa", 0, 0},
+     TLS12_ONLY ":-KX-ALL:+ECDHE-PSK", NULL, 1, 0, NULL, 0},
+    {"downgrade to 1.2 detected", BOTH, BOTH, "ecdsa", 0, 1, NULL, 0},
+    {"post-client-hello sets 1.2 only", BOTH, BOTH, "ecdsa", 0, 0, TLS12_ONLY, 0},
+    {"post-client-hello lets a 1.2-only client in", TLS13_ONLY, TLS12_ONLY, "ecdsa", 0, 0, BOTH, 0},
+    {"post-client-hello, 1.2-only client, 1.3-only server", TLS13_ONLY, TLS12_ONLY, "ecdsa", 0, 0, "", 1},
+    {"1.2-only client, 1.3-only server", TLS13_ONLY, TLS12_ONLY, "ecdsa", 0, 0, NULL, 1},
 };
 
 static const unsigned char KEY[16] = "0123456789abcdef";
@@ -132,6 +139,17 @@ static int psk_function2(gnutls_session_t session, const gnutls_datum_t *usernam
     return 0;
 }
 
+/* The server's post-client-hello function: says it ran and what version
+ * the ClientHello offers, and sets `pch_priority` unless it is empty. */
+static const char *pch_priority;
+
+static int post_client_hello(gnutls_session_t s)
+{
+    int r = *pch_priority ? gnutls_priority_set_direct(s, pch_priority, NULL) : 0;
+    say("S post-client-hello ran, set priority %d\n", r);
+    return 0;
+}
+
 #define COUNT (int)(sizeof SCENARIOS / sizeof SCENARIOS[0])
 
 static void report(gnutls_session_t s, char side)
@@ -173,13 +191,13 @@ static void report(gnutls_session_t s, char side)
  * to (the client sees PREMATURE_TERMINATION); stepup's sends the one the
  * protocol calls for. So a client reports only that it failed (but for
  * the downgrade, where its code is the point), and a server whose client
- * failed reports only that it failed too. In the
- * last scenario the servers' codes differ too (the system GnuTLS reports
+ * failed reports only that it failed too. Where a 1.2-only client meets a
+ * 1.3-only server the servers' codes differ too (the system GnuTLS reports
  * NO_CIPHER_SUITES, stepup UNSUPPORTED_VERSION_PACKET), and only the
- * failure is compared on both sides. */
+ * failure is compared on both sides (`failure_only`). */
 static const char *outcome(int r, int scenario, char side)
 {
-    if (r < 0 && (side == 'C' || scenario == COUNT - 1 || SCENARIOS[scenario].downgrade))
+    if (r < 0 && (side == 'C' || SCENARIOS[scenario].failure_only || SCENARIOS[scenario].downgrade))
         return "failed";
     return twoends_code(r);
 }
@@ -201,6 +219,10 @@ static void server(int fd, int scenario)
         gnutls_credentials_set(s, GNUTLS_CRD_PSK, psk);
     }
     say("S %s\n", sc->name);
+    if (sc->pch) {
+        pch_priority = sc->pch;
+        gnutls_handshake_set_post_client_hello_function(s, post_client_hello);
+    }
     int r = gnutls_handshake(s);
     say("S handshake %s\n", outcome(r, scenario, 'S'));
     if (r == 0) {

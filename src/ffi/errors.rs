@@ -165,8 +165,9 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
 /// The GnuTLS code for a TLS engine failure.
 #[cfg(feature = "tls")]
 fn tls_code(error: &crate::tls::Error) -> c_int {
-    use crate::tls::error::{Error as T, PeerMisbehaved as P};
+    use crate::tls::error::{Error as T, InvalidMessage as M, PeerMisbehaved as P};
     match error {
+        T::InvalidMessage(M::ExtensionsLength) => gn::GNUTLS_E_UNEXPECTED_EXTENSIONS_LENGTH,
         T::InvalidMessage(_) => gn::GNUTLS_E_UNEXPECTED_PACKET_LENGTH,
         T::PeerMisbehaved(p) => match p {
             P::UnexpectedMessage(_) => gn::GNUTLS_E_UNEXPECTED_PACKET,

@@ -150,6 +150,9 @@ pub struct Session {
     /// (Server) the lookup of PSK credentials set on the session.
     psk_server: Option<PskLookup>,
     psk_server_credentials: Option<Arc<PskServerCredentials>>,
+    /// The priority or the credentials were set while the handshake waited
+    /// for the post-client-hello function.
+    config_changed_in_hello_check: bool,
     /// A certificate came with post-handshake authentication after a PSK
     /// handshake: GnuTLS 3.7 then replaces the session's PSK information
     /// (the user name is gone).
@@ -180,6 +183,17 @@ fn key_shares(flags: u32) -> usize {
         2
     }
 }
+
+/// The inputs of an engine configuration: the priority, the certificate
+/// credentials and their trust store, whether the application checks peers
+/// itself, and the PSK modes the priority allows.
+type ConfigInputs = (
+    Priority,
+    Option<Arc<CertificateCredentials>>,
+    Option<Arc<crate::x509::verify::TrustStore>>,
+    bool,
+    Option<tls::PskModes>,
+);
 
 /// Whether `n` is a session of an external PSK: its handshake used one,
 /// or it resumes a session that did (which keeps its user name, key
@@ -266,6 +280,7 @@ impl Session {
             psk_client: None,
             psk_server: None,
             psk_server_credentials: None,
+            config_changed_in_hello_check: false,
             psk_info_replaced: false,
             tickets: tickets::Tickets::default(),
             invalid: false,
@@ -295,6 +310,7 @@ impl Session {
     /// Sets (or replaces) the certificate credentials.
     pub fn set_credentials(&mut self, credentials: Arc<CertificateCredentials>) {
         self.credentials = Some(credentials);
+        self.note_change_in_hello_check();
     }
 
     /// (Client) sets (or replaces) the PSK credentials.
@@ -307,6 +323,7 @@ impl Session {
     pub fn set_psk_server(&mut self, lookup: PskLookup, credentials: Arc<PskServerCredentials>) {
         self.psk_server = Some(lookup);
         self.psk_server_credentials = Some(credentials);
+        self.note_change_in_hello_check();
     }
 
     /// (Client) `gnutls_psk_client_get_hint`: the identity hint the TLS 1.2
@@ -318,6 +335,20 @@ impl Session {
     /// Sets the priority.
     pub fn set_priority(&mut self, priority: Priority) {
         self.priority = Some(priority);
+        self.note_change_in_hello_check();
+    }
+
+    /// Set by the post-client-hello function, the priority or credentials
+    /// apply to the ClientHello it looked at, negotiated afresh (see
+    /// `client_hello_checked`).
+    fn note_change_in_hello_check(&mut self) {
+        if self
+            .conn
+            .as_ref()
+            .is_some_and(Connection::awaiting_client_hello_check)
+        {
+            self.config_changed_in_hello_check = true;
+        }
     }
 
     /// (Server) what to ask of clients, in the handshake and for reauth.
@@ -357,7 +388,70 @@ impl Session {
         i32::from(self.writing)
     }
 
-    fn build(&mut self) -> Result<Connection, Error> {
+    /// The engine configuration of a server session, from its priority and
+    /// credentials.
+    fn server_config(
+        &mut self,
+        priority: Priority,
+        credentials: Option<Arc<CertificateCredentials>>,
+        trust: Option<Arc<crate::x509::verify::TrustStore>>,
+        peer_check: bool,
+        psk_modes: Option<tls::PskModes>,
+    ) -> Result<ServerConfig, Error> {
+        // A server with PSK credentials and a PSK key exchange in its
+        // priority may do without a certificate.
+        let psk = self.psk_server.clone().zip(psk_modes);
+        let key = match self.server_certificate() {
+            Ok(key) => Some(key),
+            Err(Error::InsufficientCredentials) if psk.is_some() => None,
+            Err(e) => return Err(e),
+        };
+        let client_auth = match self.cert_request {
+            CertRequest::Ignore => ClientAuth::None,
+            CertRequest::Request => ClientAuth::Request,
+            CertRequest::Require => ClientAuth::Require,
+        };
+        let (psk, psk_modes) = match psk {
+            Some((lookup, modes)) => (Some(lookup), modes),
+            None => (None, tls::PskModes::default()),
+        };
+        let mut config = ServerConfig {
+            tls12_suites: priority.tls12_suites(),
+            tls12_client_order: !priority.server_precedence,
+            tls13: priority.tls13,
+            suites: priority.suites,
+            groups: priority.groups,
+            certificates: match (&credentials, self.app_chooses()) {
+                (Some(c), false) => c.choices(),
+                _ => Vec::new(),
+            },
+            certificate: key,
+            signature_schemes: priority.signatures.clone(),
+            client_auth,
+            middlebox_compat: priority.compat_mode,
+            certificate_authorities: trust
+                .as_ref()
+                .filter(|_| self.list_authorities)
+                .map(|t| t.subject_names())
+                .unwrap_or_default(),
+            client_trust: trust,
+            verify: VerifyPolicy::Report,
+            pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
+            psk,
+            psk_hint: self.psk_server_credentials.as_ref().and_then(|c| c.hint()),
+            psk_modes,
+            ..ServerConfig::without_certificate()
+        };
+        config.early_start = self.flags & GNUTLS_ENABLE_EARLY_START != 0;
+        self.features.apply_server(&mut config);
+        self.tickets
+            .apply_server(&mut config, self.flags | priority.flags);
+        Ok(config)
+    }
+
+    /// What both ends' configurations start from: the priority (refused
+    /// when no handshake can come of it) and the certificate credentials.
+    fn config_inputs(&self) -> Result<ConfigInputs, Error> {
         let priority = self.priority.clone().ok_or(Error::NoPriorities)?;
         if !priority.usable() {
             // As GnuTLS: a priority that forms ciphers and groups for an
@@ -377,57 +471,21 @@ impl Session {
         let trust = credentials.as_ref().and_then(|c| c.trust());
         let peer_check = credentials.as_ref().is_some_and(|c| c.peer_check());
         let psk_modes = priority.psk_modes();
+        Ok((priority, credentials, trust, peer_check, psk_modes))
+    }
+
+    /// A server's engine configuration as the session stands now.
+    pub(super) fn current_server_config(&mut self) -> Result<ServerConfig, Error> {
+        let (priority, credentials, trust, peer_check, psk_modes) = self.config_inputs()?;
+        self.server_config(priority, credentials, trust, peer_check, psk_modes)
+    }
+
+    fn build(&mut self) -> Result<Connection, Error> {
         if self.server {
-            // A server with PSK credentials and a PSK key exchange in its
-            // priority may do without a certificate.
-            let psk = self.psk_server.clone().zip(psk_modes);
-            let key = match self.server_certificate() {
-                Ok(key) => Some(key),
-                Err(Error::InsufficientCredentials) if psk.is_some() => None,
-                Err(e) => return Err(e),
-            };
-            let client_auth = match self.cert_request {
-                CertRequest::Ignore => ClientAuth::None,
-                CertRequest::Request => ClientAuth::Request,
-                CertRequest::Require => ClientAuth::Require,
-            };
-            let (psk, psk_modes) = match psk {
-                Some((lookup, modes)) => (Some(lookup), modes),
-                None => (None, tls::PskModes::default()),
-            };
-            let mut config = ServerConfig {
-                tls12_suites: priority.tls12_suites(),
-                tls12_client_order: !priority.server_precedence,
-                tls13: priority.tls13,
-                suites: priority.suites,
-                groups: priority.groups,
-                certificates: match (&credentials, self.app_chooses()) {
-                    (Some(c), false) => c.choices(),
-                    _ => Vec::new(),
-                },
-                certificate: key,
-                signature_schemes: priority.signatures.clone(),
-                client_auth,
-                middlebox_compat: priority.compat_mode,
-                certificate_authorities: trust
-                    .as_ref()
-                    .filter(|_| self.list_authorities)
-                    .map(|t| t.subject_names())
-                    .unwrap_or_default(),
-                client_trust: trust,
-                verify: VerifyPolicy::Report,
-                pause_after_peer_signature: peer_check || self.verify_cert.is_some(),
-                psk,
-                psk_hint: self.psk_server_credentials.as_ref().and_then(|c| c.hint()),
-                psk_modes,
-                ..ServerConfig::without_certificate()
-            };
-            config.early_start = self.flags & GNUTLS_ENABLE_EARLY_START != 0;
-            self.features.apply_server(&mut config);
-            self.tickets
-                .apply_server(&mut config, self.flags | priority.flags);
-            Ok(Connection::server(Arc::new(config)))
-        } else {
+            return Ok(Connection::server(Arc::new(self.current_server_config()?)));
+        }
+        let (priority, credentials, trust, peer_check, psk_modes) = self.config_inputs()?;
+        {
             let hostname = match &self.verify_cert {
                 Some(Some(name)) => Some(name.clone()),
                 _ => self.server_name.clone(),

@@ -239,12 +239,14 @@ impl Connection {
         self.hello_paused
     }
 
-    /// Ends a pause after the ClientHello: `Ok` answers it and goes on;
+    /// Ends a pause after the ClientHello: `Ok` answers it and goes on,
+    /// under `new_config` when one is given (it must not pause again);
     /// `Err(code)` ends the connection with `Error::HookAborted(code)`,
     /// sending nothing, no alert either (as GnuTLS does).
     pub fn resume_after_client_hello_check(
         &mut self,
         verdict: Result<(), i32>,
+        new_config: Option<Arc<ServerConfig>>,
     ) -> Result<(), Error> {
         self.check()?;
         if !self.hello_paused {
@@ -260,7 +262,9 @@ impl Connection {
             return Err(error);
         }
         let resumed = match self.state.take() {
-            Some(State::Server(s)) => s.resume_client_hello(&mut self.common).map(State::Server),
+            Some(State::Server(s)) => s
+                .resume_client_hello(&mut self.common, new_config)
+                .map(State::Server),
             other => {
                 self.state = other;
                 Err(Error::ApiMisuse("not waiting for a ClientHello check"))

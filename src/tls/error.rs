@@ -16,6 +16,10 @@ pub enum InvalidMessage {
     /// A field held a value its syntax forbids (an empty list that must not be, ...).
     #[error("invalid {0}")]
     InvalidValue(&'static str),
+    /// An extensions block whose length, or an extension's within it, does
+    /// not add up (GnuTLS tells this decoding error apart).
+    #[error("extension lengths do not add up")]
+    ExtensionsLength,
 }
 
 /// The peer broke the protocol.

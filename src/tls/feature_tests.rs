@@ -172,7 +172,7 @@ fn a_server_pauses_after_the_client_hello_until_told() {
         "nothing is answered during the pause"
     );
     assert_eq!(s.last_handshake_messages(), (Some(1), None));
-    s.resume_after_client_hello_check(Ok(())).unwrap();
+    s.resume_after_client_hello_check(Ok(()), None).unwrap();
     pump(&mut c, &mut s).unwrap();
     assert!(!c.is_handshaking() && !s.is_handshaking());
     assert_eq!(s.last_handshake_messages(), (Some(20), Some(20)));
@@ -185,7 +185,7 @@ fn a_server_pauses_after_the_client_hello_until_told() {
     let mut s = Connection::server(Arc::new(server));
     s.read_tls(&c.take_tls()).unwrap();
     assert_eq!(
-        s.resume_after_client_hello_check(Err(-1234)),
+        s.resume_after_client_hello_check(Err(-1234), None),
         Err(Error::HookAborted(-1234))
     );
     assert!(

@@ -35,6 +35,11 @@ pub(crate) enum ServerState {
     /// The first ClientHello is handled, its answer not yet built: the
     /// application looks at it first (`pause_after_client_hello`).
     AwaitClientHelloCheck(Box<PausedHello>),
+    /// A ClientHello whose version negotiation failed, paused all the same
+    /// for the application's look (GnuTLS calls its post-client-hello
+    /// function then too, and a priority it sets may let the version in):
+    /// the failure stands unless a new configuration comes.
+    AwaitClientHelloCheckFailed(Box<(RawMessage, Error)>),
     /// The same for a ClientHello that gets TLS 1.2: the configuration,
     /// the hello and its message.
     AwaitClientHelloCheck12(Box<(Arc<ServerConfig>, ClientHello, RawMessage)>),
@@ -242,8 +247,27 @@ impl ServerState {
         }
     }
 
-    /// Answers the ClientHello the application has looked at.
-    pub fn resume_client_hello(self, common: &mut Common) -> Result<Self, Error> {
+    /// Answers the ClientHello the application has looked at; under
+    /// `new_config` when the application changed its configuration while
+    /// looking (GnuTLS: a priority set in the post-client-hello function),
+    /// negotiating it afresh then (its extensions' hooks see it again).
+    pub fn resume_client_hello(
+        self,
+        common: &mut Common,
+        new_config: Option<Arc<ServerConfig>>,
+    ) -> Result<Self, Error> {
+        if let Some(config) = new_config {
+            let message = match self {
+                Self::AwaitClientHelloCheck(p) => p.message,
+                Self::AwaitClientHelloCheck12(p) => p.2,
+                Self::AwaitClientHelloCheckFailed(p) => p.0,
+                _ => return Err(Error::ApiMisuse("not waiting for a ClientHello check")),
+            };
+            if config.pause_after_client_hello {
+                return Err(Error::ApiMisuse("a new configuration that pauses again"));
+            }
+            return Self::start(config).handle(common, message);
+        }
         match self {
             Self::AwaitClientHelloCheck(p) => {
                 let PausedHello {
@@ -259,6 +283,7 @@ impl ServerState {
                 let server = super::tls12::server::accept(&config, common, &hello, &message)?;
                 Ok(Self::Tls12(Box::new(server)))
             }
+            Self::AwaitClientHelloCheckFailed(p) => Err(p.1),
             _ => Err(Error::ApiMisuse("not waiting for a ClientHello check")),
         }
     }
@@ -564,7 +589,22 @@ impl ExpectClientHello {
         }
         common.client_random = hello.random;
         common.key_log = self.config.key_log.clone();
-        let mut choice = self.choose(&hello)?;
+        let mut choice = match self.choose(&hello) {
+            Ok(choice) => choice,
+            Err(e @ Error::PeerMisbehaved(PeerMisbehaved::ProtocolVersion(_)))
+                if self.retry.is_none() && self.config.pause_after_client_hello =>
+            {
+                if let Some(name) = hello.extensions.get(ext::SERVER_NAME) {
+                    common.negotiated.server_name = extensions::read_server_name(name)?;
+                }
+                common.client_hello_pause_requested = true;
+                return Ok(ServerState::AwaitClientHelloCheckFailed(Box::new((
+                    message.clone(),
+                    e,
+                ))));
+            }
+            Err(e) => return Err(e),
+        };
         common.negotiated.ocsp_requested = hello
             .extensions
             .get(ext::STATUS_REQUEST)

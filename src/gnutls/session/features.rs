@@ -436,18 +436,30 @@ impl Session {
     }
 
     /// The post-client-hello function returned `code` (0 when there was
-    /// none): a negative code ends the handshake with it, nothing sent.
+    /// none): a negative code ends the handshake with it, nothing sent. A
+    /// priority or credentials the function set (GnuTLS lets it change the
+    /// versions and suites on offer, and servers pick a virtual host's
+    /// certificate there) apply to this handshake: the ClientHello is
+    /// negotiated afresh under them.
     pub fn client_hello_checked(
         &mut self,
         code: i32,
         function: Option<PostClientHello>,
     ) -> Result<(), Error> {
+        let changed = std::mem::take(&mut self.config_changed_in_hello_check);
+        // Built before the function is back, so the new configuration
+        // does not pause again.
+        let new_config = if code >= 0 && changed {
+            Some(Arc::new(self.current_server_config()?))
+        } else {
+            None
+        };
         if function.is_some() {
             self.features.post_client_hello = function;
         }
         let verdict = if code < 0 { Err(code) } else { Ok(()) };
         self.conn()?
-            .resume_after_client_hello_check(verdict)
+            .resume_after_client_hello_check(verdict, new_config)
             .map_err(Error::from)
     }
 

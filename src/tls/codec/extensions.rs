@@ -97,11 +97,12 @@ impl Extensions {
 
     /// Decodes a u16-length-prefixed extension block; duplicates are illegal.
     pub fn read(r: &mut Reader<'_>) -> Result<Self, InvalidMessage> {
-        let mut block = Reader::new(r.vec_u16("extensions")?);
+        let length = |_| InvalidMessage::ExtensionsLength;
+        let mut block = Reader::new(r.vec_u16("extensions").map_err(length)?);
         let mut list: Vec<(u16, Vec<u8>)> = Vec::new();
         while !block.is_empty() {
-            let ty = block.u16("extension type")?;
-            let body = block.vec_u16("extension body")?;
+            let ty = block.u16("extension type").map_err(length)?;
+            let body = block.vec_u16("extension body").map_err(length)?;
             if list.iter().any(|(t, _)| *t == ty) {
                 return Err(InvalidMessage::InvalidValue("duplicate extension"));
             }
@@ -405,6 +406,20 @@ mod tests {
             Extensions::read(&mut Reader::new(&bytes)),
             Err(InvalidMessage::InvalidValue("duplicate extension"))
         );
+    }
+
+    #[test]
+    fn lengths_that_do_not_add_up_are_told_apart() {
+        let good = block(&[(ext::SERVER_NAME, &[]), (ext::KEY_SHARE, b"ab")]);
+        for (at, delta) in [(1, 1i8), (1, -1), (9, 1), (9, -1)] {
+            let mut bytes = good.clone();
+            bytes[at] = bytes[at].wrapping_add_signed(delta);
+            assert_eq!(
+                Extensions::read(&mut Reader::new(&bytes)).unwrap_err(),
+                InvalidMessage::ExtensionsLength,
+                "byte {at} {delta:+}"
+            );
+        }
     }
 
     #[test]

@@ -389,13 +389,13 @@ fn the_application_checks_a_tls12_client_hello_before_it_is_answered() {
     assert!(s.awaiting_client_hello_check());
     assert!(s.take_tls().is_empty(), "nothing answered yet");
     assert_eq!(s.negotiated().server_name.as_deref(), Some("localhost"));
-    s.resume_after_client_hello_check(Ok(())).unwrap();
+    s.resume_after_client_hello_check(Ok(()), None).unwrap();
     pump(&mut c, &mut s).unwrap();
     assert_eq!(s.negotiated().version, Some(0x0303));
     exchange(&mut c, &mut s);
     // A refusal ends it, sending nothing.
     let (_c, mut s) = paused();
-    assert!(s.resume_after_client_hello_check(Err(-5)).is_err());
+    assert!(s.resume_after_client_hello_check(Err(-5), None).is_err());
     assert!(s.take_tls().is_empty());
 }
 
@@ -443,4 +443,55 @@ fn a_tls12_server_answers_record_size_limit_and_max_fragment_length() {
     };
     let (mut c, mut s) = connect(client, server12("rsa"));
     exchange(&mut c, &mut s);
+}
+
+#[test]
+fn a_configuration_given_after_the_client_hello_check_negotiates_afresh() {
+    // A TLS 1.3-only server meets a TLS 1.2-only client: it pauses all the
+    // same, and fails unless the application lets TLS 1.2 in.
+    let paused = || {
+        let server = ServerConfig {
+            pause_after_client_hello: true,
+            ..server_config("ecdsa")
+        };
+        let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+        let mut s = Connection::server(Arc::new(server));
+        s.read_tls(&c.take_tls()).unwrap();
+        assert!(s.awaiting_client_hello_check());
+        (c, s)
+    };
+    let (_c, mut s) = paused();
+    assert!(matches!(
+        s.resume_after_client_hello_check(Ok(()), None),
+        Err(crate::tls::Error::PeerMisbehaved(
+            crate::tls::error::PeerMisbehaved::ProtocolVersion(_)
+        ))
+    ));
+    let (mut c, mut s) = paused();
+    s.resume_after_client_hello_check(Ok(()), Some(Arc::new(server12("ecdsa"))))
+        .unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert_eq!(s.negotiated().version, Some(0x0303));
+    exchange(&mut c, &mut s);
+    // A TLS 1.3 handshake becomes a TLS 1.2 one when the new configuration
+    // has no TLS 1.3.
+    let server = ServerConfig {
+        pause_after_client_hello: true,
+        ..server12("ecdsa")
+    };
+    let client = ClientConfig {
+        tls12_suites: Tls12Suite::ALL.to_vec(),
+        ..client_config()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    s.read_tls(&c.take_tls()).unwrap();
+    let only12 = ServerConfig {
+        tls13: false,
+        ..server12("ecdsa")
+    };
+    s.resume_after_client_hello_check(Ok(()), Some(Arc::new(only12)))
+        .unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert_eq!(c.negotiated().version, Some(0x0303));
 }

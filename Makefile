@@ -16,7 +16,7 @@ GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p
 
 TELODENDRIA_RELEASE := target/telodendria/release
 
-.PHONY: all lib compat programs examples-system telodendria-lib test test-rust test-programs test-real test-c test-shell lint check-headers headers \
+.PHONY: all lib compat programs examples-system telodendria-lib cytoplasm-lib test test-rust test-programs test-real test-c test-shell lint check-headers headers \
         bench demo demo-check install uninstall clean fuzz
 
 all: lib compat programs build/bin/stepup-demo
@@ -74,7 +74,13 @@ test-rust:
 telodendria-lib:
 	CARGO_TARGET_DIR=target/telodendria $(CARGO) build --release --features telodendria
 
-test-c: all telodendria-lib
+# The same with the Cytoplasm TLS backend: one archive that gives
+# Telodendria both its Uia.h and, through a Cytoplasm built with
+# -DTLS_IMPL=4, its TLS (README.md, "Telodendria on stepup's TLS").
+cytoplasm-lib:
+	CARGO_TARGET_DIR=target/cytoplasm $(CARGO) build --release --features telodendria,cytoplasm-tls
+
+test-c: all telodendria-lib cytoplasm-lib
 	CC=$(CC) bash c-tests/run.sh
 
 # stepup-serv / stepup-cli against real peers, each built three ways.
@@ -94,7 +100,7 @@ test-shell:
 
 lint:
 	$(CARGO) fmt --check
-	$(CARGO) clippy --all-targets --features postgres,telodendria,fuzzing -- -D warnings
+	$(CARGO) clippy --all-targets --features postgres,telodendria,cytoplasm-tls,fuzzing -- -D warnings
 
 check-headers:
 	scripts/check-headers.sh

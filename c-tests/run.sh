@@ -306,5 +306,36 @@ else
   fail "uia_drop_in: $drop_in is missing; run 'make telodendria-lib'"
 fi
 
+# 6. The Cytoplasm TLS backend (target/cytoplasm: features telodendria and
+# cytoplasm-tls), over the same fake, made an archive and linked with the
+# library as a group, as Telodendria links Cytoplasm and libstepup.a (each
+# calls the other). Its own suppressions cover its send(2) path as
+# c-tests/valgrind.supp covers CTransport's.
+backend=$root/target/cytoplasm/release/libstepup.a
+if [ -e "$backend" ]; then
+  if "$cc" "${cflags[@]}" -c c-tests/telodendria/fake_cytoplasm.c -o "$out/fake_cytoplasm.o" &&
+     rm -f "$out/libfakecytoplasm.a" && ar rcs "$out/libfakecytoplasm.a" "$out/fake_cytoplasm.o" &&
+     "$cc" "${cflags[@]}" -Iinclude c-tests/telodendria/tls_backend_test.c c-tests/harness.c \
+       -o "$out/tls_backend-static" -Wl,--start-group "$backend" "$out/libfakecytoplasm.a" -Wl,--end-group \
+       "${native_libs[@]}"; then
+    saved_valgrind=("${valgrind_cmd[@]}")
+    [ ${#valgrind_cmd[@]} -gt 0 ] && valgrind_cmd+=(--suppressions=c-tests/telodendria/valgrind.supp)
+    run tls_backend-static -- "$out/tls_backend-static"
+    harness_result tls_backend-static $?
+    valgrind_cmd=("${saved_valgrind[@]}")
+  else
+    fail "tls_backend builds"
+  fi
+  if "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude c-tests/telodendria/tls_backend_test.c \
+       c-tests/telodendria/fake_cytoplasm.c c-tests/harness.c -o "$out/tls_backend-asan" "$backend" "${native_libs[@]}"; then
+    run_asan tls_backend-asan -- "$out/tls_backend-asan"
+    check "tls_backend runs clean under ASan and UBSan" asan_clean $? tls_backend-asan
+  else
+    fail "tls_backend-asan builds"
+  fi
+else
+  fail "tls_backend: $backend is missing; run 'make cytoplasm-lib'"
+fi
+
 echo "c-tests: $passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]

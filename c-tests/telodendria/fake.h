@@ -1,15 +1,17 @@
 /* A small fake of the Cytoplasm and Telodendria functions stepup's Uia.h
- * drop-in calls, written from their documented signatures, for testing the
- * drop-in without the real projects. It uses the real headers' guard names,
- * so stepup's <telodendria/Uia.h> sees these definitions and declares none
- * of its own. Every allocation is tracked: a free of memory the fake did
- * not allocate aborts the program (Telodendria's allocator would crash). */
+ * drop-in and its Cytoplasm TLS backend call, written from their documented
+ * signatures, for testing them without the real projects. It uses the real
+ * headers' guard names, so stepup's <telodendria/Uia.h> sees these
+ * definitions and declares none of its own. Every allocation is tracked:
+ * a free of memory the fake did not allocate aborts the program
+ * (Telodendria's allocator would crash). */
 #ifndef FAKE_CYTOPLASM_H
 #define FAKE_CYTOPLASM_H
 
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #define CYTOPLASM_HASHMAP_H
 #define CYTOPLASM_ARRAY_H
@@ -17,6 +19,9 @@
 #define CYTOPLASM_HTTPSERVER_H
 #define TELODENDRIA_MATRIX_H
 #define TELODENDRIA_CONFIG_H
+#define CYTOPLASM_MEMORY_H
+#define CYTOPLASM_LOG_H
+#define CYTOPLASM_TLS_H
 
 typedef struct HashMap HashMap;
 typedef struct Array Array;
@@ -119,6 +124,17 @@ int RegTokenClose(RegTokenInfo *);
 void RegTokenFree(RegTokenInfo *);
 /* Cytoplasm's Log.h: a syslog level (LOG_ERR is 3) and a printf format. */
 void Log(int, const char *, ...);
+/* Cytoplasm's Memory.h: what its Malloc(size) and Free(p) macros call. */
+void *MemoryAllocate(size_t, const char *, int);
+void MemoryFree(void *, const char *, int);
+
+/* Cytoplasm's Tls.h: the five functions a TLS backend defines (stepup's
+ * cytoplasm-tls feature; not the fake's). */
+void *TlsInitClient(int, const char *);
+void *TlsInitServer(int, const char *, const char *);
+ssize_t TlsRead(void *, void *, size_t);
+ssize_t TlsWrite(void *, void *, size_t);
+int TlsClose(void *);
 
 /* Test helpers (not Cytoplasm API). */
 HashMap *FakeJsonParse(const char *text);       /* an object, or NULL */
@@ -139,5 +155,8 @@ long FakeLiveAllocations(void);
 long FakeOpenRefs(void);
 long FakeLockedUsers(void);
 const char *FakeLastLog(int *level);            /* the last Log line ("" for none) and its level */
+long FakeLogLines(void);                        /* how many lines Log was given */
+/* Whether a line from number `since` on (of the last 32) holds `part`, at `level`. */
+int FakeLogged(long since, const char *part, int level);
 
 #endif

@@ -3,6 +3,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE /* open_memstream */
 #endif
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +14,9 @@
 
 /* ---- tracked memory ---------------------------------------------------- */
 
+/* The TLS backend allocates and logs from several threads at once. */
+static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void **live;
 static size_t live_n, live_cap;
 
@@ -21,6 +25,7 @@ static void *fake_alloc(size_t size)
     void *p = calloc(1, size ? size : 1);
     if (!p)
         abort();
+    pthread_mutex_lock(&lock);
     if (live_n == live_cap) {
         live_cap = live_cap ? live_cap * 2 : 256;
         live = realloc(live, live_cap * sizeof *live);
@@ -28,6 +33,7 @@ static void *fake_alloc(size_t size)
             abort();
     }
     live[live_n++] = p;
+    pthread_mutex_unlock(&lock);
     return p;
 }
 
@@ -35,15 +41,34 @@ static void fake_free(void *p)
 {
     if (!p)
         return;
+    pthread_mutex_lock(&lock);
     for (size_t i = live_n; i-- > 0;) {
         if (live[i] == p) {
             live[i] = live[--live_n];
+            pthread_mutex_unlock(&lock);
             free(p);
             return;
         }
     }
     fprintf(stderr, "fake cytoplasm: free of memory it did not allocate: %p\n", p);
     abort();
+}
+
+/* Cytoplasm's Memory.h (what its Malloc and Free macros call): tracked
+ * like the rest; a free of anything else aborts, as Cytoplasm's own
+ * MemoryFree reports a bad pointer. */
+void *MemoryAllocate(size_t size, const char *file, int line)
+{
+    if (!file || line < 0)
+        abort();
+    return fake_alloc(size);
+}
+
+void MemoryFree(void *p, const char *file, int line)
+{
+    if (!file || line < 0)
+        abort();
+    fake_free(p);
 }
 
 static char *fake_strdup(const char *s)
@@ -56,7 +81,13 @@ static char *fake_strdup(const char *s)
     return d;
 }
 
-long FakeLiveAllocations(void) { return (long)live_n; }
+long FakeLiveAllocations(void)
+{
+    pthread_mutex_lock(&lock);
+    long n = (long)live_n;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
 
 /* ---- HashMap (insertion-ordered) and Array ------------------------------ */
 
@@ -915,7 +946,11 @@ int RegTokenClose(RegTokenInfo *info)
 
 void RegTokenFree(RegTokenInfo *info) { fake_free(info); }
 
-/* Log: keeps the last line, for tests that expect one. */
+/* Log: keeps the last lines and counts them, for tests that expect some. */
+#define LOG_KEPT 32
+static char kept_lines[LOG_KEPT][1024];
+static int kept_levels[LOG_KEPT];
+static long log_lines;
 static char last_log[1024];
 static int last_log_level = -1;
 
@@ -923,9 +958,14 @@ void Log(int level, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    pthread_mutex_lock(&lock);
     vsnprintf(last_log, sizeof last_log, fmt, ap);
-    va_end(ap);
     last_log_level = level;
+    memcpy(kept_lines[log_lines % LOG_KEPT], last_log, sizeof last_log);
+    kept_levels[log_lines % LOG_KEPT] = level;
+    log_lines++;
+    pthread_mutex_unlock(&lock);
+    va_end(ap);
 }
 
 const char *FakeLastLog(int *level)
@@ -933,4 +973,24 @@ const char *FakeLastLog(int *level)
     if (level)
         *level = last_log_level;
     return last_log;
+}
+
+long FakeLogLines(void)
+{
+    pthread_mutex_lock(&lock);
+    long n = log_lines;
+    pthread_mutex_unlock(&lock);
+    return n;
+}
+
+int FakeLogged(long since, const char *part, int level)
+{
+    int found = 0;
+    pthread_mutex_lock(&lock);
+    if (since < log_lines - LOG_KEPT)
+        since = log_lines - LOG_KEPT;
+    for (long i = since < 0 ? 0 : since; i < log_lines && !found; i++)
+        found = kept_levels[i % LOG_KEPT] == level && strstr(kept_lines[i % LOG_KEPT], part) != NULL;
+    pthread_mutex_unlock(&lock);
+    return found;
 }

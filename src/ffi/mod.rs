@@ -6,6 +6,8 @@
 
 pub mod args;
 pub mod boundary;
+#[cfg(any(feature = "cytoplasm-tls", all(test, feature = "tls")))]
+pub mod cytoplasm_tls;
 pub mod errors;
 pub mod gnutls;
 pub mod native;

@@ -2,7 +2,8 @@
  * computes (SHA-1, SHA-256, SHA-384, SHA-512): one-shot and incremental
  * digests and MACs (output resets the state; copies go on independently),
  * gnutls_fingerprint with short buffers, digest names to ids, PEM and bare
- * base64 encoding into a buffer and allocated, and gnutls_memset. The
+ * base64 encoding into a buffer and allocated, gnutls_memset and
+ * gnutls_memcmp. The
  * output must be the same built against the system GnuTLS and against
  * stepup. (MD5, SHA-224 and SHA-3 are not in ring: stepup answers
  * GNUTLS_E_UNIMPLEMENTED_FEATURE for them, so they are not compared.) */
@@ -108,5 +109,8 @@ int main(void)
     unsigned char wipe[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     gnutls_memset(wipe + 2, 0x1ab, 4);
     hex("memset", wipe, sizeof wipe);
+    unsigned char same[4] = {1, 2, 3, 4}, other[4] = {1, 2, 3, 5};
+    printf("memcmp equal %d, differing %s, empty %d\n", gnutls_memcmp(wipe, wipe, sizeof wipe),
+           gnutls_memcmp(same, other, sizeof same) != 0 ? "nonzero" : "zero", gnutls_memcmp(NULL, NULL, 0));
     return 0;
 }

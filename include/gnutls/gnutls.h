@@ -5427,6 +5427,16 @@ int gnutls_fingerprint(gnutls_digest_algorithm_t algo,
 gnutls_digest_algorithm_t gnutls_digest_get_id(const char *name);
 
 /**
+ * Compares `n` bytes at `s1` and `s2` in time that does not depend on
+ * their contents, for secrets: 0 when they are equal, another value when
+ * not. NULL pointers with `n` 0 are equal.
+ *
+ * # Safety
+ * `s1` and `s2` are readable for `n` bytes.
+ */
+int gnutls_memcmp(const void *s1, const void *s2, size_t n);
+
+/**
  * Sets `size` bytes at `data` to `c` in a way the compiler keeps, for
  * wiping secrets. NULL with a size of 0 is fine.
  *
@@ -6706,7 +6716,9 @@ int gnutls_handshake(gnutls_session_t session);
 /**
  * Sends `data_size` bytes of `data` (at most 16384 per call). Returns the
  * number of bytes sent; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED`: call again
- * with the same arguments (or NULL and 0); another negative code is fatal.
+ * with the same arguments (or NULL and 0);
+ * `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE` from inside one of the session's
+ * handshake callbacks; another negative code is fatal.
  *
  * # Safety
  * `session` is NULL or live; `data` is valid for `data_size` bytes.
@@ -6718,7 +6730,9 @@ ssize_t gnutls_record_send(gnutls_session_t session, const void *data, size_t da
  * bytes received, 0 when the peer closed the session (close_notify),
  * `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again),
  * `GNUTLS_E_REAUTH_REQUEST` (client: the server asks for a certificate;
- * call `gnutls_reauth`), or another, fatal, negative code.
+ * call `gnutls_reauth`), `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE` (from
+ * inside one of the session's handshake callbacks), or another, fatal,
+ * negative code.
  *
  * # Safety
  * `session` is NULL or live; `data` is valid for writes of `data_size` bytes.
@@ -8687,7 +8701,6 @@ int gnutls_idna_reverse_map(const char *input, unsigned ilen, gnutls_datum_t *ou
 int gnutls_key_generate(gnutls_datum_t *key, unsigned int key_size);
 gnutls_kx_algorithm_t gnutls_kx_get_id(const char *name);
 gnutls_mac_algorithm_t gnutls_mac_get_id(const char *name);
-int gnutls_memcmp(const void *s1, const void *s2, size_t n);
 int gnutls_ocsp_status_request_get(gnutls_session_t session, gnutls_datum_t *response);
 int gnutls_ocsp_status_request_get2(gnutls_session_t session, unsigned idx, gnutls_datum_t *response);
 gnutls_digest_algorithm_t gnutls_oid_to_digest(const char *oid);

@@ -146,6 +146,7 @@ fn gnutls_error_code(error: &gnutls::Error) -> c_int {
         E::CertificateListUnsorted => gn::GNUTLS_E_CERTIFICATE_LIST_UNSORTED,
         E::RequestedDataNotAvailable => gn::GNUTLS_E_REQUESTED_DATA_NOT_AVAILABLE,
         E::UnknownCipherSuite => gn::GNUTLS_E_UNKNOWN_CIPHER_SUITE,
+        E::UnavailableDuringHandshake => gn::GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE,
         E::ShortMemoryBuffer => gn::GNUTLS_E_SHORT_MEMORY_BUFFER,
         // The C boundary resumes this itself; reaching C is a bug.
         E::PeerCheckPending => gn::GNUTLS_E_INTERNAL_ERROR,

@@ -81,6 +81,10 @@ pub enum Error {
     /// The peer sent no certificate (`gnutls_certificate_verify_peers3`).
     #[error("no certificate was found")]
     NoCertificateFound,
+    /// Records sent or received from inside the session's own handshake
+    /// callback (a hook, say).
+    #[error("unavailable during the handshake")]
+    UnavailableDuringHandshake,
     /// A cipher suite the priority lists for a protocol version it
     /// disables (`gnutls_priority_get_cipher_suite_index`).
     #[error("the cipher suite is not usable")]

@@ -404,6 +404,13 @@ impl Session {
         let key = match self.server_certificate() {
             Ok(key) => Some(key),
             Err(Error::InsufficientCredentials) if psk.is_some() => None,
+            // As GnuTLS: certificate credentials without a certificate leave
+            // no cipher suite to choose.
+            Err(Error::InsufficientCredentials)
+                if self.credentials.is_some() && !self.app_chooses() =>
+            {
+                return Err(Error::NoCipherSuites);
+            }
             Err(e) => return Err(e),
         };
         let client_auth = match self.cert_request {

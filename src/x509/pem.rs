@@ -1,5 +1,7 @@
 //! Loading certificates and private keys from PEM or DER.
 
+use std::borrow::Cow;
+
 use rustls_pki_types::pem::PemObject;
 use rustls_pki_types::{CertificateDer, CertificateRevocationListDer, PrivateKeyDer};
 
@@ -19,13 +21,65 @@ pub enum LoadError {
     Key(#[from] KeyError),
 }
 
+/// `data` with a line break after each `-----BEGIN ...-----` and before
+/// each `-----END`, where the PEM has none: GnuTLS reads PEM written on
+/// one line (its own tests carry such certificates), the PEM parser wants
+/// the markers on lines of their own.
+fn with_marker_lines(data: &[u8]) -> Cow<'_, [u8]> {
+    const BEGIN: &[u8] = b"-----BEGIN ";
+    const END: &[u8] = b"-----END ";
+    const DASHES: &[u8] = b"-----";
+    let mut out: Option<Vec<u8>> = None;
+    let mut copied = 0;
+    let mut at = 0;
+    while at < data.len() {
+        let rest = &data[at..];
+        let (marker_end, break_before) = if rest.starts_with(BEGIN) {
+            // The line break goes after the label's closing dashes.
+            match find(&rest[BEGIN.len()..], DASHES) {
+                Some(i) => (at + BEGIN.len() + i + DASHES.len(), false),
+                None => break,
+            }
+        } else if rest.starts_with(END) {
+            (at, true)
+        } else {
+            at += 1;
+            continue;
+        };
+        let needs_break = if break_before {
+            at > 0 && !matches!(data[at - 1], b'\n' | b'\r')
+        } else {
+            !matches!(data.get(marker_end), None | Some(b'\n' | b'\r'))
+        };
+        if needs_break {
+            let buf = out.get_or_insert_with(|| Vec::with_capacity(data.len() + 8));
+            buf.extend_from_slice(&data[copied..marker_end]);
+            buf.push(b'\n');
+            copied = marker_end;
+        }
+        at = marker_end.max(at + 1);
+    }
+    match out {
+        Some(mut buf) => {
+            buf.extend_from_slice(&data[copied..]);
+            Cow::Owned(buf)
+        }
+        None => Cow::Borrowed(data),
+    }
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Every certificate in `data`: PEM (any number of CERTIFICATE blocks) or a
 /// single DER certificate.
 pub fn certificates(data: &[u8]) -> Result<Vec<Vec<u8>>, LoadError> {
     if data.first() == Some(&0x30) {
         return Ok(vec![data.to_vec()]);
     }
-    let certs = CertificateDer::pem_slice_iter(data)
+    let data = with_marker_lines(data);
+    let certs = CertificateDer::pem_slice_iter(&data)
         .map(|c| {
             c.map(|c| c.as_ref().to_vec())
                 .map_err(|e| LoadError::Pem(e.to_string()))
@@ -76,7 +130,8 @@ pub fn private_key(data: &[u8]) -> Result<SigningKey, LoadError> {
     if data.first() == Some(&0x30) {
         return Ok(private_key_der(data)?);
     }
-    let key = PrivateKeyDer::from_pem_slice(data).map_err(|e| match e {
+    let data = with_marker_lines(data);
+    let key = PrivateKeyDer::from_pem_slice(&data).map_err(|e| match e {
         rustls_pki_types::pem::Error::NoItemsFound => LoadError::Empty("private key"),
         other => LoadError::Pem(other.to_string()),
     })?;
@@ -98,6 +153,22 @@ mod tests {
             env!("CARGO_MANIFEST_DIR")
         ))
         .unwrap()
+    }
+
+    #[test]
+    fn reads_pem_written_on_one_line() {
+        let pem = fixture("server-ecdsa.pem");
+        let one_line: Vec<u8> = pem.iter().copied().filter(|b| *b != b'\n').collect();
+        assert_eq!(
+            certificates(&one_line).unwrap(),
+            certificates(&pem).unwrap()
+        );
+        assert!(matches!(with_marker_lines(&pem), Cow::Borrowed(_)));
+        let key: Vec<u8> = fixture("server-ecdsa.key")
+            .into_iter()
+            .filter(|b| *b != b'\n')
+            .collect();
+        assert!(private_key(&key).is_ok());
     }
 
     #[test]

@@ -375,6 +375,22 @@ pub unsafe extern "C" fn gnutls_digest_get_id(name: *const c_char) -> gnutls_dig
     })
 }
 
+/// Compares `n` bytes at `s1` and `s2` in time that does not depend on
+/// their contents, for secrets: 0 when they are equal, another value when
+/// not. NULL pointers with `n` 0 are equal.
+///
+/// # Safety
+/// `s1` and `s2` are readable for `n` bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_memcmp(s1: *const c_void, s2: *const c_void, n: usize) -> c_int {
+    use subtle::ConstantTimeEq;
+    boundary::gnutls_or(1, || {
+        // SAFETY: readable for `n` bytes by the caller's promise.
+        let (a, b) = unsafe { (args::bytes(s1, n, "s1")?, args::bytes(s2, n, "s2")?) };
+        Ok(c_int::from(!bool::from(a.ct_eq(b))))
+    })
+}
+
 /// Sets `size` bytes at `data` to `c` in a way the compiler keeps, for
 /// wiping secrets. NULL with a size of 0 is fine.
 ///

@@ -238,7 +238,9 @@ pub unsafe extern "C" fn gnutls_handshake(session: gnutls_session_t) -> c_int {
 
 /// Sends `data_size` bytes of `data` (at most 16384 per call). Returns the
 /// number of bytes sent; `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED`: call again
-/// with the same arguments (or NULL and 0); another negative code is fatal.
+/// with the same arguments (or NULL and 0);
+/// `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE` from inside one of the session's
+/// handshake callbacks; another negative code is fatal.
 ///
 /// # Safety
 /// `session` is NULL or live; `data` is valid for `data_size` bytes.
@@ -249,6 +251,7 @@ pub unsafe extern "C" fn gnutls_record_send(
     data_size: usize,
 ) -> libc::ssize_t {
     let code = boundary::gnutls(|| {
+        refuse_inside_callbacks(session)?;
         // SAFETY: the caller's promise about the buffer.
         let data = unsafe { args::bytes(data, data_size, "data")? };
         // SAFETY: the caller's promise about the session.
@@ -262,7 +265,9 @@ pub unsafe extern "C" fn gnutls_record_send(
 /// bytes received, 0 when the peer closed the session (close_notify),
 /// `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again),
 /// `GNUTLS_E_REAUTH_REQUEST` (client: the server asks for a certificate;
-/// call `gnutls_reauth`), or another, fatal, negative code.
+/// call `gnutls_reauth`), `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE` (from
+/// inside one of the session's handshake callbacks), or another, fatal,
+/// negative code.
 ///
 /// # Safety
 /// `session` is NULL or live; `data` is valid for writes of `data_size` bytes.
@@ -273,6 +278,7 @@ pub unsafe extern "C" fn gnutls_record_recv(
     data_size: usize,
 ) -> libc::ssize_t {
     let code = boundary::gnutls(|| {
+        refuse_inside_callbacks(session)?;
         // SAFETY: the caller's promises about the buffer.
         let buf = unsafe { args::bytes_mut(data, data_size, "data")? };
         // SAFETY: the caller's promise about the session.
@@ -280,6 +286,16 @@ pub unsafe extern "C" fn gnutls_record_recv(
         Ok(c_int::try_from(n).unwrap_or(c_int::MAX))
     });
     isize::try_from(code).unwrap_or(-1)
+}
+
+/// Records cannot move from inside the session's own callbacks (a
+/// handshake hook, say): `GNUTLS_E_UNAVAILABLE_DURING_HANDSHAKE`, as GnuTLS
+/// answers.
+fn refuse_inside_callbacks(session: gnutls_session_t) -> Result<(), CallError> {
+    if !session.is_null() && super::callbacks::in_callback(session) {
+        return Err(Error::UnavailableDuringHandshake.into());
+    }
+    Ok(())
 }
 
 /// `gnutls_record_send`'s work. On a blocking socket of the default

@@ -6726,6 +6726,22 @@ int gnutls_handshake(gnutls_session_t session);
 ssize_t gnutls_record_send(gnutls_session_t session, const void *data, size_t data_size);
 
 /**
+ * Sends up to `count` bytes read from the file descriptor `fd` (a file
+ * stepup reads; it is neither closed nor kept): from `*offset` when
+ * `offset` is not NULL, which then advances by the bytes sent while the
+ * descriptor's own position stays put; from its current position
+ * otherwise. Stops early at the end of the file. Returns the number of
+ * bytes sent; a negative code as `gnutls_record_send` returns them (bytes
+ * read but not sent when it fails are lost, as in GnuTLS), or
+ * `GNUTLS_E_FILE_ERROR` when the descriptor cannot be read.
+ *
+ * # Safety
+ * `session` is NULL or live; `offset` is NULL or valid for reads and
+ * writes.
+ */
+ssize_t gnutls_record_send_file(gnutls_session_t session, int fd, off_t *offset, size_t count);
+
+/**
  * Receives up to `data_size` bytes into `data`. Returns the number of
  * bytes received, 0 when the peer closed the session (close_notify),
  * `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again),
@@ -8749,7 +8765,6 @@ ssize_t gnutls_record_recv_packet(gnutls_session_t session, gnutls_packet_t *pac
 ssize_t gnutls_record_recv_seq(gnutls_session_t session, void *data, size_t data_size, unsigned char *seq);
 ssize_t gnutls_record_send2(gnutls_session_t session, const void *data, size_t data_size, size_t pad, unsigned flags);
 ssize_t gnutls_record_send_early_data(gnutls_session_t session, const void *data, size_t data_size);
-ssize_t gnutls_record_send_file(gnutls_session_t session, int fd, off_t *offset, size_t count);
 ssize_t gnutls_record_send_range(gnutls_session_t session, const void *data, size_t data_size, const gnutls_range_st *range);
 int gnutls_record_set_max_early_data_size(gnutls_session_t session, size_t size);
 int gnutls_record_set_state(gnutls_session_t session, unsigned read, const unsigned char seq_number[8]);

@@ -261,6 +261,69 @@ pub unsafe extern "C" fn gnutls_record_send(
     isize::try_from(code).unwrap_or(-1)
 }
 
+/// Sends up to `count` bytes read from the file descriptor `fd` (a file
+/// stepup reads; it is neither closed nor kept): from `*offset` when
+/// `offset` is not NULL, which then advances by the bytes sent while the
+/// descriptor's own position stays put; from its current position
+/// otherwise. Stops early at the end of the file. Returns the number of
+/// bytes sent; a negative code as `gnutls_record_send` returns them (bytes
+/// read but not sent when it fails are lost, as in GnuTLS), or
+/// `GNUTLS_E_FILE_ERROR` when the descriptor cannot be read.
+///
+/// # Safety
+/// `session` is NULL or live; `offset` is NULL or valid for reads and
+/// writes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_record_send_file(
+    session: gnutls_session_t,
+    fd: c_int,
+    offset: *mut libc::off_t,
+    count: usize,
+) -> libc::ssize_t {
+    let code = boundary::gnutls(|| {
+        refuse_inside_callbacks(session)?;
+        // SAFETY: NULL or valid, by the caller's promise.
+        let mut position = unsafe { offset.as_mut() };
+        // The count returned must fit the return value.
+        let count = count.min(usize::try_from(c_int::MAX).unwrap_or(usize::MAX));
+        let mut buf = vec![0u8; 16384];
+        let mut total: usize = 0;
+        while total < count {
+            let want = buf.len().min(count - total);
+            let chunk = buf.get_mut(..want).ok_or(Error::InvalidRequest)?;
+            let got = match position.as_deref() {
+                // SAFETY: pread(2) into a buffer valid for `want` bytes.
+                Some(at) => unsafe { libc::pread(fd, chunk.as_mut_ptr().cast(), want, *at) },
+                // SAFETY: read(2) into a buffer valid for `want` bytes.
+                None => unsafe { libc::read(fd, chunk.as_mut_ptr().cast(), want) },
+            };
+            let got = usize::try_from(got).map_err(|_| Error::FileError)?;
+            if got == 0 {
+                break;
+            }
+            let mut sent = 0;
+            while sent < got {
+                // SAFETY: the caller's promise about the session.
+                match unsafe { send(session, &chunk[sent..got]) } {
+                    Ok(n) => sent += n,
+                    Err(e) if total + sent == 0 => return Err(e),
+                    // What went is reported; the error comes again next call.
+                    Err(_) => break,
+                }
+            }
+            total += sent;
+            if let Some(at) = position.as_deref_mut() {
+                *at += libc::off_t::try_from(sent).map_err(|_| Error::InvalidRequest)?;
+            }
+            if sent < got {
+                break;
+            }
+        }
+        Ok(c_int::try_from(total).unwrap_or(c_int::MAX))
+    });
+    isize::try_from(code).unwrap_or(-1)
+}
+
 /// Receives up to `data_size` bytes into `data`. Returns the number of
 /// bytes received, 0 when the peer closed the session (close_notify),
 /// `GNUTLS_E_AGAIN`/`GNUTLS_E_INTERRUPTED` (call again),

@@ -304,12 +304,8 @@ pub unsafe extern "C" fn gnutls_psk_set_server_credentials_function(
         ) -> c_int,
     >,
 ) {
-    boundary::gnutls(|| {
-        // SAFETY: NULL or live.
-        let handle = unsafe { args::object(cred.cast_const(), "cred") }?;
-        *handle.function.lock() = func.map(KeyFunction::Text);
-        Ok(())
-    })
+    // SAFETY: the caller's promise.
+    unsafe { set_key_function(cred, func.map(KeyFunction::Text)) }
 }
 
 /// Sets the function the server asks for a user's key, as
@@ -331,12 +327,22 @@ pub unsafe extern "C" fn gnutls_psk_set_server_credentials_function2(
         ) -> c_int,
     >,
 ) {
+    // SAFETY: the caller's promise.
+    unsafe { set_key_function(cred, func.map(KeyFunction::Binary)) }
+}
+
+/// Sets (`None`: removes) the key function of the credentials, for both
+/// forms of `gnutls_psk_set_server_credentials_function`.
+///
+/// # Safety
+/// `cred` is NULL or live.
+unsafe fn set_key_function(cred: gnutls_psk_server_credentials_t, func: Option<KeyFunction>) {
     boundary::gnutls(|| {
         // SAFETY: NULL or live.
         let handle = unsafe { args::object(cred.cast_const(), "cred") }?;
-        *handle.function.lock() = func.map(KeyFunction::Binary);
+        *handle.function.lock() = func;
         Ok(())
-    })
+    });
 }
 
 /// Writes to `*username` the user name the server's completed handshake

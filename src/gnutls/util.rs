@@ -2,6 +2,7 @@
 //! `gnutls_pem_base64_decode2`.
 
 use super::Error;
+use crate::x509::pem::find;
 
 /// Lower-case hex of `data` (`gnutls_hex_encode2`).
 pub fn hex_encode(data: &[u8]) -> String {
@@ -115,10 +116,6 @@ pub fn pem_decode(header: Option<&str>, data: &[u8]) -> Result<Vec<u8>, Error> {
     let body = &after_marker[close + 5..];
     let end = find(body, b"-----END").ok_or(Error::Base64UnexpectedHeader)?;
     base64_decode(&body[..end])
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
 }
 
 #[cfg(test)]

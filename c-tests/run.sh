@@ -333,6 +333,26 @@ if [ -e "$backend" ]; then
   else
     fail "tls_backend-asan builds"
   fi
+  # 6b. The certificate step-up inside Telodendria: the drop-in's UiaComplete
+  # asking the backend's connection for a client certificate.
+  if "$cc" "${cflags[@]}" -Iinclude c-tests/telodendria/stepup_flow_test.c c-tests/harness.c \
+       -o "$out/stepup_flow-static" -Wl,--start-group "$backend" "$out/libfakecytoplasm.a" -Wl,--end-group \
+       "${native_libs[@]}"; then
+    saved_valgrind=("${valgrind_cmd[@]}")
+    [ ${#valgrind_cmd[@]} -gt 0 ] && valgrind_cmd+=(--suppressions=c-tests/telodendria/valgrind.supp)
+    run stepup_flow-static -- "$out/stepup_flow-static"
+    harness_result stepup_flow-static $?
+    valgrind_cmd=("${saved_valgrind[@]}")
+  else
+    fail "stepup_flow builds"
+  fi
+  if "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude c-tests/telodendria/stepup_flow_test.c \
+       c-tests/telodendria/fake_cytoplasm.c c-tests/harness.c -o "$out/stepup_flow-asan" "$backend" "${native_libs[@]}"; then
+    run_asan stepup_flow-asan -- "$out/stepup_flow-asan"
+    check "stepup_flow runs clean under ASan and UBSan" asan_clean $? stepup_flow-asan
+  else
+    fail "stepup_flow-asan builds"
+  fi
 else
   fail "tls_backend: $backend is missing; run 'make cytoplasm-lib'"
 fi

@@ -83,6 +83,14 @@ void UiaCleanup(MatrixHttpHandlerArgs *args);
  * names the session, and the document `user_interactive/<session>` holds
  * `registration_token` and `user` when those stages ran.
  *
+ * With stepup's Cytoplasm TLS backend and the settings the environment
+ * variable `STEPUP_TELODENDRIA_CONFIG` names, flows holding
+ * `[m.login.password]` also offer `[io.stepup.tls_client_cert]` to a
+ * request whose connection's client offered TLS 1.3 post-handshake
+ * authentication; attempting it asks that client for its certificate
+ * during the call (refusals: 401 with an `IO.STEPUP.CERT_*` errcode).
+ * Returns <0 too when the client does not answer in time.
+ *
  * # Safety
  * Every pointer is live, as Telodendria's routes pass them.
  */

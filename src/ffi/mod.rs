@@ -6,7 +6,7 @@
 
 pub mod args;
 pub mod boundary;
-#[cfg(any(feature = "cytoplasm-tls", all(test, feature = "tls")))]
+#[cfg(any(feature = "cytoplasm-tls", all(test, feature = "tls", feature = "uia")))]
 pub mod cytoplasm_tls;
 pub mod errors;
 pub mod gnutls;

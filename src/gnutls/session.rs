@@ -1092,6 +1092,12 @@ impl Session {
 
     /// `gnutls_reauth`.
     pub fn reauth(&mut self, flags: u32) -> Result<(), Error> {
+        self.reauth_by(flags, None)
+    }
+
+    /// `gnutls_reauth`, each of whose reads waits until `deadline` at most
+    /// (then `TimedOut`; call again to go on waiting).
+    pub fn reauth_by(&mut self, flags: u32, deadline: Option<Instant>) -> Result<(), Error> {
         // "Under TLS1.2 or earlier ... it always fails with
         // GNUTLS_E_INVALID_REQUEST", and changes nothing.
         if flags != 0
@@ -1151,7 +1157,7 @@ impl Session {
                 return Err(Error::GotApplicationData);
             }
             self.check_peer_open()?;
-            self.pull(None)?;
+            self.pull(deadline)?;
         }
     }
 

@@ -21,10 +21,16 @@ use zeroize::Zeroizing;
 use crate::gnutls::Error as GnutlsError;
 use crate::gnutls::credentials::{CertificateCredentials, GNUTLS_X509_FMT_PEM};
 use crate::gnutls::priority::Priority;
-use crate::gnutls::session::{GNUTLS_CLIENT, GNUTLS_NO_TICKETS, GNUTLS_SERVER, Session};
+use crate::gnutls::session::{
+    CertRequest, GNUTLS_CLIENT, GNUTLS_NO_TICKETS, GNUTLS_POST_HANDSHAKE_AUTH, GNUTLS_SERVER,
+    Session,
+};
 use crate::gnutls::system_trust::add_system_trust;
 use crate::gnutls::transport::Transport;
 use crate::gnutls::trust_list::TrustList;
+use crate::uia::client_cert::ClientCert;
+
+use super::stepup::StepUpConfig;
 
 /// How long a handshake may take, from the first read or write that starts
 /// it: past it the connection fails, and so does every later call on it.
@@ -49,6 +55,10 @@ pub const CA_FILE_VAR: &str = "SSL_CERT_FILE";
 /// tickets, a refused renegotiation) or a blocking handshake without
 /// progress before the connection is given up.
 const MAX_IDLE_STEPS: usize = 1024;
+
+/// How much application data a client may send while it is being asked
+/// for its certificate (a pipelined request), kept for the reads after.
+const MAX_PENDING_BYTES: usize = 64 * 1024;
 
 /// Why a connection could not be made or used.
 #[derive(Debug, thiserror::Error)]
@@ -97,6 +107,16 @@ pub enum TlsError {
     /// The handshake failed (the peer's certificate included).
     #[error("the TLS handshake failed: {0}")]
     Handshake(GnutlsError),
+    /// The client did not answer a request for its certificate in time.
+    #[error("the client did not answer the request for its certificate within {} ms", .0.as_millis())]
+    CertificateTimedOut(Duration),
+    /// Asking the client for its certificate failed (the connection too).
+    #[error("asking the client for its certificate failed: {0}")]
+    CertificateRequest(GnutlsError),
+    /// The client sent more application data than is kept while it is asked
+    /// for its certificate.
+    #[error("the client sent over {MAX_PENDING_BYTES} bytes while asked for its certificate")]
+    TooMuchPending,
     /// The connection failed after its handshake.
     #[error("the TLS connection failed: {0}")]
     Record(GnutlsError),
@@ -166,6 +186,9 @@ pub struct Connection {
     timeout: Duration,
     blocking: bool,
     send_limit: SendLimit,
+    /// Application data that arrived while the client was asked for its
+    /// certificate, handed out by the next reads.
+    pending: Vec<u8>,
 }
 
 // The cookie is made in Cytoplasm's accept thread and used in a worker.
@@ -253,14 +276,26 @@ impl Connection {
     /// files, TLS 1.3 and 1.2 (GnuTLS's NORMAL priority). It reads and
     /// sends nothing: the first [`read`](Self::read) or
     /// [`write`](Self::write) runs the handshake.
+    ///
+    /// With `stepup`, clients that offer post-handshake authentication can
+    /// be asked for a certificate later ([`ask_for_certificate`]), which
+    /// must chain to its `client_ca`; the handshake asks for none.
+    ///
+    /// [`ask_for_certificate`]: Self::ask_for_certificate
     pub fn server(
         cert: &str,
         key: &str,
         channel: Channel,
         timeout: Duration,
+        stepup: Option<&StepUpConfig>,
     ) -> Result<Self, TlsError> {
         let credentials = server_credentials(cert, key)?;
-        let mut session = Session::new(GNUTLS_SERVER).map_err(TlsError::Setup)?;
+        let mut flags = GNUTLS_SERVER;
+        if let Some(stepup) = stepup {
+            credentials.set_trust_list(stepup.client_ca.clone());
+            flags |= GNUTLS_POST_HANDSHAKE_AUTH;
+        }
+        let mut session = Session::new(flags).map_err(TlsError::Setup)?;
         session.set_credentials(Arc::new(credentials));
         Ok(Self::over(session, channel, timeout))
     }
@@ -312,6 +347,7 @@ impl Connection {
             timeout,
             blocking: channel.blocking,
             send_limit: channel.send_limit,
+            pending: Vec::new(),
         }
     }
 
@@ -371,6 +407,12 @@ impl Connection {
         self.handshake()?;
         if buf.is_empty() {
             return Ok(0);
+        }
+        if !self.pending.is_empty() {
+            let n = buf.len().min(self.pending.len());
+            buf[..n].copy_from_slice(&self.pending[..n]);
+            self.pending.drain(..n);
+            return Ok(n);
         }
         self.state = State::Failed;
         for _ in 0..MAX_IDLE_STEPS {
@@ -454,6 +496,72 @@ impl Connection {
             let _ = self.session.bye(false);
         }
         self.state = State::Failed;
+    }
+
+    /// What the connection knows of the client's certificate, for the UIA
+    /// engine: `Unavailable` before the handshake completed, after a
+    /// failure, and when the client did not offer post-handshake
+    /// authentication (or the server was made without a step-up).
+    pub fn client_cert(&self) -> ClientCert {
+        match self.state {
+            State::Ready => crate::bridge::client_cert(&self.session),
+            _ => ClientCert::Unavailable,
+        }
+    }
+
+    /// Asks the client for its certificate through post-handshake
+    /// authentication and waits, at most the handshake timeout, for its
+    /// answer (a certificate, or none); [`client_cert`](Self::client_cert)
+    /// tells what came. Application data the client sends meanwhile is kept
+    /// for the next reads. Only for blocking descriptors (Cytoplasm's): on
+    /// a non-blocking one it waits by polling, still within the timeout.
+    /// Any failure ends the connection.
+    pub fn ask_for_certificate(&mut self) -> Result<(), TlsError> {
+        if !matches!(self.state, State::Ready) {
+            return Err(TlsError::Failed);
+        }
+        let deadline = Instant::now() + self.timeout;
+        self.send_limit.set(Some(deadline));
+        self.session.set_cert_request(CertRequest::Request);
+        self.state = State::Failed;
+        let asked = self.wait_for_certificate(deadline);
+        self.session.set_cert_request(CertRequest::Ignore);
+        self.send_limit.set(None);
+        if asked.is_ok() {
+            self.state = State::Ready;
+        }
+        asked
+    }
+
+    fn wait_for_certificate(&mut self, deadline: Instant) -> Result<(), TlsError> {
+        let mut buf = [0u8; 4096];
+        for _ in 0..MAX_IDLE_STEPS {
+            match self.session.reauth_by(0, Some(deadline)) {
+                Ok(()) => return Ok(()),
+                Err(GnutlsError::GotApplicationData) => {
+                    let n = self
+                        .session
+                        .recv(&mut buf)
+                        .map_err(TlsError::CertificateRequest)?;
+                    if n == 0 {
+                        let closed = GnutlsError::PrematureTermination;
+                        return Err(TlsError::CertificateRequest(closed));
+                    }
+                    if self.pending.len() + n > MAX_PENDING_BYTES {
+                        return Err(TlsError::TooMuchPending);
+                    }
+                    self.pending.extend_from_slice(&buf[..n]);
+                }
+                Err(GnutlsError::Again | GnutlsError::Interrupted) if Instant::now() < deadline => {
+                }
+                // A send that found no room by the deadline fails as a push error.
+                Err(e) if e == GnutlsError::TimedOut || Instant::now() >= deadline => {
+                    return Err(TlsError::CertificateTimedOut(self.timeout));
+                }
+                Err(e) => return Err(TlsError::CertificateRequest(e)),
+            }
+        }
+        Err(TlsError::NoProgress)
     }
 
     /// The negotiated protocol version (GnuTLS's `gnutls_protocol_t`), 0

@@ -50,11 +50,13 @@ pub fn errno(failure: &Failure) -> c_int {
             }
             TlsError::KeyPair { .. } => libc::EINVAL,
             TlsError::TrustAnchors { .. } => libc::ENOENT,
-            TlsError::HandshakeTimedOut(_) => libc::ETIMEDOUT,
+            TlsError::HandshakeTimedOut(_) | TlsError::CertificateTimedOut(_) => libc::ETIMEDOUT,
             TlsError::WouldBlock => libc::EAGAIN,
             TlsError::Interrupted => libc::EINTR,
             TlsError::Setup(_)
             | TlsError::Handshake(_)
+            | TlsError::CertificateRequest(_)
+            | TlsError::TooMuchPending
             | TlsError::Record(_)
             | TlsError::NoProgress
             | TlsError::Failed => libc::EIO,
@@ -71,9 +73,13 @@ pub fn log_level(failure: &Failure) -> Option<c_int> {
     match failure {
         Failure::Tls(TlsError::WouldBlock | TlsError::Interrupted | TlsError::Failed) => None,
         Failure::Tls(TlsError::Record(_) | TlsError::NoProgress) => Some(libc::LOG_DEBUG),
-        Failure::Tls(TlsError::Handshake(_) | TlsError::HandshakeTimedOut(_)) => {
-            Some(libc::LOG_WARNING)
-        }
+        Failure::Tls(
+            TlsError::Handshake(_)
+            | TlsError::HandshakeTimedOut(_)
+            | TlsError::CertificateRequest(_)
+            | TlsError::CertificateTimedOut(_)
+            | TlsError::TooMuchPending,
+        ) => Some(libc::LOG_WARNING),
         _ => Some(libc::LOG_ERR),
     }
 }

@@ -19,9 +19,15 @@ use std::ffi::{CStr, c_char, c_int, c_void};
 
 use libc::ssize_t;
 
+use std::sync::Arc;
+
+use parking_lot::Mutex;
+
 use super::conn::{Channel, Connection, SendLimit, handshake_timeout};
+use super::current::{self, Shared};
 use super::errors::{Failure, errno, log_level};
 use super::fd::{self, FdTransport, set_errno};
+use super::stepup::{self, CONFIG_VAR};
 use crate::ffi::{args, boundary};
 
 unsafe extern "C" {
@@ -42,9 +48,13 @@ fn cookie_line() -> c_int {
 }
 
 /// What a cookie points to: the connection and the descriptor it closes.
+/// The connection is shared with the note of the thread serving it
+/// (`current.rs`), for the certificate step-up of Telodendria's UIA.
 struct Backend {
     fd: c_int,
-    connection: Connection,
+    connection: Shared,
+    /// A server connection, noted by the thread that reads it.
+    server: bool,
 }
 
 /// A new cookie holding `backend`, from Cytoplasm's allocator.
@@ -137,8 +147,15 @@ fn channel(fd: c_int) -> Result<Channel, Failure> {
 }
 
 /// A cookie for `connection` over `fd`.
-fn connected(fd: c_int, connection: Connection) -> Result<*mut c_void, Failure> {
-    cookie_new(Backend { fd, connection })
+// The connection is Send in every build but the test and fuzzing ones (see
+// conn.rs); the Arc only crosses threads in the others.
+#[cfg_attr(any(test, feature = "fuzzing"), allow(clippy::arc_with_non_send_sync))]
+fn connected(fd: c_int, connection: Connection, server: bool) -> Result<*mut c_void, Failure> {
+    cookie_new(Backend {
+        fd,
+        connection: Arc::new(Mutex::new(connection)),
+        server,
+    })
 }
 
 /// Makes a TLS client connection over the connected socket `fd` to the
@@ -169,7 +186,7 @@ pub unsafe extern "C" fn TlsInitClient(fd: c_int, serverName: *const c_char) -> 
         // SAFETY: NULL or NUL-terminated, by the caller's promise.
         let server_name = unsafe { args::utf8(serverName, "serverName") }?;
         let connection = Connection::client(server_name, channel(fd)?, handshake_timeout())?;
-        connected(fd, connection)
+        connected(fd, connection, false)
     })
 }
 
@@ -207,8 +224,20 @@ pub unsafe extern "C" fn TlsInitServer(
     run("TlsInitServer", std::ptr::null_mut(), || {
         // SAFETY: NULL or NUL-terminated, by the caller's promise.
         let (crt, key) = unsafe { (args::utf8(crt, "crt")?, args::utf8(key, "key")?) };
-        let connection = Connection::server(crt, key, channel(fd)?, handshake_timeout())?;
-        connected(fd, connection)
+        let stepup = stepup::current(|e| {
+            log(
+                libc::LOG_ERR,
+                &format!("{CONFIG_VAR}: {e}; the certificate step-up is off"),
+            );
+        });
+        let connection = Connection::server(
+            crt,
+            key,
+            channel(fd)?,
+            handshake_timeout(),
+            stepup.as_deref(),
+        )?;
+        connected(fd, connection, true)
     })
 }
 
@@ -238,7 +267,10 @@ pub unsafe extern "C" fn TlsRead(cookie: *mut c_void, buf: *mut c_void, nBytes: 
     run("TlsRead", -1, || {
         // SAFETY: as the caller promises.
         let (backend, buf) = unsafe { (cookie_mut(cookie)?, args::bytes_mut(buf, nBytes, "buf")?) };
-        let read = backend.connection.read(buf)?;
+        if backend.server {
+            current::note(&backend.connection);
+        }
+        let read = backend.connection.lock().read(buf)?;
         // At most `nBytes`, which `bytes_mut` checked fits an ssize_t.
         Ok(ssize_t::try_from(read).unwrap_or(ssize_t::MAX))
     })
@@ -274,7 +306,7 @@ pub unsafe extern "C" fn TlsWrite(cookie: *mut c_void, buf: *mut c_void, nBytes:
                 args::bytes(buf.cast_const(), nBytes, "buf")?,
             )
         };
-        let written = backend.connection.write(data)?;
+        let written = backend.connection.lock().write(data)?;
         // At most `nBytes`, which `bytes` checked fits an ssize_t.
         Ok(ssize_t::try_from(written).unwrap_or(ssize_t::MAX))
     })
@@ -300,8 +332,8 @@ pub unsafe extern "C" fn TlsWrite(cookie: *mut c_void, buf: *mut c_void, nBytes:
 pub unsafe extern "C" fn TlsClose(cookie: *mut c_void) -> c_int {
     run("TlsClose", -1, || {
         // SAFETY: as the caller promises; the cookie is not used again.
-        let mut backend = unsafe { cookie_take(cookie) }?;
-        backend.connection.close_notify();
+        let backend = unsafe { cookie_take(cookie) }?;
+        backend.connection.lock().close_notify();
         let fd = backend.fd;
         drop(backend);
         fd::close(fd).map_err(|source| Failure::Close { fd, source })?;

@@ -8,17 +8,24 @@
 //! - `conn.rs`: the connection in safe Rust (credentials from the files,
 //!   the lazy handshake and its timeout, reads and writes);
 //! - `fd.rs`: the descriptor under it;
+//! - `stepup.rs`: the certificate step-up's settings
+//!   (`STEPUP_TELODENDRIA_CONFIG`), and `current.rs`: the connection of the
+//!   request a thread serves, for the drop-in's `UiaComplete`;
 //! - `errors.rs`: failures as errno values and log levels, in one place.
 //!
 //! Without the feature, `cargo test` still builds the safe parts and
 //! their tests (they need nothing of Cytoplasm).
 
 pub mod conn;
+pub mod current;
 pub mod errors;
 pub mod fd;
+pub mod stepup;
 
 #[cfg(feature = "cytoplasm-tls")]
 pub mod exports;
 
+#[cfg(test)]
+mod stepup_tests;
 #[cfg(test)]
 mod tests;

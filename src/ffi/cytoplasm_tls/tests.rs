@@ -44,6 +44,7 @@ fn server(socket: &UnixStream, timeout: Duration) -> Connection {
         &fixture("server-ecdsa.key"),
         channel(socket),
         timeout,
+        None,
     )
     .unwrap()
 }
@@ -175,16 +176,28 @@ fn client_refuses_a_server_its_anchors_do_not_trust() {
 fn server_reports_each_unusable_file() {
     let (s, _c) = UnixStream::pair().unwrap();
     let missing = fixture("no-such.key");
-    let err = Connection::server(&fixture("server-ecdsa.pem"), &missing, channel(&s), LONG)
-        .err()
-        .unwrap();
+    let err = Connection::server(
+        &fixture("server-ecdsa.pem"),
+        &missing,
+        channel(&s),
+        LONG,
+        None,
+    )
+    .err()
+    .unwrap();
     assert!(
         matches!(&err, TlsError::KeyFile { path, source } if *path == missing && source.kind() == ErrorKind::NotFound),
         "{err:?}"
     );
-    let err = Connection::server(&missing, &fixture("server-ecdsa.key"), channel(&s), LONG)
-        .err()
-        .unwrap();
+    let err = Connection::server(
+        &missing,
+        &fixture("server-ecdsa.key"),
+        channel(&s),
+        LONG,
+        None,
+    )
+    .err()
+    .unwrap();
     assert!(matches!(err, TlsError::CertificateFile { .. }), "{err:?}");
     // A key that is not the certificate's.
     let err = Connection::server(
@@ -192,6 +205,7 @@ fn server_reports_each_unusable_file() {
         &fixture("client-ecdsa.key"),
         channel(&s),
         LONG,
+        None,
     )
     .err()
     .unwrap();

@@ -103,6 +103,9 @@ unsafe extern "C" {
 
 /// syslog's `LOG_ERR`, the level Cytoplasm's `Log` takes for errors.
 pub const LOG_ERR: c_int = 3;
+/// syslog's `LOG_WARNING`: what a peer did wrong.
+#[cfg_attr(not(feature = "cytoplasm-tls"), allow(dead_code))]
+pub const LOG_WARNING: c_int = 4;
 
 /// Writes `message` to Telodendria's log at `level`.
 pub fn log(level: c_int, message: &str) {

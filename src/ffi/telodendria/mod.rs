@@ -6,5 +6,6 @@
 //! Cytoplasm's own constructors, because Telodendria frees it with them.
 
 mod cytoplasm;
+mod stepup;
 mod store;
 pub mod uia;

@@ -18,11 +18,13 @@
 
 use std::collections::HashMap as StdHashMap;
 use std::ffi::{CString, c_char};
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::cytoplasm::{self as cy, Db};
 use crate::uia::StoreError;
+use crate::uia::enrolment::EnrolledCert;
 use crate::uia::session::{Session, SessionState};
 use crate::uia::store::{Store, Tx, TxBody};
 use crate::uia::token::{self, TokenRecord};
@@ -38,6 +40,9 @@ type CStrLit = std::ffi::CStr;
 /// The store.
 pub struct DbStore {
     db: *mut Db,
+    /// Enrolled key fingerprints to full user ids (from the step-up's
+    /// settings, not from the database: Telodendria has no place for them).
+    enrolled: Arc<StdHashMap<String, String>>,
 }
 
 // SAFETY: Telodendria's Db is shared by all its threads behind its own
@@ -49,7 +54,15 @@ unsafe impl Sync for DbStore {}
 impl DbStore {
     /// A store over `db`, which must outlive it.
     pub fn new(db: *mut Db) -> Self {
-        Self { db }
+        Self {
+            db,
+            enrolled: Arc::default(),
+        }
+    }
+
+    /// The store, with certificates enrolled (fingerprint to user id).
+    pub fn with_enrolled(self, enrolled: Arc<StdHashMap<String, String>>) -> Self {
+        Self { enrolled, ..self }
     }
 }
 
@@ -148,6 +161,7 @@ enum Staged {
 
 struct DbTx {
     db: *mut Db,
+    enrolled: Arc<StdHashMap<String, String>>,
     sessions: StdHashMap<String, Staged>,
     /// Pending-use counts per token digest after this transaction.
     pending: Option<Map<String, Value>>,
@@ -260,6 +274,14 @@ impl DbTx {
 }
 
 impl Tx for DbTx {
+    fn cert(&mut self, fingerprint: &str) -> Result<Option<EnrolledCert>, StoreError> {
+        Ok(self.enrolled.get(fingerprint).map(|user| EnrolledCert {
+            fingerprint: fingerprint.to_owned(),
+            user: user.clone(),
+            enrolled_ms: 0,
+        }))
+    }
+
     fn session(&mut self, id: &str) -> Result<Option<Session>, StoreError> {
         match self.sessions.get(id) {
             Some(Staged::Put(session)) => return Ok(Some(session.as_ref().clone())),
@@ -420,6 +442,7 @@ impl Store for DbStore {
     fn transaction(&self, body: &mut TxBody<'_>) -> Result<(), StoreError> {
         let mut tx = DbTx {
             db: self.db,
+            enrolled: self.enrolled.clone(),
             sessions: StdHashMap::new(),
             pending: None,
             consumed: Vec::new(),

@@ -6,6 +6,7 @@ use std::sync::{Arc, OnceLock};
 use serde_json::Value;
 
 use super::cytoplasm::{self as cy, Array, Db, HashMap, HttpRouter, HttpServerContext};
+use super::stepup::{self, StepUp};
 use super::store::DbStore;
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
@@ -107,19 +108,19 @@ fn limits() -> Arc<Limits> {
 }
 
 /// An engine over Telodendria's database, checking passwords with
-/// Telodendria's users.
-fn engine_for(db: *mut Db, server_name: &str) -> Engine {
+/// Telodendria's users, and certificates by the step-up's settings.
+fn engine_for(db: *mut Db, server_name: &str, stepup: Option<&StepUp>) -> Engine {
     let config = UiaConfig {
         store: "telodendria".into(),
         server_name: server_name.to_owned(),
+        cert_mapping: stepup.map(|s| s.mapping.clone()).unwrap_or_default(),
         ..UiaConfig::default()
     };
-    let engine = Engine::with_limits(
-        config,
-        Box::new(DbStore::new(db)),
-        Arc::new(SystemClock),
-        limits(),
-    );
+    let mut store = DbStore::new(db);
+    if let Some(stepup) = stepup {
+        store = store.with_enrolled(stepup.enrolled.clone());
+    }
+    let engine = Engine::with_limits(config, Box::new(store), Arc::new(SystemClock), limits());
     let db = DbPtr(db);
     engine.set_password_checker(Arc::new(move |user_id: &str, password: &str| {
         // The engine hands over "@localpart:server" of this server; Telodendria keys users by localpart.
@@ -297,7 +298,7 @@ pub unsafe extern "C" fn UiaCleanup(args: *mut MatrixHttpHandlerArgs) {
         if args.db.is_null() {
             return Err(CallError::Null("args->db"));
         }
-        engine_for(args.db, "localhost").cleanup()?;
+        engine_for(args.db, "localhost", None).cleanup()?;
         Ok(())
     })
 }
@@ -312,6 +313,14 @@ pub unsafe extern "C" fn UiaCleanup(args: *mut MatrixHttpHandlerArgs) {
 /// 1 when a flow is complete: the status is 200, `request.auth.session`
 /// names the session, and the document `user_interactive/<session>` holds
 /// `registration_token` and `user` when those stages ran.
+///
+/// With stepup's Cytoplasm TLS backend and the settings the environment
+/// variable `STEPUP_TELODENDRIA_CONFIG` names, flows holding
+/// `[m.login.password]` also offer `[io.stepup.tls_client_cert]` to a
+/// request whose connection's client offered TLS 1.3 post-handshake
+/// authentication; attempting it asks that client for its certificate
+/// during the call (refusals: 401 with an `IO.STEPUP.CERT_*` errcode).
+/// Returns <0 too when the client does not answer in time.
 ///
 /// # Safety
 /// Every pointer is live, as Telodendria's routes pass them.
@@ -333,7 +342,11 @@ pub unsafe extern "C" fn UiaComplete(
         unsafe {
             let server_name =
                 cy::text(config.serverName).ok_or(CallError::Null("config.serverName"))?;
-            let flows = flow_set(flows)?;
+            let mut flows = flow_set(flows)?;
+            let stepup = stepup::for_this_request(&server_name);
+            if stepup.is_some() {
+                stepup::offer(&mut flows)?;
+            }
             let body = match cy::object_to_json(request, 0) {
                 Ok(body) => Value::Object(body).to_string(),
                 Err(_) => {
@@ -347,7 +360,7 @@ pub unsafe extern "C" fn UiaComplete(
             .unwrap_or_default();
             let path = cy::text(cy::HttpRequestPath(context)).unwrap_or_default();
             let user = requesting_user(context, db, &server_name);
-            let engine = engine_for(db, &server_name);
+            let engine = engine_for(db, &server_name, stepup.as_ref());
             let req = Request {
                 method: &method,
                 path: &path,
@@ -359,8 +372,11 @@ pub unsafe extern "C" fn UiaComplete(
                 client: None,
             };
             let outcome = match crate::uia::fallback::stage_of_path(&path) {
-                Some(stage) => engine.complete_fallback(&stage, &req),
-                None => engine.complete(&flows, &req),
+                Some(stage) => engine
+                    .complete_fallback(&stage, &req)
+                    .map_err(CallError::from),
+                None if stepup.is_some() => stepup::complete(&engine, &flows, &req),
+                None => engine.complete(&flows, &req).map_err(CallError::from),
             }
             .inspect_err(|e| {
                 // A corrupt session or a failing database is the operator's
@@ -380,7 +396,8 @@ pub unsafe extern "C" fn UiaComplete(
                     cy::HttpResponseStatus(context, HTTP_OK);
                     Ok(1)
                 }
-                // `complete` hands the engine no TLS connection, so it never asks.
+                // `stepup::complete` asks the client itself; `complete` has
+                // no connection to ask.
                 Outcome::Reauthenticate => Err(CallError::Invalid("no TLS connection")),
             }
         }

@@ -7,6 +7,7 @@ PREFIX  ?= /opt/stepup
 DESTDIR ?=
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
+MANDIR  ?= $(PREFIX)/share/man
 
 RELEASE := target/release
 COMPAT  := build/compat
@@ -17,7 +18,7 @@ GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p
 TELODENDRIA_RELEASE := target/telodendria/release
 
 .PHONY: all lib compat programs examples-system telodendria-lib cytoplasm-lib test test-rust test-programs test-real test-c test-shell lint check-headers headers \
-        bench demo demo-check install uninstall clean fuzz
+        bench demo demo-check install uninstall clean fuzz man check-man
 
 all: lib compat programs build/bin/stepup-demo
 
@@ -61,7 +62,7 @@ build/bin-system/%: programs/%.c $(PROG_SOURCES)
 	@mkdir -p build/bin-system
 	$(CC) $(PROG_CFLAGS) -o $@ $< programs/common.c $$(pkg-config --cflags --libs gnutls)
 
-test: all check-headers lint test-rust test-shell test-c test-programs test-real demo-check
+test: all check-headers check-man lint test-rust test-shell test-c test-programs test-real demo-check
 
 # The PostgreSQL store's tests need a server: with-postgres.sh starts a
 # private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
@@ -105,6 +106,13 @@ lint:
 check-headers:
 	scripts/check-headers.sh
 
+# The manual pages: section 3 from the headers' doc comments, checked and linted.
+man:
+	python3 tools/gen-man.py
+
+check-man: lib
+	scripts/check-man.sh
+
 # Rewrites the checked-in headers from the Rust sources.
 headers:
 	STEPUP_HEADER_DIR=include $(CARGO) check --lib
@@ -144,7 +152,8 @@ demo-check: all build/asan/stepup-demo build/asan/stepup-serv build/asan/stepup-
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/stepup \
-	           $(DESTDIR)$(INCDIR)/gnutls $(DESTDIR)$(INCDIR)/stepup
+	           $(DESTDIR)$(INCDIR)/gnutls $(DESTDIR)$(INCDIR)/stepup \
+	           $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man3
 	install -m 644 $(RELEASE)/libstepup.a $(DESTDIR)$(LIBDIR)/libstepup.a
 	install -m 755 $(RELEASE)/libstepup.so $(DESTDIR)$(LIBDIR)/libstepup.so.$(VERSION)
 	ln -sf libstepup.so.$(VERSION) $(DESTDIR)$(LIBDIR)/libstepup.so.$(SOVERSION)
@@ -154,6 +163,8 @@ install: all
 	ln -sf libgnutls.so.30 $(DESTDIR)$(LIBDIR)/stepup/libgnutls.so
 	install -m 644 include/gnutls/*.h $(DESTDIR)$(INCDIR)/gnutls/
 	install -m 644 include/stepup/*.h $(DESTDIR)$(INCDIR)/stepup/
+	install -m 644 man/man1/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 man/man3/*.3 $(DESTDIR)$(MANDIR)/man3/
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(VERSION)|' \
 	    pkgconfig/stepup.pc.in > $(DESTDIR)$(LIBDIR)/pkgconfig/stepup.pc
 	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCDIR@|$(INCDIR)|; s|@VERSION@|$(GNUTLS_API)|' \
@@ -164,6 +175,7 @@ uninstall:
 	rm -rf $(DESTDIR)$(LIBDIR)/stepup
 	rm -f $(DESTDIR)$(LIBDIR)/pkgconfig/stepup.pc $(DESTDIR)$(LIBDIR)/pkgconfig/gnutls.pc
 	rm -rf $(DESTDIR)$(INCDIR)/gnutls $(DESTDIR)$(INCDIR)/stepup
+	cd man && for p in man1/*.1 man3/*.3; do rm -f "$(DESTDIR)$(MANDIR)/$$p"; done
 
 clean:
 	$(CARGO) clean

@@ -17,6 +17,27 @@ installed() { [ -f "$lib/libstepup.a" ] && [ -L "$lib/libstepup.so" ] && [ -L "$
   && [ -f "$stage$prefix/include/stepup/uia.h" ] && [ "$(readlink -f "$lib/libstepup.so")" = "$(readlink -f "$lib/libstepup.so.0")" ]; }
 check "libraries, SONAME links, drop-in and headers are in place" installed
 
+# The manual pages, every one under PREFIX/share/man, each rendered by
+# man -l (man-db) when it is there, else by mandoc.
+mandir=$stage$prefix/share/man
+pages_in_place() {
+  [ "$(ls "$mandir"/man1/*.1 | wc -l)" -eq "$(ls man/man1/*.1 | wc -l)" ] &&
+    [ "$(ls "$mandir"/man3/*.3 | wc -l)" -eq "$(ls man/man3/*.3 | wc -l)" ] &&
+    [ -f "$mandir/man3/gnutls_reauth.3" ] && [ -f "$mandir/man3/stepup_uia_complete.3" ] &&
+    [ -f "$mandir/man3/Uia.3" ] && [ -f "$mandir/man1/stepup-demo.1" ]
+}
+check "man pages are installed under PREFIX/share/man" pages_in_place
+render_all() {
+  local page renderer=(mandoc -T utf8)
+  if command -v man > /dev/null; then renderer=(man -l); else echo "     (no man command: rendering with mandoc)"; fi
+  for page in "$mandir"/man1/*.1 "$mandir"/man3/*.3; do
+    MANPAGER=cat MANWIDTH=80 "${renderer[@]}" "$page" > "$work/page" 2> /dev/null && [ -s "$work/page" ] ||
+      { echo "     $page does not render"; return 1; }
+  done
+  grep -q "gnutls_reauth" <(MANPAGER=cat "${renderer[@]}" "$mandir/man3/gnutls_reauth.3" 2> /dev/null)
+}
+check "every installed man page renders (man -l)" render_all
+
 cat > "$work/prog.c" <<'C'
 #include <stdio.h>
 #include <string.h>

@@ -18,7 +18,7 @@ GNUTLS_API := $(shell sed -n 's/^pub const GNUTLS_VERSION: &str = "\(.*\)";/\1/p
 TELODENDRIA_RELEASE := target/telodendria/release
 
 .PHONY: all lib compat programs examples-system telodendria-lib cytoplasm-lib test test-rust test-programs test-real test-c test-shell lint check-headers headers \
-        bench demo demo-check install uninstall clean fuzz man check-man
+        bench demo demo-check browser-check install uninstall clean fuzz man check-man
 
 all: lib compat programs build/bin/stepup-demo
 
@@ -62,7 +62,7 @@ build/bin-system/%: programs/%.c $(PROG_SOURCES)
 	@mkdir -p build/bin-system
 	$(CC) $(PROG_CFLAGS) -o $@ $< programs/common.c $$(pkg-config --cflags --libs gnutls)
 
-test: all check-headers check-man lint test-rust test-shell test-c test-programs test-real demo-check
+test: all check-headers check-man lint test-rust test-shell test-c test-programs test-real demo-check browser-check
 
 # The PostgreSQL store's tests need a server: with-postgres.sh starts a
 # private one for the run, and STEPUP_REQUIRE_POSTGRES turns a missing one
@@ -149,6 +149,11 @@ demo-check: all build/asan/stepup-demo build/asan/stepup-serv build/asan/stepup-
 	python3 tests/demo/slow_clients.py build/bin/stepup-demo
 	ASAN_OPTIONS=detect_leaks=1 python3 tests/demo/demo_check.py build/asan/stepup-demo
 	bash tests/programs/asan_walk.sh build/asan
+
+# The UIA fallback pages in headless Chromium (Debian chromium and
+# chromium-driver) against the demo; screenshots in target/browser/.
+browser-check: build/bin/stepup-demo
+	python3 tests/browser/fallback_browser.py build/bin/stepup-demo
 
 install: all
 	install -d $(DESTDIR)$(LIBDIR) $(DESTDIR)$(LIBDIR)/pkgconfig $(DESTDIR)$(LIBDIR)/stepup \

@@ -806,9 +806,11 @@ struct conn {
     size_t len;
     char method[16];
     char path[2048];
+    char query[1024]; /* after '?', without it */
     char bearer[1024];
     int has_auth;    /* an Authorization header was present */
     int bad_auth;    /* ... but not a usable bearer token */
+    int wants_html;  /* Accept names text/html: a browser */
     const char *body;
     size_t body_len;
     char peer[INET6_ADDRSTRLEN]; /* the client's address: new UIA sessions are bounded per address */
@@ -822,6 +824,8 @@ static const char *reason(int status)
     case 401: return "Unauthorized";
     case 403: return "Forbidden";
     case 404: return "Not Found";
+    case 302: return "Found";
+    case 405: return "Method Not Allowed";
     case 411: return "Length Required";
     case 413: return "Payload Too Large";
     case 429: return "Too Many Requests";
@@ -973,6 +977,16 @@ static int read_request(struct conn *c)
         return 400;
     memcpy(c->path, sp1 + 1, path_len);
     c->path[path_len] = '\0';
+    if (sp1[1 + path_len] == '?') {
+        size_t query_len = (size_t)(sp2 - (sp1 + 2 + path_len));
+        if (query_len >= sizeof c->query)
+            return 400;
+        memcpy(c->query, sp1 + 2 + path_len, query_len);
+        c->query[query_len] = '\0';
+        for (char *p = c->query; *p; p++)
+            if (*p <= 0x20 || *p >= 0x7f)
+                return 400;
+    }
     for (char *p = c->path; *p; p++)
         if (*p <= 0x20 || *p >= 0x7f)
             return 400;
@@ -1013,6 +1027,8 @@ static int read_request(struct conn *c)
             if (strcasecmp(value, "100-continue") != 0)
                 return 400;
             expect_continue = 1;
+        } else if (header_is(line, name_len, "Accept")) {
+            c->wants_html = strstr(value, "text/html") != NULL;
         } else if (header_is(line, name_len, "Authorization")) {
             c->has_auth = 1;
             if (strncasecmp(value, "Bearer ", 7) == 0 && value_len - 7 < sizeof c->bearer && value_len > 7)
@@ -1321,13 +1337,209 @@ static const char index_page[] =
     "  POST /_matrix/client/v3/delete_devices  needs Authorization: Bearer TOKEN; UIA flows\n"
     "                                          m.login.password or io.stepup.tls_client_cert\n"
     "  GET  /admin                             asks for a client certificate on this connection\n"
-    "                                          and shows its subject when it is trusted\n";
+    "                                          and shows its subject when it is trusted\n"
+    "  GET  /_matrix/client/v3/auth/TYPE/fallback/web?session=S\n"
+    "                                          the UIA fallback page of stage TYPE, for a browser\n"
+    "                                          (POST to the same path: the page's JSON submission)\n";
+
+/* The index for a browser: the same text, and links to the fallback pages
+ * (each opens with a fresh session of its flow, made by /fallback-start). */
+static const char index_links[] =
+    "<h2>The UIA fallback pages</h2>\n"
+    "<p>Each link starts a UIA session and opens the fallback page of one stage for it, as a\n"
+    "Matrix client does when it cannot do a stage itself.</p>\n<ul>\n"
+    "<li><a href=\"/fallback-start/m.login.registration_token\">m.login.registration_token</a>:\n"
+    "registration (the token is in the data directory's secrets file)</li>\n"
+    "<li><a href=\"/fallback-start/m.login.password\">m.login.password</a>: alice's password, for\n"
+    "delete_devices</li>\n"
+    "<li><a href=\"/fallback-start/io.stepup.tls_client_cert\">io.stepup.tls_client_cert</a>: why a\n"
+    "browser cannot do it</li>\n</ul>\n";
+
+/* ---- the UIA fallback pages ---------------------------------------------- */
+
+/* When `path` (its query aside) is prefix STAGE suffix, copies STAGE (a stage
+ * type's characters only) into `stage` and returns 1; else 0. */
+static int fallback_stage(const char *path, const char *prefix, const char *suffix, char *stage, size_t size)
+{
+    size_t plen = strlen(prefix), slen = strlen(suffix);
+    if (strncmp(path, prefix, plen) != 0)
+        return 0;
+    const char *start = path + plen, *query = strchr(start, '?');
+    size_t len = query ? (size_t)(query - start) : strlen(start);
+    if (len <= slen || memcmp(start + len - slen, suffix, slen) != 0)
+        return 0;
+    len -= slen;
+    if (len >= size || strspn(start, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") < len)
+        return 0;
+    memcpy(stage, start, len);
+    stage[len] = '\0';
+    return 1;
+}
+
+/* The parameter `name` of the query string `query`, percent-decoded into
+ * `out`: 1, or 0 when absent, too long, or holding a NUL. */
+static int query_param(const char *query, const char *name, char *out, size_t size)
+{
+    const char *p = query;
+    size_t nlen = strlen(name);
+    while (p) {
+        const char *end = strchr(p, '&');
+        if (!end)
+            end = p + strlen(p);
+        if ((size_t)(end - p) > nlen && strncmp(p, name, nlen) == 0 && p[nlen] == '=') {
+            size_t n = 0;
+            for (const char *q = p + nlen + 1; q < end; q++) {
+                int ch = (unsigned char)*q;
+                if (ch == '+')
+                    ch = ' ';
+                else if (ch == '%') {
+                    if (end - q < 3 || hex_value(q[1]) < 0 || hex_value(q[2]) < 0)
+                        return 0;
+                    ch = hex_value(q[1]) * 16 + hex_value(q[2]);
+                    q += 2;
+                }
+                if (ch == 0 || n + 1 >= size)
+                    return 0;
+                out[n++] = (char)ch;
+            }
+            out[n] = '\0';
+            return 1;
+        }
+        p = *end ? end + 1 : NULL;
+    }
+    return 0;
+}
+
+/* What an HTML page of the demo may do: its own inline scripts, requests to
+ * this server, nothing from elsewhere. */
+static const char html_headers[] =
+    "Content-Security-Policy: default-src 'none'; script-src 'unsafe-inline'; connect-src 'self'; "
+    "form-action 'self'; base-uri 'none'; frame-ancestors 'none'\r\nX-Content-Type-Options: nosniff\r\n";
+
+static void respond_html(struct conn *c, int status, const char *html)
+{
+    char head[1024];
+    size_t len = strlen(html);
+    log_request(c, status, NULL);
+    if (fmt(head, sizeof head,
+            "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n"
+            "Cache-Control: no-store\r\n%sConnection: close\r\n\r\n",
+            status, reason(status), len, html_headers) < 0)
+        return;
+    if (send_all(c, head, strlen(head)) == 0)
+        send_all(c, html, len);
+}
+
+/* The index for a browser: the text page, escaped, in a <pre>, and links
+ * to the fallback pages. */
+static void respond_index_html(struct conn *c)
+{
+    static const char head[] = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+                               "<title>stepup-demo</title>\n</head>\n<body>\n<pre>";
+    static const char middle[] = "</pre>\n";
+    static const char tail[] = "</body>\n</html>\n";
+    char page[sizeof head + 2 * sizeof index_page + sizeof middle + sizeof index_links + sizeof tail];
+    size_t n = 0;
+    memcpy(page, head, sizeof head - 1);
+    n += sizeof head - 1;
+    for (const char *p = index_page; *p; p++) {
+        const char *e = *p == '<' ? "&lt;" : *p == '>' ? "&gt;" : *p == '&' ? "&amp;" : NULL;
+        size_t elen = e ? strlen(e) : 1;
+        if (n + elen >= sizeof page - sizeof middle - sizeof index_links - sizeof tail)
+            break;
+        memcpy(page + n, e ? e : p, elen);
+        n += elen;
+    }
+    memcpy(page + n, middle, sizeof middle - 1);
+    n += sizeof middle - 1;
+    memcpy(page + n, index_links, sizeof index_links - 1);
+    n += sizeof index_links - 1;
+    memcpy(page + n, tail, sizeof tail);
+    respond_html(c, 200, page);
+}
+
+/* GET .../auth/STAGE/fallback/web?session=S: the engine's page for the stage. */
+static void handle_fallback_page(struct conn *c, const char *stage)
+{
+    char session[256];
+    if (!query_param(c->query, "session", session, sizeof session)) {
+        respond_error(c, 400, "M_MISSING_PARAM", "The fallback page needs ?session=");
+        return;
+    }
+    char *html = NULL;
+    int r = stepup_uia_fallback_page(stage, session, 0, NULL, &html);
+    if (r < 0) {
+        respond_error(c, 400, "M_INVALID_PARAM", "The session cannot be shown");
+        return;
+    }
+    respond_html(c, 200, html);
+    stepup_free(html);
+}
+
+/* POST .../auth/STAGE/fallback/web: the page's submission ({"auth": ...}). */
+static void handle_fallback_post(struct conn *c, const char *stage)
+{
+    stepup_uia_request request = {"POST", c->path, c->body_len ? c->body : NULL, c->body_len, NULL,
+                                  c->peer[0] ? c->peer : NULL};
+    stepup_uia_result *result = NULL;
+    int r = stepup_uia_complete_fallback(engine, stage, &request, &result);
+    if (r < 0) {
+        respond_engine_error(c, r);
+        return;
+    }
+    respond_result(c, result);
+    stepup_uia_result_free(result);
+}
+
+/* GET /fallback-start/STAGE, for a person trying the pages: starts a session
+ * of the flow that has STAGE (registration for the token; delete_devices,
+ * as alice, for the others) and sends the browser to its fallback page. */
+static void handle_fallback_start(struct conn *c, const char *stage)
+{
+    int registration = strcmp(stage, "m.login.registration_token") == 0;
+    char user_id[64];
+    fmt(user_id, sizeof user_id, "@alice:%s", SERVER_NAME);
+    const char *path = registration ? "/_matrix/client/v3/register" : "/_matrix/client/v3/delete_devices";
+    stepup_uia_request request = {"POST", path, "{}", 2, registration ? NULL : user_id, c->peer[0] ? c->peer : NULL};
+    stepup_uia_result *result = NULL;
+    int r = stepup_uia_complete(engine, registration ? register_flows : delete_flows, &request, &result);
+    if (r < 0) {
+        respond_engine_error(c, r);
+        return;
+    }
+    const char *body = stepup_uia_result_body(result);
+    char session[128], head[512];
+    if (r != 0 || !body || json_get_string(body, strlen(body), "session", session, sizeof session) != 1) {
+        if (r == 0)
+            respond_result(c, result);
+        else
+            respond_error(c, 500, "M_UNKNOWN", "No session was started");
+        stepup_uia_result_free(result);
+        return;
+    }
+    stepup_uia_result_free(result);
+    log_request(c, 302, NULL);
+    if (fmt(head, sizeof head,
+            "HTTP/1.1 302 Found\r\nLocation: /_matrix/client/v3/auth/%s/fallback/web?session=%s\r\n"
+            "Content-Length: 0\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+            stage, session) == 0)
+        send_all(c, head, strlen(head));
+}
 
 static void route(struct conn *c)
 {
     int get = strcmp(c->method, "GET") == 0, post = strcmp(c->method, "POST") == 0;
-    if (get && strcmp(c->path, "/") == 0)
+    char stage[64];
+    if (get && strcmp(c->path, "/") == 0 && c->wants_html)
+        respond_index_html(c);
+    else if (get && strcmp(c->path, "/") == 0)
         respond_text(c, 200, index_page);
+    else if (get && fallback_stage(c->path, "/_matrix/client/v3/auth/", "/fallback/web", stage, sizeof stage))
+        handle_fallback_page(c, stage);
+    else if (post && fallback_stage(c->path, "/_matrix/client/v3/auth/", "/fallback/web", stage, sizeof stage))
+        handle_fallback_post(c, stage);
+    else if (get && fallback_stage(c->path, "/fallback-start/", "", stage, sizeof stage))
+        handle_fallback_start(c, stage);
     else if (post && strcmp(c->path, "/_matrix/client/v3/register") == 0)
         handle_register(c);
     else if (post && strcmp(c->path, "/_matrix/client/v3/delete_devices") == 0)

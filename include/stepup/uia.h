@@ -491,11 +491,18 @@ int stepup_uia_cleanup(const stepup_uia *engine);
 
 /**
  * Builds the HTML page for `GET /_matrix/client/v3/auth/{stage_type}/fallback/web`.
- * With `done` 0 it shows a form that posts back to the same URL (with a
- * password field for `m.login.password`) and `error`, if not NULL; with
- * `done` non-zero it tells the client the stage is complete
- * (`window.onAuthDone()` or an `authDone` message to its opener). Every
- * string echoed into the page is HTML-escaped.
+ * With `done` 0 it shows the stage's form (user and password for
+ * `m.login.password`, the token for `m.login.registration_token`, a button
+ * for the others) and `error`, if not NULL; its script POSTs the form to
+ * the same URL as `{"auth": {...}}` JSON (what `stepup_uia_complete_fallback`
+ * and Telodendria's routes take) and shows the answer on the page: the
+ * error, or that the stage is done, telling the client. With `done`
+ * non-zero it tells the client the stage is complete
+ * (`window.onAuthDone()` or an `authDone` message to its opener). For
+ * `io.stepup.tls_client_cert` it explains, instead of a form, what a client
+ * needs for that stage (TLS 1.3 post-handshake authentication, which
+ * browsers do not offer by default). Every string echoed into the page is
+ * HTML-escaped; the script is constant text.
  *
  * On success writes a NUL-terminated page to `*html` (free it with
  * `stepup_free`) and returns 0; otherwise returns `STEPUP_E_NULL_POINTER`,

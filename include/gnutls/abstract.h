@@ -54,7 +54,6 @@ int gnutls_pcert_import_openpgp(gnutls_pcert_st *pcert, gnutls_openpgp_crt_t crt
 int gnutls_pcert_import_openpgp_raw(gnutls_pcert_st *pcert, const gnutls_datum_t *cert, gnutls_openpgp_crt_fmt_t format, gnutls_openpgp_keyid_t keyid, unsigned int flags);
 int gnutls_pcert_import_rawpk(gnutls_pcert_st *pcert, gnutls_pubkey_t pubkey, unsigned int flags);
 int gnutls_pcert_import_rawpk_raw(gnutls_pcert_st *pcert, const gnutls_datum_t *rawpubkey, gnutls_x509_crt_fmt_t format, unsigned int key_usage, unsigned int flags);
-int gnutls_pcert_import_x509_list(gnutls_pcert_st *pcert_list, gnutls_x509_crt_t *crt, unsigned *ncrt, unsigned int flags);
 int gnutls_pcert_list_import_x509_file(gnutls_pcert_st *pcert_list, unsigned *pcert_list_size, const char *file, gnutls_x509_crt_fmt_t format, gnutls_pin_callback_t pin_fn, void *pin_fn_userdata, unsigned int flags);
 int gnutls_privkey_decrypt_data(gnutls_privkey_t key, unsigned int flags, const gnutls_datum_t *ciphertext, gnutls_datum_t *plaintext);
 int gnutls_privkey_decrypt_data2(gnutls_privkey_t key, unsigned int flags, const gnutls_datum_t *ciphertext, unsigned char *plaintext, size_t plaintext_size);

@@ -4178,6 +4178,24 @@ int gnutls_privkey_get_pk_algorithm(gnutls_privkey_t key, unsigned int *bits);
 int gnutls_pcert_import_x509(gnutls_pcert_st *pcert, gnutls_x509_crt_t crt, unsigned int flags);
 
 /**
+ * Fills the first `*ncrt` entries of `pcert_list` from the certificates
+ * `crt[0..*ncrt]`, in order (each a copy of its DER and a new public key
+ * object); release each with `gnutls_pcert_deinit`. `flags` may hold
+ * `GNUTLS_X509_CRT_LIST_SORT`, which is ignored: the list is taken in the
+ * order given. `*ncrt` is left as it is. Returns 0,
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty certificate,
+ * or `GNUTLS_E_MEMORY_ERROR`; on failure no entry is left filled.
+ *
+ * # Safety
+ * `ncrt` is NULL or readable; `crt` is NULL or holds `*ncrt` live
+ * certificates; `pcert_list` is NULL or holds `*ncrt` writable entries.
+ */
+int gnutls_pcert_import_x509_list(gnutls_pcert_st *pcert_list,
+                                  gnutls_x509_crt_t *crt,
+                                  unsigned int *ncrt,
+                                  unsigned int flags);
+
+/**
  * Fills `*pcert` from the (first) certificate in `cert`, DER or PEM as
  * `format` says; release it with `gnutls_pcert_deinit`. `flags` are
  * ignored. Returns 0 or the errors of `gnutls_x509_crt_import`; `*pcert`
@@ -4736,15 +4754,19 @@ time_t gnutls_certificate_expiration_time_peers(gnutls_session_t session);
  * Verifies the peer's certificate chain against the credentials' trust
  * anchors and the `elements` entries of `data`: `GNUTLS_DT_DNS_HOSTNAME`
  * or `GNUTLS_DT_IP_ADDRESS` names the peer; `GNUTLS_DT_KEY_PURPOSE_OID`
- * may only be the purpose the verifier checks for the peer's role
- * (`GNUTLS_KP_TLS_WWW_SERVER` for a server, `GNUTLS_KP_TLS_WWW_CLIENT` for
- * a client). Writes the `GNUTLS_CERT_*` status bits to `*status` (0:
- * trusted). Validity is checked at the time of the clock set with
+ * is a key purpose every certificate of the chain must allow (by its
+ * extendedKeyUsage, if it has one; anyExtendedKeyUsage counts for the
+ * end-entity certificate only), else the status has
+ * `GNUTLS_CERT_PURPOSE_MISMATCH | GNUTLS_CERT_INVALID`. The chain is
+ * verified for the peer's role in any case (a server's certificate for
+ * `GNUTLS_KP_TLS_WWW_SERVER`, a client's for `GNUTLS_KP_TLS_WWW_CLIENT`).
+ * Writes the `GNUTLS_CERT_*` status bits to `*status` (0: trusted).
+ * Validity is checked at the time of the clock set with
  * `gnutls_global_set_time_function`.
  *
  * Returns 0 (the status says whether the peer is trusted);
  * `GNUTLS_E_NO_CERTIFICATE_FOUND` when the peer sent no certificate;
- * `GNUTLS_E_INVALID_REQUEST` for NULL arguments, another key purpose, an
+ * `GNUTLS_E_INVALID_REQUEST` for NULL arguments, an
  * `GNUTLS_DT_RFC822NAME` element (not supported) or a malformed IP
  * address. `*status` is written only on success.
  *
@@ -4980,7 +5002,9 @@ void gnutls_certificate_set_pin_function(gnutls_certificate_credentials_t cred,
  * `GNUTLS_CRD_ANON` is accepted and changes nothing (TLS 1.3 has no
  * anonymous key exchange). Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
  * reference. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
- * a NULL session or credentials).
+ * a NULL session or credentials). Certificate credentials may be set
+ * from a handshake hook: set in the PRE hook of the ClientHello, a
+ * server answers that ClientHello with them.
  *
  * # Safety
  * `session` is live; `cred` is credentials of `type`.
@@ -7179,6 +7203,21 @@ int gnutls_session_set_data(gnutls_session_t session,
                             size_t session_data_size);
 
 /**
+ * (Client, before the handshake) Sets the session id the ClientHello
+ * carries (`sid`, at most 32 bytes, copied), for exceptional uses: it is
+ * no resumption (session data set before is forgotten; use
+ * `gnutls_session_set_data` to resume). A server that resumes a session
+ * by that id makes the handshake fail with `GNUTLS_E_UNEXPECTED_PACKET`.
+ * Returns 0, or `GNUTLS_E_INVALID_REQUEST` on a server, for NULL
+ * arguments or an id longer than 32 bytes.
+ *
+ * # Safety
+ * `session` is NULL or live; `sid` is NULL or a datum holding `size`
+ * bytes.
+ */
+int gnutls_session_set_id(gnutls_session_t session, const gnutls_datum_t *sid);
+
+/**
  * Whether the handshake resumed an earlier session with a ticket (1) or
  * was a full one (0), on either side.
  *
@@ -8775,7 +8814,6 @@ void gnutls_session_enable_compatibility_mode(gnutls_session_t session);
 void gnutls_session_force_valid(gnutls_session_t session);
 int gnutls_session_get_data(gnutls_session_t session, void *session_data, size_t *session_data_size);
 int gnutls_session_get_id2(gnutls_session_t session, gnutls_datum_t *session_id);
-int gnutls_session_set_id(gnutls_session_t session, const gnutls_datum_t *sid);
 int gnutls_session_set_premaster(gnutls_session_t session, unsigned int entity, gnutls_protocol_t version, gnutls_kx_algorithm_t kx, gnutls_cipher_algorithm_t cipher, gnutls_mac_algorithm_t mac, gnutls_compression_method_t comp, const gnutls_datum_t *master, const gnutls_datum_t *session_id);
 void gnutls_session_set_verify_function(gnutls_session_t session, gnutls_certificate_verify_function *func);
 int gnutls_session_supplemental_register(gnutls_session_t session, const char *name, gnutls_supplemental_data_format_type_t type, gnutls_supp_recv_func recv_func, gnutls_supp_send_func send_func, unsigned flags);

@@ -47,6 +47,24 @@ pub const HANDSHAKE_SCHEMES: &[u16] = &[
     scheme::RSA_PSS_PSS_SHA512,
 ];
 
+/// The schemes a TLS 1.2 ServerKeyExchange or CertificateVerify may use
+/// that stepup verifies: TLS 1.3's, and RSA PKCS#1 v1.5, which TLS 1.2
+/// still allows (RFC 5246 §7.4.1.4.1).
+pub const TLS12_HANDSHAKE_SCHEMES: &[u16] = &[
+    scheme::ECDSA_SECP256R1_SHA256,
+    scheme::ECDSA_SECP384R1_SHA384,
+    scheme::ED25519,
+    scheme::RSA_PSS_RSAE_SHA256,
+    scheme::RSA_PSS_RSAE_SHA384,
+    scheme::RSA_PSS_RSAE_SHA512,
+    scheme::RSA_PSS_PSS_SHA256,
+    scheme::RSA_PSS_PSS_SHA384,
+    scheme::RSA_PSS_PSS_SHA512,
+    scheme::RSA_PKCS1_SHA256,
+    scheme::RSA_PKCS1_SHA384,
+    scheme::RSA_PKCS1_SHA512,
+];
+
 /// The schemes accepted in certificate signatures (signature_algorithms_cert).
 pub const CERTIFICATE_SCHEMES: &[u16] = &[
     scheme::ECDSA_SECP256R1_SHA256,

@@ -195,6 +195,7 @@ fn tls_code(error: &crate::tls::Error) -> c_int {
         T::ApiMisuse(_) => gn::GNUTLS_E_INVALID_REQUEST,
         // The hook's own (negative) GnuTLS code, as GnuTLS returns it.
         T::HookAborted(code) => *code,
+        T::KeyUsageViolation => gn::GNUTLS_E_KEY_USAGE_VIOLATION,
         T::Flood(crate::tls::error::Flood::EmptyRecords) => gn::GNUTLS_E_TOO_MANY_EMPTY_PACKETS,
         T::Flood(_) => gn::GNUTLS_E_TOO_MANY_HANDSHAKE_PACKETS,
     }

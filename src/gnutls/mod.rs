@@ -28,6 +28,8 @@ pub mod names;
 #[cfg(feature = "tls")]
 pub mod priority;
 #[cfg(feature = "tls")]
+pub mod priority_sign;
+#[cfg(feature = "tls")]
 pub mod privkey;
 #[cfg(feature = "tls")]
 pub mod psk;

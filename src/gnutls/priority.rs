@@ -3,9 +3,10 @@
 //! and `+`/`-`/`!` elements follow GnuTLS's syntax; an unknown element is
 //! refused at its position, as GnuTLS refuses it.
 
+use super::priority_sign;
 use crate::crypto::aead::AeadAlgorithm;
 use crate::crypto::kx::KxGroup;
-use crate::crypto::sign::{HANDSHAKE_SCHEMES, scheme};
+use crate::crypto::sign::{HANDSHAKE_SCHEMES, TLS12_HANDSHAKE_SCHEMES};
 use crate::tls::PskModes;
 use crate::tls::suites::CipherSuite;
 use crate::tls::tls12::suites::{Authentication, Tls12Suite};
@@ -58,6 +59,14 @@ pub struct Priority {
     pub server_precedence: bool,
     /// The TLS 1.3 signature schemes enabled (`SIGN-*`), in order.
     pub signatures: Vec<u16>,
+    /// The TLS 1.2 signature schemes enabled (`SIGN-*`), in order.
+    pub signatures12: Vec<u16>,
+    /// Sign with our certificate even when its keyUsage does not allow
+    /// signatures (`%DEBUG_ALLOW_KEY_USAGE_VIOLATIONS`).
+    pub own_key_usage_unchecked: bool,
+    /// Accept a peer certificate whose keyUsage does not allow the
+    /// signature it made (`%COMPAT`, among GnuTLS's other leniencies).
+    pub peer_key_usage_unchecked: bool,
     /// The session flags the priority adds (`%NO_TICKETS`,
     /// `%NO_TICKETS_TLS12`), as GnuTLS's session flags of the same names.
     pub flags: u32,
@@ -82,6 +91,9 @@ impl Default for Priority {
             compat_mode: true,
             server_precedence: false,
             signatures: HANDSHAKE_SCHEMES.to_vec(),
+            signatures12: TLS12_HANDSHAKE_SCHEMES.to_vec(),
+            own_key_usage_unchecked: false,
+            peer_key_usage_unchecked: false,
             flags: 0,
         }
     }
@@ -103,23 +115,6 @@ fn suite_of(name: &str) -> Option<CipherSuite> {
         "AES-128-GCM" => CipherSuite::Aes128GcmSha256,
         "AES-256-GCM" => CipherSuite::Aes256GcmSha384,
         "CHACHA20-POLY1305" => CipherSuite::Chacha20Poly1305Sha256,
-        _ => return None,
-    })
-}
-
-/// The TLS 1.3 signature scheme of a GnuTLS `SIGN-*` name that stepup
-/// signs and verifies with (`SIGN-ECDSA-SHA256` and the like are TLS 1.2's).
-fn signature_of(name: &str) -> Option<u16> {
-    Some(match name {
-        "SIGN-ECDSA-SECP256R1-SHA256" => scheme::ECDSA_SECP256R1_SHA256,
-        "SIGN-ECDSA-SECP384R1-SHA384" => scheme::ECDSA_SECP384R1_SHA384,
-        "SIGN-EdDSA-Ed25519" => scheme::ED25519,
-        "SIGN-RSA-PSS-RSAE-SHA256" => scheme::RSA_PSS_RSAE_SHA256,
-        "SIGN-RSA-PSS-RSAE-SHA384" => scheme::RSA_PSS_RSAE_SHA384,
-        "SIGN-RSA-PSS-RSAE-SHA512" => scheme::RSA_PSS_RSAE_SHA512,
-        "SIGN-RSA-PSS-SHA256" => scheme::RSA_PSS_PSS_SHA256,
-        "SIGN-RSA-PSS-SHA384" => scheme::RSA_PSS_PSS_SHA384,
-        "SIGN-RSA-PSS-SHA512" => scheme::RSA_PSS_PSS_SHA512,
         _ => return None,
     })
 }
@@ -203,6 +198,9 @@ impl Priority {
                 compat_mode: true,
                 server_precedence: false,
                 signatures: Vec::new(),
+                signatures12: Vec::new(),
+                own_key_usage_unchecked: false,
+                peer_key_usage_unchecked: false,
                 flags: 0,
             },
             _ => return Err(0),
@@ -231,6 +229,10 @@ impl Priority {
                 ('%', "%SERVER_PRECEDENCE") => priority.server_precedence = true,
                 ('%', "%NO_TICKETS") => priority.flags |= super::session::GNUTLS_NO_TICKETS,
                 ('%', "%NO_TICKETS_TLS12") => priority.flags |= NO_TICKETS_TLS12,
+                ('%', "%DEBUG_ALLOW_KEY_USAGE_VIOLATIONS") => {
+                    priority.own_key_usage_unchecked = true;
+                }
+                ('%', "%COMPAT") => priority.peer_key_usage_unchecked = true,
                 ('%', _) => {}
                 ('+', "AEAD" | "MAC-ALL") => priority.mac_aead = true,
                 ('-', "AEAD" | "MAC-ALL") => priority.mac_aead = false,
@@ -270,13 +272,21 @@ impl Priority {
                 }
                 ('-', "GROUP-ALL" | "CURVE-ALL") => priority.groups.clear(),
                 ('+', "SIGN-ALL") => {
-                    for signature in HANDSHAKE_SCHEMES {
-                        if !priority.signatures.contains(signature) {
-                            priority.signatures.push(*signature);
+                    for signature in priority_sign::all(true) {
+                        if !priority.signatures.contains(&signature) {
+                            priority.signatures.push(signature);
+                        }
+                    }
+                    for signature in priority_sign::all(false) {
+                        if !priority.signatures12.contains(&signature) {
+                            priority.signatures12.push(signature);
                         }
                     }
                 }
-                ('-', "SIGN-ALL") => priority.signatures.clear(),
+                ('-', "SIGN-ALL") => {
+                    priority.signatures.clear();
+                    priority.signatures12.clear();
+                }
                 ('-', "KX-ALL") => {
                     priority.psk_kx.clear();
                     priority.kx12.clear();
@@ -300,10 +310,18 @@ impl Priority {
                         } else {
                             priority.psk_kx.retain(|k| *k != kx);
                         }
-                    } else if let Some(signature) = signature_of(name) {
-                        priority.signatures.retain(|s| *s != signature);
-                        if op == '+' {
-                            priority.signatures.push(signature);
+                    } else if let Some((signature, versions)) = priority_sign::sign_of(name) {
+                        if versions.tls13() {
+                            priority.signatures.retain(|s| *s != signature);
+                            if op == '+' {
+                                priority.signatures.push(signature);
+                            }
+                        }
+                        if versions.tls12() {
+                            priority.signatures12.retain(|s| *s != signature);
+                            if op == '+' {
+                                priority.signatures12.push(signature);
+                            }
                         }
                     } else if let Some(group) = group_of(name) {
                         priority.groups.retain(|g| *g != group);
@@ -416,6 +434,7 @@ impl Priority {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::crypto::sign::scheme;
 
     #[test]
     fn ticket_options_become_session_flags() {
@@ -474,9 +493,31 @@ mod tests {
         .unwrap();
         // ECDSA-SHA256 is TLS 1.2's scheme: no effect here.
         assert_eq!(p.signatures, [scheme::ED25519, scheme::RSA_PSS_RSAE_SHA384]);
+        assert_eq!(
+            p.signatures12,
+            [
+                scheme::ED25519,
+                scheme::ECDSA_SECP256R1_SHA256,
+                scheme::RSA_PSS_RSAE_SHA384
+            ]
+        );
         let p = Priority::parse("NORMAL:-SIGN-EdDSA-Ed25519").unwrap();
         assert!(!p.signatures.contains(&scheme::ED25519));
         assert_eq!(p.signatures.len(), HANDSHAKE_SCHEMES.len() - 1);
+    }
+
+    #[test]
+    fn tls13_only_sign_names_leave_tls12_without_them() {
+        let p = Priority::parse(
+            "NORMAL:-VERS-ALL:+VERS-TLS1.2:-SIGN-ALL:+SIGN-ECDSA-SECP256R1-SHA256:+SIGN-RSA-SHA256",
+        )
+        .unwrap();
+        assert_eq!(p.signatures, [scheme::ECDSA_SECP256R1_SHA256]);
+        assert_eq!(p.signatures12, [scheme::RSA_PKCS1_SHA256]);
+        assert_eq!(
+            Priority::parse("NORMAL").unwrap().signatures12,
+            TLS12_HANDSHAKE_SCHEMES
+        );
     }
 
     #[test]

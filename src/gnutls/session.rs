@@ -11,7 +11,7 @@ use super::credentials::CertificateCredentials;
 use super::names;
 use super::priority::Priority;
 use super::psk::{PskClientCredentials, PskServerCredentials};
-use super::transport::{Transport, TransportError};
+use super::transport::{INDEFINITE_TIMEOUT, ReadWait, Transport, TransportError};
 use crate::tls::hook::HandshakeHook;
 use crate::tls::resumption::SavedSession;
 use crate::tls::tls12::suites::Authentication;
@@ -48,6 +48,11 @@ pub const GNUTLS_NO_EXTENSIONS: u32 = 1 << 4;
 pub const GNUTLS_NO_TICKETS: u32 = 1 << 10;
 /// `GNUTLS_ENABLE_EARLY_START`.
 pub const GNUTLS_ENABLE_EARLY_START: u32 = 1 << 17;
+/// `GNUTLS_ENABLE_FALSE_START`: (TLS 1.2 client) false start.
+pub const GNUTLS_ENABLE_FALSE_START: u32 = 1 << 8;
+/// `GNUTLS_SFLAGS_FALSE_START`: (client) the handshake returned before the
+/// server's Finished.
+pub const GNUTLS_SFLAGS_FALSE_START: u32 = 1 << 5;
 /// `GNUTLS_ENABLE_RAWPK`: raw public keys may be negotiated (stepup never
 /// does; session descriptions then name the certificate type, as GnuTLS's).
 pub const GNUTLS_ENABLE_RAWPK: u32 = 1 << 18;
@@ -84,8 +89,6 @@ pub enum CertRequest {
 const DEFAULT_HANDSHAKE_TIMEOUT_MS: u32 = 40 * 1000;
 /// `gnutls_handshake_set_timeout(GNUTLS_DEFAULT_HANDSHAKE_TIMEOUT)`.
 const DEFAULT_HANDSHAKE_TIMEOUT: u32 = u32::MAX;
-/// `GNUTLS_INDEFINITE_TIMEOUT`: no timeout.
-const INDEFINITE_TIMEOUT: u32 = u32::MAX - 1;
 
 /// The bytes the transport is asked for at a time.
 const READ_CHUNK: usize = 16 * 1024 + 512;
@@ -208,11 +211,10 @@ fn external_psk(n: &tls::Negotiated) -> bool {
 pub fn read_input(
     transport: &mut dyn Transport,
     buf: &mut [u8],
-    deadline: Option<Instant>,
+    wait: Option<ReadWait>,
 ) -> Result<usize, Error> {
-    if let Some(deadline) = deadline {
-        let left = deadline.saturating_duration_since(Instant::now());
-        let ms = u32::try_from(left.as_millis()).unwrap_or(u32::MAX);
+    if let Some(wait) = wait {
+        let ms = wait.ms_left();
         let ready = ms > 0
             && transport
                 .wait_readable(ms)
@@ -411,6 +413,9 @@ impl Session {
             {
                 return Err(Error::NoCipherSuites);
             }
+            // A handshake hook may set them when the ClientHello arrives
+            // (see `reconfigure_after_hook`); until then, none.
+            Err(Error::InsufficientCredentials) if self.hook.is_some() => None,
             Err(e) => return Err(e),
         };
         let client_auth = match self.cert_request {
@@ -425,6 +430,8 @@ impl Session {
         let mut config = ServerConfig {
             tls12_suites: priority.tls12_suites(),
             tls12_client_order: !priority.server_precedence,
+            own_key_usage_unchecked: priority.own_key_usage_unchecked,
+            peer_key_usage_unchecked: priority.peer_key_usage_unchecked,
             tls13: priority.tls13,
             suites: priority.suites,
             groups: priority.groups,
@@ -434,6 +441,7 @@ impl Session {
             },
             certificate: key,
             signature_schemes: priority.signatures.clone(),
+            tls12_signature_schemes: priority.signatures12.clone(),
             client_auth,
             middlebox_compat: priority.compat_mode,
             certificate_authorities: trust
@@ -505,6 +513,7 @@ impl Session {
                 trust,
                 verify: VerifyPolicy::Report,
                 signature_schemes: priority.signatures.clone(),
+                tls12_signature_schemes: priority.signatures12.clone(),
                 certificate: credentials
                     .as_ref()
                     .filter(|c| !c.app_chooses())
@@ -528,6 +537,7 @@ impl Session {
                 }),
                 announce_psk_modes: psk_modes.is_some()
                     || (self.flags | priority.flags) & GNUTLS_NO_TICKETS == 0,
+                peer_key_usage_unchecked: priority.peer_key_usage_unchecked,
                 ..ClientConfig::default()
             };
             self.features.apply_client(&mut config);
@@ -536,6 +546,8 @@ impl Session {
                 Some(SavedSession::Tls12(session)) => config.resume12 = Some(session),
                 None => {}
             }
+            config.false_start = self.flags & GNUTLS_ENABLE_FALSE_START != 0;
+            config.session_id.clone_from(&self.tickets.session_id);
             config.tls12_tickets = (self.flags | priority.flags)
                 & (GNUTLS_NO_TICKETS | tickets::GNUTLS_NO_TICKETS_TLS12)
                 == 0;
@@ -571,11 +583,11 @@ impl Session {
     /// Reads once from the transport and hands the bytes to the engine;
     /// with a deadline, first waits for input until then (through the
     /// pull-timeout function), failing with `TimedOut` when none came.
-    fn pull(&mut self, deadline: Option<Instant>) -> Result<(), Error> {
+    fn pull(&mut self, wait: Option<ReadWait>) -> Result<(), Error> {
         let want = self.input_wanted();
         let (mut buf, at) = self.take_read_buf(want);
         let got = match self.transport.as_mut() {
-            Some(transport) => read_input(transport.as_mut(), &mut buf[at..], deadline),
+            Some(transport) => read_input(transport.as_mut(), &mut buf[at..], wait),
             None => Err(Error::Pull),
         };
         self.process_input(buf, at, got)
@@ -714,7 +726,7 @@ impl Session {
                 break;
             }
             self.check_peer_open()?;
-            self.pull(self.handshake_deadline)?;
+            self.pull(self.handshake_deadline.map(ReadWait::Until))?;
         }
         self.handshake_deadline = None;
         self.drain_events();
@@ -772,7 +784,7 @@ impl Session {
     /// `gnutls_session_get_verify_cert_status`.
     fn auto_verify(&mut self, hostname: Option<&str>) -> Result<(), Error> {
         let status = self
-            .verify_peer(hostname)
+            .verify_peer(hostname, None)
             .map_err(|_| Error::CertificateError)?;
         self.verify_cert_status = Some(status);
         if status != 0 {
@@ -895,6 +907,9 @@ impl Session {
             if negotiated.early_start {
                 flags |= GNUTLS_SFLAGS_EARLY_START;
             }
+            if negotiated.false_start {
+                flags |= GNUTLS_SFLAGS_FALSE_START;
+            }
         }
         flags
     }
@@ -947,14 +962,19 @@ impl Session {
         }
     }
 
-    /// When a wait for input starting now in `gnutls_record_recv` ends
-    /// (`gnutls_record_set_timeout`), if ever. As in GnuTLS, the timeout
-    /// bounds each wait, not the whole call: a record arriving a byte at a
-    /// time within the timeout is waited for.
-    pub fn recv_deadline(&self) -> Option<Instant> {
+    /// How a wait for input starting now in `gnutls_record_recv` is
+    /// bounded (`gnutls_record_set_timeout`): `None` reads at once (no
+    /// timeout). As in GnuTLS, the timeout bounds each wait, not the whole
+    /// call: a record arriving a byte at a time within the timeout is
+    /// waited for; and `GNUTLS_INDEFINITE_TIMEOUT` still waits through the
+    /// pull-timeout function.
+    pub fn recv_deadline(&self) -> Option<ReadWait> {
         match self.record_timeout_ms {
-            0 | INDEFINITE_TIMEOUT => None,
-            ms => Some(Instant::now() + Duration::from_millis(u64::from(ms))),
+            0 => None,
+            INDEFINITE_TIMEOUT => Some(ReadWait::Indefinite),
+            ms => Some(ReadWait::Until(
+                Instant::now() + Duration::from_millis(u64::from(ms)),
+            )),
         }
     }
 
@@ -1157,7 +1177,7 @@ impl Session {
                 return Err(Error::GotApplicationData);
             }
             self.check_peer_open()?;
-            self.pull(deadline)?;
+            self.pull(deadline.map(ReadWait::Until))?;
         }
     }
 
@@ -1388,11 +1408,12 @@ impl Session {
 
     /// `gnutls_certificate_verify_peers3`: the peer's status bits, checked
     /// against `hostname` when given; `NoCertificateFound` without one.
-    pub fn verify_peer(&self, hostname: Option<&str>) -> Result<u32, Error> {
-        if self.shown_peer().is_none_or(|p| p.chain.is_empty()) {
+    pub fn verify_peer(&self, hostname: Option<&str>, purpose: Option<&str>) -> Result<u32, Error> {
+        let Some(peer) = self.shown_peer().filter(|p| !p.chain.is_empty()) else {
             return Err(Error::NoCertificateFound);
-        }
-        Ok(self.verify_status(hostname))
+        };
+        let purpose_bits = purpose.map_or(0, |p| super::verify::purpose_status(&peer.chain, p));
+        Ok(self.verify_status(hostname) | purpose_bits)
     }
 
     /// `gnutls_server_name_get`: on a server, the name the client sent

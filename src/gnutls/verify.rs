@@ -21,6 +21,53 @@ pub const GNUTLS_CERT_EXPIRED: u32 = 1 << 10;
 pub const GNUTLS_CERT_SIGNATURE_FAILURE: u32 = 1 << 11;
 /// `GNUTLS_CERT_UNEXPECTED_OWNER`.
 pub const GNUTLS_CERT_UNEXPECTED_OWNER: u32 = 1 << 14;
+/// `GNUTLS_CERT_PURPOSE_MISMATCH`.
+pub const GNUTLS_CERT_PURPOSE_MISMATCH: u32 = 1 << 18;
+
+/// anyExtendedKeyUsage (RFC 5280 §4.2.1.12), `GNUTLS_KP_ANY`.
+const ANY_PURPOSE: &str = "2.5.29.37.0";
+/// `GNUTLS_KP_TLS_WWW_SERVER`.
+const SERVER_PURPOSE: &str = "1.3.6.1.5.5.7.3.1";
+/// Netscape's and VeriSign's server-gated-cryptography purposes, which old
+/// CA certificates carry instead of the TLS server purpose.
+const OLD_SERVER_PURPOSES: [&str; 2] = ["2.16.840.1.113730.4.1", "2.16.840.1.113733.1.8.1"];
+
+/// Whether `cert` may serve `purpose` (dotted OID): it has no
+/// extendedKeyUsage, or one naming the purpose, or (for an end entity,
+/// `end_entity`) anyExtendedKeyUsage; a CA certificate may name an old
+/// equivalent of the TLS server purpose. An unreadable one may not.
+fn serves_purpose(cert: &[u8], purpose: &str, end_entity: bool) -> bool {
+    let purposes = match crate::x509::fields::extended_key_usage(cert) {
+        Ok(None) => return true,
+        Ok(Some(purposes)) => purposes,
+        Err(_) => return false,
+    };
+    purposes
+        .iter()
+        .map(|oid| crate::x509::dn::dotted(oid))
+        .any(|oid| {
+            oid == purpose
+                || (end_entity && oid == ANY_PURPOSE)
+                || (!end_entity
+                    && purpose == SERVER_PURPOSE
+                    && OLD_SERVER_PURPOSES.contains(&oid.as_str()))
+        })
+}
+
+/// The bits a key purpose asked of `chain` (end-entity first) adds, as in
+/// GnuTLS: `GNUTLS_CERT_PURPOSE_MISMATCH | GNUTLS_CERT_INVALID` unless
+/// every certificate may serve it.
+pub fn purpose_status(chain: &[Vec<u8>], purpose: &str) -> u32 {
+    let served = chain
+        .iter()
+        .enumerate()
+        .all(|(i, cert)| serves_purpose(cert, purpose, i == 0));
+    if served {
+        0
+    } else {
+        GNUTLS_CERT_PURPOSE_MISMATCH | GNUTLS_CERT_INVALID
+    }
+}
 
 fn bits(error: &CertificateError) -> u32 {
     GNUTLS_CERT_INVALID
@@ -89,5 +136,35 @@ pub fn recorded(peer: &PeerIdentity) -> u32 {
         Verification::Verified => 0,
         Verification::Failed(e) => bits(e),
         Verification::NotChecked => GNUTLS_CERT_INVALID | GNUTLS_CERT_SIGNER_NOT_FOUND,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn chain(name: &str) -> Vec<Vec<u8>> {
+        let pem = std::fs::read(format!(
+            "{}/tests/fixtures/{name}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        crate::x509::pem::certificates(&pem).unwrap()
+    }
+
+    #[test]
+    fn a_purpose_the_extended_key_usage_lacks_is_a_mismatch() {
+        let server = chain("server-ecdsa.pem");
+        assert_eq!(purpose_status(&server, SERVER_PURPOSE), 0);
+        assert_eq!(
+            purpose_status(&server, "1.3.6.1.5.5.7.3.2"),
+            GNUTLS_CERT_PURPOSE_MISMATCH | GNUTLS_CERT_INVALID
+        );
+        // The CA has no extendedKeyUsage: any purpose.
+        let ca = chain("ca.pem");
+        assert_eq!(purpose_status(&ca, "1.3.6.1.5.5.7.3.4"), 0);
+        // Above the end entity, the CA counts too.
+        let both = [server[0].clone(), ca[0].clone()];
+        assert_eq!(purpose_status(&both, SERVER_PURPOSE), 0);
     }
 }

@@ -13,7 +13,10 @@ use super::codec::hello::{ClientHello, ServerHello};
 use super::codec::psk;
 use super::codec::ticket::NewSessionTicket;
 use super::common::{Common, Event, PeerIdentity, Verification};
-use super::config::{CertifiedKey, ClientConfig, CustomExtension, ExtensionMessage, VerifyPolicy};
+use super::config::{
+    CertifiedKey, ClientConfig, CustomExtension, ExtensionMessage, VerifyPolicy,
+    check_peer_key_usage,
+};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{
     Handshake, KeySchedule, Secret, check_finished, finished_verify_data, ticket_psk,
@@ -323,11 +326,7 @@ impl ClientState {
             let groups: Vec<u16> = config.groups.iter().map(|g| group::to_u16(*g)).collect();
             extensions.push(ext::SUPPORTED_GROUPS, extensions::u16_list(&groups));
         }
-        let schemes = if tls12 {
-            super::tls12::client::offered_schemes(&config.signature_schemes)
-        } else {
-            config.signature_schemes.clone()
-        };
+        let schemes = config.offered_schemes();
         extensions.push(ext::SIGNATURE_ALGORITHMS, extensions::u16_list(&schemes));
         let tls13 = config.tls13;
         if tls13 {
@@ -429,6 +428,12 @@ impl ClientState {
             // takes the ticket echoes it (RFC 5077 §3.4).
             session_id: if let Some(session) = session12.filter(|s| !s.session_id.is_empty()) {
                 session.session_id.clone()
+            } else if let Some(id) = config
+                .session_id
+                .as_ref()
+                .filter(|_| config.resume.is_none())
+            {
+                id.clone()
             } else if let Some(id) = resumed_session_id(&config, &offers) {
                 id
             } else if (config.middlebox_compat && tls13) || session12.is_some() {
@@ -899,6 +904,7 @@ impl ClientHandshake {
             .first()
             .map(Vec::as_slice)
             .unwrap_or_default();
+        check_peer_key_usage(leaf, self.config.peer_key_usage_unchecked)?;
         verify_signature(leaf, cv.scheme, &content, &cv.signature)
             .map_err(|_| PeerMisbehaved::DecryptError("server CertificateVerify"))?;
         common.negotiated.server_signature_scheme = Some(cv.scheme);

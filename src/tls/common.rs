@@ -152,6 +152,9 @@ pub struct Negotiated {
     /// (Server) Early start was used: the handshake returned before the
     /// client's Finished.
     pub early_start: bool,
+    /// (TLS 1.2 client) False start was used (RFC 7918): the handshake
+    /// returned before the server's Finished.
+    pub false_start: bool,
     /// (TLS 1.2) The first Finished's verify_data: the tls-unique channel
     /// binding (RFC 5929 §3).
     pub tls_unique: Option<Vec<u8>>,
@@ -196,8 +199,8 @@ pub(crate) struct Common {
     pub events: VecDeque<Event>,
     /// Whether application data may be received.
     pub traffic: bool,
-    /// (Server, early start) Application data may be sent though the
-    /// client's Finished has not arrived.
+    /// (Server, early start; TLS 1.2 client, false start) Application data
+    /// may be sent though the peer's Finished has not arrived.
     pub early_started: bool,
     /// Whether a lone change_cipher_spec may still be received and dropped
     /// (until the peer's Finished).
@@ -261,6 +264,9 @@ pub(crate) struct Common {
     /// (Server) Set when a ClientHello was handled and the application's
     /// look at it is due (see `ServerConfig::pause_after_client_hello`).
     pub client_hello_pause_requested: bool,
+    /// (Server) Set when the PRE hook of a ClientHello asked to handle it
+    /// under a new configuration (`HookStop::Reconfigure`).
+    pub reconfigure_requested: bool,
     /// Tests rewrite outgoing handshake messages here (to send bad ones).
     #[cfg(any(test, feature = "fuzzing"))]
     pub rewrite_outgoing: Option<Rewrite>,
@@ -312,6 +318,7 @@ impl Common {
             last_out: None,
             send_cap: MAX_PLAINTEXT,
             client_hello_pause_requested: false,
+            reconfigure_requested: false,
             #[cfg(any(test, feature = "fuzzing"))]
             rewrite_outgoing: None,
         }
@@ -509,6 +516,12 @@ impl Common {
             Err(HookStop::Abort(code)) => Err(Error::HookAborted(code)),
             Err(HookStop::Interrupt(code)) => {
                 self.hook_interruption.get_or_insert(code);
+                Ok(())
+            }
+            Err(HookStop::Reconfigure) => {
+                self.reconfigure_requested = incoming
+                    && timing == HookTiming::Pre
+                    && message_type == HandshakeType::ClientHello.to_u8();
                 Ok(())
             }
         }

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use crate::crypto::kx::KxGroup;
-use crate::crypto::sign::{HANDSHAKE_SCHEMES, SigningKey};
+use crate::crypto::sign::{HANDSHAKE_SCHEMES, SigningKey, TLS12_HANDSHAKE_SCHEMES};
 use crate::x509::verify::TrustStore;
 
 use super::suites::CipherSuite;
@@ -15,6 +15,27 @@ pub struct CertifiedKey {
     pub chain: Vec<Vec<u8>>,
     /// The private key of the end-entity certificate.
     pub key: SigningKey,
+}
+
+impl CertifiedKey {
+    /// Whether the end-entity certificate's keyUsage lets its key sign a
+    /// handshake (RFC 5280 §4.2.1.3: digitalSignature).
+    pub fn allows_signing(&self) -> bool {
+        self.chain
+            .first()
+            .is_some_and(|leaf| crate::x509::fields::allows_signing(leaf))
+    }
+}
+
+/// Whether a certificate's key may sign a handshake: its keyUsage allows it,
+/// or the check is off (`unchecked`). A peer's certificate without
+/// digitalSignature is a key-usage violation, as in GnuTLS.
+pub(crate) fn check_peer_key_usage(leaf: &[u8], unchecked: bool) -> Result<(), super::Error> {
+    if unchecked || crate::x509::fields::allows_signing(leaf) {
+        Ok(())
+    } else {
+        Err(super::Error::KeyUsageViolation)
+    }
 }
 
 /// A certificate a server may present, with the names it answers to (its
@@ -102,6 +123,9 @@ pub struct ClientConfig {
     /// The signature schemes we accept from the peer and sign with, in
     /// preference order (a subset of `HANDSHAKE_SCHEMES`).
     pub signature_schemes: Vec<u16>,
+    /// The signature schemes of TLS 1.2 we accept from the peer and sign
+    /// with (a subset of `TLS12_HANDSHAKE_SCHEMES`).
+    pub tls12_signature_schemes: Vec<u16>,
     /// Offer post-handshake authentication (the post_handshake_auth extension).
     pub post_handshake_auth: bool,
     /// ALPN protocols to offer.
@@ -170,24 +194,40 @@ pub struct ClientConfig {
     pub tls12_tickets: bool,
     /// A TLS 1.2 session to resume with its ticket.
     pub resume12: Option<super::tls12::session::Session12>,
+    /// Accept a server certificate whose keyUsage does not allow the
+    /// signature it made (GnuTLS's `%COMPAT`); off by default.
+    pub peer_key_usage_unchecked: bool,
+    /// (TLS 1.2) False start (RFC 7918, GnuTLS's
+    /// `GNUTLS_ENABLE_FALSE_START`): in a full ECDHE handshake where we
+    /// sent no certificate, the handshake is complete for us once our
+    /// Finished is out; the server's comes with what follows. Off by
+    /// default.
+    pub false_start: bool,
+    /// The legacy_session_id to send in place of our own choice (GnuTLS's
+    /// `gnutls_session_set_id`; at most 32 bytes), when not resuming.
+    pub session_id: Option<Vec<u8>>,
 }
 
 impl ClientConfig {
     /// Whether a TLS 1.2 ServerKeyExchange signed with `scheme` is
-    /// accepted: the TLS 1.3 schemes we allow, and RSA PKCS#1 v1.5.
+    /// accepted: one of our TLS 1.2 schemes.
     pub fn tls12_signature_allowed(&self, scheme: u16) -> bool {
-        tls12_signature_allowed(&self.signature_schemes, scheme)
+        self.tls12_signature_schemes.contains(&scheme)
     }
-}
 
-/// `schemes` (TLS 1.3's), and RSA PKCS#1 v1.5, which TLS 1.2 still has.
-pub(crate) fn tls12_signature_allowed(schemes: &[u16], scheme: u16) -> bool {
-    use crate::crypto::sign::scheme as s;
-    schemes.contains(&scheme)
-        || matches!(
-            scheme,
-            s::RSA_PKCS1_SHA256 | s::RSA_PKCS1_SHA384 | s::RSA_PKCS1_SHA512
-        )
+    /// The signature_algorithms of our ClientHello: those of each version
+    /// we offer.
+    pub fn offered_schemes(&self) -> Vec<u16> {
+        let tls13: &[u16] = if self.tls13 {
+            &self.signature_schemes
+        } else {
+            &[]
+        };
+        if self.tls12_suites.is_empty() {
+            return tls13.to_vec();
+        }
+        super::tls12::client::offered_schemes(&self.tls12_signature_schemes, tls13)
+    }
 }
 
 impl Default for ClientConfig {
@@ -199,6 +239,7 @@ impl Default for ClientConfig {
             verify: VerifyPolicy::Enforce,
             certificate: None,
             signature_schemes: HANDSHAKE_SCHEMES.to_vec(),
+            tls12_signature_schemes: TLS12_HANDSHAKE_SCHEMES.to_vec(),
             post_handshake_auth: false,
             alpn: Vec::new(),
             key_log: None,
@@ -221,6 +262,9 @@ impl Default for ClientConfig {
             tls13: true,
             tls12_tickets: true,
             resume12: None,
+            peer_key_usage_unchecked: false,
+            false_start: false,
+            session_id: None,
         }
     }
 }
@@ -312,6 +356,9 @@ pub struct ServerConfig {
     /// The signature schemes we accept from the peer and sign with, in
     /// preference order (a subset of `HANDSHAKE_SCHEMES`).
     pub signature_schemes: Vec<u16>,
+    /// The signature schemes of TLS 1.2 we accept from the peer and sign
+    /// with (a subset of `TLS12_HANDSHAKE_SCHEMES`).
+    pub tls12_signature_schemes: Vec<u16>,
     /// Client authentication during the handshake.
     pub client_auth: ClientAuth,
     /// Trust anchors for client certificates; `None` accepts any chain
@@ -391,14 +438,27 @@ pub struct ServerConfig {
     /// negotiates TLS 1.2 with every client, and without the downgrade
     /// sentinel (it does not speak TLS 1.3).
     pub tls13: bool,
+    /// Sign with a certificate whose keyUsage does not allow signatures
+    /// (GnuTLS's `%DEBUG_ALLOW_KEY_USAGE_VIOLATIONS`); off by default, when
+    /// such a certificate is never chosen.
+    pub own_key_usage_unchecked: bool,
+    /// Accept a client certificate whose keyUsage does not allow the
+    /// signature it made (GnuTLS's `%COMPAT`); off by default.
+    pub peer_key_usage_unchecked: bool,
 }
 
 impl ServerConfig {
-    /// Whether a TLS 1.2 ServerKeyExchange may be signed with `scheme`:
-    /// the TLS 1.3 schemes we allow, and RSA PKCS#1 v1.5, which TLS 1.2
-    /// still has.
+    /// Whether a TLS 1.2 ServerKeyExchange (or a client's
+    /// CertificateVerify) may be signed with `scheme`: one of our TLS 1.2
+    /// schemes.
     pub fn tls12_signature_allowed(&self, scheme: u16) -> bool {
-        tls12_signature_allowed(&self.signature_schemes, scheme)
+        self.tls12_signature_schemes.contains(&scheme)
+    }
+
+    /// Whether `certificate` may serve a handshake: its keyUsage allows
+    /// signing, unless that check is off.
+    pub fn may_sign_with(&self, certificate: &CertifiedKey) -> bool {
+        self.own_key_usage_unchecked || certificate.allows_signing()
     }
 
     /// A server with `certificate` and defaults for the rest.
@@ -418,6 +478,7 @@ impl ServerConfig {
             certificate: None,
             certificates: Vec::new(),
             signature_schemes: HANDSHAKE_SCHEMES.to_vec(),
+            tls12_signature_schemes: TLS12_HANDSHAKE_SCHEMES.to_vec(),
             client_auth: ClientAuth::None,
             client_trust: None,
             certificate_authorities: Vec::new(),
@@ -445,6 +506,8 @@ impl ServerConfig {
             tls12_suites: Vec::new(),
             tls12_client_order: false,
             tls13: true,
+            own_key_usage_unchecked: false,
+            peer_key_usage_unchecked: false,
         }
     }
 }

@@ -146,6 +146,12 @@ impl Connection {
                 self.common.handshake_received = true;
                 self.common
                     .run_hook(true, HookTiming::Pre, &message.bytes)?;
+                if std::mem::take(&mut self.common.reconfigure_requested)
+                    && matches!(&self.state, Some(State::Server(s)) if s.expects_first_client_hello())
+                {
+                    self.pause_for_reconfigure(message);
+                    continue;
+                }
                 // GnuTLS 3.7 reports a post-handshake CertificateRequest to a
                 // client's hook only before handling: the answer comes later,
                 // from gnutls_reauth().
@@ -232,6 +238,28 @@ impl Connection {
         Err(error)
     }
 
+    /// (Server) Stops before handling the first ClientHello, whose PRE hook
+    /// changed the configuration: `resume_after_client_hello_check` goes on
+    /// under the new one. Its POST hook runs once it is handled.
+    fn pause_for_reconfigure(&mut self, message: super::codec::handshake::RawMessage) {
+        self.common.pending_post_hook = self.common.hook.is_some().then(|| message.bytes.clone());
+        if let Some(State::Server(arrived_in)) = self.state.take() {
+            self.state = Some(State::Server(ServerState::AwaitReconfigure(Box::new((
+                arrived_in, message,
+            )))));
+        }
+        self.hello_paused = true;
+    }
+
+    /// (Server) Whether the pause after the ClientHello is one before
+    /// handling it, for the configuration its PRE hook changed.
+    pub fn awaiting_reconfigure(&self) -> bool {
+        matches!(
+            &self.state,
+            Some(State::Server(ServerState::AwaitReconfigure(_)))
+        )
+    }
+
     /// (Server) Whether the connection stopped after the ClientHello
     /// (`pause_after_client_hello`), before answering it, until
     /// `resume_after_client_hello_check`.
@@ -274,6 +302,13 @@ impl Connection {
             Ok(state) => self.state = Some(state),
             Err(e) => return Err(self.fail(e)),
         }
+        // A ClientHello handled only now (after a reconfiguration) has its
+        // POST hook due, and may pause after it for the application's look.
+        if let Err(e) = self.common.run_pending_post_hook() {
+            return Err(self.fail(e));
+        }
+        self.paused = std::mem::take(&mut self.common.pause_requested);
+        self.hello_paused = std::mem::take(&mut self.common.client_hello_pause_requested);
         self.process().map_err(|e| self.fail(e))
     }
 
@@ -346,6 +381,12 @@ impl Connection {
     /// The next event, if any.
     pub fn next_event(&mut self) -> Option<Event> {
         self.common.events.pop_front()
+    }
+
+    /// Whether the handshake returned early (server early start, client
+    /// false start) and the peer's Finished is still to come.
+    pub fn peer_finished_pending(&self) -> bool {
+        self.common.early_started
     }
 
     /// Whether the handshake is still in progress.

@@ -115,6 +115,10 @@ pub enum Error {
     /// The application's handshake hook refused a message with this code.
     #[error("handshake hook returned {0}")]
     HookAborted(i32),
+    /// The peer's certificate does not allow digital signatures (keyUsage,
+    /// RFC 5280 §4.2.1.3), yet its key signed the handshake.
+    #[error("the peer's certificate does not allow digital signatures")]
+    KeyUsageViolation,
     /// The peer went past a resource bound.
     #[error(transparent)]
     Flood(#[from] Flood),
@@ -159,6 +163,9 @@ impl Error {
             // A hook's refusal is the application's, not the protocol's:
             // GnuTLS sends nothing for it either.
             Self::AlertReceived(_) | Self::ApiMisuse(_) | Self::HookAborted(_) => return None,
+            // GnuTLS ends the handshake on a key-usage violation without
+            // an alert (its peer is left waiting); so do we.
+            Self::KeyUsageViolation => return None,
             // As GnuTLS, which has no alert of its own for these.
             Self::Internal(_) | Self::Flood(_) => AlertDescription::InternalError,
         })

@@ -42,6 +42,12 @@ pub enum HookStop {
     ///
     /// [`Connection::take_hook_interruption`]: super::Connection::take_hook_interruption
     Interrupt(i32),
+    /// (Server, before the first ClientHello is handled) The application
+    /// changed what the server is configured with (GnuTLS lets a hook set
+    /// the credentials there): the connection pauses before handling the
+    /// ClientHello, and `resume_after_client_hello_check` handles it under
+    /// the new configuration. Elsewhere it stops nothing.
+    Reconfigure,
 }
 
 /// The application's hook: `Err` stops the operation as [`HookStop`] says.

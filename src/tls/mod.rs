@@ -15,6 +15,8 @@ pub mod error;
 #[cfg(test)]
 mod feature_tests;
 pub mod hook;
+#[cfg(test)]
+mod hook_tests;
 pub mod key_schedule;
 pub mod limits;
 #[cfg(test)]

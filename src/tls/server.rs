@@ -13,7 +13,9 @@ use super::codec::hello::{ClientHello, HRR_RANDOM, ServerHello};
 use super::codec::psk;
 use super::codec::ticket::{MAX_TICKET_LIFETIME, NewSessionTicket};
 use super::common::{Common, Event, PeerIdentity, Verification};
-use super::config::{CertifiedKey, ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy};
+use super::config::{
+    CertifiedKey, ClientAuth, ExtensionMessage, ServerConfig, VerifyPolicy, check_peer_key_usage,
+};
 use super::error::{Error, InvalidMessage, PeerMisbehaved};
 use super::key_schedule::{
     KeySchedule, Master, Secret, check_finished, finished_verify_data, ticket_psk, verify_finished,
@@ -43,6 +45,10 @@ pub(crate) enum ServerState {
     /// The same for a ClientHello that gets TLS 1.2: the configuration,
     /// the hello and its message.
     AwaitClientHelloCheck12(Box<(Arc<ServerConfig>, ClientHello, RawMessage)>),
+    /// The first ClientHello, not yet handled: its PRE hook changed the
+    /// configuration (`HookStop::Reconfigure`). The state it arrived in and
+    /// the message.
+    AwaitReconfigure(Box<(ServerState, RawMessage)>),
     ExpectCertificate(Box<ServerHandshake>),
     ExpectCertificateVerify(Box<ServerHandshake>),
     ExpectFinished(Box<ServerHandshake>),
@@ -175,7 +181,12 @@ fn choose_certificate(
     server_name: Option<&str>,
     schemes: &[u16],
 ) -> Option<(Arc<CertifiedKey>, u16)> {
-    let signs = |key: &Arc<CertifiedKey>| key.key.choose_scheme(schemes).map(|s| (key.clone(), s));
+    let signs = |key: &Arc<CertifiedKey>| {
+        if !config.may_sign_with(key) {
+            return None;
+        }
+        key.key.choose_scheme(schemes).map(|s| (key.clone(), s))
+    };
     if config.certificates.is_empty() {
         return config.certificate.as_ref().and_then(signs);
     }
@@ -225,6 +236,11 @@ impl ServerState {
         }))
     }
 
+    /// Whether the next message is the connection's first ClientHello.
+    pub fn expects_first_client_hello(&self) -> bool {
+        matches!(self, Self::ExpectClientHello(s) if s.retry.is_none())
+    }
+
     /// Handles one handshake message.
     pub fn handle(self, common: &mut Common, message: RawMessage) -> Result<Self, Error> {
         use HandshakeType as T;
@@ -256,6 +272,15 @@ impl ServerState {
         common: &mut Common,
         new_config: Option<Arc<ServerConfig>>,
     ) -> Result<Self, Error> {
+        if let Self::AwaitReconfigure(p) = self {
+            // Not handled yet: the new configuration may pause after it
+            // like any other (for the post-client-hello look).
+            let (arrived_in, message) = *p;
+            return match new_config {
+                Some(config) => Self::start(config).handle(common, message),
+                None => arrived_in.handle(common, message),
+            };
+        }
         if let Some(config) = new_config {
             let message = match self {
                 Self::AwaitClientHelloCheck(p) => p.message,
@@ -1115,6 +1140,7 @@ fn check_client_signature(
     if !config.signature_schemes.contains(&cv.scheme) {
         return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
     }
+    check_peer_key_usage(leaf, config.peer_key_usage_unchecked)?;
     let content = signed_content(false, &transcript.current());
     verify_signature(leaf, cv.scheme, &content, &cv.signature)
         .map_err(|_| PeerMisbehaved::DecryptError("client CertificateVerify"))?;

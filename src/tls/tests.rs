@@ -565,3 +565,20 @@ fn a_post_handshake_certificate_counts_only_after_its_finished() {
     assert!(s.negotiated().peer.is_some());
     assert!(s.negotiated().peer_under_check.is_none());
 }
+
+#[test]
+fn tls13_needs_a_certificate_whose_key_usage_allows_signing() {
+    // The server does not present it...
+    let mut c = Connection::client(Arc::new(client_config()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server_config("keyenc")));
+    assert!(pump(&mut c, &mut s).is_err());
+    // ...unless told to, and then the client refuses its signature.
+    let server = ServerConfig {
+        own_key_usage_unchecked: true,
+        ..server_config("keyenc")
+    };
+    let mut c = Connection::client(Arc::new(client_config()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert!(matches!(err, Error::KeyUsageViolation), "{err}");
+}

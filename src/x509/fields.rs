@@ -192,6 +192,37 @@ pub fn extended_key_usage(der: &[u8]) -> Result<Option<Vec<Vec<u8>>>, DerError> 
     Ok(Some(out))
 }
 
+/// The keyUsage extension's bits in GnuTLS's encoding (the first byte of
+/// the BIT STRING as is, digitalSignature = 0x80; the second shifted left
+/// by 8), or `None` when the certificate has none (RFC 5280 §4.2.1.3).
+pub fn key_usage(der: &[u8]) -> Result<Option<u16>, DerError> {
+    const KEY_USAGE: &[u8] = &[0x55, 0x1d, 0x0f];
+    let Some(value) = extension(der, KEY_USAGE)? else {
+        return Ok(None);
+    };
+    let bits = Reader::new(value).expect(BIT_STRING)?.contents;
+    let Some((_unused, bytes)) = bits.split_first() else {
+        return Err(DerError);
+    };
+    let first = bytes.first().copied().unwrap_or(0);
+    let second = bytes.get(1).copied().unwrap_or(0);
+    Ok(Some(u16::from(first) | (u16::from(second) << 8)))
+}
+
+/// keyUsage's digitalSignature bit in [`key_usage`]'s encoding.
+pub const KEY_USAGE_DIGITAL_SIGNATURE: u16 = 0x80;
+
+/// Whether the certificate's key may sign (TLS handshake signatures): it
+/// has no keyUsage, an empty one (as GnuTLS reads it), or one with
+/// digitalSignature. A certificate that cannot be read may not.
+pub fn allows_signing(der: &[u8]) -> bool {
+    match key_usage(der) {
+        Ok(None | Some(0)) => true,
+        Ok(Some(bits)) => bits & KEY_USAGE_DIGITAL_SIGNATURE != 0,
+        Err(_) => false,
+    }
+}
+
 /// Entries of a subjectAltName that can name a person or a host.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AltNames {
@@ -275,6 +306,17 @@ mod tests {
 
     fn der() -> Vec<u8> {
         crate::x509::pem::certificates(SERVER).unwrap().remove(0)
+    }
+
+    #[test]
+    fn reads_key_usage_bits_as_gnutls_encodes_them() {
+        assert_eq!(key_usage(&der()), Ok(Some(KEY_USAGE_DIGITAL_SIGNATURE)));
+        assert!(allows_signing(&der()));
+        let keyenc = include_bytes!("../../tests/fixtures/server-keyenc.pem");
+        let keyenc = crate::x509::pem::certificates(keyenc).unwrap().remove(0);
+        // keyEncipherment is the third bit: 0x20.
+        assert_eq!(key_usage(&keyenc), Ok(Some(0x20)));
+        assert!(!allows_signing(&keyenc));
     }
 
     #[test]

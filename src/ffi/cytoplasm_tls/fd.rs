@@ -47,11 +47,12 @@ impl Transport for FdTransport {
     }
 
     fn wait_readable(&mut self, ms: u32) -> Result<bool, TransportError> {
-        wait(
-            self.fd,
-            libc::POLLIN,
-            c_int::try_from(ms).unwrap_or(c_int::MAX),
-        )
+        let timeout = if ms == crate::gnutls::transport::INDEFINITE_TIMEOUT {
+            -1
+        } else {
+            c_int::try_from(ms).unwrap_or(c_int::MAX)
+        };
+        wait(self.fd, libc::POLLIN, timeout)
     }
 
     fn can_wait(&self) -> bool {

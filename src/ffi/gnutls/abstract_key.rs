@@ -425,6 +425,61 @@ pub unsafe extern "C" fn gnutls_pcert_import_x509(
     })
 }
 
+/// Fills the first `*ncrt` entries of `pcert_list` from the certificates
+/// `crt[0..*ncrt]`, in order (each a copy of its DER and a new public key
+/// object); release each with `gnutls_pcert_deinit`. `flags` may hold
+/// `GNUTLS_X509_CRT_LIST_SORT`, which is ignored: the list is taken in the
+/// order given. `*ncrt` is left as it is. Returns 0,
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments or an empty certificate,
+/// or `GNUTLS_E_MEMORY_ERROR`; on failure no entry is left filled.
+///
+/// # Safety
+/// `ncrt` is NULL or readable; `crt` is NULL or holds `*ncrt` live
+/// certificates; `pcert_list` is NULL or holds `*ncrt` writable entries.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_pcert_import_x509_list(
+    pcert_list: *mut gnutls_pcert_st,
+    crt: *mut gnutls_x509_crt_t,
+    ncrt: *mut c_uint,
+    flags: c_uint,
+) -> c_int {
+    boundary::gnutls(|| {
+        let _ = flags;
+        // SAFETY: NULL or readable by the caller's promise.
+        let count = *unsafe { args::object(ncrt.cast_const(), "ncrt") }?;
+        let count = usize::try_from(count).map_err(|_| CallError::Length("ncrt"))?;
+        if count == 0 {
+            return Ok(0);
+        }
+        args::out_param(pcert_list, "pcert_list")?;
+        if crt.is_null() {
+            return Err(CallError::Null("crt"));
+        }
+        // SAFETY: non-NULL and holding `count` handles by the caller's promise.
+        let handles = unsafe { std::slice::from_raw_parts(crt.cast_const(), count) };
+        let mut filled = Vec::with_capacity(count);
+        for handle in handles {
+            // SAFETY: each handle is live by the caller's promise.
+            let made = unsafe { x509_der(*handle) }.and_then(|der| pcert_of(&der));
+            match made {
+                Ok(pcert) => filled.push(pcert),
+                Err(e) => {
+                    for mut pcert in filled {
+                        // SAFETY: filled just now by this library.
+                        unsafe { gnutls_pcert_deinit(&mut pcert) };
+                    }
+                    return Err(e);
+                }
+            }
+        }
+        for (i, pcert) in filled.into_iter().enumerate() {
+            // SAFETY: `pcert_list` holds `count` entries and `i < count`.
+            unsafe { pcert_list.add(i).write(pcert) };
+        }
+        Ok(0)
+    })
+}
+
 /// Fills `*pcert` from the (first) certificate in `cert`, DER or PEM as
 /// `format` says; release it with `gnutls_pcert_deinit`. `flags` are
 /// ignored. Returns 0 or the errors of `gnutls_x509_crt_import`; `*pcert`
@@ -656,5 +711,71 @@ impl Drop for OwnedKey {
         }
         // SAFETY: handed over once.
         unsafe { gnutls_privkey_deinit(self.key) };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ffi::gnutls::types::GNUTLS_X509_FMT_PEM;
+    use crate::ffi::gnutls::x509::{
+        gnutls_x509_crt_deinit, gnutls_x509_crt_import, gnutls_x509_crt_init,
+    };
+
+    fn imported(pem: &[u8]) -> gnutls_x509_crt_t {
+        let mut crt: gnutls_x509_crt_t = std::ptr::null_mut();
+        let data = gnutls_datum_t {
+            data: pem.as_ptr().cast_mut(),
+            size: c_uint::try_from(pem.len()).unwrap(),
+        };
+        // SAFETY: valid pointers for the calls.
+        unsafe {
+            assert_eq!(gnutls_x509_crt_init(&mut crt), 0);
+            assert_eq!(gnutls_x509_crt_import(crt, &data, GNUTLS_X509_FMT_PEM), 0);
+        }
+        crt
+    }
+
+    #[test]
+    fn a_list_of_certificates_becomes_pcerts_in_order() {
+        let pems: [&[u8]; 2] = [
+            include_bytes!("../../../tests/fixtures/server-ecdsa.pem"),
+            include_bytes!("../../../tests/fixtures/ca.pem"),
+        ];
+        let mut crts: Vec<gnutls_x509_crt_t> = pems.iter().map(|p| imported(p)).collect();
+        let empty = || gnutls_pcert_st {
+            pubkey: std::ptr::null_mut(),
+            cert: gnutls_datum_t {
+                data: std::ptr::null_mut(),
+                size: 0,
+            },
+            r#type: 0,
+        };
+        let mut pcerts = [empty(), empty()];
+        let mut n: c_uint = 2;
+        // SAFETY: two live certificates and two writable entries.
+        let ret = unsafe {
+            gnutls_pcert_import_x509_list(pcerts.as_mut_ptr(), crts.as_mut_ptr(), &mut n, 0)
+        };
+        assert_eq!((ret, n), (0, 2));
+        for (pcert, pem) in pcerts.iter_mut().zip(pems) {
+            let der = crate::x509::pem::certificates(pem).unwrap().remove(0);
+            assert_eq!(usize::try_from(pcert.cert.size).unwrap(), der.len());
+            // SAFETY: filled by the call above.
+            let got = unsafe { std::slice::from_raw_parts(pcert.cert.data, der.len()) };
+            assert_eq!(got, der.as_slice());
+            // SAFETY: filled by this library.
+            unsafe { gnutls_pcert_deinit(pcert) };
+        }
+        // A NULL list with certificates to fill is refused.
+        // SAFETY: NULL is checked.
+        let ret = unsafe {
+            gnutls_pcert_import_x509_list(std::ptr::null_mut(), crts.as_mut_ptr(), &mut n, 0)
+        };
+        assert!(ret < 0);
+        for crt in crts {
+            // SAFETY: made above, released once.
+            unsafe { gnutls_x509_crt_deinit(crt) };
+        }
     }
 }

@@ -68,6 +68,10 @@ pub(super) struct Expected {
     pub(super) checkable: bool,
     /// Whether a key purpose was given at all.
     pub(super) purpose_given: bool,
+    /// The key purpose OID given (dotted text), if any.
+    pub(super) purpose: Option<String>,
+    /// Whether an e-mail address was given (stepup does not check one).
+    pub(super) email: bool,
 }
 
 /// Reads `elements` entries of `data`.
@@ -93,6 +97,8 @@ pub(super) unsafe fn expected(
         name: None,
         checkable: true,
         purpose_given: false,
+        purpose: None,
+        email: false,
     };
     for entry in entries {
         // SAFETY: the entry's data is as promised.
@@ -118,8 +124,13 @@ pub(super) unsafe fn expected(
                 };
                 out.checkable &= bytes == role.as_bytes();
                 out.purpose_given = true;
+                let purpose = std::str::from_utf8(bytes).map_err(|_| CallError::Utf8("data"))?;
+                out.purpose = Some(purpose.to_owned());
             }
-            GNUTLS_DT_RFC822NAME => out.checkable = false,
+            GNUTLS_DT_RFC822NAME => {
+                out.checkable = false;
+                out.email = true;
+            }
             _ => {}
         }
     }
@@ -308,15 +319,19 @@ pub unsafe extern "C" fn gnutls_certificate_expiration_time_peers(
 /// Verifies the peer's certificate chain against the credentials' trust
 /// anchors and the `elements` entries of `data`: `GNUTLS_DT_DNS_HOSTNAME`
 /// or `GNUTLS_DT_IP_ADDRESS` names the peer; `GNUTLS_DT_KEY_PURPOSE_OID`
-/// may only be the purpose the verifier checks for the peer's role
-/// (`GNUTLS_KP_TLS_WWW_SERVER` for a server, `GNUTLS_KP_TLS_WWW_CLIENT` for
-/// a client). Writes the `GNUTLS_CERT_*` status bits to `*status` (0:
-/// trusted). Validity is checked at the time of the clock set with
+/// is a key purpose every certificate of the chain must allow (by its
+/// extendedKeyUsage, if it has one; anyExtendedKeyUsage counts for the
+/// end-entity certificate only), else the status has
+/// `GNUTLS_CERT_PURPOSE_MISMATCH | GNUTLS_CERT_INVALID`. The chain is
+/// verified for the peer's role in any case (a server's certificate for
+/// `GNUTLS_KP_TLS_WWW_SERVER`, a client's for `GNUTLS_KP_TLS_WWW_CLIENT`).
+/// Writes the `GNUTLS_CERT_*` status bits to `*status` (0: trusted).
+/// Validity is checked at the time of the clock set with
 /// `gnutls_global_set_time_function`.
 ///
 /// Returns 0 (the status says whether the peer is trusted);
 /// `GNUTLS_E_NO_CERTIFICATE_FOUND` when the peer sent no certificate;
-/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments, another key purpose, an
+/// `GNUTLS_E_INVALID_REQUEST` for NULL arguments, an
 /// `GNUTLS_DT_RFC822NAME` element (not supported) or a malformed IP
 /// address. `*status` is written only on success.
 ///
@@ -337,12 +352,13 @@ pub unsafe extern "C" fn gnutls_certificate_verify_peers(
         let server = unsafe { with_session(session, |s| s.is_server()) }?;
         // SAFETY: as promised by the caller.
         let expected = unsafe { expected(data.cast_const(), elements, !server) }?;
-        if !expected.checkable {
+        if expected.email {
             return Err(Error::InvalidRequest.into());
         }
         let name = expected.name.as_deref();
+        let purpose = expected.purpose.as_deref();
         // SAFETY: NULL or live.
-        let bits = unsafe { with_session(session, |s| s.verify_peer(name)) }??;
+        let bits = unsafe { with_session(session, |s| s.verify_peer(name, purpose)) }??;
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { status.write(bits) };
         Ok(0)

@@ -320,7 +320,9 @@ pub unsafe extern "C" fn gnutls_certificate_set_pin_function(
 /// `GNUTLS_CRD_ANON` is accepted and changes nothing (TLS 1.3 has no
 /// anonymous key exchange). Other types return `GNUTLS_E_INVALID_REQUEST`. The session keeps its own
 /// reference. Returns 0 or a negative code (`GNUTLS_E_INVALID_REQUEST` for
-/// a NULL session or credentials).
+/// a NULL session or credentials). Certificate credentials may be set
+/// from a handshake hook: set in the PRE hook of the ClientHello, a
+/// server answers that ClientHello with them.
 ///
 /// # Safety
 /// `session` is live; `cred` is credentials of `type`.
@@ -331,8 +333,23 @@ pub unsafe extern "C" fn gnutls_credentials_set(
     cred: *mut c_void,
 ) -> c_int {
     boundary::gnutls(|| {
-        // SAFETY: the caller's promises, forwarded.
-        let set = unsafe { set_credentials(session, r#type, cred) }?;
+        if session.is_null() {
+            return Err(CallError::Null("session"));
+        }
+        let set = if super::callbacks::in_callback(session)
+            && r#type == GNUTLS_CRD_CERTIFICATE
+            && !cred.is_null()
+        {
+            // From a handshake hook, with the session busy: set once the
+            // hook's operation lets go of it (`apply_deferred`).
+            // SAFETY: live; a field apart from the session state.
+            let deferred = unsafe { &mut *std::ptr::addr_of_mut!((*session).deferred_credentials) };
+            deferred.push((r#type, cred));
+            0
+        } else {
+            // SAFETY: the caller's promises, forwarded.
+            unsafe { set_credentials(session, r#type, cred) }?
+        };
         // SAFETY: live (it was just used); a field apart from the session
         // state.
         let handles = unsafe { &mut *std::ptr::addr_of_mut!((*session).credential_handles) };
@@ -340,6 +357,37 @@ pub unsafe extern "C" fn gnutls_credentials_set(
         handles.push((r#type, cred));
         Ok(set)
     })
+}
+
+/// Sets the credentials a handshake hook set while the session was busy.
+/// Returns whether there were any.
+///
+/// # Safety
+/// `session` is NULL or live, with no borrow of it held, and the
+/// credentials it was given are live still.
+pub(super) unsafe fn apply_deferred(session: gnutls_session_t) -> Result<bool, CallError> {
+    if session.is_null() {
+        return Err(CallError::Null("session"));
+    }
+    // SAFETY: live; a field apart from the session state.
+    let deferred =
+        std::mem::take(unsafe { &mut *std::ptr::addr_of_mut!((*session).deferred_credentials) });
+    let any = !deferred.is_empty();
+    for (r#type, cred) in deferred {
+        // SAFETY: forwarded promises; `cred` was live when set and the
+        // caller keeps credentials alive while sessions use them.
+        unsafe { set_credentials(session, r#type, cred) }?;
+    }
+    Ok(any)
+}
+
+/// Whether a handshake hook set credentials not yet applied.
+///
+/// # Safety
+/// `session` is live.
+pub(super) unsafe fn has_deferred(session: gnutls_session_t) -> bool {
+    // SAFETY: live; a shared read of a field apart from the session state.
+    !unsafe { &*std::ptr::addr_of!((*session).deferred_credentials) }.is_empty()
 }
 
 /// The credentials handle of `type` set on the session with

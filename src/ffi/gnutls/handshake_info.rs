@@ -10,7 +10,7 @@ use super::types::gnutls_datum_t;
 use crate::ffi::errors::CallError;
 use crate::ffi::{args, boundary};
 use crate::gnutls::Error;
-use crate::gnutls::session::PostClientHello;
+use crate::gnutls::session::{PostClientHello, Session};
 
 /// A function called with the session only (`gnutls_handshake_post_client_hello_func`).
 #[allow(non_camel_case_types)]
@@ -288,6 +288,13 @@ pub unsafe extern "C" fn gnutls_handshake_set_post_client_hello_function(
 /// `ptr` is NULL or a live session used by no other thread, with no borrow
 /// of it live.
 pub(super) unsafe fn run_post_client_hello(ptr: gnutls_session_t) -> Result<(), CallError> {
+    // A pause before the ClientHello is handled, for what its hook set.
+    // SAFETY: forwarded promise; the borrow ends with the call.
+    if unsafe { with_session(ptr, |s| s.awaiting_reconfigure()) }? {
+        // SAFETY: forwarded promise.
+        unsafe { with_session(ptr, Session::reconfigure_after_hook) }??;
+        return Ok(());
+    }
     // SAFETY: forwarded promise; the borrow ends with the call.
     let mut function = unsafe { with_session(ptr, |s| s.take_post_client_hello()) }?;
     let code = function.as_mut().map_or(0, |f| f());

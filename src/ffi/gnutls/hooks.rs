@@ -168,6 +168,14 @@ impl CHook {
         // SAFETY: as for the first call on the callback cells.
         unsafe { with_callbacks(self.session, |c| c.hook_session_data.set(None)) };
         match code {
+            // Credentials set in the hook: the operation lets go of the
+            // session so that they are set (a server's first ClientHello is
+            // then handled under them).
+            // SAFETY: the session outlives its hook; a field apart from
+            // the session state.
+            0.. if unsafe { super::credentials::has_deferred(self.session) } => {
+                Err(HookStop::Reconfigure)
+            }
             0.. => Ok(()),
             // GnuTLS returns these to the caller and resumes at the next call.
             GNUTLS_E_AGAIN | GNUTLS_E_INTERRUPTED => Err(HookStop::Interrupt(code)),

@@ -54,6 +54,9 @@ pub struct gnutls_session_int {
     pub(super) db: super::tickets::DbFunctions,
     /// The handshake hook's settings (see `hooks.rs`).
     pub(super) hook_slot: super::hooks::HookSlot,
+    /// Credentials a handshake hook set while the session was busy, set on
+    /// it once the hook's operation lets go (see `credentials.rs`).
+    pub(super) deferred_credentials: Vec<(i32, *mut c_void)>,
 }
 
 /// A session handle.
@@ -127,6 +130,10 @@ pub(crate) unsafe fn run_with_peer_check<R>(
         // SAFETY: forwarded promise; the borrow ends with the call.
         // The lock is released before the arms run the application's code.
         let result = op(&mut *unsafe { session_mut(ptr) }?);
+        // Credentials a hook set in there apply now (before a pause for
+        // them is resumed).
+        // SAFETY: forwarded promise; no borrow of the session is live.
+        unsafe { super::credentials::apply_deferred(ptr) }?;
         match result {
             Err(Error::PeerCheckPending) => {}
             Err(Error::CertificateChoicePending) => {
@@ -199,6 +206,7 @@ pub unsafe extern "C" fn gnutls_init(session: *mut gnutls_session_t, flags: c_ui
             psk_username_bytes: None,
             db: super::tickets::DbFunctions::default(),
             hook_slot: super::hooks::HookSlot::default(),
+            deferred_credentials: Vec::new(),
         };
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { args::give(session, handle) };
@@ -446,7 +454,8 @@ unsafe fn receive_with(
         if let Some((recv_fd, send_fd)) = sockets {
             // SAFETY: forwarded promise.
             let queued = unsafe { with_session(ptr, |s| s.has_pending_output()) }?;
-            if queued && !wait_input_or_room(recv_fd, send_fd, deadline) {
+            if queued && !wait_input_or_room(recv_fd, send_fd, deadline.and_then(|w| w.deadline()))
+            {
                 // Room came first: our queued output goes out, then on.
                 // SAFETY: forwarded promise.
                 unsafe { with_session(ptr, Session::flush_deferred) }??;
@@ -786,7 +795,7 @@ pub unsafe extern "C" fn gnutls_certificate_verify_peers2(
     boundary::gnutls(|| {
         args::out_param(status, "status")?;
         // SAFETY: NULL or live.
-        let bits = unsafe { session_mut(session) }?.verify_peer(None)?;
+        let bits = unsafe { session_mut(session) }?.verify_peer(None, None)?;
         // SAFETY: checked non-NULL.
         unsafe { status.write(bits) };
         Ok(0)

@@ -270,6 +270,31 @@ pub unsafe extern "C" fn gnutls_session_set_data(
     })
 }
 
+/// (Client, before the handshake) Sets the session id the ClientHello
+/// carries (`sid`, at most 32 bytes, copied), for exceptional uses: it is
+/// no resumption (session data set before is forgotten; use
+/// `gnutls_session_set_data` to resume). A server that resumes a session
+/// by that id makes the handshake fail with `GNUTLS_E_UNEXPECTED_PACKET`.
+/// Returns 0, or `GNUTLS_E_INVALID_REQUEST` on a server, for NULL
+/// arguments or an id longer than 32 bytes.
+///
+/// # Safety
+/// `session` is NULL or live; `sid` is NULL or a datum holding `size`
+/// bytes.
+#[unsafe(no_mangle)]
+pub unsafe extern "C" fn gnutls_session_set_id(
+    session: gnutls_session_t,
+    sid: *const gnutls_datum_t,
+) -> c_int {
+    boundary::gnutls(|| {
+        // SAFETY: the caller's promise.
+        let id = unsafe { super::credentials::datum(sid, "sid") }?;
+        // SAFETY: NULL or live.
+        unsafe { with_session(session, |s| s.set_session_id(id)) }??;
+        Ok(0)
+    })
+}
+
 /// Whether the handshake resumed an earlier session with a ticket (1) or
 /// was a full one (0), on either side.
 ///

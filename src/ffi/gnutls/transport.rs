@@ -227,10 +227,12 @@ impl CTransport {
 
 /// poll(2) for input on a descriptor: >0 ready, 0 timed out, -1 failed.
 fn poll_readable(fd: c_int, ms: c_uint) -> c_int {
-    poll(
-        &mut [pollfd(fd, libc::POLLIN)],
-        c_int::try_from(ms).unwrap_or(c_int::MAX),
-    )
+    let timeout = if ms == crate::gnutls::transport::INDEFINITE_TIMEOUT {
+        -1
+    } else {
+        c_int::try_from(ms).unwrap_or(c_int::MAX)
+    };
+    poll(&mut [pollfd(fd, libc::POLLIN)], timeout)
 }
 
 impl Transport for CTransport {

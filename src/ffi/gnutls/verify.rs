@@ -99,7 +99,7 @@ pub unsafe extern "C" fn gnutls_certificate_verify_peers3(
         // SAFETY: NULL or NUL-terminated, by the caller's promise.
         let hostname = unsafe { args::optional_utf8(hostname, "hostname") }?;
         // SAFETY: NULL or live, by the caller's promise.
-        let bits = unsafe { with_session(session, |s| s.verify_peer(hostname)) }??;
+        let bits = unsafe { with_session(session, |s| s.verify_peer(hostname, None)) }??;
         // SAFETY: checked non-NULL; writable by the caller's promise.
         unsafe { status.write(bits) };
         Ok(0)

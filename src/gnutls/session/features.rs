@@ -463,6 +463,28 @@ impl Session {
             .map_err(Error::from)
     }
 
+    /// (Server) Whether the handshake waits, before handling the first
+    /// ClientHello, for the configuration a handshake hook changed there.
+    pub fn awaiting_reconfigure(&self) -> bool {
+        self.conn
+            .as_ref()
+            .is_some_and(Connection::awaiting_reconfigure)
+    }
+
+    /// (Server) Handles the ClientHello a handshake hook looked at under
+    /// the configuration as the hook left it (GnuTLS lets a hook set the
+    /// credentials there); a post-client-hello function still looks at it
+    /// afterwards. A configuration that cannot be built (no credentials
+    /// still) leaves the ClientHello to the one it arrived under, which
+    /// fails it in its own way.
+    pub fn reconfigure_after_hook(&mut self) -> Result<(), Error> {
+        self.config_changed_in_hello_check = false;
+        let config = self.current_server_config().ok().map(Arc::new);
+        self.conn()?
+            .resume_after_client_hello_check(Ok(()), config)
+            .map_err(Error::from)
+    }
+
     /// `gnutls_session_ext_register`: an application-defined extension.
     /// Types GnuTLS implements itself (unless `override_internal` and the
     /// type is one stepup lets go), or registered already, fail with

@@ -10,6 +10,7 @@ use std::time::{Duration, Instant};
 use zeroize::Zeroizing;
 
 use super::{Error, GNUTLS_NO_TICKETS, Session};
+use crate::gnutls::transport::ReadWait;
 
 /// `GNUTLS_NO_AUTO_SEND_TICKET`: no tickets after the handshake, only
 /// those of `gnutls_session_ticket_send`.
@@ -48,6 +49,8 @@ pub(super) struct Tickets {
     /// (Server) The application's session database, for TLS 1.2
     /// resumption by session id.
     store: Option<Arc<dyn SessionStore>>,
+    /// (Client) The session id to send (`gnutls_session_set_id`).
+    pub(super) session_id: Option<Vec<u8>>,
 }
 
 impl Default for Tickets {
@@ -59,6 +62,7 @@ impl Default for Tickets {
             data_set: false,
             arrived: false,
             store: None,
+            session_id: None,
         }
     }
 }
@@ -147,6 +151,16 @@ impl Session {
         if self.priority.is_none() {
             return Err(Error::InvalidRequest);
         }
+        // After a false start the session is not settled until the
+        // server's Finished (GnuTLS refuses the same).
+        if !self.server
+            && self
+                .conn
+                .as_ref()
+                .is_some_and(Connection::peer_finished_pending)
+        {
+            return Err(Error::UnavailableDuringHandshake);
+        }
         self.wait_for_ticket()?;
         Ok(self
             .conn
@@ -178,7 +192,7 @@ impl Session {
         };
         let deadline = Instant::now() + TICKET_WAIT;
         while waits(self) && Instant::now() < deadline {
-            match self.pull(Some(deadline)) {
+            match self.pull(Some(ReadWait::Until(deadline))) {
                 Ok(()) => {}
                 Err(Error::TimedOut | Error::Again | Error::Interrupted) => break,
                 Err(e) => return Err(e),
@@ -201,12 +215,27 @@ impl Session {
         match SavedSession::decode(data) {
             Some(session) => {
                 self.tickets.resume = Some(session);
+                self.tickets.session_id = None;
                 self.tickets.data_set = true;
                 Ok(())
             }
             None if SavedSession::is_ours(data) => Err(Error::Parsing),
             None => Err(Error::DbError),
         }
+    }
+
+    /// `gnutls_session_set_id`: (client) the session id the next
+    /// ClientHello carries, in place of resumption data set before (which
+    /// is forgotten). `InvalidRequest` on a server or for more than 32
+    /// bytes.
+    pub fn set_session_id(&mut self, id: &[u8]) -> Result<(), Error> {
+        const MAX_SESSION_ID: usize = 32;
+        if self.server || id.len() > MAX_SESSION_ID {
+            return Err(Error::InvalidRequest);
+        }
+        self.tickets.resume = None;
+        self.tickets.session_id = Some(id.to_vec());
+        Ok(())
     }
 
     /// `gnutls_session_is_resumed`.
@@ -224,5 +253,21 @@ impl Session {
                     .conn
                     .as_ref()
                     .is_some_and(|c| c.negotiated().resumption_requested))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{GNUTLS_CLIENT, GNUTLS_SERVER};
+    use super::*;
+
+    #[test]
+    fn a_session_id_is_for_clients_and_at_most_32_bytes() {
+        let mut client = Session::new(GNUTLS_CLIENT).unwrap();
+        assert!(client.set_session_id(&[1; 32]).is_ok());
+        assert_eq!(client.tickets.session_id.as_deref(), Some(&[1; 32][..]));
+        assert_eq!(client.set_session_id(&[1; 33]), Err(Error::InvalidRequest));
+        let mut server = Session::new(GNUTLS_SERVER).unwrap();
+        assert_eq!(server.set_session_id(&[1]), Err(Error::InvalidRequest));
     }
 }

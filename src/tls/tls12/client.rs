@@ -35,11 +35,12 @@ use crate::tls::suites::group;
 use crate::x509::key_info::KeyKind;
 use crate::x509::verify::verify_signature_tls12;
 
-/// The signature_algorithms a client that also offers TLS 1.2 sends: `ours`
-/// (TLS 1.3's) and RSA PKCS#1 v1.5, which TLS 1.2 servers may sign with
-/// (a TLS 1.3 one never does in the handshake, RFC 8446 §4.2.3), in GnuTLS
-/// 3.7's order: by hash, PKCS#1 first, then RSA-PSS, ECDSA and EdDSA.
-pub fn offered_schemes(ours: &[u16]) -> Vec<u16> {
+/// The signature_algorithms a client that offers TLS 1.2 sends (and a
+/// TLS 1.2 CertificateRequest names): `tls12`, and `tls13` when it also
+/// offers TLS 1.3 (TLS 1.3 servers never sign with PKCS#1 v1.5 in the
+/// handshake, RFC 8446 §4.2.3), each code once, in GnuTLS 3.7's order: by
+/// hash, PKCS#1 first, then RSA-PSS, ECDSA and EdDSA.
+pub fn offered_schemes(tls12: &[u16], tls13: &[u16]) -> Vec<u16> {
     use crate::crypto::sign::scheme as s;
     const ORDER: [u16; 12] = [
         s::RSA_PKCS1_SHA256,
@@ -57,9 +58,13 @@ pub fn offered_schemes(ours: &[u16]) -> Vec<u16> {
     ];
     let mut schemes: Vec<u16> = ORDER
         .into_iter()
-        .filter(|scheme| crate::tls::config::tls12_signature_allowed(ours, *scheme))
+        .filter(|scheme| tls12.contains(scheme) || tls13.contains(scheme))
         .collect();
-    schemes.extend(ours.iter().filter(|scheme| !ORDER.contains(scheme)));
+    for scheme in tls12.iter().chain(tls13) {
+        if !schemes.contains(scheme) {
+            schemes.push(*scheme);
+        }
+    }
     schemes
 }
 
@@ -326,7 +331,7 @@ fn answer(
         return None;
     }
     let signs = certificate.key.tls12_schemes();
-    offered_schemes(&config.signature_schemes)
+    offered_schemes(&config.tls12_signature_schemes, &[])
         .into_iter()
         .find(|s| signs.contains(s) && request.schemes.contains(s))
 }
@@ -451,6 +456,7 @@ impl Handshake {
             return Err(PeerMisbehaved::IllegalParameter("signature scheme not offered").into());
         }
         let leaf = self.chain.first().map(Vec::as_slice).unwrap_or_default();
+        crate::tls::config::check_peer_key_usage(leaf, self.config.peer_key_usage_unchecked)?;
         // The suite names the kind of key that signs.
         let kind = crate::x509::fields::spki(leaf)
             .ok()
@@ -559,6 +565,14 @@ impl Handshake {
         };
         let sent = common.send_message(HandshakeType::ClientKeyExchange, &body)?;
         self.transcript.update(&sent);
+        // RFC 7918 §3: false start only after a full handshake with a
+        // forward-secret key exchange (ours: ECDHE, all of whose groups are
+        // strong enough); as GnuTLS, not when we authenticated ourselves.
+        let false_start = self.config.false_start
+            && ours.is_none()
+            && psk.is_none()
+            && self.suite.ecdhe()
+            && self.resumed.is_none();
         let hash = self.suite.hash();
         // RFC 7627 §3: the session hash ends with ClientKeyExchange.
         let master = prf::extended_master_secret(hash, &pre_master, &self.transcript.current());
@@ -597,6 +611,10 @@ impl Handshake {
         self.transcript.update(&sent);
         common.negotiated.tls_unique = Some(ours.to_vec());
         self.master = Some(master);
+        if false_start {
+            common.early_started = true;
+            common.negotiated.false_start = true;
+        }
         Ok(if self.expect_ticket {
             Client12::ExpectNewSessionTicket(self)
         } else {
@@ -676,6 +694,7 @@ impl Handshake {
             }
         };
         common.traffic = true;
+        common.early_started = false;
         common.ccs_window = false;
         common.events.push_back(Event::HandshakeComplete);
         Ok(Client12::Traffic(session.map(Box::new), fresh))

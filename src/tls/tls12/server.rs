@@ -128,7 +128,12 @@ fn authentication_of(key: &CertifiedKey) -> Option<Authentication> {
 /// ones named for `server_name` first.
 fn candidates(config: &ServerConfig, server_name: Option<&str>) -> Vec<Arc<CertifiedKey>> {
     if config.certificates.is_empty() {
-        return config.certificate.iter().cloned().collect();
+        return config
+            .certificate
+            .iter()
+            .filter(|c| config.may_sign_with(c))
+            .cloned()
+            .collect();
     }
     let named = config
         .certificates
@@ -138,7 +143,11 @@ fn candidates(config: &ServerConfig, server_name: Option<&str>) -> Vec<Arc<Certi
         .certificates
         .iter()
         .filter(|c| !server_name.is_some_and(|name| c.names.iter().any(|n| n == name)));
-    named.chain(rest).map(|c| c.key.clone()).collect()
+    named
+        .chain(rest)
+        .filter(|c| config.may_sign_with(&c.key))
+        .map(|c| c.key.clone())
+        .collect()
 }
 
 /// What every TLS 1.2 ClientHello must carry, full handshake or resumed.
@@ -503,7 +512,7 @@ pub(crate) fn accept(
     if request_certificate {
         let request = CertificateRequest12 {
             certificate_types: vec![RSA_SIGN, ECDSA_SIGN],
-            schemes: super::client::offered_schemes(&config.signature_schemes),
+            schemes: super::client::offered_schemes(&config.tls12_signature_schemes, &[]),
             authorities: config.certificate_authorities.clone(),
         };
         let sent = common.send_message(HandshakeType::CertificateRequest, &request.encode())?;
@@ -808,6 +817,7 @@ impl Handshake {
             .first()
             .map(Vec::as_slice)
             .unwrap_or_default();
+        crate::tls::config::check_peer_key_usage(leaf, self.config.peer_key_usage_unchecked)?;
         verify_signature_tls12(leaf, verify.scheme, signed, &verify.signature)
             .map_err(|_| PeerMisbehaved::DecryptError("client CertificateVerify"))?;
         common.negotiated.client_signature_scheme = Some(verify.scheme);

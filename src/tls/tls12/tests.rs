@@ -495,3 +495,127 @@ fn a_configuration_given_after_the_client_hello_check_negotiates_afresh() {
     pump(&mut c, &mut s).unwrap();
     assert_eq!(c.negotiated().version, Some(0x0303));
 }
+
+#[test]
+fn a_certificate_whose_key_usage_forbids_signing_serves_no_suite() {
+    let server = ServerConfig {
+        tls13: false,
+        ..server12("keyenc")
+    };
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert_eq!(err.alert(), Some(A::HandshakeFailure));
+}
+
+#[test]
+fn a_client_refuses_a_signature_its_certificate_does_not_allow() {
+    let server = ServerConfig {
+        tls13: false,
+        own_key_usage_unchecked: true,
+        ..server12("keyenc")
+    };
+    let mut c = Connection::client(Arc::new(client12()), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert!(matches!(err, crate::tls::Error::KeyUsageViolation), "{err}");
+    // With the check off on both ends, the handshake completes.
+    let server = ServerConfig {
+        tls13: false,
+        own_key_usage_unchecked: true,
+        ..server12("keyenc")
+    };
+    let client = ClientConfig {
+        peer_key_usage_unchecked: true,
+        ..client12()
+    };
+    let (mut c, mut s) = connect(client, server);
+    exchange(&mut c, &mut s);
+}
+
+#[test]
+fn a_tls12_only_client_offers_only_its_tls12_schemes() {
+    use crate::crypto::sign::scheme;
+    let client = ClientConfig {
+        tls12_signature_schemes: vec![scheme::RSA_PKCS1_SHA256],
+        signature_schemes: vec![scheme::ECDSA_SECP256R1_SHA256],
+        ..client12()
+    };
+    assert_eq!(client.offered_schemes(), [scheme::RSA_PKCS1_SHA256]);
+    // So an ECDSA server finds no scheme to sign with.
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    let err = pump(&mut c, &mut s).unwrap_err();
+    assert_eq!(err.alert(), Some(A::HandshakeFailure));
+    // Offering TLS 1.3 as well adds its schemes.
+    let both = ClientConfig {
+        tls12_signature_schemes: vec![scheme::RSA_PKCS1_SHA256],
+        signature_schemes: vec![scheme::ECDSA_SECP256R1_SHA256],
+        tls13: true,
+        ..client12()
+    };
+    assert_eq!(
+        both.offered_schemes(),
+        [scheme::RSA_PKCS1_SHA256, scheme::ECDSA_SECP256R1_SHA256]
+    );
+}
+
+#[test]
+fn a_false_starting_client_sends_before_the_servers_finished() {
+    let client = ClientConfig {
+        false_start: true,
+        ..client12()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    s.read_tls(&c.take_tls()).unwrap();
+    c.read_tls(&s.take_tls()).unwrap();
+    // Our Finished is out: the handshake is done for us, not yet settled.
+    assert!(!c.is_handshaking() && c.peer_finished_pending());
+    assert!(c.negotiated().false_start);
+    assert!(!events(&mut c).contains(&Event::HandshakeComplete));
+    c.write(b"early").unwrap();
+    s.read_tls(&c.take_tls()).unwrap();
+    let mut buf = [0u8; 8];
+    let n = s.read(&mut buf);
+    assert_eq!(&buf[..n], b"early");
+    // The server's Finished settles it.
+    c.read_tls(&s.take_tls()).unwrap();
+    assert!(!c.peer_finished_pending());
+    assert!(events(&mut c).contains(&Event::HandshakeComplete));
+    exchange(&mut c, &mut s);
+}
+
+#[test]
+fn no_false_start_unless_asked_or_after_sending_a_certificate() {
+    let (c, _) = connect(client12(), server12("ecdsa"));
+    assert!(!c.negotiated().false_start);
+    let client = ClientConfig {
+        false_start: true,
+        certificate: Some(crate::tls::tests::certified("client", "ecdsa")),
+        ..client12()
+    };
+    let server = ServerConfig {
+        client_auth: crate::tls::config::ClientAuth::Require,
+        ..server12("ecdsa")
+    };
+    let (c, _) = connect(client, server);
+    assert!(!c.negotiated().false_start);
+}
+
+#[test]
+fn a_session_id_set_by_the_application_goes_in_the_client_hello() {
+    let client = ClientConfig {
+        session_id: Some(vec![0xff; 6]),
+        ..client12()
+    };
+    let mut c = Connection::client(Arc::new(client), Some("localhost")).unwrap();
+    let record = c.take_tls();
+    let hello = ClientHello::decode(&record[5 + 4..]).unwrap();
+    assert_eq!(hello.session_id, [0xff; 6]);
+    // Not a resumption: a full handshake follows.
+    let mut s = Connection::server(Arc::new(server12("ecdsa")));
+    s.read_tls(&record).unwrap();
+    pump(&mut c, &mut s).unwrap();
+    assert!(!c.is_handshaking() && !c.negotiated().resumed);
+}

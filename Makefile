@@ -140,7 +140,11 @@ bench: compat
 
 # Serves on 127.0.0.1:8448 with its data (demo CA, certificates, secrets,
 # UIA database) in demo-data/, made on first run; Ctrl-C stops it.
-demo: all
+# On a fresh machine, .ci/deps --demo first installs what building and
+# running the demo needs (make, gcc, openssl), as .ci/run does for the tests.
+demo:
+	.ci/deps --demo
+	$(MAKE) all
 	build/bin/stepup-demo -p 8448 --data demo-data
 
 # The demo on a free port with fresh data, walked with curl and Python.

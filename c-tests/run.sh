@@ -313,45 +313,33 @@ fi
 # c-tests/valgrind.supp covers CTransport's.
 backend=$root/target/cytoplasm/release/libstepup.a
 if [ -e "$backend" ]; then
+  # tls_backend: the backend itself; stepup_flow (6b): the certificate
+  # step-up inside Telodendria, the drop-in's UiaComplete asking the
+  # backend's connection for a client certificate.
   if "$cc" "${cflags[@]}" -c c-tests/telodendria/fake_cytoplasm.c -o "$out/fake_cytoplasm.o" &&
-     rm -f "$out/libfakecytoplasm.a" && ar rcs "$out/libfakecytoplasm.a" "$out/fake_cytoplasm.o" &&
-     "$cc" "${cflags[@]}" -Iinclude c-tests/telodendria/tls_backend_test.c c-tests/harness.c \
-       -o "$out/tls_backend-static" -Wl,--start-group "$backend" "$out/libfakecytoplasm.a" -Wl,--end-group \
-       "${native_libs[@]}"; then
-    saved_valgrind=("${valgrind_cmd[@]}")
-    [ ${#valgrind_cmd[@]} -gt 0 ] && valgrind_cmd+=(--suppressions=c-tests/telodendria/valgrind.supp)
-    run tls_backend-static -- "$out/tls_backend-static"
-    harness_result tls_backend-static $?
-    valgrind_cmd=("${saved_valgrind[@]}")
+     rm -f "$out/libfakecytoplasm.a" && ar rcs "$out/libfakecytoplasm.a" "$out/fake_cytoplasm.o"; then
+    for t in tls_backend stepup_flow; do
+      if "$cc" "${cflags[@]}" -Iinclude "c-tests/telodendria/${t}_test.c" c-tests/harness.c \
+           -o "$out/$t-static" -Wl,--start-group "$backend" "$out/libfakecytoplasm.a" -Wl,--end-group \
+           "${native_libs[@]}"; then
+        saved_valgrind=("${valgrind_cmd[@]}")
+        [ ${#valgrind_cmd[@]} -gt 0 ] && valgrind_cmd+=(--suppressions=c-tests/telodendria/valgrind.supp)
+        run "$t-static" -- "$out/$t-static"
+        harness_result "$t-static" $?
+        valgrind_cmd=("${saved_valgrind[@]}")
+      else
+        fail "$t builds"
+      fi
+      if "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude "c-tests/telodendria/${t}_test.c" \
+           c-tests/telodendria/fake_cytoplasm.c c-tests/harness.c -o "$out/$t-asan" "$backend" "${native_libs[@]}"; then
+        run_asan "$t-asan" -- "$out/$t-asan"
+        check "$t runs clean under ASan and UBSan" asan_clean $? "$t-asan"
+      else
+        fail "$t-asan builds"
+      fi
+    done
   else
-    fail "tls_backend builds"
-  fi
-  if "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude c-tests/telodendria/tls_backend_test.c \
-       c-tests/telodendria/fake_cytoplasm.c c-tests/harness.c -o "$out/tls_backend-asan" "$backend" "${native_libs[@]}"; then
-    run_asan tls_backend-asan -- "$out/tls_backend-asan"
-    check "tls_backend runs clean under ASan and UBSan" asan_clean $? tls_backend-asan
-  else
-    fail "tls_backend-asan builds"
-  fi
-  # 6b. The certificate step-up inside Telodendria: the drop-in's UiaComplete
-  # asking the backend's connection for a client certificate.
-  if "$cc" "${cflags[@]}" -Iinclude c-tests/telodendria/stepup_flow_test.c c-tests/harness.c \
-       -o "$out/stepup_flow-static" -Wl,--start-group "$backend" "$out/libfakecytoplasm.a" -Wl,--end-group \
-       "${native_libs[@]}"; then
-    saved_valgrind=("${valgrind_cmd[@]}")
-    [ ${#valgrind_cmd[@]} -gt 0 ] && valgrind_cmd+=(--suppressions=c-tests/telodendria/valgrind.supp)
-    run stepup_flow-static -- "$out/stepup_flow-static"
-    harness_result stepup_flow-static $?
-    valgrind_cmd=("${saved_valgrind[@]}")
-  else
-    fail "stepup_flow builds"
-  fi
-  if "$cc" "${cflags[@]}" "${sanitize[@]}" -Iinclude c-tests/telodendria/stepup_flow_test.c \
-       c-tests/telodendria/fake_cytoplasm.c c-tests/harness.c -o "$out/stepup_flow-asan" "$backend" "${native_libs[@]}"; then
-    run_asan stepup_flow-asan -- "$out/stepup_flow-asan"
-    check "stepup_flow runs clean under ASan and UBSan" asan_clean $? stepup_flow-asan
-  else
-    fail "stepup_flow-asan builds"
+    fail "the fake Cytoplasm archive builds"
   fi
 else
   fail "tls_backend: $backend is missing; run 'make cytoplasm-lib'"

@@ -871,18 +871,24 @@ static void log_request(const struct conn *c, int status, const char *note)
     fflush(stdout);
 }
 
-static void respond(struct conn *c, int status, const char *type, const char *body)
+/* Sends a response; `extra` holds whole header lines ("Name: value\r\n"). */
+static void respond_with(struct conn *c, int status, const char *type, const char *extra, const char *body)
 {
-    char head[512];
+    char head[1024];
     size_t len = strlen(body);
     log_request(c, status, NULL);
     if (fmt(head, sizeof head,
             "HTTP/1.1 %d %s\r\nContent-Type: %s\r\nContent-Length: %zu\r\nCache-Control: no-store\r\n"
-            "Connection: close\r\n\r\n",
-            status, reason(status), type, len) < 0)
+            "%sConnection: close\r\n\r\n",
+            status, reason(status), type, len, extra) < 0)
         return;
     if (send_all(c, head, strlen(head)) == 0)
         send_all(c, body, len);
+}
+
+static void respond(struct conn *c, int status, const char *type, const char *body)
+{
+    respond_with(c, status, type, "", body);
 }
 
 static void respond_json(struct conn *c, int status, const char *body)
@@ -1418,16 +1424,7 @@ static const char html_headers[] =
 
 static void respond_html(struct conn *c, int status, const char *html)
 {
-    char head[1024];
-    size_t len = strlen(html);
-    log_request(c, status, NULL);
-    if (fmt(head, sizeof head,
-            "HTTP/1.1 %d %s\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: %zu\r\n"
-            "Cache-Control: no-store\r\n%sConnection: close\r\n\r\n",
-            status, reason(status), len, html_headers) < 0)
-        return;
-    if (send_all(c, head, strlen(head)) == 0)
-        send_all(c, html, len);
+    respond_with(c, status, "text/html; charset=utf-8", html_headers, html);
 }
 
 /* The index for a browser: the text page, escaped, in a <pre>, and links

@@ -52,18 +52,6 @@ class WebDriverError(Exception):
     pass
 
 
-class BrowserWalk(Walk):
-    """demo_check's step counter, its lines named for this walk."""
-
-    def ok(self, what):
-        print(f"ok   browser: {what}", flush=True)
-        self.passed += 1
-
-    def fail(self, what, detail):
-        print(f"FAIL browser: {what}: {detail}", flush=True)
-        self.failed += 1
-
-
 class Browser:
     """One ChromeDriver with one headless Chromium session."""
 
@@ -315,7 +303,7 @@ def main():
         print("usage: fallback_browser.py DEMO_BINARY", file=sys.stderr)
         return 2
     binary = os.path.abspath(sys.argv[1])
-    walk = BrowserWalk()
+    walk = Walk("browser")
     missing = [tool for tool in (CHROMIUM, CHROMEDRIVER) if not os.access(tool, os.X_OK)]
     if missing:
         if os.environ.get("STEPUP_BROWSER_OPTIONAL"):

@@ -32,18 +32,19 @@ STOP_TIMEOUT = 10
 
 
 class Walk:
-    """Counts and prints the steps."""
+    """Counts and prints the steps, on lines naming the walk."""
 
-    def __init__(self):
+    def __init__(self, name="demo"):
+        self.name = name
         self.passed = 0
         self.failed = 0
 
     def ok(self, what):
-        print(f"ok   demo: {what}", flush=True)
+        print(f"ok   {self.name}: {what}", flush=True)
         self.passed += 1
 
     def fail(self, what, detail):
-        print(f"FAIL demo: {what}: {detail}", flush=True)
+        print(f"FAIL {self.name}: {what}: {detail}", flush=True)
         self.failed += 1
 
     def check(self, what, condition, detail):

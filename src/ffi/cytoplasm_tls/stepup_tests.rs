@@ -4,7 +4,6 @@
 //! request meanwhile, one that never answers; and the thread's note of its
 //! connection.
 
-use std::os::unix::io::AsRawFd;
 use std::os::unix::net::UnixStream;
 use std::path::Path;
 use std::sync::{Arc, Mutex as StdMutex};
@@ -13,32 +12,17 @@ use std::time::Duration;
 
 use parking_lot::Mutex;
 
-use super::conn::{Channel, Connection, SendLimit, TlsError};
+use super::conn::{Connection, TlsError};
 use super::current;
-use super::fd::{self, FdTransport};
 use super::stepup::StepUpConfig;
+use super::tests::{LONG, channel, fixture};
 use crate::gnutls::Error as GnutlsError;
 use crate::gnutls::credentials::{CertificateCredentials, GNUTLS_X509_FMT_PEM};
 use crate::gnutls::priority::Priority;
 use crate::gnutls::session::{GNUTLS_CLIENT, GNUTLS_POST_HANDSHAKE_AUTH, Session};
 use crate::uia::client_cert::ClientCert;
 
-const LONG: Duration = Duration::from_secs(10);
 const SHORT: Duration = Duration::from_millis(300);
-
-fn fixture(name: &str) -> String {
-    format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
-}
-
-fn channel(socket: &UnixStream) -> Channel {
-    let send_limit = SendLimit::default();
-    let fd = socket.as_raw_fd();
-    Channel {
-        transport: Box::new(FdTransport::new(fd, send_limit.clone())),
-        send_limit,
-        blocking: fd::blocking(fd).expect("an open socket"),
-    }
-}
 
 fn config() -> StepUpConfig {
     let text = r#"{"client_ca": "ca.pem", "tls_client_cert": {"subject_cn": "{localpart}"}}"#;
@@ -118,16 +102,28 @@ fn handshake(session: &mut Session) {
     panic!("client handshake made no progress");
 }
 
+/// A client thread: handshakes, sends each of `requests`, then reads the
+/// 4-byte answer, answering certificate requests meanwhile.
+fn spawn_client(
+    socket: UnixStream,
+    cert: Option<&'static str>,
+    requests: &'static [&'static [u8]],
+) -> thread::JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let (mut session, _socket) = client(socket, cert);
+        handshake(&mut session);
+        for request in requests {
+            session.send(request).unwrap();
+        }
+        read_answering(&mut session, 4)
+    })
+}
+
 #[test]
 fn a_client_that_offered_is_asked_and_its_certificate_verified() {
     let (s, c) = UnixStream::pair().unwrap();
     let mut server = server(&s, LONG);
-    let client = thread::spawn(move || {
-        let (mut session, _socket) = client(c, Some("client-ecdsa"));
-        handshake(&mut session);
-        session.send(b"ping").unwrap();
-        read_answering(&mut session, 4)
-    });
+    let client = spawn_client(c, Some("client-ecdsa"), &[b"ping"]);
     let mut buf = [0u8; 16];
     assert_eq!(server.read(&mut buf).unwrap(), 4);
     assert_eq!(server.client_cert(), ClientCert::NotYet);
@@ -150,12 +146,7 @@ fn a_client_with_only_another_ca_s_certificate_sends_none() {
     // covers that one, which the engine sees unverified).
     let (s, c) = UnixStream::pair().unwrap();
     let mut server = server(&s, LONG);
-    let client = thread::spawn(move || {
-        let (mut session, _socket) = client(c, Some("stranger"));
-        handshake(&mut session);
-        session.send(b"ping").unwrap();
-        read_answering(&mut session, 4)
-    });
+    let client = spawn_client(c, Some("stranger"), &[b"ping"]);
     let mut buf = [0u8; 16];
     server.read(&mut buf).unwrap();
     server.ask_for_certificate().unwrap();
@@ -168,12 +159,7 @@ fn a_client_with_only_another_ca_s_certificate_sends_none() {
 fn a_client_that_did_not_offer_cannot_be_asked() {
     let (s, c) = UnixStream::pair().unwrap();
     let mut server = server(&s, LONG);
-    let client = thread::spawn(move || {
-        let (mut session, _socket) = client(c, None);
-        handshake(&mut session);
-        session.send(b"ping").unwrap();
-        read_answering(&mut session, 4)
-    });
+    let client = spawn_client(c, None, &[b"ping"]);
     let mut buf = [0u8; 16];
     server.read(&mut buf).unwrap();
     assert_eq!(server.client_cert(), ClientCert::Unavailable);
@@ -185,13 +171,7 @@ fn a_client_that_did_not_offer_cannot_be_asked() {
 fn a_request_sent_while_asked_is_kept_for_the_next_read() {
     let (s, c) = UnixStream::pair().unwrap();
     let mut server = server(&s, LONG);
-    let client = thread::spawn(move || {
-        let (mut session, _socket) = client(c, Some("client-ecdsa"));
-        handshake(&mut session);
-        session.send(b"ping").unwrap();
-        session.send(b"second request").unwrap();
-        read_answering(&mut session, 4)
-    });
+    let client = spawn_client(c, Some("client-ecdsa"), &[b"ping", b"second request"]);
     let mut buf = [0u8; 64];
     assert_eq!(server.read(&mut buf[..4]).unwrap(), 4);
     server.ask_for_certificate().unwrap();

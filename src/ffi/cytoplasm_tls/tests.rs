@@ -15,14 +15,14 @@ use crate::gnutls::Error as GnutlsError;
 use crate::gnutls::names::GNUTLS_TLS1_3;
 use crate::gnutls::trust_list::{GNUTLS_X509_FMT_PEM, TrustList};
 
-const LONG: Duration = Duration::from_secs(10);
+pub(super) const LONG: Duration = Duration::from_secs(10);
 const SHORT: Duration = Duration::from_millis(200);
 
-fn fixture(name: &str) -> String {
+pub(super) fn fixture(name: &str) -> String {
     format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"))
 }
 
-fn channel(socket: &UnixStream) -> Channel {
+pub(super) fn channel(socket: &UnixStream) -> Channel {
     let send_limit = SendLimit::default();
     let fd = socket.as_raw_fd();
     Channel {

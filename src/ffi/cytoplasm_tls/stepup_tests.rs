@@ -15,7 +15,7 @@ use parking_lot::Mutex;
 use super::conn::{Connection, TlsError};
 use super::current;
 use super::stepup::StepUpConfig;
-use super::tests::{LONG, channel, fixture};
+use super::tests::{LONG, channel, fixture, server_with};
 use crate::gnutls::Error as GnutlsError;
 use crate::gnutls::credentials::{CertificateCredentials, GNUTLS_X509_FMT_PEM};
 use crate::gnutls::priority::Priority;
@@ -34,14 +34,7 @@ fn config() -> StepUpConfig {
 }
 
 fn server(socket: &UnixStream, timeout: Duration) -> Connection {
-    Connection::server(
-        &fixture("server-ecdsa.pem"),
-        &fixture("server-ecdsa.key"),
-        channel(socket),
-        timeout,
-        Some(&config()),
-    )
-    .unwrap()
+    server_with(socket, timeout, Some(&config()))
 }
 
 /// A GnuTLS-layer client over `socket`, offering post-handshake

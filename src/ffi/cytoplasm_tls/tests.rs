@@ -11,6 +11,7 @@ use std::time::{Duration, Instant};
 
 use super::conn::{Channel, Connection, SendLimit, TlsError};
 use super::fd::{self, FdTransport};
+use super::stepup::StepUpConfig;
 use crate::gnutls::Error as GnutlsError;
 use crate::gnutls::names::GNUTLS_TLS1_3;
 use crate::gnutls::trust_list::{GNUTLS_X509_FMT_PEM, TrustList};
@@ -39,12 +40,22 @@ fn trusting(ca: &str) -> Arc<TrustList> {
 }
 
 fn server(socket: &UnixStream, timeout: Duration) -> Connection {
+    server_with(socket, timeout, None)
+}
+
+/// A server connection with the test server's certificate and key, and
+/// the certificate step-up's settings when given.
+pub(super) fn server_with(
+    socket: &UnixStream,
+    timeout: Duration,
+    stepup: Option<&StepUpConfig>,
+) -> Connection {
     Connection::server(
         &fixture("server-ecdsa.pem"),
         &fixture("server-ecdsa.key"),
         channel(socket),
         timeout,
-        None,
+        stepup,
     )
     .unwrap()
 }
@@ -143,33 +154,21 @@ fn against_server<T: Send + 'static>(
 }
 
 #[test]
-fn client_refuses_a_server_of_another_name() {
-    let (client, served) = against_server(|c| {
-        Connection::client_trusting("example.org", trusting("ca.pem"), channel(&c), LONG).err()
-    });
-    assert!(
-        matches!(
-            client,
-            Some(TlsError::Handshake(GnutlsError::CertificateVerification))
-        ),
-        "{client:?}"
-    );
-    assert!(served.is_err());
-}
-
-#[test]
-fn client_refuses_a_server_its_anchors_do_not_trust() {
-    let (client, served) = against_server(|c| {
-        Connection::client_trusting("localhost", trusting("other-ca.pem"), channel(&c), LONG).err()
-    });
-    assert!(
-        matches!(
-            client,
-            Some(TlsError::Handshake(GnutlsError::CertificateVerification))
-        ),
-        "{client:?}"
-    );
-    assert!(served.is_err());
+fn client_refuses_a_server_of_another_name_or_an_untrusted_one() {
+    // (the name the client asks for, the CAs it trusts)
+    for (name, ca) in [("example.org", "ca.pem"), ("localhost", "other-ca.pem")] {
+        let (client, served) = against_server(|c| {
+            Connection::client_trusting(name, trusting(ca), channel(&c), LONG).err()
+        });
+        assert!(
+            matches!(
+                client,
+                Some(TlsError::Handshake(GnutlsError::CertificateVerification))
+            ),
+            "{name} trusting {ca}: {client:?}"
+        );
+        assert!(served.is_err(), "{name} trusting {ca}");
+    }
 }
 
 #[test]

@@ -23,6 +23,20 @@ int harness_str_eq(const char *a, const char *b)
     return strcmp(a, b) == 0;
 }
 
+int harness_json_session(const char *json, char *buf, size_t len)
+{
+    const char *key = json ? strstr(json, "\"session\":\"") : NULL;
+    if (!key)
+        return 0;
+    key += strlen("\"session\":\"");
+    const char *end = strchr(key, '"');
+    if (!end || (size_t)(end - key) >= len)
+        return 0;
+    memcpy(buf, key, (size_t)(end - key));
+    buf[end - key] = '\0';
+    return 1;
+}
+
 int run_tests(const char *suite, const struct test_case *tests, size_t count)
 {
     size_t passed = 0, failed = 0;

@@ -46,6 +46,10 @@ void harness_fail(const char *file, int line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 int harness_str_eq(const char *a, const char *b);
 
+/* Copies the "session" value of a UIA response's JSON text (NULL allowed)
+ * into buf: 1, or 0 when there is none or it does not fit. */
+int harness_json_session(const char *json, char *buf, size_t len);
+
 /* Runs every test, prints one line each and the summary; returns the exit
  * status for main (0 only when all passed and at least one ran). */
 int run_tests(const char *suite, const struct test_case *tests, size_t count);

@@ -51,21 +51,6 @@ static int complete(stepup_uia *engine, stepup_uia_flows *flows, const char *pat
     return stepup_uia_complete(engine, flows, &req, out);
 }
 
-/* Copies the "session" value of a 401 body into buf. */
-static int session_of(const char *body, char *buf, size_t len)
-{
-    const char *key = strstr(body, "\"session\":\"");
-    if (!key)
-        return 0;
-    key += strlen("\"session\":\"");
-    const char *end = strchr(key, '"');
-    if (!end || (size_t)(end - key) >= len)
-        return 0;
-    memcpy(buf, key, (size_t)(end - key));
-    buf[end - key] = '\0';
-    return 1;
-}
-
 static stepup_uia *new_engine(const char *config)
 {
     stepup_uia *engine = NULL;
@@ -95,7 +80,7 @@ static int registration_flow(const char *config)
                  "\"flows\":[{\"stages\":[\"m.login.registration_token\",\"m.login.dummy\"]}]") != NULL);
     CHECK(strstr(stepup_uia_result_body(r), "\"params\":{") != NULL);
     CHECK(strstr(stepup_uia_result_body(r), "\"completed\":[]") != NULL);
-    CHECK(session_of(stepup_uia_result_body(r), session, sizeof session));
+    CHECK(harness_json_session(stepup_uia_result_body(r), session, sizeof session));
     CHECK(stepup_uia_result_session(r) == NULL);
     stepup_uia_result_free(r);
 
@@ -272,7 +257,7 @@ static int password_protected_device_deletion(void)
     CHECK_INT(complete(engine, flows, DELETE_DEVICES, "{\"devices\":[\"ABC\"]}", alice, &r), 0);
     CHECK_INT(stepup_uia_result_status(r), 401);
     CHECK(strstr(stepup_uia_result_body(r), "{\"stages\":[\"m.login.password\"]}") != NULL);
-    CHECK(session_of(stepup_uia_result_body(r), session, sizeof session));
+    CHECK(harness_json_session(stepup_uia_result_body(r), session, sizeof session));
     stepup_uia_result_free(r);
 
     /* A wrong password: 401 with M_FORBIDDEN and the flows again. */
@@ -307,7 +292,7 @@ static int password_protected_device_deletion(void)
                        "{\"auth\":{\"type\":\"org.example.otp\",\"code\":\"000000\"}}", alice, &r), 0);
     CHECK_INT(stepup_uia_result_status(r), 401);
     CHECK(strstr(stepup_uia_result_body(r), "\"error\":\"wrong one-time code\"") != NULL);
-    CHECK(session_of(stepup_uia_result_body(r), session, sizeof session));
+    CHECK(harness_json_session(stepup_uia_result_body(r), session, sizeof session));
     stepup_uia_result_free(r);
     snprintf(body, sizeof body, "{\"auth\":{\"type\":\"org.example.otp\",\"code\":\"424242\",\"session\":\"%s\"}}",
              session);
@@ -384,7 +369,7 @@ static int fallback_step_then_endpoint_completes(void)
     stepup_uia_result *r;
     char session[128], body[256];
     CHECK_INT(complete(engine, flows, REGISTER, "{\"username\":\"dana\"}", NULL, &r), 0);
-    CHECK(session_of(stepup_uia_result_body(r), session, sizeof session));
+    CHECK(harness_json_session(stepup_uia_result_body(r), session, sizeof session));
     stepup_uia_result_free(r);
 
     /* The page posts the stage; the session advances but is not completed. */
@@ -424,7 +409,7 @@ static int new_sessions_are_bounded_per_client_address(void)
     for (int i = 0; i < 2; i++) {
         CHECK_INT(stepup_uia_complete(engine, flows, &req, &r), 0);
         CHECK_INT(stepup_uia_result_status(r), 401);
-        CHECK(session_of(stepup_uia_result_body(r), session, sizeof session));
+        CHECK(harness_json_session(stepup_uia_result_body(r), session, sizeof session));
         stepup_uia_result_free(r);
     }
     CHECK_INT(stepup_uia_complete(engine, flows, &req, &r), 0);

@@ -147,21 +147,6 @@ struct step {
     const char *lacks;      /* what the response must not hold, or NULL */
 };
 
-/* The "session" value of an encoded response, copied into buf. */
-static int session_in(const char *json, char *buf, size_t len)
-{
-    const char *key = json ? strstr(json, "\"session\":\"") : NULL;
-    if (!key)
-        return 0;
-    key += strlen("\"session\":\"");
-    const char *end = strchr(key, '"');
-    if (!end || (size_t)(end - key) >= len)
-        return 0;
-    memcpy(buf, key, (size_t)(end - key));
-    buf[end - key] = '\0';
-    return 1;
-}
-
 /* Runs the route once for the request just read: alice changes her
  * password. Fills `session` from the response when it names one. */
 static int route(Array *flows, const struct step *s, char *session, size_t session_len)
@@ -196,7 +181,7 @@ static int route(Array *flows, const struct step *s, char *session, size_t sessi
     JsonFree(request);
     FakeContextFree(ctx);
     if (text)
-        session_in(text, session, session_len);
+        harness_json_session(text, session, session_len);
     int ok = code == s->code && status == s->status && (!s->has || (text && strstr(text, s->has))) &&
              (!s->lacks || !text || !strstr(text, s->lacks));
     if (!ok)

@@ -67,21 +67,6 @@ static Result call(Array *flows, const char *path, const char *bearer, const cha
     return r;
 }
 
-/* The "session" value of an encoded response, copied into buf. */
-static int session_in(const char *json, char *buf, size_t len)
-{
-    const char *key = json ? strstr(json, "\"session\":\"") : NULL;
-    if (!key)
-        return 0;
-    key += strlen("\"session\":\"");
-    const char *end = strchr(key, '"');
-    if (!end || (size_t)(end - key) >= len)
-        return 0;
-    memcpy(buf, key, (size_t)(end - key));
-    buf[end - key] = '\0';
-    return 1;
-}
-
 static const char *doc_string(const char *path, const char *key)
 {
     return JsonValueAsString(FakeJsonGet(FakeDbPeek(db, path), key));
@@ -125,7 +110,7 @@ static int registration_with_a_token(void)
     CHECK_INT(r.status, 401);
     CHECK(strstr(r.response, "\"flows\":[{\"stages\":[\"m.login.registration_token\"]},{\"stages\":[\"m.login.dummy\"]}]") != NULL);
     CHECK(strstr(r.response, "\"params\":{") != NULL);
-    CHECK(session_in(r.response, session, sizeof session));
+    CHECK(harness_json_session(r.response, session, sizeof session));
     result_free(&r);
 
     snprintf(body, sizeof body,
@@ -172,7 +157,7 @@ static int password_change_with_an_access_token(void)
     char session[128], body[512];
     Result r = call(flows, PASSWORD, "tok-alice", "{\"new_password\":\"n\"}");
     CHECK_INT(r.status, 401);
-    CHECK(session_in(r.response, session, sizeof session));
+    CHECK(harness_json_session(r.response, session, sizeof session));
     result_free(&r);
 
     snprintf(body, sizeof body,
@@ -219,7 +204,7 @@ static int cross_user_attempts_are_refused(void)
     Array *flows = flows_of("m.login.password", NULL);
     char session[128], body[512];
     Result r = call(flows, PASSWORD, "tok-alice", "{}");
-    CHECK(session_in(r.response, session, sizeof session));
+    CHECK(harness_json_session(r.response, session, sizeof session));
     result_free(&r);
 
     /* Bob's access token on alice's session. */
@@ -270,7 +255,7 @@ static int fallback_route_advances_the_session(void)
     Array *flows = flows_of("m.login.registration_token", NULL);
     char session[128], body[512];
     Result r = call(flows, REGISTER, NULL, "{\"username\":\"fay\"}");
-    CHECK(session_in(r.response, session, sizeof session));
+    CHECK(harness_json_session(r.response, session, sizeof session));
     result_free(&r);
 
     /* Telodendria's fallback route passes flows built from the URL; the drop-in checks the session's own. */
@@ -302,7 +287,7 @@ static int cleanup_purges_idle_sessions_and_releases_uses(void)
     Result r = call(flows, REGISTER, NULL, "{\"auth\":{\"type\":\"m.login.registration_token\",\"token\":\"idle\"}}");
     CHECK_INT(r.code, 0);
     char session[128];
-    CHECK(session_in(r.response, session, sizeof session));
+    CHECK(harness_json_session(r.response, session, sizeof session));
     CHECK_INT(token_pending("idle"), 1);
     char path[256];
     snprintf(path, sizeof path, "user_interactive/%s", session);
@@ -382,7 +367,7 @@ static int corrupt_session_document_is_an_error(void)
     Array *flows = flows_of("m.login.dummy", NULL);
     Result r = call(flows, REGISTER, NULL, "{}");
     char session[64], path[128], body[256];
-    CHECK(session_in(r.response, session, sizeof session));
+    CHECK(harness_json_session(r.response, session, sizeof session));
     result_free(&r);
     snprintf(path, sizeof path, "user_interactive/%s", session);
     HashMap *doc = FakeDbPeek(db, path);
